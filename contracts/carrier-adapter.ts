@@ -1,0 +1,177 @@
+/**
+ * The carrier contract: what every adapter in `adapters/<carrier>/` provides, in the gateway's
+ * own normalized terms. Adapters translate to and from one carrier's wire format; the gateway
+ * never sees a carrier field name.
+ *
+ * Carrier failures are data (`CarrierResult` with a `CarrierError`), bugs are exceptions: an
+ * adapter throws only for programming errors.
+ */
+import type { Action, Address, CostMode, Money, ParcelState, Payer, Reason } from "./normalized.ts";
+
+/** Every carrier the gateway has an adapter for. Adding one here without an adapter fails tsc. */
+export const carrierIds = ["sf-express"] as const;
+export type CarrierId = (typeof carrierIds)[number];
+
+export function isCarrierId(value: string): value is CarrierId {
+  return (carrierIds as readonly string[]).includes(value);
+}
+
+/**
+ * Normalized failure codes. `retryable` on the error says whether sending the same call again
+ * is both useful and safe; the retry policy and the circuit breaker read only that flag.
+ */
+export type CarrierErrorCode =
+  /** Credentials or signature refused. Never retried: the same call fails the same way. */
+  | "auth_failed"
+  /** The carrier does not know this tracking number. */
+  | "unknown_parcel"
+  /** The carrier refused the operation for a business reason (not interceptable, too late…). */
+  | "rejected"
+  /** The carrier already holds a successful interception for this parcel. */
+  | "already_intercepted"
+  /** The carrier throttled us; `retryAfterMs` when it said how long to wait. */
+  | "rate_limited"
+  /** The carrier answered with a server error or is unreachable: it did not act. */
+  | "unavailable"
+  /**
+   * The request may have reached the carrier but no complete answer came back (reset or timeout
+   * after sending). Never re-sent blindly: the outcome must be checked first.
+   */
+  | "outcome_unknown"
+  /** The carrier's reply could not be read (not JSON, wrong shape, too large). */
+  | "bad_response";
+
+export interface CarrierError {
+  carrier: CarrierId;
+  code: CarrierErrorCode;
+  /** Human-readable, in English; carrier text goes in `carrierCode`/`carrierMessage`. */
+  message: string;
+  retryable: boolean;
+  /** The carrier's own code, e.g. SF `A1006` or `8016`, kept for support. */
+  carrierCode?: string;
+  carrierMessage?: string;
+  retryAfterMs?: number;
+}
+
+export type CarrierResult<T> = { ok: true; value: T } | { ok: false; error: CarrierError };
+
+/** Per-call context: the signal aborts the attempt when its deadline passes or the app stops. */
+export interface CallContext {
+  signal: AbortSignal;
+}
+
+export interface TrackingEvent {
+  at: string;
+  /** The carrier's own event code, e.g. an SF route `opCode`. */
+  carrierCode: string;
+  description: string;
+  state: ParcelState;
+}
+
+export interface TrackResult {
+  trackingNumber: string;
+  state: ParcelState;
+  events: TrackingEvent[];
+}
+
+/** Who pays for the interception or redirect, decided by the gateway before the carrier call. */
+export interface PaymentTerms {
+  payer: Payer;
+  mode: CostMode;
+}
+
+export interface InterceptCommand {
+  /**
+   * The gateway's stable reference for this request (derived from the interception id). It is
+   * sent to the carrier on every attempt so the carrier can recognise a repeat.
+   */
+  reference: string;
+  trackingNumber: string;
+  reason: Reason;
+  payment: PaymentTerms;
+  note?: string;
+}
+
+export interface RedirectCommand extends InterceptCommand {
+  redirectTo: Address;
+}
+
+export interface CancelCommand {
+  reference: string;
+  trackingNumber: string;
+  /** The reference the carrier gave when it accepted the interception. */
+  carrierReference: string;
+  action: Action;
+}
+
+export interface SubmitAccepted {
+  /** The carrier's id for the accepted instruction; needed to cancel it later. */
+  carrierReference: string;
+  /** A fee the carrier quoted when accepting, if it gave one. */
+  fee: Money | null;
+}
+
+export interface CancelAccepted {
+  cancelled: true;
+}
+
+/** One outcome report read from a carrier's push. */
+export interface CarrierReport {
+  /** Stable id of this report, so a repeated push is recognised and ignored. */
+  eventId: string;
+  trackingNumber: string;
+  at: string;
+  /** `null` when the report is only a tracking update that decides nothing. */
+  outcome: "succeeded" | "failed" | null;
+  parcelState: ParcelState;
+  detail: string;
+  /** A final fee the carrier reported, if any. */
+  fee: Money | null;
+}
+
+export interface IncomingCallback {
+  /** Full request URL, including any query string. */
+  url: string;
+  headers: Record<string, string>;
+  body: string;
+}
+
+/** What to answer the carrier, in its own acknowledgement format. */
+export interface CallbackReply {
+  status: number;
+  contentType: string;
+  body: string;
+}
+
+export interface ParsedCallback {
+  reports: CarrierReport[];
+  /** The acknowledgement the carrier expects once the reports are safely stored. */
+  reply: CallbackReply;
+}
+
+export interface CarrierCapabilities {
+  actions: Action[];
+  /** Whether an accepted interception can be withdrawn through the carrier. */
+  cancel: boolean;
+  /** How the final outcome arrives: the carrier pushes it, or the gateway must poll. */
+  outcome: "push" | "poll";
+  /** Whether the carrier can quote a fee. */
+  feeQuote: boolean;
+}
+
+export interface CarrierAdapter {
+  id: CarrierId;
+  displayName: string;
+  capabilities: CarrierCapabilities;
+  track(trackingNumber: string, ctx: CallContext): Promise<CarrierResult<TrackResult>>;
+  intercept(command: InterceptCommand, ctx: CallContext): Promise<CarrierResult<SubmitAccepted>>;
+  redirect(command: RedirectCommand, ctx: CallContext): Promise<CarrierResult<SubmitAccepted>>;
+  cancel(command: CancelCommand, ctx: CallContext): Promise<CarrierResult<CancelAccepted>>;
+  /**
+   * Authenticates and reads one carrier push. An unauthenticated push returns an `auth_failed`
+   * error and must change nothing.
+   */
+  parseCallback(request: IncomingCallback): CarrierResult<ParsedCallback>;
+  /** Releases the adapter's connection pool. */
+  close(): Promise<void>;
+}

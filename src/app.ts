@@ -1,0 +1,71 @@
+/**
+ * The app factory: one Hono app with every route, built from injected services so tests and
+ * the server construct it the same way.
+ */
+import { OpenAPIHono } from "@hono/zod-openapi";
+import { swaggerUI } from "@hono/swagger-ui";
+import { bodyLimit } from "hono/body-limit";
+import { requestId } from "hono/request-id";
+import type { AppEnv, AppServices } from "./http/env.ts";
+import { accessLog, provideServices, requireAdminToken, requireApiKey } from "./http/middleware.ts";
+import { GatewayError, handleError, problemResponse, validationHook } from "./http/problem.ts";
+import { registerAdminRoutes } from "./routes/admin/merchants.ts";
+import { registerCarrierCallback } from "./routes/carriers/callback.ts";
+import { registerListCarriers } from "./routes/carriers/list.ts";
+import { registerCheckEligibility } from "./routes/eligibility/check.ts";
+import { registerInterceptionRoutes } from "./routes/interceptions/index.ts";
+import { registerSystemRoutes } from "./routes/system/health.ts";
+
+export function createApp(services: AppServices): OpenAPIHono<AppEnv> {
+  const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
+
+  app.use(requestId());
+  app.use(provideServices(services));
+  app.use(accessLog());
+  // Before any handler or parser: an oversized body (declared, chunked or both) never reaches one.
+  app.use(
+    bodyLimit({
+      maxSize: services.bodyLimitBytes,
+      onError: (c) =>
+        problemResponse(
+          c,
+          new GatewayError("payload_too_large", `The body exceeds ${services.bodyLimitBytes} bytes.`),
+        ),
+    }),
+  );
+  for (const path of ["/v1/interceptions", "/v1/interceptions/*", "/v1/eligibility", "/v1/carriers"]) {
+    app.use(path, requireApiKey());
+  }
+  app.use("/admin/*", requireAdminToken());
+
+  registerInterceptionRoutes(app);
+  registerCheckEligibility(app);
+  registerListCarriers(app);
+  registerCarrierCallback(app);
+  registerAdminRoutes(app);
+  registerSystemRoutes(app);
+
+  app.openAPIRegistry.registerComponent("securitySchemes", "apiKey", {
+    type: "http",
+    scheme: "bearer",
+    description: "A merchant API key (`igk_…`).",
+  });
+  app.openAPIRegistry.registerComponent("securitySchemes", "adminToken", {
+    type: "http",
+    scheme: "bearer",
+    description: "The ADMIN_TOKEN of this deployment.",
+  });
+  app.doc31("/openapi.json", {
+    openapi: "3.1.0",
+    info: {
+      title: "Carrier interception gateway",
+      version: "0.1.0",
+      description: "One endpoint to stop or reroute parcels across carriers.",
+    },
+  });
+  app.get("/docs", swaggerUI({ url: "/openapi.json" }));
+
+  app.notFound((c) => problemResponse(c, new GatewayError("not_found", `No route ${c.req.method} ${c.req.path}.`)));
+  app.onError(handleError);
+  return app;
+}

@@ -1,0 +1,37 @@
+/** Failure records with advice: what the merchant should do when an interception fails. */
+import type { Failure } from "../../contracts/interception.ts";
+import type { EligibilityReason } from "../../contracts/problem.ts";
+
+const refuseDelivery =
+  "The parcel keeps moving: ask the buyer to refuse delivery, then process the return when it comes back.";
+
+/** The carrier tried and could not stop the parcel (it reported a failure). */
+export function carrierReportedFailure(detail: string): Failure {
+  return { code: "carrier_failed", message: detail, advice: refuseDelivery };
+}
+
+/** The carrier refused the instruction outright. */
+export function carrierRefused(code: string, message: string): Failure {
+  return { code, message, advice: refuseDelivery };
+}
+
+/** The rules refused the request once the carrier could be asked (decided by the worker). */
+export function notEligible(reasons: EligibilityReason[]): Failure {
+  const delivered = reasons.some((reason) => reason.code === "already_delivered");
+  return {
+    code: reasons[0]?.code ?? "not_eligible",
+    message: reasons.map((reason) => reason.message).join(" "),
+    advice: delivered
+      ? "The parcel was delivered: the buyer must start a return instead."
+      : "The parcel cannot be intercepted: ask the buyer to refuse delivery.",
+  };
+}
+
+/** The carrier could not be reached for too long: the gateway gave up. */
+export function carrierUnreachable(lastError: string): Failure {
+  return {
+    code: "carrier_unreachable",
+    message: `The carrier could not be reached in time (last error: ${lastError}).`,
+    advice: `${refuseDelivery} You may also try again with a new request.`,
+  };
+}

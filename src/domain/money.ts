@@ -1,0 +1,19 @@
+/** Money arithmetic in integer minor units; amounts travel as decimal strings, never floats. */
+import type { Money } from "../../contracts/normalized.ts";
+
+/** "899.5" → 89950. Assumes the MoneySchema format (at most two decimals). */
+export function toMinorUnits(amount: string): number {
+  const [whole = "0", fraction = ""] = amount.split(".");
+  return Number(whole) * 100 + Number(fraction.padEnd(2, "0"));
+}
+
+/** 89950 → "899.50". */
+export function fromMinorUnits(minor: number): string {
+  const whole = Math.trunc(minor / 100);
+  const cents = String(minor % 100).padStart(2, "0");
+  return `${whole}.${cents}`;
+}
+
+export function formatMoney(money: Money): string {
+  return `${fromMinorUnits(toMinorUnits(money.amount))} ${money.currency}`;
+}

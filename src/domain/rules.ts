@@ -1,0 +1,35 @@
+/**
+ * Per-carrier interception rules. They are data: defaults below, overridable per carrier from
+ * the configuration file, never branches in code.
+ */
+import { z } from "zod";
+import { ActionSchema, MoneySchema } from "../../contracts/normalized.ts";
+
+export const CarrierRulesSchema = z.object({
+  /** The highest declared value carriers accept for interception (inclusive). */
+  valueCeiling: MoneySchema,
+  /** Declared-value currencies the carrier's rules are written in. */
+  currencies: z.array(z.string().regex(/^[A-Z]{3}$/)).min(1),
+  /** Categories that cannot be intercepted (perishables spoil on the way back). */
+  blockedCategories: z.array(z.string().min(1)),
+  /** Actions the gateway offers for this carrier (within what the adapter supports). */
+  actions: z.array(ActionSchema).min(1),
+  /** Redirects per parcel the platform pays for; later ones are paid by the merchant. */
+  freeRedirectsPerParcel: z.number().int().min(0),
+  /** When true, a redirect beyond the free ones is refused instead of charged. */
+  refusePaidRedirects: z.boolean(),
+  /** The carrier accepts one successful interception per parcel (SF Express's rule). */
+  oneInterceptionPerParcel: z.boolean(),
+});
+export type CarrierRules = z.infer<typeof CarrierRulesSchema>;
+
+/** The platform's defaults (seed 003: ≤ 1000 CNY, no fresh goods, one free redirect). */
+export const defaultCarrierRules: CarrierRules = {
+  valueCeiling: { amount: "1000.00", currency: "CNY" },
+  currencies: ["CNY"],
+  blockedCategories: ["fresh"],
+  actions: ["intercept", "redirect"],
+  freeRedirectsPerParcel: 1,
+  refusePaidRedirects: false,
+  oneInterceptionPerParcel: false,
+};

@@ -1,0 +1,27 @@
+/**
+ * The interception status machine. Status only moves forward: a late or repeated carrier report
+ * can never move an interception back.
+ */
+import type { InterceptionStatus } from "../../contracts/normalized.ts";
+
+const nextStatuses: Record<InterceptionStatus, readonly InterceptionStatus[]> = {
+  // pending → locked: the worker found, once the carrier answered, that it had not collected yet.
+  pending: ["submitted", "succeeded", "failed", "cancelled", "locked"],
+  submitted: ["succeeded", "failed", "cancelled"],
+  locked: ["released"],
+  succeeded: [],
+  failed: [],
+  cancelled: [],
+  released: [],
+};
+
+/** The statuses from which `to` may be reached. */
+export function statusesLeadingTo(to: InterceptionStatus): InterceptionStatus[] {
+  return (Object.keys(nextStatuses) as InterceptionStatus[]).filter((from) =>
+    nextStatuses[from].includes(to),
+  );
+}
+
+export function isTerminal(status: InterceptionStatus): boolean {
+  return nextStatuses[status].length === 0;
+}

@@ -1,0 +1,30 @@
+/** The Hono environment: what middleware puts on the context for handlers. */
+import type { CarrierRegistry } from "../carriers/registry.ts";
+import type { Logger } from "../logger.ts";
+import type { Metrics } from "../metrics.ts";
+import type { InterceptionService } from "../services/interceptions.ts";
+import type { MerchantService } from "../services/merchants.ts";
+import type { MerchantRecord, Store } from "../store/store.ts";
+
+/** Everything handlers use, built once at start-up and injected (never read from globals). */
+export interface AppServices {
+  adminToken: string | null;
+  bodyLimitBytes: number;
+  store: Store;
+  carriers: CarrierRegistry;
+  merchants: MerchantService;
+  interceptions: InterceptionService;
+  logger: Logger;
+  metrics: Metrics;
+  /** True when the gateway can take traffic (database answers, not shutting down). */
+  isReady: () => Promise<boolean>;
+}
+
+export type AppEnv = {
+  Variables: {
+    requestId: string;
+    services: AppServices;
+    /** Set by the API-key middleware; the only source of the merchant for a request. */
+    merchant: MerchantRecord;
+  };
+};

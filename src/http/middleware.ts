@@ -1,0 +1,72 @@
+/** Cross-cutting middleware: services on the context, access logs, metrics, authentication. */
+import type { MiddlewareHandler } from "hono";
+import { routePath } from "hono/route";
+import { secretsMatch } from "../auth/api-keys.ts";
+import type { AppEnv, AppServices } from "./env.ts";
+import { GatewayError } from "./problem.ts";
+
+export function provideServices(services: AppServices): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    c.set("services", services);
+    await next();
+  };
+}
+
+/** One JSON log line and one metric sample per request. */
+export function accessLog(): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    const started = performance.now();
+    await next();
+    const { logger, metrics } = c.get("services");
+    const route = routePath(c, -1) || "unmatched";
+    const ms = Math.round((performance.now() - started) * 10) / 10;
+    metrics.increment("gateway_http_requests_total", "HTTP requests by route and status.", {
+      method: c.req.method,
+      route,
+      status: String(c.res.status),
+    });
+    logger.info("request", {
+      requestId: c.get("requestId"),
+      method: c.req.method,
+      path: c.req.path,
+      status: c.res.status,
+      ms,
+      merchantId: c.get("merchant")?.id,
+    });
+  };
+}
+
+function bearerToken(header: string | undefined): string | null {
+  const match = header ? /^Bearer\s+(\S+)\s*$/i.exec(header) : null;
+  return match?.[1] ?? null;
+}
+
+/** Authenticates the API key; the merchant comes from the key and nowhere else. */
+export function requireApiKey(): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    const token = bearerToken(c.req.header("authorization"));
+    const merchant = token ? await c.get("services").merchants.authenticate(token) : null;
+    if (!merchant) {
+      throw new GatewayError("unauthorized", "Send a valid API key as `Authorization: Bearer <key>`.", {
+        headers: { "www-authenticate": 'Bearer realm="interception-gateway"' },
+      });
+    }
+    c.set("merchant", merchant);
+    await next();
+  };
+}
+
+/** The admin routes exist only when ADMIN_TOKEN is configured. */
+export function requireAdminToken(): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    const expected = c.get("services").adminToken;
+    if (!expected) {
+      throw new GatewayError("not_found", "The admin API is disabled (ADMIN_TOKEN is not set).");
+    }
+    const token = bearerToken(c.req.header("authorization"));
+    if (!token || !secretsMatch(token, expected)) {
+      throw new GatewayError("unauthorized", "Send the admin token as `Authorization: Bearer <token>`.");
+    }
+    await next();
+  };
+}

@@ -1,0 +1,111 @@
+/**
+ * One error class, one problem+json writer, one onError handler and one validation hook for
+ * every route (STYLE.md point 7).
+ */
+import type { Context } from "hono";
+import { HTTPException } from "hono/http-exception";
+import type { ZodError } from "zod";
+import {
+  type ErrorCode,
+  type EligibilityReason,
+  type Problem,
+  statusOfErrorCode,
+  titleOfErrorCode,
+} from "../../contracts/problem.ts";
+import type { AppEnv } from "./env.ts";
+
+export const problemContentType = "application/problem+json";
+
+export class GatewayError extends Error {
+  readonly code: ErrorCode;
+  readonly detail: string;
+  readonly errors?: Problem["errors"];
+  readonly reasons?: EligibilityReason[];
+  readonly headers?: Record<string, string>;
+
+  constructor(
+    code: ErrorCode,
+    detail: string,
+    extra: {
+      errors?: Problem["errors"];
+      reasons?: EligibilityReason[];
+      headers?: Record<string, string>;
+      cause?: unknown;
+    } = {},
+  ) {
+    super(detail, { cause: extra.cause });
+    this.name = "GatewayError";
+    this.code = code;
+    this.detail = detail;
+    this.errors = extra.errors;
+    this.reasons = extra.reasons;
+    this.headers = extra.headers;
+  }
+}
+
+/** Builds the problem body for an error; the request id ties it to the logs. */
+export function problemBody(error: GatewayError, requestId: string): Problem {
+  return {
+    type: `https://github.com/carrier-interception-gateway/docs/errors#${error.code}`,
+    title: titleOfErrorCode[error.code],
+    status: statusOfErrorCode[error.code],
+    detail: error.detail,
+    code: error.code,
+    requestId,
+    ...(error.errors ? { errors: error.errors } : {}),
+    ...(error.reasons ? { reasons: error.reasons } : {}),
+  };
+}
+
+/** Writes a GatewayError as an application/problem+json response. */
+export function problemResponse(c: Context<AppEnv>, error: GatewayError): Response {
+  const body = problemBody(error, c.get("requestId") ?? "");
+  const headers: Record<string, string> = { "content-type": problemContentType, ...error.headers };
+  return c.body(JSON.stringify(body), body.status as 400, headers);
+}
+
+export function zodIssues(error: ZodError): NonNullable<Problem["errors"]> {
+  return error.issues.map((issue) => ({
+    path: issue.path.length > 0 ? issue.path.join(".") : "(body)",
+    message: issue.message,
+  }));
+}
+
+/** The validation hook of every OpenAPI route: a zod failure becomes 400 validation_failed. */
+export function validationHook(
+  result: { success: true } | { success: false; error: ZodError },
+  c: Context<AppEnv>,
+): Response | undefined {
+  if (!result.success) {
+    return problemResponse(
+      c,
+      new GatewayError("validation_failed", "The request does not match the schema.", {
+        errors: zodIssues(result.error),
+      }),
+    );
+  }
+  return undefined;
+}
+
+/** The app's onError: known errors become their problem; anything else is logged as a bug. */
+export function handleError(error: Error, c: Context<AppEnv>): Response {
+  if (error instanceof GatewayError) {
+    return problemResponse(c, error);
+  }
+  if (error instanceof HTTPException) {
+    if (error.status === 413) {
+      return problemResponse(
+        c,
+        new GatewayError("payload_too_large", "The request body exceeds the size limit."),
+      );
+    }
+    if (error.status === 400) {
+      return problemResponse(c, new GatewayError("validation_failed", error.message || "Bad request."));
+    }
+  }
+  c.get("services")?.logger.error("unhandled error", {
+    requestId: c.get("requestId"),
+    error: error.stack ?? String(error),
+  });
+  return problemResponse(c, new GatewayError("internal", "Something went wrong on our side."));
+}

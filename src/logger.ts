@@ -1,0 +1,38 @@
+/** Structured JSON logs, one object per line, to stdout (errors to stderr). */
+
+export type LogLevel = "debug" | "info" | "warn" | "error";
+export type LogFields = Record<string, unknown>;
+
+export interface Logger {
+  debug(message: string, fields?: LogFields): void;
+  info(message: string, fields?: LogFields): void;
+  warn(message: string, fields?: LogFields): void;
+  error(message: string, fields?: LogFields): void;
+}
+
+const rank: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 };
+
+/** A logger that writes JSON lines at or above `level`. */
+export function createJsonLogger(level: LogLevel, base: LogFields = {}): Logger {
+  const write = (at: LogLevel, message: string, fields?: LogFields) => {
+    if (rank[at] < rank[level]) {
+      return;
+    }
+    const line = JSON.stringify({ time: new Date().toISOString(), level: at, message, ...base, ...fields });
+    (at === "error" ? process.stderr : process.stdout).write(`${line}\n`);
+  };
+  return {
+    debug: (message, fields) => write("debug", message, fields),
+    info: (message, fields) => write("info", message, fields),
+    warn: (message, fields) => write("warn", message, fields),
+    error: (message, fields) => write("error", message, fields),
+  };
+}
+
+/** For tests that assert nothing about logs. */
+export const silentLogger: Logger = {
+  debug: () => {},
+  info: () => {},
+  warn: () => {},
+  error: () => {},
+};

@@ -1,0 +1,214 @@
+/**
+ * Calls one carrier through retry (outside) and its circuit breaker (inside), within a total
+ * deadline. Order after Microsoft's standard resilience handler: total timeout → retry →
+ * breaker → attempt timeout.
+ *
+ * - Only errors the adapter marked `retryable` are retried, with jitter.
+ * - Business refusals (unknown parcel, rejected, already intercepted) and auth failures are
+ *   answers, not outages: never retried, never counted against the breaker.
+ * - While the breaker is open nothing is sent and nothing is retried.
+ */
+import CircuitBreaker from "opossum";
+import pRetry, { AbortError } from "p-retry";
+import type {
+  CallContext,
+  CarrierAdapter,
+  CarrierError,
+  CarrierErrorCode,
+  CarrierResult,
+} from "../../contracts/carrier-adapter.ts";
+import type { Logger } from "../logger.ts";
+import type { Metrics } from "../metrics.ts";
+
+export interface ResilienceSettings {
+  /** Longest single attempt, under the pool's own connect/headers/body timeouts. */
+  attemptTimeoutMs: number;
+  retries: number;
+  minRetryDelayMs: number;
+  maxRetryDelayMs: number;
+  breaker: {
+    /** Opens when more than this share of calls in the window failed. */
+    errorThresholdPercentage: number;
+    /** Calls needed in the window before the breaker may open. */
+    volumeThreshold: number;
+    /** Time open before one trial call is let through. */
+    resetTimeoutMs: number;
+    rollingCountTimeoutMs: number;
+  };
+}
+
+export type CircuitState = "closed" | "open" | "half_open";
+
+/** Error codes that say the carrier (not the request) is in trouble. */
+const outageCodes: readonly CarrierErrorCode[] = [
+  "unavailable",
+  "outcome_unknown",
+  "rate_limited",
+  "bad_response",
+];
+
+/** Thrown inside the breaker so opossum counts the failure; unwrapped before returning. */
+class CarrierFailure extends Error {
+  constructor(readonly carrierError: CarrierError) {
+    super(carrierError.message);
+  }
+}
+
+type Attempt = (ctx: CallContext) => Promise<CarrierResult<unknown>>;
+
+export class ResilientCarrier {
+  readonly adapter: CarrierAdapter;
+  private readonly breaker: CircuitBreaker<[Attempt, CallContext], CarrierResult<unknown>>;
+
+  constructor(
+    adapter: CarrierAdapter,
+    private readonly settings: ResilienceSettings,
+    private readonly metrics: Metrics,
+    private readonly logger: Logger,
+  ) {
+    this.adapter = adapter;
+    this.breaker = new CircuitBreaker(
+      async (attempt: Attempt, ctx: CallContext) => {
+        const result = await attempt(ctx);
+        if (!result.ok && outageCodes.includes(result.error.code)) {
+          throw new CarrierFailure(result.error);
+        }
+        return result;
+      },
+      {
+        name: adapter.id,
+        // Attempts are bounded by undici and an AbortSignal per call; opossum's own timeout would
+        // only abandon the promise while the request goes on (opossum #673).
+        timeout: false,
+        errorThresholdPercentage: settings.breaker.errorThresholdPercentage,
+        volumeThreshold: settings.breaker.volumeThreshold,
+        resetTimeout: settings.breaker.resetTimeoutMs,
+        rollingCountTimeout: settings.breaker.rollingCountTimeoutMs,
+        rollingPercentilesEnabled: false,
+        enableSnapshots: false,
+      },
+    );
+    const logState = (state: CircuitState) => () =>
+      this.logger.warn("circuit breaker changed state", { carrier: adapter.id, state });
+    this.breaker.on("open", logState("open"));
+    this.breaker.on("halfOpen", logState("half_open"));
+    this.breaker.on("close", logState("closed"));
+  }
+
+  get circuitState(): CircuitState {
+    if (this.breaker.opened) {
+      return "open";
+    }
+    return this.breaker.halfOpen ? "half_open" : "closed";
+  }
+
+  /**
+   * Runs `operation` with retries until `deadline` (epoch ms). Never throws for carrier
+   * trouble: the last error comes back as data.
+   */
+  async call<T>(
+    operation: string,
+    run: (ctx: CallContext) => Promise<CarrierResult<T>>,
+    options: { deadline: number; signal?: AbortSignal },
+  ): Promise<CarrierResult<T>> {
+    const carrier = this.adapter.id;
+    const started = performance.now();
+    const attempt: Attempt = run;
+    const attemptOnce = async (): Promise<CarrierResult<unknown>> => {
+      const remaining = options.deadline - Date.now();
+      if (remaining <= 0) {
+        throw new AbortError(new CarrierFailure(this.deadlineError()));
+      }
+      const timeout = AbortSignal.timeout(Math.min(this.settings.attemptTimeoutMs, remaining));
+      const signal = options.signal ? AbortSignal.any([timeout, options.signal]) : timeout;
+      try {
+        return await this.breaker.fire(attempt, { signal });
+      } catch (error) {
+        if (error instanceof CarrierFailure) {
+          throw error;
+        }
+        if (CircuitBreaker.isOurError(error as Error)) {
+          // Open (or half-open and busy): the carrier was not called; retrying now is pointless.
+          throw new AbortError(new CarrierFailure(this.openCircuitError()));
+        }
+        throw error;
+      }
+    };
+
+    let result: CarrierResult<T>;
+    try {
+      result = (await pRetry(attemptOnce, {
+        retries: this.settings.retries,
+        minTimeout: this.settings.minRetryDelayMs,
+        maxTimeout: this.settings.maxRetryDelayMs,
+        factor: 2,
+        randomize: true,
+        maxRetryTime: Math.max(0, options.deadline - Date.now()),
+        shouldRetry: ({ error }) =>
+          error instanceof CarrierFailure &&
+          error.carrierError.retryable &&
+          this.waitFits(error.carrierError, options.deadline),
+        onFailedAttempt: async ({ error }) => {
+          if (error instanceof CarrierFailure) {
+            this.logger.info("carrier attempt failed", {
+              carrier,
+              operation,
+              code: error.carrierError.code,
+              message: error.carrierError.message,
+            });
+            const wait = error.carrierError.retryAfterMs ?? 0;
+            if (wait > 0 && this.waitFits(error.carrierError, options.deadline)) {
+              await new Promise((resolve) => setTimeout(resolve, wait));
+            }
+          }
+        },
+      })) as CarrierResult<T>;
+    } catch (error) {
+      if (!(error instanceof CarrierFailure)) {
+        throw error;
+      }
+      result = { ok: false, error: error.carrierError };
+    }
+
+    this.metrics.increment("gateway_carrier_calls_total", "Carrier operations by outcome.", {
+      carrier,
+      operation,
+      outcome: result.ok ? "ok" : result.error.code,
+    });
+    this.logger.debug("carrier call", {
+      carrier,
+      operation,
+      ok: result.ok,
+      ms: Math.round(performance.now() - started),
+    });
+    return result;
+  }
+
+  /** Stops the breaker's timers. */
+  shutdown(): void {
+    this.breaker.shutdown();
+  }
+
+  /** A Retry-After longer than the time left is not worth waiting for in this request. */
+  private waitFits(error: CarrierError, deadline: number): boolean {
+    return Date.now() + (error.retryAfterMs ?? 0) < deadline;
+  }
+
+  private deadlineError(): CarrierError {
+    return {
+      carrier: this.adapter.id,
+      code: "unavailable",
+      message: "The carrier did not answer within the request's deadline.",
+      retryable: true,
+    };
+  }
+
+  private openCircuitError(): CarrierError {
+    return {
+      carrier: this.adapter.id,
+      code: "unavailable",
+      message: "The circuit breaker is open: the carrier failed repeatedly and is given time to recover.",
+      retryable: true,
+    };
+  }
+}

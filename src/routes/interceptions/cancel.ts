@@ -1,0 +1,28 @@
+/** POST /v1/interceptions/{id}/cancel — withdraw an interception or release a lock. */
+import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
+import { InterceptionSchema } from "../../../contracts/interception.ts";
+import type { AppEnv } from "../../http/env.ts";
+import { bearerSecurity, IdParamSchema, problemResponses } from "../../http/openapi.ts";
+import { toInterceptionResource } from "../../services/resource.ts";
+
+const route = createRoute({
+  method: "post",
+  path: "/v1/interceptions/{id}/cancel",
+  summary: "Cancel a pending or submitted interception, or release a lock",
+  security: bearerSecurity,
+  request: { params: IdParamSchema },
+  responses: {
+    200: {
+      description: "The interception, now `cancelled` or `released`.",
+      content: { "application/json": { schema: InterceptionSchema } },
+    },
+    ...problemResponses(401, 404, 409, 500, 503),
+  },
+});
+
+export function registerCancelInterception(app: OpenAPIHono<AppEnv>): void {
+  app.openapi(route, async (c) => {
+    const record = await c.get("services").interceptions.cancel(c.get("merchant").id, c.req.valid("param").id);
+    return c.json(toInterceptionResource(record), 200);
+  });
+}

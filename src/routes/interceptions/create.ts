@@ -1,0 +1,53 @@
+/** POST /v1/interceptions — the single intercept endpoint. */
+import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
+import { InterceptionRequestSchema, InterceptionSchema } from "../../../contracts/interception.ts";
+import type { AppEnv } from "../../http/env.ts";
+import { bearerSecurity, problemResponses } from "../../http/openapi.ts";
+import { GatewayError } from "../../http/problem.ts";
+import { sendStoredResponse } from "../../http/stored-response.ts";
+
+const idempotencyKeyPattern = /^[\x21-\x7e]{1,255}$/;
+
+const route = createRoute({
+  method: "post",
+  path: "/v1/interceptions",
+  summary: "Stop or reroute a parcel",
+  description:
+    "Checks eligibility against the carrier's tracking and rules, then locks the order (not yet " +
+    "collected) or asks the carrier to intercept or redirect it. Idempotent per `Idempotency-Key`.",
+  security: bearerSecurity,
+  request: {
+    headers: z.object({
+      "idempotency-key": z
+        .string()
+        .optional()
+        .openapi({ description: "Required: 1–255 printable ASCII characters.", example: "8e03978e-40d5-43e8-bc93-6894a57f9324" }),
+    }),
+    body: { content: { "application/json": { schema: InterceptionRequestSchema } }, required: true },
+  },
+  responses: {
+    201: {
+      description: "Accepted and stored (the interception may still be `pending`).",
+      content: { "application/json": { schema: InterceptionSchema } },
+    },
+    ...problemResponses(400, 401, 409, 413, 422, 500),
+  },
+});
+
+export function registerCreateInterception(app: OpenAPIHono<AppEnv>): void {
+  app.openapi(route, async (c) => {
+    const key = c.req.valid("header")["idempotency-key"];
+    if (!key) {
+      throw new GatewayError("idempotency_key_required", "Send an Idempotency-Key header (e.g. a UUID).");
+    }
+    if (!idempotencyKeyPattern.test(key)) {
+      throw new GatewayError("validation_failed", "Idempotency-Key must be 1–255 printable ASCII characters.", {
+        errors: [{ path: "Idempotency-Key", message: "1–255 printable ASCII characters" }],
+      });
+    }
+    const stored = await c
+      .get("services")
+      .interceptions.create(c.get("merchant"), key, c.req.valid("json"), c.get("requestId"));
+    return sendStoredResponse(c, stored);
+  });
+}

@@ -1,0 +1,74 @@
+/** Merchants and their API keys. */
+import { ulid } from "ulid";
+import { apiKeyId, apiKeyMatches, generateApiKey, hashApiKey } from "../auth/api-keys.ts";
+import type { MerchantRecord, Store } from "../store/store.ts";
+
+export interface CreatedMerchant {
+  merchant: MerchantRecord;
+  apiKey: string;
+  keyId: string;
+}
+
+export class MerchantService {
+  constructor(
+    private readonly store: Store,
+    private readonly now: () => Date,
+  ) {}
+
+  /** Creates a merchant with its first key; the key is returned this once. */
+  async create(input: { name: string; pickupService: boolean }): Promise<CreatedMerchant> {
+    const merchant: MerchantRecord = {
+      id: `mer_${ulid()}`,
+      name: input.name,
+      pickupService: input.pickupService,
+      createdAt: this.now().toISOString(),
+    };
+    await this.store.createMerchant(merchant);
+    const { apiKey, keyId } = await this.issueKey(merchant.id);
+    return { merchant, apiKey, keyId };
+  }
+
+  /** Issues another key for an existing merchant (key rotation). */
+  async issueKey(merchantId: string, presetKey?: string): Promise<{ apiKey: string; keyId: string }> {
+    const fresh = generateApiKey();
+    const apiKey = presetKey ?? fresh.key;
+    const keyId = presetKey ? apiKeyId(presetKey) : fresh.id;
+    if (!keyId) {
+      throw new Error("A preset key must have the igk_<16 hex>_<43 base64url> form.");
+    }
+    await this.store.createApiKey({
+      id: keyId,
+      merchantId,
+      hash: hashApiKey(apiKey),
+      createdAt: this.now().toISOString(),
+      revokedAt: null,
+    });
+    return { apiKey, keyId };
+  }
+
+  /** Revokes a key: it answers 401 from the next request on. */
+  revokeKey(merchantId: string, keyId: string): Promise<boolean> {
+    return this.store.revokeApiKey(merchantId, keyId, this.now().toISOString());
+  }
+
+  get(merchantId: string): Promise<MerchantRecord | null> {
+    return this.store.getMerchant(merchantId);
+  }
+
+  findByName(name: string): Promise<MerchantRecord | null> {
+    return this.store.findMerchantByName(name);
+  }
+
+  /** The merchant a presented key belongs to, or null when the key is unknown or revoked. */
+  async authenticate(presentedKey: string): Promise<MerchantRecord | null> {
+    const keyId = apiKeyId(presentedKey);
+    if (!keyId) {
+      return null;
+    }
+    const key = await this.store.getApiKey(keyId);
+    if (!key || key.revokedAt !== null || !apiKeyMatches(presentedKey, key.hash)) {
+      return null;
+    }
+    return this.store.getMerchant(key.merchantId);
+  }
+}

@@ -1,0 +1,28 @@
+/** Turns stored records into the public Interception resource of API.md. */
+import type { Interception } from "../../contracts/interception.ts";
+import type { InterceptionWithEvents } from "../store/store.ts";
+
+/** The public view: internal columns (merchant id, carrier event ids) stay inside. */
+export function toInterceptionResource(record: InterceptionWithEvents): Interception {
+  return {
+    id: record.id,
+    carrier: record.carrier,
+    trackingNumber: record.trackingNumber,
+    orderId: record.orderId,
+    action: record.action,
+    reason: record.reason,
+    items: record.items,
+    parcel: record.parcel,
+    redirectTo: record.redirectTo,
+    note: record.note,
+    status: record.status,
+    parcelState: record.parcelState,
+    successLikelihood: record.successLikelihood,
+    carrierReference: record.carrierReference,
+    cost: record.cost,
+    failure: record.failure,
+    events: record.events.map((event) => ({ at: event.at, status: event.status, detail: event.detail })),
+    createdAt: record.createdAt,
+    updatedAt: record.updatedAt,
+  };
+}

@@ -1,0 +1,188 @@
+/**
+ * The gateway's storage seam. Everything the gateway persists goes through this interface, so a
+ * PostgreSQL implementation can later serve many instances. Every method is async even though
+ * SQLite answers synchronously; no method keeps a transaction open across a carrier call.
+ */
+import type { CarrierId } from "../../contracts/carrier-adapter.ts";
+import type {
+  Cost,
+  Failure,
+  InterceptionRequest,
+  Item,
+} from "../../contracts/interception.ts";
+import type {
+  Action,
+  Address,
+  InterceptionStatus,
+  ParcelState,
+  Reason,
+  SuccessLikelihood,
+} from "../../contracts/normalized.ts";
+
+export interface MerchantRecord {
+  id: string;
+  name: string;
+  pickupService: boolean;
+  createdAt: string;
+}
+
+export interface ApiKeyRecord {
+  /** The visible part of the key (`igk_…`), used to look the key up. */
+  id: string;
+  merchantId: string;
+  /** Hex SHA-256 of the whole key; the key itself is never stored. */
+  hash: string;
+  createdAt: string;
+  revokedAt: string | null;
+}
+
+export interface InterceptionRecord {
+  id: string;
+  merchantId: string;
+  carrier: CarrierId;
+  trackingNumber: string;
+  orderId: string;
+  action: Action;
+  reason: Reason;
+  items: Item[];
+  parcel: InterceptionRequest["parcel"];
+  redirectTo: Address | null;
+  note: string | null;
+  status: InterceptionStatus;
+  parcelState: ParcelState;
+  successLikelihood: SuccessLikelihood;
+  carrierReference: string | null;
+  cost: Cost;
+  failure: Failure | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface InterceptionEventRecord {
+  at: string;
+  status: InterceptionStatus;
+  detail: string;
+  /** The carrier's id for the report that caused this event; a repeat of it is ignored. */
+  carrierEventId: string | null;
+}
+
+export interface InterceptionWithEvents extends InterceptionRecord {
+  /** Oldest first. */
+  events: InterceptionEventRecord[];
+}
+
+/** Work the gateway owes a carrier: committed with the interception, run outside transactions. */
+export interface JobRecord {
+  id: string;
+  interceptionId: string;
+  kind: "submit";
+  /** Not before this time. */
+  runAt: string;
+  attempts: number;
+  /** A worker holds the job until then; after it, another worker may take it over. */
+  leaseUntil: string | null;
+  lastError: string | null;
+}
+
+export type IdempotencyClaim =
+  /** This request owns the key now. `interceptionId` is set when an earlier owner crashed after
+   * storing the interception: the caller must answer from it instead of creating another. */
+  | { outcome: "claimed"; interceptionId: string | null }
+  | { outcome: "mismatch" }
+  | { outcome: "in_progress" }
+  | { outcome: "completed"; status: number; body: string };
+
+export interface InterceptionFilter {
+  orderId?: string;
+  trackingNumber?: string;
+  status?: InterceptionStatus;
+  carrier?: string;
+}
+
+export interface InterceptionTransition {
+  /** The update happens only while the interception is in one of these statuses. */
+  from: readonly InterceptionStatus[];
+  /** The new status; absent keeps the current one (an update that is not a status change). */
+  to?: InterceptionStatus;
+  patch?: Partial<
+    Pick<InterceptionRecord, "parcelState" | "successLikelihood" | "carrierReference" | "cost" | "failure">
+  >;
+  event: { at: string; detail: string; carrierEventId?: string };
+  /** Committed in the same transaction as the status change (the outbox rule). */
+  completeJobId?: string;
+  scheduleJob?: JobRecord;
+}
+
+export type TransitionResult = "applied" | "status_mismatch" | "duplicate_event" | "not_found";
+
+export interface Store {
+  createMerchant(merchant: MerchantRecord): Promise<void>;
+  getMerchant(id: string): Promise<MerchantRecord | null>;
+  findMerchantByName(name: string): Promise<MerchantRecord | null>;
+  createApiKey(key: ApiKeyRecord): Promise<void>;
+  getApiKey(id: string): Promise<ApiKeyRecord | null>;
+  /** Returns false when the merchant has no such key. */
+  revokeApiKey(merchantId: string, keyId: string, at: string): Promise<boolean>;
+
+  /** Atomically claims `(merchantId, key)`; see IdempotencyClaim. */
+  claimIdempotencyKey(claim: {
+    merchantId: string;
+    key: string;
+    fingerprint: string;
+    now: string;
+    lockedUntil: string;
+  }): Promise<IdempotencyClaim>;
+  /** Stores the response to replay for this key. */
+  completeIdempotencyKey(done: {
+    merchantId: string;
+    key: string;
+    status: number;
+    body: string;
+  }): Promise<void>;
+  /** Forgets a claimed key whose request stored nothing, so the client may simply retry. */
+  releaseIdempotencyKey(merchantId: string, key: string): Promise<void>;
+  /** Deletes keys created before `before`; returns how many. */
+  deleteIdempotencyKeysBefore(before: string): Promise<number>;
+
+  /**
+   * Stores a new interception, its first event and (if any) its first job in one transaction,
+   * and links it to the idempotency key that created it.
+   */
+  insertInterception(input: {
+    interception: InterceptionRecord;
+    event: InterceptionEventRecord;
+    job: JobRecord | null;
+    idempotency: { merchantId: string; key: string } | null;
+  }): Promise<void>;
+  /** Scoped to the merchant: another merchant's id reads as missing. */
+  getInterception(merchantId: string, id: string): Promise<InterceptionWithEvents | null>;
+  /** Unscoped, for workers and carrier callbacks only. */
+  getInterceptionById(id: string): Promise<InterceptionWithEvents | null>;
+  /** Newest first; `before` is the id of the last item of the previous page. */
+  listInterceptions(
+    merchantId: string,
+    filter: InterceptionFilter,
+    page: { limit: number; before?: string },
+  ): Promise<InterceptionWithEvents[]>;
+  /** All interceptions of one parcel, oldest first; `merchantId` null for all merchants. */
+  findInterceptionsForParcel(
+    merchantId: string | null,
+    carrier: CarrierId,
+    trackingNumber: string,
+  ): Promise<InterceptionRecord[]>;
+  /** Conditional, forward-only update plus an appended event, in one transaction. */
+  transitionInterception(id: string, transition: InterceptionTransition): Promise<TransitionResult>;
+
+  /** Leases one job if no live lease holds it. Returns the leased job or null. */
+  claimJob(jobId: string, now: string, leaseUntil: string): Promise<JobRecord | null>;
+  /** Leases up to `limit` jobs that are due (`runAt <= now`) and not leased. */
+  claimDueJobs(now: string, leaseUntil: string, limit: number): Promise<JobRecord[]>;
+  /** Gives the job back for a later attempt: attempts + 1, lease cleared. */
+  rescheduleJob(jobId: string, runAt: string, lastError: string): Promise<void>;
+  /** Deletes a job that has nothing left to do (its interception moved on without it). */
+  completeJob(jobId: string): Promise<void>;
+  /** The pending job of an interception, if any. */
+  getJobForInterception(interceptionId: string): Promise<JobRecord | null>;
+
+  close(): Promise<void>;
+}
