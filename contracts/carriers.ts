@@ -6,7 +6,9 @@ export const CarrierInfoSchema = z
   .object({
     id: z.string().openapi({ example: "sf-express" }),
     displayName: z.string().openapi({ example: "SF Express" }),
-    mode: z.enum(["live", "sandbox"]).openapi({ description: "`sandbox` when no credentials are set." }),
+    mode: z
+      .enum(["live", "sandbox"])
+      .openapi({ description: "`sandbox` when no credentials are set." }),
     actions: z.array(ActionSchema),
     capabilities: z.object({
       cancel: z.boolean(),
@@ -25,14 +27,19 @@ export const CarrierInfoSchema = z
   })
   .openapi("Carrier");
 
-export const CarrierListSchema = z.object({ data: z.array(CarrierInfoSchema) }).openapi("CarrierList");
+export const CarrierListSchema = z
+  .object({ data: z.array(CarrierInfoSchema) })
+  .openapi("CarrierList");
 
 export const CreateMerchantSchema = z
   .strictObject({
     name: z.string().min(1).max(200).openapi({ example: "Tea House Hangzhou" }),
     pickupService: z
       .boolean()
-      .openapi({ description: "Uses the platform's door-to-door pickup service (free returns).", example: true }),
+      .openapi({
+        description: "Uses the platform's door-to-door pickup service (free returns).",
+        example: true,
+      }),
   })
   .openapi("CreateMerchant");
 

@@ -28,14 +28,10 @@ export type Item = z.infer<typeof ItemSchema>;
 export const ParcelSchema = z
   .object({
     declaredValue: MoneySchema,
-    category: z
-      .string()
-      .min(1)
-      .max(50)
-      .openapi({
-        description: "Matched against the carrier's rules (`fresh` cannot be intercepted).",
-        example: "tea",
-      }),
+    category: z.string().min(1).max(50).openapi({
+      description: "Matched against the carrier's rules (`fresh` cannot be intercepted).",
+      example: "tea",
+    }),
   })
   .openapi("Parcel");
 
@@ -126,7 +122,10 @@ export type Interception = z.infer<typeof InterceptionSchema>;
 export const InterceptionListSchema = z
   .object({
     data: z.array(InterceptionSchema),
-    nextCursor: z.string().nullable().openapi({ description: "Pass as `cursor` for the next page." }),
+    nextCursor: z
+      .string()
+      .nullable()
+      .openapi({ description: "Pass as `cursor` for the next page." }),
   })
   .openapi("InterceptionList");
 

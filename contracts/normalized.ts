@@ -4,17 +4,18 @@
  */
 import { z } from "@hono/zod-openapi";
 
-export const ActionSchema = z
-  .enum(["intercept", "redirect"])
-  .openapi("Action", {
-    description: "`intercept` returns the parcel to the sender; `redirect` delivers it elsewhere.",
-    example: "intercept",
-  });
+export const ActionSchema = z.enum(["intercept", "redirect"]).openapi("Action", {
+  description: "`intercept` returns the parcel to the sender; `redirect` delivers it elsewhere.",
+  example: "intercept",
+});
 export type Action = z.infer<typeof ActionSchema>;
 
 export const ReasonSchema = z
   .enum(["buyer_cancelled", "merchant_error", "address_error", "logistics_exception", "other"])
-  .openapi("Reason", { description: "Why the parcel must be stopped.", example: "buyer_cancelled" });
+  .openapi("Reason", {
+    description: "Why the parcel must be stopped.",
+    example: "buyer_cancelled",
+  });
 export type Reason = z.infer<typeof ReasonSchema>;
 
 export const ParcelStateSchema = z
@@ -43,12 +44,10 @@ export const InterceptionStatusSchema = z
   });
 export type InterceptionStatus = z.infer<typeof InterceptionStatusSchema>;
 
-export const SuccessLikelihoodSchema = z
-  .enum(["normal", "low"])
-  .openapi("SuccessLikelihood", {
-    description: "`low` when the parcel is already at the delivery station or out for delivery.",
-    example: "normal",
-  });
+export const SuccessLikelihoodSchema = z.enum(["normal", "low"]).openapi("SuccessLikelihood", {
+  description: "`low` when the parcel is already at the delivery station or out for delivery.",
+  example: "normal",
+});
 export type SuccessLikelihood = z.infer<typeof SuccessLikelihoodSchema>;
 
 export const PayerSchema = z
@@ -67,14 +66,12 @@ export const CostModeSchema = z
   });
 export type CostMode = z.infer<typeof CostModeSchema>;
 
-export const SettlementSchema = z
-  .enum(["none", "offline"])
-  .openapi("Settlement", {
-    description:
-      "`offline`: the merchant settles with the carrier outlet directly (e.g. freight collected " +
-      "on delivery); `none`: nothing for the merchant to settle.",
-    example: "none",
-  });
+export const SettlementSchema = z.enum(["none", "offline"]).openapi("Settlement", {
+  description:
+    "`offline`: the merchant settles with the carrier outlet directly (e.g. freight collected " +
+    "on delivery); `none`: nothing for the merchant to settle.",
+  example: "none",
+});
 export type Settlement = z.infer<typeof SettlementSchema>;
 
 export const MoneySchema = z

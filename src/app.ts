@@ -2,8 +2,9 @@
  * The app factory: one Hono app with every route, built from injected services so tests and
  * the server construct it the same way.
  */
-import { OpenAPIHono } from "@hono/zod-openapi";
+
 import { swaggerUI } from "@hono/swagger-ui";
+import { OpenAPIHono } from "@hono/zod-openapi";
 import { bodyLimit } from "hono/body-limit";
 import { requestId } from "hono/request-id";
 import type { AppEnv, AppServices } from "./http/env.ts";
@@ -29,11 +30,19 @@ export function createApp(services: AppServices): OpenAPIHono<AppEnv> {
       onError: (c) =>
         problemResponse(
           c,
-          new GatewayError("payload_too_large", `The body exceeds ${services.bodyLimitBytes} bytes.`),
+          new GatewayError(
+            "payload_too_large",
+            `The body exceeds ${services.bodyLimitBytes} bytes.`,
+          ),
         ),
     }),
   );
-  for (const path of ["/v1/interceptions", "/v1/interceptions/*", "/v1/eligibility", "/v1/carriers"]) {
+  for (const path of [
+    "/v1/interceptions",
+    "/v1/interceptions/*",
+    "/v1/eligibility",
+    "/v1/carriers",
+  ]) {
     app.use(path, requireApiKey());
   }
   app.use("/admin/*", requireAdminToken());
@@ -65,7 +74,9 @@ export function createApp(services: AppServices): OpenAPIHono<AppEnv> {
   });
   app.get("/docs", swaggerUI({ url: "/openapi.json" }));
 
-  app.notFound((c) => problemResponse(c, new GatewayError("not_found", `No route ${c.req.method} ${c.req.path}.`)));
+  app.notFound((c) =>
+    problemResponse(c, new GatewayError("not_found", `No route ${c.req.method} ${c.req.path}.`)),
+  );
   app.onError(handleError);
   return app;
 }

@@ -12,7 +12,9 @@ import type { ResilienceSettings } from "./resilience/resilient-carrier.ts";
 
 const port = z.coerce.number().int().min(0).max(65_535);
 const positiveMs = z.coerce.number().int().min(1);
-const flag = z.enum(["true", "false", "1", "0"]).transform((value) => value === "true" || value === "1");
+const flag = z
+  .enum(["true", "false", "1", "0"])
+  .transform((value) => value === "true" || value === "1");
 
 const EnvSchema = z.object({
   GATEWAY_HOST: z.string().default("127.0.0.1"),
@@ -26,7 +28,11 @@ const EnvSchema = z.object({
   DEMO_API_KEY: z.string().optional(),
   DEMO_PICKUP_SERVICE: flag.default(true),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
-  BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).default(64 * 1024),
+  BODY_LIMIT_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .default(64 * 1024),
   /** Total time an HTTP request may spend on carrier calls before answering `pending`. */
   REQUEST_DEADLINE_MS: positiveMs.default(5_000),
   CARRIER_CONNECT_TIMEOUT_MS: positiveMs.default(2_000),
@@ -34,7 +40,11 @@ const EnvSchema = z.object({
   CARRIER_BODY_TIMEOUT_MS: positiveMs.default(4_000),
   CARRIER_ATTEMPT_TIMEOUT_MS: positiveMs.default(4_000),
   CARRIER_MAX_CONNECTIONS: z.coerce.number().int().min(1).default(32),
-  CARRIER_MAX_RESPONSE_BYTES: z.coerce.number().int().min(1024).default(1024 * 1024),
+  CARRIER_MAX_RESPONSE_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .default(1024 * 1024),
   CARRIER_RETRIES: z.coerce.number().int().min(0).max(10).default(3),
   CARRIER_RETRY_MIN_DELAY_MS: positiveMs.default(100),
   CARRIER_RETRY_MAX_DELAY_MS: positiveMs.default(1_000),
@@ -45,6 +55,8 @@ const EnvSchema = z.object({
   WORKER_INTERVAL_MS: positiveMs.default(1_000),
   /** How long a worker holds a job before another may take it over. */
   JOB_LEASE_MS: positiveMs.default(30_000),
+  /** Submit attempts after which the gateway gives up and fails the interception. */
+  JOB_MAX_ATTEMPTS: z.coerce.number().int().min(1).default(30),
   /** JSON file with per-carrier rule overrides: `{ "sf-express": { "valueCeiling": … } }`. */
   CARRIER_RULES_FILE: z.string().optional(),
   SF_BASE_URL: z.url().optional(),
@@ -69,6 +81,7 @@ export interface GatewayConfig {
   resilience: ResilienceSettings;
   workerIntervalMs: number;
   jobLeaseMs: number;
+  maxJobAttempts: number;
   rules: Record<CarrierId, CarrierRules>;
   /** The raw, validated environment: carrier credentials are read from it by the registry. */
   env: Env;
@@ -77,7 +90,9 @@ export interface GatewayConfig {
 export class ConfigError extends Error {}
 
 /** Reads and validates the configuration; throws ConfigError naming each bad variable. */
-export function loadConfig(environment: NodeJS.ProcessEnv | Record<string, string | undefined>): GatewayConfig {
+export function loadConfig(
+  environment: NodeJS.ProcessEnv | Record<string, string | undefined>,
+): GatewayConfig {
   const parsed = EnvSchema.safeParse(environment);
   if (!parsed.success) {
     const lines = parsed.error.issues.map((issue) => `  ${issue.path.join(".")}: ${issue.message}`);
@@ -115,6 +130,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv | Record<string, strin
     },
     workerIntervalMs: env.WORKER_INTERVAL_MS,
     jobLeaseMs: env.JOB_LEASE_MS,
+    maxJobAttempts: env.JOB_MAX_ATTEMPTS,
     rules: loadRules(env.CARRIER_RULES_FILE),
     env,
   };
@@ -138,13 +154,18 @@ function loadRules(file: string | undefined): Record<CarrierId, CarrierRules> {
     }
     const parsed = RulesFileSchema.safeParse(raw);
     if (!parsed.success) {
-      const lines = parsed.error.issues.map((issue) => `  ${issue.path.join(".")}: ${issue.message}`);
+      const lines = parsed.error.issues.map(
+        (issue) => `  ${issue.path.join(".")}: ${issue.message}`,
+      );
       throw new ConfigError(`CARRIER_RULES_FILE ${file} is invalid:\n${lines.join("\n")}`);
     }
     overrides = parsed.data;
   }
   return Object.fromEntries(
-    carrierIds.map((id) => [id, { ...defaultCarrierRules, ...carrierRuleDefaults[id], ...overrides[id] }]),
+    carrierIds.map((id) => [
+      id,
+      { ...defaultCarrierRules, ...carrierRuleDefaults[id], ...overrides[id] },
+    ]),
   ) as Record<CarrierId, CarrierRules>;
 }
 

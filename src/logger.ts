@@ -18,7 +18,13 @@ export function createJsonLogger(level: LogLevel, base: LogFields = {}): Logger 
     if (rank[at] < rank[level]) {
       return;
     }
-    const line = JSON.stringify({ time: new Date().toISOString(), level: at, message, ...base, ...fields });
+    const line = JSON.stringify({
+      time: new Date().toISOString(),
+      level: at,
+      message,
+      ...base,
+      ...fields,
+    });
     (at === "error" ? process.stderr : process.stdout).write(`${line}\n`);
   };
   return {

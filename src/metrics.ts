@@ -12,7 +12,10 @@ interface CounterSeries {
 
 export class Metrics {
   private readonly counters = new Map<string, CounterSeries>();
-  private readonly gauges = new Map<string, { help: string; read: () => Array<{ labels: Labels; value: number }> }>();
+  private readonly gauges = new Map<
+    string,
+    { help: string; read: () => Array<{ labels: Labels; value: number }> }
+  >();
 
   /** Adds `by` to a counter series, creating it on first use. */
   increment(name: string, help: string, labels: Labels = {}, by = 1): void {
@@ -56,7 +59,8 @@ export class Metrics {
 
 function formatLabels(labels: Labels): string {
   const pairs = Object.entries(labels).map(
-    ([key, value]) => `${key}="${value.replace(/\\/g, "\\\\").replace(/"/g, '\\"').replace(/\n/g, "\\n")}"`,
+    ([key, value]) =>
+      `${key}="${value.replace(/\\/g, "\\\\").replace(/"/g, '\\"').replace(/\n/g, "\\n")}"`,
   );
   return pairs.length > 0 ? `{${pairs.join(",")}}` : "";
 }

@@ -19,7 +19,10 @@ export interface CarrierBuildInput {
   sandboxUrl: string | null;
 }
 
-export type CarrierBuilder = (input: CarrierBuildInput) => { adapter: CarrierAdapter; mode: CarrierMode };
+export type CarrierBuilder = (input: CarrierBuildInput) => {
+  adapter: CarrierAdapter;
+  mode: CarrierMode;
+};
 
 const carrierBuilders: Record<CarrierId, CarrierBuilder> = {
   "sf-express": buildSfExpress,
@@ -45,7 +48,10 @@ export class CarrierRegistry {
   }
 
   circuitStates(): Array<{ carrier: CarrierId; state: CircuitState }> {
-    return this.all().map((carrier) => ({ carrier: carrier.id, state: carrier.resilient.circuitState }));
+    return this.all().map((carrier) => ({
+      carrier: carrier.id,
+      state: carrier.resilient.circuitState,
+    }));
   }
 
   /** Stops breakers and closes connection pools. */

@@ -34,10 +34,22 @@ export function attributeCost(input: CostInput): Cost {
         settlement: "none",
       };
     }
-    return { payer: "merchant", mode: "paid_redirect", quoted: null, final: null, settlement: "offline" };
+    return {
+      payer: "merchant",
+      mode: "paid_redirect",
+      quoted: null,
+      final: null,
+      settlement: "offline",
+    };
   }
   if (input.pickupService) {
-    return { payer: "platform", mode: "free_return", quoted: null, final: null, settlement: "none" };
+    return {
+      payer: "platform",
+      mode: "free_return",
+      quoted: null,
+      final: null,
+      settlement: "none",
+    };
   }
   return {
     payer: "merchant",

@@ -3,7 +3,12 @@
  * the carrier reports it. It names every reason that applies, not just the first.
  */
 import type { InterceptionRequest } from "../../contracts/interception.ts";
-import type { Action, InterceptionStatus, ParcelState, SuccessLikelihood } from "../../contracts/normalized.ts";
+import type {
+  Action,
+  InterceptionStatus,
+  ParcelState,
+  SuccessLikelihood,
+} from "../../contracts/normalized.ts";
 import type { EligibilityReason } from "../../contracts/problem.ts";
 import { formatMoney, toMinorUnits } from "./money.ts";
 import type { CarrierRules } from "./rules.ts";
@@ -74,7 +79,10 @@ export function decideEligibility(input: EligibilityInput): EligibilityDecision 
   }
 
   if (input.unknownParcel) {
-    reasons.push({ code: "unknown_parcel", message: "The carrier does not know this tracking number." });
+    reasons.push({
+      code: "unknown_parcel",
+      message: "The carrier does not know this tracking number.",
+    });
   } else if (parcelState === "delivered") {
     reasons.push({
       code: "already_delivered",
@@ -103,7 +111,8 @@ export function decideEligibility(input: EligibilityInput): EligibilityDecision 
 
   const earlierRedirects = input.earlier.filter(
     (earlier) =>
-      earlier.action === "redirect" && ["pending", "submitted", "succeeded"].includes(earlier.status),
+      earlier.action === "redirect" &&
+      ["pending", "submitted", "succeeded"].includes(earlier.status),
   ).length;
   if (
     request.action === "redirect" &&

@@ -47,9 +47,13 @@ export function requireApiKey(): MiddlewareHandler<AppEnv> {
     const token = bearerToken(c.req.header("authorization"));
     const merchant = token ? await c.get("services").merchants.authenticate(token) : null;
     if (!merchant) {
-      throw new GatewayError("unauthorized", "Send a valid API key as `Authorization: Bearer <key>`.", {
-        headers: { "www-authenticate": 'Bearer realm="interception-gateway"' },
-      });
+      throw new GatewayError(
+        "unauthorized",
+        "Send a valid API key as `Authorization: Bearer <key>`.",
+        {
+          headers: { "www-authenticate": 'Bearer realm="interception-gateway"' },
+        },
+      );
     }
     c.set("merchant", merchant);
     await next();
@@ -65,7 +69,10 @@ export function requireAdminToken(): MiddlewareHandler<AppEnv> {
     }
     const token = bearerToken(c.req.header("authorization"));
     if (!token || !secretsMatch(token, expected)) {
-      throw new GatewayError("unauthorized", "Send the admin token as `Authorization: Bearer <token>`.");
+      throw new GatewayError(
+        "unauthorized",
+        "Send the admin token as `Authorization: Bearer <token>`.",
+      );
     }
     await next();
   };

@@ -18,7 +18,10 @@ export function problemResponses<const S extends number>(...statuses: S[]) {
     503: "The carrier cannot be reached right now (`carrier_unavailable`).",
   };
   return Object.fromEntries(
-    statuses.map((status) => [status, { description: descriptions[status] ?? "Error", content: problemContent }]),
+    statuses.map((status) => [
+      status,
+      { description: descriptions[status] ?? "Error", content: problemContent },
+    ]),
   ) as Record<S, { description: string; content: typeof problemContent }>;
 }
 

@@ -6,8 +6,8 @@ import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
 import type { ZodError } from "zod";
 import {
-  type ErrorCode,
   type EligibilityReason,
+  type ErrorCode,
   type Problem,
   statusOfErrorCode,
   titleOfErrorCode,
@@ -100,7 +100,10 @@ export function handleError(error: Error, c: Context<AppEnv>): Response {
       );
     }
     if (error.status === 400) {
-      return problemResponse(c, new GatewayError("validation_failed", error.message || "Bad request."));
+      return problemResponse(
+        c,
+        new GatewayError("validation_failed", error.message || "Bad request."),
+      );
     }
   }
   c.get("services")?.logger.error("unhandled error", {

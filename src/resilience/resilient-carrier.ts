@@ -207,7 +207,8 @@ export class ResilientCarrier {
     return {
       carrier: this.adapter.id,
       code: "unavailable",
-      message: "The circuit breaker is open: the carrier failed repeatedly and is given time to recover.",
+      message:
+        "The circuit breaker is open: the carrier failed repeatedly and is given time to recover.",
       retryable: true,
     };
   }

@@ -8,10 +8,14 @@
  */
 import { createHash } from "node:crypto";
 import { ulid } from "ulid";
-import type { CarrierReport, CarrierResult, SubmitAccepted } from "../../contracts/carrier-adapter.ts";
+import type {
+  CarrierReport,
+  CarrierResult,
+  SubmitAccepted,
+} from "../../contracts/carrier-adapter.ts";
 import type { Cost, EligibilityResult, InterceptionRequest } from "../../contracts/interception.ts";
 import type { ParcelState } from "../../contracts/normalized.ts";
-import { problemBody, GatewayError } from "../http/problem.ts";
+import type { CarrierRegistry, RegisteredCarrier } from "../carriers/registry.ts";
 import { attributeCost } from "../domain/cost.ts";
 import { decideEligibility, type EligibilityDecision } from "../domain/eligibility.ts";
 import {
@@ -21,16 +25,17 @@ import {
   notEligible,
 } from "../domain/failure.ts";
 import { statusesLeadingTo } from "../domain/status.ts";
-import type { CarrierRegistry, RegisteredCarrier } from "../carriers/registry.ts";
+import { GatewayError, problemBody } from "../http/problem.ts";
 import type { Logger } from "../logger.ts";
 import type { Metrics } from "../metrics.ts";
-import type {
-  InterceptionFilter,
-  InterceptionRecord,
-  InterceptionWithEvents,
-  JobRecord,
-  MerchantRecord,
-  Store,
+import {
+  IdempotencyConflictError,
+  type InterceptionFilter,
+  type InterceptionRecord,
+  type InterceptionWithEvents,
+  type JobRecord,
+  type MerchantRecord,
+  type Store,
 } from "../store/store.ts";
 import { toInterceptionResource } from "./resource.ts";
 
@@ -69,7 +74,10 @@ export class InterceptionService {
   constructor(private readonly options: InterceptionServiceOptions) {}
 
   /** `POST /v1/eligibility`: the same assessment as an intercept, with no side effects. */
-  async checkEligibility(merchant: MerchantRecord, request: InterceptionRequest): Promise<EligibilityResult> {
+  async checkEligibility(
+    merchant: MerchantRecord,
+    request: InterceptionRequest,
+  ): Promise<EligibilityResult> {
     const assessment = await this.assess(merchant, request, this.deadline());
     return {
       eligible: assessment.decision.eligible,
@@ -100,7 +108,9 @@ export class InterceptionService {
       fingerprint: fingerprintOf(request),
       now: now().toISOString(),
       // Long enough for the request's own carrier calls; after it, a crashed owner is taken over.
-      lockedUntil: new Date(now().getTime() + this.options.requestDeadlineMs * 2 + 10_000).toISOString(),
+      lockedUntil: new Date(
+        now().getTime() + this.options.requestDeadlineMs * 2 + 10_000,
+      ).toISOString(),
     });
     switch (claim.outcome) {
       case "mismatch":
@@ -127,6 +137,16 @@ export class InterceptionService {
         ? await this.responseFor(merchant.id, claim.interceptionId)
         : await this.createFresh(merchant, request, key, requestId);
     } catch (error) {
+      if (error instanceof IdempotencyConflictError) {
+        // A newer request took this key over after our lock expired; it owns the answer.
+        throw new GatewayError(
+          "request_in_progress",
+          "Another request now holds this Idempotency-Key.",
+          {
+            headers: { "retry-after": "1" },
+          },
+        );
+      }
       // Nothing was stored under this key (or what was is linked to it): the client may retry.
       await store.releaseIdempotencyKey(merchant.id, idempotencyKey);
       throw error;
@@ -224,7 +244,10 @@ export class InterceptionService {
       await this.transitionOrConflict(record, {
         from: ["submitted"],
         to: "cancelled",
-        event: { at: this.options.now().toISOString(), detail: "Cancelled at the carrier by the merchant." },
+        event: {
+          at: this.options.now().toISOString(),
+          detail: "Cancelled at the carrier by the merchant.",
+        },
       });
       return this.get(merchantId, id);
     }
@@ -242,7 +265,7 @@ export class InterceptionService {
   async processSubmitJob(job: JobRecord, deadline: number): Promise<void> {
     const { store, logger } = this.options;
     const record = await store.getInterceptionById(job.interceptionId);
-    if (!record || record.status !== "pending") {
+    if (record?.status !== "pending") {
       await store.completeJob(job.id);
       return;
     }
@@ -276,10 +299,16 @@ export class InterceptionService {
     const redirectTo = record.redirectTo;
     const result: CarrierResult<SubmitAccepted> =
       record.action === "redirect" && redirectTo
-        ? await carrier.resilient.call("redirect", (ctx) => adapter.redirect({ ...command, redirectTo }, ctx), {
+        ? await carrier.resilient.call(
+            "redirect",
+            (ctx) => adapter.redirect({ ...command, redirectTo }, ctx),
+            {
+              deadline,
+            },
+          )
+        : await carrier.resilient.call("intercept", (ctx) => adapter.intercept(command, ctx), {
             deadline,
-          })
-        : await carrier.resilient.call("intercept", (ctx) => adapter.intercept(command, ctx), { deadline });
+          });
 
     const at = this.options.now().toISOString();
     if (result.ok) {
@@ -290,7 +319,10 @@ export class InterceptionService {
           carrierReference: result.value.carrierReference,
           cost: { ...record.cost, quoted: result.value.fee ?? record.cost.quoted },
         },
-        event: { at, detail: `Accepted by the carrier (reference ${result.value.carrierReference}).` },
+        event: {
+          at,
+          detail: `Accepted by the carrier (reference ${result.value.carrierReference}).`,
+        },
         completeJobId: job.id,
       });
       this.count("submitted", record.carrier);
@@ -340,8 +372,14 @@ export class InterceptionService {
     const { store } = this.options;
     let applied = 0;
     for (const report of reports) {
-      const interceptions = await store.findInterceptionsForParcel(null, carrier.id, report.trackingNumber);
-      for (const record of interceptions.filter((each) => each.status === "pending" || each.status === "submitted")) {
+      const interceptions = await store.findInterceptionsForParcel(
+        null,
+        carrier.id,
+        report.trackingNumber,
+      );
+      for (const record of interceptions.filter(
+        (each) => each.status === "pending" || each.status === "submitted",
+      )) {
         const lowChance =
           report.parcelState === "at_delivery_station" || report.parcelState === "out_for_delivery";
         const patch = {
@@ -353,7 +391,11 @@ export class InterceptionService {
         const job = await store.getJobForInterception(record.id);
         const result =
           report.outcome === null
-            ? await store.transitionInterception(record.id, { from: ["pending", "submitted"], patch, event })
+            ? await store.transitionInterception(record.id, {
+                from: ["pending", "submitted"],
+                patch,
+                event,
+              })
             : await store.transitionInterception(record.id, {
                 from: statusesLeadingTo(report.outcome),
                 to: report.outcome,
@@ -418,7 +460,15 @@ export class InterceptionService {
     };
     const job: JobRecord | null = locked
       ? null
-      : { id: `job_${ulid()}`, interceptionId: id, kind: "submit", runAt: at, attempts: 0, leaseUntil: null, lastError: null };
+      : {
+          id: `job_${ulid()}`,
+          interceptionId: id,
+          kind: "submit",
+          runAt: at,
+          attempts: 0,
+          leaseUntil: null,
+          lastError: null,
+        };
     await store.insertInterception({
       interception,
       event: {
@@ -460,7 +510,11 @@ export class InterceptionService {
     const unknownParcel = !tracked.ok && tracked.error.code === "unknown_parcel";
     const parcelState = tracked.ok ? tracked.value.state : null;
     const earlier = (
-      await this.options.store.findInterceptionsForParcel(merchant.id, carrier.id, request.trackingNumber)
+      await this.options.store.findInterceptionsForParcel(
+        merchant.id,
+        carrier.id,
+        request.trackingNumber,
+      )
     ).filter((record) => record.id !== excludeId);
     const decision = decideEligibility({
       request,
@@ -500,7 +554,10 @@ export class InterceptionService {
         from: ["pending"],
         to: "failed",
         patch: { ...base, failure: notEligible(assessment.decision.reasons) },
-        event: { at, detail: "Refused once the carrier could be asked: the parcel is not eligible." },
+        event: {
+          at,
+          detail: "Refused once the carrier could be asked: the parcel is not eligible.",
+        },
         completeJobId: job.id,
       });
       return true;
@@ -525,14 +582,22 @@ export class InterceptionService {
   }
 
   /** Gives the job back with exponential backoff, or fails the interception past the horizon. */
-  private async retryLater(job: JobRecord, record: InterceptionRecord, reason: string, retryAfterMs = 0) {
+  private async retryLater(
+    job: JobRecord,
+    record: InterceptionRecord,
+    reason: string,
+    retryAfterMs = 0,
+  ) {
     const { store, now } = this.options;
     if (job.attempts + 1 >= this.options.maxJobAttempts) {
       await store.transitionInterception(record.id, {
         from: ["pending"],
         to: "failed",
         patch: { failure: carrierUnreachable(reason) },
-        event: { at: now().toISOString(), detail: "Gave up: the carrier could not be reached in time." },
+        event: {
+          at: now().toISOString(),
+          detail: "Gave up: the carrier could not be reached in time.",
+        },
         completeJobId: job.id,
       });
       this.count("failed", record.carrier);
@@ -556,7 +621,10 @@ export class InterceptionService {
     }
   }
 
-  private async responseFor(merchantId: string, id: string): Promise<{ status: number; body: string }> {
+  private async responseFor(
+    merchantId: string,
+    id: string,
+  ): Promise<{ status: number; body: string }> {
     const record = await this.get(merchantId, id);
     return { status: 201, body: JSON.stringify(toInterceptionResource(record)) };
   }
@@ -578,19 +646,30 @@ export class InterceptionService {
   }
 
   private count(status: string, carrier: string): void {
-    this.options.metrics.increment("gateway_interceptions_total", "Interceptions by status reached.", {
-      carrier,
-      status,
-    });
+    this.options.metrics.increment(
+      "gateway_interceptions_total",
+      "Interceptions by status reached.",
+      {
+        carrier,
+        status,
+      },
+    );
   }
 }
 
-function assertActionSupported(carrier: RegisteredCarrier, action: InterceptionRequest["action"]): void {
+function assertActionSupported(
+  carrier: RegisteredCarrier,
+  action: InterceptionRequest["action"],
+): void {
   if (!carrier.resilient.adapter.capabilities.actions.includes(action)) {
     throw new GatewayError(
       "action_not_supported",
       `${carrier.resilient.adapter.displayName} does not support "${action}".`,
-      { reasons: [{ code: "action_not_supported", message: `The carrier cannot ${action} parcels.` }] },
+      {
+        reasons: [
+          { code: "action_not_supported", message: `The carrier cannot ${action} parcels.` },
+        ],
+      },
     );
   }
 }

@@ -29,7 +29,10 @@ export class MerchantService {
   }
 
   /** Issues another key for an existing merchant (key rotation). */
-  async issueKey(merchantId: string, presetKey?: string): Promise<{ apiKey: string; keyId: string }> {
+  async issueKey(
+    merchantId: string,
+    presetKey?: string,
+  ): Promise<{ apiKey: string; keyId: string }> {
     const fresh = generateApiKey();
     const apiKey = presetKey ?? fresh.key;
     const keyId = presetKey ? apiKeyId(presetKey) : fresh.id;

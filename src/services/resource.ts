@@ -21,7 +21,11 @@ export function toInterceptionResource(record: InterceptionWithEvents): Intercep
     carrierReference: record.carrierReference,
     cost: record.cost,
     failure: record.failure,
-    events: record.events.map((event) => ({ at: event.at, status: event.status, detail: event.detail })),
+    events: record.events.map((event) => ({
+      at: event.at,
+      status: event.status,
+      detail: event.detail,
+    })),
     createdAt: record.createdAt,
     updatedAt: record.updatedAt,
   };

@@ -4,12 +4,7 @@
  * SQLite answers synchronously; no method keeps a transaction open across a carrier call.
  */
 import type { CarrierId } from "../../contracts/carrier-adapter.ts";
-import type {
-  Cost,
-  Failure,
-  InterceptionRequest,
-  Item,
-} from "../../contracts/interception.ts";
+import type { Cost, Failure, InterceptionRequest, Item } from "../../contracts/interception.ts";
 import type {
   Action,
   Address,
@@ -105,7 +100,10 @@ export interface InterceptionTransition {
   /** The new status; absent keeps the current one (an update that is not a status change). */
   to?: InterceptionStatus;
   patch?: Partial<
-    Pick<InterceptionRecord, "parcelState" | "successLikelihood" | "carrierReference" | "cost" | "failure">
+    Pick<
+      InterceptionRecord,
+      "parcelState" | "successLikelihood" | "carrierReference" | "cost" | "failure"
+    >
   >;
   event: { at: string; detail: string; carrierEventId?: string };
   /** Committed in the same transaction as the status change (the outbox rule). */
@@ -114,6 +112,20 @@ export interface InterceptionTransition {
 }
 
 export type TransitionResult = "applied" | "status_mismatch" | "duplicate_event" | "not_found";
+
+/**
+ * Thrown by `insertInterception` when the idempotency key is no longer held by this request (its
+ * lock expired and a newer request took the key over and stored its own interception). The
+ * insert is rolled back, so the parcel is not intercepted twice.
+ */
+export class IdempotencyConflictError extends Error {
+  readonly code = "idempotency_conflict";
+  readonly retryable = true;
+  constructor(merchantId: string, key: string) {
+    super(`Idempotency key ${JSON.stringify(key)} of ${merchantId} is not held by this request.`);
+    this.name = "IdempotencyConflictError";
+  }
+}
 
 export interface Store {
   createMerchant(merchant: MerchantRecord): Promise<void>;

@@ -13,7 +13,10 @@ import { GatewayError } from "../../http/problem.ts";
 
 const adminSecurity = [{ adminToken: [] as string[] }];
 const MerchantParamSchema = z.object({
-  id: z.string().max(64).openapi({ param: { name: "id", in: "path" }, example: "mer_01JD3Q2K6W6R8Z7Y5X4V3T2S1R" }),
+  id: z
+    .string()
+    .max(64)
+    .openapi({ param: { name: "id", in: "path" }, example: "mer_01JD3Q2K6W6R8Z7Y5X4V3T2S1R" }),
 });
 
 const createMerchantRoute = createRoute({
@@ -21,9 +24,14 @@ const createMerchantRoute = createRoute({
   path: "/admin/merchants",
   summary: "Create a merchant and its first API key",
   security: adminSecurity,
-  request: { body: { content: { "application/json": { schema: CreateMerchantSchema } }, required: true } },
+  request: {
+    body: { content: { "application/json": { schema: CreateMerchantSchema } }, required: true },
+  },
   responses: {
-    201: { description: "Created; the key is shown this once.", content: { "application/json": { schema: CreatedMerchantSchema } } },
+    201: {
+      description: "Created; the key is shown this once.",
+      content: { "application/json": { schema: CreatedMerchantSchema } },
+    },
     ...problemResponses(400, 401, 404, 413, 500),
   },
 });
@@ -35,7 +43,10 @@ const issueKeyRoute = createRoute({
   security: adminSecurity,
   request: { params: MerchantParamSchema },
   responses: {
-    201: { description: "Issued; shown this once.", content: { "application/json": { schema: IssuedKeySchema } } },
+    201: {
+      description: "Issued; shown this once.",
+      content: { "application/json": { schema: IssuedKeySchema } },
+    },
     ...problemResponses(401, 404, 500),
   },
 });
@@ -47,7 +58,10 @@ const revokeKeyRoute = createRoute({
   security: adminSecurity,
   request: {
     params: MerchantParamSchema.extend({
-      keyId: z.string().max(64).openapi({ param: { name: "keyId", in: "path" }, example: "igk_3f9a0c1d2e4b5a6f" }),
+      keyId: z
+        .string()
+        .max(64)
+        .openapi({ param: { name: "keyId", in: "path" }, example: "igk_3f9a0c1d2e4b5a6f" }),
     }),
   },
   responses: {

@@ -11,9 +11,15 @@ const route = createRoute({
   method: "post",
   path: "/v1/carriers/{carrier}/callbacks",
   summary: "Receive a carrier's outcome push (carrier-facing)",
-  description: "The body is the carrier's own format; the answer is the carrier's own acknowledgement.",
+  description:
+    "The body is the carrier's own format; the answer is the carrier's own acknowledgement.",
   request: {
-    params: z.object({ carrier: z.string().max(50).openapi({ param: { name: "carrier", in: "path" }, example: "sf-express" }) }),
+    params: z.object({
+      carrier: z
+        .string()
+        .max(50)
+        .openapi({ param: { name: "carrier", in: "path" }, example: "sf-express" }),
+    }),
   },
   responses: {
     200: { description: "Acknowledged in the carrier's format." },
@@ -27,7 +33,10 @@ export function registerCarrierCallback(app: OpenAPIHono<AppEnv>): void {
     const carrierId = c.req.valid("param").carrier;
     const carrier = carriers.get(carrierId);
     if (!carrier) {
-      throw new GatewayError("unknown_carrier", `The gateway has no adapter for carrier "${carrierId}".`);
+      throw new GatewayError(
+        "unknown_carrier",
+        `The gateway has no adapter for carrier "${carrierId}".`,
+      );
     }
     const parsed = carrier.resilient.adapter.parseCallback({
       url: c.req.url,
@@ -36,13 +45,23 @@ export function registerCarrierCallback(app: OpenAPIHono<AppEnv>): void {
     });
     if (!parsed.ok) {
       if (parsed.error.code === "auth_failed") {
-        logger.warn("carrier callback refused", { carrier: carrierId, message: parsed.error.message });
+        logger.warn("carrier callback refused", {
+          carrier: carrierId,
+          message: parsed.error.message,
+        });
         throw new GatewayError("unauthorized", "The callback's credentials do not match.");
       }
-      throw new GatewayError("validation_failed", `The callback could not be read: ${parsed.error.message}`);
+      throw new GatewayError(
+        "validation_failed",
+        `The callback could not be read: ${parsed.error.message}`,
+      );
     }
     const applied = await interceptions.applyCarrierReports(carrierId, parsed.value.reports);
-    logger.info("carrier callback", { carrier: carrierId, reports: parsed.value.reports.length, applied });
+    logger.info("carrier callback", {
+      carrier: carrierId,
+      reports: parsed.value.reports.length,
+      applied,
+    });
     const reply = parsed.value.reply;
     return c.newResponse(reply.body, reply.status as 200, { "content-type": reply.contentType });
   });

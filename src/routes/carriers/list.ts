@@ -10,7 +10,10 @@ const route = createRoute({
   summary: "List carriers, their rules and circuit state",
   security: bearerSecurity,
   responses: {
-    200: { description: "The carriers.", content: { "application/json": { schema: CarrierListSchema } } },
+    200: {
+      description: "The carriers.",
+      content: { "application/json": { schema: CarrierListSchema } },
+    },
     ...problemResponses(401, 500),
   },
 });

@@ -1,6 +1,9 @@
 /** POST /v1/eligibility — the intercept endpoint's assessment, with no side effects. */
 import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
-import { EligibilityResultSchema, InterceptionRequestSchema } from "../../../contracts/interception.ts";
+import {
+  EligibilityResultSchema,
+  InterceptionRequestSchema,
+} from "../../../contracts/interception.ts";
 import type { AppEnv } from "../../http/env.ts";
 import { bearerSecurity, problemResponses } from "../../http/openapi.ts";
 
@@ -9,16 +12,26 @@ const route = createRoute({
   path: "/v1/eligibility",
   summary: "Check whether a parcel can be intercepted, and who would pay",
   security: bearerSecurity,
-  request: { body: { content: { "application/json": { schema: InterceptionRequestSchema } }, required: true } },
+  request: {
+    body: {
+      content: { "application/json": { schema: InterceptionRequestSchema } },
+      required: true,
+    },
+  },
   responses: {
-    200: { description: "The assessment.", content: { "application/json": { schema: EligibilityResultSchema } } },
+    200: {
+      description: "The assessment.",
+      content: { "application/json": { schema: EligibilityResultSchema } },
+    },
     ...problemResponses(400, 401, 413, 422, 500),
   },
 });
 
 export function registerCheckEligibility(app: OpenAPIHono<AppEnv>): void {
   app.openapi(route, async (c) => {
-    const result = await c.get("services").interceptions.checkEligibility(c.get("merchant"), c.req.valid("json"));
+    const result = await c
+      .get("services")
+      .interceptions.checkEligibility(c.get("merchant"), c.req.valid("json"));
     return c.json(result, 200);
   });
 }

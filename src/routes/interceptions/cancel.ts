@@ -22,7 +22,9 @@ const route = createRoute({
 
 export function registerCancelInterception(app: OpenAPIHono<AppEnv>): void {
   app.openapi(route, async (c) => {
-    const record = await c.get("services").interceptions.cancel(c.get("merchant").id, c.req.valid("param").id);
+    const record = await c
+      .get("services")
+      .interceptions.cancel(c.get("merchant").id, c.req.valid("param").id);
     return c.json(toInterceptionResource(record), 200);
   });
 }

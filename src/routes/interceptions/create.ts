@@ -21,9 +21,15 @@ const route = createRoute({
       "idempotency-key": z
         .string()
         .optional()
-        .openapi({ description: "Required: 1–255 printable ASCII characters.", example: "8e03978e-40d5-43e8-bc93-6894a57f9324" }),
+        .openapi({
+          description: "Required: 1–255 printable ASCII characters.",
+          example: "8e03978e-40d5-43e8-bc93-6894a57f9324",
+        }),
     }),
-    body: { content: { "application/json": { schema: InterceptionRequestSchema } }, required: true },
+    body: {
+      content: { "application/json": { schema: InterceptionRequestSchema } },
+      required: true,
+    },
   },
   responses: {
     201: {
@@ -38,12 +44,19 @@ export function registerCreateInterception(app: OpenAPIHono<AppEnv>): void {
   app.openapi(route, async (c) => {
     const key = c.req.valid("header")["idempotency-key"];
     if (!key) {
-      throw new GatewayError("idempotency_key_required", "Send an Idempotency-Key header (e.g. a UUID).");
+      throw new GatewayError(
+        "idempotency_key_required",
+        "Send an Idempotency-Key header (e.g. a UUID).",
+      );
     }
     if (!idempotencyKeyPattern.test(key)) {
-      throw new GatewayError("validation_failed", "Idempotency-Key must be 1–255 printable ASCII characters.", {
-        errors: [{ path: "Idempotency-Key", message: "1–255 printable ASCII characters" }],
-      });
+      throw new GatewayError(
+        "validation_failed",
+        "Idempotency-Key must be 1–255 printable ASCII characters.",
+        {
+          errors: [{ path: "Idempotency-Key", message: "1–255 printable ASCII characters" }],
+        },
+      );
     }
     const stored = await c
       .get("services")

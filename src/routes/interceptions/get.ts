@@ -12,14 +12,19 @@ const route = createRoute({
   security: bearerSecurity,
   request: { params: IdParamSchema },
   responses: {
-    200: { description: "The interception.", content: { "application/json": { schema: InterceptionSchema } } },
+    200: {
+      description: "The interception.",
+      content: { "application/json": { schema: InterceptionSchema } },
+    },
     ...problemResponses(401, 404, 500),
   },
 });
 
 export function registerGetInterception(app: OpenAPIHono<AppEnv>): void {
   app.openapi(route, async (c) => {
-    const record = await c.get("services").interceptions.get(c.get("merchant").id, c.req.valid("param").id);
+    const record = await c
+      .get("services")
+      .interceptions.get(c.get("merchant").id, c.req.valid("param").id);
     return c.json(toInterceptionResource(record), 200);
   });
 }

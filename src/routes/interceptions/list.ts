@@ -16,7 +16,10 @@ const route = createRoute({
   security: bearerSecurity,
   request: { query: InterceptionListQuerySchema },
   responses: {
-    200: { description: "A page of interceptions.", content: { "application/json": { schema: InterceptionListSchema } } },
+    200: {
+      description: "A page of interceptions.",
+      content: { "application/json": { schema: InterceptionListSchema } },
+    },
     ...problemResponses(400, 401, 500),
   },
 });
@@ -27,7 +30,10 @@ export function registerListInterceptions(app: OpenAPIHono<AppEnv>): void {
     // One extra row tells whether another page exists without a count query.
     const rows = await c
       .get("services")
-      .interceptions.list(c.get("merchant").id, filter, { limit: limit + 1, ...(cursor ? { before: cursor } : {}) });
+      .interceptions.list(c.get("merchant").id, filter, {
+        limit: limit + 1,
+        ...(cursor ? { before: cursor } : {}),
+      });
     const page = rows.slice(0, limit);
     const nextCursor = rows.length > limit ? (page.at(-1)?.id ?? null) : null;
     return c.json({ data: page.map(toInterceptionResource), nextCursor }, 200);

@@ -8,7 +8,9 @@ const healthRoute = createRoute({
   method: "get",
   path: "/healthz",
   summary: "Liveness: the process answers",
-  responses: { 200: { description: "Alive.", content: { "application/json": { schema: StatusSchema } } } },
+  responses: {
+    200: { description: "Alive.", content: { "application/json": { schema: StatusSchema } } },
+  },
 });
 
 const readyRoute = createRoute({
@@ -25,7 +27,12 @@ const metricsRoute = createRoute({
   method: "get",
   path: "/metrics",
   summary: "Prometheus metrics",
-  responses: { 200: { description: "Prometheus text format.", content: { "text/plain": { schema: z.string() } } } },
+  responses: {
+    200: {
+      description: "Prometheus text format.",
+      content: { "text/plain": { schema: z.string() } },
+    },
+  },
 });
 
 export function registerSystemRoutes(app: OpenAPIHono<AppEnv>): void {
@@ -36,6 +43,8 @@ export function registerSystemRoutes(app: OpenAPIHono<AppEnv>): void {
       : c.json({ status: "unavailable" as const }, 503),
   );
   app.openapi(metricsRoute, (c) =>
-    c.text(c.get("services").metrics.render(), 200, { "content-type": "text/plain; version=0.0.4" }),
+    c.text(c.get("services").metrics.render(), 200, {
+      "content-type": "text/plain; version=0.0.4",
+    }),
   );
 }

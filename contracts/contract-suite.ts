@@ -1,0 +1,520 @@
+/**
+ * The shared carrier contract suite: what every adapter + sandbox pair must do, in the
+ * gateway's normalized terms. Each carrier's `contract.test.ts` calls
+ * `runCarrierContractSuite` against its sandbox (all scenarios) and, when credentials are
+ * given, against the carrier's own test environment (only the state-independent part).
+ */
+import { createServer, type IncomingMessage, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { Agent, request } from "undici";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type {
+  CarrierAdapter,
+  CarrierErrorCode,
+  CarrierId,
+  CarrierResult,
+  IncomingCallback,
+  InterceptCommand,
+  RedirectCommand,
+} from "./carrier-adapter.ts";
+import type { Address, ParcelState } from "./normalized.ts";
+
+export interface CarrierContractSuiteOptions {
+  carrier: CarrierId;
+  /** A fresh adapter with working credentials; the suite closes it after each test. */
+  makeAdapter: () => CarrierAdapter;
+  /** The same adapter with credentials the carrier must refuse. */
+  makeAdapterWithWrongCredentials: () => CarrierAdapter;
+  /**
+   * The sandbox to set scenarios up through (API.md "Carrier sandboxes"). Without it only the
+   * state-independent checks run (for a carrier's real test environment).
+   */
+  sandbox?: {
+    /** Base URL of the sandbox process (control API at `/_sandbox/...`). */
+    controlUrl: string;
+    /** The push token the adapter was configured with; the receiver URL carries it. */
+    pushToken: string;
+  };
+  trackingNumbers: {
+    /** A tracking number the carrier does not know. */
+    unknown: string;
+    /** A new, never-used tracking number in the carrier's format (sandbox scenarios). */
+    fresh: () => string;
+    /** A real parcel the carrier knows (optional; real test environments). */
+    known?: string;
+  };
+  /** Where redirects go; a plausible default is used when absent. */
+  redirectTo?: Address;
+}
+
+interface SandboxCallView {
+  operation: "track" | "intercept" | "redirect" | "cancel";
+  at: string;
+  body: unknown;
+  accepted?: boolean;
+}
+
+const allStates: ParcelState[] = [
+  "not_collected",
+  "in_transit",
+  "at_delivery_station",
+  "out_for_delivery",
+  "delivered",
+  "returned",
+  "unknown",
+];
+
+const defaultAddress: Address = {
+  name: "Li Lei",
+  phone: "13800138000",
+  country: "CN",
+  province: "广东省",
+  city: "深圳市",
+  district: "南山区",
+  line1: "科技园路 1 号",
+  line2: "A 栋 1201",
+  postalCode: "518057",
+};
+
+/** A signal for one carrier call; generous, the dispatcher's own timeouts are shorter. */
+function ctx(ms = 5_000): { signal: AbortSignal } {
+  return { signal: AbortSignal.timeout(ms) };
+}
+
+function show(result: unknown): string {
+  return JSON.stringify(result, null, 2);
+}
+
+function randomRef(): string {
+  return `ref-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 10)}`;
+}
+
+function interceptCommand(trackingNumber: string): InterceptCommand {
+  return {
+    reference: randomRef(),
+    trackingNumber,
+    reason: "buyer_cancelled",
+    payment: { payer: "platform", mode: "free_return" },
+  };
+}
+
+/** Runs one adapter call and always releases the adapter's pool. */
+async function withAdapter<T>(
+  make: () => CarrierAdapter,
+  run: (adapter: CarrierAdapter) => Promise<T>,
+): Promise<T> {
+  const adapter = make();
+  try {
+    return await run(adapter);
+  } finally {
+    await adapter.close();
+  }
+}
+
+function expectError(
+  result: CarrierResult<unknown>,
+  code: CarrierErrorCode,
+  retryable: boolean,
+): void {
+  expect(result.ok, show(result)).toBe(false);
+  if (!result.ok) {
+    expect({ code: result.error.code, retryable: result.error.retryable }, show(result)).toEqual({
+      code,
+      retryable,
+    });
+  }
+}
+
+/** Tiny loopback receiver standing in for the gateway's callback endpoint. */
+interface PushReceiver {
+  url: string;
+  received: IncomingCallback[];
+  close(): Promise<void>;
+}
+
+async function startReceiver(): Promise<PushReceiver> {
+  const received: IncomingCallback[] = [];
+  const readBody = async (req: IncomingMessage): Promise<string> => {
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) {
+      chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk)));
+    }
+    return Buffer.concat(chunks).toString("utf8");
+  };
+  const server: Server = createServer((req, res) => {
+    readBody(req).then(
+      (body) => {
+        const headers: Record<string, string> = {};
+        for (const [name, value] of Object.entries(req.headers)) {
+          if (value !== undefined) {
+            headers[name] = Array.isArray(value) ? value.join(", ") : value;
+          }
+        }
+        received.push({ url: `http://127.0.0.1${req.url ?? "/"}`, headers, body });
+        res.writeHead(200, { "content-type": "application/json" }).end("{}");
+      },
+      () => {
+        res.writeHead(400).end();
+      },
+    );
+  });
+  await new Promise<void>((resolve) => {
+    server.listen(0, "127.0.0.1", resolve);
+  });
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    received,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => {
+          resolve();
+        });
+      }),
+  };
+}
+
+/** Declares the contract suite for one adapter (+ sandbox). */
+export function runCarrierContractSuite(options: CarrierContractSuiteOptions): void {
+  const { carrier, makeAdapter, trackingNumbers } = options;
+  const redirectTo = options.redirectTo ?? defaultAddress;
+
+  describe(`carrier contract: ${carrier} (state-independent)`, () => {
+    it("reports an unknown parcel as unknown_parcel, not retryable", async () => {
+      const result = await withAdapter(makeAdapter, (a) => a.track(trackingNumbers.unknown, ctx()));
+      expectError(result, "unknown_parcel", false);
+    });
+
+    it("reports wrong credentials as auth_failed, not retryable", async () => {
+      const tn = trackingNumbers.known ?? trackingNumbers.unknown;
+      const result = await withAdapter(options.makeAdapterWithWrongCredentials, (a) =>
+        a.track(tn, ctx()),
+      );
+      expectError(result, "auth_failed", false);
+    });
+
+    it.runIf(trackingNumbers.known !== undefined)("tracks a known parcel", async () => {
+      const tn = trackingNumbers.known ?? "";
+      const result = await withAdapter(makeAdapter, (a) => a.track(tn, ctx()));
+      expect(result.ok, show(result)).toBe(true);
+    });
+
+    it("refuses a push without the right token and changes nothing", () => {
+      const adapter = makeAdapter();
+      try {
+        for (const url of [
+          "http://127.0.0.1/callbacks",
+          "http://127.0.0.1/callbacks?token=wrong-token",
+        ]) {
+          const result = adapter.parseCallback({ url, headers: {}, body: "{}" });
+          expectError(result, "auth_failed", false);
+        }
+      } finally {
+        void adapter.close();
+      }
+    });
+  });
+
+  const sandbox = options.sandbox;
+  if (sandbox === undefined) {
+    return;
+  }
+
+  describe(`carrier contract: ${carrier} against its sandbox`, () => {
+    const control = new Agent({ connectTimeout: 1_000, headersTimeout: 5_000, bodyTimeout: 5_000 });
+
+    async function controlCall(
+      method: "GET" | "POST",
+      path: string,
+      body?: unknown,
+    ): Promise<{ status: number; json: unknown }> {
+      const response = await request(`${sandbox?.controlUrl}${path}`, {
+        dispatcher: control,
+        method,
+        headers: { "content-type": "application/json" },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+      const text = await response.body.text();
+      return { status: response.statusCode, json: text === "" ? null : JSON.parse(text) };
+    }
+
+    async function putParcel(
+      state: ParcelState,
+      extra: { interceptOutcome?: "success" | "failure"; outcomeDelayMs?: number } = {},
+    ): Promise<string> {
+      const trackingNumber = trackingNumbers.fresh();
+      const created = await controlCall("POST", "/_sandbox/parcels", {
+        carrier,
+        trackingNumber,
+        state,
+        ...extra,
+      });
+      expect(created.status, show(created)).toBe(201);
+      return trackingNumber;
+    }
+
+    async function fault(mode: "error500" | "timeout" | "reset" | "rate_limited"): Promise<void> {
+      const created = await controlCall("POST", "/_sandbox/faults", { carrier, mode, count: 1 });
+      expect(created.status, show(created)).toBe(201);
+    }
+
+    async function callsOf(trackingNumber: string): Promise<SandboxCallView[]> {
+      const view = await controlCall(
+        "GET",
+        `/_sandbox/parcels/${carrier}/${encodeURIComponent(trackingNumber)}`,
+      );
+      expect(view.status, show(view)).toBe(200);
+      return (view.json as { calls: SandboxCallView[] }).calls;
+    }
+
+    afterAll(async () => {
+      await control.close();
+    });
+
+    describe("track", () => {
+      it.each(allStates)("maps a %s parcel", async (state) => {
+        const tn = await putParcel(state);
+        const result = await withAdapter(makeAdapter, (a) => a.track(tn, ctx()));
+        expect(result.ok, show(result)).toBe(true);
+        if (result.ok) {
+          expect(result.value.state, show(result)).toBe(state);
+          expect(result.value.trackingNumber).toBe(tn);
+        }
+        const calls = await callsOf(tn);
+        expect(
+          calls.map((c) => c.operation),
+          show(calls),
+        ).toEqual(["track"]);
+      });
+
+      it("answers unknown_parcel for a tracking number the sandbox does not know", async () => {
+        const result = await withAdapter(makeAdapter, (a) =>
+          a.track(trackingNumbers.fresh(), ctx()),
+        );
+        expectError(result, "unknown_parcel", false);
+      });
+    });
+
+    describe("intercept, redirect, cancel", () => {
+      it("accepts an intercept of an in-transit parcel, once", async () => {
+        const tn = await putParcel("in_transit", { outcomeDelayMs: 60_000 });
+        const first = await withAdapter(makeAdapter, (a) =>
+          a.intercept(interceptCommand(tn), ctx()),
+        );
+        expect(first.ok, show(first)).toBe(true);
+        if (first.ok) {
+          expect(first.value.carrierReference, show(first)).toMatch(/\S/);
+        }
+        const calls = await callsOf(tn);
+        expect(
+          calls.filter((c) => c.operation === "intercept"),
+          show(calls),
+        ).toHaveLength(1);
+
+        const second = await withAdapter(makeAdapter, (a) =>
+          a.intercept(interceptCommand(tn), ctx()),
+        );
+        expectError(second, "already_intercepted", false);
+      });
+
+      it("refuses an intercept of a delivered or not-collected parcel as a non-retryable business error", async () => {
+        for (const state of ["delivered", "not_collected"] as const) {
+          const tn = await putParcel(state);
+          const result = await withAdapter(makeAdapter, (a) =>
+            a.intercept(interceptCommand(tn), ctx()),
+          );
+          expect(result.ok, show(result)).toBe(false);
+          if (!result.ok) {
+            expect(result.error.retryable, show(result)).toBe(false);
+            expect(["rejected", "unknown_parcel"], show(result)).toContain(result.error.code);
+          }
+        }
+      });
+
+      it("refuses an intercept of an unknown parcel as unknown_parcel", async () => {
+        const result = await withAdapter(makeAdapter, (a) =>
+          a.intercept(interceptCommand(trackingNumbers.fresh()), ctx()),
+        );
+        expectError(result, "unknown_parcel", false);
+      });
+
+      it("accepts a redirect of another parcel", async () => {
+        const tn = await putParcel("in_transit", { outcomeDelayMs: 60_000 });
+        const command: RedirectCommand = {
+          ...interceptCommand(tn),
+          reason: "address_error",
+          payment: { payer: "platform", mode: "free_redirect" },
+          redirectTo,
+        };
+        const result = await withAdapter(makeAdapter, (a) => a.redirect(command, ctx()));
+        expect(result.ok, show(result)).toBe(true);
+        const calls = await callsOf(tn);
+        expect(
+          calls.map((c) => c.operation),
+          show(calls),
+        ).toEqual(["redirect"]);
+      });
+
+      it("cancels an accepted intercept", async () => {
+        const tn = await putParcel("in_transit", { outcomeDelayMs: 60_000 });
+        const command = interceptCommand(tn);
+        const accepted = await withAdapter(makeAdapter, (a) => a.intercept(command, ctx()));
+        expect(accepted.ok, show(accepted)).toBe(true);
+        if (!accepted.ok) {
+          return;
+        }
+        const cancelled = await withAdapter(makeAdapter, (a) =>
+          a.cancel(
+            {
+              reference: command.reference,
+              trackingNumber: tn,
+              carrierReference: accepted.value.carrierReference,
+              action: "intercept",
+            },
+            ctx(),
+          ),
+        );
+        expect(cancelled, show(cancelled)).toEqual({ ok: true, value: { cancelled: true } });
+        const calls = await callsOf(tn);
+        expect(
+          calls.map((c) => c.operation),
+          show(calls),
+        ).toEqual(["intercept", "cancel"]);
+      });
+    });
+
+    describe("faults", () => {
+      it("maps an HTTP 500 to unavailable, retryable", async () => {
+        const tn = await putParcel("in_transit");
+        await fault("error500");
+        const result = await withAdapter(makeAdapter, (a) => a.track(tn, ctx()));
+        expectError(result, "unavailable", true);
+        expect(await callsOf(tn)).toEqual([]);
+      });
+
+      it("maps a reset during an intercept to outcome_unknown, not retryable", async () => {
+        const tn = await putParcel("in_transit", { outcomeDelayMs: 60_000 });
+        await fault("reset");
+        const result = await withAdapter(makeAdapter, (a) =>
+          a.intercept(interceptCommand(tn), ctx()),
+        );
+        expectError(result, "outcome_unknown", false);
+        expect(await callsOf(tn)).toEqual([]);
+      });
+
+      it("maps a carrier timeout on a read to outcome_unknown, retryable", async () => {
+        const tn = await putParcel("in_transit");
+        await fault("timeout");
+        const result = await withAdapter(makeAdapter, (a) => a.track(tn, ctx(300)));
+        expectError(result, "outcome_unknown", true);
+      });
+
+      it("maps the carrier's throttling answer to rate_limited, retryable", async () => {
+        const tn = await putParcel("in_transit");
+        await fault("rate_limited");
+        const result = await withAdapter(makeAdapter, (a) => a.track(tn, ctx()));
+        expectError(result, "rate_limited", true);
+        // The fault is consumed: the next call is served.
+        const next = await withAdapter(makeAdapter, (a) => a.track(tn, ctx()));
+        expect(next.ok, show(next)).toBe(true);
+      });
+
+      it("maps wrong credentials to auth_failed, not retryable, and serves nothing", async () => {
+        const tn = await putParcel("in_transit");
+        const result = await withAdapter(options.makeAdapterWithWrongCredentials, (a) =>
+          a.intercept(interceptCommand(tn), ctx()),
+        );
+        expectError(result, "auth_failed", false);
+        expect(await callsOf(tn)).toEqual([]);
+      });
+    });
+
+    describe("outcome push", () => {
+      let receiver: PushReceiver;
+      const callbackPath = `/callbacks/${carrier}`;
+
+      beforeAll(async () => {
+        receiver = await startReceiver();
+        const set = await controlCall("POST", "/_sandbox/push-urls", {
+          carrier,
+          url: `${receiver.url}${callbackPath}?token=${encodeURIComponent(sandbox.pushToken)}`,
+        });
+        expect(set.status, show(set)).toBe(200);
+      });
+
+      afterAll(async () => {
+        await controlCall("POST", "/_sandbox/push-urls", { carrier, url: null });
+        await receiver.close();
+      });
+
+      async function pushFor(trackingNumber: string): Promise<IncomingCallback> {
+        const deadline = Date.now() + 5_000;
+        while (Date.now() < deadline) {
+          const push = receiver.received.find((p) => p.body.includes(trackingNumber));
+          if (push !== undefined) {
+            return push;
+          }
+          await new Promise((resolve) => setTimeout(resolve, 20));
+        }
+        throw new Error(`no push for ${trackingNumber}; received ${show(receiver.received)}`);
+      }
+
+      it.each([
+        {
+          action: "intercept",
+          interceptOutcome: "success",
+          outcome: "succeeded",
+          state: "returned",
+        },
+        { action: "intercept", interceptOutcome: "failure", outcome: "failed", state: "delivered" },
+        {
+          action: "redirect",
+          interceptOutcome: "success",
+          outcome: "succeeded",
+          state: "in_transit",
+        },
+      ] as const)(
+        "pushes a $action that ends in $interceptOutcome, parsed as $outcome",
+        async ({ action, interceptOutcome, outcome, state }) => {
+          const tn = await putParcel("in_transit", { interceptOutcome, outcomeDelayMs: 50 });
+          const base = interceptCommand(tn);
+          const accepted = await withAdapter(makeAdapter, (a) =>
+            action === "intercept"
+              ? a.intercept(base, ctx())
+              : a.redirect(
+                  { ...base, payment: { payer: "merchant", mode: "paid_redirect" }, redirectTo },
+                  ctx(),
+                ),
+          );
+          expect(accepted.ok, show(accepted)).toBe(true);
+
+          const push = await pushFor(tn);
+          const adapter = makeAdapter();
+          try {
+            const parsed = adapter.parseCallback(push);
+            expect(parsed.ok, show(parsed)).toBe(true);
+            if (!parsed.ok) {
+              return;
+            }
+            expect(parsed.value.reply.status).toBe(200);
+            const decisive = parsed.value.reports.filter(
+              (r) => r.trackingNumber === tn && r.outcome !== null,
+            );
+            expect(decisive, show(parsed)).toHaveLength(1);
+            expect(decisive[0], show(parsed)).toMatchObject({ outcome, parcelState: state });
+            expect(decisive[0]?.eventId, show(parsed)).toMatch(/\S/);
+
+            // The same push with a wrong or missing token is refused.
+            const forged = push.url.replace(/token=[^&]*/, "token=not-the-token");
+            expectError(adapter.parseCallback({ ...push, url: forged }), "auth_failed", false);
+            const bare = push.url.replace(/\?.*$/, "");
+            expectError(adapter.parseCallback({ ...push, url: bare }), "auth_failed", false);
+          } finally {
+            await adapter.close();
+          }
+        },
+      );
+    });
+  });
+}

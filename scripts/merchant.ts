@@ -1,0 +1,60 @@
+/**
+ * `npm run merchant -- create --name X [--pickup-service]`: creates a merchant and prints its
+ * first API key (shown this once). `npm run merchant -- key --merchant mer_…` issues another.
+ */
+import { parseArgs } from "node:util";
+import { ConfigError, loadConfig } from "../src/config.ts";
+import { MerchantService } from "../src/services/merchants.ts";
+import { openSqliteStore } from "../src/store/sqlite-store.ts";
+
+const usage = `Usage:
+  npm run merchant -- create --name "Tea House" [--pickup-service]
+  npm run merchant -- key --merchant mer_…`;
+
+async function main(): Promise<void> {
+  const { positionals, values } = parseArgs({
+    allowPositionals: true,
+    options: {
+      name: { type: "string" },
+      "pickup-service": { type: "boolean", default: false },
+      merchant: { type: "string" },
+    },
+  });
+  const config = loadConfig(process.env);
+  const store = openSqliteStore({ path: config.databasePath });
+  const merchants = new MerchantService(store, () => new Date());
+  try {
+    const command = positionals[0];
+    if (command === "create" && values.name) {
+      const created = await merchants.create({
+        name: values.name,
+        pickupService: values["pickup-service"],
+      });
+      print({
+        id: created.merchant.id,
+        name: created.merchant.name,
+        pickupService: created.merchant.pickupService,
+        apiKey: created.apiKey,
+        keyId: created.keyId,
+      });
+    } else if (command === "key" && values.merchant) {
+      if (!(await merchants.get(values.merchant))) {
+        throw new ConfigError(`No merchant ${values.merchant} in ${config.databasePath}.`);
+      }
+      print(await merchants.issueKey(values.merchant));
+    } else {
+      throw new ConfigError(usage);
+    }
+  } finally {
+    await store.close();
+  }
+}
+
+function print(value: unknown): void {
+  process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`${error instanceof ConfigError ? error.message : String(error)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,79 @@
+/**
+ * `npm start`: the gateway, plus the carrier sandboxes when some carrier has no credentials
+ * (unless SANDBOX_URL points at running ones), plus a demo merchant and key in that case.
+ */
+import { startSandbox } from "../adapters/sandbox-kit/server.ts";
+import { carriersNeedingSandbox } from "./carriers/registry.ts";
+import { sandboxPushUrls } from "./carriers/sandbox-push.ts";
+import { ConfigError, loadConfig } from "./config.ts";
+import { startGateway } from "./server.ts";
+
+async function main(): Promise<void> {
+  const config = loadConfig(process.env);
+  const demoMode = carriersNeedingSandbox(config).length > 0;
+  let sandbox: Awaited<ReturnType<typeof startSandbox>> | null = null;
+  let sandboxUrl = config.env.SANDBOX_URL ?? null;
+  if (demoMode && !sandboxUrl) {
+    sandbox = await startSandbox({
+      port: config.env.SANDBOX_PORT,
+      host: "127.0.0.1",
+      pushUrls: sandboxPushUrls(config.publicUrl),
+    });
+    sandboxUrl = sandbox.url;
+  }
+
+  const gateway = await startGateway(config, sandboxUrl);
+
+  if (demoMode) {
+    const { merchants } = gateway.services;
+    const demoName = "Demo merchant";
+    const merchant =
+      (await merchants.findByName(demoName)) ??
+      (await merchants.create({ name: demoName, pickupService: config.demo.pickupService }))
+        .merchant;
+    let apiKey = config.demo.apiKey;
+    if (apiKey) {
+      if (!(await merchants.authenticate(apiKey))) {
+        await merchants.issueKey(merchant.id, apiKey);
+      }
+    } else {
+      apiKey = (await merchants.issueKey(merchant.id)).apiKey;
+    }
+    process.stdout.write(
+      [
+        "",
+        "  Carrier interception gateway (demo mode: carriers without credentials use the sandbox)",
+        `  Gateway:   ${gateway.url}   (docs: ${gateway.url}/docs)`,
+        `  Sandbox:   ${sandboxUrl}`,
+        `  Merchant:  ${merchant.id} (pickup service: ${merchant.pickupService})`,
+        `  API key:   ${apiKey}`,
+        "",
+        `  export GATEWAY=${gateway.url} SANDBOX=${sandboxUrl} KEY=${apiKey}`,
+        "",
+      ].join("\n"),
+    );
+  }
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) {
+      return;
+    }
+    stopping = true;
+    gateway.services.logger.info("shutting down", { signal });
+    // A hard bound, so a stuck connection cannot keep the process alive forever.
+    setTimeout(() => process.exit(1), 10_000).unref();
+    await gateway.close();
+    await sandbox?.close();
+    process.exit(0);
+  };
+  process.on("SIGTERM", () => void stop("SIGTERM"));
+  process.on("SIGINT", () => void stop("SIGINT"));
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(
+    `${error instanceof ConfigError ? error.message : String((error as Error).stack ?? error)}\n`,
+  );
+  process.exit(1);
+});

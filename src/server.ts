@@ -1,0 +1,142 @@
+/**
+ * Starts the gateway: store, carriers, services, HTTP server and worker, all built once from the
+ * configuration. `close()` drains in order: stop accepting, stop the worker, release carriers,
+ * close the database.
+ */
+import type { Server } from "node:http";
+import { serve } from "@hono/node-server";
+import { createApp } from "./app.ts";
+import { buildCarrierRegistry, type CarrierRegistry } from "./carriers/registry.ts";
+import type { GatewayConfig } from "./config.ts";
+import type { AppServices } from "./http/env.ts";
+import { createJsonLogger, type Logger } from "./logger.ts";
+import { Metrics } from "./metrics.ts";
+import { InterceptionService } from "./services/interceptions.ts";
+import { MerchantService } from "./services/merchants.ts";
+import { openSqliteStore } from "./store/sqlite-store.ts";
+import type { Store } from "./store/store.ts";
+import { SubmitWorker } from "./workers/submit-worker.ts";
+
+export interface RunningGateway {
+  url: string;
+  services: AppServices;
+  worker: SubmitWorker;
+  close(): Promise<void>;
+}
+
+/** Everything the HTTP app needs, built from the configuration. */
+export function buildServices(input: {
+  config: GatewayConfig;
+  store: Store;
+  carriers: CarrierRegistry;
+  logger: Logger;
+  metrics: Metrics;
+  now?: () => Date;
+  isShuttingDown?: () => boolean;
+}): { services: AppServices; worker: SubmitWorker } {
+  const { config, store, carriers, logger, metrics } = input;
+  const now = input.now ?? (() => new Date());
+  const interceptions = new InterceptionService({
+    store,
+    carriers,
+    logger,
+    metrics,
+    now,
+    requestDeadlineMs: config.requestDeadlineMs,
+    jobLeaseMs: config.jobLeaseMs,
+    maxJobAttempts: config.maxJobAttempts,
+  });
+  metrics.gauge(
+    "gateway_circuit_open",
+    "1 when a carrier's circuit breaker is open (0.5 half-open).",
+    () =>
+      carriers.circuitStates().map(({ carrier, state }) => ({
+        labels: { carrier },
+        value: state === "open" ? 1 : state === "half_open" ? 0.5 : 0,
+      })),
+  );
+  const services: AppServices = {
+    adminToken: config.adminToken,
+    bodyLimitBytes: config.bodyLimitBytes,
+    store,
+    carriers,
+    merchants: new MerchantService(store, now),
+    interceptions,
+    logger,
+    metrics,
+    isReady: async () => {
+      if (input.isShuttingDown?.()) {
+        return false;
+      }
+      try {
+        await store.getMerchant("readiness-probe");
+        return true;
+      } catch {
+        return false;
+      }
+    },
+  };
+  const worker = new SubmitWorker({
+    store,
+    interceptions,
+    logger,
+    now,
+    intervalMs: config.workerIntervalMs,
+    jobLeaseMs: config.jobLeaseMs,
+    jobDeadlineMs: config.requestDeadlineMs,
+    batchSize: 20,
+    idempotencyRetentionMs: 48 * 60 * 60_000,
+  });
+  return { services, worker };
+}
+
+/** Starts the HTTP server and the worker on the configured host and port. */
+export async function startGateway(
+  config: GatewayConfig,
+  sandboxUrl: string | null,
+): Promise<RunningGateway> {
+  const logger = createJsonLogger(config.logLevel);
+  const metrics = new Metrics();
+  const store = openSqliteStore({ path: config.databasePath });
+  const carriers = buildCarrierRegistry({ config, sandboxUrl }, metrics, logger);
+  let shuttingDown = false;
+  const { services, worker } = buildServices({
+    config,
+    store,
+    carriers,
+    logger,
+    metrics,
+    isShuttingDown: () => shuttingDown,
+  });
+  const app = createApp(services);
+
+  const { server, port } = await new Promise<{ server: Server; port: number }>((resolve) => {
+    const started = serve(
+      { fetch: app.fetch, port: config.port, hostname: config.host },
+      (info) => {
+        resolve({ server: started as Server, port: info.port });
+      },
+    );
+  });
+  worker.start();
+  const url = `http://${config.host}:${port}`;
+  logger.info("gateway listening", {
+    url,
+    carriers: carriers.all().map(({ id, mode }) => ({ id, mode })),
+  });
+
+  return {
+    url,
+    services,
+    worker,
+    close: async () => {
+      shuttingDown = true;
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      await worker.stop();
+      await closed;
+      await carriers.close();
+      await store.close();
+    },
+  };
+}

@@ -1,0 +1,160 @@
+/**
+ * SQLite tables behind `Store`. Only `sqlite-store.ts` and drizzle-kit read this file; routes and
+ * adapters go through the store.
+ *
+ * Timestamps are ISO-8601 text written by `Date.prototype.toISOString()` (always UTC, always
+ * milliseconds), so comparing and ordering them as text is comparing them as times.
+ */
+import {
+  index,
+  integer,
+  primaryKey,
+  sqliteTable,
+  text,
+  uniqueIndex,
+} from "drizzle-orm/sqlite-core";
+import type { CarrierId } from "../../contracts/carrier-adapter.ts";
+import type { Cost, Failure, InterceptionRequest, Item } from "../../contracts/interception.ts";
+import type {
+  Action,
+  Address,
+  InterceptionStatus,
+  ParcelState,
+  Reason,
+  SuccessLikelihood,
+} from "../../contracts/normalized.ts";
+import type { JobRecord } from "./store.ts";
+
+export const merchantsTable = sqliteTable(
+  "merchants",
+  {
+    id: text("id").primaryKey(),
+    name: text("name").notNull(),
+    pickupService: integer("pickup_service", { mode: "boolean" }).notNull(),
+    createdAt: text("created_at").notNull(),
+  },
+  // Not unique: names are labels; `findMerchantByName` (seeding) only needs the lookup to be cheap.
+  (table) => [index("merchants_name_idx").on(table.name)],
+);
+
+export const apiKeysTable = sqliteTable(
+  "api_keys",
+  {
+    id: text("id").primaryKey(),
+    merchantId: text("merchant_id")
+      .notNull()
+      .references(() => merchantsTable.id),
+    hash: text("hash").notNull(),
+    createdAt: text("created_at").notNull(),
+    revokedAt: text("revoked_at"),
+  },
+  (table) => [
+    uniqueIndex("api_keys_hash_unique").on(table.hash),
+    index("api_keys_merchant_idx").on(table.merchantId),
+  ],
+);
+
+export const interceptionsTable = sqliteTable(
+  "interceptions",
+  {
+    // `icp_` + ULID: text order is creation order, which listing and paging rely on.
+    id: text("id").primaryKey(),
+    merchantId: text("merchant_id")
+      .notNull()
+      .references(() => merchantsTable.id),
+    carrier: text("carrier").$type<CarrierId>().notNull(),
+    trackingNumber: text("tracking_number").notNull(),
+    orderId: text("order_id").notNull(),
+    action: text("action").$type<Action>().notNull(),
+    reason: text("reason").$type<Reason>().notNull(),
+    items: text("items", { mode: "json" }).$type<Item[]>().notNull(),
+    parcel: text("parcel", { mode: "json" }).$type<InterceptionRequest["parcel"]>().notNull(),
+    redirectTo: text("redirect_to", { mode: "json" }).$type<Address>(),
+    note: text("note"),
+    status: text("status").$type<InterceptionStatus>().notNull(),
+    parcelState: text("parcel_state").$type<ParcelState>().notNull(),
+    successLikelihood: text("success_likelihood").$type<SuccessLikelihood>().notNull(),
+    carrierReference: text("carrier_reference"),
+    cost: text("cost", { mode: "json" }).$type<Cost>().notNull(),
+    failure: text("failure", { mode: "json" }).$type<Failure>(),
+    createdAt: text("created_at").notNull(),
+    updatedAt: text("updated_at").notNull(),
+  },
+  (table) => [
+    // Serves the newest-first listing (`merchant_id = ? AND id < ? ORDER BY id DESC`).
+    index("interceptions_merchant_id_idx").on(table.merchantId, table.id),
+    index("interceptions_merchant_order_idx").on(table.merchantId, table.orderId),
+    // Carrier callbacks and "one open interception per parcel" checks look parcels up this way.
+    index("interceptions_parcel_idx").on(table.carrier, table.trackingNumber),
+  ],
+);
+
+export const interceptionEventsTable = sqliteTable(
+  "interception_events",
+  {
+    // Autoincrement so insertion order is the history order even when two events share `at`.
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    interceptionId: text("interception_id")
+      .notNull()
+      .references(() => interceptionsTable.id, { onDelete: "cascade" }),
+    at: text("at").notNull(),
+    status: text("status").$type<InterceptionStatus>().notNull(),
+    detail: text("detail").notNull(),
+    carrierEventId: text("carrier_event_id"),
+  },
+  (table) => [
+    index("interception_events_interception_idx").on(table.interceptionId, table.id),
+    // SQLite treats NULLs as distinct here, so gateway-made events (no carrier id) never collide,
+    // while a carrier re-sending the same report cannot be stored twice.
+    uniqueIndex("interception_events_carrier_event_unique").on(
+      table.interceptionId,
+      table.carrierEventId,
+    ),
+  ],
+);
+
+export const jobsTable = sqliteTable(
+  "jobs",
+  {
+    id: text("id").primaryKey(),
+    interceptionId: text("interception_id")
+      .notNull()
+      .references(() => interceptionsTable.id, { onDelete: "cascade" }),
+    kind: text("kind").$type<JobRecord["kind"]>().notNull(),
+    runAt: text("run_at").notNull(),
+    attempts: integer("attempts").notNull().default(0),
+    leaseUntil: text("lease_until"),
+    lastError: text("last_error"),
+  },
+  (table) => [
+    index("jobs_run_at_idx").on(table.runAt),
+    index("jobs_interception_idx").on(table.interceptionId),
+  ],
+);
+
+export const idempotencyKeysTable = sqliteTable(
+  "idempotency_keys",
+  {
+    merchantId: text("merchant_id")
+      .notNull()
+      .references(() => merchantsTable.id),
+    key: text("key").notNull(),
+    /** SHA-256 of the canonical request; a different one under the same key is a mismatch. */
+    fingerprint: text("fingerprint").notNull(),
+    state: text("state").$type<"in_progress" | "completed">().notNull(),
+    /** While in progress, the owner holds the key until then; after it, a retry may take over. */
+    lockedUntil: text("locked_until").notNull(),
+    /** Set in the transaction that stores the interception, so a takeover answers from it. */
+    interceptionId: text("interception_id").references(() => interceptionsTable.id, {
+      onDelete: "set null",
+    }),
+    responseStatus: integer("response_status"),
+    responseBody: text("response_body"),
+    createdAt: text("created_at").notNull(),
+  },
+  (table) => [
+    // Keys are scoped to the merchant: one merchant cannot read another's replay (IETF draft, security considerations).
+    primaryKey({ columns: [table.merchantId, table.key] }),
+    index("idempotency_keys_created_at_idx").on(table.createdAt),
+  ],
+);

@@ -1,0 +1,700 @@
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { ulid } from "ulid";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { openSqliteStore, type SqliteStore } from "../../src/store/sqlite-store.ts";
+import {
+  IdempotencyConflictError,
+  type InterceptionEventRecord,
+  type InterceptionRecord,
+  type JobRecord,
+  type MerchantRecord,
+} from "../../src/store/store.ts";
+
+const T0 = Date.parse("2026-11-21T08:00:00.000Z");
+
+/** ISO time `seconds` after T0; every timestamp in these tests comes from here. */
+function at(seconds: number): string {
+  return new Date(T0 + seconds * 1000).toISOString();
+}
+
+/** A ULID-based id minted `seconds` after T0, so ids sort like their creation times. */
+function icpId(seconds: number): string {
+  return `icp_${ulid(T0 + seconds * 1000)}`;
+}
+
+function merchant(id: string, name = `Shop ${id}`): MerchantRecord {
+  return { id, name, pickupService: true, createdAt: at(0) };
+}
+
+function interception(
+  id: string,
+  merchantId: string,
+  overrides: Partial<InterceptionRecord> = {},
+): InterceptionRecord {
+  return {
+    id,
+    merchantId,
+    carrier: "sf-express",
+    trackingNumber: "SF1400000000001",
+    orderId: "ORD-1",
+    action: "redirect",
+    reason: "address_error",
+    items: [{ subOrderId: "SUB-1", quantity: 2 }],
+    parcel: { declaredValue: { amount: "899.00", currency: "CNY" }, category: "tea" },
+    redirectTo: {
+      name: "Li Lei",
+      phone: "+86 138 0013 8000",
+      country: "CN",
+      city: "深圳市",
+      line1: "科技园路 1 号",
+    },
+    note: null,
+    status: "pending",
+    parcelState: "in_transit",
+    successLikelihood: "normal",
+    carrierReference: null,
+    cost: {
+      payer: "platform",
+      mode: "free_redirect",
+      quoted: null,
+      final: null,
+      settlement: "none",
+    },
+    failure: null,
+    createdAt: at(0),
+    updatedAt: at(0),
+    ...overrides,
+  };
+}
+
+function createdEvent(when: string): InterceptionEventRecord {
+  return { at: when, status: "pending", detail: "Stored.", carrierEventId: null };
+}
+
+function job(id: string, interceptionId: string, runAt: string): JobRecord {
+  return {
+    id,
+    interceptionId,
+    kind: "submit",
+    runAt,
+    attempts: 0,
+    leaseUntil: null,
+    lastError: null,
+  };
+}
+
+let tempDir: string;
+
+beforeEach(() => {
+  tempDir = mkdtempSync(join(tmpdir(), "store-test-"));
+});
+
+afterEach(() => {
+  rmSync(tempDir, { recursive: true, force: true });
+});
+
+const backends: [string, () => SqliteStore][] = [
+  ["in-memory", () => openSqliteStore({ path: ":memory:" })],
+  ["temp file", () => openSqliteStore({ path: join(tempDir, "gateway.db") })],
+];
+
+describe.each(backends)("SqliteStore (%s)", (_name, open) => {
+  let store: SqliteStore;
+
+  beforeEach(async () => {
+    store = open();
+    await store.createMerchant(merchant("mer_a"));
+    await store.createMerchant(merchant("mer_b"));
+  });
+
+  afterEach(async () => {
+    await store.close();
+  });
+
+  /** Stores an interception with its first event and a submit job due at its creation. */
+  async function seed(record: InterceptionRecord, withJob = true): Promise<void> {
+    await store.insertInterception({
+      interception: record,
+      event: createdEvent(record.createdAt),
+      job: withJob ? job(`job_${record.id}`, record.id, record.createdAt) : null,
+      idempotency: null,
+    });
+  }
+
+  describe("merchants and API keys", () => {
+    it("creates, reads and finds merchants", async () => {
+      expect(await store.getMerchant("mer_a")).toEqual(merchant("mer_a"));
+      expect(await store.getMerchant("mer_missing")).toBeNull();
+      expect(await store.findMerchantByName("Shop mer_b")).toEqual(merchant("mer_b"));
+      expect(await store.findMerchantByName("Nobody")).toBeNull();
+    });
+
+    it("stores keys and revokes them only for their own merchant, keeping the first time", async () => {
+      const key = {
+        id: "igk_one",
+        merchantId: "mer_a",
+        hash: "a".repeat(64),
+        createdAt: at(0),
+        revokedAt: null,
+      };
+      await store.createApiKey(key);
+      expect(await store.getApiKey("igk_one")).toEqual(key);
+      expect(await store.getApiKey("igk_missing")).toBeNull();
+
+      expect(await store.revokeApiKey("mer_b", "igk_one", at(5)), "other merchant").toBe(false);
+      expect((await store.getApiKey("igk_one"))?.revokedAt).toBeNull();
+      expect(await store.revokeApiKey("mer_a", "igk_missing", at(5))).toBe(false);
+
+      expect(await store.revokeApiKey("mer_a", "igk_one", at(5))).toBe(true);
+      expect(await store.revokeApiKey("mer_a", "igk_one", at(9)), "second revoke").toBe(true);
+      expect((await store.getApiKey("igk_one"))?.revokedAt).toBe(at(5));
+    });
+
+    it("rejects a second key with the same hash and a key for an unknown merchant", async () => {
+      const hash = "b".repeat(64);
+      await store.createApiKey({
+        id: "igk_1",
+        merchantId: "mer_a",
+        hash,
+        createdAt: at(0),
+        revokedAt: null,
+      });
+      await expect(
+        store.createApiKey({
+          id: "igk_2",
+          merchantId: "mer_a",
+          hash,
+          createdAt: at(0),
+          revokedAt: null,
+        }),
+      ).rejects.toThrow(/UNIQUE/);
+      await expect(
+        store.createApiKey({
+          id: "igk_3",
+          merchantId: "mer_nobody",
+          hash: "c".repeat(64),
+          createdAt: at(0),
+          revokedAt: null,
+        }),
+      ).rejects.toThrow(/FOREIGN KEY/);
+    });
+  });
+
+  describe("idempotency keys", () => {
+    /** A request for `key-1` arriving `second` seconds in, holding the key for 30 s. */
+    const claim = (
+      overrides: { second?: number; fingerprint?: string; merchantId?: string; key?: string } = {},
+    ) => ({
+      merchantId: overrides.merchantId ?? "mer_a",
+      key: overrides.key ?? "key-1",
+      fingerprint: overrides.fingerprint ?? "fp-1",
+      now: at(overrides.second ?? 0),
+      lockedUntil: at((overrides.second ?? 0) + 30),
+    });
+
+    it("claims, reports in progress and mismatch, then replays the completed response", async () => {
+      expect(await store.claimIdempotencyKey(claim())).toEqual({
+        outcome: "claimed",
+        interceptionId: null,
+      });
+      expect(await store.claimIdempotencyKey(claim({ second: 1 }))).toEqual({
+        outcome: "in_progress",
+      });
+      expect(await store.claimIdempotencyKey(claim({ fingerprint: "fp-2", second: 1 }))).toEqual({
+        outcome: "mismatch",
+      });
+      // Keys are per merchant: the same key elsewhere is a different request.
+      expect(await store.claimIdempotencyKey(claim({ merchantId: "mer_b" }))).toEqual({
+        outcome: "claimed",
+        interceptionId: null,
+      });
+
+      await store.completeIdempotencyKey({
+        merchantId: "mer_a",
+        key: "key-1",
+        status: 202,
+        body: '{"id":"icp_x"}',
+      });
+      expect(await store.claimIdempotencyKey(claim({ second: 100 }))).toEqual({
+        outcome: "completed",
+        status: 202,
+        body: '{"id":"icp_x"}',
+      });
+      expect(await store.claimIdempotencyKey(claim({ fingerprint: "fp-2", second: 100 }))).toEqual({
+        outcome: "mismatch",
+      });
+    });
+
+    it("lets a retry take over an expired lock and hands it the stored interception", async () => {
+      expect((await store.claimIdempotencyKey(claim())).outcome).toBe("claimed");
+      const id = icpId(1);
+      await store.insertInterception({
+        interception: interception(id, "mer_a"),
+        event: createdEvent(at(1)),
+        job: null,
+        idempotency: { merchantId: "mer_a", key: "key-1" },
+      });
+      // The first owner "crashed" here, before completing the key.
+      expect(await store.claimIdempotencyKey(claim({ second: 29 }))).toEqual({
+        outcome: "in_progress",
+      });
+      expect(await store.claimIdempotencyKey(claim({ second: 31 }))).toEqual({
+        outcome: "claimed",
+        interceptionId: id,
+      });
+      // The takeover renewed the lock, so a third request waits again.
+      expect(await store.claimIdempotencyKey(claim({ second: 40 }))).toEqual({
+        outcome: "in_progress",
+      });
+    });
+
+    it("takes over an expired lock that never stored anything with a null interception", async () => {
+      await store.claimIdempotencyKey(claim());
+      expect(await store.claimIdempotencyKey(claim({ second: 30 }))).toEqual({
+        outcome: "claimed",
+        interceptionId: null,
+      });
+    });
+
+    it("refuses to link a second interception to a key, rolling the insert back", async () => {
+      await store.claimIdempotencyKey(claim());
+      const first = icpId(1);
+      const second = icpId(2);
+      await store.insertInterception({
+        interception: interception(first, "mer_a"),
+        event: createdEvent(at(1)),
+        job: null,
+        idempotency: { merchantId: "mer_a", key: "key-1" },
+      });
+      await expect(
+        store.insertInterception({
+          interception: interception(second, "mer_a"),
+          event: createdEvent(at(2)),
+          job: job("job_2", second, at(2)),
+          idempotency: { merchantId: "mer_a", key: "key-1" },
+        }),
+      ).rejects.toBeInstanceOf(IdempotencyConflictError);
+      expect(await store.getInterceptionById(second), "rolled back").toBeNull();
+      expect(await store.getJobForInterception(second)).toBeNull();
+    });
+
+    it("releases only an unfinished claim", async () => {
+      await store.claimIdempotencyKey(claim());
+      await store.releaseIdempotencyKey("mer_a", "key-1");
+      expect(await store.claimIdempotencyKey(claim({ second: 1 })), "released").toEqual({
+        outcome: "claimed",
+        interceptionId: null,
+      });
+
+      await store.completeIdempotencyKey({
+        merchantId: "mer_a",
+        key: "key-1",
+        status: 422,
+        body: "{}",
+      });
+      await store.releaseIdempotencyKey("mer_a", "key-1");
+      expect(await store.claimIdempotencyKey(claim({ second: 2 })), "completed stays").toEqual({
+        outcome: "completed",
+        status: 422,
+        body: "{}",
+      });
+    });
+
+    it("prunes keys created before a time", async () => {
+      await store.claimIdempotencyKey(claim({ key: "old", second: 0 }));
+      await store.claimIdempotencyKey(claim({ key: "new", second: 10 }));
+      expect(await store.deleteIdempotencyKeysBefore(at(10))).toBe(1);
+      expect((await store.claimIdempotencyKey(claim({ key: "old", second: 11 }))).outcome).toBe(
+        "claimed",
+      );
+      expect((await store.claimIdempotencyKey(claim({ key: "new", second: 11 }))).outcome).toBe(
+        "in_progress",
+      );
+    });
+  });
+
+  describe("interceptions", () => {
+    it("stores an interception with its event and job, and scopes reads to the merchant", async () => {
+      const id = icpId(1);
+      const record = interception(id, "mer_a", { note: "Buyer called." });
+      await seed(record);
+
+      const read = await store.getInterception("mer_a", id);
+      expect(read).toEqual({ ...record, events: [createdEvent(record.createdAt)] });
+      expect(await store.getInterception("mer_b", id), "another merchant's id").toBeNull();
+      expect(await store.getInterception("mer_a", "icp_missing")).toBeNull();
+      expect(await store.getInterceptionById(id)).toEqual(read);
+      expect(await store.getJobForInterception(id)).toEqual(job(`job_${id}`, id, record.createdAt));
+    });
+
+    it("lists newest first with filters and pages with `before` across three pages", async () => {
+      const ids: string[] = [];
+      for (let i = 0; i < 7; i++) {
+        const id = icpId(10 + i);
+        ids.push(id);
+        await seed(
+          interception(id, "mer_a", {
+            orderId: i % 2 === 0 ? "ORD-EVEN" : "ORD-ODD",
+            trackingNumber: `SF10000000000${i}`,
+            createdAt: at(10 + i),
+          }),
+        );
+      }
+      await seed(interception(icpId(20), "mer_b", { orderId: "ORD-EVEN" }));
+      const newestFirst = [...ids].reverse();
+
+      const pages: string[][] = [];
+      let before: string | undefined;
+      for (;;) {
+        const page = await store.listInterceptions("mer_a", {}, { limit: 3, before });
+        if (page.length === 0) {
+          break;
+        }
+        for (const row of page) {
+          expect(row.events, `events of ${row.id}`).toEqual([createdEvent(row.createdAt)]);
+        }
+        pages.push(page.map((row) => row.id));
+        before = page.at(-1)?.id;
+      }
+      expect(pages, JSON.stringify(pages)).toEqual([
+        newestFirst.slice(0, 3),
+        newestFirst.slice(3, 6),
+        newestFirst.slice(6),
+      ]);
+
+      const even = await store.listInterceptions("mer_a", { orderId: "ORD-EVEN" }, { limit: 10 });
+      expect(even.map((row) => row.id)).toEqual(newestFirst.filter((_, i) => i % 2 === 0));
+      const one = await store.listInterceptions(
+        "mer_a",
+        { trackingNumber: "SF100000000003", carrier: "sf-express", status: "pending" },
+        { limit: 10 },
+      );
+      expect(one.map((row) => row.id)).toEqual([ids[3]]);
+      expect(await store.listInterceptions("mer_a", { carrier: "ups" }, { limit: 10 })).toEqual([]);
+      expect(await store.listInterceptions("mer_a", { status: "failed" }, { limit: 10 })).toEqual(
+        [],
+      );
+    });
+
+    it("loads the events of a whole page in one query", async () => {
+      for (let i = 0; i < 3; i++) {
+        await seed(interception(icpId(i), "mer_a"));
+      }
+      const prepare = vi.spyOn(store.database, "prepare");
+      const page = await store.listInterceptions("mer_a", {}, { limit: 10 });
+      const selects = prepare.mock.calls
+        .map(([source]) => String(source))
+        .filter((source) => /^\s*select/i.test(source));
+      prepare.mockRestore();
+      expect(page).toHaveLength(3);
+      expect(selects, selects.join("\n")).toHaveLength(2);
+    });
+
+    it("finds every interception of a parcel oldest first, for one merchant or all", async () => {
+      const a1 = icpId(1);
+      const b2 = icpId(2);
+      const a3 = icpId(3);
+      await seed(interception(a1, "mer_a"));
+      await seed(interception(b2, "mer_b"));
+      await seed(interception(a3, "mer_a"));
+      await seed(interception(icpId(4), "mer_a", { trackingNumber: "SF1400000000999" }));
+
+      const all = await store.findInterceptionsForParcel(null, "sf-express", "SF1400000000001");
+      expect(all.map((row) => row.id)).toEqual([a1, b2, a3]);
+      const mine = await store.findInterceptionsForParcel("mer_a", "sf-express", "SF1400000000001");
+      expect(mine.map((row) => row.id)).toEqual([a1, a3]);
+      expect(mine[0], "plain records carry no events").not.toHaveProperty("events");
+    });
+  });
+
+  describe("transitionInterception", () => {
+    let id: string;
+
+    beforeEach(async () => {
+      id = icpId(1);
+      await seed(interception(id, "mer_a"));
+    });
+
+    it("moves forward only from the expected statuses", async () => {
+      const submitted = await store.transitionInterception(id, {
+        from: ["pending"],
+        to: "submitted",
+        patch: { carrierReference: "SF-REF-1", parcelState: "at_delivery_station" },
+        event: { at: at(5), detail: "Accepted by the carrier." },
+      });
+      expect(submitted).toBe("applied");
+
+      const backwards = await store.transitionInterception(id, {
+        from: ["pending"],
+        to: "submitted",
+        event: { at: at(6), detail: "Replayed submit." },
+      });
+      expect(backwards).toBe("status_mismatch");
+
+      const read = await store.getInterceptionById(id);
+      expect(read?.status).toBe("submitted");
+      expect(read?.carrierReference).toBe("SF-REF-1");
+      expect(read?.parcelState).toBe("at_delivery_station");
+      expect(read?.updatedAt, "status_mismatch changes nothing").toBe(at(5));
+      expect(read?.events.map((event) => [event.status, event.detail])).toEqual([
+        ["pending", "Stored."],
+        ["submitted", "Accepted by the carrier."],
+      ]);
+      expect(
+        await store.transitionInterception("icp_missing", {
+          from: ["pending"],
+          event: { at: at(7), detail: "x" },
+        }),
+      ).toBe("not_found");
+    });
+
+    it("ignores a carrier report it has already recorded", async () => {
+      const report = {
+        from: ["pending", "submitted"] as const,
+        to: "submitted" as const,
+        patch: { parcelState: "out_for_delivery" as const, successLikelihood: "low" as const },
+        event: { at: at(5), detail: "Out for delivery.", carrierEventId: "sf-evt-1" },
+      };
+      expect(await store.transitionInterception(id, report)).toBe("applied");
+      const repeat = {
+        ...report,
+        patch: { parcelState: "delivered" as const },
+        event: { ...report.event, at: at(9) },
+      };
+      expect(await store.transitionInterception(id, repeat)).toBe("duplicate_event");
+
+      const read = await store.getInterceptionById(id);
+      expect(read?.parcelState, "the repeat changed nothing").toBe("out_for_delivery");
+      expect(read?.updatedAt).toBe(at(5));
+      expect(read?.events.map((event) => event.carrierEventId)).toEqual([null, "sf-evt-1"]);
+
+      // The same carrier event id on another interception is a different report.
+      const other = icpId(2);
+      await seed(interception(other, "mer_a"));
+      expect(await store.transitionInterception(other, report)).toBe("applied");
+    });
+
+    it("updates without a status change and records the event under the current status", async () => {
+      expect(
+        await store.transitionInterception(id, {
+          from: ["pending"],
+          patch: {
+            cost: {
+              payer: "merchant",
+              mode: "paid_redirect",
+              quoted: { amount: "12.00", currency: "CNY" },
+              final: null,
+              settlement: "offline",
+            },
+            failure: { code: "x", message: "y", advice: "z" },
+          },
+          event: { at: at(3), detail: "Quote received." },
+        }),
+      ).toBe("applied");
+      const read = await store.getInterceptionById(id);
+      expect(read?.status).toBe("pending");
+      expect(read?.cost.quoted).toEqual({ amount: "12.00", currency: "CNY" });
+      expect(read?.failure).toEqual({ code: "x", message: "y", advice: "z" });
+      expect(read?.events.at(-1)).toEqual({
+        at: at(3),
+        status: "pending",
+        detail: "Quote received.",
+        carrierEventId: null,
+      });
+    });
+
+    it("completes and schedules jobs in the same transaction as the status change", async () => {
+      const followUp = job("job_poll", id, at(60));
+      expect(
+        await store.transitionInterception(id, {
+          from: ["pending"],
+          to: "submitted",
+          event: { at: at(5), detail: "Accepted." },
+          completeJobId: `job_${id}`,
+          scheduleJob: followUp,
+        }),
+      ).toBe("applied");
+      expect(await store.getJobForInterception(id)).toEqual(followUp);
+
+      // A failing part (the job id is taken) rolls back the status change and the event too.
+      await expect(
+        store.transitionInterception(id, {
+          from: ["submitted"],
+          to: "succeeded",
+          event: { at: at(9), detail: "Intercepted." },
+          scheduleJob: followUp,
+        }),
+      ).rejects.toThrow(/UNIQUE/);
+      const read = await store.getInterceptionById(id);
+      expect(read?.status).toBe("submitted");
+      expect(read?.events).toHaveLength(2);
+      expect(await store.getJobForInterception(id)).toEqual(followUp);
+    });
+  });
+
+  describe("jobs", () => {
+    let id: string;
+
+    beforeEach(async () => {
+      id = icpId(1);
+      await seed(interception(id, "mer_a"), false);
+    });
+
+    async function addJob(jobId: string, runAt: string): Promise<void> {
+      await store.transitionInterception(id, {
+        from: ["pending"],
+        event: { at: runAt, detail: `Scheduled ${jobId}.` },
+        scheduleJob: job(jobId, id, runAt),
+      });
+    }
+
+    it("leases a job once until the lease runs out", async () => {
+      await addJob("job_1", at(0));
+      const [first, second] = await Promise.all([
+        store.claimJob("job_1", at(1), at(31)),
+        store.claimJob("job_1", at(1), at(31)),
+      ]);
+      expect([first?.leaseUntil ?? null, second?.leaseUntil ?? null].sort()).toEqual([
+        at(31),
+        null,
+      ]);
+      expect(await store.claimJob("job_1", at(30), at(60)), "lease still live").toBeNull();
+      expect((await store.claimJob("job_1", at(31), at(61)))?.leaseUntil, "lease ran out").toBe(
+        at(61),
+      );
+      expect(await store.claimJob("job_missing", at(1), at(31))).toBeNull();
+    });
+
+    it("claims due jobs oldest first, up to the limit, skipping live leases", async () => {
+      await addJob("job_late", at(100));
+      await addJob("job_b", at(20));
+      await addJob("job_a", at(10));
+      await addJob("job_c", at(30));
+      await store.claimJob("job_b", at(0), at(200));
+
+      const firstBatch = await store.claimDueJobs(at(50), at(80), 1);
+      expect(firstBatch.map((j) => j.id)).toEqual(["job_a"]);
+      const secondBatch = await store.claimDueJobs(at(50), at(80), 10);
+      expect(
+        secondBatch.map((j) => j.id),
+        "job_b leased, job_late not due",
+      ).toEqual(["job_c"]);
+      expect(secondBatch[0]?.leaseUntil).toBe(at(80));
+      expect(await store.claimDueJobs(at(50), at(80), 10)).toEqual([]);
+
+      // After the leases run out, everything due is claimable again.
+      const later = await store.claimDueJobs(at(200), at(260), 10);
+      expect(later.map((j) => j.id)).toEqual(["job_a", "job_b", "job_c", "job_late"]);
+    });
+
+    it("reschedules with attempts + 1 and a cleared lease, and completes jobs", async () => {
+      await addJob("job_1", at(0));
+      await store.claimJob("job_1", at(0), at(30));
+      await store.rescheduleJob("job_1", at(45), "carrier timeout");
+      expect(await store.getJobForInterception(id)).toEqual({
+        ...job("job_1", id, at(45)),
+        attempts: 1,
+        lastError: "carrier timeout",
+      });
+      expect(await store.claimDueJobs(at(44), at(90), 10), "not due yet").toEqual([]);
+      expect((await store.claimDueJobs(at(45), at(90), 10)).map((j) => j.id)).toEqual(["job_1"]);
+
+      await store.completeJob("job_1");
+      expect(await store.getJobForInterception(id)).toBeNull();
+    });
+  });
+});
+
+describe("openSqliteStore on a file", () => {
+  it("uses WAL, synchronous=FULL, foreign keys and a busy timeout", async () => {
+    const path = join(tempDir, "nested", "deeper", "gateway.db");
+    const store = openSqliteStore({ path });
+    try {
+      expect(existsSync(path), "parent folders created").toBe(true);
+      const db = store.database;
+      expect(db.pragma("journal_mode", { simple: true })).toBe("wal");
+      // 2 = FULL (0 OFF, 1 NORMAL, 3 EXTRA).
+      expect(db.pragma("synchronous", { simple: true })).toBe(2);
+      expect(db.pragma("foreign_keys", { simple: true })).toBe(1);
+      expect(db.pragma("busy_timeout", { simple: true })).toBe(5000);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it("keeps data across reopening and does not re-run migrations", async () => {
+    const path = join(tempDir, "gateway.db");
+    const first = openSqliteStore({ path });
+    await first.createMerchant(merchant("mer_a"));
+    await first.close();
+
+    const second = openSqliteStore({ path });
+    try {
+      expect(await second.getMerchant("mer_a")).toEqual(merchant("mer_a"));
+      const applied = second.database
+        .prepare("SELECT count(*) AS n FROM __drizzle_migrations")
+        .get();
+      expect(applied).toEqual({ n: 1 });
+    } finally {
+      await second.close();
+    }
+  });
+
+  it("lets exactly one of two connections lease a job or claim a key", async () => {
+    const path = join(tempDir, "gateway.db");
+    const one = openSqliteStore({ path });
+    const two = openSqliteStore({ path });
+    try {
+      await one.createMerchant(merchant("mer_a"));
+      const id = icpId(1);
+      await one.insertInterception({
+        interception: interception(id, "mer_a"),
+        event: createdEvent(at(1)),
+        job: job("job_1", id, at(1)),
+        idempotency: null,
+      });
+
+      const leases = await Promise.all([
+        one.claimJob("job_1", at(2), at(32)),
+        two.claimJob("job_1", at(2), at(32)),
+        one.claimDueJobs(at(2), at(32), 5),
+        two.claimDueJobs(at(2), at(32), 5),
+      ]);
+      const winners = leases.flatMap((result) =>
+        Array.isArray(result) ? result : result ? [result] : [],
+      );
+      expect(winners, JSON.stringify(leases)).toHaveLength(1);
+
+      const request = {
+        merchantId: "mer_a",
+        key: "key-1",
+        fingerprint: "fp",
+        now: at(2),
+        lockedUntil: at(32),
+      };
+      const claims = await Promise.all([
+        one.claimIdempotencyKey(request),
+        two.claimIdempotencyKey(request),
+      ]);
+      expect(claims.map((c) => c.outcome).sort(), JSON.stringify(claims)).toEqual([
+        "claimed",
+        "in_progress",
+      ]);
+    } finally {
+      await one.close();
+      await two.close();
+    }
+  });
+
+  it("opens an in-memory database without WAL", async () => {
+    const store = openSqliteStore({ path: ":memory:" });
+    try {
+      expect(store.database.pragma("journal_mode", { simple: true })).toBe("memory");
+      expect(store.database.pragma("synchronous", { simple: true })).toBe(2);
+    } finally {
+      await store.close();
+    }
+  });
+});
