@@ -34,12 +34,10 @@ export const CarrierListSchema = z
 export const CreateMerchantSchema = z
   .strictObject({
     name: z.string().min(1).max(200).openapi({ example: "Tea House Hangzhou" }),
-    pickupService: z
-      .boolean()
-      .openapi({
-        description: "Uses the platform's door-to-door pickup service (free returns).",
-        example: true,
-      }),
+    pickupService: z.boolean().openapi({
+      description: "Uses the platform's door-to-door pickup service (free returns).",
+      example: true,
+    }),
   })
   .openapi("CreateMerchant");
 

@@ -18,13 +18,10 @@ const route = createRoute({
   security: bearerSecurity,
   request: {
     headers: z.object({
-      "idempotency-key": z
-        .string()
-        .optional()
-        .openapi({
-          description: "Required: 1–255 printable ASCII characters.",
-          example: "8e03978e-40d5-43e8-bc93-6894a57f9324",
-        }),
+      "idempotency-key": z.string().optional().openapi({
+        description: "Required: 1–255 printable ASCII characters.",
+        example: "8e03978e-40d5-43e8-bc93-6894a57f9324",
+      }),
     }),
     body: {
       content: { "application/json": { schema: InterceptionRequestSchema } },

@@ -28,12 +28,10 @@ export function registerListInterceptions(app: OpenAPIHono<AppEnv>): void {
   app.openapi(route, async (c) => {
     const { limit, cursor, ...filter } = c.req.valid("query");
     // One extra row tells whether another page exists without a count query.
-    const rows = await c
-      .get("services")
-      .interceptions.list(c.get("merchant").id, filter, {
-        limit: limit + 1,
-        ...(cursor ? { before: cursor } : {}),
-      });
+    const rows = await c.get("services").interceptions.list(c.get("merchant").id, filter, {
+      limit: limit + 1,
+      ...(cursor ? { before: cursor } : {}),
+    });
     const page = rows.slice(0, limit);
     const nextCursor = rows.length > limit ? (page.at(-1)?.id ?? null) : null;
     return c.json({ data: page.map(toInterceptionResource), nextCursor }, 200);
