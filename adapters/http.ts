@@ -1,0 +1,276 @@
+/**
+ * The one HTTP helper every carrier adapter sends through. It turns transport trouble into
+ * `CarrierError` data with an honest `retryable` flag, so the retry policy never has to guess
+ * whether the carrier may already have acted.
+ */
+import { type Dispatcher, request } from "undici";
+import type { CarrierError, CarrierId, CarrierResult } from "../contracts/carrier-adapter.ts";
+
+/** Large enough for any carrier JSON reply we read; a reply above it is not a carrier answer. */
+export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
+
+export interface CarrierHttpRequest {
+  /** Never the global dispatcher: each adapter owns its pool, timeouts and connection limits. */
+  dispatcher: Dispatcher;
+  url: string;
+  method: "GET" | "POST";
+  headers: Record<string, string>;
+  body?: string;
+  signal: AbortSignal;
+  /** True for reads: re-sending is safe even when the first attempt's outcome is unknown. */
+  idempotent: boolean;
+  maxBodyBytes?: number;
+}
+
+export interface CarrierHttpResponse {
+  status: number;
+  headers: Record<string, string>;
+  body: string;
+}
+
+/** Connection never established: the carrier cannot have acted, so a retry is always safe. */
+const NOT_SENT_CODES = new Set([
+  "UND_ERR_CONNECT_TIMEOUT",
+  "ECONNREFUSED",
+  "ENOTFOUND",
+  "EAI_AGAIN",
+  "EHOSTUNREACH",
+  "ENETUNREACH",
+  "UND_ERR_DESTROYED",
+  "UND_ERR_CLOSED",
+]);
+
+/** The request may have been written before the exchange broke: the outcome is unknown. */
+const MAYBE_SENT_CODES = new Set([
+  "UND_ERR_HEADERS_TIMEOUT",
+  "UND_ERR_BODY_TIMEOUT",
+  "UND_ERR_SOCKET",
+  "ECONNRESET",
+  "EPIPE",
+  "UND_ERR_ABORTED",
+  "UND_ERR_ABORT",
+  "UND_ERR_RES_CONTENT_LENGTH_MISMATCH",
+]);
+
+const TOO_LARGE_CODES = new Set(["UND_ERR_RES_EXCEEDED_MAX_SIZE"]);
+
+/** Collects `code` from an error and its causes (undici and Node wrap system errors). */
+function errorCodes(error: unknown): string[] {
+  const codes: string[] = [];
+  let current: unknown = error;
+  for (let depth = 0; depth < 5 && typeof current === "object" && current !== null; depth++) {
+    const code = (current as { code?: unknown }).code;
+    if (typeof code === "string") {
+      codes.push(code);
+    }
+    const name = (current as { name?: unknown }).name;
+    if (name === "AbortError" || name === "TimeoutError") {
+      codes.push("UND_ERR_ABORTED");
+    }
+    current = (current as { cause?: unknown }).cause;
+  }
+  return codes;
+}
+
+/**
+ * Classifies a transport failure. `aborted` is whether the caller's signal fired, which wins:
+ * the caller gave up after the request may have left.
+ */
+export function classifyTransportError(
+  carrier: CarrierId,
+  error: unknown,
+  context: { idempotent: boolean; aborted: boolean },
+): CarrierError {
+  const codes = errorCodes(error);
+  const text = error instanceof Error ? error.message : String(error);
+  const first = codes[0];
+  if (!context.aborted && codes.some((code) => TOO_LARGE_CODES.has(code))) {
+    return {
+      carrier,
+      code: "bad_response",
+      message: `Carrier reply too large: ${text}`,
+      retryable: false,
+    };
+  }
+  if (!context.aborted && codes.some((code) => NOT_SENT_CODES.has(code))) {
+    return {
+      carrier,
+      code: "unavailable",
+      message: `Carrier unreachable (${first ?? "connect"}): ${text}`,
+      retryable: true,
+    };
+  }
+  const known = context.aborted || codes.some((code) => MAYBE_SENT_CODES.has(code));
+  return {
+    carrier,
+    code: "outcome_unknown",
+    message: `${context.aborted ? "Call aborted" : "No complete reply"} (${first ?? "unknown"}): ${
+      known ? text : `unexpected transport error: ${text}`
+    }`,
+    retryable: context.idempotent,
+  };
+}
+
+/**
+ * Reads Retry-After as delay-seconds or an HTTP-date (RFC 9110 §10.2.3); undefined when absent
+ * or unreadable.
+ */
+export function parseRetryAfter(
+  value: string | undefined,
+  now: number = Date.now(),
+): number | undefined {
+  if (value === undefined || value.trim() === "") {
+    return undefined;
+  }
+  const trimmed = value.trim();
+  if (/^\d+$/.test(trimmed)) {
+    return Number(trimmed) * 1000;
+  }
+  const at = Date.parse(trimmed);
+  if (Number.isNaN(at)) {
+    return undefined;
+  }
+  return Math.max(0, at - now);
+}
+
+function flattenHeaders(headers: Dispatcher.ResponseData["headers"]): Record<string, string> {
+  const flat: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers)) {
+    if (value === undefined) {
+      continue;
+    }
+    flat[name.toLowerCase()] = Array.isArray(value) ? value.join(", ") : value;
+  }
+  return flat;
+}
+
+type BodyRead =
+  | { ok: true; text: string }
+  | { ok: false; tooLarge: true }
+  | { ok: false; error: unknown; tooLarge: false };
+
+/** Reads the body up to `limit` bytes; destroys it past the limit so the socket is not reused. */
+async function readBody(body: Dispatcher.ResponseData["body"], limit: number): Promise<BodyRead> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  try {
+    for await (const chunk of body) {
+      const buffer = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as Uint8Array);
+      size += buffer.length;
+      if (size > limit) {
+        body.destroy();
+        return { ok: false, tooLarge: true };
+      }
+      chunks.push(buffer);
+    }
+  } catch (error) {
+    body.destroy();
+    return { ok: false, error, tooLarge: false };
+  }
+  return { ok: true, text: Buffer.concat(chunks).toString("utf8") };
+}
+
+/** Discards a body we do not read, never leaving a socket half-consumed. */
+async function discardBody(body: Dispatcher.ResponseData["body"]): Promise<void> {
+  try {
+    await body.dump({ limit: 64 * 1024 });
+  } catch {
+    body.destroy();
+  }
+}
+
+/**
+ * Sends one carrier call through the adapter's own dispatcher. Transport failures, 5xx and 429
+ * become CarrierError data; every other status is returned for the adapter to interpret.
+ */
+export async function sendCarrierRequest(
+  carrier: CarrierId,
+  options: CarrierHttpRequest,
+): Promise<CarrierResult<CarrierHttpResponse>> {
+  const limit = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+  let response: Dispatcher.ResponseData;
+  try {
+    response = await request(options.url, {
+      dispatcher: options.dispatcher,
+      method: options.method,
+      headers: options.headers,
+      body: options.body,
+      signal: options.signal,
+    });
+  } catch (error) {
+    return {
+      ok: false,
+      error: classifyTransportError(carrier, error, {
+        idempotent: options.idempotent,
+        aborted: options.signal.aborted,
+      }),
+    };
+  }
+
+  const headers = flattenHeaders(response.headers);
+  const status = response.statusCode;
+  if (status >= 500) {
+    await discardBody(response.body);
+    return {
+      ok: false,
+      error: {
+        carrier,
+        code: "unavailable",
+        message: `Carrier answered HTTP ${status}`,
+        retryable: true,
+        carrierCode: `HTTP_${status}`,
+      },
+    };
+  }
+  if (status === 429) {
+    await discardBody(response.body);
+    const retryAfterMs = parseRetryAfter(headers["retry-after"]);
+    return {
+      ok: false,
+      error: {
+        carrier,
+        code: "rate_limited",
+        message: "Carrier answered HTTP 429",
+        retryable: true,
+        carrierCode: "HTTP_429",
+        ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
+      },
+    };
+  }
+
+  const declared = Number(headers["content-length"]);
+  if (Number.isFinite(declared) && declared > limit) {
+    response.body.destroy();
+    return {
+      ok: false,
+      error: {
+        carrier,
+        code: "bad_response",
+        message: `Carrier reply of ${declared} bytes is above ${limit}`,
+        retryable: false,
+      },
+    };
+  }
+  const read = await readBody(response.body, limit);
+  if (!read.ok) {
+    if (read.tooLarge) {
+      return {
+        ok: false,
+        error: {
+          carrier,
+          code: "bad_response",
+          message: `Carrier reply is above ${limit} bytes`,
+          retryable: false,
+        },
+      };
+    }
+    return {
+      ok: false,
+      error: classifyTransportError(carrier, read.error, {
+        idempotent: options.idempotent,
+        aborted: options.signal.aborted,
+      }),
+    };
+  }
+  return { ok: true, value: { status, headers, body: read.text } };
+}

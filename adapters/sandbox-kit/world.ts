@@ -1,0 +1,306 @@
+/**
+ * In-memory state shared by every carrier sandbox and the control API: parcels, pending faults,
+ * push targets and the timers that deliver interception outcomes.
+ *
+ * Calls are recorded only when the carrier sandbox actually served them (authenticated and
+ * answered with a business reply, accepted or refused). A faulted call (500, timeout, reset,
+ * throttled) or one refused by signature checks never reached the carrier's business logic, so
+ * it is not in `calls`; tests can count "exactly one accepted intercept" by filtering `accepted`.
+ */
+import type { CarrierId } from "../../contracts/carrier-adapter.ts";
+import type { Address, ParcelState } from "../../contracts/normalized.ts";
+
+export type SandboxOperation = "track" | "intercept" | "redirect" | "cancel";
+export type FaultMode = "error500" | "timeout" | "reset" | "rate_limited";
+export type InterceptOutcome = "success" | "failure";
+
+export interface SandboxCall {
+  operation: SandboxOperation;
+  at: string;
+  /** The carrier's business payload as received (for SF: the parsed msgData). */
+  body: unknown;
+  /** Whether the carrier accepted it (false: answered with a business refusal). */
+  accepted: boolean;
+  /** True when the carrier recognised a retry of an instruction it already held. */
+  repeat?: boolean;
+}
+
+/** One step of the parcel's timeline; each carrier sandbox renders it in its own codes. */
+export interface SandboxHistoryEntry {
+  id: string;
+  at: string;
+  state: ParcelState;
+  /** What happened, so a carrier can pick the right code (e.g. "returned" vs plain transit). */
+  kind:
+    | "collected"
+    | "transit"
+    | "at_station"
+    | "out_for_delivery"
+    | "delivered"
+    | "returned"
+    | "redirected"
+    | "unknown";
+  detail: string;
+}
+
+/** The carrier-side record of an accepted interception or redirect instruction. */
+export interface SandboxInstruction {
+  /** The carrier's id for it (for SF: `cusId`). */
+  id: string;
+  kind: "intercept" | "redirect";
+  status: "accepted" | "cancelled" | "succeeded" | "failed";
+  createdAt: string;
+  redirectTo?: Address | Record<string, unknown>;
+}
+
+export interface SandboxParcel {
+  carrier: CarrierId;
+  trackingNumber: string;
+  state: ParcelState;
+  interceptOutcome: InterceptOutcome;
+  outcomeDelayMs: number;
+  history: SandboxHistoryEntry[];
+  instructions: SandboxInstruction[];
+  calls: SandboxCall[];
+}
+
+export interface SandboxFault {
+  mode: FaultMode;
+  remaining: number;
+}
+
+export interface SandboxPushRecord {
+  carrier: CarrierId;
+  trackingNumber: string;
+  url: string;
+  at: string;
+  /** HTTP status of the receiver, or the transport error text. */
+  result: number | string;
+}
+
+/** Sends one push; the server injects an undici-based implementation. */
+export type PushSender = (push: {
+  url: string;
+  contentType: string;
+  body: string;
+}) => Promise<number>;
+
+export interface World {
+  parcels: Map<string, SandboxParcel>;
+  faults: Map<CarrierId, SandboxFault[]>;
+  /** Where each carrier pushes outcomes; configuration, so `reset` keeps it. */
+  pushUrls: Partial<Record<CarrierId, string>>;
+  pushes: SandboxPushRecord[];
+  timers: Set<NodeJS.Timeout>;
+  /** Aborted when the sandbox closes; held ("timeout") requests wait on it. */
+  lifetime: AbortController;
+  sendPush: PushSender | null;
+  sequence: number;
+}
+
+export const DEFAULT_OUTCOME_DELAY_MS = 200;
+
+/** Creates an empty world. */
+export function createWorld(pushUrls: Partial<Record<CarrierId, string>> = {}): World {
+  return {
+    parcels: new Map(),
+    faults: new Map(),
+    pushUrls: { ...pushUrls },
+    pushes: [],
+    timers: new Set(),
+    lifetime: new AbortController(),
+    sendPush: null,
+    sequence: 0,
+  };
+}
+
+function parcelKey(carrier: CarrierId, trackingNumber: string): string {
+  return `${carrier}\u0000${trackingNumber}`;
+}
+
+/** A process-unique id, e.g. for route ids and instruction ids. */
+export function nextId(world: World, prefix: string): string {
+  world.sequence += 1;
+  return `${prefix}${Date.now().toString(36).toUpperCase()}${world.sequence.toString().padStart(6, "0")}`;
+}
+
+const PATH_TO: Record<ParcelState, SandboxHistoryEntry["kind"][]> = {
+  not_collected: [],
+  in_transit: ["collected", "transit"],
+  at_delivery_station: ["collected", "transit", "at_station"],
+  out_for_delivery: ["collected", "transit", "at_station", "out_for_delivery"],
+  delivered: ["collected", "transit", "at_station", "out_for_delivery", "delivered"],
+  returned: ["collected", "transit", "returned"],
+  unknown: ["unknown"],
+};
+
+const STATE_OF_KIND: Record<SandboxHistoryEntry["kind"], ParcelState> = {
+  collected: "in_transit",
+  transit: "in_transit",
+  at_station: "at_delivery_station",
+  out_for_delivery: "out_for_delivery",
+  delivered: "delivered",
+  returned: "returned",
+  redirected: "in_transit",
+  unknown: "unknown",
+};
+
+/** Appends one timeline step and moves the parcel's state with it. */
+export function appendHistory(
+  world: World,
+  parcel: SandboxParcel,
+  kind: SandboxHistoryEntry["kind"],
+  detail: string,
+  at: Date = new Date(),
+): SandboxHistoryEntry {
+  const entry: SandboxHistoryEntry = {
+    id: nextId(world, ""),
+    at: at.toISOString(),
+    state: STATE_OF_KIND[kind],
+    kind,
+    detail,
+  };
+  parcel.history.push(entry);
+  parcel.state = entry.state;
+  return entry;
+}
+
+/** Creates or replaces a parcel with a plausible timeline leading to `state`. */
+export function putParcel(
+  world: World,
+  input: {
+    carrier: CarrierId;
+    trackingNumber: string;
+    state: ParcelState;
+    interceptOutcome?: InterceptOutcome;
+    outcomeDelayMs?: number;
+  },
+): SandboxParcel {
+  const parcel: SandboxParcel = {
+    carrier: input.carrier,
+    trackingNumber: input.trackingNumber,
+    state: input.state,
+    interceptOutcome: input.interceptOutcome ?? "success",
+    outcomeDelayMs: input.outcomeDelayMs ?? DEFAULT_OUTCOME_DELAY_MS,
+    history: [],
+    instructions: [],
+    calls: [],
+  };
+  const steps = PATH_TO[input.state];
+  // Timeline steps one hour apart, ending a minute ago, so "latest wins" is unambiguous.
+  const start = Date.now() - 60_000 - steps.length * 3_600_000;
+  steps.forEach((kind, index) => {
+    appendHistory(world, parcel, kind, `sandbox ${kind}`, new Date(start + index * 3_600_000));
+  });
+  parcel.state = input.state;
+  world.parcels.set(parcelKey(input.carrier, input.trackingNumber), parcel);
+  return parcel;
+}
+
+/** The parcel, or undefined when the carrier does not know the tracking number. */
+export function getParcel(
+  world: World,
+  carrier: CarrierId,
+  trackingNumber: string,
+): SandboxParcel | undefined {
+  return world.parcels.get(parcelKey(carrier, trackingNumber));
+}
+
+/** Records a call the carrier served. */
+export function recordCall(
+  parcel: SandboxParcel,
+  operation: SandboxOperation,
+  body: unknown,
+  accepted: boolean,
+): void {
+  parcel.calls.push({ operation, at: new Date().toISOString(), body, accepted });
+}
+
+/** Queues `count` faults of one mode for the carrier's next wire calls. */
+export function addFault(world: World, carrier: CarrierId, mode: FaultMode, count: number): void {
+  const queue = world.faults.get(carrier) ?? [];
+  queue.push({ mode, remaining: count });
+  world.faults.set(carrier, queue);
+}
+
+/** Consumes one pending fault for the carrier, oldest first; null when none is pending. */
+export function takeFault(world: World, carrier: CarrierId): FaultMode | null {
+  const queue = world.faults.get(carrier);
+  const head = queue?.[0];
+  if (queue === undefined || head === undefined) {
+    return null;
+  }
+  head.remaining -= 1;
+  if (head.remaining <= 0) {
+    queue.shift();
+  }
+  return head.mode;
+}
+
+/** An instruction that still blocks a new one: SF allows one successful intercept per waybill. */
+export function activeInstruction(parcel: SandboxParcel): SandboxInstruction | undefined {
+  return parcel.instructions.find((i) => i.status === "accepted" || i.status === "succeeded");
+}
+
+/**
+ * Schedules the outcome of an accepted instruction after the parcel's delay: updates the
+ * timeline and, when a push URL is set, pushes what `renderPush` builds for the new entry.
+ */
+export function scheduleOutcome(
+  world: World,
+  parcel: SandboxParcel,
+  instruction: SandboxInstruction,
+  renderPush: (entry: SandboxHistoryEntry) => { contentType: string; body: string; url?: string },
+): void {
+  const timer = setTimeout(() => {
+    world.timers.delete(timer);
+    if (instruction.status !== "accepted") {
+      return;
+    }
+    let entry: SandboxHistoryEntry;
+    if (parcel.interceptOutcome === "failure") {
+      instruction.status = "failed";
+      entry = appendHistory(world, parcel, "delivered", "interception failed; delivered");
+    } else if (instruction.kind === "intercept") {
+      instruction.status = "succeeded";
+      entry = appendHistory(world, parcel, "returned", "intercepted; returned to sender");
+    } else {
+      instruction.status = "succeeded";
+      entry = appendHistory(world, parcel, "redirected", "redirected to the new address");
+    }
+    const target = world.pushUrls[parcel.carrier];
+    if (target === undefined || world.sendPush === null) {
+      return;
+    }
+    const push = renderPush(entry);
+    const url = push.url ?? target;
+    world
+      .sendPush({ url, contentType: push.contentType, body: push.body })
+      .then(
+        (status) => status,
+        (error: unknown) => (error instanceof Error ? error.message : String(error)),
+      )
+      .then((result) => {
+        world.pushes.push({
+          carrier: parcel.carrier,
+          trackingNumber: parcel.trackingNumber,
+          url,
+          at: new Date().toISOString(),
+          result,
+        });
+      });
+  }, parcel.outcomeDelayMs);
+  timer.unref();
+  world.timers.add(timer);
+}
+
+/** Clears scenario state (parcels, faults, pending outcomes, push log); push URLs stay. */
+export function resetWorld(world: World): void {
+  for (const timer of world.timers) {
+    clearTimeout(timer);
+  }
+  world.timers.clear();
+  world.parcels.clear();
+  world.faults.clear();
+  world.pushes.length = 0;
+}

@@ -1,0 +1,178 @@
+import { describe, expect, it } from "vitest";
+import type { ParcelState } from "../../contracts/normalized.ts";
+import { decideEligibility, type EligibilityInput } from "../../src/domain/eligibility.ts";
+import { defaultCarrierRules } from "../../src/domain/rules.ts";
+
+function input(overrides: Partial<EligibilityInput> = {}): EligibilityInput {
+  return {
+    request: {
+      action: "intercept",
+      parcel: { declaredValue: { amount: "899.00", currency: "CNY" }, category: "tea" },
+    },
+    rules: defaultCarrierRules,
+    parcelState: "in_transit",
+    unknownParcel: false,
+    earlier: [],
+    ...overrides,
+  };
+}
+
+function withValue(amount: string, currency = "CNY", category = "tea") {
+  return {
+    action: "intercept" as const,
+    parcel: { declaredValue: { amount, currency }, category },
+  };
+}
+
+describe("declared value and currency", () => {
+  it.each([
+    ["0.01", true],
+    ["999.99", true],
+    ["1000", true],
+    ["1000.00", true],
+    ["1000.01", false],
+    ["1200.00", false],
+  ])("%s CNY eligible: %s", (amount, eligible) => {
+    const decision = decideEligibility(input({ request: withValue(amount) }));
+    expect(decision.eligible, JSON.stringify(decision)).toBe(eligible);
+    if (!eligible) {
+      expect(decision.reasons.map((reason) => reason.code)).toEqual(["value_above_limit"]);
+    }
+  });
+
+  it("refuses another currency, even below the ceiling's number", () => {
+    const decision = decideEligibility(input({ request: withValue("10.00", "USD") }));
+    expect(decision.reasons.map((reason) => reason.code)).toEqual(["currency_not_supported"]);
+  });
+
+  it("follows a configured ceiling", () => {
+    const rules = { ...defaultCarrierRules, valueCeiling: { amount: "500.00", currency: "CNY" } };
+    expect(decideEligibility(input({ rules, request: withValue("500.00") })).eligible).toBe(true);
+    expect(decideEligibility(input({ rules, request: withValue("500.01") })).eligible).toBe(false);
+  });
+});
+
+describe("category", () => {
+  it.each(["fresh", "FRESH"])("refuses %s goods", (category) => {
+    const decision = decideEligibility(input({ request: withValue("10.00", "CNY", category) }));
+    expect(decision.reasons.map((reason) => reason.code)).toEqual(["category_not_interceptable"]);
+  });
+
+  it.each([
+    "virtual",
+    "jewellery",
+    "antiques",
+    "second_hand",
+    "tea",
+    "large_appliance",
+    "custom_made",
+  ])("accepts %s", (category) => {
+    expect(
+      decideEligibility(input({ request: withValue("10.00", "CNY", category) })).eligible,
+    ).toBe(true);
+  });
+});
+
+describe("parcel state", () => {
+  const cases: Array<[ParcelState, boolean, "lock" | "carrier", "normal" | "low"]> = [
+    ["not_collected", true, "lock", "normal"],
+    ["in_transit", true, "carrier", "normal"],
+    ["at_delivery_station", true, "carrier", "low"],
+    ["out_for_delivery", true, "carrier", "low"],
+    ["delivered", false, "carrier", "normal"],
+    ["returned", false, "carrier", "normal"],
+    ["unknown", true, "carrier", "normal"],
+  ];
+  it.each(cases)(
+    "%s → eligible %s, %s, likelihood %s",
+    (parcelState, eligible, disposition, likelihood) => {
+      const decision = decideEligibility(input({ parcelState }));
+      expect(decision.eligible, JSON.stringify(decision)).toBe(eligible);
+      expect(decision.disposition).toBe(disposition);
+      expect(decision.successLikelihood).toBe(likelihood);
+      if (!eligible) {
+        expect(decision.reasons.map((reason) => reason.code)).toEqual(["already_delivered"]);
+      }
+    },
+  );
+
+  it("names an unknown parcel", () => {
+    const decision = decideEligibility(input({ parcelState: null, unknownParcel: true }));
+    expect(decision.reasons.map((reason) => reason.code)).toEqual(["unknown_parcel"]);
+  });
+
+  it("leaves an unreachable carrier's parcel to the worker", () => {
+    const decision = decideEligibility(input({ parcelState: null }));
+    expect(decision).toMatchObject({ eligible: true, disposition: "carrier" });
+  });
+});
+
+describe("every reason at once", () => {
+  it("names all refusals, not just the first", () => {
+    const decision = decideEligibility(
+      input({
+        request: {
+          action: "redirect",
+          parcel: { declaredValue: { amount: "5000.00", currency: "CNY" }, category: "fresh" },
+        },
+        rules: { ...defaultCarrierRules, actions: ["intercept"] },
+        parcelState: "delivered",
+        earlier: [{ action: "intercept", status: "submitted" }],
+      }),
+    );
+    expect(decision.reasons.map((reason) => reason.code).sort()).toEqual(
+      [
+        "action_not_supported",
+        "already_delivered",
+        "already_intercepted",
+        "category_not_interceptable",
+        "value_above_limit",
+      ].sort(),
+    );
+  });
+});
+
+describe("earlier interceptions of the parcel", () => {
+  it("refuses while another one is under way", () => {
+    for (const status of ["pending", "submitted", "locked"] as const) {
+      const decision = decideEligibility(input({ earlier: [{ action: "intercept", status }] }));
+      expect(
+        decision.reasons.map((reason) => reason.code),
+        status,
+      ).toEqual(["already_intercepted"]);
+    }
+  });
+
+  it("allows a new attempt after a failed, cancelled or released one", () => {
+    for (const status of ["failed", "cancelled", "released"] as const) {
+      expect(
+        decideEligibility(input({ earlier: [{ action: "intercept", status }] })).eligible,
+        status,
+      ).toBe(true);
+    }
+  });
+
+  it("allows a second redirect unless the carrier takes one interception per parcel", () => {
+    const earlier = [{ action: "redirect" as const, status: "succeeded" as const }];
+    const redirect = { action: "redirect" as const, parcel: input().request.parcel };
+    const open = decideEligibility(input({ request: redirect, earlier }));
+    expect(open).toMatchObject({ eligible: true, earlierRedirects: 1 });
+    const oneOnly = decideEligibility(
+      input({
+        request: redirect,
+        earlier,
+        rules: { ...defaultCarrierRules, oneInterceptionPerParcel: true },
+      }),
+    );
+    expect(oneOnly.reasons.map((reason) => reason.code)).toEqual(["already_intercepted"]);
+  });
+
+  it("refuses a paid redirect only where the carrier is configured to", () => {
+    const earlier = [{ action: "redirect" as const, status: "succeeded" as const }];
+    const redirect = { action: "redirect" as const, parcel: input().request.parcel };
+    const rules = { ...defaultCarrierRules, refusePaidRedirects: true };
+    expect(
+      decideEligibility(input({ request: redirect, earlier, rules })).reasons.map((r) => r.code),
+    ).toEqual(["free_redirect_used"]);
+  });
+});

@@ -1,0 +1,138 @@
+/**
+ * A scriptable in-memory carrier for route tests: parcel states by tracking number, a record of
+ * every call, scripted failures, and a gate that holds intercept calls (to test concurrency).
+ */
+import type {
+  CarrierAdapter,
+  CarrierError,
+  CarrierErrorCode,
+  CarrierReport,
+  CarrierResult,
+} from "../../contracts/carrier-adapter.ts";
+import type { ParcelState } from "../../contracts/normalized.ts";
+
+export interface FakeCall {
+  operation: "track" | "intercept" | "redirect" | "cancel";
+  trackingNumber: string;
+  reference?: string;
+}
+
+export class FakeCarrier {
+  readonly calls: FakeCall[] = [];
+  readonly states = new Map<string, ParcelState>();
+  /** Errors returned, one per call, before the operation behaves normally again. */
+  readonly scriptedErrors: Record<FakeCall["operation"], CarrierErrorCode[]> = {
+    track: [],
+    intercept: [],
+    redirect: [],
+    cancel: [],
+  };
+  /** While set, intercept and redirect calls wait for it. */
+  gate: Promise<void> | null = null;
+  /** A push the test can deliver through the callback route. */
+  pushes: CarrierReport[] = [];
+
+  callsOf(operation: FakeCall["operation"]): FakeCall[] {
+    return this.calls.filter((call) => call.operation === operation);
+  }
+
+  /** Holds intercept/redirect calls until the returned function is called. */
+  hold(): () => void {
+    let release = () => {};
+    this.gate = new Promise<void>((resolve) => {
+      release = () => {
+        this.gate = null;
+        resolve();
+      };
+    });
+    return release;
+  }
+
+  private failure(operation: FakeCall["operation"]): CarrierError | null {
+    const code = this.scriptedErrors[operation].shift();
+    if (!code) {
+      return null;
+    }
+    const retryable = code === "unavailable" || code === "rate_limited";
+    return { carrier: "sf-express", code, message: `scripted ${code}`, retryable };
+  }
+
+  readonly adapter: CarrierAdapter = {
+    id: "sf-express",
+    displayName: "SF Express (fake)",
+    capabilities: {
+      actions: ["intercept", "redirect"],
+      cancel: true,
+      outcome: "push",
+      feeQuote: false,
+    },
+    track: async (trackingNumber) => {
+      this.calls.push({ operation: "track", trackingNumber });
+      const error = this.failure("track");
+      if (error) {
+        return { ok: false, error };
+      }
+      const state = this.states.get(trackingNumber);
+      if (!state) {
+        return {
+          ok: false,
+          error: {
+            carrier: "sf-express",
+            code: "unknown_parcel",
+            message: "unknown waybill",
+            retryable: false,
+          },
+        };
+      }
+      return { ok: true, value: { trackingNumber, state, events: [] } };
+    },
+    intercept: async (command) =>
+      this.submit("intercept", command.trackingNumber, command.reference),
+    redirect: async (command) => this.submit("redirect", command.trackingNumber, command.reference),
+    cancel: async (command) => {
+      this.calls.push({
+        operation: "cancel",
+        trackingNumber: command.trackingNumber,
+        reference: command.reference,
+      });
+      const error = this.failure("cancel");
+      return error ? { ok: false, error } : { ok: true, value: { cancelled: true } };
+    },
+    parseCallback: (request) => {
+      if (!request.url.includes("token=fake-token")) {
+        return {
+          ok: false,
+          error: {
+            carrier: "sf-express",
+            code: "auth_failed",
+            message: "bad token",
+            retryable: false,
+          },
+        };
+      }
+      const reports = JSON.parse(request.body) as CarrierReport[];
+      return {
+        ok: true,
+        value: {
+          reports,
+          reply: { status: 200, contentType: "application/json", body: '{"ok":true}' },
+        },
+      };
+    },
+    close: async () => {},
+  };
+
+  private async submit(
+    operation: "intercept" | "redirect",
+    trackingNumber: string,
+    reference: string,
+  ): Promise<CarrierResult<{ carrierReference: string; fee: null }>> {
+    this.calls.push({ operation, trackingNumber, reference });
+    await this.gate;
+    const error = this.failure(operation);
+    if (error) {
+      return { ok: false, error };
+    }
+    return { ok: true, value: { carrierReference: `FAKE-${reference}`, fee: null } };
+  }
+}

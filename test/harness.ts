@@ -1,0 +1,120 @@
+/**
+ * Builds the real app (same factory as the server) over an in-memory store and a given carrier
+ * adapter, with two merchants, so route tests run in-process with `app.request()`.
+ */
+import type { CarrierAdapter } from "../contracts/carrier-adapter.ts";
+import type { InterceptionRequest } from "../contracts/interception.ts";
+import { createApp } from "../src/app.ts";
+import { registryOf } from "../src/carriers/registry.ts";
+import { loadConfig } from "../src/config.ts";
+import { silentLogger } from "../src/logger.ts";
+import { Metrics } from "../src/metrics.ts";
+import { buildServices } from "../src/server.ts";
+import { openSqliteStore } from "../src/store/sqlite-store.ts";
+
+export const adminToken = "test-admin-token-0123456789";
+
+export interface TestMerchant {
+  id: string;
+  apiKey: string;
+}
+
+/** A valid intercept request; override fields per test. */
+export function interceptBody(overrides: Partial<InterceptionRequest> = {}): InterceptionRequest {
+  return {
+    carrier: "sf-express",
+    trackingNumber: "SF1400000000001",
+    orderId: "ORD-20261121-0001",
+    action: "intercept",
+    reason: "buyer_cancelled",
+    parcel: { declaredValue: { amount: "899.00", currency: "CNY" }, category: "tea" },
+    ...overrides,
+  };
+}
+
+export async function createTestGateway(adapter: CarrierAdapter, env: Record<string, string> = {}) {
+  const config = loadConfig({
+    DATABASE_URL: ":memory:",
+    ADMIN_TOKEN: adminToken,
+    REQUEST_DEADLINE_MS: "1500",
+    CARRIER_RETRIES: "2",
+    CARRIER_RETRY_MIN_DELAY_MS: "5",
+    CARRIER_RETRY_MAX_DELAY_MS: "20",
+    ...env,
+  });
+  const store = openSqliteStore({ path: ":memory:" });
+  const metrics = new Metrics();
+  const carriers = registryOf([{ adapter, mode: "sandbox" }], config, metrics, silentLogger);
+  const { services, worker } = buildServices({
+    config,
+    store,
+    carriers,
+    logger: silentLogger,
+    metrics,
+  });
+  const app = createApp(services);
+
+  const makeMerchant = async (name: string, pickupService: boolean): Promise<TestMerchant> => {
+    const created = await services.merchants.create({ name, pickupService });
+    return { id: created.merchant.id, apiKey: created.apiKey };
+  };
+  const merchantA = await makeMerchant("Merchant A", true);
+  const merchantB = await makeMerchant("Merchant B", false);
+
+  /** Sends a JSON request as a merchant. */
+  const call = (
+    merchant: TestMerchant | null,
+    method: string,
+    path: string,
+    options: { body?: unknown; rawBody?: string; headers?: Record<string, string> } = {},
+  ) => {
+    const headers: Record<string, string> = { ...options.headers };
+    if (merchant) {
+      headers.authorization = `Bearer ${merchant.apiKey}`;
+    }
+    let body: string | undefined = options.rawBody;
+    if (options.body !== undefined) {
+      body = JSON.stringify(options.body);
+    }
+    if (body !== undefined) {
+      headers["content-type"] ??= "application/json";
+    }
+    return app.request(path, { method, headers, ...(body !== undefined ? { body } : {}) });
+  };
+
+  /** POST /v1/interceptions with an idempotency key. */
+  const intercept = (merchant: TestMerchant, key: string, body: unknown) =>
+    call(merchant, "POST", "/v1/interceptions", { body, headers: { "idempotency-key": key } });
+
+  return {
+    app,
+    config,
+    services,
+    worker,
+    store,
+    metrics,
+    merchantA,
+    merchantB,
+    call,
+    intercept,
+    close: async () => {
+      await worker.stop();
+      await carriers.close();
+      await store.close();
+    },
+  };
+}
+
+export type TestGateway = Awaited<ReturnType<typeof createTestGateway>>;
+
+/** Reads a response body as JSON, keeping the text for assertion messages. */
+export async function json(
+  response: Response,
+): Promise<{ status: number; body: Record<string, unknown>; text: string }> {
+  const text = await response.text();
+  return {
+    status: response.status,
+    body: text ? (JSON.parse(text) as Record<string, unknown>) : {},
+    text,
+  };
+}
