@@ -93,7 +93,11 @@ export class ConfigError extends Error {}
 export function loadConfig(
   environment: NodeJS.ProcessEnv | Record<string, string | undefined>,
 ): GatewayConfig {
-  const parsed = EnvSchema.safeParse(environment);
+  // An empty variable means "not set", as in most shells' `VAR= command`.
+  const present = Object.fromEntries(
+    Object.entries(environment).filter(([, value]) => value !== ""),
+  );
+  const parsed = EnvSchema.safeParse(present);
   if (!parsed.success) {
     const lines = parsed.error.issues.map((issue) => `  ${issue.path.join(".")}: ${issue.message}`);
     throw new ConfigError(`Invalid configuration:\n${lines.join("\n")}`);

@@ -1,0 +1,116 @@
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { FakeCarrier } from "../fakes/fake-carrier.ts";
+import { createTestGateway, interceptBody, json, type TestGateway } from "../harness.ts";
+
+let carrier: FakeCarrier;
+let gateway: TestGateway;
+
+beforeEach(async () => {
+  carrier = new FakeCarrier();
+  carrier.states.set("SF1400000000001", "in_transit");
+  carrier.states.set("SF1400000000002", "delivered");
+  gateway = await createTestGateway(carrier.adapter);
+});
+afterEach(async () => {
+  await gateway.close();
+});
+
+describe("Idempotency-Key", () => {
+  it("replays the first response byte for byte, and the carrier is called once", async () => {
+    const first = await gateway.intercept(gateway.merchantA, "key-1", interceptBody());
+    const firstText = await first.text();
+    const replay = await gateway.intercept(gateway.merchantA, "key-1", interceptBody());
+    expect(replay.status).toBe(201);
+    expect(replay.headers.get("idempotent-replayed")).toBe("true");
+    expect(first.headers.get("idempotent-replayed")).toBeNull();
+    expect(await replay.text()).toBe(firstText);
+    expect(carrier.callsOf("intercept")).toHaveLength(1);
+  });
+
+  it("treats the same body with keys in another order as the same request", async () => {
+    await gateway.intercept(gateway.merchantA, "key-1", interceptBody());
+    const reordered = Object.fromEntries(Object.entries(interceptBody()).reverse());
+    const replay = await gateway.intercept(gateway.merchantA, "key-1", reordered);
+    expect(replay.headers.get("idempotent-replayed")).toBe("true");
+  });
+
+  it("replays a refusal too", async () => {
+    const body = interceptBody({ trackingNumber: "SF1400000000002" });
+    const first = await json(await gateway.intercept(gateway.merchantA, "key-1", body));
+    expect(first.status, first.text).toBe(422);
+    const replay = await gateway.intercept(gateway.merchantA, "key-1", body);
+    expect(replay.status).toBe(422);
+    expect(replay.headers.get("idempotent-replayed")).toBe("true");
+    expect(replay.headers.get("content-type")).toBe("application/problem+json");
+    expect(await replay.text()).toBe(first.text);
+    expect(carrier.callsOf("track")).toHaveLength(1);
+  });
+
+  it("refuses the same key with a different body: 422, no carrier call, original unchanged", async () => {
+    const first = await json(await gateway.intercept(gateway.merchantA, "key-1", interceptBody()));
+    const mismatch = await json(
+      await gateway.intercept(gateway.merchantA, "key-1", interceptBody({ orderId: "ORD-OTHER" })),
+    );
+    expect(mismatch.status, mismatch.text).toBe(422);
+    expect(mismatch.body.code).toBe("idempotency_key_reused");
+    expect(carrier.callsOf("intercept")).toHaveLength(1);
+    const stored = await json(
+      await gateway.call(gateway.merchantA, "GET", `/v1/interceptions/${first.body.id}`),
+    );
+    expect(stored.body.orderId).toBe("ORD-20261121-0001");
+  });
+
+  it("concurrent duplicates: one carrier call, the others get 409, then the result replays", async () => {
+    const release = carrier.hold();
+    const firstPromise = gateway.intercept(gateway.merchantA, "key-1", interceptBody());
+    // Wait until the first request holds the key and is inside the carrier call.
+    while (carrier.callsOf("intercept").length === 0) {
+      await new Promise((resolve) => setTimeout(resolve, 2));
+    }
+    const duplicates = await Promise.all(
+      Array.from({ length: 5 }, () =>
+        gateway.intercept(gateway.merchantA, "key-1", interceptBody()),
+      ),
+    );
+    for (const duplicate of duplicates) {
+      const body = await json(duplicate);
+      expect(body.status, body.text).toBe(409);
+      expect(body.body.code).toBe("request_in_progress");
+    }
+    release();
+    const first = await json(await firstPromise);
+    expect(first.status, first.text).toBe(201);
+    expect(carrier.callsOf("intercept")).toHaveLength(1);
+
+    const replay = await gateway.intercept(gateway.merchantA, "key-1", interceptBody());
+    expect(replay.headers.get("idempotent-replayed")).toBe("true");
+    expect(await replay.text()).toBe(first.text);
+  });
+
+  it("keys are per merchant: the same key from another merchant is a new request", async () => {
+    carrier.states.set("SF1400000000009", "in_transit");
+    const a = await json(await gateway.intercept(gateway.merchantA, "shared-key", interceptBody()));
+    const b = await json(
+      await gateway.intercept(
+        gateway.merchantB,
+        "shared-key",
+        interceptBody({ trackingNumber: "SF1400000000009" }),
+      ),
+    );
+    expect(a.status).toBe(201);
+    expect(b.status, b.text).toBe(201);
+    expect(b.body.id).not.toBe(a.body.id);
+    expect(carrier.callsOf("intercept")).toHaveLength(2);
+  });
+
+  it("after a validation error the key is free to use", async () => {
+    const bad = await gateway.intercept(gateway.merchantA, "key-1", {
+      ...interceptBody(),
+      action: "teleport",
+    });
+    expect(bad.status).toBe(400);
+    const good = await gateway.intercept(gateway.merchantA, "key-1", interceptBody());
+    expect(good.status).toBe(201);
+    expect(good.headers.get("idempotent-replayed")).toBeNull();
+  });
+});
