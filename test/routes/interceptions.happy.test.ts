@@ -171,7 +171,7 @@ describe("carrier outcome callbacks", () => {
       report({ eventId: "e1", fee: { amount: "12.00", currency: "CNY" } }),
     ]);
     expect(first.status).toBe(200);
-    expect(await push([report({ eventId: "e1" })]).then((response) => response.status)).toBe(200);
+    expect((await push([report({ eventId: "e1" })])).status).toBe(200);
     await push([
       report({ eventId: "e2", outcome: "failed", parcelState: "delivered", detail: "delivered" }),
     ]);
