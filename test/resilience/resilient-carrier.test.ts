@@ -1,0 +1,139 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { silentLogger } from "../../src/logger.ts";
+import { Metrics } from "../../src/metrics.ts";
+import {
+  type ResilienceSettings,
+  ResilientCarrier,
+} from "../../src/resilience/resilient-carrier.ts";
+import { FakeCarrier } from "../fakes/fake-carrier.ts";
+
+const settings: ResilienceSettings = {
+  attemptTimeoutMs: 500,
+  retries: 3,
+  minRetryDelayMs: 1,
+  maxRetryDelayMs: 5,
+  breaker: {
+    errorThresholdPercentage: 50,
+    volumeThreshold: 4,
+    resetTimeoutMs: 60_000,
+    rollingCountTimeoutMs: 10_000,
+  },
+};
+
+let resilient: ResilientCarrier | null = null;
+afterEach(() => {
+  resilient?.shutdown();
+  resilient = null;
+});
+
+function setup(overrides: Partial<ResilienceSettings> = {}) {
+  const carrier = new FakeCarrier();
+  carrier.states.set("SF1", "in_transit");
+  resilient = new ResilientCarrier(
+    carrier.adapter,
+    { ...settings, ...overrides },
+    new Metrics(),
+    silentLogger,
+  );
+  const track = () =>
+    (resilient as ResilientCarrier).call("track", (ctx) => carrier.adapter.track("SF1", ctx), {
+      deadline: Date.now() + 2_000,
+    });
+  return { carrier, resilient, track };
+}
+
+describe("retries", () => {
+  it("retries a retryable failure and returns the success", async () => {
+    const { carrier, track } = setup();
+    carrier.scriptedErrors.track.push("unavailable", "unavailable");
+    const result = await track();
+    expect(result).toMatchObject({ ok: true, value: { state: "in_transit" } });
+    expect(carrier.callsOf("track")).toHaveLength(3);
+  });
+
+  it("never retries a business refusal or an auth failure", async () => {
+    for (const code of [
+      "rejected",
+      "unknown_parcel",
+      "already_intercepted",
+      "auth_failed",
+    ] as const) {
+      const { carrier, track } = setup();
+      carrier.scriptedErrors.track.push(code);
+      const result = await track();
+      expect(result, code).toMatchObject({ ok: false, error: { code } });
+      expect(carrier.callsOf("track"), code).toHaveLength(1);
+      resilient?.shutdown();
+    }
+  });
+
+  it("stops at the retry budget and returns the last error as data", async () => {
+    const { carrier, track } = setup({
+      retries: 2,
+      breaker: { ...settings.breaker, volumeThreshold: 100 },
+    });
+    carrier.scriptedErrors.track.push("unavailable", "unavailable", "unavailable", "unavailable");
+    const result = await track();
+    expect(result).toMatchObject({ ok: false, error: { code: "unavailable", retryable: true } });
+    expect(carrier.callsOf("track")).toHaveLength(3);
+  });
+
+  it("gives up at the deadline instead of retrying past it", async () => {
+    const { carrier } = setup({ minRetryDelayMs: 200, maxRetryDelayMs: 200 });
+    carrier.scriptedErrors.track.push("unavailable", "unavailable", "unavailable");
+    const started = Date.now();
+    const result = await (resilient as ResilientCarrier).call(
+      "track",
+      (ctx) => carrier.adapter.track("SF1", ctx),
+      {
+        deadline: Date.now() + 100,
+      },
+    );
+    expect(result.ok).toBe(false);
+    expect(Date.now() - started).toBeLessThan(1_000);
+    expect(carrier.callsOf("track").length).toBeLessThanOrEqual(2);
+  });
+});
+
+describe("circuit breaker", () => {
+  it("opens after the volume of failures and then does not call the carrier", async () => {
+    const { carrier, resilient: breaker, track } = setup({ retries: 0 });
+    carrier.scriptedErrors.track.push("unavailable", "unavailable", "unavailable", "unavailable");
+    for (let index = 0; index < 4; index += 1) {
+      await track();
+    }
+    expect(breaker.circuitState).toBe("open");
+    const callsBefore = carrier.callsOf("track").length;
+    const result = await track();
+    expect(result).toMatchObject({
+      ok: false,
+      error: { code: "unavailable", message: expect.stringContaining("circuit") },
+    });
+    expect(carrier.callsOf("track")).toHaveLength(callsBefore);
+  });
+
+  it("stops retrying as soon as the breaker opens", async () => {
+    const { carrier, resilient: breaker, track } = setup({ retries: 10 });
+    carrier.scriptedErrors.track.push(...Array.from({ length: 20 }, () => "unavailable" as const));
+    const result = await track();
+    expect(result).toMatchObject({ ok: false, error: { code: "unavailable" } });
+    expect(breaker.circuitState).toBe("open");
+    // Four failures reach the volume threshold; the remaining retries are not spent on an open circuit.
+    expect(carrier.callsOf("track")).toHaveLength(4);
+  });
+
+  it("is not tripped by business refusals", async () => {
+    const { carrier, resilient: breaker, track } = setup({ retries: 0 });
+    carrier.scriptedErrors.track.push(
+      "rejected",
+      "unknown_parcel",
+      "rejected",
+      "already_intercepted",
+      "rejected",
+    );
+    for (let index = 0; index < 5; index += 1) {
+      await track();
+    }
+    expect(breaker.circuitState).toBe("closed");
+  });
+});
