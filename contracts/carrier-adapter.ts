@@ -72,6 +72,8 @@ export interface TrackResult {
   trackingNumber: string;
   state: ParcelState;
   events: TrackingEvent[];
+  /** ISO 3166-1 alpha-2 destination country, when the carrier tells it (UPS serves US/PR only). */
+  destinationCountry?: string;
 }
 
 /** Who pays for the interception or redirect, decided by the gateway before the carrier call. */
@@ -104,6 +106,31 @@ export interface CancelCommand {
   action: Action;
 }
 
+/** Cancels the pickup of a parcel the carrier has not collected yet (e.g. ZTO cancelPreOrder). */
+export interface PickupCancelCommand {
+  reference: string;
+  trackingNumber: string;
+  reason: Reason;
+}
+
+/** Asks a carrier without push where an accepted interception stands. */
+export interface OutcomeQuery {
+  reference: string;
+  trackingNumber: string;
+  carrierReference: string;
+  action: Action;
+  /** When the carrier accepted it (ISO-8601). */
+  submittedAt: string;
+}
+
+export interface PolledOutcome {
+  /** `null` while the carrier has not decided yet. */
+  outcome: "succeeded" | "failed" | "cancelled" | null;
+  parcelState: ParcelState;
+  detail: string;
+  fee: Money | null;
+}
+
 export interface SubmitAccepted {
   /** The carrier's id for the accepted instruction; needed to cancel it later. */
   carrierReference: string;
@@ -121,8 +148,11 @@ export interface CarrierReport {
   eventId: string;
   trackingNumber: string;
   at: string;
-  /** `null` when the report is only a tracking update that decides nothing. */
-  outcome: "succeeded" | "failed" | null;
+  /**
+   * `null` when the report is only a tracking update that decides nothing; `cancelled` when the
+   * carrier withdrew the interception (the parcel goes on as before).
+   */
+  outcome: "succeeded" | "failed" | "cancelled" | null;
   parcelState: ParcelState;
   detail: string;
   /** A final fee the carrier reported, if any. */
@@ -153,10 +183,15 @@ export interface CarrierCapabilities {
   actions: Action[];
   /** Whether an accepted interception can be withdrawn through the carrier. */
   cancel: boolean;
-  /** How the final outcome arrives: the carrier pushes it, or the gateway must poll. */
+  /**
+   * How the final outcome arrives: the carrier pushes it (`parseCallback`), or the gateway must
+   * poll (`pollOutcome`).
+   */
   outcome: "push" | "poll";
   /** Whether the carrier can quote a fee. */
   feeQuote: boolean;
+  /** Whether the carrier can cancel the pickup of a parcel it has not collected (`cancelPickup`). */
+  pickupCancel: boolean;
 }
 
 export interface CarrierAdapter {
@@ -167,6 +202,13 @@ export interface CarrierAdapter {
   intercept(command: InterceptCommand, ctx: CallContext): Promise<CarrierResult<SubmitAccepted>>;
   redirect(command: RedirectCommand, ctx: CallContext): Promise<CarrierResult<SubmitAccepted>>;
   cancel(command: CancelCommand, ctx: CallContext): Promise<CarrierResult<CancelAccepted>>;
+  /** Present exactly when `capabilities.outcome` is `poll`. */
+  pollOutcome?(query: OutcomeQuery, ctx: CallContext): Promise<CarrierResult<PolledOutcome>>;
+  /** Present exactly when `capabilities.pickupCancel` is true. */
+  cancelPickup?(
+    command: PickupCancelCommand,
+    ctx: CallContext,
+  ): Promise<CarrierResult<CancelAccepted>>;
   /**
    * Authenticates and reads one carrier push. An unauthenticated push returns an `auth_failed`
    * error and must change nothing.

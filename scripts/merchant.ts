@@ -20,14 +20,19 @@ async function main(): Promise<void> {
       merchant: { type: "string" },
     },
   });
+  const command = positionals[0];
+  const createName = command === "create" ? values.name : undefined;
+  const keyFor = command === "key" ? values.merchant : undefined;
+  if (!createName && !keyFor) {
+    throw new ConfigError(usage);
+  }
   const config = loadConfig(process.env);
   const store = openSqliteStore({ path: config.databasePath });
   const merchants = new MerchantService(store, () => new Date());
   try {
-    const command = positionals[0];
-    if (command === "create" && values.name) {
+    if (createName) {
       const created = await merchants.create({
-        name: values.name,
+        name: createName,
         pickupService: values["pickup-service"],
       });
       print({
@@ -37,13 +42,11 @@ async function main(): Promise<void> {
         apiKey: created.apiKey,
         keyId: created.keyId,
       });
-    } else if (command === "key" && values.merchant) {
-      if (!(await merchants.get(values.merchant))) {
-        throw new ConfigError(`No merchant ${values.merchant} in ${config.databasePath}.`);
+    } else if (keyFor) {
+      if (!(await merchants.get(keyFor))) {
+        throw new ConfigError(`No merchant ${keyFor} in ${config.databasePath}.`);
       }
-      print(await merchants.issueKey(values.merchant));
-    } else {
-      throw new ConfigError(usage);
+      print(await merchants.issueKey(keyFor));
     }
   } finally {
     await store.close();

@@ -74,7 +74,9 @@ export function createSfExpressAdapter(
       actions: ["intercept", "redirect"],
       cancel: true,
       outcome: "push",
-      feeQuote: false,
+      // The fee variants of SF's intercept reply carry the amount charged.
+      feeQuote: true,
+      pickupCancel: false,
     },
     async track(trackingNumber, ctx) {
       const reply = await callSf(

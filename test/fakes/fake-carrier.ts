@@ -65,6 +65,7 @@ export class FakeCarrier {
       cancel: true,
       outcome: "push",
       feeQuote: false,
+      pickupCancel: false,
     },
     track: async (trackingNumber) => {
       this.calls.push({ operation: "track", trackingNumber });
