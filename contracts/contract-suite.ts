@@ -21,8 +21,11 @@ import type { Address, ParcelState } from "./normalized.ts";
 
 export interface CarrierContractSuiteOptions {
   carrier: CarrierId;
-  /** A fresh adapter with working credentials; the suite closes it after each test. */
-  makeAdapter: () => CarrierAdapter;
+  /**
+   * A fresh adapter with working credentials; the suite closes it after each test. Carriers that
+   * send their callback URL with each request (Kuaidi100) must use `callbackUrl` when given.
+   */
+  makeAdapter: (overrides?: { callbackUrl?: string }) => CarrierAdapter;
   /** The same adapter with credentials the carrier must refuse. */
   makeAdapterWithWrongCredentials: () => CarrierAdapter;
   /**
@@ -32,9 +35,17 @@ export interface CarrierContractSuiteOptions {
   sandbox?: {
     /** Base URL of the sandbox process (control API at `/_sandbox/...`). */
     controlUrl: string;
-    /** The push token the adapter was configured with; the receiver URL carries it. */
-    pushToken: string;
   };
+  /**
+   * For carriers that push outcomes: the URL the carrier should push to, given the receiver's
+   * URL (e.g. with the secret token that authenticates SF's unsigned pushes).
+   */
+  pushUrl?: (receiverUrl: string) => string;
+  /**
+   * Pushes the adapter must refuse as `auth_failed`: forged from a genuine push when one is
+   * given, else made up (for the state-independent part).
+   */
+  forgedPushes?: (genuine: IncomingCallback | null) => IncomingCallback[];
   trackingNumbers: {
     /** A tracking number the carrier does not know. */
     unknown: string;
@@ -46,6 +57,9 @@ export interface CarrierContractSuiteOptions {
   /** Where redirects go; a plausible default is used when absent. */
   redirectTo?: Address;
 }
+
+/** How long a polled outcome may take in the sandbox before the suite gives up. */
+const pollDeadlineMs = 5_000;
 
 interface SandboxCallView {
   operation: "track" | "intercept" | "redirect" | "cancel";
@@ -175,6 +189,26 @@ async function startReceiver(): Promise<PushReceiver> {
   };
 }
 
+/** Declares a block only for the carriers it applies to, rather than as a skipped test. */
+function describeIf(applies: boolean, name: string, body: () => void): void {
+  if (applies) {
+    describe(name, body);
+  }
+}
+
+function itIf(applies: boolean, name: string, test: () => Promise<void>): void {
+  if (applies) {
+    it(name, test);
+  }
+}
+
+/** Reads an adapter's declared capabilities (they do not depend on the network). */
+function makeCapabilities(make: () => CarrierAdapter): CarrierAdapter["capabilities"] {
+  const adapter = make();
+  void adapter.close();
+  return adapter.capabilities;
+}
+
 /** Declares the contract suite for one adapter (+ sandbox). */
 export function runCarrierContractSuite(options: CarrierContractSuiteOptions): void {
   const { carrier, makeAdapter, trackingNumbers } = options;
@@ -194,25 +228,31 @@ export function runCarrierContractSuite(options: CarrierContractSuiteOptions): v
       expectError(result, "auth_failed", false);
     });
 
-    it.runIf(trackingNumbers.known !== undefined)("tracks a known parcel", async () => {
+    itIf(trackingNumbers.known !== undefined, "tracks a known parcel", async () => {
       const tn = trackingNumbers.known ?? "";
       const result = await withAdapter(makeAdapter, (a) => a.track(tn, ctx()));
       expect(result.ok, show(result)).toBe(true);
     });
 
-    it("refuses a push without the right token and changes nothing", () => {
-      const adapter = makeAdapter();
-      try {
-        for (const url of [
-          "http://127.0.0.1/callbacks",
-          "http://127.0.0.1/callbacks?token=wrong-token",
-        ]) {
-          const result = adapter.parseCallback({ url, headers: {}, body: "{}" });
-          expectError(result, "auth_failed", false);
+    it("declares capabilities that match the operations it implements", async () => {
+      await withAdapter(makeAdapter, async (a) => {
+        const caps = a.capabilities;
+        expect(caps.outcome === "poll", "pollOutcome exactly when outcome is poll").toBe(
+          typeof a.pollOutcome === "function",
+        );
+        expect(caps.pickupCancel, "cancelPickup exactly when pickupCancel").toBe(
+          typeof a.cancelPickup === "function",
+        );
+        expect(caps.actions.length > 0 || caps.pickupCancel, show(caps)).toBe(true);
+      });
+    });
+
+    itIf(options.forgedPushes !== undefined, "refuses an unauthenticated push", async () => {
+      await withAdapter(makeAdapter, async (a) => {
+        for (const forged of options.forgedPushes?.(null) ?? []) {
+          expectError(a.parseCallback(forged), "auth_failed", false);
         }
-      } finally {
-        void adapter.close();
-      }
+      });
     });
   });
 
@@ -222,6 +262,9 @@ export function runCarrierContractSuite(options: CarrierContractSuiteOptions): v
   }
 
   describe(`carrier contract: ${carrier} against its sandbox`, () => {
+    const capabilities = makeCapabilities(makeAdapter);
+    const intercepts = capabilities.actions.includes("intercept");
+    const redirects = capabilities.actions.includes("redirect");
     const control = new Agent({ connectTimeout: 1_000, headersTimeout: 5_000, bodyTimeout: 5_000 });
 
     async function controlCall(
@@ -296,7 +339,40 @@ export function runCarrierContractSuite(options: CarrierContractSuiteOptions): v
       });
     });
 
-    describe("intercept, redirect, cancel", () => {
+    describeIf(capabilities.pickupCancel, "pickup cancel", () => {
+      it("cancels the pickup of a parcel the carrier has not collected", async () => {
+        const tn = await putParcel("not_collected");
+        const result = await withAdapter(makeAdapter, async (a) =>
+          a.cancelPickup
+            ? a.cancelPickup(
+                { reference: randomRef(), trackingNumber: tn, reason: "buyer_cancelled" },
+                ctx(),
+              )
+            : { ok: false as const, error: { code: "rejected" } },
+        );
+        expect(result, show(result)).toEqual({ ok: true, value: { cancelled: true } });
+        const calls = await callsOf(tn);
+        expect(
+          calls.map((c) => c.operation),
+          show(calls),
+        ).toEqual(["cancel"]);
+      });
+
+      it("refuses to cancel the pickup of a collected parcel", async () => {
+        const tn = await putParcel("in_transit");
+        const result = await withAdapter(makeAdapter, async (a) =>
+          a.cancelPickup
+            ? a.cancelPickup(
+                { reference: randomRef(), trackingNumber: tn, reason: "buyer_cancelled" },
+                ctx(),
+              )
+            : { ok: true as const, value: { cancelled: true as const } },
+        );
+        expectError(result, "rejected", false);
+      });
+    });
+
+    describeIf(intercepts, "intercept", () => {
       it("accepts an intercept of an in-transit parcel, once", async () => {
         const tn = await putParcel("in_transit", { outcomeDelayMs: 60_000 });
         const first = await withAdapter(makeAdapter, (a) =>
@@ -318,8 +394,9 @@ export function runCarrierContractSuite(options: CarrierContractSuiteOptions): v
         expectError(second, "already_intercepted", false);
       });
 
-      it("refuses an intercept of a delivered or not-collected parcel as a non-retryable business error", async () => {
-        for (const state of ["delivered", "not_collected"] as const) {
+      it("refuses an intercept of a delivered (or, without pickup cancel, not-collected) parcel", async () => {
+        const states = capabilities.pickupCancel ? ["delivered"] : ["delivered", "not_collected"];
+        for (const state of states as ParcelState[]) {
           const tn = await putParcel(state);
           const result = await withAdapter(makeAdapter, (a) =>
             a.intercept(interceptCommand(tn), ctx()),
@@ -338,8 +415,10 @@ export function runCarrierContractSuite(options: CarrierContractSuiteOptions): v
         );
         expectError(result, "unknown_parcel", false);
       });
+    });
 
-      it("accepts a redirect of another parcel", async () => {
+    describeIf(redirects, "redirect", () => {
+      it("accepts a redirect of an in-transit parcel", async () => {
         const tn = await putParcel("in_transit", { outcomeDelayMs: 60_000 });
         const command: RedirectCommand = {
           ...interceptCommand(tn),
@@ -355,7 +434,9 @@ export function runCarrierContractSuite(options: CarrierContractSuiteOptions): v
           show(calls),
         ).toEqual(["redirect"]);
       });
+    });
 
+    describeIf(capabilities.cancel && intercepts, "cancel", () => {
       it("cancels an accepted intercept", async () => {
         const tn = await putParcel("in_transit", { outcomeDelayMs: 60_000 });
         const command = interceptCommand(tn);
@@ -393,15 +474,19 @@ export function runCarrierContractSuite(options: CarrierContractSuiteOptions): v
         expect(await callsOf(tn)).toEqual([]);
       });
 
-      it("maps a reset during an intercept to outcome_unknown, not retryable", async () => {
-        const tn = await putParcel("in_transit", { outcomeDelayMs: 60_000 });
-        await fault("reset");
-        const result = await withAdapter(makeAdapter, (a) =>
-          a.intercept(interceptCommand(tn), ctx()),
-        );
-        expectError(result, "outcome_unknown", false);
-        expect(await callsOf(tn)).toEqual([]);
-      });
+      itIf(
+        intercepts,
+        "maps a reset during an intercept to outcome_unknown, not retryable",
+        async () => {
+          const tn = await putParcel("in_transit", { outcomeDelayMs: 60_000 });
+          await fault("reset");
+          const result = await withAdapter(makeAdapter, (a) =>
+            a.intercept(interceptCommand(tn), ctx()),
+          );
+          expectError(result, "outcome_unknown", false);
+          expect(await callsOf(tn)).toEqual([]);
+        },
+      );
 
       it("maps a carrier timeout on a read to outcome_unknown, retryable", async () => {
         const tn = await putParcel("in_transit");
@@ -422,23 +507,60 @@ export function runCarrierContractSuite(options: CarrierContractSuiteOptions): v
 
       it("maps wrong credentials to auth_failed, not retryable, and serves nothing", async () => {
         const tn = await putParcel("in_transit");
-        const result = await withAdapter(options.makeAdapterWithWrongCredentials, (a) =>
-          a.intercept(interceptCommand(tn), ctx()),
+        const result = await withAdapter(
+          options.makeAdapterWithWrongCredentials,
+          (a): Promise<CarrierResult<unknown>> =>
+            intercepts ? a.intercept(interceptCommand(tn), ctx()) : a.track(tn, ctx()),
         );
         expectError(result, "auth_failed", false);
         expect(await callsOf(tn)).toEqual([]);
       });
     });
 
-    describe("outcome push", () => {
+    const outcomeCases = [
+      { action: "intercept", interceptOutcome: "success", outcome: "succeeded", state: "returned" },
+      { action: "intercept", interceptOutcome: "failure", outcome: "failed", state: "delivered" },
+      {
+        action: "redirect",
+        interceptOutcome: "success",
+        outcome: "succeeded",
+        state: "in_transit",
+      },
+    ] as const;
+    const supportedCases = outcomeCases.filter((c) => capabilities.actions.includes(c.action));
+
+    /** Sends an intercept or a redirect of `tn` and expects the carrier to accept it. */
+    async function submit(
+      adapter: CarrierAdapter,
+      action: "intercept" | "redirect",
+      tn: string,
+    ): Promise<{ reference: string; carrierReference: string }> {
+      const base = interceptCommand(tn);
+      const accepted =
+        action === "intercept"
+          ? await adapter.intercept(base, ctx())
+          : await adapter.redirect(
+              { ...base, payment: { payer: "merchant", mode: "paid_redirect" }, redirectTo },
+              ctx(),
+            );
+      expect(accepted.ok, show(accepted)).toBe(true);
+      return {
+        reference: base.reference,
+        carrierReference: accepted.ok ? accepted.value.carrierReference : "",
+      };
+    }
+
+    describeIf(capabilities.outcome === "push" && supportedCases.length > 0, "outcome push", () => {
       let receiver: PushReceiver;
-      const callbackPath = `/callbacks/${carrier}`;
+      let callbackUrl: string;
 
       beforeAll(async () => {
         receiver = await startReceiver();
+        const base = `${receiver.url}/callbacks/${carrier}`;
+        callbackUrl = options.pushUrl ? options.pushUrl(base) : base;
         const set = await controlCall("POST", "/_sandbox/push-urls", {
           carrier,
-          url: `${receiver.url}${callbackPath}?token=${encodeURIComponent(sandbox.pushToken)}`,
+          url: callbackUrl,
         });
         expect(set.status, show(set)).toBe(200);
       });
@@ -460,37 +582,17 @@ export function runCarrierContractSuite(options: CarrierContractSuiteOptions): v
         throw new Error(`no push for ${trackingNumber}; received ${show(receiver.received)}`);
       }
 
-      it.each([
-        {
-          action: "intercept",
-          interceptOutcome: "success",
-          outcome: "succeeded",
-          state: "returned",
-        },
-        { action: "intercept", interceptOutcome: "failure", outcome: "failed", state: "delivered" },
-        {
-          action: "redirect",
-          interceptOutcome: "success",
-          outcome: "succeeded",
-          state: "in_transit",
-        },
-      ] as const)(
+      it.each(supportedCases)(
         "pushes a $action that ends in $interceptOutcome, parsed as $outcome",
         async ({ action, interceptOutcome, outcome, state }) => {
           const tn = await putParcel("in_transit", { interceptOutcome, outcomeDelayMs: 50 });
-          const base = interceptCommand(tn);
-          const accepted = await withAdapter(makeAdapter, (a) =>
-            action === "intercept"
-              ? a.intercept(base, ctx())
-              : a.redirect(
-                  { ...base, payment: { payer: "merchant", mode: "paid_redirect" }, redirectTo },
-                  ctx(),
-                ),
+          await withAdapter(
+            () => makeAdapter({ callbackUrl }),
+            (a) => submit(a, action, tn),
           );
-          expect(accepted.ok, show(accepted)).toBe(true);
 
           const push = await pushFor(tn);
-          const adapter = makeAdapter();
+          const adapter = makeAdapter({ callbackUrl });
           try {
             const parsed = adapter.parseCallback(push);
             expect(parsed.ok, show(parsed)).toBe(true);
@@ -505,16 +607,53 @@ export function runCarrierContractSuite(options: CarrierContractSuiteOptions): v
             expect(decisive[0], show(parsed)).toMatchObject({ outcome, parcelState: state });
             expect(decisive[0]?.eventId, show(parsed)).toMatch(/\S/);
 
-            // The same push with a wrong or missing token is refused.
-            const forged = push.url.replace(/token=[^&]*/, "token=not-the-token");
-            expectError(adapter.parseCallback({ ...push, url: forged }), "auth_failed", false);
-            const bare = push.url.replace(/\?.*$/, "");
-            expectError(adapter.parseCallback({ ...push, url: bare }), "auth_failed", false);
+            for (const forged of options.forgedPushes?.(push) ?? []) {
+              expectError(adapter.parseCallback(forged), "auth_failed", false);
+            }
           } finally {
             await adapter.close();
           }
         },
       );
     });
+
+    describeIf(
+      capabilities.outcome === "poll" && supportedCases.length > 0,
+      "outcome polling",
+      () => {
+        it.each(supportedCases)(
+          "polls a $action that ends in $interceptOutcome as $outcome",
+          async ({ action, interceptOutcome, outcome, state }) => {
+            const tn = await putParcel("in_transit", { interceptOutcome, outcomeDelayMs: 50 });
+            await withAdapter(makeAdapter, async (a) => {
+              const submittedAt = new Date().toISOString();
+              const { reference, carrierReference } = await submit(a, action, tn);
+              const query = {
+                reference,
+                trackingNumber: tn,
+                carrierReference,
+                action,
+                submittedAt,
+              };
+              const first = a.pollOutcome ? await a.pollOutcome(query, ctx()) : null;
+              expect(first?.ok, show(first)).toBe(true);
+              const deadline = Date.now() + pollDeadlineMs;
+              for (;;) {
+                const polled = a.pollOutcome ? await a.pollOutcome(query, ctx()) : null;
+                expect(polled?.ok, show(polled)).toBe(true);
+                if (polled?.ok && polled.value.outcome !== null) {
+                  expect(polled.value, show(polled)).toMatchObject({ outcome, parcelState: state });
+                  return;
+                }
+                if (Date.now() > deadline) {
+                  throw new Error(`no decisive outcome for ${tn}: ${show(polled)}`);
+                }
+                await new Promise((resolve) => setTimeout(resolve, 30));
+              }
+            });
+          },
+        );
+      },
+    );
   });
 }

@@ -4,6 +4,7 @@
  */
 import { Pool } from "undici";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { IncomingCallback } from "../../contracts/carrier-adapter.ts";
 import { runCarrierContractSuite } from "../../contracts/contract-suite.ts";
 import { createSandboxApp, type RunningSandbox, startSandbox } from "../sandbox-kit/server.ts";
 import { createWorld } from "../sandbox-kit/world.ts";
@@ -38,7 +39,7 @@ describe("SF Express adapter against the local sandbox", () => {
     monthlyCardNo: "7551234567",
     pushToken: SF_SANDBOX_PUSH_TOKEN,
   };
-  const sandboxOptions = { controlUrl: "", pushToken: SF_SANDBOX_PUSH_TOKEN };
+  const sandboxOptions = { controlUrl: "" };
 
   beforeAll(async () => {
     sandbox = await startSandbox({ port: 0, host: "127.0.0.1" });
@@ -60,9 +61,20 @@ describe("SF Express adapter against the local sandbox", () => {
         { dispatcher: shortPool(settings.baseUrl) },
       ),
     sandbox: sandboxOptions,
+    pushUrl: (receiverUrl) => `${receiverUrl}?token=${SF_SANDBOX_PUSH_TOKEN}`,
+    forgedPushes: forgedSfPushes,
     trackingNumbers: { unknown: "SF0000000000000", fresh: freshWaybill },
   });
 });
+
+/** SF pushes are unsigned: a push without the secret token in its URL must be refused. */
+function forgedSfPushes(genuine: IncomingCallback | null): IncomingCallback[] {
+  const push = genuine ?? { url: "http://127.0.0.1/callbacks?token=x", headers: {}, body: "{}" };
+  return [
+    { ...push, url: push.url.replace(/token=[^&]*/, "token=not-the-token") },
+    { ...push, url: push.url.replace(/\?.*$/, "") },
+  ];
+}
 
 // Credentials are read here only: this block is the one place the tests touch SF itself.
 const partnerId = process.env.SF_PARTNER_ID;
@@ -92,6 +104,7 @@ if (partnerId && checkWord) {
           { ...real, checkWord: `${checkWord}-wrong` },
           { dispatcher: realPool() },
         ),
+      forgedPushes: forgedSfPushes,
       trackingNumbers: {
         unknown: "SF0000000000000",
         fresh: freshWaybill,
