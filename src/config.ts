@@ -59,11 +59,6 @@ const EnvSchema = z.object({
   JOB_MAX_ATTEMPTS: z.coerce.number().int().min(1).default(30),
   /** JSON file with per-carrier rule overrides: `{ "sf-express": { "valueCeiling": … } }`. */
   CARRIER_RULES_FILE: z.string().optional(),
-  SF_BASE_URL: z.url().optional(),
-  SF_PARTNER_ID: z.string().min(1).optional(),
-  SF_CHECKWORD: z.string().min(1).optional(),
-  SF_MONTHLY_CARD_NO: z.string().min(1).optional(),
-  SF_PUSH_TOKEN: z.string().min(8).optional(),
 });
 export type Env = z.infer<typeof EnvSchema>;
 
@@ -83,8 +78,13 @@ export interface GatewayConfig {
   jobLeaseMs: number;
   maxJobAttempts: number;
   rules: Record<CarrierId, CarrierRules>;
-  /** The raw, validated environment: carrier credentials are read from it by the registry. */
+  /** The validated gateway variables. */
   env: Env;
+  /**
+   * The whole environment: each carrier module in src/carriers/ reads and validates its own
+   * variables (credentials, base URL) from it, so a carrier's settings live with the carrier.
+   */
+  carrierEnvironment: Readonly<Record<string, string | undefined>>;
 }
 
 export class ConfigError extends Error {}
@@ -137,6 +137,7 @@ export function loadConfig(
     maxJobAttempts: env.JOB_MAX_ATTEMPTS,
     rules: loadRules(env.CARRIER_RULES_FILE),
     env,
+    carrierEnvironment: present,
   };
 }
 

@@ -3,8 +3,7 @@
  * (unless SANDBOX_URL points at running ones), plus a demo merchant and key in that case.
  */
 import { startSandbox } from "../adapters/sandbox-kit/server.ts";
-import { carriersNeedingSandbox } from "./carriers/registry.ts";
-import { sandboxPushUrls } from "./carriers/sandbox-push.ts";
+import { carriersNeedingSandbox, sandboxPushUrls } from "./carriers/registry.ts";
 import { ConfigError, loadConfig } from "./config.ts";
 import { startGateway } from "./server.ts";
 

@@ -268,12 +268,15 @@ export function scheduleOutcome(
       instruction.status = "succeeded";
       entry = appendHistory(world, parcel, "redirected", "redirected to the new address");
     }
-    const target = world.pushUrls[parcel.carrier];
-    if (target === undefined || world.sendPush === null) {
+    if (world.sendPush === null) {
       return;
     }
     const push = renderPush(entry);
-    const url = push.url ?? target;
+    // A carrier that takes the callback URL with each request (Kuaidi100) names it in `push.url`.
+    const url = push.url ?? world.pushUrls[parcel.carrier];
+    if (url === undefined) {
+      return;
+    }
     world
       .sendPush({ url, contentType: push.contentType, body: push.body })
       .then(

@@ -1,5 +1,5 @@
 /**
- * The typed carrier registry: every CarrierId has a builder, so a carrier id without an adapter
+ * The typed carrier registry: every CarrierId has a module, so a carrier id without an adapter
  * fails the type check. Each carrier gets its pool, adapter and circuit breaker once, at start-up.
  */
 import type { CarrierAdapter, CarrierId } from "../../contracts/carrier-adapter.ts";
@@ -9,23 +9,14 @@ import type { CarrierRules } from "../domain/rules.ts";
 import type { Logger } from "../logger.ts";
 import type { Metrics } from "../metrics.ts";
 import { type CircuitState, ResilientCarrier } from "../resilience/resilient-carrier.ts";
-import { buildSfExpress } from "./sf-express.ts";
+import type { CarrierBuildInput, CarrierMode, CarrierModule } from "./carrier-module.ts";
+import { sfExpressCarrier } from "./sf-express.ts";
 
-export type CarrierMode = "live" | "sandbox";
+export type { CarrierMode } from "./carrier-module.ts";
 
-/** What a carrier builder needs: the validated config and, in demo mode, the sandbox's URL. */
-export interface CarrierBuildInput {
-  config: GatewayConfig;
-  sandboxUrl: string | null;
-}
-
-export type CarrierBuilder = (input: CarrierBuildInput) => {
-  adapter: CarrierAdapter;
-  mode: CarrierMode;
-};
-
-const carrierBuilders: Record<CarrierId, CarrierBuilder> = {
-  "sf-express": buildSfExpress,
+/** Every carrier's gateway-side module; a carrier id without one fails the type check. */
+export const carrierModules: Record<CarrierId, CarrierModule> = {
+  "sf-express": sfExpressCarrier,
 };
 
 export interface RegisteredCarrier {
@@ -88,15 +79,18 @@ export function buildCarrierRegistry(
   metrics: Metrics,
   logger: Logger,
 ): CarrierRegistry {
-  const built = carrierIds.map((id) => carrierBuilders[id](input));
+  const built = carrierIds.map((id) => carrierModules[id].build(input));
   return registryOf(built, input.config, metrics, logger);
 }
 
 /** Carriers that have no credentials configured and so need the sandbox. */
 export function carriersNeedingSandbox(config: GatewayConfig): CarrierId[] {
-  return carrierIds.filter((id) => !hasCredentials[id](config));
+  return carrierIds.filter((id) => !carrierModules[id].hasCredentials(config));
 }
 
-const hasCredentials: Record<CarrierId, (config: GatewayConfig) => boolean> = {
-  "sf-express": (config) => Boolean(config.env.SF_PARTNER_ID && config.env.SF_CHECKWORD),
-};
+/** The callback URLs the sandboxes push to, for a gateway at `gatewayUrl`. */
+export function sandboxPushUrls(gatewayUrl: string): Record<CarrierId, string> {
+  return Object.fromEntries(
+    carrierIds.map((id) => [id, carrierModules[id].sandboxPushUrl(gatewayUrl)]),
+  ) as Record<CarrierId, string>;
+}

@@ -1,49 +1,67 @@
-/** SF Express settings: the real platform when `SF_*` credentials are set, else the sandbox. */
+/**
+ * SF Express: the real open platform when SF_PARTNER_ID and SF_CHECKWORD are set (SF's test
+ * environment unless SF_BASE_URL says otherwise), else the local sandbox.
+ */
+import { z } from "zod";
 import { createSfExpressAdapter } from "../../adapters/sf-express/index.ts";
 import {
   SF_SANDBOX_CHECKWORD,
   SF_SANDBOX_PARTNER_ID,
   SF_SANDBOX_PUSH_TOKEN,
 } from "../../adapters/sf-express/sandbox.ts";
-import { ConfigError } from "../config.ts";
 import { createCarrierPool } from "../resilience/carrier-pool.ts";
-import type { CarrierBuilder } from "./registry.ts";
+import { type CarrierModule, noSandboxError, readCarrierEnv } from "./carrier-module.ts";
 
 /** SF's own test environment; production must be chosen explicitly with SF_BASE_URL. */
 const sfTestEnvironment = "https://sfapi-sbox.sf-express.com/std/service";
 
-export const buildSfExpress: CarrierBuilder = ({ config, sandboxUrl }) => {
-  const env = config.env;
-  if (env.SF_PARTNER_ID && env.SF_CHECKWORD) {
-    if (!env.SF_PUSH_TOKEN) {
-      throw new ConfigError(
-        "SF_PUSH_TOKEN: required with SF_PARTNER_ID, to authenticate SF's route pushes (8+ characters).",
-      );
+const sfEnv = {
+  SF_BASE_URL: z.url().default(sfTestEnvironment),
+  SF_PARTNER_ID: z.string().min(1).optional(),
+  SF_CHECKWORD: z.string().min(1).optional(),
+  /** The platform's monthly card, billed for platform-paid returns and redirects. */
+  SF_MONTHLY_CARD_NO: z.string().min(1).optional(),
+  /** Secret carried in the route-push URL registered at SF (SF's pushes are unsigned). */
+  SF_PUSH_TOKEN: z.string().min(8, "must be at least 8 characters").optional(),
+};
+
+export const sfExpressCarrier: CarrierModule = {
+  hasCredentials: (config) =>
+    Boolean(config.carrierEnvironment.SF_PARTNER_ID && config.carrierEnvironment.SF_CHECKWORD),
+
+  build: ({ config, sandboxUrl }) => {
+    const env = readCarrierEnv(config, sfEnv);
+    if (env.SF_PARTNER_ID && env.SF_CHECKWORD) {
+      if (!env.SF_PUSH_TOKEN) {
+        throw noSandboxError(
+          "SF_PUSH_TOKEN (required with SF_PARTNER_ID, to authenticate route pushes)",
+        );
+      }
+      const settings = {
+        baseUrl: env.SF_BASE_URL,
+        partnerId: env.SF_PARTNER_ID,
+        checkWord: env.SF_CHECKWORD,
+        monthlyCardNo: env.SF_MONTHLY_CARD_NO ?? "",
+        pushToken: env.SF_PUSH_TOKEN,
+      };
+      const dispatcher = createCarrierPool(settings.baseUrl, config.http);
+      return { adapter: createSfExpressAdapter(settings, { dispatcher }), mode: "live" };
     }
-    const baseUrl = env.SF_BASE_URL ?? sfTestEnvironment;
+    if (!sandboxUrl) {
+      throw noSandboxError("SF_PARTNER_ID / SF_CHECKWORD");
+    }
     const settings = {
-      baseUrl,
-      partnerId: env.SF_PARTNER_ID,
-      checkWord: env.SF_CHECKWORD,
-      monthlyCardNo: env.SF_MONTHLY_CARD_NO ?? "",
-      pushToken: env.SF_PUSH_TOKEN,
+      baseUrl: `${sandboxUrl}/sf-express/std/service`,
+      partnerId: SF_SANDBOX_PARTNER_ID,
+      checkWord: SF_SANDBOX_CHECKWORD,
+      monthlyCardNo: "7551234567",
+      pushToken: SF_SANDBOX_PUSH_TOKEN,
     };
-    const dispatcher = createCarrierPool(baseUrl, config.http);
-    return { adapter: createSfExpressAdapter(settings, { dispatcher }), mode: "live" };
-  }
-  if (!sandboxUrl) {
-    throw new ConfigError(
-      "SF_PARTNER_ID / SF_CHECKWORD are not set and no sandbox is running: set them, or SANDBOX_URL.",
-    );
-  }
-  const baseUrl = `${sandboxUrl}/sf-express/std/service`;
-  const settings = {
-    baseUrl,
-    partnerId: SF_SANDBOX_PARTNER_ID,
-    checkWord: SF_SANDBOX_CHECKWORD,
-    monthlyCardNo: "7551234567",
-    pushToken: SF_SANDBOX_PUSH_TOKEN,
-  };
-  const dispatcher = createCarrierPool(baseUrl, config.http);
-  return { adapter: createSfExpressAdapter(settings, { dispatcher }), mode: "sandbox" };
+    const dispatcher = createCarrierPool(settings.baseUrl, config.http);
+    return { adapter: createSfExpressAdapter(settings, { dispatcher }), mode: "sandbox" };
+  },
+
+  // SF pushes carry no signature; the secret token in the configured URL authenticates them.
+  sandboxPushUrl: (gatewayUrl) =>
+    `${gatewayUrl}/v1/carriers/sf-express/callbacks?token=${SF_SANDBOX_PUSH_TOKEN}`,
 };
