@@ -3,7 +3,7 @@
  * (unless SANDBOX_URL points at running ones), plus a demo merchant and key in that case.
  */
 import { startSandbox } from "../adapters/sandbox-kit/server.ts";
-import { carriersNeedingSandbox, sandboxPushUrls } from "./carriers/registry.ts";
+import { carriersNeedingSandbox, sandboxPushUrls } from "./carriers/modules.ts";
 import { ConfigError, loadConfig } from "./config.ts";
 import { startGateway } from "./server.ts";
 

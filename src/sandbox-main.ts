@@ -3,7 +3,7 @@
  * gateway at GATEWAY_URL (default http://127.0.0.1:8080).
  */
 import { startSandbox } from "../adapters/sandbox-kit/server.ts";
-import { sandboxPushUrls } from "./carriers/registry.ts";
+import { sandboxPushUrls } from "./carriers/modules.ts";
 
 const port = Number(process.env.SANDBOX_PORT ?? 4010);
 const gatewayUrl =

@@ -6,7 +6,8 @@
 import type { Server } from "node:http";
 import { serve } from "@hono/node-server";
 import { createApp } from "./app.ts";
-import { buildCarrierRegistry, type CarrierRegistry } from "./carriers/registry.ts";
+import { buildCarrierRegistry } from "./carriers/modules.ts";
+import type { CarrierRegistry } from "./carriers/registry.ts";
 import type { GatewayConfig } from "./config.ts";
 import type { AppServices } from "./http/env.ts";
 import { createJsonLogger, type Logger } from "./logger.ts";

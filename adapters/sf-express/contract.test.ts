@@ -2,14 +2,22 @@
  * SF Express against the shared contract suite: always against the local sandbox, and against
  * SF's own test environment when SF_PARTNER_ID and SF_CHECKWORD are set.
  */
+
+import { Hono } from "hono";
 import { Pool } from "undici";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { IncomingCallback } from "../../contracts/carrier-adapter.ts";
 import { runCarrierContractSuite } from "../../contracts/contract-suite.ts";
-import { createSandboxApp, type RunningSandbox, startSandbox } from "../sandbox-kit/server.ts";
-import { createWorld } from "../sandbox-kit/world.ts";
+import type { SandboxEnv } from "../sandbox-kit/faults.ts";
+import { composeSandboxApp, type RunningSandbox, serveSandbox } from "../sandbox-kit/serve.ts";
+import { createWorld, type World } from "../sandbox-kit/world.ts";
 import { createSfExpressAdapter, type SfExpressSettings } from "./index.ts";
-import { SF_SANDBOX_CHECKWORD, SF_SANDBOX_PARTNER_ID, SF_SANDBOX_PUSH_TOKEN } from "./sandbox.ts";
+import {
+  createSfExpressSandbox,
+  SF_SANDBOX_CHECKWORD,
+  SF_SANDBOX_PARTNER_ID,
+  SF_SANDBOX_PUSH_TOKEN,
+} from "./sandbox.ts";
 
 /** A fresh SF-format waybill number (SF + 13 digits), unique within the run. */
 let counter = 0;
@@ -42,7 +50,8 @@ describe("SF Express adapter against the local sandbox", () => {
   const sandboxOptions = { controlUrl: "" };
 
   beforeAll(async () => {
-    sandbox = await startSandbox({ port: 0, host: "127.0.0.1" });
+    const world = createWorld();
+    sandbox = await serveSandbox(sfSandboxApp(world), world, { port: 0 });
     settings.baseUrl = `${sandbox.url}/sf-express/std/service`;
     sandboxOptions.controlUrl = sandbox.url;
   });
@@ -118,8 +127,14 @@ if (partnerId && checkWord) {
   });
 }
 
+/** The control API plus SF's sandbox alone, so these tests do not depend on other carriers. */
+function sfSandboxApp(world: World): Hono<SandboxEnv> {
+  const mount = { basePath: "/sf-express", app: createSfExpressSandbox(world) };
+  return composeSandboxApp(world, [mount], new Hono<SandboxEnv>());
+}
+
 describe("sandbox control API validation", () => {
-  const app = createSandboxApp(createWorld());
+  const app = sfSandboxApp(createWorld());
 
   it("answers 400 problem+json for a bad parcel body", async () => {
     const response = await app.request("/_sandbox/parcels", {

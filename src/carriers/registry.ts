@@ -1,23 +1,14 @@
 /**
- * The typed carrier registry: every CarrierId has a module, so a carrier id without an adapter
- * fails the type check. Each carrier gets its pool, adapter and circuit breaker once, at start-up.
+ * The carriers the gateway runs with: each adapter wrapped once, at start-up, with its circuit
+ * breaker and rules. `modules.ts` builds them from the configuration; tests pass fakes.
  */
 import type { CarrierAdapter, CarrierId } from "../../contracts/carrier-adapter.ts";
-import { carrierIds } from "../../contracts/carrier-adapter.ts";
 import type { GatewayConfig } from "../config.ts";
 import type { CarrierRules } from "../domain/rules.ts";
 import type { Logger } from "../logger.ts";
 import type { Metrics } from "../metrics.ts";
 import { type CircuitState, ResilientCarrier } from "../resilience/resilient-carrier.ts";
-import type { CarrierBuildInput, CarrierMode, CarrierModule } from "./carrier-module.ts";
-import { sfExpressCarrier } from "./sf-express.ts";
-
-export type { CarrierMode } from "./carrier-module.ts";
-
-/** Every carrier's gateway-side module; a carrier id without one fails the type check. */
-export const carrierModules: Record<CarrierId, CarrierModule> = {
-  "sf-express": sfExpressCarrier,
-};
+import type { CarrierMode } from "./carrier-module.ts";
 
 export interface RegisteredCarrier {
   id: CarrierId;
@@ -71,26 +62,4 @@ export function registryOf(
     });
   }
   return new CarrierRegistry(carriers);
-}
-
-/** Builds every carrier from the configuration. */
-export function buildCarrierRegistry(
-  input: CarrierBuildInput,
-  metrics: Metrics,
-  logger: Logger,
-): CarrierRegistry {
-  const built = carrierIds.map((id) => carrierModules[id].build(input));
-  return registryOf(built, input.config, metrics, logger);
-}
-
-/** Carriers that have no credentials configured and so need the sandbox. */
-export function carriersNeedingSandbox(config: GatewayConfig): CarrierId[] {
-  return carrierIds.filter((id) => !carrierModules[id].hasCredentials(config));
-}
-
-/** The callback URLs the sandboxes push to, for a gateway at `gatewayUrl`. */
-export function sandboxPushUrls(gatewayUrl: string): Record<CarrierId, string> {
-  return Object.fromEntries(
-    carrierIds.map((id) => [id, carrierModules[id].sandboxPushUrl(gatewayUrl)]),
-  ) as Record<CarrierId, string>;
 }

@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type RunningSandbox, startSandbox } from "../../adapters/sandbox-kit/server.ts";
-import { sandboxPushUrls } from "../../src/carriers/registry.ts";
+import { sandboxPushUrls } from "../../src/carriers/modules.ts";
 import { loadConfig } from "../../src/config.ts";
 import { type RunningGateway, startGateway } from "../../src/server.ts";
 
