@@ -9,7 +9,7 @@
 import type { Action, Address, CostMode, Money, ParcelState, Payer, Reason } from "./normalized.ts";
 
 /** Every carrier the gateway has an adapter for. Adding one here without an adapter fails tsc. */
-export const carrierIds = ["sf-express"] as const;
+export const carrierIds = ["sf-express", "ups", "jd", "kuaidi100", "cainiao", "zto"] as const;
 export type CarrierId = (typeof carrierIds)[number];
 
 export function isCarrierId(value: string): value is CarrierId {

@@ -66,6 +66,7 @@ export const EligibilityReasonCodeSchema = z
     "free_redirect_used",
     "already_intercepted",
     "unknown_parcel",
+    "country_not_supported",
   ])
   .openapi("EligibilityReasonCode", { example: "value_above_limit" });
 export type EligibilityReasonCode = z.infer<typeof EligibilityReasonCodeSchema>;

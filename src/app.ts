@@ -10,6 +10,7 @@ import { requestId } from "hono/request-id";
 import type { AppEnv, AppServices } from "./http/env.ts";
 import { accessLog, provideServices, requireAdminToken, requireApiKey } from "./http/middleware.ts";
 import { GatewayError, handleError, problemResponse, validationHook } from "./http/problem.ts";
+import { RateLimiter, rateLimitByApiKey } from "./http/rate-limit.ts";
 import { registerAdminRoutes } from "./routes/admin/merchants.ts";
 import { registerCarrierCallback } from "./routes/carriers/callback.ts";
 import { registerListCarriers } from "./routes/carriers/list.ts";
@@ -37,13 +38,14 @@ export function createApp(services: AppServices): OpenAPIHono<AppEnv> {
         ),
     }),
   );
+  const limiter = new RateLimiter(services.rateLimit);
   for (const path of [
     "/v1/interceptions",
     "/v1/interceptions/*",
     "/v1/eligibility",
     "/v1/carriers",
   ]) {
-    app.use(path, requireApiKey());
+    app.use(path, requireApiKey(), rateLimitByApiKey(limiter, services.rateLimit));
   }
   app.use("/admin/*", requireAdminToken());
 

@@ -6,6 +6,7 @@ import { readFileSync } from "node:fs";
 import { z } from "zod";
 import { type CarrierId, carrierIds } from "../contracts/carrier-adapter.ts";
 import { type CarrierRules, CarrierRulesSchema, defaultCarrierRules } from "./domain/rules.ts";
+import type { RateLimitSettings } from "./http/rate-limit.ts";
 import type { LogLevel } from "./logger.ts";
 import type { CarrierHttpSettings } from "./resilience/carrier-pool.ts";
 import type { ResilienceSettings } from "./resilience/resilient-carrier.ts";
@@ -33,6 +34,9 @@ const EnvSchema = z.object({
     .int()
     .min(1024)
     .default(64 * 1024),
+  /** Per API key: requests in a burst, and sustained requests per second. */
+  RATE_LIMIT_BURST: z.coerce.number().int().min(1).default(100),
+  RATE_LIMIT_PER_SECOND: z.coerce.number().min(0.01).default(50),
   /** Total time an HTTP request may spend on carrier calls before answering `pending`. */
   REQUEST_DEADLINE_MS: positiveMs.default(5_000),
   CARRIER_CONNECT_TIMEOUT_MS: positiveMs.default(2_000),
@@ -57,8 +61,15 @@ const EnvSchema = z.object({
   JOB_LEASE_MS: positiveMs.default(30_000),
   /** Submit attempts after which the gateway gives up and fails the interception. */
   JOB_MAX_ATTEMPTS: z.coerce.number().int().min(1).default(30),
-  /** JSON file with per-carrier rule overrides: `{ "sf-express": { "valueCeiling": … } }`. */
-  CARRIER_RULES_FILE: z.string().optional(),
+  /** Polling of carriers without push: first poll, longest interval, and when to give up. */
+  POLL_INITIAL_DELAY_MS: positiveMs.default(30_000),
+  POLL_MAX_INTERVAL_MS: positiveMs.default(30 * 60_000),
+  POLL_HORIZON_MS: positiveMs.default(72 * 60 * 60_000),
+  /**
+   * JSON file with per-carrier overrides of rules, polling and HTTP settings:
+   * `{ "ups": { "rules": { … }, "poll": { … }, "http": { … } } }`.
+   */
+  CARRIER_CONFIG_FILE: z.string().optional(),
 });
 export type Env = z.infer<typeof EnvSchema>;
 
@@ -71,13 +82,19 @@ export interface GatewayConfig {
   demo: { apiKey: string | null; pickupService: boolean };
   logLevel: LogLevel;
   bodyLimitBytes: number;
+  rateLimit: RateLimitSettings;
   requestDeadlineMs: number;
-  http: CarrierHttpSettings;
   resilience: ResilienceSettings;
   workerIntervalMs: number;
   jobLeaseMs: number;
   maxJobAttempts: number;
-  rules: Record<CarrierId, CarrierRules>;
+  /**
+   * HTTP settings for carrier calls. The defaults here; a carrier's module is handed a config
+   * whose `http` already holds that carrier's own overrides.
+   */
+  http: CarrierHttpSettings;
+  /** Per carrier: its rules, how it is polled, its HTTP settings. */
+  carriers: Record<CarrierId, CarrierSettings>;
   /** The validated gateway variables. */
   env: Env;
   /**
@@ -112,14 +129,8 @@ export function loadConfig(
     demo: { apiKey: env.DEMO_API_KEY ?? null, pickupService: env.DEMO_PICKUP_SERVICE },
     logLevel: env.LOG_LEVEL,
     bodyLimitBytes: env.BODY_LIMIT_BYTES,
+    rateLimit: { burst: env.RATE_LIMIT_BURST, perSecond: env.RATE_LIMIT_PER_SECOND },
     requestDeadlineMs: env.REQUEST_DEADLINE_MS,
-    http: {
-      connectTimeoutMs: env.CARRIER_CONNECT_TIMEOUT_MS,
-      headersTimeoutMs: env.CARRIER_HEADERS_TIMEOUT_MS,
-      bodyTimeoutMs: env.CARRIER_BODY_TIMEOUT_MS,
-      maxConnections: env.CARRIER_MAX_CONNECTIONS,
-      maxResponseBytes: env.CARRIER_MAX_RESPONSE_BYTES,
-    },
     resilience: {
       attemptTimeoutMs: env.CARRIER_ATTEMPT_TIMEOUT_MS,
       retries: env.CARRIER_RETRIES,
@@ -135,7 +146,8 @@ export function loadConfig(
     workerIntervalMs: env.WORKER_INTERVAL_MS,
     jobLeaseMs: env.JOB_LEASE_MS,
     maxJobAttempts: env.JOB_MAX_ATTEMPTS,
-    rules: loadRules(env.CARRIER_RULES_FILE),
+    http: httpDefaults(env),
+    carriers: loadCarrierSettings(env),
     env,
     carrierEnvironment: present,
   };
@@ -146,36 +158,106 @@ function databasePathOf(url: string): string {
   return url.startsWith("file:") ? url.slice("file:".length) : url;
 }
 
-const RulesFileSchema = z.partialRecord(z.enum(carrierIds), CarrierRulesSchema.partial());
+export interface PollSchedule {
+  initialDelayMs: number;
+  maxIntervalMs: number;
+  /** After this long without a decisive answer the interception fails as `outcome_unknown`. */
+  horizonMs: number;
+}
 
-function loadRules(file: string | undefined): Record<CarrierId, CarrierRules> {
-  let overrides: z.infer<typeof RulesFileSchema> = {};
-  if (file) {
-    let raw: unknown;
-    try {
-      raw = JSON.parse(readFileSync(file, "utf8"));
-    } catch (error) {
-      throw new ConfigError(`CARRIER_RULES_FILE: cannot read ${file}: ${String(error)}`);
-    }
-    const parsed = RulesFileSchema.safeParse(raw);
-    if (!parsed.success) {
-      const lines = parsed.error.issues.map(
-        (issue) => `  ${issue.path.join(".")}: ${issue.message}`,
-      );
-      throw new ConfigError(`CARRIER_RULES_FILE ${file} is invalid:\n${lines.join("\n")}`);
-    }
-    overrides = parsed.data;
-  }
+export interface CarrierSettings {
+  rules: CarrierRules;
+  poll: PollSchedule;
+  http: CarrierHttpSettings;
+}
+
+const PollScheduleSchema = z.object({
+  initialDelayMs: z.number().int().min(1),
+  maxIntervalMs: z.number().int().min(1),
+  horizonMs: z.number().int().min(1),
+});
+
+const HttpSettingsSchema = z.object({
+  connectTimeoutMs: z.number().int().min(1),
+  headersTimeoutMs: z.number().int().min(1),
+  bodyTimeoutMs: z.number().int().min(1),
+  maxConnections: z.number().int().min(1),
+  maxResponseBytes: z.number().int().min(1024),
+});
+
+const CarrierConfigFileSchema = z.partialRecord(
+  z.enum(carrierIds),
+  z.strictObject({
+    rules: CarrierRulesSchema.partial().optional(),
+    poll: PollScheduleSchema.partial().optional(),
+    http: HttpSettingsSchema.partial().optional(),
+  }),
+);
+
+/** Defaults from the environment, each carrier's own rules, then the file's overrides. */
+function loadCarrierSettings(env: Env): Record<CarrierId, CarrierSettings> {
+  const overrides = readCarrierConfigFile(env.CARRIER_CONFIG_FILE);
+  const http = httpDefaults(env);
+  const poll: PollSchedule = {
+    initialDelayMs: env.POLL_INITIAL_DELAY_MS,
+    maxIntervalMs: env.POLL_MAX_INTERVAL_MS,
+    horizonMs: env.POLL_HORIZON_MS,
+  };
   return Object.fromEntries(
     carrierIds.map((id) => [
       id,
-      { ...defaultCarrierRules, ...carrierRuleDefaults[id], ...overrides[id] },
+      {
+        rules: { ...defaultCarrierRules, ...carrierRuleDefaults[id], ...overrides[id]?.rules },
+        poll: { ...poll, ...overrides[id]?.poll },
+        http: { ...http, ...overrides[id]?.http },
+      },
     ]),
-  ) as Record<CarrierId, CarrierRules>;
+  ) as Record<CarrierId, CarrierSettings>;
+}
+
+function httpDefaults(env: Env): CarrierHttpSettings {
+  return {
+    connectTimeoutMs: env.CARRIER_CONNECT_TIMEOUT_MS,
+    headersTimeoutMs: env.CARRIER_HEADERS_TIMEOUT_MS,
+    bodyTimeoutMs: env.CARRIER_BODY_TIMEOUT_MS,
+    maxConnections: env.CARRIER_MAX_CONNECTIONS,
+    maxResponseBytes: env.CARRIER_MAX_RESPONSE_BYTES,
+  };
+}
+
+function readCarrierConfigFile(file: string | undefined): z.infer<typeof CarrierConfigFileSchema> {
+  if (!file) {
+    return {};
+  }
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(file, "utf8"));
+  } catch (error) {
+    throw new ConfigError(`CARRIER_CONFIG_FILE: cannot read ${file}: ${String(error)}`);
+  }
+  const parsed = CarrierConfigFileSchema.safeParse(raw);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((issue) => `  ${issue.path.join(".")}: ${issue.message}`);
+    throw new ConfigError(`CARRIER_CONFIG_FILE ${file} is invalid:\n${lines.join("\n")}`);
+  }
+  return parsed.data;
 }
 
 /** Each carrier's own rules on top of the platform defaults. */
 const carrierRuleDefaults: Record<CarrierId, Partial<CarrierRules>> = {
   // SF Express accepts one successful interception per waybill (SF 快递管家 API notes).
   "sf-express": { oneInterceptionPerParcel: true },
+  // UPS Delivery Intercept serves the US and Puerto Rico in USD; ~1000 CNY is about 140 USD.
+  ups: {
+    currencies: ["USD"],
+    valueCeiling: { amount: "140.00", currency: "USD" },
+    countries: ["US", "PR"],
+  },
+  // JD's intercept API has no redirect.
+  jd: { actions: ["intercept"] },
+  kuaidi100: {},
+  // Cainiao's delivery cut stops a parcel; it does not reroute one.
+  cainiao: { actions: ["intercept"] },
+  // ZTO can only cancel a pickup; intercepting a collected parcel needs Kuaidi100 routing.
+  zto: {},
 };

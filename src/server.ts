@@ -16,12 +16,12 @@ import { InterceptionService } from "./services/interceptions.ts";
 import { MerchantService } from "./services/merchants.ts";
 import { openSqliteStore } from "./store/sqlite-store.ts";
 import type { Store } from "./store/store.ts";
-import { SubmitWorker } from "./workers/submit-worker.ts";
+import { JobWorker } from "./workers/job-worker.ts";
 
 export interface RunningGateway {
   url: string;
   services: AppServices;
-  worker: SubmitWorker;
+  worker: JobWorker;
   close(): Promise<void>;
 }
 
@@ -34,7 +34,7 @@ export function buildServices(input: {
   metrics: Metrics;
   now?: () => Date;
   isShuttingDown?: () => boolean;
-}): { services: AppServices; worker: SubmitWorker } {
+}): { services: AppServices; worker: JobWorker } {
   const { config, store, carriers, logger, metrics } = input;
   const now = input.now ?? (() => new Date());
   const interceptions = new InterceptionService({
@@ -59,6 +59,7 @@ export function buildServices(input: {
   const services: AppServices = {
     adminToken: config.adminToken,
     bodyLimitBytes: config.bodyLimitBytes,
+    rateLimit: config.rateLimit,
     store,
     carriers,
     merchants: new MerchantService(store, now),
@@ -77,7 +78,7 @@ export function buildServices(input: {
       }
     },
   };
-  const worker = new SubmitWorker({
+  const worker = new JobWorker({
     store,
     interceptions,
     logger,

@@ -1,37 +1,37 @@
 /**
  * One process serving every carrier sandbox under its own path prefix plus the shared control
- * API. Used by `npm run sandbox`, by `npm start` without credentials, and by the contract tests.
+ * API. Used by `npm run sandbox` and by `npm start` without credentials.
  */
 import { Hono } from "hono";
 import type { CarrierId } from "../../contracts/carrier-adapter.ts";
-import { createSfExpressSandbox, type SfExpressSandboxConfig } from "../sf-express/sandbox.ts";
+import { createCainiaoSandbox } from "../cainiao/sandbox.ts";
+import { createJdSandbox } from "../jd/sandbox.ts";
+import { createKuaidi100Sandbox } from "../kuaidi100/sandbox.ts";
+import { createSfExpressSandbox } from "../sf-express/sandbox.ts";
+import { createUpsSandbox } from "../ups/sandbox.ts";
+import { createZtoSandbox } from "../zto/sandbox.ts";
 import type { SandboxEnv } from "./faults.ts";
 import { composeSandboxApp, type RunningSandbox, serveSandbox } from "./serve.ts";
 import { createWorld, type World } from "./world.ts";
 
 export type { RunningSandbox } from "./serve.ts";
 
-export interface SandboxCarrierConfig {
-  "sf-express"?: Partial<SfExpressSandboxConfig>;
-}
-
-/** Each carrier's sandbox, mounted at its prefix; a carrier id without one fails tsc. */
-const sandboxes: Record<
-  CarrierId,
-  (world: World, config: SandboxCarrierConfig) => { basePath: string; app: Hono<SandboxEnv> }
-> = {
-  "sf-express": (world, config) => ({
-    basePath: "/sf-express",
-    app: createSfExpressSandbox(world, config["sf-express"]),
-  }),
+/** Each carrier's sandbox, mounted at `/<carrier>`; a carrier id without one fails tsc. */
+const sandboxes: Record<CarrierId, (world: World) => Hono<SandboxEnv>> = {
+  "sf-express": (world) => createSfExpressSandbox(world),
+  ups: (world) => createUpsSandbox(world),
+  jd: (world) => createJdSandbox(world),
+  kuaidi100: (world) => createKuaidi100Sandbox(world),
+  cainiao: (world) => createCainiaoSandbox(world),
+  zto: (world) => createZtoSandbox(world),
 };
 
 /** Builds the sandbox app (control API + every carrier) over the given world. */
-export function createSandboxApp(
-  world: World,
-  config: SandboxCarrierConfig = {},
-): Hono<SandboxEnv> {
-  const mounts = Object.values(sandboxes).map((factory) => factory(world, config));
+export function createSandboxApp(world: World): Hono<SandboxEnv> {
+  const mounts = Object.entries(sandboxes).map(([carrier, create]) => ({
+    basePath: `/${carrier}`,
+    app: create(world),
+  }));
   return composeSandboxApp(world, mounts, new Hono<SandboxEnv>());
 }
 
@@ -41,11 +41,10 @@ export interface StartSandboxOptions {
   host?: string;
   /** Where each carrier pushes outcomes (the gateway's callback URL, with any token). */
   pushUrls?: Partial<Record<CarrierId, string>>;
-  carriers?: SandboxCarrierConfig;
 }
 
 /** Starts every carrier sandbox on loopback. */
 export function startSandbox(options: StartSandboxOptions): Promise<RunningSandbox> {
   const world = createWorld(options.pushUrls);
-  return serveSandbox(createSandboxApp(world, options.carriers), world, options);
+  return serveSandbox(createSandboxApp(world), world, options);
 }

@@ -250,7 +250,10 @@ export function scheduleOutcome(
   world: World,
   parcel: SandboxParcel,
   instruction: SandboxInstruction,
-  renderPush: (entry: SandboxHistoryEntry) => { contentType: string; body: string; url?: string },
+  /** The carrier's push for the new entry; `null` for a carrier that is polled, not pushing. */
+  renderPush: (
+    entry: SandboxHistoryEntry,
+  ) => { contentType: string; body: string; url?: string } | null,
 ): void {
   const timer = setTimeout(() => {
     world.timers.delete(timer);
@@ -272,6 +275,9 @@ export function scheduleOutcome(
       return;
     }
     const push = renderPush(entry);
+    if (push === null) {
+      return;
+    }
     // A carrier that takes the callback URL with each request (Kuaidi100) names it in `push.url`.
     const url = push.url ?? world.pushUrls[parcel.carrier];
     if (url === undefined) {

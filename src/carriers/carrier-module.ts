@@ -10,7 +10,10 @@ import { ConfigError, type GatewayConfig } from "../config.ts";
 
 export type CarrierMode = "live" | "sandbox";
 
-/** What a carrier builder needs: the validated config and, in demo mode, the sandbox's URL. */
+/**
+ * What a carrier builder needs: the validated config (its `http` holds this carrier's HTTP
+ * settings) and, in demo mode, the sandbox's URL.
+ */
 export interface CarrierBuildInput {
   config: GatewayConfig;
   sandboxUrl: string | null;

@@ -6,12 +6,22 @@ import { type CarrierId, carrierIds } from "../../contracts/carrier-adapter.ts";
 import type { GatewayConfig } from "../config.ts";
 import type { Logger } from "../logger.ts";
 import type { Metrics } from "../metrics.ts";
+import { cainiaoCarrier } from "./cainiao.ts";
 import type { CarrierBuildInput, CarrierModule } from "./carrier-module.ts";
+import { jdCarrier } from "./jd.ts";
+import { kuaidi100Carrier } from "./kuaidi100.ts";
 import { type CarrierRegistry, registryOf } from "./registry.ts";
 import { sfExpressCarrier } from "./sf-express.ts";
+import { upsCarrier } from "./ups.ts";
+import { ztoCarrier } from "./zto.ts";
 
 export const carrierModules: Record<CarrierId, CarrierModule> = {
   "sf-express": sfExpressCarrier,
+  ups: upsCarrier,
+  jd: jdCarrier,
+  kuaidi100: kuaidi100Carrier,
+  cainiao: cainiaoCarrier,
+  zto: ztoCarrier,
 };
 
 /** Builds every carrier from the configuration. */
@@ -20,7 +30,12 @@ export function buildCarrierRegistry(
   metrics: Metrics,
   logger: Logger,
 ): CarrierRegistry {
-  const built = carrierIds.map((id) => carrierModules[id].build(input));
+  const built = carrierIds.map((id) =>
+    carrierModules[id].build({
+      ...input,
+      config: { ...input.config, http: input.config.carriers[id].http },
+    }),
+  );
   return registryOf(built, input.config, metrics, logger);
 }
 

@@ -3,7 +3,7 @@
  * breaker and rules. `modules.ts` builds them from the configuration; tests pass fakes.
  */
 import type { CarrierAdapter, CarrierId } from "../../contracts/carrier-adapter.ts";
-import type { GatewayConfig } from "../config.ts";
+import type { GatewayConfig, PollSchedule } from "../config.ts";
 import type { CarrierRules } from "../domain/rules.ts";
 import type { Logger } from "../logger.ts";
 import type { Metrics } from "../metrics.ts";
@@ -14,6 +14,7 @@ export interface RegisteredCarrier {
   id: CarrierId;
   mode: CarrierMode;
   rules: CarrierRules;
+  poll: PollSchedule;
   resilient: ResilientCarrier;
 }
 
@@ -57,7 +58,8 @@ export function registryOf(
     carriers.set(adapter.id, {
       id: adapter.id,
       mode,
-      rules: config.rules[adapter.id],
+      rules: config.carriers[adapter.id].rules,
+      poll: config.carriers[adapter.id].poll,
       resilient: new ResilientCarrier(adapter, config.resilience, metrics, logger),
     });
   }

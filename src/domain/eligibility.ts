@@ -22,8 +22,12 @@ export interface EarlierInterception {
 export interface EligibilityInput {
   request: Pick<InterceptionRequest, "action" | "parcel">;
   rules: CarrierRules;
+  /** Whether the carrier offers the action once it has collected the parcel. */
+  actionOffered: boolean;
   /** `null` when the carrier could not be asked in time: decided later, by the worker. */
   parcelState: ParcelState | null;
+  /** Where the parcel is going, when the carrier's tracking says. */
+  destinationCountry: string | null;
   /** The carrier does not know the tracking number. */
   unknownParcel: boolean;
   earlier: EarlierInterception[];
@@ -71,10 +75,19 @@ export function decideEligibility(input: EligibilityInput): EligibilityDecision 
     });
   }
 
-  if (!rules.actions.includes(request.action)) {
+  // A parcel not collected yet is locked in the warehouse, which needs no carrier action.
+  if (!input.actionOffered && parcelState !== "not_collected") {
     reasons.push({
       code: "action_not_supported",
-      message: `This carrier does not offer "${request.action}".`,
+      message: `This carrier does not offer "${request.action}" once it has collected the parcel.`,
+    });
+  }
+
+  const country = input.destinationCountry;
+  if (country && rules.countries.length > 0 && !rules.countries.includes(country)) {
+    reasons.push({
+      code: "country_not_supported",
+      message: `The carrier intercepts only parcels bound for ${rules.countries.join(", ")}, not ${country}.`,
     });
   }
 

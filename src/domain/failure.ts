@@ -35,3 +35,22 @@ export function carrierUnreachable(lastError: string): Failure {
     advice: `${refuseDelivery} You may also try again with a new request.`,
   };
 }
+
+/** Polling never got a decisive answer from the carrier within the horizon. */
+export function outcomeNeverConfirmed(horizonMs: number): Failure {
+  const hours = Math.round(horizonMs / 3_600_000);
+  return {
+    code: "outcome_unknown",
+    message: `The carrier accepted the interception but did not confirm an outcome within ${hours} h.`,
+    advice: `Check the parcel with the carrier. ${refuseDelivery}`,
+  };
+}
+
+/** The carrier collected the parcel before its pickup could be cancelled. */
+export function pickupCancelRefused(message: string): Failure {
+  return {
+    code: "pickup_cancel_refused",
+    message: `The carrier would not cancel the pickup: ${message}`,
+    advice: "The parcel may already be collected: send a new interception request for it.",
+  };
+}

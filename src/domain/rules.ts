@@ -20,6 +20,8 @@ export const CarrierRulesSchema = z.object({
   refusePaidRedirects: z.boolean(),
   /** The carrier accepts one successful interception per parcel (SF Express's rule). */
   oneInterceptionPerParcel: z.boolean(),
+  /** Destination countries the carrier intercepts in (ISO alpha-2); empty means any. */
+  countries: z.array(z.string().regex(/^[A-Z]{2}$/)),
 });
 export type CarrierRules = z.infer<typeof CarrierRulesSchema>;
 
@@ -32,4 +34,5 @@ export const defaultCarrierRules: CarrierRules = {
   freeRedirectsPerParcel: 1,
   refusePaidRedirects: false,
   oneInterceptionPerParcel: false,
+  countries: [],
 };

@@ -8,7 +8,8 @@ const nextStatuses: Record<InterceptionStatus, readonly InterceptionStatus[]> = 
   // pending → locked: the worker found, once the carrier answered, that it had not collected yet.
   pending: ["submitted", "succeeded", "failed", "cancelled", "locked"],
   submitted: ["succeeded", "failed", "cancelled"],
-  locked: ["released"],
+  // locked → failed: the carrier collected the parcel before its pickup could be cancelled.
+  locked: ["released", "failed"],
   succeeded: [],
   failed: [],
   cancelled: [],

@@ -5,11 +5,13 @@ import type { Metrics } from "../metrics.ts";
 import type { InterceptionService } from "../services/interceptions.ts";
 import type { MerchantService } from "../services/merchants.ts";
 import type { MerchantRecord, Store } from "../store/store.ts";
+import type { RateLimitSettings } from "./rate-limit.ts";
 
 /** Everything handlers use, built once at start-up and injected (never read from globals). */
 export interface AppServices {
   adminToken: string | null;
   bodyLimitBytes: number;
+  rateLimit: RateLimitSettings;
   store: Store;
   carriers: CarrierRegistry;
   merchants: MerchantService;
@@ -26,5 +28,7 @@ export type AppEnv = {
     services: AppServices;
     /** Set by the API-key middleware; the only source of the merchant for a request. */
     merchant: MerchantRecord;
+    /** The visible id of the key that authenticated the request (rate limits are per key). */
+    apiKeyId: string;
   };
 };

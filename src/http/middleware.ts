@@ -45,8 +45,8 @@ function bearerToken(header: string | undefined): string | null {
 export function requireApiKey(): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     const token = bearerToken(c.req.header("authorization"));
-    const merchant = token ? await c.get("services").merchants.authenticate(token) : null;
-    if (!merchant) {
+    const authenticated = token ? await c.get("services").merchants.authenticate(token) : null;
+    if (!authenticated) {
       throw new GatewayError(
         "unauthorized",
         "Send a valid API key as `Authorization: Bearer <key>`.",
@@ -55,7 +55,8 @@ export function requireApiKey(): MiddlewareHandler<AppEnv> {
         },
       );
     }
-    c.set("merchant", merchant);
+    c.set("merchant", authenticated.merchant);
+    c.set("apiKeyId", authenticated.keyId);
     await next();
   };
 }

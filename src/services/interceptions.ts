@@ -1,57 +1,30 @@
 /**
- * The interception workflow: assess, store, submit to the carrier, follow the outcome.
+ * The interception workflow as the API sees it: assess, store, hand the carrier work to a job,
+ * answer; read, list and cancel.
  *
- * Durability rule: an accepted request is committed (with its submit job) before any carrier
+ * Durability rule: an accepted request is committed (with its first job) before any carrier
  * call; carrier calls run outside transactions; each outcome is committed together with the
  * job's completion. A request that cannot reach the carrier in time stays `pending` and its job
  * is finished by the worker.
  */
 import { createHash } from "node:crypto";
 import { ulid } from "ulid";
-import type {
-  CarrierReport,
-  CarrierResult,
-  SubmitAccepted,
-} from "../../contracts/carrier-adapter.ts";
-import type { Cost, EligibilityResult, InterceptionRequest } from "../../contracts/interception.ts";
-import type { ParcelState } from "../../contracts/normalized.ts";
-import type { CarrierRegistry, RegisteredCarrier } from "../carriers/registry.ts";
-import { attributeCost } from "../domain/cost.ts";
-import { decideEligibility, type EligibilityDecision } from "../domain/eligibility.ts";
-import {
-  carrierRefused,
-  carrierReportedFailure,
-  carrierUnreachable,
-  notEligible,
-} from "../domain/failure.ts";
-import { statusesLeadingTo } from "../domain/status.ts";
+import type { CarrierReport } from "../../contracts/carrier-adapter.ts";
+import type { EligibilityResult, InterceptionRequest } from "../../contracts/interception.ts";
 import { GatewayError, problemBody } from "../http/problem.ts";
-import type { Logger } from "../logger.ts";
-import type { Metrics } from "../metrics.ts";
 import {
   IdempotencyConflictError,
   type InterceptionFilter,
   type InterceptionRecord,
+  type InterceptionTransition,
   type InterceptionWithEvents,
-  type JobRecord,
   type MerchantRecord,
-  type Store,
 } from "../store/store.ts";
+import { assess, refuseImpossibleAction } from "./assessment.ts";
+import { carrierFor, countStatus, leaseUntil, refusalCodes, type ServiceDeps } from "./deps.ts";
+import { JobRunner, newJob } from "./jobs.ts";
+import { applyCarrierReports } from "./outcomes.ts";
 import { toInterceptionResource } from "./resource.ts";
-
-export interface InterceptionServiceOptions {
-  store: Store;
-  carriers: CarrierRegistry;
-  logger: Logger;
-  metrics: Metrics;
-  now: () => Date;
-  /** Time a request may spend on carrier calls before answering `pending`. */
-  requestDeadlineMs: number;
-  /** How long a worker holds a job before another may take it over. */
-  jobLeaseMs: number;
-  /** Attempts after which a submit job gives up and the interception fails. */
-  maxJobAttempts: number;
-}
 
 /** A stored response to send (and to replay for the same idempotency key). */
 export interface StoredResponse {
@@ -60,25 +33,19 @@ export interface StoredResponse {
   replayed: boolean;
 }
 
-interface Assessment {
-  carrier: RegisteredCarrier;
-  decision: EligibilityDecision;
-  parcelState: ParcelState;
-  cost: Cost;
-}
-
-/** Errors whose cause is the carrier refusing the parcel, not the carrier being unwell. */
-const refusalCodes = new Set(["rejected", "already_intercepted", "unknown_parcel"]);
-
 export class InterceptionService {
-  constructor(private readonly options: InterceptionServiceOptions) {}
+  readonly jobs: JobRunner;
+
+  constructor(private readonly deps: ServiceDeps) {
+    this.jobs = new JobRunner(deps);
+  }
 
   /** `POST /v1/eligibility`: the same assessment as an intercept, with no side effects. */
   async checkEligibility(
     merchant: MerchantRecord,
     request: InterceptionRequest,
   ): Promise<EligibilityResult> {
-    const assessment = await this.assess(merchant, request, this.deadline());
+    const assessment = await assess(this.deps, merchant, request, this.deadline());
     return {
       eligible: assessment.decision.eligible,
       reasons: assessment.decision.reasons,
@@ -98,10 +65,9 @@ export class InterceptionService {
     request: InterceptionRequest,
     requestId: string,
   ): Promise<StoredResponse> {
-    const carrier = this.carrierFor(request.carrier);
-    assertActionSupported(carrier, request.action);
+    refuseImpossibleAction(carrierFor(this.deps, request.carrier), request.action);
 
-    const { store, now } = this.options;
+    const { store, now } = this.deps;
     const claim = await store.claimIdempotencyKey({
       merchantId: merchant.id,
       key: idempotencyKey,
@@ -109,7 +75,7 @@ export class InterceptionService {
       now: now().toISOString(),
       // Long enough for the request's own carrier calls; after it, a crashed owner is taken over.
       lockedUntil: new Date(
-        now().getTime() + this.options.requestDeadlineMs * 2 + 10_000,
+        now().getTime() + this.deps.requestDeadlineMs * 2 + 10_000,
       ).toISOString(),
     });
     switch (claim.outcome) {
@@ -156,7 +122,7 @@ export class InterceptionService {
   }
 
   async get(merchantId: string, id: string): Promise<InterceptionWithEvents> {
-    const record = await this.options.store.getInterception(merchantId, id);
+    const record = await this.deps.store.getInterception(merchantId, id);
     if (!record) {
       throw new GatewayError("not_found", `No interception ${id} for this merchant.`);
     }
@@ -168,7 +134,7 @@ export class InterceptionService {
     filter: InterceptionFilter,
     page: { limit: number; before?: string },
   ): Promise<InterceptionWithEvents[]> {
-    return this.options.store.listInterceptions(merchantId, filter, page);
+    return this.deps.store.listInterceptions(merchantId, filter, page);
   }
 
   /**
@@ -176,245 +142,38 @@ export class InterceptionService {
    * the carrier sees it, or asks the carrier to cancel a submitted one.
    */
   async cancel(merchantId: string, id: string): Promise<InterceptionWithEvents> {
-    const { store } = this.options;
     const record = await this.get(merchantId, id);
-    const at = this.options.now().toISOString();
-
-    if (record.status === "locked") {
-      await this.transitionOrConflict(record, {
-        from: ["locked"],
-        to: "released",
-        event: { at, detail: "Lock released by the merchant: the order may ship again." },
-      });
-      return this.get(merchantId, id);
-    }
-
-    if (record.status === "pending") {
-      const job = await store.getJobForInterception(record.id);
-      // Hold the job ourselves so no worker sends it to the carrier while we cancel.
-      const held = job ? await store.claimJob(job.id, at, this.leaseUntil()) : null;
-      if (job && !held) {
-        throw new GatewayError(
-          "request_in_progress",
-          "The carrier is being called for this interception right now; retry in a moment.",
-          { headers: { "retry-after": "1" } },
-        );
-      }
-      await this.transitionOrConflict(record, {
-        from: ["pending"],
-        to: "cancelled",
-        event: { at, detail: "Withdrawn by the merchant before the carrier was reached." },
-        ...(held ? { completeJobId: held.id } : {}),
-      });
-      return this.get(merchantId, id);
-    }
-
-    if (record.status === "submitted") {
-      const carrier = this.carrierFor(record.carrier);
-      if (!carrier.resilient.adapter.capabilities.cancel || !record.carrierReference) {
+    const at = this.deps.now().toISOString();
+    switch (record.status) {
+      case "locked":
+        await this.stopWithJobHeld(record, {
+          from: ["locked"],
+          to: "released",
+          event: { at, detail: "Lock released by the merchant: the order may ship again." },
+        });
+        break;
+      case "pending":
+        await this.stopWithJobHeld(record, {
+          from: ["pending"],
+          to: "cancelled",
+          event: { at, detail: "Withdrawn by the merchant before the carrier was reached." },
+        });
+        break;
+      case "submitted":
+        await this.cancelAtCarrier(record);
+        break;
+      default:
         throw new GatewayError(
           "invalid_transition",
-          `${carrier.resilient.adapter.displayName} cannot withdraw an accepted interception.`,
+          `An interception that is ${record.status} cannot be cancelled.`,
         );
-      }
-      const command = {
-        reference: record.id,
-        trackingNumber: record.trackingNumber,
-        carrierReference: record.carrierReference,
-        action: record.action,
-      };
-      const result = await carrier.resilient.call(
-        "cancel",
-        (ctx) => carrier.resilient.adapter.cancel(command, ctx),
-        { deadline: this.deadline() },
-      );
-      if (!result.ok) {
-        if (refusalCodes.has(result.error.code) || result.error.code === "auth_failed") {
-          throw new GatewayError(
-            "invalid_transition",
-            `The carrier refused to cancel: ${result.error.message}`,
-          );
-        }
-        throw new GatewayError(
-          "carrier_unavailable",
-          `The carrier could not be reached to cancel (${result.error.message}); retry later.`,
-          { headers: { "retry-after": "30" } },
-        );
-      }
-      await this.transitionOrConflict(record, {
-        from: ["submitted"],
-        to: "cancelled",
-        event: {
-          at: this.options.now().toISOString(),
-          detail: "Cancelled at the carrier by the merchant.",
-        },
-      });
-      return this.get(merchantId, id);
     }
-
-    throw new GatewayError(
-      "invalid_transition",
-      `An interception that is ${record.status} cannot be cancelled.`,
-    );
+    return this.get(merchantId, id);
   }
 
-  /**
-   * Runs a submit job the caller has already leased: asks the carrier to intercept or redirect
-   * and commits the outcome together with the job's completion.
-   */
-  async processSubmitJob(job: JobRecord, deadline: number): Promise<void> {
-    const { store, logger } = this.options;
-    const record = await store.getInterceptionById(job.interceptionId);
-    if (record?.status !== "pending") {
-      await store.completeJob(job.id);
-      return;
-    }
-    const carrier = this.carrierFor(record.carrier);
-
-    if (record.parcelState === "unknown") {
-      // The request was accepted while the carrier could not be asked: decide eligibility now.
-      const merchant = await store.getMerchant(record.merchantId);
-      if (!merchant) {
-        throw new Error(`interception ${record.id} has no merchant ${record.merchantId}`);
-      }
-      const assessment = await this.assess(merchant, record, deadline, record.id);
-      if (assessment.parcelState === "unknown") {
-        await this.retryLater(job, record, "the carrier's tracking could not be reached");
-        return;
-      }
-      const settled = await this.settleLateAssessment(job, record, assessment);
-      if (settled) {
-        return;
-      }
-    }
-
-    const command = {
-      reference: record.id,
-      trackingNumber: record.trackingNumber,
-      reason: record.reason,
-      payment: { payer: record.cost.payer, mode: record.cost.mode },
-      ...(record.note ? { note: record.note } : {}),
-    };
-    const adapter = carrier.resilient.adapter;
-    const redirectTo = record.redirectTo;
-    const result: CarrierResult<SubmitAccepted> =
-      record.action === "redirect" && redirectTo
-        ? await carrier.resilient.call(
-            "redirect",
-            (ctx) => adapter.redirect({ ...command, redirectTo }, ctx),
-            {
-              deadline,
-            },
-          )
-        : await carrier.resilient.call("intercept", (ctx) => adapter.intercept(command, ctx), {
-            deadline,
-          });
-
-    const at = this.options.now().toISOString();
-    if (result.ok) {
-      await store.transitionInterception(record.id, {
-        from: ["pending"],
-        to: "submitted",
-        patch: {
-          carrierReference: result.value.carrierReference,
-          cost: { ...record.cost, quoted: result.value.fee ?? record.cost.quoted },
-        },
-        event: {
-          at,
-          detail: `Accepted by the carrier (reference ${result.value.carrierReference}).`,
-        },
-        completeJobId: job.id,
-      });
-      this.count("submitted", record.carrier);
-      return;
-    }
-
-    const error = result.error;
-    if (error.code === "already_intercepted" && job.lastError?.startsWith("outcome_unknown")) {
-      // Our earlier attempt reached the carrier but its reply was lost; the carrier now holds
-      // the interception we sent (under our reference), so this is our acceptance, not a refusal.
-      await store.transitionInterception(record.id, {
-        from: ["pending"],
-        to: "submitted",
-        patch: { carrierReference: record.id },
-        event: { at, detail: "Accepted by the carrier (confirmed after a lost reply)." },
-        completeJobId: job.id,
-      });
-      this.count("submitted", record.carrier);
-      return;
-    }
-    if (refusalCodes.has(error.code)) {
-      await store.transitionInterception(record.id, {
-        from: ["pending"],
-        to: "failed",
-        patch: { failure: carrierRefused(`carrier_${error.code}`, error.message) },
-        event: { at, detail: `Refused by the carrier: ${error.message}` },
-        completeJobId: job.id,
-      });
-      this.count("failed", record.carrier);
-      return;
-    }
-    logger.warn("carrier submit deferred", {
-      interceptionId: record.id,
-      carrier: record.carrier,
-      code: error.code,
-      message: error.message,
-    });
-    await this.retryLater(job, record, `${error.code}: ${error.message}`, error.retryAfterMs);
-  }
-
-  /**
-   * Applies carrier outcome reports (from a push): duplicates are ignored, a status never moves
-   * back, and a report for a parcel the gateway is not intercepting changes nothing.
-   */
-  async applyCarrierReports(carrierId: string, reports: CarrierReport[]): Promise<number> {
-    const carrier = this.carrierFor(carrierId);
-    const { store } = this.options;
-    let applied = 0;
-    for (const report of reports) {
-      const interceptions = await store.findInterceptionsForParcel(
-        null,
-        carrier.id,
-        report.trackingNumber,
-      );
-      for (const record of interceptions.filter(
-        (each) => each.status === "pending" || each.status === "submitted",
-      )) {
-        const lowChance =
-          report.parcelState === "at_delivery_station" || report.parcelState === "out_for_delivery";
-        const patch = {
-          parcelState: report.parcelState,
-          ...(lowChance ? { successLikelihood: "low" as const } : {}),
-          ...(report.fee ? { cost: { ...record.cost, final: report.fee } } : {}),
-        };
-        const event = { at: report.at, detail: report.detail, carrierEventId: report.eventId };
-        const job = await store.getJobForInterception(record.id);
-        const result =
-          report.outcome === null
-            ? await store.transitionInterception(record.id, {
-                from: ["pending", "submitted"],
-                patch,
-                event,
-              })
-            : await store.transitionInterception(record.id, {
-                from: statusesLeadingTo(report.outcome),
-                to: report.outcome,
-                patch:
-                  report.outcome === "failed"
-                    ? { ...patch, failure: carrierReportedFailure(report.detail) }
-                    : patch,
-                event,
-                ...(job ? { completeJobId: job.id } : {}),
-              });
-        if (result === "applied") {
-          applied += 1;
-          if (report.outcome) {
-            this.count(report.outcome, carrier.id);
-          }
-        }
-      }
-    }
-    return applied;
+  /** Applies a carrier push's reports; see outcomes.ts. */
+  applyCarrierReports(carrierId: string, reports: CarrierReport[]): Promise<number> {
+    return applyCarrierReports(this.deps, carrierId, reports);
   }
 
   private async createFresh(
@@ -423,20 +182,21 @@ export class InterceptionService {
     idempotency: { merchantId: string; key: string },
     requestId: string,
   ): Promise<{ status: number; body: string }> {
-    const { store, now } = this.options;
+    const { store, now } = this.deps;
     const deadline = this.deadline();
-    const assessment = await this.assess(merchant, request, deadline);
+    const assessment = await assess(this.deps, merchant, request, deadline);
     if (!assessment.decision.eligible) {
       const error = new GatewayError("not_eligible", "The parcel cannot be intercepted.", {
         reasons: assessment.decision.reasons,
       });
-      this.count("not_eligible", request.carrier);
+      countStatus(this.deps, "not_eligible", request.carrier);
       return { status: 422, body: JSON.stringify(problemBody(error, requestId)) };
     }
 
     const id = `icp_${ulid()}`;
     const at = now().toISOString();
     const locked = assessment.decision.disposition === "lock";
+    const capabilities = assessment.carrier.resilient.adapter.capabilities;
     const interception: InterceptionRecord = {
       id,
       merchantId: merchant.id,
@@ -458,161 +218,107 @@ export class InterceptionService {
       createdAt: at,
       updatedAt: at,
     };
-    const job: JobRecord | null = locked
-      ? null
-      : {
-          id: `job_${ulid()}`,
-          interceptionId: id,
-          kind: "submit",
-          runAt: at,
-          attempts: 0,
-          leaseUntil: null,
-          lastError: null,
-        };
+    // A lock needs the carrier only to cancel a booked pickup, where the carrier can.
+    const job = locked
+      ? capabilities.pickupCancel
+        ? newJob(id, "cancel_pickup", at)
+        : null
+      : newJob(id, "submit", at);
     await store.insertInterception({
       interception,
       event: {
         at,
         status: interception.status,
         detail: locked
-          ? "Not collected by the carrier yet: held (locked) in the warehouse, no carrier call."
+          ? "Not collected by the carrier yet: held (locked) in the warehouse."
           : "Accepted and stored; the carrier is being asked.",
         carrierEventId: null,
       },
       job,
       idempotency,
     });
-    this.count(interception.status, interception.carrier);
+    countStatus(this.deps, interception.status, interception.carrier);
 
     if (job) {
-      const leased = await store.claimJob(job.id, now().toISOString(), this.leaseUntil());
-      if (leased) {
-        await this.processSubmitJob(leased, deadline);
-      }
+      await this.jobs.runInline(job.id, deadline);
     }
     return this.responseFor(merchant.id, id);
   }
 
-  /** Tracks the parcel (within the deadline) and applies the rules. */
-  private async assess(
-    merchant: MerchantRecord,
-    request: Pick<InterceptionRequest, "carrier" | "trackingNumber" | "action" | "parcel">,
-    deadline: number,
-    excludeId?: string,
-  ): Promise<Assessment> {
-    const carrier = this.carrierFor(request.carrier);
-    assertActionSupported(carrier, request.action);
-    const tracked = await carrier.resilient.call(
-      "track",
-      (ctx) => carrier.resilient.adapter.track(request.trackingNumber, ctx),
-      { deadline },
-    );
-    const unknownParcel = !tracked.ok && tracked.error.code === "unknown_parcel";
-    const parcelState = tracked.ok ? tracked.value.state : null;
-    const earlier = (
-      await this.options.store.findInterceptionsForParcel(
-        merchant.id,
-        carrier.id,
-        request.trackingNumber,
-      )
-    ).filter((record) => record.id !== excludeId);
-    const decision = decideEligibility({
-      request,
-      rules: carrier.rules,
-      parcelState,
-      unknownParcel,
-      earlier,
-    });
-    const cost = attributeCost({
-      action: request.action,
-      pickupService: merchant.pickupService,
-      earlierRedirects: decision.earlierRedirects,
-      locked: decision.disposition === "lock",
-      rules: carrier.rules,
-    });
-    return { carrier, decision, parcelState: parcelState ?? "unknown", cost };
-  }
-
   /**
-   * Commits what a late assessment decided when it ends the job (refused, or not collected so
-   * locked). Returns false when the interception should go on to the carrier.
+   * Stops a locked or pending interception. Its job (a pickup cancel or a submit) is held first,
+   * so no worker calls the carrier meanwhile; a job in flight right now means 409.
    */
-  private async settleLateAssessment(
-    job: JobRecord,
+  private async stopWithJobHeld(
     record: InterceptionRecord,
-    assessment: Assessment,
-  ): Promise<boolean> {
-    const { store } = this.options;
-    const at = this.options.now().toISOString();
-    const base = {
-      parcelState: assessment.parcelState,
-      successLikelihood: assessment.decision.successLikelihood,
-      cost: assessment.cost,
-    };
-    if (!assessment.decision.eligible) {
-      await store.transitionInterception(record.id, {
-        from: ["pending"],
-        to: "failed",
-        patch: { ...base, failure: notEligible(assessment.decision.reasons) },
-        event: {
-          at,
-          detail: "Refused once the carrier could be asked: the parcel is not eligible.",
-        },
-        completeJobId: job.id,
-      });
-      return true;
+    transition: InterceptionTransition,
+  ): Promise<void> {
+    const { store } = this.deps;
+    const job = await store.getJobForInterception(record.id);
+    const held = job
+      ? await store.claimJob(job.id, this.deps.now().toISOString(), leaseUntil(this.deps))
+      : null;
+    if (job && !held) {
+      throw new GatewayError(
+        "request_in_progress",
+        "The carrier is being called for this interception right now; retry in a moment.",
+        { headers: { "retry-after": "1" } },
+      );
     }
-    if (assessment.decision.disposition === "lock") {
-      await store.transitionInterception(record.id, {
-        from: ["pending"],
-        to: "locked",
-        patch: base,
-        event: { at, detail: "Not collected by the carrier yet: held (locked), no carrier call." },
-        completeJobId: job.id,
-      });
-      return true;
-    }
-    await store.transitionInterception(record.id, {
-      from: ["pending"],
-      patch: base,
-      event: { at, detail: `The carrier reports the parcel ${assessment.parcelState}.` },
+    await this.transitionOrConflict(record, {
+      ...transition,
+      ...(held ? { completeJobId: held.id } : {}),
     });
-    Object.assign(record, base);
-    return false;
   }
 
-  /** Gives the job back with exponential backoff, or fails the interception past the horizon. */
-  private async retryLater(
-    job: JobRecord,
-    record: InterceptionRecord,
-    reason: string,
-    retryAfterMs = 0,
-  ) {
-    const { store, now } = this.options;
-    if (job.attempts + 1 >= this.options.maxJobAttempts) {
-      await store.transitionInterception(record.id, {
-        from: ["pending"],
-        to: "failed",
-        patch: { failure: carrierUnreachable(reason) },
-        event: {
-          at: now().toISOString(),
-          detail: "Gave up: the carrier could not be reached in time.",
-        },
-        completeJobId: job.id,
-      });
-      this.count("failed", record.carrier);
-      return;
+  private async cancelAtCarrier(record: InterceptionRecord): Promise<void> {
+    const carrier = carrierFor(this.deps, record.carrier);
+    const { adapter } = carrier.resilient;
+    if (!adapter.capabilities.cancel || !record.carrierReference) {
+      throw new GatewayError(
+        "invalid_transition",
+        `${adapter.displayName} cannot withdraw an accepted interception.`,
+      );
     }
-    const backoff = Math.min(1_000 * 2 ** job.attempts, 5 * 60_000);
-    const runAt = new Date(now().getTime() + Math.max(backoff, retryAfterMs)).toISOString();
-    await store.rescheduleJob(job.id, runAt, reason);
+    const command = {
+      reference: record.id,
+      trackingNumber: record.trackingNumber,
+      carrierReference: record.carrierReference,
+      action: record.action,
+    };
+    const result = await carrier.resilient.call("cancel", (ctx) => adapter.cancel(command, ctx), {
+      deadline: this.deadline(),
+    });
+    if (!result.ok) {
+      if (refusalCodes.has(result.error.code) || result.error.code === "auth_failed") {
+        throw new GatewayError(
+          "invalid_transition",
+          `The carrier refused to cancel: ${result.error.message}`,
+        );
+      }
+      throw new GatewayError(
+        "carrier_unavailable",
+        `The carrier could not be reached to cancel (${result.error.message}); retry later.`,
+        { headers: { "retry-after": "30" } },
+      );
+    }
+    const job = await this.deps.store.getJobForInterception(record.id);
+    await this.transitionOrConflict(record, {
+      from: ["submitted"],
+      to: "cancelled",
+      event: {
+        at: this.deps.now().toISOString(),
+        detail: "Cancelled at the carrier by the merchant.",
+      },
+      ...(job ? { completeJobId: job.id } : {}),
+    });
   }
 
   private async transitionOrConflict(
     record: InterceptionRecord,
-    transition: Parameters<Store["transitionInterception"]>[1],
+    transition: InterceptionTransition,
   ): Promise<void> {
-    const result = await this.options.store.transitionInterception(record.id, transition);
+    const result = await this.deps.store.transitionInterception(record.id, transition);
     if (result !== "applied") {
       throw new GatewayError(
         "invalid_transition",
@@ -629,48 +335,8 @@ export class InterceptionService {
     return { status: 201, body: JSON.stringify(toInterceptionResource(record)) };
   }
 
-  private carrierFor(id: string): RegisteredCarrier {
-    const carrier = this.options.carriers.get(id);
-    if (!carrier) {
-      throw new GatewayError("unknown_carrier", `The gateway has no adapter for carrier "${id}".`);
-    }
-    return carrier;
-  }
-
   private deadline(): number {
-    return this.options.now().getTime() + this.options.requestDeadlineMs;
-  }
-
-  private leaseUntil(): string {
-    return new Date(this.options.now().getTime() + this.options.jobLeaseMs).toISOString();
-  }
-
-  private count(status: string, carrier: string): void {
-    this.options.metrics.increment(
-      "gateway_interceptions_total",
-      "Interceptions by status reached.",
-      {
-        carrier,
-        status,
-      },
-    );
-  }
-}
-
-function assertActionSupported(
-  carrier: RegisteredCarrier,
-  action: InterceptionRequest["action"],
-): void {
-  if (!carrier.resilient.adapter.capabilities.actions.includes(action)) {
-    throw new GatewayError(
-      "action_not_supported",
-      `${carrier.resilient.adapter.displayName} does not support "${action}".`,
-      {
-        reasons: [
-          { code: "action_not_supported", message: `The carrier cannot ${action} parcels.` },
-        ],
-      },
-    );
+    return this.deps.now().getTime() + this.deps.requestDeadlineMs;
   }
 }
 

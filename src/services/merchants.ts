@@ -62,8 +62,10 @@ export class MerchantService {
     return this.store.findMerchantByName(name);
   }
 
-  /** The merchant a presented key belongs to, or null when the key is unknown or revoked. */
-  async authenticate(presentedKey: string): Promise<MerchantRecord | null> {
+  /** The merchant and key id a presented key belongs to, or null when unknown or revoked. */
+  async authenticate(
+    presentedKey: string,
+  ): Promise<{ merchant: MerchantRecord; keyId: string } | null> {
     const keyId = apiKeyId(presentedKey);
     if (!keyId) {
       return null;
@@ -72,6 +74,7 @@ export class MerchantService {
     if (!key || key.revokedAt !== null || !apiKeyMatches(presentedKey, key.hash)) {
       return null;
     }
-    return this.store.getMerchant(key.merchantId);
+    const merchant = await this.store.getMerchant(key.merchantId);
+    return merchant ? { merchant, keyId } : null;
   }
 }

@@ -70,7 +70,8 @@ export interface InterceptionWithEvents extends InterceptionRecord {
 export interface JobRecord {
   id: string;
   interceptionId: string;
-  kind: "submit";
+  /** `submit` the interception, `poll` for its outcome, or `cancel_pickup` of a locked parcel. */
+  kind: "submit" | "poll" | "cancel_pickup";
   /** Not before this time. */
   runAt: string;
   attempts: number;

@@ -10,7 +10,9 @@ function input(overrides: Partial<EligibilityInput> = {}): EligibilityInput {
       parcel: { declaredValue: { amount: "899.00", currency: "CNY" }, category: "tea" },
     },
     rules: defaultCarrierRules,
+    actionOffered: true,
     parcelState: "in_transit",
+    destinationCountry: null,
     unknownParcel: false,
     earlier: [],
     ...overrides,
@@ -115,7 +117,7 @@ describe("every reason at once", () => {
           action: "redirect",
           parcel: { declaredValue: { amount: "5000.00", currency: "CNY" }, category: "fresh" },
         },
-        rules: { ...defaultCarrierRules, actions: ["intercept"] },
+        actionOffered: false,
         parcelState: "delivered",
         earlier: [{ action: "intercept", status: "submitted" }],
       }),
@@ -129,6 +131,36 @@ describe("every reason at once", () => {
         "value_above_limit",
       ].sort(),
     );
+  });
+});
+
+describe("carrier capabilities and countries", () => {
+  it("refuses an action the carrier does not offer once the parcel is collected", () => {
+    const decision = decideEligibility(input({ actionOffered: false }));
+    expect(decision.reasons.map((reason) => reason.code)).toEqual(["action_not_supported"]);
+  });
+
+  it("still locks a parcel not collected yet, which needs no carrier action", () => {
+    const decision = decideEligibility(
+      input({ actionOffered: false, parcelState: "not_collected" }),
+    );
+    expect(decision).toMatchObject({ eligible: true, disposition: "lock" });
+  });
+
+  it("refuses a destination outside the carrier's countries, and only then", () => {
+    const rules = { ...defaultCarrierRules, countries: ["US", "PR"] };
+    for (const [country, eligible] of [
+      ["US", true],
+      ["PR", true],
+      ["CA", false],
+      [null, true],
+    ] as const) {
+      const decision = decideEligibility(input({ rules, destinationCountry: country }));
+      expect(decision.eligible, String(country)).toBe(eligible);
+      if (!eligible) {
+        expect(decision.reasons.map((reason) => reason.code)).toEqual(["country_not_supported"]);
+      }
+    }
   });
 });
 

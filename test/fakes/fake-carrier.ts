@@ -8,11 +8,14 @@ import type {
   CarrierErrorCode,
   CarrierReport,
   CarrierResult,
+  OutcomeQuery,
+  PickupCancelCommand,
+  PolledOutcome,
 } from "../../contracts/carrier-adapter.ts";
-import type { ParcelState } from "../../contracts/normalized.ts";
+import type { Action, ParcelState } from "../../contracts/normalized.ts";
 
 export interface FakeCall {
-  operation: "track" | "intercept" | "redirect" | "cancel";
+  operation: "track" | "intercept" | "redirect" | "cancel" | "poll" | "cancel_pickup";
   trackingNumber: string;
   reference?: string;
 }
@@ -26,7 +29,13 @@ export class FakeCarrier {
     intercept: [],
     redirect: [],
     cancel: [],
+    poll: [],
+    cancel_pickup: [],
   };
+  /** Destination countries by tracking number, reported by track. */
+  readonly countries = new Map<string, string>();
+  /** What successive polls answer; an empty queue means "not decided yet". */
+  readonly polls: PolledOutcome[] = [];
   /** While set, intercept and redirect calls wait for it. */
   gate: Promise<void> | null = null;
   /** A push the test can deliver through the callback route. */
@@ -57,71 +66,134 @@ export class FakeCarrier {
     return { carrier: "sf-express", code, message: `scripted ${code}`, retryable };
   }
 
-  readonly adapter: CarrierAdapter = {
-    id: "sf-express",
-    displayName: "SF Express (fake)",
-    capabilities: {
-      actions: ["intercept", "redirect"],
-      cancel: true,
-      outcome: "push",
-      feeQuote: false,
-      pickupCancel: false,
-    },
-    track: async (trackingNumber) => {
-      this.calls.push({ operation: "track", trackingNumber });
-      const error = this.failure("track");
-      if (error) {
-        return { ok: false, error };
-      }
-      const state = this.states.get(trackingNumber);
-      if (!state) {
+  readonly adapter: CarrierAdapter;
+
+  /** A push carrier by default; `poll` and `pickupCancel` add those operations. */
+  constructor(
+    options: { outcome?: "push" | "poll"; pickupCancel?: boolean; actions?: Action[] } = {},
+  ) {
+    const base = this.pushAdapter(
+      options.actions ?? ["intercept", "redirect"],
+      options.pickupCancel ?? false,
+    );
+    this.adapter = {
+      ...base,
+      capabilities: { ...base.capabilities, outcome: options.outcome ?? "push" },
+      ...(options.outcome === "poll"
+        ? {
+            pollOutcome: async (query: OutcomeQuery) => {
+              this.calls.push({
+                operation: "poll",
+                trackingNumber: query.trackingNumber,
+                reference: query.reference,
+              });
+              const error = this.failure("poll");
+              if (error) {
+                return { ok: false, error };
+              }
+              const next = this.polls.shift() ?? {
+                outcome: null,
+                parcelState: this.states.get(query.trackingNumber) ?? "unknown",
+                detail: "no decision yet",
+                fee: null,
+              };
+              return { ok: true, value: next };
+            },
+          }
+        : {}),
+      ...(options.pickupCancel
+        ? {
+            cancelPickup: async (command: PickupCancelCommand) => {
+              this.calls.push({
+                operation: "cancel_pickup",
+                trackingNumber: command.trackingNumber,
+                reference: command.reference,
+              });
+              const error = this.failure("cancel_pickup");
+              return error ? { ok: false, error } : { ok: true, value: { cancelled: true } };
+            },
+          }
+        : {}),
+    };
+  }
+
+  private pushAdapter(actions: Action[], pickupCancel: boolean): CarrierAdapter {
+    return {
+      id: "sf-express",
+      displayName: "SF Express (fake)",
+      capabilities: {
+        actions,
+        cancel: true,
+        outcome: "push",
+        feeQuote: false,
+        pickupCancel,
+      },
+      track: async (trackingNumber) => {
+        this.calls.push({ operation: "track", trackingNumber });
+        const error = this.failure("track");
+        if (error) {
+          return { ok: false, error };
+        }
+        const state = this.states.get(trackingNumber);
+        if (!state) {
+          return {
+            ok: false,
+            error: {
+              carrier: "sf-express",
+              code: "unknown_parcel",
+              message: "unknown waybill",
+              retryable: false,
+            },
+          };
+        }
+        const destinationCountry = this.countries.get(trackingNumber);
         return {
-          ok: false,
-          error: {
-            carrier: "sf-express",
-            code: "unknown_parcel",
-            message: "unknown waybill",
-            retryable: false,
+          ok: true,
+          value: {
+            trackingNumber,
+            state,
+            events: [],
+            ...(destinationCountry ? { destinationCountry } : {}),
           },
         };
-      }
-      return { ok: true, value: { trackingNumber, state, events: [] } };
-    },
-    intercept: async (command) =>
-      this.submit("intercept", command.trackingNumber, command.reference),
-    redirect: async (command) => this.submit("redirect", command.trackingNumber, command.reference),
-    cancel: async (command) => {
-      this.calls.push({
-        operation: "cancel",
-        trackingNumber: command.trackingNumber,
-        reference: command.reference,
-      });
-      const error = this.failure("cancel");
-      return error ? { ok: false, error } : { ok: true, value: { cancelled: true } };
-    },
-    parseCallback: (request) => {
-      if (!request.url.includes("token=fake-token")) {
+      },
+      intercept: async (command) =>
+        this.submit("intercept", command.trackingNumber, command.reference),
+      redirect: async (command) =>
+        this.submit("redirect", command.trackingNumber, command.reference),
+      cancel: async (command) => {
+        this.calls.push({
+          operation: "cancel",
+          trackingNumber: command.trackingNumber,
+          reference: command.reference,
+        });
+        const error = this.failure("cancel");
+        return error ? { ok: false, error } : { ok: true, value: { cancelled: true } };
+      },
+      parseCallback: (request) => {
+        if (!request.url.includes("token=fake-token")) {
+          return {
+            ok: false,
+            error: {
+              carrier: "sf-express",
+              code: "auth_failed",
+              message: "bad token",
+              retryable: false,
+            },
+          };
+        }
+        const reports = JSON.parse(request.body) as CarrierReport[];
         return {
-          ok: false,
-          error: {
-            carrier: "sf-express",
-            code: "auth_failed",
-            message: "bad token",
-            retryable: false,
+          ok: true,
+          value: {
+            reports,
+            reply: { status: 200, contentType: "application/json", body: '{"ok":true}' },
           },
         };
-      }
-      const reports = JSON.parse(request.body) as CarrierReport[];
-      return {
-        ok: true,
-        value: {
-          reports,
-          reply: { status: 200, contentType: "application/json", body: '{"ok":true}' },
-        },
-      };
-    },
-    close: async () => {},
-  };
+      },
+      close: async () => {},
+    };
+  }
 
   private async submit(
     operation: "intercept" | "redirect",

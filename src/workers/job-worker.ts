@@ -1,6 +1,7 @@
 /**
- * The background worker: leases due submit jobs (requests that could not reach the carrier in
- * time, or whose worker died) and runs them; prunes idempotency keys past their retention.
+ * The background worker: leases due jobs (submits that could not reach the carrier in time or
+ * whose worker died, outcome polls, pickup cancels) and runs them; prunes idempotency keys past
+ * their retention.
  */
 import type { Logger } from "../logger.ts";
 import type { InterceptionService } from "../services/interceptions.ts";
@@ -20,7 +21,7 @@ export interface WorkerOptions {
   idempotencyRetentionMs: number;
 }
 
-export class SubmitWorker {
+export class JobWorker {
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<void> | null = null;
   private lastPrune = 0;
@@ -62,10 +63,10 @@ export class SubmitWorker {
     );
     for (const job of jobs) {
       try {
-        await interceptions.processSubmitJob(job, now().getTime() + this.options.jobDeadlineMs);
+        await interceptions.jobs.run(job, now().getTime() + this.options.jobDeadlineMs);
       } catch (error) {
         // A bug in one job must not stop the others; its lease expires and it runs again.
-        logger.error("submit job crashed", { jobId: job.id, error: String(error) });
+        logger.error("job crashed", { jobId: job.id, kind: job.kind, error: String(error) });
       }
     }
     await this.pruneIdempotencyKeys(startedAt);

@@ -1,0 +1,465 @@
+/**
+ * Cainiao fixture tests: the TOP sign (research test vectors), the outgoing request (asserted
+ * through undici's MockAgent, real network disabled), the parsing of every reply shape the
+ * adapter must understand, and the signed result notification.
+ */
+import { readFileSync } from "node:fs";
+import { MockAgent } from "undici";
+import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import type {
+  CarrierAdapter,
+  CarrierResult,
+  InterceptCommand,
+} from "../../contracts/carrier-adapter.ts";
+import { formatTopTime, topSign, verifyTopSign } from "./client.ts";
+import { type CainiaoSettings, createCainiaoAdapter } from "./index.ts";
+import {
+  buildDeliveryCut,
+  parseTraceReply,
+  reasonOf,
+  responseRootOf,
+  topTimeToIso,
+  unwrapTopReply,
+} from "./mapping.ts";
+
+const ORIGIN = "https://gw.api.tbsandbox.com";
+const settings: CainiaoSettings = {
+  baseUrl: `${ORIGIN}/router/rest`,
+  appKey: "TEST_APP_KEY",
+  appSecret: "TEST_APP_SECRET",
+  session: "TEST_SESSION",
+  cpCode: "YTO",
+};
+
+function fixture(name: string): string {
+  return readFileSync(new URL(`./fixtures/${name}`, import.meta.url), "utf8");
+}
+
+function show(value: unknown): string {
+  return JSON.stringify(value, null, 2);
+}
+
+const command: InterceptCommand = {
+  reference: "icp_01JTEST0000000000000000001",
+  trackingNumber: "YT7500000000001",
+  reason: "buyer_cancelled",
+  payment: { payer: "platform", mode: "free_return" },
+  note: "buyer changed their mind",
+};
+
+function ctx(): { signal: AbortSignal } {
+  return { signal: AbortSignal.timeout(2_000) };
+}
+
+function expectError(result: CarrierResult<unknown>, code: string, retryable: boolean): void {
+  expect(result.ok, show(result)).toBe(false);
+  if (!result.ok) {
+    expect({ code: result.error.code, retryable: result.error.retryable }, show(result)).toEqual({
+      code,
+      retryable,
+    });
+  }
+}
+
+function recordOf(form: URLSearchParams): Record<string, string> {
+  return Object.fromEntries(form);
+}
+
+describe("TOP sign", () => {
+  // carrier-wire-formats.md §4.1 test vector (computed by the researcher from the algorithm).
+  const vector: Record<string, string> = {
+    app_key: "12345678",
+    cut_off_delivery_process_request:
+      '{"mail_no":"YT000001","intercept_time":"2024-01-02 03:04:05","intercept_reason":"test","tms_cp_code":"YTO"}',
+    format: "json",
+    method: "taobao.logistics.erp.delivery.cut",
+    session: "SESSION",
+    sign_method: "md5",
+    timestamp: "2024-01-02 03:04:05",
+    v: "2.0",
+  };
+
+  it("matches the md5 test vector", () => {
+    expect(topSign(vector, "SECRET", "md5")).toBe("16E0C773DE2D201FD12FA0B875D04510");
+  });
+
+  it("matches the hmac test vector", () => {
+    expect(topSign({ ...vector, sign_method: "hmac" }, "SECRET", "hmac")).toBe(
+      "54D46C171A01B087EBCFDFF0E0A9F669",
+    );
+  });
+
+  it("verifies a signed set and refuses a changed value, a missing sign or another method", () => {
+    const signed = { ...vector, sign: "16E0C773DE2D201FD12FA0B875D04510" };
+    expect(verifyTopSign(signed, "SECRET")).toBe(true);
+    expect(verifyTopSign({ ...signed, sign: signed.sign.toLowerCase() }, "SECRET")).toBe(true);
+    expect(verifyTopSign({ ...signed, v: "2.1" }, "SECRET")).toBe(false);
+    expect(verifyTopSign(vector, "SECRET")).toBe(false);
+    expect(verifyTopSign({ ...signed, sign_method: "hmac-sha256" }, "SECRET")).toBe(false);
+  });
+
+  it("formats timestamps in GMT+8", () => {
+    expect(formatTopTime(new Date("2024-01-01T19:04:05Z"))).toBe("2024-01-02 03:04:05");
+    expect(topTimeToIso("2024-01-02 03:04:05")).toBe("2024-01-01T19:04:05.000Z");
+  });
+});
+
+describe("Cainiao adapter over a MockAgent", () => {
+  let agent: MockAgent;
+  let adapter: CarrierAdapter;
+
+  beforeEach(() => {
+    // Only Date is faked, so timestamps are fixed while undici's timers stay real.
+    vi.useFakeTimers({ toFake: ["Date"] });
+    vi.setSystemTime(new Date("2024-01-01T19:04:05Z"));
+    agent = new MockAgent();
+    agent.disableNetConnect();
+    adapter = createCainiaoAdapter(settings, { dispatcher: agent });
+  });
+
+  afterEach(async () => {
+    vi.useRealTimers();
+    agent.assertNoPendingInterceptors();
+    // adapter.close() closes the dispatcher it owns: the MockAgent.
+    await adapter.close();
+  });
+
+  function replyOnce(
+    body: string,
+    capture?: (form: URLSearchParams, headers: Record<string, string>) => void,
+  ): void {
+    let headers: Record<string, string> = {};
+    agent
+      .get(ORIGIN)
+      .intercept({
+        path: "/router/rest",
+        method: "POST",
+        headers: (h) => {
+          headers = h;
+          return true;
+        },
+        body: (raw) => {
+          capture?.(new URLSearchParams(raw), headers);
+          return true;
+        },
+      })
+      .reply(200, body, { headers: { "content-type": "application/json;charset=UTF-8" } });
+  }
+
+  it("builds a signed delivery cut form and reads suc:true", async () => {
+    let form = new URLSearchParams();
+    let headers: Record<string, string> = {};
+    replyOnce(fixture("delivery-cut-success.reply.json"), (f, h) => {
+      form = f;
+      headers = h;
+    });
+    const result = await adapter.intercept(command, ctx());
+    expect(result, show(result)).toEqual({
+      ok: true,
+      value: { carrierReference: command.reference, fee: null },
+    });
+
+    expect(headers["content-type"]).toBe("application/x-www-form-urlencoded;charset=utf-8");
+    const params = recordOf(form);
+    const { sign, cut_off_delivery_process_request: request, ...system } = params;
+    expect(system).toEqual({
+      method: "taobao.logistics.erp.delivery.cut",
+      app_key: "TEST_APP_KEY",
+      session: "TEST_SESSION",
+      timestamp: "2024-01-02 03:04:05",
+      format: "json",
+      v: "2.0",
+      sign_method: "md5",
+    });
+    expect(JSON.parse(request ?? "")).toEqual(JSON.parse(fixture("delivery-cut-request.json")));
+    expect(sign).toBe(topSign(params, "TEST_APP_SECRET"));
+    expect(verifyTopSign(params, "TEST_APP_SECRET")).toBe(true);
+  });
+
+  it("sends the trace query and maps the latest listed action", async () => {
+    let form = new URLSearchParams();
+    replyOnce(fixture("trace.reply.json"), (f) => {
+      form = f;
+    });
+    const result = await adapter.track("YT7500000000001", ctx());
+    expect(form.get("method")).toBe("taobao.logistics.trace.get");
+    expect(form.get("mail_no")).toBe("YT7500000000001");
+    expect(form.get("tms_cp_code")).toBe("YTO");
+    expect(verifyTopSign(recordOf(form), "TEST_APP_SECRET")).toBe(true);
+    expect(result.ok, show(result)).toBe(true);
+    if (result.ok) {
+      // The last step (OTHER) is not in the legend; the one before it (SENT_SCAN) decides.
+      expect(result.value.state).toBe("out_for_delivery");
+      expect(result.value.events.map((e) => e.carrierCode)).toEqual([
+        "TMS_COLLECT",
+        "ARRIVE",
+        "TMS_STATION_IN",
+        "SENT_SCAN",
+        "OTHER",
+      ]);
+      expect(result.value.events[0]).toEqual({
+        at: "2025-03-01T01:12:00.000Z",
+        carrierCode: "TMS_COLLECT",
+        description: "【杭州市】快件已揽收",
+        state: "in_transit",
+      });
+      expect(result.value.events[4]?.state).toBe("unknown");
+    }
+  });
+
+  it("maps error_response 25 (Invalid Signature) to auth_failed, keeping TOP's code", async () => {
+    replyOnce(fixture("auth-error.reply.json"));
+    const result = await adapter.track("YT7500000000001", ctx());
+    expectError(result, "auth_failed", false);
+    expect(result.ok ? null : result.error.carrierCode).toBe("25");
+  });
+
+  it("maps error_response 27 (Invalid Session) to auth_failed", async () => {
+    replyOnce(JSON.stringify({ error_response: { code: 27, msg: "Invalid session" } }));
+    expectError(await adapter.intercept(command, ctx()), "auth_failed", false);
+  });
+
+  it("maps an unknown waybill on trace to unknown_parcel", async () => {
+    replyOnce(fixture("trace-unknown-waybill.reply.json"));
+    const result = await adapter.track("YT7500000000009", ctx());
+    expectError(result, "unknown_parcel", false);
+    expect(result.ok ? null : result.error.carrierCode).toBe("15/isv.waybill-not-exist");
+  });
+
+  it("maps an unknown waybill on the delivery cut to unknown_parcel", async () => {
+    replyOnce(fixture("delivery-cut-unknown-waybill.reply.json"));
+    expectError(await adapter.intercept(command, ctx()), "unknown_parcel", false);
+  });
+
+  it("maps a repeated delivery cut to already_intercepted, not retryable", async () => {
+    replyOnce(fixture("delivery-cut-repeat.reply.json"));
+    const result = await adapter.intercept(command, ctx());
+    expectError(result, "already_intercepted", false);
+    expect(result.ok ? null : result.error.carrierCode).toBe("REPEAT_INTERCEPT");
+  });
+
+  it("maps a delivered parcel's refusal to rejected, not retryable", async () => {
+    replyOnce(fixture("delivery-cut-already-signed.reply.json"));
+    const result = await adapter.intercept(command, ctx());
+    expectError(result, "rejected", false);
+    expect(result.ok ? null : result.error.carrierMessage).toBe("快件已签收或已退回，不可拦截");
+  });
+
+  it("honours retry:true on suc:false as a retryable unavailable", async () => {
+    replyOnce(fixture("delivery-cut-retry.reply.json"));
+    expectError(await adapter.intercept(command, ctx()), "unavailable", true);
+  });
+
+  it("maps error_response 7 (App Call Limited) to rate_limited with the ban's length", async () => {
+    replyOnce(fixture("throttled.reply.json"));
+    const result = await adapter.track("YT7500000000001", ctx());
+    expectError(result, "rate_limited", true);
+    expect(result.ok ? null : result.error.retryAfterMs).toBe(3_000);
+  });
+
+  it("maps an isp.* remote service error to unavailable, retryable", async () => {
+    replyOnce(
+      JSON.stringify({
+        error_response: {
+          code: 15,
+          msg: "Remote service error",
+          sub_code: "isp.top-remote-connection-timeout",
+          sub_msg: "远程连接超时",
+        },
+      }),
+    );
+    expectError(await adapter.track("YT7500000000001", ctx()), "unavailable", true);
+  });
+
+  it("maps a non-JSON 200, a reply without its root and a malformed cut reply to bad_response", async () => {
+    replyOnce("<html>gateway</html>");
+    expectError(await adapter.track("YT1", ctx()), "bad_response", false);
+    replyOnce(JSON.stringify({ something_else_response: {} }));
+    expectError(await adapter.track("YT1", ctx()), "bad_response", false);
+    replyOnce(JSON.stringify({ logistics_erp_delivery_cut_response: { retry: false } }));
+    expectError(await adapter.intercept(command, ctx()), "bad_response", false);
+  });
+
+  it("maps an HTTP 503 to unavailable, retryable", async () => {
+    agent.get(ORIGIN).intercept({ path: "/router/rest", method: "POST" }).reply(503, "busy");
+    expectError(await adapter.track("YT1", ctx()), "unavailable", true);
+  });
+
+  it("maps a socket error on a delivery cut to outcome_unknown, not retryable", async () => {
+    const reset = Object.assign(new Error("other side closed"), { code: "UND_ERR_SOCKET" });
+    agent.get(ORIGIN).intercept({ path: "/router/rest", method: "POST" }).replyWithError(reset);
+    expectError(await adapter.intercept(command, ctx()), "outcome_unknown", false);
+  });
+
+  it("refuses redirect and cancel without calling TOP", async () => {
+    const redirect = await adapter.redirect(
+      {
+        ...command,
+        redirectTo: {
+          name: "Li Lei",
+          phone: "13800138000",
+          country: "CN",
+          city: "深圳市",
+          line1: "科技园路 1 号",
+        },
+      },
+      ctx(),
+    );
+    expectError(redirect, "rejected", false);
+    const cancel = await adapter.cancel(
+      {
+        reference: command.reference,
+        trackingNumber: command.trackingNumber,
+        carrierReference: command.reference,
+        action: "intercept",
+      },
+      ctx(),
+    );
+    expectError(cancel, "rejected", false);
+  });
+});
+
+describe("Cainiao mapping", () => {
+  it("builds the delivery cut with our reference as outer_order_id", () => {
+    expect(buildDeliveryCut(command, "YTO", new Date("2024-01-01T19:04:05Z"))).toEqual(
+      JSON.parse(fixture("delivery-cut-request.json")),
+    );
+    expect(reasonOf({ ...command, reason: "address_error", note: "  " })).toBe("收货地址错误");
+  });
+
+  it("names reply roots as TOP does", () => {
+    expect(responseRootOf("taobao.logistics.erp.delivery.cut")).toBe(
+      "logistics_erp_delivery_cut_response",
+    );
+    expect(responseRootOf("taobao.logistics.express.delivery.cut.notify")).toBe(
+      "logistics_express_delivery_cut_notify_response",
+    );
+  });
+
+  it("reads simplified (bare array) lists, an empty trace as not_collected, a missing entry as unknown_parcel", () => {
+    const simplified = {
+      result: [
+        {
+          out_sid: "YT1",
+          trace_list: [{ status_time: "2025-03-02 15:30:00", action: "SIGN" }],
+        },
+        { out_sid: "YT2" },
+      ],
+    };
+    expect(parseTraceReply("YT1", simplified)).toMatchObject({
+      ok: true,
+      value: { state: "delivered" },
+    });
+    expect(parseTraceReply("YT2", simplified)).toEqual({
+      ok: true,
+      value: { trackingNumber: "YT2", state: "not_collected", events: [] },
+    });
+    expectError(parseTraceReply("YT3", simplified), "unknown_parcel", false);
+    expectError(parseTraceReply("YT1", { result: "nope" }), "bad_response", false);
+  });
+
+  it("maps 401/403 to auth_failed and other non-2xx to bad_response", () => {
+    const method = "taobao.logistics.trace.get";
+    expectError(
+      unwrapTopReply({ status: 403, headers: {}, body: "" }, method),
+      "auth_failed",
+      false,
+    );
+    expectError(
+      unwrapTopReply({ status: 404, headers: {}, body: "" }, method),
+      "bad_response",
+      false,
+    );
+  });
+});
+
+describe("Cainiao result notification (push)", () => {
+  const adapter = createCainiaoAdapter(settings, { dispatcher: new MockAgent() });
+  const url = "http://127.0.0.1/v1/carriers/cainiao/callbacks";
+  const genuine: Record<string, string> = JSON.parse(fixture("cut-notify-success.push.json"));
+
+  afterAll(async () => {
+    await adapter.close();
+  });
+
+  /** Re-signs a notification with `status` and an optional message, as TOP would. */
+  function notify(status: string, message?: string, signMethod: "md5" | "hmac" = "md5"): string {
+    const { sign: _sign, ...params } = genuine;
+    const body = JSON.parse(params.notify_cut_off_delivery_process_status_request ?? "{}");
+    params.notify_cut_off_delivery_process_status_request = JSON.stringify({
+      ...body,
+      intercept_status: status,
+      ...(message === undefined ? {} : { intercept_status_message: message }),
+    });
+    params.sign_method = signMethod;
+    params.sign = topSign(params, settings.appSecret, signMethod);
+    return new URLSearchParams(params).toString();
+  }
+
+  it("reads a signed success as one report and answers in TOP's reply shape", () => {
+    const parsed = adapter.parseCallback({
+      url,
+      headers: {},
+      body: new URLSearchParams(genuine).toString(),
+    });
+    expect(parsed, show(parsed)).toEqual({
+      ok: true,
+      value: {
+        reports: [
+          {
+            eventId: "YT7500000000001:icp_01JTEST0000000000000000001:1",
+            trackingNumber: "YT7500000000001",
+            at: "2025-03-02T07:30:00.000Z",
+            outcome: "succeeded",
+            parcelState: "returned",
+            detail: "拦截成功",
+            fee: null,
+          },
+        ],
+        reply: {
+          status: 200,
+          contentType: "application/json;charset=utf-8",
+          body: '{"logistics_express_delivery_cut_notify_response":{"suc":true,"retry":false}}',
+        },
+      },
+    });
+  });
+
+  it("reads status 2 as failed (delivered) and 3 as cancelled, hmac-signed too", () => {
+    const failed = adapter.parseCallback({ url, headers: {}, body: notify("2", "已派送签收") });
+    expect(failed.ok && failed.value.reports[0], show(failed)).toMatchObject({
+      outcome: "failed",
+      parcelState: "delivered",
+      detail: "拦截失败 · 已派送签收",
+    });
+    const cancelled = adapter.parseCallback({ url, headers: {}, body: notify("3", "", "hmac") });
+    expect(cancelled.ok && cancelled.value.reports[0], show(cancelled)).toMatchObject({
+      eventId: "YT7500000000001:icp_01JTEST0000000000000000001:3",
+      outcome: "cancelled",
+      parcelState: "in_transit",
+    });
+  });
+
+  it("refuses a tampered, unsigned, wrongly signed or foreign-app notification", () => {
+    const tampered = { ...genuine, timestamp: "2025-03-02 15:31:00" };
+    const { sign: _sign, ...unsigned } = genuine;
+    const wrongSecret = { ...unsigned, sign: topSign(unsigned, "OTHER_SECRET") };
+    const foreign: Record<string, string> = { ...unsigned, app_key: "OTHER_APP" };
+    foreign.sign = topSign(foreign, settings.appSecret);
+    for (const params of [tampered, unsigned, wrongSecret, foreign]) {
+      expectError(
+        adapter.parseCallback({ url, headers: {}, body: new URLSearchParams(params).toString() }),
+        "auth_failed",
+        false,
+      );
+    }
+  });
+
+  it("answers bad_response for a signed notification with an unknown status", () => {
+    expectError(
+      adapter.parseCallback({ url, headers: {}, body: notify("9") }),
+      "bad_response",
+      false,
+    );
+  });
+});

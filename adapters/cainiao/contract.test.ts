@@ -1,0 +1,178 @@
+/**
+ * Cainiao against the shared contract suite: always against the local sandbox, and against
+ * TOP's own sandbox (gw.api.tbsandbox.com) when CAINIAO_APP_KEY, CAINIAO_APP_SECRET and
+ * CAINIAO_SESSION are set.
+ */
+import { Hono } from "hono";
+import { Pool } from "undici";
+import { afterAll, beforeAll, describe, it } from "vitest";
+import type { IncomingCallback } from "../../contracts/carrier-adapter.ts";
+import { runCarrierContractSuite } from "../../contracts/contract-suite.ts";
+import type { SandboxEnv } from "../sandbox-kit/faults.ts";
+import { composeSandboxApp, type RunningSandbox, serveSandbox } from "../sandbox-kit/serve.ts";
+import { createWorld, type World } from "../sandbox-kit/world.ts";
+import { DELIVERY_CUT_NOTIFY_METHOD, formatTopTime, topSign } from "./client.ts";
+import { type CainiaoSettings, createCainiaoAdapter } from "./index.ts";
+import {
+  CAINIAO_SANDBOX_APP_KEY,
+  CAINIAO_SANDBOX_APP_SECRET,
+  CAINIAO_SANDBOX_SESSION,
+  createCainiaoSandbox,
+} from "./sandbox.ts";
+
+/** A fresh YTO-style waybill number (YT + 13 digits), unique within the run. */
+let counter = 0;
+function freshWaybill(): string {
+  counter += 1;
+  const tail = `${Date.now() % 1_000_000_000}${String(counter).padStart(4, "0")}`;
+  return `YT${tail.padStart(13, "0").slice(-13)}`;
+}
+
+function shortPool(baseUrl: string): Pool {
+  return new Pool(new URL(baseUrl).origin, {
+    connectTimeout: 1_000,
+    headersTimeout: 2_000,
+    bodyTimeout: 2_000,
+    keepAliveTimeout: 10,
+    keepAliveMaxTimeout: 10,
+  });
+}
+
+/** The control API plus Cainiao's sandbox alone, so these tests do not depend on other carriers. */
+function cainiaoSandboxApp(world: World): Hono<SandboxEnv> {
+  const mount = { basePath: "/cainiao", app: createCainiaoSandbox(world) };
+  return composeSandboxApp(world, [mount], new Hono<SandboxEnv>());
+}
+
+/**
+ * Pushes the adapter must refuse: the genuine one with its result changed (sign no longer
+ * matches), without a sign, signed with another secret, and from another app key.
+ */
+function forgedCainiaoPushes(genuine: IncomingCallback | null): IncomingCallback[] {
+  const base: IncomingCallback = genuine ?? {
+    url: "http://127.0.0.1/v1/carriers/cainiao/callbacks",
+    headers: { "content-type": "application/x-www-form-urlencoded;charset=utf-8" },
+    body: "",
+  };
+  const params: Record<string, string> = {};
+  for (const [key, value] of new URLSearchParams(base.body)) {
+    params[key] = value;
+  }
+  if (genuine === null) {
+    Object.assign(params, {
+      method: DELIVERY_CUT_NOTIFY_METHOD,
+      app_key: CAINIAO_SANDBOX_APP_KEY,
+      timestamp: formatTopTime(new Date()),
+      format: "json",
+      v: "2.0",
+      sign_method: "md5",
+      notify_cut_off_delivery_process_status_request: JSON.stringify({
+        mail_no: "YT0000000000001",
+        intercept_status: "1",
+        tms_cp_code: "YTO",
+      }),
+    });
+    params.sign = topSign(params, "NOT_THE_SECRET");
+  }
+  const encode = (p: Record<string, string>): IncomingCallback => ({
+    ...base,
+    body: new URLSearchParams(p).toString(),
+  });
+  const tampered = { ...params };
+  const notify = tampered.notify_cut_off_delivery_process_status_request ?? "{}";
+  tampered.notify_cut_off_delivery_process_status_request = notify.replace(
+    /"intercept_status":"\d"/,
+    '"intercept_status":"1"',
+  );
+  if (tampered.notify_cut_off_delivery_process_status_request === notify) {
+    tampered.notify_cut_off_delivery_process_status_request = notify.replace("{", '{"x":1,');
+  }
+  const { sign: _sign, ...unsigned } = params;
+  const otherSecret = { ...unsigned, sign: topSign(unsigned, "NOT_THE_SECRET") };
+  const otherApp: Record<string, string> = { ...unsigned, app_key: "OTHER_APP" };
+  otherApp.sign = topSign(otherApp, "NOT_THE_SECRET");
+  return [encode(tampered), encode(unsigned), encode(otherSecret), encode(otherApp)];
+}
+
+describe("Cainiao adapter against the local sandbox", () => {
+  // The suite reads `settings` lazily (inside tests), after beforeAll has started the sandbox.
+  let sandbox: RunningSandbox;
+  const settings: CainiaoSettings = {
+    baseUrl: "http://127.0.0.1:1/cainiao/router/rest",
+    appKey: CAINIAO_SANDBOX_APP_KEY,
+    appSecret: CAINIAO_SANDBOX_APP_SECRET,
+    session: CAINIAO_SANDBOX_SESSION,
+    cpCode: "YTO",
+  };
+  const sandboxOptions = { controlUrl: "" };
+
+  beforeAll(async () => {
+    const world = createWorld();
+    sandbox = await serveSandbox(cainiaoSandboxApp(world), world, {
+      port: 0,
+      host: "127.0.0.1",
+    });
+    settings.baseUrl = `${sandbox.url}/cainiao/router/rest`;
+    sandboxOptions.controlUrl = sandbox.url;
+  });
+
+  afterAll(async () => {
+    await sandbox.close();
+  });
+
+  runCarrierContractSuite({
+    carrier: "cainiao",
+    makeAdapter: () => createCainiaoAdapter(settings, { dispatcher: shortPool(settings.baseUrl) }),
+    makeAdapterWithWrongCredentials: () =>
+      createCainiaoAdapter(
+        { ...settings, appSecret: "NOT_THE_SECRET" },
+        { dispatcher: shortPool(settings.baseUrl) },
+      ),
+    sandbox: sandboxOptions,
+    forgedPushes: forgedCainiaoPushes,
+    trackingNumbers: { unknown: "YT0000000000000", fresh: freshWaybill },
+  });
+});
+
+// Credentials are read here only: this block is the one place the tests touch TOP itself.
+const appKey = process.env.CAINIAO_APP_KEY;
+const appSecret = process.env.CAINIAO_APP_SECRET;
+const session = process.env.CAINIAO_SESSION;
+if (appKey && appSecret && session) {
+  const real: CainiaoSettings = {
+    baseUrl: process.env.CAINIAO_BASE_URL ?? "https://gw.api.tbsandbox.com/router/rest",
+    appKey,
+    appSecret,
+    session,
+    cpCode: process.env.CAINIAO_CP_CODE ?? "YTO",
+  };
+  const realPool = (): Pool =>
+    new Pool(new URL(real.baseUrl).origin, {
+      connectTimeout: 5_000,
+      headersTimeout: 10_000,
+      bodyTimeout: 10_000,
+      keepAliveTimeout: 10,
+      keepAliveMaxTimeout: 10,
+    });
+  describe("Cainiao adapter against TOP's sandbox", () => {
+    runCarrierContractSuite({
+      carrier: "cainiao",
+      makeAdapter: () => createCainiaoAdapter(real, { dispatcher: realPool() }),
+      makeAdapterWithWrongCredentials: () =>
+        createCainiaoAdapter(
+          { ...real, appSecret: `${appSecret}-wrong` },
+          { dispatcher: realPool() },
+        ),
+      forgedPushes: forgedCainiaoPushes,
+      trackingNumbers: {
+        unknown: "YT0000000000000",
+        fresh: freshWaybill,
+        ...(process.env.CAINIAO_KNOWN_WAYBILL ? { known: process.env.CAINIAO_KNOWN_WAYBILL } : {}),
+      },
+    });
+  });
+} else {
+  describe.skip("Cainiao adapter against TOP's sandbox (set CAINIAO_APP_KEY, CAINIAO_APP_SECRET and CAINIAO_SESSION; optional CAINIAO_BASE_URL, CAINIAO_CP_CODE, CAINIAO_KNOWN_WAYBILL)", () => {
+    it("needs CAINIAO_APP_KEY, CAINIAO_APP_SECRET and CAINIAO_SESSION", () => {});
+  });
+}

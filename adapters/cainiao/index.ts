@@ -1,0 +1,159 @@
+/**
+ * Cainiao / Taobao TOP adapter: `taobao.logistics.erp.delivery.cut` (ERP发起配拦截) to stop a
+ * parcel, `taobao.logistics.trace.get` for tracking, and the delivery-cut result notification
+ * (`taobao.logistics.express.delivery.cut.notify`) as the signed push. See README.md for what is
+ * sourced and what is assumed.
+ */
+import type { Dispatcher } from "undici";
+import { z } from "zod";
+import type {
+  CarrierAdapter,
+  CarrierError,
+  CarrierResult,
+} from "../../contracts/carrier-adapter.ts";
+import {
+  CAINIAO_CARRIER,
+  createCainiaoClient,
+  DELIVERY_CUT_METHOD,
+  type TopMethod,
+  TRACE_METHOD,
+  verifyTopSign,
+} from "./client.ts";
+import {
+  buildDeliveryCut,
+  buildTraceQuery,
+  CUT_NOTIFY_ACK,
+  deliveryCutParams,
+  parseCutNotify,
+  parseDeliveryCutReply,
+  parseTraceReply,
+  unwrapTopReply,
+} from "./mapping.ts";
+
+/** What the adapter needs: the TOP gateway URL, app credentials, session and carrier code. */
+export const CainiaoSettingsSchema = z.object({
+  /** Full TOP gateway URL, e.g. `https://eco.taobao.com/router/rest`. */
+  baseUrl: z.url(),
+  /** The TOP app's `app_key`. */
+  appKey: z.string().min(1),
+  /** The TOP app secret: signs our calls and verifies the result notifications. */
+  appSecret: z.string().min(1),
+  /** The seller's access token, sent as `session`. */
+  session: z.string().min(1),
+  /** `tms_cp_code`: the express company the parcels travel with (e.g. `YTO`). */
+  cpCode: z.string().min(1),
+});
+export type CainiaoSettings = z.infer<typeof CainiaoSettingsSchema>;
+
+function notOffered(operation: string): { ok: false; error: CarrierError } {
+  return {
+    ok: false,
+    error: {
+      carrier: CAINIAO_CARRIER,
+      code: "rejected",
+      message: `Cainiao's delivery cut API offers no ${operation}`,
+      retryable: false,
+    },
+  };
+}
+
+/** Reads a callback body (form-encoded) into a flat record; the last value of a key wins. */
+function formParams(body: string): Record<string, string> {
+  const params: Record<string, string> = {};
+  for (const [key, value] of new URLSearchParams(body)) {
+    params[key] = value;
+  }
+  return params;
+}
+
+/**
+ * Creates the Cainiao adapter. It takes ownership of `transport.dispatcher` (closed by
+ * `close()`); give it a Pool with timeouts for the TOP origin.
+ */
+export function createCainiaoAdapter(
+  settings: CainiaoSettings,
+  transport: { dispatcher: Dispatcher },
+): CarrierAdapter {
+  const client = createCainiaoClient(settings, transport.dispatcher);
+
+  async function callTop(
+    method: TopMethod,
+    params: Record<string, string>,
+    signal: AbortSignal,
+    idempotent: boolean,
+  ): Promise<CarrierResult<unknown>> {
+    const response = await client.call(method, params, { signal, idempotent });
+    return response.ok ? unwrapTopReply(response.value, method) : response;
+  }
+
+  return {
+    id: CAINIAO_CARRIER,
+    displayName: "Cainiao (Taobao TOP)",
+    capabilities: {
+      // The delivery cut returns a parcel to the sender; TOP offers no reroute with it.
+      actions: ["intercept"],
+      cancel: false,
+      outcome: "push",
+      feeQuote: false,
+      pickupCancel: false,
+    },
+    async track(trackingNumber, ctx) {
+      const reply = await callTop(
+        TRACE_METHOD,
+        buildTraceQuery(trackingNumber, settings.cpCode),
+        ctx.signal,
+        true,
+      );
+      return reply.ok ? parseTraceReply(trackingNumber, reply.value) : reply;
+    },
+    async intercept(command, ctx) {
+      const request = buildDeliveryCut(command, settings.cpCode, new Date());
+      const reply = await callTop(
+        DELIVERY_CUT_METHOD,
+        deliveryCutParams(request),
+        ctx.signal,
+        false,
+      );
+      return reply.ok ? parseDeliveryCutReply(reply.value, command.reference) : reply;
+    },
+    async redirect() {
+      return notOffered("redirect");
+    },
+    async cancel() {
+      // cut.notify status 3 (拦截取消) is the carrier withdrawing it; the merchant cannot.
+      return notOffered("way to withdraw a delivery cut");
+    },
+    parseCallback(request) {
+      const params = formParams(request.body);
+      if (params.app_key !== settings.appKey || !verifyTopSign(params, settings.appSecret)) {
+        return {
+          ok: false,
+          error: {
+            carrier: CAINIAO_CARRIER,
+            code: "auth_failed",
+            message: "TOP push without a valid sign for this app",
+            retryable: false,
+          },
+        };
+      }
+      const reports = parseCutNotify(params);
+      if (!reports.ok) {
+        return reports;
+      }
+      return {
+        ok: true,
+        value: {
+          reports: reports.value,
+          reply: {
+            status: 200,
+            contentType: "application/json;charset=utf-8",
+            body: JSON.stringify(CUT_NOTIFY_ACK),
+          },
+        },
+      };
+    },
+    async close() {
+      await transport.dispatcher.close();
+    },
+  } satisfies CarrierAdapter;
+}

@@ -1,0 +1,101 @@
+/**
+ * Assessing a request: what the carrier can do, where the parcel is (asked of the carrier),
+ * which rules refuse it and who would pay. Shared by the intercept and eligibility endpoints and
+ * by the worker when a request was accepted while the carrier could not be asked.
+ */
+import type { Cost, InterceptionRequest } from "../../contracts/interception.ts";
+import type { ParcelState } from "../../contracts/normalized.ts";
+import type { RegisteredCarrier } from "../carriers/registry.ts";
+import { attributeCost } from "../domain/cost.ts";
+import { decideEligibility, type EligibilityDecision } from "../domain/eligibility.ts";
+import { GatewayError } from "../http/problem.ts";
+import type { MerchantRecord } from "../store/store.ts";
+import { carrierFor, type ServiceDeps } from "./deps.ts";
+
+export interface Assessment {
+  carrier: RegisteredCarrier;
+  decision: EligibilityDecision;
+  /** `unknown` when the carrier's tracking could not be reached in time. */
+  parcelState: ParcelState;
+  cost: Cost;
+}
+
+type AssessedRequest = Pick<
+  InterceptionRequest,
+  "carrier" | "trackingNumber" | "action" | "parcel"
+>;
+
+/**
+ * Whether the carrier offers the action after collection: the adapter must support it and the
+ * carrier's rules must allow it.
+ */
+export function carrierOffers(
+  carrier: RegisteredCarrier,
+  action: InterceptionRequest["action"],
+): boolean {
+  return (
+    carrier.resilient.adapter.capabilities.actions.includes(action) &&
+    carrier.rules.actions.includes(action)
+  );
+}
+
+/**
+ * Refuses, before any carrier call, an action the carrier cannot take at all. A carrier that can
+ * cancel pickups may still lock a parcel it has not collected, so that case needs tracking first.
+ */
+export function refuseImpossibleAction(
+  carrier: RegisteredCarrier,
+  action: InterceptionRequest["action"],
+): void {
+  const adapter = carrier.resilient.adapter;
+  if (!carrierOffers(carrier, action) && !adapter.capabilities.pickupCancel) {
+    throw new GatewayError(
+      "action_not_supported",
+      `${adapter.displayName} does not offer "${action}".`,
+      {
+        reasons: [
+          { code: "action_not_supported", message: `The carrier cannot ${action} parcels.` },
+        ],
+      },
+    );
+  }
+}
+
+/** Tracks the parcel (within the deadline) and applies the rules. */
+export async function assess(
+  deps: ServiceDeps,
+  merchant: MerchantRecord,
+  request: AssessedRequest,
+  deadline: number,
+  excludeId?: string,
+): Promise<Assessment> {
+  const carrier = carrierFor(deps, request.carrier);
+  refuseImpossibleAction(carrier, request.action);
+  const tracked = await carrier.resilient.call(
+    "track",
+    (ctx) => carrier.resilient.adapter.track(request.trackingNumber, ctx),
+    { deadline },
+  );
+  const unknownParcel = !tracked.ok && tracked.error.code === "unknown_parcel";
+  const parcelState = tracked.ok ? tracked.value.state : null;
+  const earlier = (
+    await deps.store.findInterceptionsForParcel(merchant.id, carrier.id, request.trackingNumber)
+  ).filter((record) => record.id !== excludeId);
+  const decision = decideEligibility({
+    request,
+    rules: carrier.rules,
+    actionOffered: carrierOffers(carrier, request.action),
+    parcelState,
+    destinationCountry: tracked.ok ? (tracked.value.destinationCountry ?? null) : null,
+    unknownParcel,
+    earlier,
+  });
+  const cost = attributeCost({
+    action: request.action,
+    pickupService: merchant.pickupService,
+    earlierRedirects: decision.earlierRedirects,
+    locked: decision.disposition === "lock",
+    rules: carrier.rules,
+  });
+  return { carrier, decision, parcelState: parcelState ?? "unknown", cost };
+}

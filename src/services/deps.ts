@@ -1,0 +1,48 @@
+/** What the interception services share, built once at start-up. */
+import type { CarrierRegistry, RegisteredCarrier } from "../carriers/registry.ts";
+import { GatewayError } from "../http/problem.ts";
+import type { Logger } from "../logger.ts";
+import type { Metrics } from "../metrics.ts";
+import type { Store } from "../store/store.ts";
+
+export interface ServiceDeps {
+  store: Store;
+  carriers: CarrierRegistry;
+  logger: Logger;
+  metrics: Metrics;
+  now: () => Date;
+  /** Time a request may spend on carrier calls before answering `pending`. */
+  requestDeadlineMs: number;
+  /** How long a worker holds a job before another may take it over. */
+  jobLeaseMs: number;
+  /** Attempts after which a submit or pickup-cancel job gives up. */
+  maxJobAttempts: number;
+}
+
+/** Error codes meaning the carrier refused the parcel, not that the carrier is unwell. */
+export const refusalCodes: ReadonlySet<string> = new Set([
+  "rejected",
+  "already_intercepted",
+  "unknown_parcel",
+]);
+
+/** The carrier for an id, or `unknown_carrier` (400). */
+export function carrierFor(deps: ServiceDeps, id: string): RegisteredCarrier {
+  const carrier = deps.carriers.get(id);
+  if (!carrier) {
+    throw new GatewayError("unknown_carrier", `The gateway has no adapter for carrier "${id}".`);
+  }
+  return carrier;
+}
+
+/** Counts an interception reaching a status, for /metrics. */
+export function countStatus(deps: ServiceDeps, status: string, carrier: string): void {
+  deps.metrics.increment("gateway_interceptions_total", "Interceptions by status reached.", {
+    carrier,
+    status,
+  });
+}
+
+export function leaseUntil(deps: ServiceDeps): string {
+  return new Date(deps.now().getTime() + deps.jobLeaseMs).toISOString();
+}

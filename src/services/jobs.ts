@@ -1,0 +1,398 @@
+/**
+ * The work the gateway owes carriers, run outside any transaction by the request that created
+ * it (within its deadline) or later by the worker:
+ * - `submit`: ask the carrier to intercept or redirect a pending interception;
+ * - `poll`: ask a carrier without push where a submitted interception stands;
+ * - `cancel_pickup`: cancel the pickup of a locked parcel the carrier has not collected.
+ * Each outcome is committed together with the job's completion or its next run.
+ */
+
+import { ulid } from "ulid";
+import type { CarrierResult, SubmitAccepted } from "../../contracts/carrier-adapter.ts";
+import type { Failure } from "../../contracts/interception.ts";
+import type { RegisteredCarrier } from "../carriers/registry.ts";
+import {
+  carrierRefused,
+  carrierUnreachable,
+  notEligible,
+  outcomeNeverConfirmed,
+  pickupCancelRefused,
+} from "../domain/failure.ts";
+import type { InterceptionRecord, InterceptionWithEvents, JobRecord } from "../store/store.ts";
+import { type Assessment, assess } from "./assessment.ts";
+import { carrierFor, countStatus, leaseUntil, refusalCodes, type ServiceDeps } from "./deps.ts";
+import { recordCarrierReport } from "./outcomes.ts";
+
+export class JobRunner {
+  constructor(private readonly deps: ServiceDeps) {}
+
+  /** Leases a job created by this request and runs it now; another holder means skip. */
+  async runInline(jobId: string, deadline: number): Promise<void> {
+    const job = await this.deps.store.claimJob(
+      jobId,
+      this.deps.now().toISOString(),
+      leaseUntil(this.deps),
+    );
+    if (job) {
+      await this.run(job, deadline);
+    }
+  }
+
+  /** Runs a job the caller has leased. */
+  async run(job: JobRecord, deadline: number): Promise<void> {
+    const record = await this.deps.store.getInterceptionById(job.interceptionId);
+    const expected =
+      job.kind === "submit" ? "pending" : job.kind === "poll" ? "submitted" : "locked";
+    if (record?.status !== expected) {
+      // The interception moved on (cancelled, released, decided by a push): nothing left to do.
+      await this.deps.store.completeJob(job.id);
+      return;
+    }
+    const carrier = carrierFor(this.deps, record.carrier);
+    switch (job.kind) {
+      case "submit":
+        return this.submit(job, record, carrier, deadline);
+      case "poll":
+        return this.poll(job, record, carrier, deadline);
+      case "cancel_pickup":
+        return this.cancelPickup(job, record, carrier, deadline);
+    }
+  }
+
+  private async submit(
+    job: JobRecord,
+    record: InterceptionRecord,
+    carrier: RegisteredCarrier,
+    deadline: number,
+  ): Promise<void> {
+    const { store, now } = this.deps;
+    if (record.parcelState === "unknown") {
+      // Accepted while the carrier could not be asked: decide eligibility now.
+      const merchant = await store.getMerchant(record.merchantId);
+      if (!merchant) {
+        throw new Error(`interception ${record.id} has no merchant ${record.merchantId}`);
+      }
+      const assessment = await assess(this.deps, merchant, record, deadline, record.id);
+      if (assessment.parcelState === "unknown") {
+        await this.retryLater(job, record, "the carrier's tracking could not be reached");
+        return;
+      }
+      if (await this.settleLateAssessment(job, record, assessment)) {
+        return;
+      }
+    }
+
+    const command = {
+      reference: record.id,
+      trackingNumber: record.trackingNumber,
+      reason: record.reason,
+      payment: { payer: record.cost.payer, mode: record.cost.mode },
+      ...(record.note ? { note: record.note } : {}),
+    };
+    const { adapter } = carrier.resilient;
+    const redirectTo = record.redirectTo;
+    const result: CarrierResult<SubmitAccepted> =
+      record.action === "redirect" && redirectTo
+        ? await carrier.resilient.call(
+            "redirect",
+            (ctx) => adapter.redirect({ ...command, redirectTo }, ctx),
+            {
+              deadline,
+            },
+          )
+        : await carrier.resilient.call("intercept", (ctx) => adapter.intercept(command, ctx), {
+            deadline,
+          });
+
+    const at = now().toISOString();
+    // Our earlier attempt may have reached the carrier with its reply lost: the carrier now holds
+    // the interception we sent (under our reference), so "already intercepted" is our acceptance.
+    const lostReplyConfirmed =
+      !result.ok &&
+      result.error.code === "already_intercepted" &&
+      Boolean(job.lastError?.startsWith("outcome_unknown"));
+    if (result.ok || lostReplyConfirmed) {
+      const carrierReference = result.ok ? result.value.carrierReference : record.id;
+      const fee = result.ok ? result.value.fee : null;
+      await store.transitionInterception(record.id, {
+        from: ["pending"],
+        to: "submitted",
+        patch: { carrierReference, cost: { ...record.cost, quoted: fee ?? record.cost.quoted } },
+        event: {
+          at,
+          detail: result.ok
+            ? `Accepted by the carrier (reference ${carrierReference}).`
+            : "Accepted by the carrier (confirmed after a lost reply).",
+        },
+        completeJobId: job.id,
+        ...(adapter.capabilities.outcome === "poll"
+          ? { scheduleJob: this.pollJob(record, 0, carrier) }
+          : {}),
+      });
+      countStatus(this.deps, "submitted", record.carrier);
+      return;
+    }
+
+    const error = result.error;
+    if (refusalCodes.has(error.code)) {
+      await this.fail(
+        job,
+        record,
+        "pending",
+        carrierRefused(`carrier_${error.code}`, error.message),
+        `Refused by the carrier: ${error.message}`,
+      );
+      return;
+    }
+    this.deps.logger.warn("carrier submit deferred", {
+      interceptionId: record.id,
+      carrier: record.carrier,
+      code: error.code,
+      message: error.message,
+    });
+    await this.retryLater(job, record, `${error.code}: ${error.message}`, error.retryAfterMs);
+  }
+
+  private async poll(
+    job: JobRecord,
+    record: InterceptionWithEvents,
+    carrier: RegisteredCarrier,
+    deadline: number,
+  ): Promise<void> {
+    const { store, now } = this.deps;
+    const { adapter } = carrier.resilient;
+    const submittedAt =
+      [...record.events].reverse().find((event) => event.status === "submitted")?.at ??
+      record.createdAt;
+    if (now().getTime() - Date.parse(submittedAt) > carrier.poll.horizonMs) {
+      await this.fail(
+        job,
+        record,
+        "submitted",
+        outcomeNeverConfirmed(carrier.poll.horizonMs),
+        "Gave up polling: the carrier never confirmed an outcome.",
+      );
+      return;
+    }
+    if (!adapter.pollOutcome || !record.carrierReference) {
+      throw new Error(`poll job ${job.id} for ${record.carrier}, which cannot be polled`);
+    }
+    const pollOutcome = adapter.pollOutcome.bind(adapter);
+    const query = {
+      reference: record.id,
+      trackingNumber: record.trackingNumber,
+      carrierReference: record.carrierReference,
+      action: record.action,
+      submittedAt,
+    };
+    const result = await carrier.resilient.call("poll", (ctx) => pollOutcome(query, ctx), {
+      deadline,
+    });
+    if (result.ok && result.value.outcome !== null) {
+      await recordCarrierReport(
+        this.deps,
+        record,
+        {
+          ...result.value,
+          eventId: `poll:${result.value.outcome}`,
+          trackingNumber: record.trackingNumber,
+          at: now().toISOString(),
+        },
+        job.id,
+      );
+      return;
+    }
+    if (result.ok && result.value.parcelState !== record.parcelState) {
+      await recordCarrierReport(
+        this.deps,
+        record,
+        {
+          ...result.value,
+          outcome: null,
+          eventId: `poll:${result.value.parcelState}`,
+          trackingNumber: record.trackingNumber,
+          at: now().toISOString(),
+        },
+        null,
+      );
+    }
+    const next = this.pollJob(record, job.attempts + 1, carrier);
+    await store.rescheduleJob(
+      job.id,
+      next.runAt,
+      result.ok ? "no outcome yet" : `${result.error.code}: ${result.error.message}`,
+    );
+  }
+
+  private async cancelPickup(
+    job: JobRecord,
+    record: InterceptionRecord,
+    carrier: RegisteredCarrier,
+    deadline: number,
+  ): Promise<void> {
+    const { adapter } = carrier.resilient;
+    if (!adapter.cancelPickup) {
+      throw new Error(
+        `cancel_pickup job ${job.id} for ${record.carrier}, which cannot cancel pickups`,
+      );
+    }
+    const cancelPickup = adapter.cancelPickup.bind(adapter);
+    const command = {
+      reference: record.id,
+      trackingNumber: record.trackingNumber,
+      reason: record.reason,
+    };
+    const result = await carrier.resilient.call(
+      "cancel_pickup",
+      (ctx) => cancelPickup(command, ctx),
+      { deadline },
+    );
+    if (result.ok) {
+      await this.deps.store.transitionInterception(record.id, {
+        from: ["locked"],
+        event: {
+          at: this.deps.now().toISOString(),
+          detail: "Pickup cancelled at the carrier: it will not collect the parcel.",
+        },
+        completeJobId: job.id,
+      });
+      return;
+    }
+    if (refusalCodes.has(result.error.code)) {
+      await this.fail(
+        job,
+        record,
+        "locked",
+        pickupCancelRefused(result.error.message),
+        `The carrier refused to cancel the pickup: ${result.error.message}`,
+      );
+      return;
+    }
+    await this.retryLater(
+      job,
+      record,
+      `${result.error.code}: ${result.error.message}`,
+      result.error.retryAfterMs,
+    );
+  }
+
+  /**
+   * Commits what a late assessment decided when it ends the job (refused, or not collected so
+   * locked). Returns false when the interception should go on to the carrier.
+   */
+  private async settleLateAssessment(
+    job: JobRecord,
+    record: InterceptionRecord,
+    assessment: Assessment,
+  ): Promise<boolean> {
+    const { store } = this.deps;
+    const at = this.deps.now().toISOString();
+    const base = {
+      parcelState: assessment.parcelState,
+      successLikelihood: assessment.decision.successLikelihood,
+      cost: assessment.cost,
+    };
+    if (!assessment.decision.eligible) {
+      await store.transitionInterception(record.id, {
+        from: ["pending"],
+        to: "failed",
+        patch: { ...base, failure: notEligible(assessment.decision.reasons) },
+        event: {
+          at,
+          detail: "Refused once the carrier could be asked: the parcel is not eligible.",
+        },
+        completeJobId: job.id,
+      });
+      countStatus(this.deps, "failed", record.carrier);
+      return true;
+    }
+    if (assessment.decision.disposition === "lock") {
+      const pickupCancel = assessment.carrier.resilient.adapter.capabilities.pickupCancel;
+      await store.transitionInterception(record.id, {
+        from: ["pending"],
+        to: "locked",
+        patch: base,
+        event: { at, detail: "Not collected by the carrier yet: held (locked) in the warehouse." },
+        completeJobId: job.id,
+        ...(pickupCancel ? { scheduleJob: newJob(record.id, "cancel_pickup", at) } : {}),
+      });
+      countStatus(this.deps, "locked", record.carrier);
+      return true;
+    }
+    await store.transitionInterception(record.id, {
+      from: ["pending"],
+      patch: base,
+      event: { at, detail: `The carrier reports the parcel ${assessment.parcelState}.` },
+    });
+    Object.assign(record, base);
+    return false;
+  }
+
+  /** Gives the job back with exponential backoff, or fails the interception past the horizon. */
+  private async retryLater(
+    job: JobRecord,
+    record: InterceptionRecord,
+    reason: string,
+    retryAfterMs = 0,
+  ): Promise<void> {
+    if (job.attempts + 1 >= this.deps.maxJobAttempts) {
+      const from = record.status === "locked" ? "locked" : "pending";
+      await this.fail(
+        job,
+        record,
+        from,
+        carrierUnreachable(reason),
+        "Gave up: the carrier could not be reached in time.",
+      );
+      return;
+    }
+    const backoff = Math.min(1_000 * 2 ** job.attempts, 5 * 60_000);
+    const runAt = new Date(
+      this.deps.now().getTime() + Math.max(backoff, retryAfterMs),
+    ).toISOString();
+    await this.deps.store.rescheduleJob(job.id, runAt, reason);
+  }
+
+  private async fail(
+    job: JobRecord,
+    record: InterceptionRecord,
+    from: "pending" | "submitted" | "locked",
+    failure: Failure,
+    detail: string,
+  ): Promise<void> {
+    const result = await this.deps.store.transitionInterception(record.id, {
+      from: [from],
+      to: "failed",
+      patch: { failure },
+      event: { at: this.deps.now().toISOString(), detail },
+      completeJobId: job.id,
+    });
+    if (result === "applied") {
+      countStatus(this.deps, "failed", record.carrier);
+    }
+  }
+
+  /** The next poll of a submitted interception: backoff from the carrier's schedule. */
+  private pollJob(
+    record: InterceptionRecord,
+    attempts: number,
+    carrier: RegisteredCarrier,
+  ): JobRecord {
+    const delay = Math.min(carrier.poll.initialDelayMs * 2 ** attempts, carrier.poll.maxIntervalMs);
+    const runAt = new Date(this.deps.now().getTime() + delay).toISOString();
+    return { ...newJob(record.id, "poll", runAt), attempts };
+  }
+}
+
+/** A fresh, unleased job. */
+export function newJob(interceptionId: string, kind: JobRecord["kind"], runAt: string): JobRecord {
+  return {
+    id: `job_${ulid()}`,
+    interceptionId,
+    kind,
+    runAt,
+    attempts: 0,
+    leaseUntil: null,
+    lastError: null,
+  };
+}

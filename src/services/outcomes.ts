@@ -1,0 +1,77 @@
+/**
+ * Recording what a carrier reports about an interception, whether it pushed it (callbacks) or
+ * the gateway polled for it. Status only moves forward and a repeated report changes nothing.
+ */
+import type { CarrierReport } from "../../contracts/carrier-adapter.ts";
+import { carrierReportedFailure } from "../domain/failure.ts";
+import { statusesLeadingTo } from "../domain/status.ts";
+import type { InterceptionRecord, TransitionResult } from "../store/store.ts";
+import { carrierFor, countStatus, type ServiceDeps } from "./deps.ts";
+
+/** Records one report for one interception, completing its job when the report decides it. */
+export async function recordCarrierReport(
+  deps: ServiceDeps,
+  record: InterceptionRecord,
+  report: CarrierReport,
+  jobId: string | null,
+): Promise<TransitionResult> {
+  const lowChance =
+    report.parcelState === "at_delivery_station" || report.parcelState === "out_for_delivery";
+  const patch = {
+    parcelState: report.parcelState,
+    ...(lowChance ? { successLikelihood: "low" as const } : {}),
+    ...(report.fee ? { cost: { ...record.cost, final: report.fee } } : {}),
+  };
+  const event = { at: report.at, detail: report.detail, carrierEventId: report.eventId };
+  if (report.outcome === null) {
+    return deps.store.transitionInterception(record.id, {
+      from: ["pending", "submitted"],
+      patch,
+      event,
+    });
+  }
+  const result = await deps.store.transitionInterception(record.id, {
+    from: statusesLeadingTo(report.outcome),
+    to: report.outcome,
+    patch:
+      report.outcome === "failed"
+        ? { ...patch, failure: carrierReportedFailure(report.detail) }
+        : patch,
+    event,
+    ...(jobId ? { completeJobId: jobId } : {}),
+  });
+  if (result === "applied") {
+    countStatus(deps, report.outcome, record.carrier);
+  }
+  return result;
+}
+
+/**
+ * Applies the reports of one carrier push. A report about a parcel the gateway is not
+ * intercepting, or about one already decided, changes nothing. Returns how many applied.
+ */
+export async function applyCarrierReports(
+  deps: ServiceDeps,
+  carrierId: string,
+  reports: CarrierReport[],
+): Promise<number> {
+  const carrier = carrierFor(deps, carrierId);
+  let applied = 0;
+  for (const report of reports) {
+    const interceptions = await deps.store.findInterceptionsForParcel(
+      null,
+      carrier.id,
+      report.trackingNumber,
+    );
+    for (const record of interceptions) {
+      if (record.status !== "pending" && record.status !== "submitted") {
+        continue;
+      }
+      const job = report.outcome ? await deps.store.getJobForInterception(record.id) : null;
+      if ((await recordCarrierReport(deps, record, report, job?.id ?? null)) === "applied") {
+        applied += 1;
+      }
+    }
+  }
+  return applied;
+}

@@ -1,0 +1,228 @@
+/**
+ * The outcome machinery for carriers that differ from SF: polled outcomes, pickup cancels,
+ * actions a carrier does not offer, destination countries, and a carrier-cancelled report.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import type { CarrierReport } from "../../contracts/carrier-adapter.ts";
+import { FakeCarrier } from "../fakes/fake-carrier.ts";
+import { createTestGateway, interceptBody, json, type TestGateway } from "../harness.ts";
+
+let gateway: TestGateway | null = null;
+afterEach(async () => {
+  await gateway?.close();
+  gateway = null;
+});
+
+async function start(carrier: FakeCarrier, env: Record<string, string> = {}): Promise<TestGateway> {
+  carrier.states.set("SF1400000000001", "in_transit");
+  gateway = await createTestGateway(carrier.adapter, env);
+  return gateway;
+}
+
+/** Makes every job due now and runs one worker pass. */
+async function runDueJobs(target: TestGateway): Promise<number> {
+  target.store.database.prepare("UPDATE jobs SET run_at = ?").run(new Date(0).toISOString());
+  return target.worker.runOnce();
+}
+
+async function read(target: TestGateway, id: unknown) {
+  return json(await target.call(target.merchantA, "GET", `/v1/interceptions/${String(id)}`));
+}
+
+describe("a carrier whose outcome must be polled", () => {
+  it("schedules a poll with the acceptance and records the polled outcome", async () => {
+    const carrier = new FakeCarrier({ outcome: "poll" });
+    const target = await start(carrier);
+    const created = await json(await target.intercept(target.merchantA, "k1", interceptBody()));
+    expect(created.body.status, created.text).toBe("submitted");
+    const job = await target.store.getJobForInterception(String(created.body.id));
+    expect(job?.kind).toBe("poll");
+    expect(Date.parse(String(job?.runAt))).toBeGreaterThan(Date.now() + 20_000);
+
+    // Not decided yet: the job is rescheduled, further out.
+    expect(await runDueJobs(target)).toBe(1);
+    const again = await target.store.getJobForInterception(String(created.body.id));
+    expect(again).toMatchObject({ kind: "poll", attempts: 1 });
+
+    carrier.polls.push({
+      outcome: "succeeded",
+      parcelState: "returned",
+      detail: "returned to sender",
+      fee: { amount: "8.00", currency: "CNY" },
+    });
+    await runDueJobs(target);
+    const after = await read(target, created.body.id);
+    expect(after.body, after.text).toMatchObject({
+      status: "succeeded",
+      parcelState: "returned",
+      cost: { final: { amount: "8.00", currency: "CNY" } },
+    });
+    expect(await target.store.getJobForInterception(String(created.body.id))).toBeNull();
+    expect(carrier.callsOf("poll")).toHaveLength(2);
+  });
+
+  it("records a polled failure with advice", async () => {
+    const carrier = new FakeCarrier({ outcome: "poll" });
+    const target = await start(carrier);
+    const created = await json(await target.intercept(target.merchantA, "k1", interceptBody()));
+    carrier.polls.push({
+      outcome: "failed",
+      parcelState: "delivered",
+      detail: "delivered to the buyer",
+      fee: null,
+    });
+    await runDueJobs(target);
+    const after = await read(target, created.body.id);
+    expect(after.body, after.text).toMatchObject({
+      status: "failed",
+      failure: { code: "carrier_failed", advice: expect.stringContaining("refuse delivery") },
+    });
+  });
+
+  it("keeps polling through carrier errors, then gives up at the horizon as outcome_unknown", async () => {
+    const carrier = new FakeCarrier({ outcome: "poll" });
+    const target = await start(carrier, { POLL_HORIZON_MS: "1" });
+    const created = await json(await target.intercept(target.merchantA, "k1", interceptBody()));
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    await runDueJobs(target);
+    const after = await read(target, created.body.id);
+    expect(after.body, after.text).toMatchObject({
+      status: "failed",
+      failure: { code: "outcome_unknown", advice: expect.stringContaining("refuse delivery") },
+    });
+    expect(carrier.callsOf("poll")).toHaveLength(0);
+  });
+
+  it("survives a restart: the poll job is in the database, not in memory", async () => {
+    const carrier = new FakeCarrier({ outcome: "poll" });
+    const target = await start(carrier);
+    const created = await json(await target.intercept(target.merchantA, "k1", interceptBody()));
+    carrier.scriptedErrors.poll.push("unavailable", "unavailable", "unavailable");
+    await runDueJobs(target);
+    expect(await target.store.getJobForInterception(String(created.body.id))).toMatchObject({
+      kind: "poll",
+      lastError: expect.stringContaining("unavailable"),
+    });
+  });
+});
+
+describe("a carrier that can cancel pickups", () => {
+  it("locks a parcel not collected yet and cancels its pickup at the carrier", async () => {
+    const carrier = new FakeCarrier({ pickupCancel: true, actions: [] });
+    const target = await start(carrier);
+    carrier.states.set("ZT1000", "not_collected");
+    const locked = await json(
+      await target.intercept(target.merchantA, "k2", interceptBody({ trackingNumber: "ZT1000" })),
+    );
+    expect(locked.body, locked.text).toMatchObject({ status: "locked", cost: { mode: "none" } });
+    expect(carrier.callsOf("cancel_pickup")).toHaveLength(1);
+    expect((locked.body.events as Array<{ detail: string }>).at(-1)?.detail).toContain(
+      "Pickup cancelled",
+    );
+
+    const released = await json(
+      await target.call(target.merchantA, "POST", `/v1/interceptions/${locked.body.id}/cancel`),
+    );
+    expect(released.body.status, released.text).toBe("released");
+  });
+
+  it("fails the lock when the carrier collected the parcel first", async () => {
+    const carrier = new FakeCarrier({ pickupCancel: true, actions: [] });
+    const target = await start(carrier);
+    carrier.states.set("ZT2000", "not_collected");
+    carrier.scriptedErrors.cancel_pickup.push("rejected");
+    const locked = await json(
+      await target.intercept(target.merchantA, "k1", interceptBody({ trackingNumber: "ZT2000" })),
+    );
+    expect(locked.body, locked.text).toMatchObject({
+      status: "failed",
+      failure: { code: "pickup_cancel_refused" },
+    });
+  });
+
+  it("refuses a collected parcel with action_not_supported, without an intercept call", async () => {
+    const carrier = new FakeCarrier({ pickupCancel: true, actions: [] });
+    const target = await start(carrier);
+    const refused = await json(await target.intercept(target.merchantA, "k1", interceptBody()));
+    expect(refused.status, refused.text).toBe(422);
+    expect(refused.body.reasons).toEqual([
+      expect.objectContaining({ code: "action_not_supported" }),
+    ]);
+    expect(carrier.calls.map((call) => call.operation)).toEqual(["track"]);
+  });
+});
+
+describe("actions and countries", () => {
+  it("refuses an action the carrier cannot take at all before any carrier call", async () => {
+    const carrier = new FakeCarrier({ actions: ["intercept"] });
+    const target = await start(carrier);
+    const redirectTo = { name: "A", phone: "123", country: "CN", city: "X", line1: "Y" };
+    const refused = await json(
+      await target.intercept(
+        target.merchantA,
+        "k1",
+        interceptBody({ action: "redirect", redirectTo }),
+      ),
+    );
+    expect(refused.status, refused.text).toBe(422);
+    expect(refused.body.code).toBe("action_not_supported");
+    expect(carrier.calls).toEqual([]);
+    const eligibility = await json(
+      await target.call(target.merchantA, "POST", "/v1/eligibility", {
+        body: interceptBody({ action: "redirect", redirectTo }),
+      }),
+    );
+    expect(eligibility.body.code, eligibility.text).toBe("action_not_supported");
+    expect(carrier.calls).toEqual([]);
+  });
+
+  it("refuses a destination outside the carrier's countries as not_eligible", async () => {
+    const directory = mkdtempSync(join(tmpdir(), "carrier-config-"));
+    const file = join(directory, "carriers.json");
+    writeFileSync(file, JSON.stringify({ "sf-express": { rules: { countries: ["US", "PR"] } } }));
+    const carrier = new FakeCarrier();
+    const target = await start(carrier, { CARRIER_CONFIG_FILE: file });
+    carrier.countries.set("SF1400000000001", "CA");
+    const refused = await json(await target.intercept(target.merchantA, "k1", interceptBody()));
+    expect(refused.status, refused.text).toBe(422);
+    expect(refused.body.reasons).toEqual([
+      expect.objectContaining({ code: "country_not_supported" }),
+    ]);
+
+    carrier.countries.set("SF1400000000001", "PR");
+    const accepted = await json(await target.intercept(target.merchantA, "k2", interceptBody()));
+    expect(accepted.status, accepted.text).toBe(201);
+    rmSync(directory, { recursive: true, force: true });
+  });
+});
+
+describe("a carrier-cancelled report", () => {
+  it("moves the interception to cancelled", async () => {
+    const carrier = new FakeCarrier();
+    const target = await start(carrier);
+    const created = await json(await target.intercept(target.merchantA, "k1", interceptBody()));
+    const report: CarrierReport = {
+      eventId: "cancel-1",
+      trackingNumber: "SF1400000000001",
+      at: new Date().toISOString(),
+      outcome: "cancelled",
+      parcelState: "in_transit",
+      detail: "cancelled by the carrier",
+      fee: null,
+    };
+    const pushed = await target.call(
+      null,
+      "POST",
+      "/v1/carriers/sf-express/callbacks?token=fake-token",
+      {
+        rawBody: JSON.stringify([report]),
+      },
+    );
+    expect(pushed.status).toBe(200);
+    const after = await read(target, created.body.id);
+    expect(after.body.status, after.text).toBe("cancelled");
+  });
+});

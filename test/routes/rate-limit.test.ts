@@ -1,0 +1,48 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { RateLimiter } from "../../src/http/rate-limit.ts";
+import { FakeCarrier } from "../fakes/fake-carrier.ts";
+import { createTestGateway, json, type TestGateway } from "../harness.ts";
+
+describe("token bucket", () => {
+  it("allows a burst, refuses the next, and refills at the sustained rate", () => {
+    let now = 0;
+    const limiter = new RateLimiter({ burst: 3, perSecond: 2 }, () => now);
+    expect([1, 2, 3].map(() => limiter.take("a").retryAfterMs)).toEqual([0, 0, 0]);
+    const refused = limiter.take("a");
+    expect(refused.retryAfterMs).toBeCloseTo(500, 5);
+    now += 500;
+    expect(limiter.take("a").retryAfterMs).toBe(0);
+    expect(limiter.take("a").retryAfterMs).toBeGreaterThan(0);
+    // Another key has its own bucket.
+    expect(limiter.take("b").retryAfterMs).toBe(0);
+  });
+});
+
+describe("429 per API key", () => {
+  let gateway: TestGateway | null = null;
+  afterEach(async () => {
+    await gateway?.close();
+  });
+
+  it("limits one merchant's key without slowing another, whatever X-Forwarded-For says", async () => {
+    gateway = await createTestGateway(new FakeCarrier().adapter, {
+      RATE_LIMIT_BURST: "3",
+      RATE_LIMIT_PER_SECOND: "0.01",
+    });
+    const target = gateway;
+    const statuses: number[] = [];
+    for (let index = 0; index < 5; index += 1) {
+      const response = await target.call(target.merchantA, "GET", "/v1/carriers", {
+        headers: { "x-forwarded-for": `10.0.0.${index}` },
+      });
+      statuses.push(response.status);
+      if (response.status === 429) {
+        const body = await json(response);
+        expect(body.body.code).toBe("rate_limited");
+        expect(Number(response.headers.get("retry-after"))).toBeGreaterThan(0);
+      }
+    }
+    expect(statuses).toEqual([200, 200, 200, 429, 429]);
+    expect((await target.call(target.merchantB, "GET", "/v1/carriers")).status).toBe(200);
+  });
+});
