@@ -14,6 +14,9 @@ export const CarrierInfoSchema = z
       cancel: z.boolean(),
       outcome: z.enum(["push", "poll"]),
       feeQuote: z.boolean(),
+      pickupCancel: z
+        .boolean()
+        .openapi({ description: "Cancels the pickup of a locked parcel it has not collected." }),
     }),
     rules: z.object({
       valueCeiling: MoneySchema,
@@ -22,6 +25,7 @@ export const CarrierInfoSchema = z
       freeRedirectsPerParcel: z.number().int(),
       refusePaidRedirects: z.boolean(),
       oneInterceptionPerParcel: z.boolean(),
+      countries: z.array(z.string()).openapi({ description: "Destination countries; empty: any." }),
     }),
     circuitState: z.enum(["closed", "open", "half_open"]),
   })

@@ -11,6 +11,7 @@ import {
   UPS_SANDBOX_REQUESTER,
   UPS_SANDBOX_TRACK_ALERT_TOKEN,
 } from "../../adapters/ups/sandbox.ts";
+import { ConfigError } from "../config.ts";
 import { createCarrierPool } from "../resilience/carrier-pool.ts";
 import { type CarrierModule, noSandboxError, readCarrierEnv } from "./carrier-module.ts";
 
@@ -40,9 +41,9 @@ export const upsCarrier: CarrierModule = {
     const http = config.carriers.ups.http;
     if (env.UPS_CLIENT_ID && env.UPS_CLIENT_SECRET) {
       if (!env.UPS_REQUESTER_NAME || !env.UPS_REQUESTER_PHONE) {
-        throw noSandboxError(
-          "UPS_REQUESTER_NAME / UPS_REQUESTER_PHONE (required with UPS_CLIENT_ID: every " +
-            "Delivery Intercept request names its requester)",
+        throw new ConfigError(
+          "UPS_REQUESTER_NAME and UPS_REQUESTER_PHONE are required with UPS_CLIENT_ID: every " +
+            "Delivery Intercept request names its requester (requesterContactInfo).",
         );
       }
       const settings: UpsSettings = {

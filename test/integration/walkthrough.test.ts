@@ -10,6 +10,7 @@ import { type RunningSandbox, startSandbox } from "../../adapters/sandbox-kit/se
 import { sandboxPushUrls } from "../../src/carriers/modules.ts";
 import { loadConfig } from "../../src/config.ts";
 import { type RunningGateway, startGateway } from "../../src/server.ts";
+import { http } from "./loopback.ts";
 
 const adminToken = "integration-admin-token-01234";
 let directory: string;
@@ -17,29 +18,6 @@ let sandbox: RunningSandbox;
 let gateway: RunningGateway;
 let apiKey: string;
 let waybillCounter = 0;
-
-// biome-ignore lint/suspicious/noExplicitAny: the tests read arbitrary JSON replies field by field.
-type JsonBody = Record<string, any>;
-
-async function http(
-  method: string,
-  url: string,
-  body?: unknown,
-  headers: Record<string, string> = {},
-) {
-  const response = await fetch(url, {
-    method,
-    headers: { ...(body === undefined ? {} : { "content-type": "application/json" }), ...headers },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  const text = await response.text();
-  return {
-    status: response.status,
-    body: (text ? JSON.parse(text) : {}) as JsonBody,
-    text,
-    headers: response.headers,
-  };
-}
 
 const asMerchant = (extra: Record<string, string> = {}) => ({
   authorization: `Bearer ${apiKey}`,

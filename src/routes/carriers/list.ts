@@ -24,13 +24,13 @@ export function registerListCarriers(app: OpenAPIHono<AppEnv>): void {
       .get("services")
       .carriers.all()
       .map(({ id, mode, rules, resilient }) => {
-        const { actions, cancel, outcome, feeQuote } = resilient.adapter.capabilities;
+        const { actions, cancel, outcome, feeQuote, pickupCancel } = resilient.adapter.capabilities;
         return {
           id,
           displayName: resilient.adapter.displayName,
           mode,
           actions: actions.filter((action) => rules.actions.includes(action)),
-          capabilities: { cancel, outcome, feeQuote },
+          capabilities: { cancel, outcome, feeQuote, pickupCancel },
           rules: {
             valueCeiling: rules.valueCeiling,
             currencies: rules.currencies,
@@ -38,6 +38,7 @@ export function registerListCarriers(app: OpenAPIHono<AppEnv>): void {
             freeRedirectsPerParcel: rules.freeRedirectsPerParcel,
             refusePaidRedirects: rules.refusePaidRedirects,
             oneInterceptionPerParcel: rules.oneInterceptionPerParcel,
+            countries: rules.countries,
           },
           circuitState: resilient.circuitState,
         };
