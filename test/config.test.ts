@@ -1,0 +1,117 @@
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { buildCarrierRegistry, carriersNeedingSandbox } from "../src/carriers/modules.ts";
+import { ConfigError, loadConfig } from "../src/config.ts";
+import { silentLogger } from "../src/logger.ts";
+import { Metrics } from "../src/metrics.ts";
+
+function configError(run: () => unknown): string {
+  try {
+    run();
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    return (error as Error).message;
+  }
+  throw new Error("expected a ConfigError");
+}
+
+describe("configuration is validated at start-up, naming each bad variable", () => {
+  it("names gateway variables", () => {
+    const message = configError(() =>
+      loadConfig({ GATEWAY_PORT: "http", ADMIN_TOKEN: "short", LOG_LEVEL: "loud" }),
+    );
+    expect(message).toContain("GATEWAY_PORT");
+    expect(message).toContain("ADMIN_TOKEN");
+    expect(message).toContain("LOG_LEVEL");
+  });
+
+  it("names a carrier's variables when its adapter is built", () => {
+    const config = loadConfig({
+      DATABASE_URL: ":memory:",
+      SF_BASE_URL: "not a url",
+      UPS_BASE_URL: "nope",
+    });
+    const message = configError(() =>
+      buildCarrierRegistry(
+        { config, sandboxUrl: "http://127.0.0.1:1" },
+        new Metrics(),
+        silentLogger,
+      ),
+    );
+    expect(message).toMatch(/SF_BASE_URL|UPS_BASE_URL/);
+  });
+
+  it("asks for the rest of a credential set instead of silently using the sandbox", () => {
+    const config = loadConfig({ DATABASE_URL: ":memory:", ZTO_APP_KEY: "only-the-key" });
+    expect(
+      configError(() =>
+        buildCarrierRegistry(
+          { config, sandboxUrl: "http://127.0.0.1:1" },
+          new Metrics(),
+          silentLogger,
+        ),
+      ),
+    ).toContain("ZTO_APP_SECRET");
+  });
+
+  it("uses the sandbox for every carrier without credentials, and the real carrier otherwise", async () => {
+    expect(carriersNeedingSandbox(loadConfig({})).sort()).toEqual([
+      "cainiao",
+      "jd",
+      "kuaidi100",
+      "sf-express",
+      "ups",
+      "zto",
+    ]);
+    const config = loadConfig({
+      SF_PARTNER_ID: "P",
+      SF_CHECKWORD: "C",
+      SF_PUSH_TOKEN: "a-secret-token",
+    });
+    expect(carriersNeedingSandbox(config)).not.toContain("sf-express");
+    const registry = buildCarrierRegistry(
+      { config, sandboxUrl: "http://127.0.0.1:1" },
+      new Metrics(),
+      silentLogger,
+    );
+    expect(registry.get("sf-express")?.mode).toBe("live");
+    expect(registry.get("ups")?.mode).toBe("sandbox");
+    await registry.close();
+  });
+
+  it("reads per-carrier rules, polling and HTTP overrides from CARRIER_CONFIG_FILE", () => {
+    const directory = mkdtempSync(join(tmpdir(), "config-"));
+    try {
+      const file = join(directory, "carriers.json");
+      writeFileSync(
+        file,
+        JSON.stringify({
+          jd: {
+            rules: { valueCeiling: { amount: "500.00", currency: "CNY" } },
+            poll: { horizonMs: 1000 },
+            http: { maxConnections: 4 },
+          },
+        }),
+      );
+      const config = loadConfig({ CARRIER_CONFIG_FILE: file });
+      expect(config.carriers.jd.rules.valueCeiling.amount).toBe("500.00");
+      expect(config.carriers.jd.rules.actions).toEqual(["intercept"]);
+      expect(config.carriers.jd.poll.horizonMs).toBe(1000);
+      expect(config.carriers.jd.http.maxConnections).toBe(4);
+      expect(config.carriers["sf-express"].http.maxConnections).toBe(32);
+
+      writeFileSync(file, JSON.stringify({ jd: { rules: { valueCeiling: { amount: "lots" } } } }));
+      expect(configError(() => loadConfig({ CARRIER_CONFIG_FILE: file }))).toContain(
+        "jd.rules.valueCeiling",
+      );
+      writeFileSync(file, JSON.stringify({ pigeon: {} }));
+      expect(configError(() => loadConfig({ CARRIER_CONFIG_FILE: file }))).toContain(
+        "CARRIER_CONFIG_FILE",
+      );
+    } finally {
+      rmSync(directory, { recursive: true, force: true });
+    }
+  });
+});
