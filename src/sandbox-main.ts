@@ -1,18 +1,31 @@
 /**
  * `npm run sandbox`: every carrier sandbox alone, on SANDBOX_PORT. Outcomes are pushed to the
- * gateway at GATEWAY_URL (default http://127.0.0.1:8080).
+ * gateway at GATEWAY_URL (default http://127.0.0.1:8080). SANDBOX_LATENCY_MS delays every
+ * carrier answer by a fixed time (benchmarks).
  */
+import { z } from "zod";
 import { startSandbox } from "../adapters/sandbox-kit/server.ts";
+import { type CarrierId, carrierIds } from "../contracts/carrier-adapter.ts";
 import { sandboxPushUrls } from "./carriers/modules.ts";
 
-const port = Number(process.env.SANDBOX_PORT ?? 4010);
-const gatewayUrl =
-  process.env.GATEWAY_URL ?? `http://127.0.0.1:${process.env.GATEWAY_PORT ?? 8080}`;
+const env = z
+  .object({
+    SANDBOX_PORT: z.coerce.number().int().min(0).max(65_535).default(4010),
+    GATEWAY_PORT: z.coerce.number().int().min(0).max(65_535).default(8080),
+    GATEWAY_URL: z.url().optional(),
+    SANDBOX_LATENCY_MS: z.coerce.number().int().min(0).max(60_000).default(0),
+  })
+  .parse(process.env);
+const gatewayUrl = env.GATEWAY_URL ?? `http://127.0.0.1:${env.GATEWAY_PORT}`;
+const latencyMs = Object.fromEntries(
+  carrierIds.map((id) => [id, env.SANDBOX_LATENCY_MS]),
+) as Record<CarrierId, number>;
 
 const sandbox = await startSandbox({
-  port,
+  port: env.SANDBOX_PORT,
   host: "127.0.0.1",
   pushUrls: sandboxPushUrls(gatewayUrl),
+  latencyMs,
 });
 process.stdout.write(`Carrier sandboxes on ${sandbox.url}, pushing outcomes to ${gatewayUrl}\n`);
 for (const signal of ["SIGTERM", "SIGINT"] as const) {

@@ -24,10 +24,34 @@ export type PutParcel = z.infer<typeof PutParcelSchema>;
 
 export const PutFaultSchema = z.object({
   carrier: CarrierSchema,
-  mode: z.enum(["error500", "timeout", "reset", "rate_limited"]),
-  count: z.number().int().min(1).max(1000),
+  mode: z.enum([
+    "error500",
+    "timeout",
+    "reset",
+    "rate_limited",
+    "latency",
+    "http429",
+    "reset_mid_body",
+    "trickle",
+    "oversized",
+    "garbage",
+  ]),
+  count: z.number().int().min(1).max(100_000),
+  delayMs: z.number().int().min(0).max(60_000).optional(),
+  retryAfterSeconds: z.number().int().min(0).max(3_600).optional(),
+  bytes: z
+    .number()
+    .int()
+    .min(1)
+    .max(64 * 1024 * 1024)
+    .optional(),
 });
 export type PutFault = z.infer<typeof PutFaultSchema>;
+
+export const PutLatencySchema = z.object({
+  carrier: CarrierSchema,
+  ms: z.number().int().min(0).max(60_000),
+});
 
 /** Not in API.md: lets a test or the gateway point a carrier's pushes at itself at run time. */
 export const PutPushUrlSchema = z.object({
@@ -97,11 +121,22 @@ export function createControlRoutes(world: World): Hono<SandboxEnv> {
     if (!input.ok) {
       return input.response;
     }
-    addFault(world, input.value.carrier, input.value.mode, input.value.count);
+    const { carrier, mode, count, ...options } = input.value;
+    addFault(world, carrier, mode, count, options);
     return c.json(
       { carrier: input.value.carrier, pending: world.faults.get(input.value.carrier) },
       201,
     );
+  });
+
+  // Not in API.md: a fixed delay before every answer of a carrier, until set back to 0.
+  app.post("/_sandbox/latency", async (c) => {
+    const input = await readJson(c, PutLatencySchema);
+    if (!input.ok) {
+      return input.response;
+    }
+    world.latencyMs[input.value.carrier] = input.value.ms;
+    return c.json({ latencyMs: world.latencyMs });
   });
 
   app.post("/_sandbox/push-urls", async (c) => {

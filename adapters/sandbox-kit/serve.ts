@@ -28,7 +28,7 @@ function createPushSender(agent: Agent): PushSender {
     const response = await request(push.url, {
       dispatcher: agent,
       method: "POST",
-      headers: { "content-type": push.contentType },
+      headers: { ...push.headers, "content-type": push.contentType },
       body: push.body,
     });
     await response.body.text();

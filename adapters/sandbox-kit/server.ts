@@ -41,10 +41,13 @@ export interface StartSandboxOptions {
   host?: string;
   /** Where each carrier pushes outcomes (the gateway's callback URL, with any token). */
   pushUrls?: Partial<Record<CarrierId, string>>;
+  /** A fixed delay before every answer, per carrier (benchmarks). */
+  latencyMs?: Partial<Record<CarrierId, number>>;
 }
 
 /** Starts every carrier sandbox on loopback. */
 export function startSandbox(options: StartSandboxOptions): Promise<RunningSandbox> {
   const world = createWorld(options.pushUrls);
+  Object.assign(world.latencyMs, options.latencyMs);
   return serveSandbox(createSandboxApp(world), world, options);
 }

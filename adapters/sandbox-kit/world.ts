@@ -11,7 +11,35 @@ import type { CarrierId } from "../../contracts/carrier-adapter.ts";
 import type { Address, ParcelState } from "../../contracts/normalized.ts";
 
 export type SandboxOperation = "track" | "intercept" | "redirect" | "cancel";
-export type FaultMode = "error500" | "timeout" | "reset" | "rate_limited";
+/**
+ * `error500`, `timeout` (held until the client gives up: a blackhole), `reset` (cut after the
+ * request arrived) and `rate_limited` (the carrier's own throttling answer) are API.md's; the
+ * rest reproduce what Toxiproxy-style tests inject: `latency` (answer normally after `delayMs`),
+ * `http429` (HTTP 429 with Retry-After), `reset_mid_body` (part of a reply, then a cut),
+ * `trickle` (a reply dribbled out slowly), `oversized` (a reply of `bytes` bytes), `garbage`
+ * (a reply that is not what the carrier speaks).
+ */
+export type FaultMode =
+  | "error500"
+  | "timeout"
+  | "reset"
+  | "rate_limited"
+  | "latency"
+  | "http429"
+  | "reset_mid_body"
+  | "trickle"
+  | "oversized"
+  | "garbage";
+
+/** Parameters of the modes that take one. */
+export interface FaultOptions {
+  /** `latency`: wait before answering; `trickle`: wait between chunks. */
+  delayMs?: number;
+  /** `http429`: the Retry-After seconds. */
+  retryAfterSeconds?: number;
+  /** `oversized`: the reply's size. */
+  bytes?: number;
+}
 export type InterceptOutcome = "success" | "failure";
 
 export interface SandboxCall {
@@ -64,7 +92,7 @@ export interface SandboxParcel {
   calls: SandboxCall[];
 }
 
-export interface SandboxFault {
+export interface SandboxFault extends FaultOptions {
   mode: FaultMode;
   remaining: number;
 }
@@ -83,11 +111,15 @@ export type PushSender = (push: {
   url: string;
   contentType: string;
   body: string;
+  /** Extra headers the carrier sends with its push (e.g. UPS's `x-api-key`). */
+  headers?: Record<string, string>;
 }) => Promise<number>;
 
 export interface World {
   parcels: Map<string, SandboxParcel>;
   faults: Map<CarrierId, SandboxFault[]>;
+  /** A fixed delay before every answer of a carrier (benchmarks: a carrier 20 ms away). */
+  latencyMs: Partial<Record<CarrierId, number>>;
   /** Where each carrier pushes outcomes; configuration, so `reset` keeps it. */
   pushUrls: Partial<Record<CarrierId, string>>;
   pushes: SandboxPushRecord[];
@@ -105,6 +137,7 @@ export function createWorld(pushUrls: Partial<Record<CarrierId, string>> = {}): 
   return {
     parcels: new Map(),
     faults: new Map(),
+    latencyMs: {},
     pushUrls: { ...pushUrls },
     pushes: [],
     timers: new Set(),
@@ -217,14 +250,20 @@ export function recordCall(
 }
 
 /** Queues `count` faults of one mode for the carrier's next wire calls. */
-export function addFault(world: World, carrier: CarrierId, mode: FaultMode, count: number): void {
+export function addFault(
+  world: World,
+  carrier: CarrierId,
+  mode: FaultMode,
+  count: number,
+  options: FaultOptions = {},
+): void {
   const queue = world.faults.get(carrier) ?? [];
-  queue.push({ mode, remaining: count });
+  queue.push({ mode, remaining: count, ...options });
   world.faults.set(carrier, queue);
 }
 
 /** Consumes one pending fault for the carrier, oldest first; null when none is pending. */
-export function takeFault(world: World, carrier: CarrierId): FaultMode | null {
+export function takeFault(world: World, carrier: CarrierId): SandboxFault | null {
   const queue = world.faults.get(carrier);
   const head = queue?.[0];
   if (queue === undefined || head === undefined) {
@@ -234,7 +273,7 @@ export function takeFault(world: World, carrier: CarrierId): FaultMode | null {
   if (head.remaining <= 0) {
     queue.shift();
   }
-  return head.mode;
+  return head;
 }
 
 /** An instruction that still blocks a new one: SF allows one successful intercept per waybill. */
@@ -253,7 +292,7 @@ export function scheduleOutcome(
   /** The carrier's push for the new entry; `null` for a carrier that is polled, not pushing. */
   renderPush: (
     entry: SandboxHistoryEntry,
-  ) => { contentType: string; body: string; url?: string } | null,
+  ) => { contentType: string; body: string; url?: string; headers?: Record<string, string> } | null,
 ): void {
   const timer = setTimeout(() => {
     world.timers.delete(timer);
@@ -284,7 +323,12 @@ export function scheduleOutcome(
       return;
     }
     world
-      .sendPush({ url, contentType: push.contentType, body: push.body })
+      .sendPush({
+        url,
+        contentType: push.contentType,
+        body: push.body,
+        ...(push.headers ? { headers: push.headers } : {}),
+      })
       .then(
         (status) => status,
         (error: unknown) => (error instanceof Error ? error.message : String(error)),

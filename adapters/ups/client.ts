@@ -86,16 +86,17 @@ function parseJson(text: string): unknown {
 }
 
 /** Reads a token reply; every failure is CarrierError data. */
-function readToken(
-  response: CarrierHttpResponse,
-  now: number,
-): CarrierResult<CachedToken> {
+function readToken(response: CarrierHttpResponse, now: number): CarrierResult<CachedToken> {
   if (response.status !== 200) {
     const body = UpsErrorResponseSchema.safeParse(parseJson(response.body));
     const first = body.success ? body.data.response.errors[0] : undefined;
     if (response.status === 400 || response.status === 401 || response.status === 403) {
       // A refused client id/secret (or a blocked merchant): the same credentials fail again.
-      const error = upsCodeError(first?.code ?? `HTTP_${response.status}`, first?.message ?? "", 401);
+      const error = upsCodeError(
+        first?.code ?? `HTTP_${response.status}`,
+        first?.message ?? "",
+        401,
+      );
       return { ok: false, error: { carrier: UPS_CARRIER, ...error } };
     }
     return {
@@ -187,7 +188,11 @@ export function createUpsClient(
       dispatcher,
       url: `${base}${options.path}`,
       method: options.method,
-      headers: { ...options.headers, authorization: `Bearer ${bearer}`, accept: "application/json" },
+      headers: {
+        ...options.headers,
+        authorization: `Bearer ${bearer}`,
+        accept: "application/json",
+      },
       ...(options.body === undefined ? {} : { body: JSON.stringify(options.body) }),
       signal: options.signal,
       idempotent: options.idempotent,

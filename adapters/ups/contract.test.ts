@@ -105,7 +105,8 @@ function describeAgainstSandbox(mode: "poll" | "push"): void {
       sandbox: sandboxOptions,
       ...(mode === "push"
         ? {
-            pushUrl: (receiverUrl: string) => `${receiverUrl}?token=${UPS_SANDBOX_TRACK_ALERT_TOKEN}`,
+            pushUrl: (receiverUrl: string) =>
+              `${receiverUrl}?token=${UPS_SANDBOX_TRACK_ALERT_TOKEN}`,
             forgedPushes: forgedUpsPushes,
           }
         : {}),
@@ -147,7 +148,10 @@ if (clientId && clientSecret) {
       carrier: "ups",
       makeAdapter: () => createUpsAdapter(real, { dispatcher: realPool() }),
       makeAdapterWithWrongCredentials: () =>
-        createUpsAdapter({ ...real, clientSecret: `${clientSecret}-wrong` }, { dispatcher: realPool() }),
+        createUpsAdapter(
+          { ...real, clientSecret: `${clientSecret}-wrong` },
+          { dispatcher: realPool() },
+        ),
       trackingNumbers: {
         unknown: UNKNOWN_1Z,
         fresh: fresh1Z,

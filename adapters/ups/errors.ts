@@ -80,7 +80,10 @@ export function upsCodeError(code: string, message: string, httpStatus: number):
       retryable: false,
     };
   }
-  if (code === upsAssumedCodes.alreadyIntercepted || /already (has|exists|intercept)/i.test(message)) {
+  if (
+    code === upsAssumedCodes.alreadyIntercepted ||
+    /already (has|exists|intercept)/i.test(message)
+  ) {
     return {
       ...base,
       code: "already_intercepted",
@@ -90,7 +93,12 @@ export function upsCodeError(code: string, message: string, httpStatus: number):
   }
   // 710 input validation, not eligible, nothing to cancel, completed, and anything unknown:
   // business refusals that the same request cannot overturn.
-  return { ...base, code: "rejected", message: `UPS refused the request (${code})`, retryable: false };
+  return {
+    ...base,
+    code: "rejected",
+    message: `UPS refused the request (${code})`,
+    retryable: false,
+  };
 }
 
 /**

@@ -65,7 +65,9 @@ export const UpsSettingsSchema = z.object({
 export type UpsSettings = z.infer<typeof UpsSettingsSchema>;
 
 /** What UPS offers, given the settings: the outcome is pushed only with Track Alert enabled. */
-export function upsCapabilities(settings: Pick<UpsSettings, "trackAlertToken">): CarrierCapabilities {
+export function upsCapabilities(
+  settings: Pick<UpsSettings, "trackAlertToken">,
+): CarrierCapabilities {
   return {
     // Return to sender and deliver to another address; will call / reschedule are not actions
     // of the gateway.
@@ -96,7 +98,10 @@ function headerOf(headers: Record<string, string>, name: string): string | undef
 }
 
 function refused(message: string): { ok: false; error: CarrierError } {
-  return { ok: false, error: { carrier: UPS_CARRIER, code: "rejected", message, retryable: false } };
+  return {
+    ok: false,
+    error: { carrier: UPS_CARRIER, code: "rejected", message, retryable: false },
+  };
 }
 
 /**
@@ -348,7 +353,9 @@ export function createUpsAdapter(
     ...adapter,
     async pollOutcome(query, ctx) {
       const read = await trackRead(query.trackingNumber, ctx.signal);
-      return read.ok ? { ok: true, value: decideOutcome(query.action, read.value, query.submittedAt) } : read;
+      return read.ok
+        ? { ok: true, value: decideOutcome(query.action, read.value, query.submittedAt) }
+        : read;
     },
   } satisfies CarrierAdapter;
 }

@@ -24,8 +24,8 @@ import {
   type UpsRequesterContact,
   type UpsRequestType,
   type UpsReturnReason,
-  type UpsSubmitRequest,
   UpsSubmitReplySchema,
+  type UpsSubmitRequest,
   UpsTrackingEventSchema,
   UpsTrackReplySchema,
 } from "./schema.ts";
@@ -365,7 +365,10 @@ export interface UpsTrackRead {
  * activities none of which is in the legend are `unknown`. No package, with warning TW0001,
  * is an unknown tracking number.
  */
-export function parseTrackReply(trackingNumber: string, json: unknown): CarrierResult<UpsTrackRead> {
+export function parseTrackReply(
+  trackingNumber: string,
+  json: unknown,
+): CarrierResult<UpsTrackRead> {
   const reply = UpsTrackReplySchema.safeParse(json);
   if (!reply.success) {
     return badResponse(`UPS track reply has an unexpected shape: ${reply.error.message}`);
@@ -429,7 +432,8 @@ export function decideOutcome(
 ): PolledOutcome {
   const submitted = Date.parse(submittedAt);
   const signals = read.signals.filter(
-    (s) => s.signal !== "request_cancelled" || Number.isNaN(submitted) || Date.parse(s.at) >= submitted,
+    (s) =>
+      s.signal !== "request_cancelled" || Number.isNaN(submitted) || Date.parse(s.at) >= submitted,
   );
   const latest = signals.at(-1);
   const parcelState = read.result.state;
@@ -507,9 +511,13 @@ export function parseTrackingEvent(body: string): CarrierResult<CarrierReport[]>
     value: [
       {
         // UPS gives pushes no id: the package, the moment and the status identify one event.
-        eventId: [e.trackingNumber, at, status.type, status.code ?? "", status.descriptionCode ?? ""].join(
-          "|",
-        ),
+        eventId: [
+          e.trackingNumber,
+          at,
+          status.type,
+          status.code ?? "",
+          status.descriptionCode ?? "",
+        ].join("|"),
         trackingNumber: e.trackingNumber,
         at,
         outcome: pushOutcomeOf(meaning?.signal ?? null),

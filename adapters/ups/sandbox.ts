@@ -8,13 +8,11 @@
 import { randomBytes } from "node:crypto";
 import type { Context } from "hono";
 import { Hono } from "hono";
-import { Agent, request } from "undici";
 import type { Address } from "../../contracts/normalized.ts";
 import { createFaultMiddleware, type SandboxEnv } from "../sandbox-kit/faults.ts";
 import {
   activeInstruction,
   getParcel,
-  type PushSender,
   recordCall,
   type SandboxHistoryEntry,
   type SandboxInstruction,
@@ -87,14 +85,21 @@ const DESTINATION = { city: "BALTIMORE", stateProvince: "MD", postalCode: "21230
 /** UPS date and time fields for an instant; the sandbox keeps local time = GMT. */
 function upsClock(at: Date): { date: string; time: string } {
   const iso = at.toISOString();
-  return { date: iso.slice(0, 10).replaceAll("-", ""), time: iso.slice(11, 19).replaceAll(":", "") };
+  return {
+    date: iso.slice(0, 10).replaceAll("-", ""),
+    time: iso.slice(11, 19).replaceAll(":", ""),
+  };
 }
 
 function placeOf(entry: SandboxHistoryEntry): typeof ORIGIN {
   return entry.kind === "collected" || entry.kind === "transit" ? ORIGIN : DESTINATION;
 }
 
-function activityOf(status: UpsStatusView, at: Date, place: typeof ORIGIN): Record<string, unknown> {
+function activityOf(
+  status: UpsStatusView,
+  at: Date,
+  place: typeof ORIGIN,
+): Record<string, unknown> {
   const clock = upsClock(at);
   return {
     date: clock.date,
@@ -296,7 +301,10 @@ function feature(
 /** Why a parcel cannot get a new intercept, as [code, text]; undefined when it can. */
 function refusalOf(parcel: SandboxParcel): [string, string] | undefined {
   if (activeInstruction(parcel) !== undefined) {
-    return [upsAssumedCodes.alreadyIntercepted, "A delivery change already exists for this package"];
+    return [
+      upsAssumedCodes.alreadyIntercepted,
+      "A delivery change already exists for this package",
+    ];
   }
   switch (parcel.state) {
     case "delivered":
@@ -312,45 +320,6 @@ function refusalOf(parcel: SandboxParcel): [string, string] | undefined {
   }
 }
 
-/**
- * A world whose push sender adds Track Alert's headers (`x-api-key`, `User-Agent`): the kit's
- * sender sends only a content type. Everything else is the shared world itself.
- */
-function withTrackAlertSender(world: World, clientId: string): World {
-  let agent: Agent | null = null;
-  const send: PushSender = async (push) => {
-    agent ??= new Agent({ connectTimeout: 2_000, headersTimeout: 5_000, bodyTimeout: 5_000 });
-    const response = await request(push.url, {
-      dispatcher: agent,
-      method: "POST",
-      headers: {
-        "content-type": push.contentType,
-        "x-api-key": clientId,
-        "user-agent": "UPSPubSubTrackingService",
-      },
-      body: push.body,
-    });
-    await response.body.text();
-    return response.statusCode;
-  };
-  world.lifetime.signal.addEventListener(
-    "abort",
-    () => {
-      void agent?.close();
-    },
-    { once: true },
-  );
-  return new Proxy(world, {
-    get(target, property, receiver) {
-      if (property === "sendPush") {
-        // Push only when the kit's sender is installed (the sandbox is served).
-        return target.sendPush === null ? null : send;
-      }
-      return Reflect.get(target, property, receiver);
-    },
-  });
-}
-
 /** Creates the UPS sandbox app, to be mounted at `/ups`. */
 export function createUpsSandbox(
   world: World,
@@ -360,7 +329,6 @@ export function createUpsSandbox(
   const clientSecret = config.clientSecret ?? UPS_SANDBOX_CLIENT_SECRET;
   const ttlSeconds = config.tokenTtlSeconds ?? 14_399;
   const tokens = new Map<string, number>();
-  const pushWorld = withTrackAlertSender(world, clientId);
   const app = new Hono<SandboxEnv>();
 
   // UPS throttles with HTTP 429 and its usual error body (code ASSUMED). Faults hit only the
@@ -427,7 +395,12 @@ export function createUpsSandbox(
     if (parcel === undefined) {
       return errorReply(c, 404, upsKnownCodes.trackingNotFound, "Tracking Information Not Found");
     }
-    recordCall(parcel, "track", { inquiryNumber: parcel.trackingNumber, query: c.req.query() }, true);
+    recordCall(
+      parcel,
+      "track",
+      { inquiryNumber: parcel.trackingNumber, query: c.req.query() },
+      true,
+    );
     return c.json(renderUpsTrackReply(parcel));
   });
 
@@ -493,7 +466,12 @@ export function createUpsSandbox(
     const tn = c.req.param("tn");
     const body = UpsChargesRequestSchema.safeParse(await readJson(c));
     if (!body.success) {
-      return errorReply(c, 400, upsKnownCodes.inputValidation, "Failure due to input validation error");
+      return errorReply(
+        c,
+        400,
+        upsKnownCodes.inputValidation,
+        "Failure due to input validation error",
+      );
     }
     if (getParcel(world, UPS_CARRIER, tn) === undefined) {
       return wrappedRefusal(c, upsAssumedCodes.unknownPackage, "Tracking number not found");
@@ -551,7 +529,12 @@ export function createUpsSandbox(
       (operation === "redirect" && body.data.newDeliveryAddress === undefined);
     if (invalid) {
       recordCall(parcel, operation, raw, false);
-      return errorReply(c, 400, upsKnownCodes.inputValidation, "Failure due to input validation error");
+      return errorReply(
+        c,
+        400,
+        upsKnownCodes.inputValidation,
+        "Failure due to input validation error",
+      );
     }
     const transId = c.req.header("transId") ?? "";
     const active = activeInstruction(parcel);
@@ -583,9 +566,11 @@ export function createUpsSandbox(
     };
     parcel.instructions.push(instruction);
     recordCall(parcel, operation, raw, true);
-    scheduleOutcome(pushWorld, parcel, instruction, (entry) => ({
+    // Track Alert identifies itself with the client id in `x-api-key` (UPSTrackAlert.yaml).
+    scheduleOutcome(world, parcel, instruction, (entry) => ({
       contentType: "application/json",
       body: renderUpsTrackingEvent(parcel, entry),
+      headers: { "x-api-key": clientId, "user-agent": "UPSPubSubTrackingService" },
     }));
     return diSuccess(c);
   };
@@ -602,7 +587,12 @@ export function createUpsSandbox(
     const body = UpsSubmitRequestSchema.safeParse(raw);
     if (!body.success) {
       recordCall(parcel, "cancel", raw, false);
-      return errorReply(c, 400, upsKnownCodes.inputValidation, "Failure due to input validation error");
+      return errorReply(
+        c,
+        400,
+        upsKnownCodes.inputValidation,
+        "Failure due to input validation error",
+      );
     }
     const kind = kindOf(body.data);
     const instruction = [...parcel.instructions].reverse().find((i) => i.kind === kind);

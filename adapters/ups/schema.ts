@@ -127,7 +127,10 @@ export type UpsReturnReason = z.infer<typeof UpsReturnReasonSchema>;
 export const UpsRequesterContactSchema = z.looseObject({
   name: z.string().min(1).max(30),
   telephone: z.string().regex(UPS_PHONE),
-  phoneExt: z.string().regex(/^\+[0-9]{1,3}$/).optional(),
+  phoneExt: z
+    .string()
+    .regex(/^\+[0-9]{1,3}$/)
+    .optional(),
   emailAddress: z.string().min(1).max(50).optional(),
 });
 export type UpsRequesterContact = z.infer<typeof UpsRequesterContactSchema>;
