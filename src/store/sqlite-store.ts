@@ -454,6 +454,10 @@ function createStore(sqlite: Database.Database, db: Db): SqliteStore {
         .run();
     },
 
+    async releaseJob(jobId: string) {
+      db.update(jobsTable).set({ leaseUntil: null }).where(eq(jobsTable.id, jobId)).run();
+    },
+
     async completeJob(jobId: string) {
       db.delete(jobsTable).where(eq(jobsTable.id, jobId)).run();
     },

@@ -192,6 +192,8 @@ export interface Store {
   claimDueJobs(now: string, leaseUntil: string, limit: number): Promise<JobRecord[]>;
   /** Gives the job back for a later attempt: attempts + 1, lease cleared. */
   rescheduleJob(jobId: string, runAt: string, lastError: string): Promise<void>;
+  /** Gives a leased job back untouched (a worker stopping before it ran it). */
+  releaseJob(jobId: string): Promise<void>;
   /** Deletes a job that has nothing left to do (its interception moved on without it). */
   completeJob(jobId: string): Promise<void>;
   /** The pending job of an interception, if any. */

@@ -25,6 +25,7 @@ export class JobWorker {
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<void> | null = null;
   private lastPrune = 0;
+  private stopping = false;
 
   constructor(private readonly options: WorkerOptions) {}
 
@@ -45,6 +46,7 @@ export class JobWorker {
 
   /** Stops taking new jobs and waits for the batch in flight. */
   async stop(): Promise<void> {
+    this.stopping = true;
     if (this.timer) {
       clearInterval(this.timer);
       this.timer = null;
@@ -62,6 +64,11 @@ export class JobWorker {
       this.options.batchSize,
     );
     for (const job of jobs) {
+      if (this.stopping) {
+        // Draining: give the leases back now, so a restarted gateway need not wait for expiry.
+        await store.releaseJob(job.id);
+        continue;
+      }
       try {
         await interceptions.jobs.run(job, now().getTime() + this.options.jobDeadlineMs);
       } catch (error) {

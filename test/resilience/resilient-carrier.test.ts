@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { silentLogger } from "../../src/logger.ts";
 import { Metrics } from "../../src/metrics.ts";
 import {
@@ -134,6 +134,86 @@ describe("circuit breaker", () => {
     for (let index = 0; index < 5; index += 1) {
       await track();
     }
+    expect(breaker.circuitState).toBe("closed");
+  });
+});
+
+describe("circuit breaker half-open, on an injected clock", () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  async function openBreaker() {
+    vi.useFakeTimers({
+      toFake: ["setTimeout", "clearTimeout", "setInterval", "clearInterval", "Date"],
+    });
+    const context = setup({ retries: 0, breaker: { ...settings.breaker, resetTimeoutMs: 30_000 } });
+    context.carrier.scriptedErrors.track.push(
+      "unavailable",
+      "unavailable",
+      "unavailable",
+      "unavailable",
+    );
+    for (let index = 0; index < 4; index += 1) {
+      await context.track();
+    }
+    expect(context.resilient.circuitState).toBe("open");
+    return context;
+  }
+
+  it("stays open until the reset timeout passes, then lets exactly one trial through", async () => {
+    const { carrier, resilient: breaker, track } = await openBreaker();
+    vi.advanceTimersByTime(29_000);
+    await track();
+    expect(carrier.callsOf("track")).toHaveLength(4);
+
+    vi.advanceTimersByTime(1_000);
+    expect(breaker.circuitState).toBe("half_open");
+    const release = carrier.hold();
+    const intercepts = [1, 2, 3].map(() =>
+      breaker.call(
+        "intercept",
+        (ctx) =>
+          carrier.adapter.intercept(
+            {
+              reference: "r",
+              trackingNumber: "SF1",
+              reason: "other",
+              payment: { payer: "none", mode: "none" },
+            },
+            ctx,
+          ),
+        { deadline: Date.now() + 60_000 },
+      ),
+    );
+    const rejected = await Promise.all(intercepts.slice(1));
+    expect(rejected.map((result) => result.ok)).toEqual([false, false]);
+    expect(carrier.callsOf("intercept")).toHaveLength(1);
+    release();
+    expect((await intercepts[0])?.ok).toBe(true);
+    expect(breaker.circuitState).toBe("closed");
+  });
+
+  it("a failed trial opens the breaker again and restarts its timer", async () => {
+    const { carrier, resilient: breaker, track } = await openBreaker();
+    vi.advanceTimersByTime(30_000);
+    expect(breaker.circuitState).toBe("half_open");
+    carrier.scriptedErrors.track.push("unavailable");
+    await track();
+    expect(breaker.circuitState).toBe("open");
+    vi.advanceTimersByTime(29_000);
+    expect(breaker.circuitState).toBe("open");
+    vi.advanceTimersByTime(1_000);
+    expect(breaker.circuitState).toBe("half_open");
+  });
+
+  it("a business refusal during the trial does not hide an outage: it is an answer, and closes", async () => {
+    const { carrier, resilient: breaker, track } = await openBreaker();
+    vi.advanceTimersByTime(30_000);
+    carrier.scriptedErrors.track.push("rejected");
+    const result = await track();
+    expect(result).toMatchObject({ ok: false, error: { code: "rejected" } });
+    // The carrier answered (it is up): a refusal is a healthy reply.
     expect(breaker.circuitState).toBe("closed");
   });
 });

@@ -146,6 +146,29 @@ describe("bad input changes nothing", () => {
     expect(carrier.calls).toEqual([]);
   });
 
+  it("conflicting Content-Length and Transfer-Encoding: the real size decides, 413 before any handler", async () => {
+    const big = new ReadableStream<Uint8Array>({
+      start(controller) {
+        controller.enqueue(new TextEncoder().encode("x".repeat(70 * 1024)));
+        controller.close();
+      },
+    });
+    const response = await gateway.app.request("/v1/interceptions", {
+      method: "POST",
+      headers: {
+        authorization: `Bearer ${gateway.merchantA.apiKey}`,
+        "idempotency-key": "k-conflict",
+        "content-type": "application/json",
+        "content-length": "20",
+        "transfer-encoding": "chunked",
+      },
+      body: big,
+      duplex: "half",
+    } as RequestInit);
+    await expectProblem(response, 413, "payload_too_large");
+    await expectNothingStored();
+  });
+
   it("no Idempotency-Key → 400 idempotency_key_required; a malformed one → 400", async () => {
     await expectProblem(
       await gateway.call(gateway.merchantA, "POST", "/v1/interceptions", { body: interceptBody() }),

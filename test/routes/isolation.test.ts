@@ -91,3 +91,50 @@ describe("merchant B against merchant A's records", () => {
     expect(response.body.reasons, response.text).toEqual([]);
   });
 });
+
+describe("the BOLA matrix: every route with an id, from the OpenAPI document", () => {
+  it("answers 404 to merchant B for each of merchant A's ids, with no side effect", async () => {
+    const openapi = (await json(await gateway.call(null, "GET", "/openapi.json"))).body as {
+      paths: Record<string, Record<string, unknown>>;
+    };
+    const routes = Object.entries(openapi.paths)
+      .filter(([path]) => path.startsWith("/v1/") && path.includes("{id}"))
+      .flatMap(([path, methods]) =>
+        Object.keys(methods).map((method) => ({ path, method: method.toUpperCase() })),
+      );
+    expect(routes.length, JSON.stringify(routes)).toBeGreaterThanOrEqual(2);
+    for (const { path, method } of routes) {
+      for (const id of [submittedId, lockedId]) {
+        const response = await gateway.call(gateway.merchantB, method, path.replace("{id}", id), {
+          ...(method === "GET" ? {} : { body: {} }),
+        });
+        expect(response.status, `${method} ${path} with A's ${id}`).toBe(404);
+      }
+    }
+    expect(carrier.callsOf("cancel")).toEqual([]);
+    const submitted = await json(
+      await gateway.call(gateway.merchantA, "GET", `/v1/interceptions/${submittedId}`),
+    );
+    const locked = await json(
+      await gateway.call(gateway.merchantA, "GET", `/v1/interceptions/${lockedId}`),
+    );
+    expect([submitted.body.status, locked.body.status]).toEqual(["submitted", "locked"]);
+  });
+
+  it("keeps merchant keys out of the admin routes", async () => {
+    for (const [method, path] of [
+      ["POST", "/admin/merchants"],
+      ["POST", `/admin/merchants/${gateway.merchantA.id}/keys`],
+      [
+        "DELETE",
+        `/admin/merchants/${gateway.merchantA.id}/keys/${gateway.merchantA.apiKey.slice(0, 20)}`,
+      ],
+    ] as const) {
+      const response = await gateway.call(gateway.merchantB, method, path, {
+        body: { name: "x", pickupService: true },
+      });
+      expect(response.status, `${method} ${path}`).toBe(401);
+    }
+    expect((await gateway.call(gateway.merchantA, "GET", "/v1/carriers")).status).toBe(200);
+  });
+});
