@@ -82,6 +82,10 @@ export class JobRunner {
       }
     }
 
+    if (await this.decidedDespiteLostReply(job, record, carrier, deadline)) {
+      return;
+    }
+
     const command = {
       reference: record.id,
       trackingNumber: record.trackingNumber,
@@ -274,6 +278,51 @@ export class JobRunner {
       `${result.error.code}: ${result.error.message}`,
       result.error.retryAfterMs,
     );
+  }
+
+  /**
+   * After a submit whose reply was lost (`outcome_unknown`), asks the carrier before sending
+   * again: a carrier that can be polled may already have decided the interception we sent. When
+   * it shows nothing, the submit is sent again under the same reference, which the carrier
+   * recognises as a repeat (SF cusId, UPS transId, Kuaidi100 orderId, Cainiao outer_order_id,
+   * JD cancelOperator) rather than a second interception. Returns true when it recorded an outcome.
+   */
+  private async decidedDespiteLostReply(
+    job: JobRecord,
+    record: InterceptionRecord,
+    carrier: RegisteredCarrier,
+    deadline: number,
+  ): Promise<boolean> {
+    const { adapter } = carrier.resilient;
+    if (!job.lastError?.startsWith("outcome_unknown") || !adapter.pollOutcome) {
+      return false;
+    }
+    const pollOutcome = adapter.pollOutcome.bind(adapter);
+    const query = {
+      reference: record.id,
+      trackingNumber: record.trackingNumber,
+      carrierReference: record.id,
+      action: record.action,
+      submittedAt: record.createdAt,
+    };
+    const polled = await carrier.resilient.call("poll", (ctx) => pollOutcome(query, ctx), {
+      deadline,
+    });
+    if (!polled.ok || polled.value.outcome === null) {
+      return false;
+    }
+    const result = await recordCarrierReport(
+      this.deps,
+      record,
+      {
+        ...polled.value,
+        eventId: `poll:${polled.value.outcome}`,
+        trackingNumber: record.trackingNumber,
+        at: this.deps.now().toISOString(),
+      },
+      job.id,
+    );
+    return result === "applied";
   }
 
   /**

@@ -226,3 +226,37 @@ describe("a carrier-cancelled report", () => {
     expect(after.body.status, after.text).toBe("cancelled");
   });
 });
+
+describe("a submit whose reply was lost", () => {
+  it("asks a pollable carrier first and records its outcome instead of sending again", async () => {
+    const carrier = new FakeCarrier({ outcome: "poll" });
+    const target = await start(carrier);
+    carrier.scriptedErrors.intercept.push("outcome_unknown");
+    const created = await json(await target.intercept(target.merchantA, "k1", interceptBody()));
+    expect(created.body.status, created.text).toBe("pending");
+    expect(carrier.callsOf("intercept")).toHaveLength(1);
+
+    carrier.polls.push({
+      outcome: "succeeded",
+      parcelState: "returned",
+      detail: "returned to sender",
+      fee: null,
+    });
+    await runDueJobs(target);
+    const after = await read(target, created.body.id);
+    expect(after.body.status, after.text).toBe("succeeded");
+    expect(carrier.callsOf("intercept")).toHaveLength(1);
+  });
+
+  it("sends again under the same reference when the carrier shows nothing", async () => {
+    const carrier = new FakeCarrier({ outcome: "poll" });
+    const target = await start(carrier);
+    carrier.scriptedErrors.intercept.push("outcome_unknown");
+    const created = await json(await target.intercept(target.merchantA, "k1", interceptBody()));
+    await runDueJobs(target);
+    const after = await read(target, created.body.id);
+    expect(after.body.status, after.text).toBe("submitted");
+    const references = carrier.callsOf("intercept").map((call) => call.reference);
+    expect(references).toEqual([created.body.id, created.body.id]);
+  });
+});
