@@ -81,7 +81,7 @@ export type EligibilityReason = z.infer<typeof EligibilityReasonSchema>;
 
 export const ProblemSchema = z
   .object({
-    type: z.string().openapi({ example: "https://docs.interception.dev/errors/not_found" }),
+    type: z.string().openapi({ example: "urn:interception-gateway:problem:not_found" }),
     title: z.string().openapi({ example: "No such resource" }),
     status: z.number().int().openapi({ example: 404 }),
     detail: z.string().openapi({ example: "No interception icp_01J… for this merchant." }),

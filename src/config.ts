@@ -188,9 +188,10 @@ const HttpSettingsSchema = z.object({
 const CarrierConfigFileSchema = z.partialRecord(
   z.enum(carrierIds),
   z.strictObject({
-    rules: CarrierRulesSchema.partial().optional(),
-    poll: PollScheduleSchema.partial().optional(),
-    http: HttpSettingsSchema.partial().optional(),
+    // Strict throughout: a misspelt setting is an error at start-up, not silently ignored.
+    rules: CarrierRulesSchema.partial().strict().optional(),
+    poll: PollScheduleSchema.partial().strict().optional(),
+    http: HttpSettingsSchema.partial().strict().optional(),
   }),
 );
 

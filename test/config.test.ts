@@ -106,6 +106,8 @@ describe("configuration is validated at start-up, naming each bad variable", () 
       expect(configError(() => loadConfig({ CARRIER_CONFIG_FILE: file }))).toContain(
         "jd.rules.valueCeiling",
       );
+      writeFileSync(file, JSON.stringify({ jd: { poll: { horizonMS: 1000 } } }));
+      expect(configError(() => loadConfig({ CARRIER_CONFIG_FILE: file }))).toContain("horizonMS");
       writeFileSync(file, JSON.stringify({ pigeon: {} }));
       expect(configError(() => loadConfig({ CARRIER_CONFIG_FILE: file }))).toContain(
         "CARRIER_CONFIG_FILE",

@@ -68,7 +68,7 @@ function problem(
   errors?: { path: string; message: string }[],
 ): Response {
   const body = {
-    type: `https://docs.interception.dev/errors/${code}`,
+    type: `urn:interception-gateway:problem:${code}`,
     title: code === "not_found" ? "No such resource" : "The request is not valid",
     status,
     detail,

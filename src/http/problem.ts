@@ -46,7 +46,8 @@ export class GatewayError extends Error {
 /** Builds the problem body for an error; the request id ties it to the logs. */
 export function problemBody(error: GatewayError, requestId: string): Problem {
   return {
-    type: `https://github.com/carrier-interception-gateway/docs/errors#${error.code}`,
+    // A URN: stable and unique per code, without pretending to be a page that exists.
+    type: `urn:interception-gateway:problem:${error.code}`,
     title: titleOfErrorCode[error.code],
     status: statusOfErrorCode[error.code],
     detail: error.detail,
