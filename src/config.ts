@@ -63,6 +63,8 @@ const EnvSchema = z.object({
   JOB_MAX_ATTEMPTS: z.coerce.number().int().min(1).default(30),
   /** Polling of carriers without push: first poll, longest interval, and when to give up. */
   POLL_INITIAL_DELAY_MS: positiveMs.default(30_000),
+  /** For carriers that push: when to check tracking in case the push never arrives. */
+  POLL_PUSH_FALLBACK_DELAY_MS: positiveMs.default(15 * 60_000),
   POLL_MAX_INTERVAL_MS: positiveMs.default(30 * 60_000),
   POLL_HORIZON_MS: positiveMs.default(72 * 60 * 60_000),
   /**
@@ -160,6 +162,8 @@ function databasePathOf(url: string): string {
 
 export interface PollSchedule {
   initialDelayMs: number;
+  /** First tracking check of a push carrier's interception, if no push came by then. */
+  pushFallbackDelayMs: number;
   maxIntervalMs: number;
   /** After this long without a decisive answer the interception fails as `outcome_unknown`. */
   horizonMs: number;
@@ -173,6 +177,7 @@ export interface CarrierSettings {
 
 const PollScheduleSchema = z.object({
   initialDelayMs: z.number().int().min(1),
+  pushFallbackDelayMs: z.number().int().min(1),
   maxIntervalMs: z.number().int().min(1),
   horizonMs: z.number().int().min(1),
 });
@@ -201,6 +206,7 @@ function loadCarrierSettings(env: Env): Record<CarrierId, CarrierSettings> {
   const http = httpDefaults(env);
   const poll: PollSchedule = {
     initialDelayMs: env.POLL_INITIAL_DELAY_MS,
+    pushFallbackDelayMs: env.POLL_PUSH_FALLBACK_DELAY_MS,
     maxIntervalMs: env.POLL_MAX_INTERVAL_MS,
     horizonMs: env.POLL_HORIZON_MS,
   };

@@ -135,8 +135,15 @@ export async function startGateway(
       shuttingDown = true;
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
-      await worker.stop();
-      await closed;
+      // A request in flight leaves its keep-alive connection idle once answered; close() alone
+      // would wait for the client (or the 5 s keep-alive timeout) to drop it.
+      const sweep = setInterval(() => server.closeIdleConnections(), 50);
+      try {
+        await worker.stop();
+        await closed;
+      } finally {
+        clearInterval(sweep);
+      }
       await carriers.close();
       await store.close();
     },

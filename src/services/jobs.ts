@@ -8,7 +8,13 @@
  */
 
 import { ulid } from "ulid";
-import type { CarrierResult, SubmitAccepted } from "../../contracts/carrier-adapter.ts";
+import type {
+  CallContext,
+  CarrierResult,
+  OutcomeQuery,
+  PolledOutcome,
+  SubmitAccepted,
+} from "../../contracts/carrier-adapter.ts";
 import type { Failure } from "../../contracts/interception.ts";
 import type { RegisteredCarrier } from "../carriers/registry.ts";
 import {
@@ -18,6 +24,7 @@ import {
   outcomeNeverConfirmed,
   pickupCancelRefused,
 } from "../domain/failure.ts";
+import { outcomeFromTracking } from "../domain/tracking-outcome.ts";
 import type { InterceptionRecord, InterceptionWithEvents, JobRecord } from "../store/store.ts";
 import { type Assessment, assess } from "./assessment.ts";
 import { carrierFor, countStatus, leaseUntil, refusalCodes, type ServiceDeps } from "./deps.ts";
@@ -129,9 +136,9 @@ export class JobRunner {
             : "Accepted by the carrier (confirmed after a lost reply).",
         },
         completeJobId: job.id,
-        ...(adapter.capabilities.outcome === "poll"
-          ? { scheduleJob: this.pollJob(record, 0, carrier) }
-          : {}),
+        // Polled carriers are asked on the poll schedule; push carriers are checked later by
+        // tracking, in case their push never arrives (the gateway was down when it came).
+        scheduleJob: this.pollJob(record, 0, carrier),
       });
       countStatus(this.deps, "submitted", record.carrier);
       return;
@@ -164,7 +171,6 @@ export class JobRunner {
     deadline: number,
   ): Promise<void> {
     const { store, now } = this.deps;
-    const { adapter } = carrier.resilient;
     const submittedAt =
       [...record.events].reverse().find((event) => event.status === "submitted")?.at ??
       record.createdAt;
@@ -178,20 +184,20 @@ export class JobRunner {
       );
       return;
     }
-    if (!adapter.pollOutcome || !record.carrierReference) {
-      throw new Error(`poll job ${job.id} for ${record.carrier}, which cannot be polled`);
-    }
-    const pollOutcome = adapter.pollOutcome.bind(adapter);
     const query = {
       reference: record.id,
       trackingNumber: record.trackingNumber,
-      carrierReference: record.carrierReference,
+      carrierReference: record.carrierReference ?? record.id,
       action: record.action,
       submittedAt,
     };
-    const result = await carrier.resilient.call("poll", (ctx) => pollOutcome(query, ctx), {
-      deadline,
-    });
+    const result = await carrier.resilient.call(
+      "poll",
+      (ctx) => this.askOutcome(carrier, query, ctx),
+      {
+        deadline,
+      },
+    );
     if (result.ok && result.value.outcome !== null) {
       await recordCarrierReport(
         this.deps,
@@ -421,13 +427,49 @@ export class JobRunner {
     }
   }
 
-  /** The next poll of a submitted interception: backoff from the carrier's schedule. */
+  /**
+   * Where a submitted interception stands: the carrier's own poll where it has one, else what
+   * its tracking shows (the fallback for a push that never arrived).
+   */
+  private async askOutcome(
+    carrier: RegisteredCarrier,
+    query: OutcomeQuery,
+    ctx: CallContext,
+  ): Promise<CarrierResult<PolledOutcome>> {
+    const { adapter } = carrier.resilient;
+    if (adapter.pollOutcome) {
+      return adapter.pollOutcome(query, ctx);
+    }
+    const tracked = await adapter.track(query.trackingNumber, ctx);
+    if (!tracked.ok) {
+      return tracked;
+    }
+    const outcome = outcomeFromTracking(query.action, tracked.value.state);
+    return {
+      ok: true,
+      value: {
+        outcome,
+        parcelState: tracked.value.state,
+        detail: `Tracking shows the parcel ${tracked.value.state.replaceAll("_", " ")} (no push received).`,
+        fee: null,
+      },
+    };
+  }
+
+  /**
+   * The next poll of a submitted interception, with backoff: from the poll schedule for carriers
+   * that are polled, from the later push-fallback delay for carriers that push.
+   */
   private pollJob(
     record: InterceptionRecord,
     attempts: number,
     carrier: RegisteredCarrier,
   ): JobRecord {
-    const delay = Math.min(carrier.poll.initialDelayMs * 2 ** attempts, carrier.poll.maxIntervalMs);
+    const first =
+      carrier.resilient.adapter.capabilities.outcome === "poll"
+        ? carrier.poll.initialDelayMs
+        : carrier.poll.pushFallbackDelayMs;
+    const delay = Math.min(first * 2 ** attempts, Math.max(first, carrier.poll.maxIntervalMs));
     const runAt = new Date(this.deps.now().getTime() + delay).toISOString();
     return { ...newJob(record.id, "poll", runAt), attempts };
   }

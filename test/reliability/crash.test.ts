@@ -100,7 +100,14 @@ describe("crash recovery: SIGKILL mid-stream, restart on the same database", () 
         databasePath: join(directory, "gateway.db"),
         sandboxUrl,
         adminToken,
-        env: { REQUEST_DEADLINE_MS: "1500" },
+        // A short request deadline keeps a dead owner's idempotency lock short (2 × + 10 s);
+        // quick polls let any poll-based reconciliation finish within the test.
+        env: {
+          REQUEST_DEADLINE_MS: "1500",
+          POLL_INITIAL_DELAY_MS: "200",
+          POLL_MAX_INTERVAL_MS: "500",
+          POLL_PUSH_FALLBACK_DELAY_MS: "300",
+        },
       });
 
     gateway = start();
@@ -247,7 +254,7 @@ describe("crash recovery: SIGKILL mid-stream, restart on the same database", () 
       summary(),
     ).toBe(true);
     const finals = new Map<string, JsonBody>();
-    const terminalDeadline = Date.now() + 25_000;
+    const terminalDeadline = Date.now() + 15_000;
     for (;;) {
       for (const { id } of ids) {
         const key = id as string;
@@ -269,6 +276,8 @@ describe("crash recovery: SIGKILL mid-stream, restart on the same database", () 
     const notTerminal = ids
       .map(({ attempt, id }) => ({ attempt, record: finals.get(id as string) }))
       .filter(({ record }) => !TERMINAL.includes(record?.status));
+    // The sandbox pushes each outcome once; a push that hit the dead gateway is listed with its
+    // transport error, so a stuck `submitted` here shows whether its only push was lost.
     const pushes = await http("GET", `${sandboxUrl}/_sandbox/pushes`);
     expect
       .soft(

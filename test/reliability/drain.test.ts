@@ -19,6 +19,8 @@ const adminToken = "drain-test-admin-token-01234567";
 const CARRIER_LATENCY_MS = 1_000;
 /** main.ts forces exit(1) after 10 s; a drain must finish well before. */
 const EXIT_BOUND_MS = 8_000;
+/** After the last answer, the exit follows at once (worker stop, pool and database close). */
+const IDLE_AFTER_LAST_ANSWER_MS = 1_500;
 
 /** A brand-new TCP connection to the port: "refused", or "accepted" if something listens. */
 function probeConnection(port: number): Promise<"accepted" | "refused" | string> {
@@ -136,7 +138,6 @@ describe("SIGTERM drains the gateway", () => {
       1,
     );
 
-    console.info(evidence);
     expect(["refused", "accepted, /readyz 503"], evidence).toContain(readiness);
     expect("reply" in outcome && outcome.reply.status, evidence).toBe(201);
     expect("reply" in outcome && outcome.reply.body.status, evidence).toBe("submitted");
@@ -146,6 +147,11 @@ describe("SIGTERM drains the gateway", () => {
     expect(exit?.code, evidence).toBe(0);
     expect(exit?.signal, evidence).toBeNull();
     expect((exit?.at ?? Number.POSITIVE_INFINITY) - termAt, evidence).toBeLessThan(EXIT_BOUND_MS);
+    // Once the last answer is out, nothing keeps the process: not the client's idle keep-alive
+    // connection (Node's server.close() alone waits up to its 5 s keep-alive timeout for it).
+    expect((exit?.at ?? Number.POSITIVE_INFINITY) - outcome.at, evidence).toBeLessThan(
+      IDLE_AFTER_LAST_ANSWER_MS,
+    );
 
     // What the carrier got: exactly one accepted intercept, so the drain did not cut it short.
     const seen = await http("GET", `${sandbox.url}/_sandbox/parcels/sf-express/${trackingNumber}`);

@@ -260,3 +260,42 @@ describe("a submit whose reply was lost", () => {
     expect(references).toEqual([created.body.id, created.body.id]);
   });
 });
+
+describe("a push carrier whose push never arrives", () => {
+  it("checks tracking after the fallback delay: a returned parcel means the interception worked", async () => {
+    const carrier = new FakeCarrier();
+    const target = await start(carrier);
+    const created = await json(await target.intercept(target.merchantA, "k1", interceptBody()));
+    const job = await target.store.getJobForInterception(String(created.body.id));
+    expect(job?.kind).toBe("poll");
+    expect(Date.parse(String(job?.runAt))).toBeGreaterThan(Date.now() + 10 * 60_000);
+
+    await runDueJobs(target);
+    expect((await read(target, created.body.id)).body.status).toBe("submitted");
+
+    carrier.states.set("SF1400000000001", "returned");
+    await runDueJobs(target);
+    const after = await read(target, created.body.id);
+    expect(after.body, after.text).toMatchObject({ status: "succeeded", parcelState: "returned" });
+    expect((after.body.events as Array<{ detail: string }>).at(-1)?.detail).toContain(
+      "no push received",
+    );
+  });
+
+  it("never decides a redirect from tracking alone", async () => {
+    const carrier = new FakeCarrier();
+    const target = await start(carrier);
+    const redirectTo = { name: "A", phone: "123", country: "CN", city: "X", line1: "Y" };
+    const created = await json(
+      await target.intercept(
+        target.merchantA,
+        "k1",
+        interceptBody({ action: "redirect", redirectTo }),
+      ),
+    );
+    carrier.states.set("SF1400000000001", "delivered");
+    await runDueJobs(target);
+    const after = await read(target, created.body.id);
+    expect(after.body, after.text).toMatchObject({ status: "submitted", parcelState: "delivered" });
+  });
+});
