@@ -10,7 +10,6 @@ import { Agent, request } from "undici";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type {
   CarrierAdapter,
-  CarrierErrorCode,
   CarrierId,
   CarrierResult,
   IncomingCallback,
@@ -18,6 +17,7 @@ import type {
   RedirectCommand,
 } from "./carrier-adapter.ts";
 import type { Address, ParcelState } from "./normalized.ts";
+import { callContext, expectCarrierError, show } from "./testing.ts";
 
 export interface CarrierContractSuiteOptions {
   carrier: CarrierId;
@@ -92,11 +92,7 @@ const defaultAddress: Address = {
 
 /** A signal for one carrier call; generous, the dispatcher's own timeouts are shorter. */
 function ctx(ms = 5_000): { signal: AbortSignal } {
-  return { signal: AbortSignal.timeout(ms) };
-}
-
-function show(result: unknown): string {
-  return JSON.stringify(result, null, 2);
+  return callContext(ms);
 }
 
 function randomRef(): string {
@@ -122,20 +118,6 @@ async function withAdapter<T>(
     return await run(adapter);
   } finally {
     await adapter.close();
-  }
-}
-
-function expectError(
-  result: CarrierResult<unknown>,
-  code: CarrierErrorCode,
-  retryable: boolean,
-): void {
-  expect(result.ok, show(result)).toBe(false);
-  if (!result.ok) {
-    expect({ code: result.error.code, retryable: result.error.retryable }, show(result)).toEqual({
-      code,
-      retryable,
-    });
   }
 }
 
@@ -217,7 +199,7 @@ export function runCarrierContractSuite(options: CarrierContractSuiteOptions): v
   describe(`carrier contract: ${carrier} (state-independent)`, () => {
     it("reports an unknown parcel as unknown_parcel, not retryable", async () => {
       const result = await withAdapter(makeAdapter, (a) => a.track(trackingNumbers.unknown, ctx()));
-      expectError(result, "unknown_parcel", false);
+      expectCarrierError(result, "unknown_parcel", false);
     });
 
     it("reports wrong credentials as auth_failed, not retryable", async () => {
@@ -225,7 +207,7 @@ export function runCarrierContractSuite(options: CarrierContractSuiteOptions): v
       const result = await withAdapter(options.makeAdapterWithWrongCredentials, (a) =>
         a.track(tn, ctx()),
       );
-      expectError(result, "auth_failed", false);
+      expectCarrierError(result, "auth_failed", false);
     });
 
     itIf(trackingNumbers.known !== undefined, "tracks a known parcel", async () => {
@@ -250,7 +232,7 @@ export function runCarrierContractSuite(options: CarrierContractSuiteOptions): v
     itIf(options.forgedPushes !== undefined, "refuses an unauthenticated push", async () => {
       await withAdapter(makeAdapter, async (a) => {
         for (const forged of options.forgedPushes?.(null) ?? []) {
-          expectError(a.parseCallback(forged), "auth_failed", false);
+          expectCarrierError(a.parseCallback(forged), "auth_failed", false);
         }
       });
     });
@@ -335,7 +317,7 @@ export function runCarrierContractSuite(options: CarrierContractSuiteOptions): v
         const result = await withAdapter(makeAdapter, (a) =>
           a.track(trackingNumbers.fresh(), ctx()),
         );
-        expectError(result, "unknown_parcel", false);
+        expectCarrierError(result, "unknown_parcel", false);
       });
     });
 
@@ -368,7 +350,7 @@ export function runCarrierContractSuite(options: CarrierContractSuiteOptions): v
               )
             : { ok: true as const, value: { cancelled: true as const } },
         );
-        expectError(result, "rejected", false);
+        expectCarrierError(result, "rejected", false);
       });
     });
 
@@ -391,7 +373,7 @@ export function runCarrierContractSuite(options: CarrierContractSuiteOptions): v
         const second = await withAdapter(makeAdapter, (a) =>
           a.intercept(interceptCommand(tn), ctx()),
         );
-        expectError(second, "already_intercepted", false);
+        expectCarrierError(second, "already_intercepted", false);
       });
 
       it("refuses an intercept of a delivered (or, without pickup cancel, not-collected) parcel", async () => {
@@ -413,7 +395,7 @@ export function runCarrierContractSuite(options: CarrierContractSuiteOptions): v
         const result = await withAdapter(makeAdapter, (a) =>
           a.intercept(interceptCommand(trackingNumbers.fresh()), ctx()),
         );
-        expectError(result, "unknown_parcel", false);
+        expectCarrierError(result, "unknown_parcel", false);
       });
     });
 
@@ -470,7 +452,7 @@ export function runCarrierContractSuite(options: CarrierContractSuiteOptions): v
         const tn = await putParcel("in_transit");
         await fault("error500");
         const result = await withAdapter(makeAdapter, (a) => a.track(tn, ctx()));
-        expectError(result, "unavailable", true);
+        expectCarrierError(result, "unavailable", true);
         expect(await callsOf(tn)).toEqual([]);
       });
 
@@ -483,7 +465,7 @@ export function runCarrierContractSuite(options: CarrierContractSuiteOptions): v
           const result = await withAdapter(makeAdapter, (a) =>
             a.intercept(interceptCommand(tn), ctx()),
           );
-          expectError(result, "outcome_unknown", false);
+          expectCarrierError(result, "outcome_unknown", false);
           expect(await callsOf(tn)).toEqual([]);
         },
       );
@@ -492,14 +474,14 @@ export function runCarrierContractSuite(options: CarrierContractSuiteOptions): v
         const tn = await putParcel("in_transit");
         await fault("timeout");
         const result = await withAdapter(makeAdapter, (a) => a.track(tn, ctx(300)));
-        expectError(result, "outcome_unknown", true);
+        expectCarrierError(result, "outcome_unknown", true);
       });
 
       it("maps the carrier's throttling answer to rate_limited, retryable", async () => {
         const tn = await putParcel("in_transit");
         await fault("rate_limited");
         const result = await withAdapter(makeAdapter, (a) => a.track(tn, ctx()));
-        expectError(result, "rate_limited", true);
+        expectCarrierError(result, "rate_limited", true);
         // The fault is consumed: the next call is served.
         const next = await withAdapter(makeAdapter, (a) => a.track(tn, ctx()));
         expect(next.ok, show(next)).toBe(true);
@@ -512,7 +494,7 @@ export function runCarrierContractSuite(options: CarrierContractSuiteOptions): v
           (a): Promise<CarrierResult<unknown>> =>
             intercepts ? a.intercept(interceptCommand(tn), ctx()) : a.track(tn, ctx()),
         );
-        expectError(result, "auth_failed", false);
+        expectCarrierError(result, "auth_failed", false);
         expect(await callsOf(tn)).toEqual([]);
       });
     });
@@ -565,6 +547,7 @@ export function runCarrierContractSuite(options: CarrierContractSuiteOptions): v
         expect(set.status, show(set)).toBe(200);
       });
 
+      // biome-ignore lint/suspicious/noDuplicateTestHooks: describeIf wraps describe, so this hook is in a block of its own.
       afterAll(async () => {
         await controlCall("POST", "/_sandbox/push-urls", { carrier, url: null });
         await receiver.close();
@@ -608,7 +591,7 @@ export function runCarrierContractSuite(options: CarrierContractSuiteOptions): v
             expect(decisive[0]?.eventId, show(parsed)).toMatch(/\S/);
 
             for (const forged of options.forgedPushes?.(push) ?? []) {
-              expectError(adapter.parseCallback(forged), "auth_failed", false);
+              expectCarrierError(adapter.parseCallback(forged), "auth_failed", false);
             }
           } finally {
             await adapter.close();

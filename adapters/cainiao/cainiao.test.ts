@@ -3,14 +3,18 @@
  * through undici's MockAgent, real network disabled), the parsing of every reply shape the
  * adapter must understand, and the signed result notification.
  */
-import { readFileSync } from "node:fs";
 import { MockAgent } from "undici";
 import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import type {
-  CarrierAdapter,
-  CarrierResult,
-  InterceptCommand,
-} from "../../contracts/carrier-adapter.ts";
+import type { InterceptCommand } from "../../contracts/carrier-adapter.ts";
+import {
+  callContext,
+  expectCarrierError,
+  mockReply,
+  readFixture,
+  type SentRequest,
+  show,
+  useMockAgentAdapter,
+} from "../../contracts/testing.ts";
 import { formatTopTime, topSign, verifyTopSign } from "./client.ts";
 import { type CainiaoSettings, createCainiaoAdapter } from "./index.ts";
 import {
@@ -31,13 +35,7 @@ const settings: CainiaoSettings = {
   cpCode: "YTO",
 };
 
-function fixture(name: string): string {
-  return readFileSync(new URL(`./fixtures/${name}`, import.meta.url), "utf8");
-}
-
-function show(value: unknown): string {
-  return JSON.stringify(value, null, 2);
-}
+const fixture = (name: string): string => readFixture(import.meta.url, name);
 
 const command: InterceptCommand = {
   reference: "icp_01JTEST0000000000000000001",
@@ -46,20 +44,6 @@ const command: InterceptCommand = {
   payment: { payer: "platform", mode: "free_return" },
   note: "buyer changed their mind",
 };
-
-function ctx(): { signal: AbortSignal } {
-  return { signal: AbortSignal.timeout(2_000) };
-}
-
-function expectError(result: CarrierResult<unknown>, code: string, retryable: boolean): void {
-  expect(result.ok, show(result)).toBe(false);
-  if (!result.ok) {
-    expect({ code: result.error.code, retryable: result.error.retryable }, show(result)).toEqual({
-      code,
-      retryable,
-    });
-  }
-}
 
 function recordOf(form: URLSearchParams): Record<string, string> {
   return Object.fromEntries(form);
@@ -105,62 +89,33 @@ describe("TOP sign", () => {
 });
 
 describe("Cainiao adapter over a MockAgent", () => {
-  let agent: MockAgent;
-  let adapter: CarrierAdapter;
-
   beforeEach(() => {
     // Only Date is faked, so timestamps are fixed while undici's timers stay real.
     vi.useFakeTimers({ toFake: ["Date"] });
     vi.setSystemTime(new Date("2024-01-01T19:04:05Z"));
-    agent = new MockAgent();
-    agent.disableNetConnect();
-    adapter = createCainiaoAdapter(settings, { dispatcher: agent });
   });
 
-  afterEach(async () => {
+  afterEach(() => {
     vi.useRealTimers();
-    agent.assertNoPendingInterceptors();
-    // adapter.close() closes the dispatcher it owns: the MockAgent.
-    await adapter.close();
   });
 
-  function replyOnce(
-    body: string,
-    capture?: (form: URLSearchParams, headers: Record<string, string>) => void,
-  ): void {
-    let headers: Record<string, string> = {};
-    agent
-      .get(ORIGIN)
-      .intercept({
-        path: "/router/rest",
-        method: "POST",
-        headers: (h) => {
-          headers = h;
-          return true;
-        },
-        body: (raw) => {
-          capture?.(new URLSearchParams(raw), headers);
-          return true;
-        },
-      })
-      .reply(200, body, { headers: { "content-type": "application/json;charset=UTF-8" } });
-  }
+  const mock = useMockAgentAdapter((agent) =>
+    createCainiaoAdapter(settings, { dispatcher: agent }),
+  );
+
+  const replyOnce = (body: string): SentRequest =>
+    mockReply(mock.agent, { origin: ORIGIN, path: "/router/rest" }, { body });
 
   it("builds a signed delivery cut form and reads suc:true", async () => {
-    let form = new URLSearchParams();
-    let headers: Record<string, string> = {};
-    replyOnce(fixture("delivery-cut-success.reply.json"), (f, h) => {
-      form = f;
-      headers = h;
-    });
-    const result = await adapter.intercept(command, ctx());
+    const sent = replyOnce(fixture("delivery-cut-success.reply.json"));
+    const result = await mock.adapter.intercept(command, callContext());
     expect(result, show(result)).toEqual({
       ok: true,
       value: { carrierReference: command.reference, fee: null },
     });
 
-    expect(headers["content-type"]).toBe("application/x-www-form-urlencoded;charset=utf-8");
-    const params = recordOf(form);
+    expect(sent.headers["content-type"]).toBe("application/x-www-form-urlencoded;charset=utf-8");
+    const params = recordOf(sent.form);
     const { sign, cut_off_delivery_process_request: request, ...system } = params;
     expect(system).toEqual({
       method: "taobao.logistics.erp.delivery.cut",
@@ -177,15 +132,12 @@ describe("Cainiao adapter over a MockAgent", () => {
   });
 
   it("sends the trace query and maps the latest listed action", async () => {
-    let form = new URLSearchParams();
-    replyOnce(fixture("trace.reply.json"), (f) => {
-      form = f;
-    });
-    const result = await adapter.track("YT7500000000001", ctx());
-    expect(form.get("method")).toBe("taobao.logistics.trace.get");
-    expect(form.get("mail_no")).toBe("YT7500000000001");
-    expect(form.get("tms_cp_code")).toBe("YTO");
-    expect(verifyTopSign(recordOf(form), "TEST_APP_SECRET")).toBe(true);
+    const sent = replyOnce(fixture("trace.reply.json"));
+    const result = await mock.adapter.track("YT7500000000001", callContext());
+    expect(sent.form.get("method")).toBe("taobao.logistics.trace.get");
+    expect(sent.form.get("mail_no")).toBe("YT7500000000001");
+    expect(sent.form.get("tms_cp_code")).toBe("YTO");
+    expect(verifyTopSign(recordOf(sent.form), "TEST_APP_SECRET")).toBe(true);
     expect(result.ok, show(result)).toBe(true);
     if (result.ok) {
       // The last step (OTHER) is not in the legend; the one before it (SENT_SCAN) decides.
@@ -209,51 +161,55 @@ describe("Cainiao adapter over a MockAgent", () => {
 
   it("maps error_response 25 (Invalid Signature) to auth_failed, keeping TOP's code", async () => {
     replyOnce(fixture("auth-error.reply.json"));
-    const result = await adapter.track("YT7500000000001", ctx());
-    expectError(result, "auth_failed", false);
+    const result = await mock.adapter.track("YT7500000000001", callContext());
+    expectCarrierError(result, "auth_failed", false);
     expect(result.ok ? null : result.error.carrierCode).toBe("25");
   });
 
   it("maps error_response 27 (Invalid Session) to auth_failed", async () => {
     replyOnce(JSON.stringify({ error_response: { code: 27, msg: "Invalid session" } }));
-    expectError(await adapter.intercept(command, ctx()), "auth_failed", false);
+    expectCarrierError(await mock.adapter.intercept(command, callContext()), "auth_failed", false);
   });
 
   it("maps an unknown waybill on trace to unknown_parcel", async () => {
     replyOnce(fixture("trace-unknown-waybill.reply.json"));
-    const result = await adapter.track("YT7500000000009", ctx());
-    expectError(result, "unknown_parcel", false);
+    const result = await mock.adapter.track("YT7500000000009", callContext());
+    expectCarrierError(result, "unknown_parcel", false);
     expect(result.ok ? null : result.error.carrierCode).toBe("15/isv.waybill-not-exist");
   });
 
   it("maps an unknown waybill on the delivery cut to unknown_parcel", async () => {
     replyOnce(fixture("delivery-cut-unknown-waybill.reply.json"));
-    expectError(await adapter.intercept(command, ctx()), "unknown_parcel", false);
+    expectCarrierError(
+      await mock.adapter.intercept(command, callContext()),
+      "unknown_parcel",
+      false,
+    );
   });
 
   it("maps a repeated delivery cut to already_intercepted, not retryable", async () => {
     replyOnce(fixture("delivery-cut-repeat.reply.json"));
-    const result = await adapter.intercept(command, ctx());
-    expectError(result, "already_intercepted", false);
+    const result = await mock.adapter.intercept(command, callContext());
+    expectCarrierError(result, "already_intercepted", false);
     expect(result.ok ? null : result.error.carrierCode).toBe("REPEAT_INTERCEPT");
   });
 
   it("maps a delivered parcel's refusal to rejected, not retryable", async () => {
     replyOnce(fixture("delivery-cut-already-signed.reply.json"));
-    const result = await adapter.intercept(command, ctx());
-    expectError(result, "rejected", false);
+    const result = await mock.adapter.intercept(command, callContext());
+    expectCarrierError(result, "rejected", false);
     expect(result.ok ? null : result.error.carrierMessage).toBe("快件已签收或已退回，不可拦截");
   });
 
   it("honours retry:true on suc:false as a retryable unavailable", async () => {
     replyOnce(fixture("delivery-cut-retry.reply.json"));
-    expectError(await adapter.intercept(command, ctx()), "unavailable", true);
+    expectCarrierError(await mock.adapter.intercept(command, callContext()), "unavailable", true);
   });
 
   it("maps error_response 7 (App Call Limited) to rate_limited with the ban's length", async () => {
     replyOnce(fixture("throttled.reply.json"));
-    const result = await adapter.track("YT7500000000001", ctx());
-    expectError(result, "rate_limited", true);
+    const result = await mock.adapter.track("YT7500000000001", callContext());
+    expectCarrierError(result, "rate_limited", true);
     expect(result.ok ? null : result.error.retryAfterMs).toBe(3_000);
   });
 
@@ -268,31 +224,42 @@ describe("Cainiao adapter over a MockAgent", () => {
         },
       }),
     );
-    expectError(await adapter.track("YT7500000000001", ctx()), "unavailable", true);
+    expectCarrierError(
+      await mock.adapter.track("YT7500000000001", callContext()),
+      "unavailable",
+      true,
+    );
   });
 
   it("maps a non-JSON 200, a reply without its root and a malformed cut reply to bad_response", async () => {
     replyOnce("<html>gateway</html>");
-    expectError(await adapter.track("YT1", ctx()), "bad_response", false);
+    expectCarrierError(await mock.adapter.track("YT1", callContext()), "bad_response", false);
     replyOnce(JSON.stringify({ something_else_response: {} }));
-    expectError(await adapter.track("YT1", ctx()), "bad_response", false);
+    expectCarrierError(await mock.adapter.track("YT1", callContext()), "bad_response", false);
     replyOnce(JSON.stringify({ logistics_erp_delivery_cut_response: { retry: false } }));
-    expectError(await adapter.intercept(command, ctx()), "bad_response", false);
+    expectCarrierError(await mock.adapter.intercept(command, callContext()), "bad_response", false);
   });
 
   it("maps an HTTP 503 to unavailable, retryable", async () => {
-    agent.get(ORIGIN).intercept({ path: "/router/rest", method: "POST" }).reply(503, "busy");
-    expectError(await adapter.track("YT1", ctx()), "unavailable", true);
+    mock.agent.get(ORIGIN).intercept({ path: "/router/rest", method: "POST" }).reply(503, "busy");
+    expectCarrierError(await mock.adapter.track("YT1", callContext()), "unavailable", true);
   });
 
   it("maps a socket error on a delivery cut to outcome_unknown, not retryable", async () => {
     const reset = Object.assign(new Error("other side closed"), { code: "UND_ERR_SOCKET" });
-    agent.get(ORIGIN).intercept({ path: "/router/rest", method: "POST" }).replyWithError(reset);
-    expectError(await adapter.intercept(command, ctx()), "outcome_unknown", false);
+    mock.agent
+      .get(ORIGIN)
+      .intercept({ path: "/router/rest", method: "POST" })
+      .replyWithError(reset);
+    expectCarrierError(
+      await mock.adapter.intercept(command, callContext()),
+      "outcome_unknown",
+      false,
+    );
   });
 
   it("refuses redirect and cancel without calling TOP", async () => {
-    const redirect = await adapter.redirect(
+    const redirect = await mock.adapter.redirect(
       {
         ...command,
         redirectTo: {
@@ -303,19 +270,19 @@ describe("Cainiao adapter over a MockAgent", () => {
           line1: "科技园路 1 号",
         },
       },
-      ctx(),
+      callContext(),
     );
-    expectError(redirect, "rejected", false);
-    const cancel = await adapter.cancel(
+    expectCarrierError(redirect, "rejected", false);
+    const cancel = await mock.adapter.cancel(
       {
         reference: command.reference,
         trackingNumber: command.trackingNumber,
         carrierReference: command.reference,
         action: "intercept",
       },
-      ctx(),
+      callContext(),
     );
-    expectError(cancel, "rejected", false);
+    expectCarrierError(cancel, "rejected", false);
   });
 });
 
@@ -354,18 +321,18 @@ describe("Cainiao mapping", () => {
       ok: true,
       value: { trackingNumber: "YT2", state: "not_collected", events: [] },
     });
-    expectError(parseTraceReply("YT3", simplified), "unknown_parcel", false);
-    expectError(parseTraceReply("YT1", { result: "nope" }), "bad_response", false);
+    expectCarrierError(parseTraceReply("YT3", simplified), "unknown_parcel", false);
+    expectCarrierError(parseTraceReply("YT1", { result: "nope" }), "bad_response", false);
   });
 
   it("maps 401/403 to auth_failed and other non-2xx to bad_response", () => {
     const method = "taobao.logistics.trace.get";
-    expectError(
+    expectCarrierError(
       unwrapTopReply({ status: 403, headers: {}, body: "" }, method),
       "auth_failed",
       false,
     );
-    expectError(
+    expectCarrierError(
       unwrapTopReply({ status: 404, headers: {}, body: "" }, method),
       "bad_response",
       false,
@@ -447,7 +414,7 @@ describe("Cainiao result notification (push)", () => {
     const foreign: Record<string, string> = { ...unsigned, app_key: "OTHER_APP" };
     foreign.sign = topSign(foreign, settings.appSecret);
     for (const params of [tampered, unsigned, wrongSecret, foreign]) {
-      expectError(
+      expectCarrierError(
         adapter.parseCallback({ url, headers: {}, body: new URLSearchParams(params).toString() }),
         "auth_failed",
         false,
@@ -456,7 +423,7 @@ describe("Cainiao result notification (push)", () => {
   });
 
   it("answers bad_response for a signed notification with an unknown status", () => {
-    expectError(
+    expectCarrierError(
       adapter.parseCallback({ url, headers: {}, body: notify("9") }),
       "bad_response",
       false,

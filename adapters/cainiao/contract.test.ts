@@ -3,14 +3,16 @@
  * TOP's own sandbox (gw.api.tbsandbox.com) when CAINIAO_APP_KEY, CAINIAO_APP_SECRET and
  * CAINIAO_SESSION are set.
  */
-import { Hono } from "hono";
-import { Pool } from "undici";
-import { afterAll, beforeAll, describe, it } from "vitest";
+import { describe } from "vitest";
 import type { IncomingCallback } from "../../contracts/carrier-adapter.ts";
 import { runCarrierContractSuite } from "../../contracts/contract-suite.ts";
-import type { SandboxEnv } from "../sandbox-kit/faults.ts";
-import { composeSandboxApp, type RunningSandbox, serveSandbox } from "../sandbox-kit/serve.ts";
-import { createWorld, type World } from "../sandbox-kit/world.ts";
+import {
+  describeWithCredentials,
+  loopbackPool,
+  realEnvironmentPool,
+  uniqueNumber,
+  useCarrierSandbox,
+} from "../../contracts/testing.ts";
 import { DELIVERY_CUT_NOTIFY_METHOD, formatTopTime, topSign } from "./client.ts";
 import { type CainiaoSettings, createCainiaoAdapter } from "./index.ts";
 import {
@@ -21,28 +23,7 @@ import {
 } from "./sandbox.ts";
 
 /** A fresh YTO-style waybill number (YT + 13 digits), unique within the run. */
-let counter = 0;
-function freshWaybill(): string {
-  counter += 1;
-  const tail = `${Date.now() % 1_000_000_000}${String(counter).padStart(4, "0")}`;
-  return `YT${tail.padStart(13, "0").slice(-13)}`;
-}
-
-function shortPool(baseUrl: string): Pool {
-  return new Pool(new URL(baseUrl).origin, {
-    connectTimeout: 1_000,
-    headersTimeout: 2_000,
-    bodyTimeout: 2_000,
-    keepAliveTimeout: 10,
-    keepAliveMaxTimeout: 10,
-  });
-}
-
-/** The control API plus Cainiao's sandbox alone, so these tests do not depend on other carriers. */
-function cainiaoSandboxApp(world: World): Hono<SandboxEnv> {
-  const mount = { basePath: "/cainiao", app: createCainiaoSandbox(world) };
-  return composeSandboxApp(world, [mount], new Hono<SandboxEnv>());
-}
+const freshWaybill = (): string => uniqueNumber("YT", 13);
 
 /**
  * Pushes the adapter must refuse: the genuine one with its result changed (sign no longer
@@ -96,7 +77,6 @@ function forgedCainiaoPushes(genuine: IncomingCallback | null): IncomingCallback
 
 describe("Cainiao adapter against the local sandbox", () => {
   // The suite reads `settings` lazily (inside tests), after beforeAll has started the sandbox.
-  let sandbox: RunningSandbox;
   const settings: CainiaoSettings = {
     baseUrl: "http://127.0.0.1:1/cainiao/router/rest",
     appKey: CAINIAO_SANDBOX_APP_KEY,
@@ -104,64 +84,48 @@ describe("Cainiao adapter against the local sandbox", () => {
     session: CAINIAO_SANDBOX_SESSION,
     cpCode: "YTO",
   };
-  const sandboxOptions = { controlUrl: "" };
-
-  beforeAll(async () => {
-    const world = createWorld();
-    sandbox = await serveSandbox(cainiaoSandboxApp(world), world, {
-      port: 0,
-      host: "127.0.0.1",
-    });
-    settings.baseUrl = `${sandbox.url}/cainiao/router/rest`;
-    sandboxOptions.controlUrl = sandbox.url;
-  });
-
-  afterAll(async () => {
-    await sandbox.close();
+  const sandbox = useCarrierSandbox("/cainiao", createCainiaoSandbox, ({ url }) => {
+    settings.baseUrl = `${url}/cainiao/router/rest`;
   });
 
   runCarrierContractSuite({
     carrier: "cainiao",
-    makeAdapter: () => createCainiaoAdapter(settings, { dispatcher: shortPool(settings.baseUrl) }),
+    makeAdapter: () =>
+      createCainiaoAdapter(settings, { dispatcher: loopbackPool(settings.baseUrl) }),
     makeAdapterWithWrongCredentials: () =>
       createCainiaoAdapter(
         { ...settings, appSecret: "NOT_THE_SECRET" },
-        { dispatcher: shortPool(settings.baseUrl) },
+        { dispatcher: loopbackPool(settings.baseUrl) },
       ),
-    sandbox: sandboxOptions,
+    sandbox,
     forgedPushes: forgedCainiaoPushes,
     trackingNumbers: { unknown: "YT0000000000000", fresh: freshWaybill },
   });
 });
 
 // Credentials are read here only: this block is the one place the tests touch TOP itself.
-const appKey = process.env.CAINIAO_APP_KEY;
-const appSecret = process.env.CAINIAO_APP_SECRET;
-const session = process.env.CAINIAO_SESSION;
-if (appKey && appSecret && session) {
-  const real: CainiaoSettings = {
-    baseUrl: process.env.CAINIAO_BASE_URL ?? "https://gw.api.tbsandbox.com/router/rest",
-    appKey,
-    appSecret,
-    session,
-    cpCode: process.env.CAINIAO_CP_CODE ?? "YTO",
-  };
-  const realPool = (): Pool =>
-    new Pool(new URL(real.baseUrl).origin, {
-      connectTimeout: 5_000,
-      headersTimeout: 10_000,
-      bodyTimeout: 10_000,
-      keepAliveTimeout: 10,
-      keepAliveMaxTimeout: 10,
-    });
-  describe("Cainiao adapter against TOP's sandbox", () => {
+describeWithCredentials(
+  "Cainiao adapter against TOP's sandbox",
+  {
+    required: ["CAINIAO_APP_KEY", "CAINIAO_APP_SECRET", "CAINIAO_SESSION"],
+    optional: ["CAINIAO_BASE_URL", "CAINIAO_CP_CODE", "CAINIAO_KNOWN_WAYBILL"],
+  },
+  ({ CAINIAO_APP_KEY: appKey, CAINIAO_APP_SECRET: appSecret, CAINIAO_SESSION: session }) => {
+    const real: CainiaoSettings = {
+      baseUrl: process.env.CAINIAO_BASE_URL ?? "https://gw.api.tbsandbox.com/router/rest",
+      appKey,
+      appSecret,
+      session,
+      cpCode: process.env.CAINIAO_CP_CODE ?? "YTO",
+    };
     runCarrierContractSuite({
       carrier: "cainiao",
-      makeAdapter: () => createCainiaoAdapter(real, { dispatcher: realPool() }),
+      makeAdapter: () =>
+        createCainiaoAdapter(real, { dispatcher: realEnvironmentPool(real.baseUrl) }),
       makeAdapterWithWrongCredentials: () =>
         createCainiaoAdapter(
           { ...real, appSecret: `${appSecret}-wrong` },
-          { dispatcher: realPool() },
+          { dispatcher: realEnvironmentPool(real.baseUrl) },
         ),
       forgedPushes: forgedCainiaoPushes,
       trackingNumbers: {
@@ -170,9 +134,5 @@ if (appKey && appSecret && session) {
         ...(process.env.CAINIAO_KNOWN_WAYBILL ? { known: process.env.CAINIAO_KNOWN_WAYBILL } : {}),
       },
     });
-  });
-} else {
-  describe.skip("Cainiao adapter against TOP's sandbox (set CAINIAO_APP_KEY, CAINIAO_APP_SECRET and CAINIAO_SESSION; optional CAINIAO_BASE_URL, CAINIAO_CP_CODE, CAINIAO_KNOWN_WAYBILL)", () => {
-    it("needs CAINIAO_APP_KEY, CAINIAO_APP_SECRET and CAINIAO_SESSION", () => {});
-  });
-}
+  },
+);

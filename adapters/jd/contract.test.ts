@@ -4,14 +4,19 @@
  * JD_VENDOR_CODE are set (the state-independent part only).
  */
 
-import { Hono } from "hono";
-import { Pool } from "undici";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { IncomingCallback } from "../../contracts/carrier-adapter.ts";
 import { runCarrierContractSuite } from "../../contracts/contract-suite.ts";
-import type { SandboxEnv } from "../sandbox-kit/faults.ts";
-import { composeSandboxApp, type RunningSandbox, serveSandbox } from "../sandbox-kit/serve.ts";
-import { createWorld, type World } from "../sandbox-kit/world.ts";
+import {
+  carrierSandboxApp,
+  describeWithCredentials,
+  loopbackPool,
+  realEnvironmentPool,
+  show,
+  uniqueNumber,
+  useCarrierSandbox,
+} from "../../contracts/testing.ts";
+import { createWorld } from "../sandbox-kit/world.ts";
 import { buildJdRequest, formatJdTime } from "./client.ts";
 import { createJdAdapter, type JdSettings } from "./index.ts";
 import {
@@ -23,22 +28,7 @@ import {
 } from "./sandbox.ts";
 
 /** A fresh JD-format waybill number (JDVA + 11 digits), unique within the run. */
-let counter = 0;
-function freshWaybill(): string {
-  counter += 1;
-  const tail = `${Date.now() % 10_000_000}${String(counter).padStart(4, "0")}`;
-  return `JDVA${tail.padStart(11, "0").slice(-11)}`;
-}
-
-function shortPool(baseUrl: string): Pool {
-  return new Pool(new URL(baseUrl).origin, {
-    connectTimeout: 1_000,
-    headersTimeout: 2_000,
-    bodyTimeout: 2_000,
-    keepAliveTimeout: 10,
-    keepAliveMaxTimeout: 10,
-  });
-}
+const freshWaybill = (): string => uniqueNumber("JDVA", 11);
 
 /** JD pushes nothing to us: any push, however plausible, must be refused. */
 function forgedJdPushes(genuine: IncomingCallback | null): IncomingCallback[] {
@@ -52,7 +42,6 @@ function forgedJdPushes(genuine: IncomingCallback | null): IncomingCallback[] {
 
 describe("JD adapter against the local sandbox", () => {
   // The suite reads `settings` lazily (inside tests), after beforeAll has started the sandbox.
-  let sandbox: RunningSandbox;
   const settings: JdSettings = {
     baseUrl: "http://127.0.0.1:1/jd/routerjson",
     appKey: JD_SANDBOX_APP_KEY,
@@ -60,61 +49,53 @@ describe("JD adapter against the local sandbox", () => {
     accessToken: JD_SANDBOX_ACCESS_TOKEN,
     vendorCode: JD_SANDBOX_VENDOR_CODE,
   };
-  const sandboxOptions = { controlUrl: "" };
-
-  beforeAll(async () => {
-    const world = createWorld();
-    sandbox = await serveSandbox(jdSandboxApp(world), world, { port: 0, host: "127.0.0.1" });
-    settings.baseUrl = `${sandbox.url}/jd/routerjson`;
-    sandboxOptions.controlUrl = sandbox.url;
-  });
-
-  afterAll(async () => {
-    await sandbox.close();
+  const sandbox = useCarrierSandbox("/jd", createJdSandbox, ({ url }) => {
+    settings.baseUrl = `${url}/jd/routerjson`;
   });
 
   runCarrierContractSuite({
     carrier: "jd",
-    makeAdapter: () => createJdAdapter(settings, { dispatcher: shortPool(settings.baseUrl) }),
+    makeAdapter: () => createJdAdapter(settings, { dispatcher: loopbackPool(settings.baseUrl) }),
     makeAdapterWithWrongCredentials: () =>
       createJdAdapter(
         { ...settings, appSecret: "NOT_THE_SECRET" },
-        { dispatcher: shortPool(settings.baseUrl) },
+        { dispatcher: loopbackPool(settings.baseUrl) },
       ),
-    sandbox: sandboxOptions,
+    sandbox,
     forgedPushes: forgedJdPushes,
     trackingNumbers: { unknown: "JDVA00000000000", fresh: freshWaybill },
   });
 });
 
 // Credentials are read here only: this block is the one place the tests touch JD itself.
-const appKey = process.env.JD_APP_KEY;
-const appSecret = process.env.JD_APP_SECRET;
-const accessToken = process.env.JD_ACCESS_TOKEN;
-const vendorCode = process.env.JD_VENDOR_CODE;
-if (appKey && appSecret && accessToken && vendorCode) {
-  const real: JdSettings = {
-    // JOS has no separate host for these APIs: a test app's 24-hour token on the same router.
-    baseUrl: process.env.JD_BASE_URL ?? "https://api.jd.com/routerjson",
-    appKey,
-    appSecret,
-    accessToken,
-    vendorCode,
-  };
-  const realPool = (): Pool =>
-    new Pool(new URL(real.baseUrl).origin, {
-      connectTimeout: 5_000,
-      headersTimeout: 10_000,
-      bodyTimeout: 10_000,
-      keepAliveTimeout: 10,
-      keepAliveMaxTimeout: 10,
-    });
-  describe("JD adapter against JD's JOS router", () => {
+describeWithCredentials(
+  "JD adapter against JD's JOS router",
+  {
+    required: ["JD_APP_KEY", "JD_APP_SECRET", "JD_ACCESS_TOKEN", "JD_VENDOR_CODE"],
+    optional: ["JD_BASE_URL", "JD_KNOWN_WAYBILL"],
+  },
+  ({
+    JD_APP_KEY: appKey,
+    JD_APP_SECRET: appSecret,
+    JD_ACCESS_TOKEN: accessToken,
+    JD_VENDOR_CODE: vendorCode,
+  }) => {
+    const real: JdSettings = {
+      // JOS has no separate host for these APIs: a test app's 24-hour token on the same router.
+      baseUrl: process.env.JD_BASE_URL ?? "https://api.jd.com/routerjson",
+      appKey,
+      appSecret,
+      accessToken,
+      vendorCode,
+    };
     runCarrierContractSuite({
       carrier: "jd",
-      makeAdapter: () => createJdAdapter(real, { dispatcher: realPool() }),
+      makeAdapter: () => createJdAdapter(real, { dispatcher: realEnvironmentPool(real.baseUrl) }),
       makeAdapterWithWrongCredentials: () =>
-        createJdAdapter({ ...real, appSecret: `${appSecret}-wrong` }, { dispatcher: realPool() }),
+        createJdAdapter(
+          { ...real, appSecret: `${appSecret}-wrong` },
+          { dispatcher: realEnvironmentPool(real.baseUrl) },
+        ),
       forgedPushes: forgedJdPushes,
       trackingNumbers: {
         unknown: "JDVA00000000000",
@@ -122,22 +103,11 @@ if (appKey && appSecret && accessToken && vendorCode) {
         ...(process.env.JD_KNOWN_WAYBILL ? { known: process.env.JD_KNOWN_WAYBILL } : {}),
       },
     });
-  });
-} else {
-  describe.skip("JD adapter against JD's JOS router (set JD_APP_KEY, JD_APP_SECRET, JD_ACCESS_TOKEN and JD_VENDOR_CODE; optional JD_BASE_URL, JD_KNOWN_WAYBILL)", () => {
-    it("needs JD_APP_KEY, JD_APP_SECRET, JD_ACCESS_TOKEN and JD_VENDOR_CODE", () => {});
-  });
-}
-
-/** The control API plus JD's sandbox alone, so these tests do not depend on other carriers. */
-function jdSandboxApp(world: World): Hono<SandboxEnv> {
-  const mount = { basePath: "/jd", app: createJdSandbox(world) };
-  return composeSandboxApp(world, [mount], new Hono<SandboxEnv>());
-}
+  },
+);
 
 describe("JD sandbox wire checks (in-process)", () => {
-  const world = createWorld();
-  const app = jdSandboxApp(world);
+  const app = carrierSandboxApp(createWorld(), "/jd", createJdSandbox);
 
   async function call(
     method: string,
@@ -231,7 +201,3 @@ describe("JD sandbox wire checks (in-process)", () => {
     expect(parcel.calls.map((c) => c.operation)).toEqual(["cancel", "cancel"]);
   });
 });
-
-function show(value: unknown): string {
-  return JSON.stringify(value, null, 2);
-}

@@ -3,15 +3,17 @@
  * (asserted through undici's MockAgent, real network disabled) and the parsing of every reply
  * shape the adapter must understand, including the polled outcome and the refused pushes.
  */
-import { readFileSync } from "node:fs";
-import { MockAgent } from "undici";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import type {
-  CarrierAdapter,
-  CarrierResult,
-  InterceptCommand,
-  TrackResult,
-} from "../../contracts/carrier-adapter.ts";
+import { describe, expect, it } from "vitest";
+import type { InterceptCommand, TrackResult } from "../../contracts/carrier-adapter.ts";
+import {
+  callContext,
+  expectCarrierError,
+  mockReply,
+  readFixture,
+  type SentRequest,
+  show,
+  useMockAgentAdapter,
+} from "../../contracts/testing.ts";
 import { buildJdRequest, formatJdTime, jdSign } from "./client.ts";
 import { createJdAdapter, type JdSettings } from "./index.ts";
 import {
@@ -33,13 +35,7 @@ const settings: JdSettings = {
   vendorCode: "010K000000",
 };
 
-function fixture(name: string): string {
-  return readFileSync(new URL(`./fixtures/${name}`, import.meta.url), "utf8");
-}
-
-function show(value: unknown): string {
-  return JSON.stringify(value, null, 2);
-}
+const fixture = (name: string): string => readFixture(import.meta.url, name);
 
 const command: InterceptCommand = {
   reference: "icp_01JTEST0000000000000000001",
@@ -48,20 +44,6 @@ const command: InterceptCommand = {
   payment: { payer: "platform", mode: "free_return" },
   note: "买家申请退款",
 };
-
-function ctx(): { signal: AbortSignal } {
-  return { signal: AbortSignal.timeout(2_000) };
-}
-
-function expectError(result: CarrierResult<unknown>, code: string, retryable: boolean): void {
-  expect(result.ok, show(result)).toBe(false);
-  if (!result.ok) {
-    expect({ code: result.error.code, retryable: result.error.retryable }, show(result)).toEqual({
-      code,
-      retryable,
-    });
-  }
-}
 
 describe("JOS sign", () => {
   it("matches the test vector of carrier-wire-formats.md §2.1", () => {
@@ -112,63 +94,28 @@ describe("JOS sign", () => {
 });
 
 describe("JD adapter over a MockAgent", () => {
-  let agent: MockAgent;
-  let adapter: CarrierAdapter;
+  const mock = useMockAgentAdapter((agent) => createJdAdapter(settings, { dispatcher: agent }));
 
-  beforeEach(() => {
-    agent = new MockAgent();
-    agent.disableNetConnect();
-    adapter = createJdAdapter(settings, { dispatcher: agent });
-  });
-
-  afterEach(async () => {
-    agent.assertNoPendingInterceptors();
-    // adapter.close() closes the dispatcher it owns: the MockAgent.
-    await adapter.close();
-  });
-
-  interface Captured {
-    query: URLSearchParams;
-    form: URLSearchParams;
-    headers: Record<string, string>;
-  }
-
-  function replyOnce(body: string, capture?: (request: Captured) => void): void {
-    let query = new URLSearchParams();
-    let headers: Record<string, string> = {};
-    agent
-      .get(ORIGIN)
-      .intercept({
-        path: (path) => {
-          const [pathname, search = ""] = path.split("?");
-          query = new URLSearchParams(search);
-          return pathname === "/routerjson";
-        },
-        method: "POST",
-        headers: (h) => {
-          headers = h;
-          return true;
-        },
-        body: (raw) => {
-          capture?.({ query, form: new URLSearchParams(raw), headers });
-          return true;
-        },
-      })
-      .reply(200, body, { headers: { "content-type": "application/json;charset=utf-8" } });
-  }
+  const replyOnce = (body: string, capture?: (request: SentRequest) => void): SentRequest =>
+    mockReply(
+      mock.agent,
+      { origin: ORIGIN, path: (path) => path.split("?")[0] === "/routerjson" },
+      { body, contentType: "application/json;charset=utf-8" },
+      capture,
+    );
 
   it("builds a signed intercept call and reads stateCode 100 as accepted, not succeeded", async () => {
-    let request: Captured | null = null;
+    let request: SentRequest | null = null;
     replyOnce(fixture("intercept-accepted.reply.json"), (r) => {
       request = r;
     });
-    const result = await adapter.intercept(command, ctx());
+    const result = await mock.adapter.intercept(command, callContext());
     expect(result, show(result)).toEqual({
       ok: true,
       value: { carrierReference: command.reference, fee: null },
     });
 
-    const sent = request as Captured | null;
+    const sent = request as SentRequest | null;
     expect(sent).not.toBeNull();
     if (sent === null) {
       return;
@@ -197,7 +144,7 @@ describe("JD adapter over a MockAgent", () => {
 
   it("reads stateCode 108 (already cancelled) as our own repeat, accepted", async () => {
     replyOnce(fixture("intercept-already-cancelled.reply.json"));
-    const result = await adapter.intercept(command, ctx());
+    const result = await mock.adapter.intercept(command, callContext());
     expect(result, show(result)).toEqual({
       ok: true,
       value: { carrierReference: command.reference, fee: null },
@@ -206,13 +153,17 @@ describe("JD adapter over a MockAgent", () => {
 
   it("maps an already-intercepted refusal to already_intercepted", async () => {
     replyOnce(fixture("intercept-already-intercepted.reply.json"));
-    expectError(await adapter.intercept(command, ctx()), "already_intercepted", false);
+    expectCarrierError(
+      await mock.adapter.intercept(command, callContext()),
+      "already_intercepted",
+      false,
+    );
   });
 
   it("keeps JD's message for a stateCode the legend does not know, as rejected", async () => {
     replyOnce(fixture("intercept-refused.reply.json"));
-    const result = await adapter.intercept(command, ctx());
-    expectError(result, "rejected", false);
+    const result = await mock.adapter.intercept(command, callContext());
+    expectCarrierError(result, "rejected", false);
     expect(result.ok ? null : [result.error.carrierCode, result.error.carrierMessage]).toEqual([
       "117",
       "该运单为生鲜件，不支持拦截",
@@ -221,19 +172,23 @@ describe("JD adapter over a MockAgent", () => {
 
   it("maps error_response 12 (无效签名) to auth_failed, keeping JD's code", async () => {
     replyOnce(fixture("auth-error.reply.json"));
-    const result = await adapter.track("JDVA00000000001", ctx());
-    expectError(result, "auth_failed", false);
+    const result = await mock.adapter.track("JDVA00000000001", callContext());
+    expectCarrierError(result, "auth_failed", false);
     expect(result.ok ? null : result.error.carrierCode).toBe("12");
   });
 
   it("maps error_response 19 (invalid access_token) to auth_failed", async () => {
     replyOnce(fixture("token-expired.reply.json"));
-    expectError(await adapter.intercept(command, ctx()), "auth_failed", false);
+    expectCarrierError(await mock.adapter.intercept(command, callContext()), "auth_failed", false);
   });
 
   it("maps error_response 2 (App Call Limited) to rate_limited, retryable", async () => {
     replyOnce(fixture("call-limited.reply.json"));
-    expectError(await adapter.track("JDVA00000000001", ctx()), "rate_limited", true);
+    expectCarrierError(
+      await mock.adapter.track("JDVA00000000001", callContext()),
+      "rate_limited",
+      true,
+    );
   });
 
   it("maps a backend timeout (65) by idempotency: retryable for a read, not for an intercept", async () => {
@@ -241,23 +196,35 @@ describe("JD adapter over a MockAgent", () => {
       error_response: { code: "65", zh_desc: "平台连接后端服务超时" },
     });
     replyOnce(body);
-    expectError(await adapter.track("JDVA00000000001", ctx()), "outcome_unknown", true);
+    expectCarrierError(
+      await mock.adapter.track("JDVA00000000001", callContext()),
+      "outcome_unknown",
+      true,
+    );
     replyOnce(body);
-    expectError(await adapter.intercept(command, ctx()), "outcome_unknown", false);
+    expectCarrierError(
+      await mock.adapter.intercept(command, callContext()),
+      "outcome_unknown",
+      false,
+    );
   });
 
   it("maps an unknown waybill to unknown_parcel", async () => {
     replyOnce(fixture("unknown-waybill.reply.json"));
-    expectError(await adapter.track("JDVA00000000009", ctx()), "unknown_parcel", false);
+    expectCarrierError(
+      await mock.adapter.track("JDVA00000000009", callContext()),
+      "unknown_parcel",
+      false,
+    );
   });
 
   it("sends the trace query and maps the latest known opeTitle", async () => {
-    let request: Captured | null = null;
+    let request: SentRequest | null = null;
     replyOnce(fixture("trace.reply.json"), (r) => {
       request = r;
     });
-    const result = await adapter.track("JDVA00000000001", ctx());
-    const sent = request as Captured | null;
+    const result = await mock.adapter.track("JDVA00000000001", callContext());
+    const sent = request as SentRequest | null;
     expect(sent?.query.get("method")).toBe("jingdong.ldop.receive.trace.get");
     expect(JSON.parse(sent?.form.get("360buy_param_json") ?? "")).toEqual({
       customerCode: "010K000000",
@@ -298,7 +265,7 @@ describe("JD adapter over a MockAgent", () => {
         },
       }),
     );
-    const polled = await adapter.pollOutcome?.(
+    const polled = await mock.adapter.pollOutcome?.(
       {
         reference: command.reference,
         trackingNumber: "JDVA00000000001",
@@ -306,7 +273,7 @@ describe("JD adapter over a MockAgent", () => {
         action: "intercept",
         submittedAt: "2025-03-02T07:30:00.000Z",
       },
-      ctx(),
+      callContext(),
     );
     expect(polled, show(polled)).toMatchObject({
       ok: true,
@@ -315,7 +282,7 @@ describe("JD adapter over a MockAgent", () => {
   });
 
   it("sends a pickup cancel through the intercept API, marked, and reads 100 as cancelled", async () => {
-    let request: Captured | null = null;
+    let request: SentRequest | null = null;
     replyOnce(
       JSON.stringify({
         jingdong_ldop_receive_order_intercept_responce: {
@@ -327,12 +294,12 @@ describe("JD adapter over a MockAgent", () => {
         request = r;
       },
     );
-    const result = await adapter.cancelPickup?.(
+    const result = await mock.adapter.cancelPickup?.(
       { reference: "icp_1", trackingNumber: "JDVA00000000001", reason: "buyer_cancelled" },
-      ctx(),
+      callContext(),
     );
     expect(result).toEqual({ ok: true, value: { cancelled: true } });
-    const sent = request as Captured | null;
+    const sent = request as SentRequest | null;
     const param = JSON.parse(sent?.form.get("360buy_param_json") ?? "{}") as {
       interceptReason?: string;
     };
@@ -340,18 +307,18 @@ describe("JD adapter over a MockAgent", () => {
   });
 
   it("maps an HTTP 503 to unavailable, retryable", async () => {
-    agent
+    mock.agent
       .get(ORIGIN)
       .intercept({ path: (p) => p.startsWith("/routerjson?"), method: "POST" })
       .reply(503, "busy");
-    expectError(await adapter.track("JDVA1", ctx()), "unavailable", true);
+    expectCarrierError(await mock.adapter.track("JDVA1", callContext()), "unavailable", true);
   });
 
   it("maps a non-JSON 200 and a reply without the _responce object to bad_response", async () => {
     replyOnce("<html>gateway</html>");
-    expectError(await adapter.track("JDVA1", ctx()), "bad_response", false);
+    expectCarrierError(await mock.adapter.track("JDVA1", callContext()), "bad_response", false);
     replyOnce(JSON.stringify({ something_else_responce: {} }));
-    expectError(await adapter.track("JDVA1", ctx()), "bad_response", false);
+    expectCarrierError(await mock.adapter.track("JDVA1", callContext()), "bad_response", false);
   });
 
   it("maps a malformed resultInfo to bad_response", async () => {
@@ -360,16 +327,16 @@ describe("JD adapter over a MockAgent", () => {
         jingdong_ldop_receive_order_intercept_responce: { code: "0", resultInfo: { state: 1 } },
       }),
     );
-    expectError(await adapter.intercept(command, ctx()), "bad_response", false);
+    expectCarrierError(await mock.adapter.intercept(command, callContext()), "bad_response", false);
   });
 
   it("refuses every push: JD outcomes are polled", () => {
-    const pushed = adapter.parseCallback({
+    const pushed = mock.adapter.parseCallback({
       url: "http://127.0.0.1/v1/carriers/jd/callbacks",
       headers: { "content-type": "application/json" },
       body: fixture("trace.reply.json"),
     });
-    expectError(pushed, "auth_failed", false);
+    expectCarrierError(pushed, "auth_failed", false);
   });
 });
 
@@ -411,7 +378,7 @@ describe("JD mapping", () => {
     const body = JSON.stringify({
       jingdong_ldop_receive_trace_get_responce: { code: "103", zh_desc: "invalid app" },
     });
-    expectError(
+    expectCarrierError(
       unwrapJdReply({ status: 200, headers: {}, body }, "jingdong.ldop.receive.trace.get", true),
       "auth_failed",
       false,

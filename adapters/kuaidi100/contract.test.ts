@@ -4,14 +4,19 @@
  * and KUAIDI100_CUSTOMER are set.
  */
 
-import { Hono } from "hono";
-import { Pool } from "undici";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { IncomingCallback, InterceptCommand } from "../../contracts/carrier-adapter.ts";
 import { runCarrierContractSuite } from "../../contracts/contract-suite.ts";
-import type { SandboxEnv } from "../sandbox-kit/faults.ts";
-import { composeSandboxApp, type RunningSandbox, serveSandbox } from "../sandbox-kit/serve.ts";
-import { createWorld, getParcel, putParcel, type World } from "../sandbox-kit/world.ts";
+import {
+  callContext,
+  describeWithCredentials,
+  loopbackPool,
+  realEnvironmentPool,
+  show,
+  uniqueNumber,
+  useCarrierSandbox,
+} from "../../contracts/testing.ts";
+import { getParcel, putParcel } from "../sandbox-kit/world.ts";
 import { callbackSign, labelSign } from "./client.ts";
 import { createKuaidi100Adapter, type Kuaidi100Settings } from "./index.ts";
 import {
@@ -23,28 +28,7 @@ import {
 } from "./sandbox.ts";
 
 /** A fresh YTO-format waybill number (YT + 13 digits), unique within the run. */
-let counter = 0;
-function freshWaybill(prefix = "YT"): string {
-  counter += 1;
-  const tail = `${Date.now() % 1_000_000_000}${String(counter).padStart(4, "0")}`;
-  return `${prefix}${tail.padStart(13, "0").slice(-13)}`;
-}
-
-function shortPool(baseUrl: string): Pool {
-  return new Pool(new URL(baseUrl).origin, {
-    connectTimeout: 1_000,
-    headersTimeout: 2_000,
-    bodyTimeout: 2_000,
-    keepAliveTimeout: 10,
-    keepAliveMaxTimeout: 10,
-  });
-}
-
-/** The control API plus Kuaidi100's sandbox alone, so these tests do not depend on others. */
-function kuaidi100SandboxApp(world: World): Hono<SandboxEnv> {
-  const mount = { basePath: "/kuaidi100", app: createKuaidi100Sandbox(world) };
-  return composeSandboxApp(world, [mount], new Hono<SandboxEnv>());
-}
+const freshWaybill = (prefix = "YT"): string => uniqueNumber(prefix, 13);
 
 /**
  * Pushes the adapter must refuse: a genuine push re-signed with another salt, its param altered
@@ -74,8 +58,6 @@ function forgedKuaidi100Pushes(genuine: IncomingCallback | null): IncomingCallba
 
 describe("Kuaidi100 adapter against the local sandbox", () => {
   // The suite reads `settings` lazily (inside tests), after beforeAll has started the sandbox.
-  let sandbox: RunningSandbox;
-  let world: World;
   const settings: Kuaidi100Settings = {
     baseUrl: "http://127.0.0.1:1/kuaidi100",
     queryUrl: "http://127.0.0.1:1/kuaidi100",
@@ -86,22 +68,14 @@ describe("Kuaidi100 adapter against the local sandbox", () => {
     company: "yuantong",
     callbackUrl: "http://127.0.0.1:1/v1/carriers/kuaidi100/callbacks",
   };
-  const sandboxOptions = { controlUrl: "" };
   const make = (overrides: Partial<Kuaidi100Settings> = {}) => {
     const merged = { ...settings, ...overrides };
-    return createKuaidi100Adapter(merged, { dispatcher: shortPool(merged.baseUrl) });
+    return createKuaidi100Adapter(merged, { dispatcher: loopbackPool(merged.baseUrl) });
   };
 
-  beforeAll(async () => {
-    world = createWorld();
-    sandbox = await serveSandbox(kuaidi100SandboxApp(world), world, { port: 0 });
-    settings.baseUrl = `${sandbox.url}/kuaidi100`;
-    settings.queryUrl = `${sandbox.url}/kuaidi100`;
-    sandboxOptions.controlUrl = sandbox.url;
-  });
-
-  afterAll(async () => {
-    await sandbox.close();
+  const sandbox = useCarrierSandbox("/kuaidi100", createKuaidi100Sandbox, ({ url }) => {
+    settings.baseUrl = `${url}/kuaidi100`;
+    settings.queryUrl = `${url}/kuaidi100`;
   });
 
   runCarrierContractSuite({
@@ -109,7 +83,7 @@ describe("Kuaidi100 adapter against the local sandbox", () => {
     makeAdapter: (overrides) =>
       make(overrides?.callbackUrl ? { callbackUrl: overrides.callbackUrl } : {}),
     makeAdapterWithWrongCredentials: () => make({ key: "NOT_THE_KEY", secret: "NOT_THE_SECRET" }),
-    sandbox: sandboxOptions,
+    sandbox,
     forgedPushes: forgedKuaidi100Pushes,
     trackingNumbers: { unknown: "YT0000000000000", fresh: () => freshWaybill() },
   });
@@ -126,24 +100,24 @@ describe("Kuaidi100 adapter against the local sandbox", () => {
 
     it("looks zhongtong waybills up among the world's zto parcels", async () => {
       const tn = freshWaybill("ZT");
-      putParcel(world, { carrier: "zto", trackingNumber: tn, state: "in_transit" });
+      putParcel(sandbox.world, { carrier: "zto", trackingNumber: tn, state: "in_transit" });
       const zto = make({ company: "zhongtong" });
       const yto = make();
       try {
-        const tracked = await zto.track(tn, { signal: AbortSignal.timeout(2_000) });
-        expect(tracked.ok && tracked.value.state, JSON.stringify(tracked)).toBe("in_transit");
-        const elsewhere = await yto.track(tn, { signal: AbortSignal.timeout(2_000) });
+        const tracked = await zto.track(tn, callContext());
+        expect(tracked.ok && tracked.value.state, show(tracked)).toBe("in_transit");
+        const elsewhere = await yto.track(tn, callContext());
         expect(elsewhere.ok ? null : elsewhere.error.code).toBe("unknown_parcel");
       } finally {
         await zto.close();
         await yto.close();
       }
-      expect(getParcel(world, "zto", tn)?.calls.map((c) => c.operation)).toEqual(["track"]);
+      expect(getParcel(sandbox.world, "zto", tn)?.calls.map((c) => c.operation)).toEqual(["track"]);
     });
 
     it("answers a retry with the same orderId as accepted, without a second instruction", async () => {
       const tn = freshWaybill();
-      putParcel(world, {
+      putParcel(sandbox.world, {
         carrier: "kuaidi100",
         trackingNumber: tn,
         state: "in_transit",
@@ -152,17 +126,16 @@ describe("Kuaidi100 adapter against the local sandbox", () => {
       const command = interceptCommand(tn);
       const adapter = make();
       try {
-        const signal = (): { signal: AbortSignal } => ({ signal: AbortSignal.timeout(2_000) });
-        expect((await adapter.intercept(command, signal())).ok).toBe(true);
-        const again = await adapter.intercept(command, signal());
-        expect(again, JSON.stringify(again)).toEqual({
+        expect((await adapter.intercept(command, callContext())).ok).toBe(true);
+        const again = await adapter.intercept(command, callContext());
+        expect(again, show(again)).toEqual({
           ok: true,
           value: { carrierReference: command.reference, fee: null },
         });
       } finally {
         await adapter.close();
       }
-      const parcel = getParcel(world, "kuaidi100", tn);
+      const parcel = getParcel(sandbox.world, "kuaidi100", tn);
       expect(parcel?.instructions).toHaveLength(1);
       expect(parcel?.calls.map((c) => [c.operation, c.accepted, c.repeat ?? false])).toEqual([
         ["intercept", true, false],
@@ -173,36 +146,34 @@ describe("Kuaidi100 adapter against the local sandbox", () => {
 
     it("pushes the outcome to the callbackUrl of the intercept request", async () => {
       const tn = freshWaybill();
-      putParcel(world, {
+      putParcel(sandbox.world, {
         carrier: "kuaidi100",
         trackingNumber: tn,
         state: "in_transit",
         outcomeDelayMs: 10,
       });
       // No push URL is registered for kuaidi100 here: only the request names where to push.
-      expect(world.pushUrls.kuaidi100).toBeUndefined();
+      expect(sandbox.world.pushUrls.kuaidi100).toBeUndefined();
       const callbackUrl = `${sandbox.url}/_sandbox/no-receiver/${tn}`;
       const adapter = make({ callbackUrl });
       try {
-        const accepted = await adapter.intercept(interceptCommand(tn), {
-          signal: AbortSignal.timeout(2_000),
-        });
-        expect(accepted.ok, JSON.stringify(accepted)).toBe(true);
+        const accepted = await adapter.intercept(interceptCommand(tn), callContext());
+        expect(accepted.ok, show(accepted)).toBe(true);
       } finally {
         await adapter.close();
       }
       const deadline = Date.now() + 2_000;
-      while (!world.pushes.some((p) => p.trackingNumber === tn) && Date.now() < deadline) {
+      while (!sandbox.world.pushes.some((p) => p.trackingNumber === tn) && Date.now() < deadline) {
         await new Promise((resolve) => setTimeout(resolve, 10));
       }
-      expect(world.pushes.filter((p) => p.trackingNumber === tn)).toMatchObject([
+      expect(sandbox.world.pushes.filter((p) => p.trackingNumber === tn)).toMatchObject([
         { carrier: "kuaidi100", url: callbackUrl, result: 404 },
       ]);
     });
 
     it("requires a callbackUrl for yuantong, as Kuaidi100 documents", async () => {
       const tn = freshWaybill();
-      putParcel(world, { carrier: "kuaidi100", trackingNumber: tn, state: "in_transit" });
+      putParcel(sandbox.world, { carrier: "kuaidi100", trackingNumber: tn, state: "in_transit" });
       const response = await fetch(`${sandbox.url}/kuaidi100/label/order`, {
         method: "POST",
         headers: { "content-type": "application/x-www-form-urlencoded" },
@@ -213,7 +184,9 @@ describe("Kuaidi100 adapter against the local sandbox", () => {
         }),
       });
       expect(await response.json()).toMatchObject({ code: 400 });
-      expect(getParcel(world, "kuaidi100", tn)?.calls.map((c) => c.accepted)).toEqual([false]);
+      expect(getParcel(sandbox.world, "kuaidi100", tn)?.calls.map((c) => c.accepted)).toEqual([
+        false,
+      ]);
     });
   });
 });
@@ -233,36 +206,36 @@ function signedLabelForm(param: unknown): string {
 
 // Credentials are read here only: this block is the one place the tests touch Kuaidi100 itself.
 // Kuaidi100 publishes no test environment, so only the read-only, state-independent checks run.
-const key = process.env.KUAIDI100_KEY;
-const secret = process.env.KUAIDI100_SECRET;
-const customer = process.env.KUAIDI100_CUSTOMER;
-if (key && secret && customer) {
-  const real: Kuaidi100Settings = {
-    baseUrl: process.env.KUAIDI100_BASE_URL ?? "https://api.kuaidi100.com",
-    queryUrl: process.env.KUAIDI100_QUERY_URL ?? "https://poll.kuaidi100.com",
-    key,
-    secret,
-    customer,
-    salt: process.env.KUAIDI100_SALT ?? "real-env-salt-0123",
-    company: process.env.KUAIDI100_COMPANY ?? "yuantong",
-    callbackUrl: "https://gateway.invalid/v1/carriers/kuaidi100/callbacks",
-  };
-  const realPool = (url: string): Pool =>
-    new Pool(new URL(url).origin, {
-      connectTimeout: 5_000,
-      headersTimeout: 10_000,
-      bodyTimeout: 10_000,
-      keepAliveTimeout: 10,
-      keepAliveMaxTimeout: 10,
-    });
-  const makeReal = (overrides: Partial<Kuaidi100Settings> = {}) => {
-    const merged = { ...real, ...overrides };
-    return createKuaidi100Adapter(merged, {
-      dispatcher: realPool(merged.baseUrl),
-      queryDispatcher: realPool(merged.queryUrl),
-    });
-  };
-  describe("Kuaidi100 adapter against Kuaidi100's API", () => {
+describeWithCredentials(
+  "Kuaidi100 adapter against Kuaidi100's API",
+  {
+    required: ["KUAIDI100_KEY", "KUAIDI100_SECRET", "KUAIDI100_CUSTOMER"],
+    optional: [
+      "KUAIDI100_SALT",
+      "KUAIDI100_COMPANY",
+      "KUAIDI100_BASE_URL",
+      "KUAIDI100_QUERY_URL",
+      "KUAIDI100_KNOWN_WAYBILL",
+    ],
+  },
+  ({ KUAIDI100_KEY: key, KUAIDI100_SECRET: secret, KUAIDI100_CUSTOMER: customer }) => {
+    const real: Kuaidi100Settings = {
+      baseUrl: process.env.KUAIDI100_BASE_URL ?? "https://api.kuaidi100.com",
+      queryUrl: process.env.KUAIDI100_QUERY_URL ?? "https://poll.kuaidi100.com",
+      key,
+      secret,
+      customer,
+      salt: process.env.KUAIDI100_SALT ?? "real-env-salt-0123",
+      company: process.env.KUAIDI100_COMPANY ?? "yuantong",
+      callbackUrl: "https://gateway.invalid/v1/carriers/kuaidi100/callbacks",
+    };
+    const makeReal = (overrides: Partial<Kuaidi100Settings> = {}) => {
+      const merged = { ...real, ...overrides };
+      return createKuaidi100Adapter(merged, {
+        dispatcher: realEnvironmentPool(merged.baseUrl),
+        queryDispatcher: realEnvironmentPool(merged.queryUrl),
+      });
+    };
     runCarrierContractSuite({
       carrier: "kuaidi100",
       makeAdapter: () => makeReal(),
@@ -276,9 +249,5 @@ if (key && secret && customer) {
           : {}),
       },
     });
-  });
-} else {
-  describe.skip("Kuaidi100 adapter against Kuaidi100's API (set KUAIDI100_KEY, KUAIDI100_SECRET and KUAIDI100_CUSTOMER; optional KUAIDI100_SALT, KUAIDI100_COMPANY, KUAIDI100_BASE_URL, KUAIDI100_QUERY_URL, KUAIDI100_KNOWN_WAYBILL)", () => {
-    it("needs KUAIDI100_KEY, KUAIDI100_SECRET and KUAIDI100_CUSTOMER", () => {});
-  });
-}
+  },
+);

@@ -3,16 +3,22 @@
  * undici's MockAgent, real network disabled), the parsing of every reply shape the adapter must
  * understand, and the verification of the signed result callback.
  */
-import { readFileSync } from "node:fs";
 import { MockAgent } from "undici";
-import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { afterAll, describe, expect, it, vi } from "vitest";
 import type {
-  CarrierAdapter,
-  CarrierResult,
   IncomingCallback,
   InterceptCommand,
   RedirectCommand,
 } from "../../contracts/carrier-adapter.ts";
+import {
+  callContext,
+  expectCarrierError,
+  mockReply,
+  readFixture,
+  type SentRequest,
+  show,
+  useMockAgentAdapter,
+} from "../../contracts/testing.ts";
 import { callbackSign, labelSign, querySign } from "./client.ts";
 import { createKuaidi100Adapter, type Kuaidi100Settings } from "./index.ts";
 import {
@@ -36,13 +42,7 @@ const settings: Kuaidi100Settings = {
   callbackUrl: "https://gateway.example.com/v1/carriers/kuaidi100/callbacks",
 };
 
-function fixture(name: string): string {
-  return readFileSync(new URL(`./fixtures/${name}`, import.meta.url), "utf8");
-}
-
-function show(value: unknown): string {
-  return JSON.stringify(value, null, 2);
-}
+const fixture = (name: string): string => readFixture(import.meta.url, name);
 
 const command: InterceptCommand = {
   reference: "icp_01JTEST0000000000000000001",
@@ -68,20 +68,6 @@ const redirectCommand: RedirectCommand = {
   },
 };
 
-function ctx(): { signal: AbortSignal } {
-  return { signal: AbortSignal.timeout(2_000) };
-}
-
-function expectError(result: CarrierResult<unknown>, code: string, retryable: boolean): void {
-  expect(result.ok, show(result)).toBe(false);
-  if (!result.ok) {
-    expect({ code: result.error.code, retryable: result.error.retryable }, show(result)).toEqual({
-      code,
-      retryable,
-    });
-  }
-}
-
 describe("signatures", () => {
   const param =
     '{"kuaidicom":"jtexpress","kuaidinum":"JT12345678","interceptType":"RETURN_SEND_ADDR"}';
@@ -105,52 +91,18 @@ describe("signatures", () => {
 });
 
 describe("Kuaidi100 adapter over a MockAgent", () => {
-  let agent: MockAgent;
-  let adapter: CarrierAdapter;
+  const mock = useMockAgentAdapter((agent) =>
+    createKuaidi100Adapter(settings, { dispatcher: agent }),
+  );
 
-  beforeEach(() => {
-    agent = new MockAgent();
-    agent.disableNetConnect();
-    adapter = createKuaidi100Adapter(settings, { dispatcher: agent });
-  });
-
-  afterEach(async () => {
-    agent.assertNoPendingInterceptors();
-    // adapter.close() closes the dispatcher it owns: the MockAgent.
-    await adapter.close();
-  });
-
-  interface Captured {
-    form: URLSearchParams;
-    headers: Record<string, string>;
-  }
-
-  function replyOnce(origin: string, path: string, body: string): Captured {
-    const captured: Captured = { form: new URLSearchParams(), headers: {} };
-    agent
-      .get(origin)
-      .intercept({
-        path,
-        method: "POST",
-        headers: (h) => {
-          captured.headers = h;
-          return true;
-        },
-        body: (raw) => {
-          captured.form = new URLSearchParams(raw);
-          return true;
-        },
-      })
-      .reply(200, body, { headers: { "content-type": "application/json;charset=UTF-8" } });
-    return captured;
-  }
-
-  const label = (body: string) => replyOnce(LABEL_ORIGIN, "/label/order", body);
-  const query = (body: string) => replyOnce(QUERY_ORIGIN, "/poll/query.do", body);
+  const label = (body: string): SentRequest =>
+    mockReply(mock.agent, { origin: LABEL_ORIGIN, path: "/label/order" }, { body });
+  const query = (body: string): SentRequest =>
+    mockReply(mock.agent, { origin: QUERY_ORIGIN, path: "/poll/query.do" }, { body });
 
   it("builds a signed interceptOrder form and reads the success reply", async () => {
     const sent = label(fixture("intercept-success.reply.json"));
-    const result = await adapter.intercept(command, ctx());
+    const result = await mock.adapter.intercept(command, callContext());
     expect(result, show(result)).toEqual({
       ok: true,
       value: { carrierReference: command.reference, fee: null },
@@ -172,7 +124,7 @@ describe("Kuaidi100 adapter over a MockAgent", () => {
 
   it("sends a redirect as MODIFY_ADDR with recManInfo", async () => {
     const sent = label(fixture("intercept-success.reply.json"));
-    const result = await adapter.redirect(redirectCommand, ctx());
+    const result = await mock.adapter.redirect(redirectCommand, callContext());
     expect(result.ok, show(result)).toBe(true);
     expect(JSON.parse(sent.form.get("param") ?? "")).toEqual(
       JSON.parse(fixture("redirect-request.param.json")),
@@ -181,7 +133,7 @@ describe("Kuaidi100 adapter over a MockAgent", () => {
 
   it("sends the real-time query to the poll host and maps the detailed state", async () => {
     const sent = query(fixture("query.reply.json"));
-    const result = await adapter.track("YT7500000000001", ctx());
+    const result = await mock.adapter.track("YT7500000000001", callContext());
     expect([...sent.form.keys()].sort()).toEqual(["customer", "param", "sign"]);
     expect(sent.form.get("customer")).toBe("TEST_CUSTOMER");
     const param = sent.form.get("param") ?? "";
@@ -224,81 +176,104 @@ describe("Kuaidi100 adapter over a MockAgent", () => {
 
   it("maps a label API signature refusal to auth_failed, keeping Kuaidi100's code", async () => {
     label(fixture("label-auth-error.reply.json"));
-    const result = await adapter.intercept(command, ctx());
-    expectError(result, "auth_failed", false);
+    const result = await mock.adapter.intercept(command, callContext());
+    expectCarrierError(result, "auth_failed", false);
     expect(result.ok ? null : result.error.carrierCode).toBe("503");
   });
 
   it("maps a query signature refusal (returnCode 503) to auth_failed", async () => {
     query(fixture("query-auth-error.reply.json"));
-    expectError(await adapter.track("YT7500000000001", ctx()), "auth_failed", false);
+    expectCarrierError(
+      await mock.adapter.track("YT7500000000001", callContext()),
+      "auth_failed",
+      false,
+    );
   });
 
   it("maps an unknown number (returnCode 500) to unknown_parcel", async () => {
     query(fixture("query-no-result.reply.json"));
-    expectError(await adapter.track("YT7500000000009", ctx()), "unknown_parcel", false);
+    expectCarrierError(
+      await mock.adapter.track("YT7500000000009", callContext()),
+      "unknown_parcel",
+      false,
+    );
   });
 
   it("maps an intercept of an unknown waybill to unknown_parcel", async () => {
     label(fixture("label-unknown-waybill.reply.json"));
-    expectError(await adapter.intercept(command, ctx()), "unknown_parcel", false);
+    expectCarrierError(
+      await mock.adapter.intercept(command, callContext()),
+      "unknown_parcel",
+      false,
+    );
   });
 
   it("maps a second interception to already_intercepted", async () => {
     label(fixture("already-intercepted.reply.json"));
-    expectError(await adapter.intercept(command, ctx()), "already_intercepted", false);
+    expectCarrierError(
+      await mock.adapter.intercept(command, callContext()),
+      "already_intercepted",
+      false,
+    );
   });
 
   it("maps a signed-for parcel's refusal to rejected, not retryable", async () => {
     label(fixture("not-interceptable.reply.json"));
-    const result = await adapter.intercept(command, ctx());
-    expectError(result, "rejected", false);
+    const result = await mock.adapter.intercept(command, callContext());
+    expectCarrierError(result, "rejected", false);
     expect(result.ok ? null : result.error.carrierMessage).toBe("快件已签收或已退回，不可拦截");
   });
 
   it("maps 服务器繁忙 (502) to rate_limited and 服务器错误 (501) to unavailable", async () => {
     query(JSON.stringify({ result: false, returnCode: "502", message: "服务器繁忙" }));
-    expectError(await adapter.track("YT1", ctx()), "rate_limited", true);
+    expectCarrierError(await mock.adapter.track("YT1", callContext()), "rate_limited", true);
     label(JSON.stringify({ code: 501, message: "服务器错误", data: null, time: 1 }));
-    expectError(await adapter.intercept(command, ctx()), "unavailable", true);
+    expectCarrierError(await mock.adapter.intercept(command, callContext()), "unavailable", true);
   });
 
   it("maps a query needing phone digits (408) to rejected", async () => {
     query(JSON.stringify({ result: false, returnCode: "408", message: "验证码错误" }));
-    expectError(await adapter.track("ZT1", ctx()), "rejected", false);
+    expectCarrierError(await mock.adapter.track("ZT1", callContext()), "rejected", false);
   });
 
   it("maps replies that are not JSON or not of the expected shape to bad_response", async () => {
     query("<html>gateway</html>");
-    expectError(await adapter.track("YT1", ctx()), "bad_response", false);
+    expectCarrierError(await mock.adapter.track("YT1", callContext()), "bad_response", false);
     query(JSON.stringify({ message: "ok", status: "200", state: "0" }));
-    expectError(await adapter.track("YT1", ctx()), "bad_response", false);
+    expectCarrierError(await mock.adapter.track("YT1", callContext()), "bad_response", false);
     label(JSON.stringify({ message: "no code" }));
-    expectError(await adapter.intercept(command, ctx()), "bad_response", false);
+    expectCarrierError(await mock.adapter.intercept(command, callContext()), "bad_response", false);
   });
 
   it("maps an HTTP 503 to unavailable and a reset on an intercept to outcome_unknown", async () => {
-    agent.get(QUERY_ORIGIN).intercept({ path: "/poll/query.do", method: "POST" }).reply(503, "");
-    expectError(await adapter.track("YT1", ctx()), "unavailable", true);
+    mock.agent
+      .get(QUERY_ORIGIN)
+      .intercept({ path: "/poll/query.do", method: "POST" })
+      .reply(503, "");
+    expectCarrierError(await mock.adapter.track("YT1", callContext()), "unavailable", true);
     const reset = Object.assign(new Error("other side closed"), { code: "UND_ERR_SOCKET" });
-    agent
+    mock.agent
       .get(LABEL_ORIGIN)
       .intercept({ path: "/label/order", method: "POST" })
       .replyWithError(reset);
-    expectError(await adapter.intercept(command, ctx()), "outcome_unknown", false);
+    expectCarrierError(
+      await mock.adapter.intercept(command, callContext()),
+      "outcome_unknown",
+      false,
+    );
   });
 
   it("refuses to cancel (Kuaidi100 has no withdrawal)", async () => {
-    const result = await adapter.cancel(
+    const result = await mock.adapter.cancel(
       {
         reference: command.reference,
         trackingNumber: command.trackingNumber,
         carrierReference: command.reference,
         action: "intercept",
       },
-      ctx(),
+      callContext(),
     );
-    expectError(result, "rejected", false);
+    expectCarrierError(result, "rejected", false);
   });
 });
 
@@ -317,7 +292,7 @@ describe("Kuaidi100 adapter with a separate query dispatcher", () => {
       dispatcher: labelAgent,
       queryDispatcher: queryAgent,
     });
-    expectError(await adapter.track("YT1", ctx()), "unknown_parcel", false);
+    expectCarrierError(await adapter.track("YT1", callContext()), "unknown_parcel", false);
     queryAgent.assertNoPendingInterceptors();
     await adapter.close();
     expect(closes.map((spy) => spy.mock.calls.length)).toEqual([1, 1]);
@@ -382,7 +357,11 @@ describe("Kuaidi100 mapping", () => {
 
   it("refuses a reply about another number as bad_response", () => {
     const body = JSON.stringify({ message: "ok", nu: "YT2", status: "200", state: "0", data: [] });
-    expectError(parseTrackReply("YT1", { status: 200, headers: {}, body }), "bad_response", false);
+    expectCarrierError(
+      parseTrackReply("YT1", { status: 200, headers: {}, body }),
+      "bad_response",
+      false,
+    );
   });
 
   it("converts Kuaidi100's China-time timestamps to UTC", () => {
@@ -457,13 +436,13 @@ describe("Kuaidi100 intercept result callback", () => {
       push({ param }),
       { url, headers: {}, body: param },
     ]) {
-      expectError(adapter.parseCallback(forged), "auth_failed", false);
+      expectCarrierError(adapter.parseCallback(forged), "auth_failed", false);
     }
   });
 
   it("answers bad_response for a signed param that is not an intercept result", () => {
     const text = JSON.stringify({ status: "polling", lastResult: {} });
-    expectError(
+    expectCarrierError(
       adapter.parseCallback(push({ param: text, sign: callbackSign(text, settings.salt) })),
       "bad_response",
       false,

@@ -3,14 +3,19 @@
  * SF's own test environment when SF_PARTNER_ID and SF_CHECKWORD are set.
  */
 
-import { Hono } from "hono";
-import { Pool } from "undici";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { IncomingCallback } from "../../contracts/carrier-adapter.ts";
 import { runCarrierContractSuite } from "../../contracts/contract-suite.ts";
-import type { SandboxEnv } from "../sandbox-kit/faults.ts";
-import { composeSandboxApp, type RunningSandbox, serveSandbox } from "../sandbox-kit/serve.ts";
-import { createWorld, type World } from "../sandbox-kit/world.ts";
+import {
+  carrierSandboxApp,
+  describeWithCredentials,
+  loopbackPool,
+  realEnvironmentPool,
+  show,
+  uniqueNumber,
+  useCarrierSandbox,
+} from "../../contracts/testing.ts";
+import { createWorld } from "../sandbox-kit/world.ts";
 import { createSfExpressAdapter, type SfExpressSettings } from "./index.ts";
 import {
   createSfExpressSandbox,
@@ -20,26 +25,10 @@ import {
 } from "./sandbox.ts";
 
 /** A fresh SF-format waybill number (SF + 13 digits), unique within the run. */
-let counter = 0;
-function freshWaybill(): string {
-  counter += 1;
-  const tail = `${Date.now() % 1_000_000_000}${String(counter).padStart(4, "0")}`;
-  return `SF${tail.padStart(13, "0").slice(-13)}`;
-}
-
-function shortPool(baseUrl: string): Pool {
-  return new Pool(new URL(baseUrl).origin, {
-    connectTimeout: 1_000,
-    headersTimeout: 2_000,
-    bodyTimeout: 2_000,
-    keepAliveTimeout: 10,
-    keepAliveMaxTimeout: 10,
-  });
-}
+const freshWaybill = (): string => uniqueNumber("SF", 13);
 
 describe("SF Express adapter against the local sandbox", () => {
   // The suite reads `settings` lazily (inside tests), after beforeAll has started the sandbox.
-  let sandbox: RunningSandbox;
   const settings: SfExpressSettings = {
     baseUrl: "http://127.0.0.1:1/sf-express/std/service",
     partnerId: SF_SANDBOX_PARTNER_ID,
@@ -47,29 +36,20 @@ describe("SF Express adapter against the local sandbox", () => {
     monthlyCardNo: "7551234567",
     pushToken: SF_SANDBOX_PUSH_TOKEN,
   };
-  const sandboxOptions = { controlUrl: "" };
-
-  beforeAll(async () => {
-    const world = createWorld();
-    sandbox = await serveSandbox(sfSandboxApp(world), world, { port: 0 });
-    settings.baseUrl = `${sandbox.url}/sf-express/std/service`;
-    sandboxOptions.controlUrl = sandbox.url;
-  });
-
-  afterAll(async () => {
-    await sandbox.close();
+  const sandbox = useCarrierSandbox("/sf-express", createSfExpressSandbox, ({ url }) => {
+    settings.baseUrl = `${url}/sf-express/std/service`;
   });
 
   runCarrierContractSuite({
     carrier: "sf-express",
     makeAdapter: () =>
-      createSfExpressAdapter(settings, { dispatcher: shortPool(settings.baseUrl) }),
+      createSfExpressAdapter(settings, { dispatcher: loopbackPool(settings.baseUrl) }),
     makeAdapterWithWrongCredentials: () =>
       createSfExpressAdapter(
         { ...settings, checkWord: "NOT_THE_CHECKWORD" },
-        { dispatcher: shortPool(settings.baseUrl) },
+        { dispatcher: loopbackPool(settings.baseUrl) },
       ),
-    sandbox: sandboxOptions,
+    sandbox,
     pushUrl: (receiverUrl) => `${receiverUrl}?token=${SF_SANDBOX_PUSH_TOKEN}`,
     forgedPushes: forgedSfPushes,
     trackingNumbers: { unknown: "SF0000000000000", fresh: freshWaybill },
@@ -86,32 +66,28 @@ function forgedSfPushes(genuine: IncomingCallback | null): IncomingCallback[] {
 }
 
 // Credentials are read here only: this block is the one place the tests touch SF itself.
-const partnerId = process.env.SF_PARTNER_ID;
-const checkWord = process.env.SF_CHECKWORD;
-if (partnerId && checkWord) {
-  const real: SfExpressSettings = {
-    baseUrl: process.env.SF_BASE_URL ?? "https://sfapi-sbox.sf-express.com/std/service",
-    partnerId,
-    checkWord,
-    monthlyCardNo: process.env.SF_MONTHLY_CARD_NO ?? "7551234567",
-    pushToken: "real-env-push-token",
-  };
-  const realPool = (): Pool =>
-    new Pool(new URL(real.baseUrl).origin, {
-      connectTimeout: 5_000,
-      headersTimeout: 10_000,
-      bodyTimeout: 10_000,
-      keepAliveTimeout: 10,
-      keepAliveMaxTimeout: 10,
-    });
-  describe("SF Express adapter against SF's test environment", () => {
+describeWithCredentials(
+  "SF Express adapter against SF's test environment",
+  {
+    required: ["SF_PARTNER_ID", "SF_CHECKWORD"],
+    optional: ["SF_BASE_URL", "SF_MONTHLY_CARD_NO", "SF_KNOWN_WAYBILL"],
+  },
+  ({ SF_PARTNER_ID: partnerId, SF_CHECKWORD: checkWord }) => {
+    const real: SfExpressSettings = {
+      baseUrl: process.env.SF_BASE_URL ?? "https://sfapi-sbox.sf-express.com/std/service",
+      partnerId,
+      checkWord,
+      monthlyCardNo: process.env.SF_MONTHLY_CARD_NO ?? "7551234567",
+      pushToken: "real-env-push-token",
+    };
     runCarrierContractSuite({
       carrier: "sf-express",
-      makeAdapter: () => createSfExpressAdapter(real, { dispatcher: realPool() }),
+      makeAdapter: () =>
+        createSfExpressAdapter(real, { dispatcher: realEnvironmentPool(real.baseUrl) }),
       makeAdapterWithWrongCredentials: () =>
         createSfExpressAdapter(
           { ...real, checkWord: `${checkWord}-wrong` },
-          { dispatcher: realPool() },
+          { dispatcher: realEnvironmentPool(real.baseUrl) },
         ),
       forgedPushes: forgedSfPushes,
       trackingNumbers: {
@@ -120,21 +96,11 @@ if (partnerId && checkWord) {
         ...(process.env.SF_KNOWN_WAYBILL ? { known: process.env.SF_KNOWN_WAYBILL } : {}),
       },
     });
-  });
-} else {
-  describe.skip("SF Express adapter against SF's test environment (set SF_PARTNER_ID and SF_CHECKWORD; optional SF_BASE_URL, SF_MONTHLY_CARD_NO, SF_KNOWN_WAYBILL)", () => {
-    it("needs SF_PARTNER_ID and SF_CHECKWORD", () => {});
-  });
-}
-
-/** The control API plus SF's sandbox alone, so these tests do not depend on other carriers. */
-function sfSandboxApp(world: World): Hono<SandboxEnv> {
-  const mount = { basePath: "/sf-express", app: createSfExpressSandbox(world) };
-  return composeSandboxApp(world, [mount], new Hono<SandboxEnv>());
-}
+  },
+);
 
 describe("sandbox control API validation", () => {
-  const app = sfSandboxApp(createWorld());
+  const app = carrierSandboxApp(createWorld(), "/sf-express", createSfExpressSandbox);
 
   it("answers 400 problem+json for a bad parcel body", async () => {
     const response = await app.request("/_sandbox/parcels", {
@@ -143,7 +109,7 @@ describe("sandbox control API validation", () => {
       body: JSON.stringify({ carrier: "sf-express", trackingNumber: "SF1", state: "lost" }),
     });
     const body = await response.json();
-    expect(response.status, JSON.stringify(body)).toBe(400);
+    expect(response.status, show(body)).toBe(400);
     expect(response.headers.get("content-type")).toBe("application/problem+json");
     expect(body).toMatchObject({
       code: "validation_failed",

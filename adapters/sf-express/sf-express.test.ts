@@ -3,15 +3,18 @@
  * real network disabled) and the parsing of every reply shape the adapter must understand.
  * Also covers the shared HTTP helper's error classification, seen through the SF client.
  */
-import { readFileSync } from "node:fs";
 import { MockAgent } from "undici";
-import { afterAll, afterEach, beforeEach, describe, expect, it } from "vitest";
-import type {
-  CarrierAdapter,
-  CarrierResult,
-  InterceptCommand,
-  RedirectCommand,
-} from "../../contracts/carrier-adapter.ts";
+import { afterAll, describe, expect, it } from "vitest";
+import type { InterceptCommand, RedirectCommand } from "../../contracts/carrier-adapter.ts";
+import {
+  callContext,
+  expectCarrierError,
+  mockReply,
+  readFixture,
+  type SentRequest,
+  show,
+  useMockAgentAdapter,
+} from "../../contracts/testing.ts";
 import { classifyTransportError, parseRetryAfter, sendCarrierRequest } from "../http.ts";
 import { javaUrlEncode, sfMsgDigest } from "./client.ts";
 import { createSfExpressAdapter, type SfExpressSettings } from "./index.ts";
@@ -35,13 +38,7 @@ const settings: SfExpressSettings = {
   pushToken: "push-token-0123456789",
 };
 
-function fixture(name: string): string {
-  return readFileSync(new URL(`./fixtures/${name}`, import.meta.url), "utf8");
-}
-
-function show(value: unknown): string {
-  return JSON.stringify(value, null, 2);
-}
+const fixture = (name: string): string => readFixture(import.meta.url, name);
 
 const command: InterceptCommand = {
   reference: "icp_01JTEST0000000000000000001",
@@ -66,20 +63,6 @@ const redirectCommand: RedirectCommand = {
   },
 };
 
-function ctx(): { signal: AbortSignal } {
-  return { signal: AbortSignal.timeout(2_000) };
-}
-
-function expectError(result: CarrierResult<unknown>, code: string, retryable: boolean): void {
-  expect(result.ok, show(result)).toBe(false);
-  if (!result.ok) {
-    expect({ code: result.error.code, retryable: result.error.retryable }, show(result)).toEqual({
-      code,
-      retryable,
-    });
-  }
-}
-
 describe("msgDigest", () => {
   it("matches the test vector of carrier-wire-formats.md §1.3", () => {
     expect(sfMsgDigest('{"waybillNo":"SF1040275268927"}', "1700000000000", "TEST_CHECKWORD")).toBe(
@@ -94,74 +77,39 @@ describe("msgDigest", () => {
 });
 
 describe("SF adapter over a MockAgent", () => {
-  let agent: MockAgent;
-  let adapter: CarrierAdapter;
+  const mock = useMockAgentAdapter((agent) =>
+    createSfExpressAdapter(settings, { dispatcher: agent }),
+  );
 
-  beforeEach(() => {
-    agent = new MockAgent();
-    agent.disableNetConnect();
-    adapter = createSfExpressAdapter(settings, { dispatcher: agent });
-  });
-
-  afterEach(async () => {
-    agent.assertNoPendingInterceptors();
-    // adapter.close() closes the dispatcher it owns: the MockAgent.
-    await adapter.close();
-  });
-
-  function replyOnce(
-    body: string,
-    capture?: (form: URLSearchParams, headers: Record<string, string>) => void,
-  ): void {
-    let headers: Record<string, string> = {};
-    agent
-      .get(ORIGIN)
-      .intercept({
-        path: "/std/service",
-        method: "POST",
-        headers: (h) => {
-          headers = h;
-          return true;
-        },
-        body: (raw) => {
-          capture?.(new URLSearchParams(raw), headers);
-          return true;
-        },
-      })
-      .reply(200, body, { headers: { "content-type": "application/json;charset=UTF-8" } });
-  }
+  const replyOnce = (body: string): SentRequest =>
+    mockReply(mock.agent, { origin: ORIGIN, path: "/std/service" }, { body });
 
   it("builds a signed intercept form and reads a plain success", async () => {
-    let form = new URLSearchParams();
-    let headers: Record<string, string> = {};
-    replyOnce(fixture("intercept-success.reply.json"), (f, h) => {
-      form = f;
-      headers = h;
-    });
-    const result = await adapter.intercept(command, ctx());
+    const sent = replyOnce(fixture("intercept-success.reply.json"));
+    const result = await mock.adapter.intercept(command, callContext());
     expect(result, show(result)).toEqual({
       ok: true,
       value: { carrierReference: command.reference, fee: null },
     });
 
-    expect(headers["content-type"]).toBe("application/x-www-form-urlencoded;charset=UTF-8");
-    expect([...form.keys()].sort()).toEqual(
+    expect(sent.headers["content-type"]).toBe("application/x-www-form-urlencoded;charset=UTF-8");
+    expect([...sent.form.keys()].sort()).toEqual(
       ["msgData", "msgDigest", "partnerID", "requestID", "serviceCode", "timestamp"].sort(),
     );
-    expect(form.get("partnerID")).toBe("TEST_PARTNER");
-    expect(form.get("serviceCode")).toBe("EXP_RECE_WANTED_INTERCEPT");
-    expect(form.get("requestID")).toMatch(/^[0-9a-f-]{36}$/);
-    expect(form.get("timestamp")).toMatch(/^\d{13}$/);
-    const msgData = form.get("msgData") ?? "";
+    expect(sent.form.get("partnerID")).toBe("TEST_PARTNER");
+    expect(sent.form.get("serviceCode")).toBe("EXP_RECE_WANTED_INTERCEPT");
+    expect(sent.form.get("requestID")).toMatch(/^[0-9a-f-]{36}$/);
+    expect(sent.form.get("timestamp")).toMatch(/^\d{13}$/);
+    const msgData = sent.form.get("msgData") ?? "";
     expect(JSON.parse(msgData)).toEqual(JSON.parse(fixture("intercept-request.msgData.json")));
-    expect(form.get("msgDigest")).toBe(
-      sfMsgDigest(msgData, form.get("timestamp") ?? "", "TEST_CHECKWORD"),
+    expect(sent.form.get("msgDigest")).toBe(
+      sfMsgDigest(msgData, sent.form.get("timestamp") ?? "", "TEST_CHECKWORD"),
     );
   });
 
   it("reads the fee variant: SF's cusId becomes the carrier reference, amount the fee", async () => {
     replyOnce(fixture("intercept-fee.reply.json"));
-    const result = await adapter.redirect(redirectCommand, ctx());
+    const result = await mock.adapter.redirect(redirectCommand, callContext());
     expect(result, show(result)).toEqual({
       ok: true,
       value: { carrierReference: "SF-CUS-778899", fee: { amount: "18.50", currency: "CNY" } },
@@ -170,29 +118,34 @@ describe("SF adapter over a MockAgent", () => {
 
   it("maps A1006 to auth_failed, not retryable, keeping SF's code", async () => {
     replyOnce(fixture("auth-error.reply.json"));
-    const result = await adapter.track("SF1400000000001", ctx());
-    expectError(result, "auth_failed", false);
+    const result = await mock.adapter.track("SF1400000000001", callContext());
+    expectCarrierError(result, "auth_failed", false);
     expect(result.ok ? null : result.error.carrierCode).toBe("A1006");
   });
 
   it("maps an unknown waybill to unknown_parcel", async () => {
     replyOnce(fixture("unknown-waybill.reply.json"));
-    expectError(await adapter.track("SF1400000000009", ctx()), "unknown_parcel", false);
+    expectCarrierError(
+      await mock.adapter.track("SF1400000000009", callContext()),
+      "unknown_parcel",
+      false,
+    );
   });
 
   it("maps an already-intercepted refusal to already_intercepted", async () => {
     replyOnce(fixture("already-intercepted.reply.json"));
-    expectError(await adapter.intercept(command, ctx()), "already_intercepted", false);
+    expectCarrierError(
+      await mock.adapter.intercept(command, callContext()),
+      "already_intercepted",
+      false,
+    );
   });
 
   it("sends the route query and maps the latest known opCode", async () => {
-    let form = new URLSearchParams();
-    replyOnce(fixture("route-query.reply.json"), (f) => {
-      form = f;
-    });
-    const result = await adapter.track("SF1400000000001", ctx());
-    expect(form.get("serviceCode")).toBe("EXP_RECE_SEARCH_ROUTES");
-    expect(JSON.parse(form.get("msgData") ?? "")).toEqual({
+    const sent = replyOnce(fixture("route-query.reply.json"));
+    const result = await mock.adapter.track("SF1400000000001", callContext());
+    expect(sent.form.get("serviceCode")).toBe("EXP_RECE_SEARCH_ROUTES");
+    expect(JSON.parse(sent.form.get("msgData") ?? "")).toEqual({
       language: "0",
       trackingType: "1",
       trackingNumber: ["SF1400000000001"],
@@ -215,17 +168,17 @@ describe("SF adapter over a MockAgent", () => {
   });
 
   it("maps an HTTP 503 to unavailable, retryable", async () => {
-    agent.get(ORIGIN).intercept({ path: "/std/service", method: "POST" }).reply(503, "busy");
-    expectError(await adapter.track("SF1", ctx()), "unavailable", true);
+    mock.agent.get(ORIGIN).intercept({ path: "/std/service", method: "POST" }).reply(503, "busy");
+    expectCarrierError(await mock.adapter.track("SF1", callContext()), "unavailable", true);
   });
 
   it("maps an HTTP 429 to rate_limited with Retry-After", async () => {
-    agent
+    mock.agent
       .get(ORIGIN)
       .intercept({ path: "/std/service", method: "POST" })
       .reply(429, "slow down", { headers: { "retry-after": "7" } });
-    const result = await adapter.track("SF1", ctx());
-    expectError(result, "rate_limited", true);
+    const result = await mock.adapter.track("SF1", callContext());
+    expectCarrierError(result, "rate_limited", true);
     expect(result.ok ? null : result.error.retryAfterMs).toBe(7_000);
   });
 
@@ -238,26 +191,36 @@ describe("SF adapter over a MockAgent", () => {
         apiResultData: "",
       }),
     );
-    expectError(await adapter.track("SF1", ctx()), "rate_limited", true);
+    expectCarrierError(await mock.adapter.track("SF1", callContext()), "rate_limited", true);
   });
 
   it("maps a non-JSON 200 to bad_response", async () => {
     replyOnce("<html>gateway</html>");
-    expectError(await adapter.track("SF1", ctx()), "bad_response", false);
+    expectCarrierError(await mock.adapter.track("SF1", callContext()), "bad_response", false);
   });
 
   it("maps a refused connection to unavailable, retryable even for an intercept", async () => {
     const refused = Object.assign(new Error("connect ECONNREFUSED 127.0.0.1:443"), {
       code: "ECONNREFUSED",
     });
-    agent.get(ORIGIN).intercept({ path: "/std/service", method: "POST" }).replyWithError(refused);
-    expectError(await adapter.intercept(command, ctx()), "unavailable", true);
+    mock.agent
+      .get(ORIGIN)
+      .intercept({ path: "/std/service", method: "POST" })
+      .replyWithError(refused);
+    expectCarrierError(await mock.adapter.intercept(command, callContext()), "unavailable", true);
   });
 
   it("maps a socket error on an intercept to outcome_unknown, not retryable", async () => {
     const reset = Object.assign(new Error("other side closed"), { code: "UND_ERR_SOCKET" });
-    agent.get(ORIGIN).intercept({ path: "/std/service", method: "POST" }).replyWithError(reset);
-    expectError(await adapter.intercept(command, ctx()), "outcome_unknown", false);
+    mock.agent
+      .get(ORIGIN)
+      .intercept({ path: "/std/service", method: "POST" })
+      .replyWithError(reset);
+    expectCarrierError(
+      await mock.adapter.intercept(command, callContext()),
+      "outcome_unknown",
+      false,
+    );
   });
 });
 
@@ -344,7 +307,7 @@ describe("SF mapping", () => {
         msgData: null,
       }),
     });
-    expectError(unwrapSfReply({ status: 200, headers: {}, body }), "unavailable", true);
+    expectCarrierError(unwrapSfReply({ status: 200, headers: {}, body }), "unavailable", true);
   });
 
   it("converts SF's China-time timestamps to UTC", () => {
@@ -399,7 +362,7 @@ describe("SF route push", () => {
       url.replace(/\?.*$/, ""),
       url.replace(/token=.*/, "token=push-token-0123456780"),
     ]) {
-      expectError(
+      expectCarrierError(
         adapter.parseCallback({ url: bad, headers: {}, body: fixture("route-push.json") }),
         "auth_failed",
         false,
@@ -421,7 +384,7 @@ describe("SF route push", () => {
   });
 
   it("answers bad_response for a body that is not a route push", () => {
-    expectError(
+    expectCarrierError(
       adapter.parseCallback({ url, headers: {}, body: '{"Body":{}}' }),
       "bad_response",
       false,
@@ -444,11 +407,11 @@ describe("shared HTTP helper classification", () => {
         url: `${ORIGIN}${path}`,
         method: "GET",
         headers: {},
-        signal: AbortSignal.timeout(2_000),
+        signal: callContext().signal,
         idempotent: true,
         maxBodyBytes: 10,
       });
-      expectError(result, "bad_response", false);
+      expectCarrierError(result, "bad_response", false);
     }
     agent.assertNoPendingInterceptors();
     await agent.close();

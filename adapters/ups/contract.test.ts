@@ -4,14 +4,16 @@
  * UPS_CLIENT_ID and UPS_CLIENT_SECRET are set.
  */
 
-import { Hono } from "hono";
-import { Pool } from "undici";
-import { afterAll, beforeAll, describe, it } from "vitest";
+import { describe } from "vitest";
 import type { IncomingCallback } from "../../contracts/carrier-adapter.ts";
 import { runCarrierContractSuite } from "../../contracts/contract-suite.ts";
-import type { SandboxEnv } from "../sandbox-kit/faults.ts";
-import { composeSandboxApp, type RunningSandbox, serveSandbox } from "../sandbox-kit/serve.ts";
-import { createWorld, type World } from "../sandbox-kit/world.ts";
+import {
+  describeWithCredentials,
+  loopbackPool,
+  realEnvironmentPool,
+  uniqueNumber,
+  useCarrierSandbox,
+} from "../../contracts/testing.ts";
 import { createUpsAdapter, type UpsSettings } from "./index.ts";
 import {
   createUpsSandbox,
@@ -22,32 +24,11 @@ import {
   UPS_SANDBOX_TRACK_ALERT_TOKEN,
 } from "./sandbox.ts";
 
-/** A fresh 1Z number (1Z + 16 uppercase alphanumerics), unique within the run. */
-let counter = 0;
-function fresh1Z(): string {
-  counter += 1;
-  const tail = `${Date.now().toString(36).toUpperCase()}${String(counter).padStart(6, "0")}`;
-  return `1Z${tail.padStart(16, "0").slice(-16)}`;
-}
+/** A fresh 1Z number (1Z + 16 digits, within UPS's alphanumeric pattern), unique within the run. */
+const fresh1Z = (): string => uniqueNumber("1Z", 16);
 
 /** 1Z followed by zeros: well-formed, so the adapter asks UPS, which does not know it. */
 const UNKNOWN_1Z = "1Z0000000000000000";
-
-function shortPool(baseUrl: string): Pool {
-  return new Pool(new URL(baseUrl).origin, {
-    connectTimeout: 1_000,
-    headersTimeout: 2_000,
-    bodyTimeout: 2_000,
-    keepAliveTimeout: 10,
-    keepAliveMaxTimeout: 10,
-  });
-}
-
-/** The control API plus UPS's sandbox alone, so these tests do not depend on other carriers. */
-function upsSandboxApp(world: World): Hono<SandboxEnv> {
-  const mount = { basePath: "/ups", app: createUpsSandbox(world) };
-  return composeSandboxApp(world, [mount], new Hono<SandboxEnv>());
-}
 
 /**
  * Track Alert pushes carry UPS's `x-api-key` (our client id) and our secret URL token: a push
@@ -73,7 +54,6 @@ function forgedUpsPushes(genuine: IncomingCallback | null): IncomingCallback[] {
 function describeAgainstSandbox(mode: "poll" | "push"): void {
   describe(`UPS adapter against the local sandbox (outcome by ${mode})`, () => {
     // The suite reads `settings` lazily (inside tests), after beforeAll has started the sandbox.
-    let sandbox: RunningSandbox;
     const settings: UpsSettings = {
       baseUrl: "http://127.0.0.1:1/ups",
       clientId: UPS_SANDBOX_CLIENT_ID,
@@ -81,28 +61,19 @@ function describeAgainstSandbox(mode: "poll" | "push"): void {
       requester: UPS_SANDBOX_REQUESTER,
       ...(mode === "push" ? { trackAlertToken: UPS_SANDBOX_TRACK_ALERT_TOKEN } : {}),
     };
-    const sandboxOptions = { controlUrl: "" };
-
-    beforeAll(async () => {
-      const world = createWorld();
-      sandbox = await serveSandbox(upsSandboxApp(world), world, { port: 0, host: "127.0.0.1" });
-      settings.baseUrl = `${sandbox.url}/ups`;
-      sandboxOptions.controlUrl = sandbox.url;
-    });
-
-    afterAll(async () => {
-      await sandbox.close();
+    const sandbox = useCarrierSandbox("/ups", createUpsSandbox, ({ url }) => {
+      settings.baseUrl = `${url}/ups`;
     });
 
     runCarrierContractSuite({
       carrier: "ups",
-      makeAdapter: () => createUpsAdapter(settings, { dispatcher: shortPool(settings.baseUrl) }),
+      makeAdapter: () => createUpsAdapter(settings, { dispatcher: loopbackPool(settings.baseUrl) }),
       makeAdapterWithWrongCredentials: () =>
         createUpsAdapter(
           { ...settings, clientSecret: "NOT_THE_SECRET" },
-          { dispatcher: shortPool(settings.baseUrl) },
+          { dispatcher: loopbackPool(settings.baseUrl) },
         ),
-      sandbox: sandboxOptions,
+      sandbox,
       ...(mode === "push"
         ? {
             pushUrl: (receiverUrl: string) =>
@@ -123,34 +94,34 @@ describeAgainstSandbox("push");
 // CIE answers Delivery Intercept only for fixed transId + tracking number pairs (carriers.md
 // §1), which a derived transId never matches, so only the state-independent checks run:
 // unknown parcel, wrong credentials, capabilities, and a known parcel when one is given.
-const clientId = process.env.UPS_CLIENT_ID;
-const clientSecret = process.env.UPS_CLIENT_SECRET;
-if (clientId && clientSecret) {
-  const real: UpsSettings = {
-    baseUrl: process.env.UPS_BASE_URL ?? "https://wwwcie.ups.com",
-    clientId,
-    clientSecret,
-    requester: {
-      name: process.env.UPS_REQUESTER_NAME ?? UPS_SANDBOX_REQUESTER.name,
-      telephone: process.env.UPS_REQUESTER_PHONE ?? UPS_SANDBOX_REQUESTER.telephone,
-    },
-  };
-  const realPool = (): Pool =>
-    new Pool(new URL(real.baseUrl).origin, {
-      connectTimeout: 5_000,
-      headersTimeout: 10_000,
-      bodyTimeout: 10_000,
-      keepAliveTimeout: 10,
-      keepAliveMaxTimeout: 10,
-    });
-  describe("UPS adapter against UPS's CIE test environment", () => {
+describeWithCredentials(
+  "UPS adapter against UPS's CIE test environment",
+  {
+    required: ["UPS_CLIENT_ID", "UPS_CLIENT_SECRET"],
+    optional: [
+      "UPS_BASE_URL",
+      "UPS_KNOWN_TRACKING_NUMBER",
+      "UPS_REQUESTER_NAME",
+      "UPS_REQUESTER_PHONE",
+    ],
+  },
+  ({ UPS_CLIENT_ID: clientId, UPS_CLIENT_SECRET: clientSecret }) => {
+    const real: UpsSettings = {
+      baseUrl: process.env.UPS_BASE_URL ?? "https://wwwcie.ups.com",
+      clientId,
+      clientSecret,
+      requester: {
+        name: process.env.UPS_REQUESTER_NAME ?? UPS_SANDBOX_REQUESTER.name,
+        telephone: process.env.UPS_REQUESTER_PHONE ?? UPS_SANDBOX_REQUESTER.telephone,
+      },
+    };
     runCarrierContractSuite({
       carrier: "ups",
-      makeAdapter: () => createUpsAdapter(real, { dispatcher: realPool() }),
+      makeAdapter: () => createUpsAdapter(real, { dispatcher: realEnvironmentPool(real.baseUrl) }),
       makeAdapterWithWrongCredentials: () =>
         createUpsAdapter(
           { ...real, clientSecret: `${clientSecret}-wrong` },
-          { dispatcher: realPool() },
+          { dispatcher: realEnvironmentPool(real.baseUrl) },
         ),
       trackingNumbers: {
         unknown: UNKNOWN_1Z,
@@ -160,9 +131,5 @@ if (clientId && clientSecret) {
           : {}),
       },
     });
-  });
-} else {
-  describe.skip("UPS adapter against UPS's CIE test environment (set UPS_CLIENT_ID and UPS_CLIENT_SECRET; optional UPS_BASE_URL, UPS_KNOWN_TRACKING_NUMBER, UPS_REQUESTER_NAME, UPS_REQUESTER_PHONE)", () => {
-    it("needs UPS_CLIENT_ID and UPS_CLIENT_SECRET", () => {});
-  });
-}
+  },
+);

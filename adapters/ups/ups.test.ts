@@ -3,16 +3,22 @@
  * MockAgent, real network disabled) and the parsing of every reply shape the adapter must
  * understand, plus Track Alert push authentication.
  */
-import { readFileSync } from "node:fs";
 import { MockAgent } from "undici";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type {
-  CarrierAdapter,
-  CarrierResult,
   IncomingCallback,
   InterceptCommand,
   RedirectCommand,
 } from "../../contracts/carrier-adapter.ts";
+import {
+  callContext,
+  expectCarrierError,
+  mockReply,
+  readFixture,
+  type SentRequest,
+  show,
+  useMockAgentAdapter,
+} from "../../contracts/testing.ts";
 import { basicAuthorization, createUpsClient, transIdOf } from "./client.ts";
 import { createUpsAdapter, type UpsSettings } from "./index.ts";
 import {
@@ -34,27 +40,7 @@ const settings: UpsSettings = {
 };
 const pushSettings: UpsSettings = { ...settings, trackAlertToken: "track-alert-token-0123" };
 
-function fixture(name: string): string {
-  return readFileSync(new URL(`./fixtures/${name}`, import.meta.url), "utf8");
-}
-
-function show(value: unknown): string {
-  return JSON.stringify(value, null, 2);
-}
-
-function ctx(): { signal: AbortSignal } {
-  return { signal: AbortSignal.timeout(2_000) };
-}
-
-function expectError(result: CarrierResult<unknown>, code: string, retryable: boolean): void {
-  expect(result.ok, show(result)).toBe(false);
-  if (!result.ok) {
-    expect({ code: result.error.code, retryable: result.error.retryable }, show(result)).toEqual({
-      code,
-      retryable,
-    });
-  }
-}
+const fixture = (name: string): string => readFixture(import.meta.url, name);
 
 /** Case-insensitive header lookup (undici hands interceptors the names as sent). */
 function header(headers: Record<string, string>, name: string): string | undefined {
@@ -85,11 +71,6 @@ const redirectCommand: RedirectCommand = {
   },
 };
 
-interface Seen {
-  headers: Record<string, string>;
-  body: string;
-}
-
 describe("transId and Basic auth", () => {
   it("derives a spec-valid transId from the reference, the same on every repeat", () => {
     expect(transIdOf(command.reference)).toBe("00000000000001");
@@ -106,73 +87,50 @@ describe("transId and Basic auth", () => {
 });
 
 describe("UPS adapter over a MockAgent", () => {
-  let agent: MockAgent;
-  let adapter: CarrierAdapter;
+  const mock = useMockAgentAdapter((agent) => createUpsAdapter(settings, { dispatcher: agent }));
 
-  beforeEach(() => {
-    agent = new MockAgent();
-    agent.disableNetConnect();
-    adapter = createUpsAdapter(settings, { dispatcher: agent });
-  });
-
-  afterEach(async () => {
-    agent.assertNoPendingInterceptors();
-    // adapter.close() closes the dispatcher it owns: the MockAgent.
-    await adapter.close();
-  });
-
-  /** Expects one call and records what was sent. */
+  /** Expects one call; returns what it sent. */
   function expectCall(
     method: "GET" | "POST",
     path: string | ((path: string) => boolean),
     status: number,
     body: string,
-    seen?: Seen,
-  ): void {
-    let headers: Record<string, string> = {};
-    agent
-      .get(ORIGIN)
-      .intercept({
-        path,
-        method,
-        headers: (h) => {
-          headers = h;
-          return true;
-        },
-        body: (raw) => {
-          if (seen) {
-            seen.headers = headers;
-            seen.body = raw;
-          }
-          return true;
-        },
-      })
-      .reply(status, body, { headers: { "content-type": "application/json" } });
+  ): SentRequest {
+    return mockReply(
+      mock.agent,
+      { origin: ORIGIN, path, method },
+      { status, body, contentType: "application/json" },
+    );
   }
 
-  function expectToken(seen?: Seen): void {
-    expectCall("POST", "/security/v1/oauth/token", 200, fixture("token.reply.json"), seen);
+  function expectToken(): SentRequest {
+    return expectCall("POST", "/security/v1/oauth/token", 200, fixture("token.reply.json"));
   }
 
   const trackPath = (p: string): boolean => p.startsWith(`/api/track/v1/details/${TN}?`);
 
   it("intercepts: token, eligibility, charges, then the return, with the spec's headers", async () => {
-    const token: Seen = { headers: {}, body: "" };
-    const eligibility: Seen = { headers: {}, body: "" };
-    const charges: Seen = { headers: {}, body: "" };
-    const submit: Seen = { headers: {}, body: "" };
-    expectToken(token);
-    expectCall(
+    const token = expectToken();
+    const eligibility = expectCall(
       "GET",
       `${DI}/eligibility/intercept/${TN}`,
       200,
       fixture("eligibility-eligible.reply.json"),
-      eligibility,
     );
-    expectCall("POST", `${DI}/charges/${TN}`, 200, fixture("charges-rs.reply.json"), charges);
-    expectCall("POST", `${DI}/return/${TN}`, 200, fixture("submit-success.reply.json"), submit);
+    const charges = expectCall(
+      "POST",
+      `${DI}/charges/${TN}`,
+      200,
+      fixture("charges-rs.reply.json"),
+    );
+    const submit = expectCall(
+      "POST",
+      `${DI}/return/${TN}`,
+      200,
+      fixture("submit-success.reply.json"),
+    );
 
-    const result = await adapter.intercept(command, ctx());
+    const result = await mock.adapter.intercept(command, callContext());
     expect(result, show(result)).toEqual({
       ok: true,
       value: { carrierReference: "00000000000001", fee: { amount: "21.00", currency: "USD" } },
@@ -208,8 +166,8 @@ describe("UPS adapter over a MockAgent", () => {
       200,
       fixture("eligibility-delivered.reply.json"),
     );
-    const result = await adapter.intercept(command, ctx());
-    expectError(result, "rejected", false);
+    const result = await mock.adapter.intercept(command, callContext());
+    expectCarrierError(result, "rejected", false);
     expect(result.ok ? null : result.error).toMatchObject({
       carrierCode: "9410",
       carrierMessage: "Package has been delivered",
@@ -224,7 +182,11 @@ describe("UPS adapter over a MockAgent", () => {
       200,
       fixture("eligibility-already-intercepted.reply.json"),
     );
-    expectError(await adapter.intercept(command, ctx()), "already_intercepted", false);
+    expectCarrierError(
+      await mock.adapter.intercept(command, callContext()),
+      "already_intercepted",
+      false,
+    );
   });
 
   it("maps a System Error inside an HTTP 200 to unavailable, retryable", async () => {
@@ -237,8 +199,8 @@ describe("UPS adapter over a MockAgent", () => {
     );
     expectCall("POST", `${DI}/charges/${TN}`, 200, fixture("charges-rs.reply.json"));
     expectCall("POST", `${DI}/return/${TN}`, 200, fixture("submit-system-error.reply.json"));
-    const result = await adapter.intercept(command, ctx());
-    expectError(result, "unavailable", true);
+    const result = await mock.adapter.intercept(command, callContext());
+    expectCarrierError(result, "unavailable", true);
     expect(result.ok ? null : result.error.carrierCode).toBe("500");
   });
 
@@ -250,28 +212,26 @@ describe("UPS adapter over a MockAgent", () => {
       400,
       fixture("input-validation.reply.json"),
     );
-    const result = await adapter.intercept(command, ctx());
-    expectError(result, "rejected", false);
+    const result = await mock.adapter.intercept(command, callContext());
+    expectCarrierError(result, "rejected", false);
     expect(result.ok ? null : result.error.carrierCode).toBe("710");
   });
 
   it("maps a malformed eligibility reply to bad_response", async () => {
     expectToken();
     expectCall("GET", `${DI}/eligibility/intercept/${TN}`, 200, JSON.stringify({ response: {} }));
-    expectError(await adapter.intercept(command, ctx()), "bad_response", false);
+    expectCarrierError(await mock.adapter.intercept(command, callContext()), "bad_response", false);
   });
 
   it("redirects with the address mapped and the phone normalized", async () => {
-    const submit: Seen = { headers: {}, body: "" };
     expectToken();
-    expectCall(
+    const submit = expectCall(
       "POST",
       `${DI}/redirect/address/${TN}`,
       200,
       fixture("submit-success.reply.json"),
-      submit,
     );
-    const result = await adapter.redirect(redirectCommand, ctx());
+    const result = await mock.adapter.redirect(redirectCommand, callContext());
     expect(result, show(result)).toEqual({
       ok: true,
       value: { carrierReference: "00000000000001", fee: null },
@@ -280,34 +240,42 @@ describe("UPS adapter over a MockAgent", () => {
   });
 
   it("refuses a redirect outside the US and Puerto Rico without calling UPS", async () => {
-    const result = await adapter.redirect(
+    const result = await mock.adapter.redirect(
       { ...redirectCommand, redirectTo: { ...redirectCommand.redirectTo, country: "CA" } },
-      ctx(),
+      callContext(),
     );
-    expectError(result, "rejected", false);
+    expectCarrierError(result, "rejected", false);
   });
 
   it("refuses a non-1Z number without calling UPS", async () => {
-    expectError(
-      await adapter.intercept({ ...command, trackingNumber: "SF1" }, ctx()),
+    expectCarrierError(
+      await mock.adapter.intercept({ ...command, trackingNumber: "SF1" }, callContext()),
       "rejected",
       false,
     );
-    expectError(await adapter.track("9400111899223197428490", ctx()), "unknown_parcel", false);
+    expectCarrierError(
+      await mock.adapter.track("9400111899223197428490", callContext()),
+      "unknown_parcel",
+      false,
+    );
   });
 
   it("cancels with the requestType of the earlier intercept", async () => {
-    const submit: Seen = { headers: {}, body: "" };
     expectToken();
-    expectCall("POST", `${DI}/cancel/${TN}`, 200, fixture("submit-success.reply.json"), submit);
-    const result = await adapter.cancel(
+    const submit = expectCall(
+      "POST",
+      `${DI}/cancel/${TN}`,
+      200,
+      fixture("submit-success.reply.json"),
+    );
+    const result = await mock.adapter.cancel(
       {
         reference: command.reference,
         trackingNumber: TN,
         carrierReference: "x",
         action: "redirect",
       },
-      ctx(),
+      callContext(),
     );
     expect(result).toEqual({ ok: true, value: { cancelled: true } });
     expect(header(submit.headers, "transId")).toBe("C0000000000001");
@@ -319,10 +287,9 @@ describe("UPS adapter over a MockAgent", () => {
   });
 
   it("tracks: the latest listed status decides, events oldest first, destination country", async () => {
-    const seen: Seen = { headers: {}, body: "" };
     expectToken();
-    expectCall("GET", trackPath, 200, fixture("track.reply.json"), seen);
-    const result = await adapter.track(TN, ctx());
+    const seen = expectCall("GET", trackPath, 200, fixture("track.reply.json"));
+    const result = await mock.adapter.track(TN, callContext());
     expect(header(seen.headers, "transactionSrc")).toBe("interception-gateway");
     expect(header(seen.headers, "transId")).toMatch(/^[a-f0-9]{14}$/);
     expect(result.ok, show(result)).toBe(true);
@@ -345,14 +312,14 @@ describe("UPS adapter over a MockAgent", () => {
     expectToken();
     expectCall("GET", trackPath, 404, fixture("track-not-found.reply.json"));
     expectCall("GET", trackPath, 200, fixture("track-not-found-warning.reply.json"));
-    expectError(await adapter.track(TN, ctx()), "unknown_parcel", false);
-    expectError(await adapter.track(TN, ctx()), "unknown_parcel", false);
+    expectCarrierError(await mock.adapter.track(TN, callContext()), "unknown_parcel", false);
+    expectCarrierError(await mock.adapter.track(TN, callContext()), "unknown_parcel", false);
   });
 
   it("maps refused credentials at the token endpoint to auth_failed, keeping UPS's code", async () => {
     expectCall("POST", "/security/v1/oauth/token", 401, fixture("token-auth-error.reply.json"));
-    const result = await adapter.track(TN, ctx());
-    expectError(result, "auth_failed", false);
+    const result = await mock.adapter.track(TN, callContext());
+    expectCarrierError(result, "auth_failed", false);
     expect(result.ok ? null : result.error.carrierCode).toBe("250002");
   });
 
@@ -361,13 +328,15 @@ describe("UPS adapter over a MockAgent", () => {
     expectCall("GET", trackPath, 200, fixture("track.reply.json"));
     expectCall("GET", trackPath, 200, fixture("track.reply.json"));
     expectCall("GET", trackPath, 200, fixture("track.reply.json"));
-    const [a, b] = await Promise.all([adapter.track(TN, ctx()), adapter.track(TN, ctx())]);
-    const c = await adapter.track(TN, ctx());
+    const [a, b] = await Promise.all([
+      mock.adapter.track(TN, callContext()),
+      mock.adapter.track(TN, callContext()),
+    ]);
+    const c = await mock.adapter.track(TN, callContext());
     expect([a.ok, b.ok, c.ok]).toEqual([true, true, true]);
   });
 
   it("refreshes the token once on a 401 and repeats the call", async () => {
-    const retried: Seen = { headers: {}, body: "" };
     expectToken();
     expectCall("GET", trackPath, 401, fixture("api-auth-error.reply.json"));
     expectCall(
@@ -376,8 +345,8 @@ describe("UPS adapter over a MockAgent", () => {
       200,
       fixture("token.reply.json").replace("TOKEN-1", "TOKEN-2"),
     );
-    expectCall("GET", trackPath, 200, fixture("track.reply.json"), retried);
-    const result = await adapter.track(TN, ctx());
+    const retried = expectCall("GET", trackPath, 200, fixture("track.reply.json"));
+    const result = await mock.adapter.track(TN, callContext());
     expect(result.ok, show(result)).toBe(true);
     expect(header(retried.headers, "authorization")).toBe("Bearer TOKEN-2");
   });
@@ -387,8 +356,8 @@ describe("UPS adapter over a MockAgent", () => {
     expectCall("GET", trackPath, 401, fixture("api-auth-error.reply.json"));
     expectToken();
     expectCall("GET", trackPath, 401, fixture("api-auth-error.reply.json"));
-    const result = await adapter.track(TN, ctx());
-    expectError(result, "auth_failed", false);
+    const result = await mock.adapter.track(TN, callContext());
+    expectCarrierError(result, "auth_failed", false);
     expect(result.ok ? null : result.error.carrierCode).toBe("UJ0001");
   });
 
@@ -396,22 +365,22 @@ describe("UPS adapter over a MockAgent", () => {
     expectToken();
     expectCall("GET", trackPath, 429, '{"response":{"errors":[{"code":"9429","message":"x"}]}}');
     expectCall("GET", trackPath, 503, "busy");
-    expectError(await adapter.track(TN, ctx()), "rate_limited", true);
-    expectError(await adapter.track(TN, ctx()), "unavailable", true);
+    expectCarrierError(await mock.adapter.track(TN, callContext()), "rate_limited", true);
+    expectCarrierError(await mock.adapter.track(TN, callContext()), "unavailable", true);
   });
 
   it("polls the outcome from tracking in poll mode; parseCallback refuses everything", async () => {
-    expect(adapter.capabilities.outcome).toBe("poll");
-    expect(typeof adapter.pollOutcome).toBe("function");
+    expect(mock.adapter.capabilities.outcome).toBe("poll");
+    expect(typeof mock.adapter.pollOutcome).toBe("function");
     const push = {
       url: "https://gw.example/v1/carriers/ups/callbacks?token=anything",
       headers: { "x-api-key": "TEST_CLIENT_ID" },
       body: fixture("track-alert-delivered.json"),
     };
-    expectError(adapter.parseCallback(push), "auth_failed", false);
+    expectCarrierError(mock.adapter.parseCallback(push), "auth_failed", false);
     expectToken();
     expectCall("GET", trackPath, 200, fixture("track.reply.json"));
-    const polled = await adapter.pollOutcome?.(
+    const polled = await mock.adapter.pollOutcome?.(
       {
         reference: command.reference,
         trackingNumber: TN,
@@ -419,7 +388,7 @@ describe("UPS adapter over a MockAgent", () => {
         action: "intercept",
         submittedAt: "2025-02-18T00:00:00.000Z",
       },
-      ctx(),
+      callContext(),
     );
     expect(polled).toEqual({
       ok: true,
@@ -475,12 +444,12 @@ describe("Track Alert push (push mode)", () => {
       { ...genuine, headers: { "X-API-Key": "SOMEONE_ELSE" } },
     ];
     for (const push of forged) {
-      expectError(adapter.parseCallback(push), "auth_failed", false);
+      expectCarrierError(adapter.parseCallback(push), "auth_failed", false);
     }
   });
 
   it("answers bad_response for an authenticated push it cannot read", () => {
-    expectError(adapter.parseCallback({ ...genuine, body: "{}" }), "bad_response", false);
+    expectCarrierError(adapter.parseCallback({ ...genuine, body: "{}" }), "bad_response", false);
   });
 });
 
@@ -501,12 +470,12 @@ describe("UPS token cache", () => {
     };
     reply("A", "600");
     reply("B", "600");
-    expect(await client.token(ctx().signal)).toEqual({ ok: true, value: "A" });
+    expect(await client.token(callContext().signal)).toEqual({ ok: true, value: "A" });
     // 600 s lifetime, refreshed 60 s early.
     now += 539_000;
-    expect(await client.token(ctx().signal)).toEqual({ ok: true, value: "A" });
+    expect(await client.token(callContext().signal)).toEqual({ ok: true, value: "A" });
     now += 2_000;
-    expect(await client.token(ctx().signal)).toEqual({ ok: true, value: "B" });
+    expect(await client.token(callContext().signal)).toEqual({ ok: true, value: "B" });
     agent.assertNoPendingInterceptors();
     await agent.close();
   });

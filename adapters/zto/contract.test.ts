@@ -3,38 +3,28 @@
  * own test gateway (japi-test.zto.com) when ZTO_APP_KEY and ZTO_APP_SECRET are set.
  */
 
-import { Hono } from "hono";
-import { Pool } from "undici";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { IncomingCallback } from "../../contracts/carrier-adapter.ts";
 import { runCarrierContractSuite } from "../../contracts/contract-suite.ts";
-import type { SandboxEnv } from "../sandbox-kit/faults.ts";
-import { composeSandboxApp, type RunningSandbox, serveSandbox } from "../sandbox-kit/serve.ts";
-import { createWorld, type World } from "../sandbox-kit/world.ts";
+import {
+  carrierSandboxApp,
+  describeWithCredentials,
+  loopbackPool,
+  realEnvironmentPool,
+  show,
+  uniqueNumber,
+  useCarrierSandbox,
+} from "../../contracts/testing.ts";
+import { createWorld } from "../sandbox-kit/world.ts";
 import { ztoDataDigest } from "./client.ts";
 import { createZtoAdapter, type ZtoSettings } from "./index.ts";
 import { createZtoSandbox, ZTO_SANDBOX_APP_KEY, ZTO_SANDBOX_APP_SECRET } from "./sandbox.ts";
 
 /** A fresh ZTO-format waybill number (14 digits starting 7310), unique within the run. */
-let counter = 0;
-function freshBillCode(): string {
-  counter += 1;
-  const tail = `${Date.now() % 1_000_000}${String(counter).padStart(4, "0")}`;
-  return `7310${tail.padStart(10, "0").slice(-10)}`;
-}
+const freshBillCode = (): string => uniqueNumber("7310", 10);
 
 /** Fails ZTO's waybill rule (E416) on the real gateway; unknown to the sandbox. */
 const UNKNOWN_BILL_CODE = "000000000000";
-
-function shortPool(baseUrl: string): Pool {
-  return new Pool(new URL(baseUrl).origin, {
-    connectTimeout: 1_000,
-    headersTimeout: 2_000,
-    bodyTimeout: 2_000,
-    keepAliveTimeout: 10,
-    keepAliveMaxTimeout: 10,
-  });
-}
 
 /**
  * ZTO pushes nothing the gateway accepts, so every push is forged: a well-formed trace push
@@ -62,62 +52,50 @@ function forgedZtoPushes(genuine: IncomingCallback | null): IncomingCallback[] {
 
 describe("ZTO adapter against the local sandbox", () => {
   // The suite reads `settings` lazily (inside tests), after beforeAll has started the sandbox.
-  let sandbox: RunningSandbox;
   const settings: ZtoSettings = {
     baseUrl: "http://127.0.0.1:1/zto",
     appKey: ZTO_SANDBOX_APP_KEY,
     appSecret: ZTO_SANDBOX_APP_SECRET,
   };
-  const sandboxOptions = { controlUrl: "" };
-
-  beforeAll(async () => {
-    const world = createWorld();
-    sandbox = await serveSandbox(ztoSandboxApp(world), world, { port: 0 });
-    settings.baseUrl = `${sandbox.url}/zto`;
-    sandboxOptions.controlUrl = sandbox.url;
-  });
-
-  afterAll(async () => {
-    await sandbox.close();
+  const sandbox = useCarrierSandbox("/zto", createZtoSandbox, ({ url }) => {
+    settings.baseUrl = `${url}/zto`;
   });
 
   runCarrierContractSuite({
     carrier: "zto",
-    makeAdapter: () => createZtoAdapter(settings, { dispatcher: shortPool(settings.baseUrl) }),
+    makeAdapter: () => createZtoAdapter(settings, { dispatcher: loopbackPool(settings.baseUrl) }),
     makeAdapterWithWrongCredentials: () =>
       createZtoAdapter(
         { ...settings, appSecret: "NOT_THE_SECRET" },
-        { dispatcher: shortPool(settings.baseUrl) },
+        { dispatcher: loopbackPool(settings.baseUrl) },
       ),
-    sandbox: sandboxOptions,
+    sandbox,
     forgedPushes: forgedZtoPushes,
     trackingNumbers: { unknown: UNKNOWN_BILL_CODE, fresh: freshBillCode },
   });
 });
 
 // Credentials are read here only: this block is the one place the tests touch ZTO itself.
-const appKey = process.env.ZTO_APP_KEY;
-const appSecret = process.env.ZTO_APP_SECRET;
-if (appKey && appSecret) {
-  const real: ZtoSettings = {
-    baseUrl: process.env.ZTO_BASE_URL ?? "https://japi-test.zto.com",
-    appKey,
-    appSecret,
-  };
-  const realPool = (): Pool =>
-    new Pool(new URL(real.baseUrl).origin, {
-      connectTimeout: 5_000,
-      headersTimeout: 10_000,
-      bodyTimeout: 10_000,
-      keepAliveTimeout: 10,
-      keepAliveMaxTimeout: 10,
-    });
-  describe("ZTO adapter against ZTO's test gateway", () => {
+describeWithCredentials(
+  "ZTO adapter against ZTO's test gateway",
+  {
+    required: ["ZTO_APP_KEY", "ZTO_APP_SECRET"],
+    optional: ["ZTO_BASE_URL", "ZTO_KNOWN_BILL_CODE"],
+  },
+  ({ ZTO_APP_KEY: appKey, ZTO_APP_SECRET: appSecret }) => {
+    const real: ZtoSettings = {
+      baseUrl: process.env.ZTO_BASE_URL ?? "https://japi-test.zto.com",
+      appKey,
+      appSecret,
+    };
     runCarrierContractSuite({
       carrier: "zto",
-      makeAdapter: () => createZtoAdapter(real, { dispatcher: realPool() }),
+      makeAdapter: () => createZtoAdapter(real, { dispatcher: realEnvironmentPool(real.baseUrl) }),
       makeAdapterWithWrongCredentials: () =>
-        createZtoAdapter({ ...real, appSecret: `${appSecret}-wrong` }, { dispatcher: realPool() }),
+        createZtoAdapter(
+          { ...real, appSecret: `${appSecret}-wrong` },
+          { dispatcher: realEnvironmentPool(real.baseUrl) },
+        ),
       forgedPushes: forgedZtoPushes,
       trackingNumbers: {
         unknown: UNKNOWN_BILL_CODE,
@@ -125,22 +103,11 @@ if (appKey && appSecret) {
         ...(process.env.ZTO_KNOWN_BILL_CODE ? { known: process.env.ZTO_KNOWN_BILL_CODE } : {}),
       },
     });
-  });
-} else {
-  describe.skip("ZTO adapter against ZTO's test gateway (set ZTO_APP_KEY and ZTO_APP_SECRET; optional ZTO_BASE_URL, ZTO_KNOWN_BILL_CODE)", () => {
-    it("needs ZTO_APP_KEY and ZTO_APP_SECRET", () => {});
-  });
-}
-
-/** The control API plus ZTO's sandbox alone, so these tests do not depend on other carriers. */
-function ztoSandboxApp(world: World): Hono<SandboxEnv> {
-  const mount = { basePath: "/zto", app: createZtoSandbox(world) };
-  return composeSandboxApp(world, [mount], new Hono<SandboxEnv>());
-}
+  },
+);
 
 describe("ZTO sandbox wire details", () => {
-  const world = createWorld();
-  const app = ztoSandboxApp(world);
+  const app = carrierSandboxApp(createWorld(), "/zto", createZtoSandbox);
 
   async function call(api: string, payload: unknown, secret = ZTO_SANDBOX_APP_SECRET) {
     const body = JSON.stringify(payload);
@@ -167,7 +134,7 @@ describe("ZTO sandbox wire details", () => {
 
   it("answers an unknown API with S207 on HTTP 200", async () => {
     const reply = await call("zto.open.createOrder", {});
-    expect(reply, JSON.stringify(reply)).toMatchObject({
+    expect(reply, show(reply)).toMatchObject({
       status: 200,
       json: { status: false, statusCode: "S207" },
     });

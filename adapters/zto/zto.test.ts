@@ -3,14 +3,18 @@
  * (asserted through undici's MockAgent, real network disabled) and the parsing of every reply
  * shape the adapter must understand.
  */
-import { readFileSync } from "node:fs";
 import { MockAgent } from "undici";
-import { afterAll, afterEach, beforeEach, describe, expect, it } from "vitest";
-import type {
-  CarrierAdapter,
-  CarrierResult,
-  PickupCancelCommand,
-} from "../../contracts/carrier-adapter.ts";
+import { afterAll, describe, expect, it } from "vitest";
+import type { PickupCancelCommand } from "../../contracts/carrier-adapter.ts";
+import {
+  callContext,
+  expectCarrierError,
+  mockReply,
+  readFixture,
+  type SentRequest,
+  show,
+  useMockAgentAdapter,
+} from "../../contracts/testing.ts";
 import { ztoApiUrl, ztoDataDigest } from "./client.ts";
 import { ztoError } from "./errors.ts";
 import { createZtoAdapter, type ZtoSettings } from "./index.ts";
@@ -20,27 +24,7 @@ import { isCentreFlag, stateOfScan } from "./status.ts";
 const ORIGIN = "https://japi-test.zto.com";
 const settings: ZtoSettings = { baseUrl: ORIGIN, appKey: "TEST_APP_KEY", appSecret: "SECRET" };
 
-function fixture(name: string): string {
-  return readFileSync(new URL(`./fixtures/${name}`, import.meta.url), "utf8");
-}
-
-function show(value: unknown): string {
-  return JSON.stringify(value, null, 2);
-}
-
-function ctx(): { signal: AbortSignal } {
-  return { signal: AbortSignal.timeout(2_000) };
-}
-
-function expectError(result: CarrierResult<unknown>, code: string, retryable: boolean): void {
-  expect(result.ok, show(result)).toBe(false);
-  if (!result.ok) {
-    expect({ code: result.error.code, retryable: result.error.retryable }, show(result)).toEqual({
-      code,
-      retryable,
-    });
-  }
-}
+const fixture = (name: string): string => readFixture(import.meta.url, name);
 
 const pickupCancel: PickupCancelCommand = {
   reference: "icp_01JTEST0000000000000000001",
@@ -68,49 +52,14 @@ describe("x-dataDigest", () => {
 });
 
 describe("ZTO adapter over a MockAgent", () => {
-  let agent: MockAgent;
-  let adapter: CarrierAdapter;
+  const mock = useMockAgentAdapter((agent) => createZtoAdapter(settings, { dispatcher: agent }));
 
-  beforeEach(() => {
-    agent = new MockAgent();
-    agent.disableNetConnect();
-    adapter = createZtoAdapter(settings, { dispatcher: agent });
-  });
-
-  afterEach(async () => {
-    agent.assertNoPendingInterceptors();
-    // adapter.close() closes the dispatcher it owns: the MockAgent.
-    await adapter.close();
-  });
-
-  interface Captured {
-    body: string;
-    headers: Record<string, string>;
-  }
-
-  function replyOnce(path: string, reply: string): Captured {
-    const captured: Captured = { body: "", headers: {} };
-    agent
-      .get(ORIGIN)
-      .intercept({
-        path,
-        method: "POST",
-        headers: (h) => {
-          captured.headers = h;
-          return true;
-        },
-        body: (raw) => {
-          captured.body = raw;
-          return true;
-        },
-      })
-      .reply(200, reply, { headers: { "content-type": "application/json;charset=UTF-8" } });
-    return captured;
-  }
+  const replyOnce = (path: string, reply: string): SentRequest =>
+    mockReply(mock.agent, { origin: ORIGIN, path }, { body: reply });
 
   it("cancels a pickup with the signed body of the test vector and reads success", async () => {
     const sent = replyOnce("/zto.open.cancelPreOrder", fixture("cancel-success.reply.json"));
-    const result = await adapter.cancelPickup?.(pickupCancel, ctx());
+    const result = await mock.adapter.cancelPickup?.(pickupCancel, callContext());
     expect(result, show(result)).toEqual({ ok: true, value: { cancelled: true } });
     // The exact bytes: the digest covers them, so key order and spacing matter.
     expect(sent.body).toBe(JSON.stringify(JSON.parse(fixture("cancel-request.body.json"))));
@@ -126,14 +75,14 @@ describe("ZTO adapter over a MockAgent", () => {
 
   it("maps a refusal to cancel a collected parcel to rejected, not retryable", async () => {
     replyOnce("/zto.open.cancelPreOrder", fixture("cancel-collected.reply.json"));
-    const result = await adapter.cancelPickup?.(pickupCancel, ctx());
-    expectError(result ?? { ok: true, value: null }, "rejected", false);
+    const result = await mock.adapter.cancelPickup?.(pickupCancel, callContext());
+    expectCarrierError(result ?? { ok: true, value: null }, "rejected", false);
     expect(result?.ok ? null : result?.error.carrierCode).toBe("B1001");
   });
 
   it("sends the trace query and maps the latest listed scan", async () => {
     const sent = replyOnce("/zto.merchant.waybill.track.query", fixture("track-query.reply.json"));
-    const result = await adapter.track("73100196611386", ctx());
+    const result = await mock.adapter.track("73100196611386", callContext());
     expect(JSON.parse(sent.body)).toEqual({ billCode: "73100196611386" });
     expect(sent.headers["x-dataDigest"] ?? sent.headers["x-datadigest"]).toBe(
       ztoDataDigest(sent.body, "SECRET"),
@@ -165,22 +114,30 @@ describe("ZTO adapter over a MockAgent", () => {
 
   it("maps S211 (bad signature) to auth_failed, not retryable, keeping ZTO's code", async () => {
     replyOnce("/zto.merchant.waybill.track.query", fixture("auth-error.reply.json"));
-    const result = await adapter.track("73100196611386", ctx());
-    expectError(result, "auth_failed", false);
+    const result = await mock.adapter.track("73100196611386", callContext());
+    expectCarrierError(result, "auth_failed", false);
     expect(result.ok ? null : result.error.carrierMessage).toBe("签名错误");
   });
 
   it("maps E416 to unknown_parcel, for tracking and for a pickup cancel", async () => {
     replyOnce("/zto.merchant.waybill.track.query", fixture("unknown-waybill.reply.json"));
-    expectError(await adapter.track("000000000000", ctx()), "unknown_parcel", false);
+    expectCarrierError(
+      await mock.adapter.track("000000000000", callContext()),
+      "unknown_parcel",
+      false,
+    );
     replyOnce("/zto.open.cancelPreOrder", fixture("unknown-waybill.reply.json"));
-    const cancelled = await adapter.cancelPickup?.(pickupCancel, ctx());
-    expectError(cancelled ?? { ok: true, value: null }, "unknown_parcel", false);
+    const cancelled = await mock.adapter.cancelPickup?.(pickupCancel, callContext());
+    expectCarrierError(cancelled ?? { ok: true, value: null }, "unknown_parcel", false);
   });
 
   it("maps S206 (HTTP 200) to rate_limited, retryable", async () => {
     replyOnce("/zto.merchant.waybill.track.query", fixture("throttled.reply.json"));
-    expectError(await adapter.track("73100196611386", ctx()), "rate_limited", true);
+    expectCarrierError(
+      await mock.adapter.track("73100196611386", callContext()),
+      "rate_limited",
+      true,
+    );
   });
 
   it("reads a waybill without scans as not_collected", async () => {
@@ -188,7 +145,7 @@ describe("ZTO adapter over a MockAgent", () => {
       "/zto.merchant.waybill.track.query",
       '{"result":[],"message":"操作成功","status":true,"statusCode":"SYS000"}',
     );
-    const result = await adapter.track("73100196611386", ctx());
+    const result = await mock.adapter.track("73100196611386", callContext());
     expect(result, show(result)).toEqual({
       ok: true,
       value: { trackingNumber: "73100196611386", state: "not_collected", events: [] },
@@ -197,27 +154,39 @@ describe("ZTO adapter over a MockAgent", () => {
 
   it("maps a non-JSON 200 and a malformed envelope to bad_response", async () => {
     replyOnce("/zto.merchant.waybill.track.query", "<html>gateway</html>");
-    expectError(await adapter.track("73100196611386", ctx()), "bad_response", false);
+    expectCarrierError(
+      await mock.adapter.track("73100196611386", callContext()),
+      "bad_response",
+      false,
+    );
     replyOnce("/zto.merchant.waybill.track.query", '{"result":[],"message":"ok"}');
-    expectError(await adapter.track("73100196611386", ctx()), "bad_response", false);
+    expectCarrierError(
+      await mock.adapter.track("73100196611386", callContext()),
+      "bad_response",
+      false,
+    );
   });
 
   it("maps an HTTP 503 to unavailable, retryable", async () => {
-    agent
+    mock.agent
       .get(ORIGIN)
       .intercept({ path: "/zto.merchant.waybill.track.query", method: "POST" })
       .reply(503, "busy");
-    expectError(await adapter.track("73100196611386", ctx()), "unavailable", true);
+    expectCarrierError(
+      await mock.adapter.track("73100196611386", callContext()),
+      "unavailable",
+      true,
+    );
   });
 
   it("maps a socket error on a pickup cancel to outcome_unknown, not retryable", async () => {
     const reset = Object.assign(new Error("other side closed"), { code: "UND_ERR_SOCKET" });
-    agent
+    mock.agent
       .get(ORIGIN)
       .intercept({ path: "/zto.open.cancelPreOrder", method: "POST" })
       .replyWithError(reset);
-    const result = await adapter.cancelPickup?.(pickupCancel, ctx());
-    expectError(result ?? { ok: true, value: null }, "outcome_unknown", false);
+    const result = await mock.adapter.cancelPickup?.(pickupCancel, callContext());
+    expectCarrierError(result ?? { ok: true, value: null }, "outcome_unknown", false);
   });
 
   it("refuses intercept, redirect and cancel as rejected without any call", async () => {
@@ -227,22 +196,22 @@ describe("ZTO adapter over a MockAgent", () => {
       reason: "buyer_cancelled" as const,
       payment: { payer: "platform" as const, mode: "free_return" as const },
     };
-    expectError(await adapter.intercept(command, ctx()), "rejected", false);
-    expectError(
-      await adapter.redirect(
+    expectCarrierError(await mock.adapter.intercept(command, callContext()), "rejected", false);
+    expectCarrierError(
+      await mock.adapter.redirect(
         {
           ...command,
           redirectTo: { name: "Li", phone: "138", country: "CN", city: "郑州市", line1: "x" },
         },
-        ctx(),
+        callContext(),
       ),
       "rejected",
       false,
     );
-    expectError(
-      await adapter.cancel(
+    expectCarrierError(
+      await mock.adapter.cancel(
         { reference: "icp_1", trackingNumber: "7310", carrierReference: "x", action: "intercept" },
-        ctx(),
+        callContext(),
       ),
       "rejected",
       false,
@@ -285,12 +254,16 @@ describe("ZTO error legend", () => {
 
   it("reads a string status and a missing statusCode", () => {
     const body = '{"result":null,"message":"发生错误","status":"false"}';
-    expectError(unwrapZtoReply({ status: 200, headers: {}, body }), "rejected", false);
+    expectCarrierError(unwrapZtoReply({ status: 200, headers: {}, body }), "rejected", false);
   });
 
   it("maps HTTP 401 to auth_failed and 404 to rejected", () => {
-    expectError(unwrapZtoReply({ status: 401, headers: {}, body: "" }), "auth_failed", false);
-    expectError(unwrapZtoReply({ status: 404, headers: {}, body: "" }), "rejected", false);
+    expectCarrierError(
+      unwrapZtoReply({ status: 401, headers: {}, body: "" }),
+      "auth_failed",
+      false,
+    );
+    expectCarrierError(unwrapZtoReply({ status: 404, headers: {}, body: "" }), "rejected", false);
   });
 });
 
@@ -339,13 +312,17 @@ describe("ZTO mapping", () => {
   });
 
   it("refuses a trace for another waybill, without a scan type, or with an unreadable time", () => {
-    expectError(
+    expectCarrierError(
       parseTrackReply("7310", [{ billCode: "9999", scanType: "GOT", scanDate: "1747900000000" }]),
       "bad_response",
       false,
     );
-    expectError(parseTrackReply("7310", [{ scanDate: "1747900000000" }]), "bad_response", false);
-    expectError(
+    expectCarrierError(
+      parseTrackReply("7310", [{ scanDate: "1747900000000" }]),
+      "bad_response",
+      false,
+    );
+    expectCarrierError(
       parseTrackReply("7310", [{ scanType: "GOT", scanDate: "soon" }]),
       "bad_response",
       false,
@@ -379,7 +356,7 @@ describe("ZTO callbacks", () => {
       msg_type: "Traces",
     }).toString();
     for (const body of [genuineLooking, "", "{}"]) {
-      expectError(
+      expectCarrierError(
         adapter.parseCallback({
           url: "http://127.0.0.1/v1/carriers/zto/callbacks",
           headers: { "content-type": "application/x-www-form-urlencoded" },
