@@ -146,6 +146,12 @@ export interface CancelAccepted {
 export interface CarrierReport {
   /** Stable id of this report, so a repeated push is recognised and ignored. */
   eventId: string;
+  /**
+   * The gateway's reference of the interception this report is about, when the carrier's push
+   * echoes it (Kuaidi100 orderId, Cainiao outer_order_id). Without it, the report applies to the
+   * parcel's open interception.
+   */
+  reference?: string;
   trackingNumber: string;
   at: string;
   /**

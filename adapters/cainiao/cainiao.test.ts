@@ -375,6 +375,7 @@ describe("Cainiao result notification (push)", () => {
         reports: [
           {
             eventId: "YT7500000000001:icp_01JTEST0000000000000000001:1",
+            reference: "icp_01JTEST0000000000000000001",
             trackingNumber: "YT7500000000001",
             at: "2025-03-02T07:30:00.000Z",
             outcome: "succeeded",

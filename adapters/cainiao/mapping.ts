@@ -240,6 +240,8 @@ export function parseCutNotify(params: Record<string, string>): CarrierResult<Ca
     value: [
       {
         eventId: `${n.mail_no}:${n.outer_order_id ?? ""}:${n.intercept_status}`,
+        // Our reference, sent as `outer_order_id`: the report belongs to that interception.
+        ...(n.outer_order_id ? { reference: n.outer_order_id } : {}),
         trackingNumber: n.mail_no,
         at: topTimeToIso(params.timestamp ?? ""),
         outcome: meaning.outcome,

@@ -394,6 +394,7 @@ describe("Kuaidi100 intercept result callback", () => {
         reports: [
           {
             eventId: "icp_01JTEST0000000000000000001:YT7500000000001:success",
+            reference: "icp_01JTEST0000000000000000001",
             trackingNumber: "YT7500000000001",
             at: "2025-03-02T07:30:00.000Z",
             outcome: "succeeded",

@@ -320,6 +320,8 @@ export function parseInterceptCallback(
     value: [
       {
         eventId: `${param.orderId}:${param.kuaidinum}:${param.status}`,
+        // Our reference, sent as `orderId` and echoed: the report belongs to that interception.
+        reference: param.orderId,
         trackingNumber: param.kuaidinum,
         at: param.time ? kuaidi100TimeToIso(param.time) : receivedAt.toISOString(),
         outcome: callbackOutcomes[param.status],

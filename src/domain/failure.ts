@@ -54,3 +54,21 @@ export function pickupCancelRefused(message: string): Failure {
     advice: "The parcel may already be collected: send a new interception request for it.",
   };
 }
+
+/** The gateway itself failed on this interception, repeatedly: a bug to report. */
+export function internalFailure(): Failure {
+  return {
+    code: "internal",
+    message: "The gateway could not process this interception.",
+    advice: `Contact the platform with the interception id. ${refuseDelivery}`,
+  };
+}
+
+/** The carrier may hold the interception (a reply was lost) but never confirmed it in time. */
+export function submitOutcomeUnknown(lastError: string): Failure {
+  return {
+    code: "outcome_unknown",
+    message: `The carrier may have received the interception but could not be reached to confirm it (last error: ${lastError}).`,
+    advice: `Check the parcel with the carrier before trying again. ${refuseDelivery}`,
+  };
+}

@@ -11,6 +11,7 @@ import { createHash } from "node:crypto";
 import { ulid } from "ulid";
 import type { CarrierReport } from "../../contracts/carrier-adapter.ts";
 import type { EligibilityResult, InterceptionRequest } from "../../contracts/interception.ts";
+import type { EligibilityReason } from "../../contracts/problem.ts";
 import { GatewayError, problemBody } from "../http/problem.ts";
 import {
   IdempotencyConflictError,
@@ -19,6 +20,7 @@ import {
   type InterceptionTransition,
   type InterceptionWithEvents,
   type MerchantRecord,
+  ParcelBusyError,
 } from "../store/store.ts";
 import { assess, refuseImpossibleAction } from "./assessment.ts";
 import { carrierFor, countStatus, leaseUntil, refusalCodes, type ServiceDeps } from "./deps.ts";
@@ -113,8 +115,7 @@ export class InterceptionService {
           },
         );
       }
-      // Nothing was stored under this key (or what was is linked to it): the client may retry.
-      await store.releaseIdempotencyKey(merchant.id, idempotencyKey);
+      await store.releaseIdempotencyKey(merchant.id, idempotencyKey, now().toISOString());
       throw error;
     }
     await store.completeIdempotencyKey({ ...key, status: response.status, body: response.body });
@@ -186,11 +187,7 @@ export class InterceptionService {
     const deadline = this.deadline();
     const assessment = await assess(this.deps, merchant, request, deadline);
     if (!assessment.decision.eligible) {
-      const error = new GatewayError("not_eligible", "The parcel cannot be intercepted.", {
-        reasons: assessment.decision.reasons,
-      });
-      countStatus(this.deps, "not_eligible", request.carrier);
-      return { status: 422, body: JSON.stringify(problemBody(error, requestId)) };
+      return this.refusal(request.carrier, requestId, assessment.decision.reasons);
     }
 
     const id = `icp_${ulid()}`;
@@ -224,25 +221,51 @@ export class InterceptionService {
         ? newJob(id, "cancel_pickup", at)
         : null
       : newJob(id, "submit", at);
-    await store.insertInterception({
-      interception,
-      event: {
-        at,
-        status: interception.status,
-        detail: locked
-          ? "Not collected by the carrier yet: held (locked) in the warehouse."
-          : "Accepted and stored; the carrier is being asked.",
-        carrierEventId: null,
-      },
-      job,
-      idempotency,
-    });
+    try {
+      await store.insertInterception({
+        interception,
+        event: {
+          at,
+          status: interception.status,
+          detail: locked
+            ? "Not collected by the carrier yet: held (locked) in the warehouse."
+            : "Accepted and stored; the carrier is being asked.",
+          carrierEventId: null,
+        },
+        job,
+        idempotency,
+      });
+    } catch (error) {
+      if (!(error instanceof ParcelBusyError)) {
+        throw error;
+      }
+      // Another request for this parcel won the race past the eligibility check.
+      return this.refusal(request.carrier, requestId, [
+        {
+          code: "already_intercepted",
+          message: "Another interception of this parcel is still under way.",
+        },
+      ]);
+    }
     countStatus(this.deps, interception.status, interception.carrier);
 
     if (job) {
       await this.jobs.runInline(job.id, deadline);
     }
     return this.responseFor(merchant.id, id);
+  }
+
+  /** A 422 not_eligible answer, stored under the idempotency key like any other answer. */
+  private refusal(
+    carrier: string,
+    requestId: string,
+    reasons: EligibilityReason[],
+  ): { status: number; body: string } {
+    const error = new GatewayError("not_eligible", "The parcel cannot be intercepted.", {
+      reasons,
+    });
+    countStatus(this.deps, "not_eligible", carrier);
+    return { status: 422, body: JSON.stringify(problemBody(error, requestId)) };
   }
 
   /**
@@ -255,6 +278,14 @@ export class InterceptionService {
   ): Promise<void> {
     const { store } = this.deps;
     const job = await store.getJobForInterception(record.id);
+    if (job?.maybeSent) {
+      // The carrier may already hold this interception (a reply was lost): calling it withdrawn
+      // here could leave the parcel coming back while the merchant thinks it is on its way.
+      throw new GatewayError(
+        "invalid_transition",
+        "The carrier may already have this interception (its reply was lost); cancel again once its outcome is known.",
+      );
+    }
     const held = job
       ? await store.claimJob(job.id, this.deps.now().toISOString(), leaseUntil(this.deps))
       : null;

@@ -20,9 +20,11 @@ import type { RegisteredCarrier } from "../carriers/registry.ts";
 import {
   carrierRefused,
   carrierUnreachable,
+  internalFailure,
   notEligible,
   outcomeNeverConfirmed,
   pickupCancelRefused,
+  submitOutcomeUnknown,
 } from "../domain/failure.ts";
 import { outcomeFromTracking } from "../domain/tracking-outcome.ts";
 import type { InterceptionRecord, InterceptionWithEvents, JobRecord } from "../store/store.ts";
@@ -43,6 +45,37 @@ export class JobRunner {
     if (job) {
       await this.run(job, deadline);
     }
+  }
+
+  /**
+   * A job whose run threw (a bug): retried with backoff like a carrier failure, and failed with
+   * an internal error once it has used its attempts, so it cannot loop forever.
+   */
+  async crashed(job: JobRecord, error: string): Promise<void> {
+    const record = await this.deps.store.getInterceptionById(job.interceptionId);
+    if (!record) {
+      await this.deps.store.completeJob(job.id);
+      return;
+    }
+    if (job.attempts + 1 >= this.deps.maxJobAttempts && record.status !== "released") {
+      await this.deps.store.transitionInterception(record.id, {
+        from: ["pending", "submitted", "locked"],
+        to: "failed",
+        patch: { failure: internalFailure() },
+        event: {
+          at: this.deps.now().toISOString(),
+          detail: "Gave up: the gateway failed on this interception.",
+        },
+        completeJobId: job.id,
+      });
+      return;
+    }
+    const backoff = Math.min(1_000 * 2 ** job.attempts, 5 * 60_000);
+    await this.deps.store.rescheduleJob(
+      job.id,
+      new Date(this.deps.now().getTime() + backoff).toISOString(),
+      `crashed: ${error.slice(0, 500)}`,
+    );
   }
 
   /** Runs a job the caller has leased. */
@@ -119,9 +152,7 @@ export class JobRunner {
     // Our earlier attempt may have reached the carrier with its reply lost: the carrier now holds
     // the interception we sent (under our reference), so "already intercepted" is our acceptance.
     const lostReplyConfirmed =
-      !result.ok &&
-      result.error.code === "already_intercepted" &&
-      Boolean(job.lastError?.startsWith("outcome_unknown"));
+      !result.ok && result.error.code === "already_intercepted" && job.maybeSent;
     if (result.ok || lostReplyConfirmed) {
       const carrierReference = result.ok ? result.value.carrierReference : record.id;
       const fee = result.ok ? result.value.fee : null;
@@ -161,7 +192,13 @@ export class JobRunner {
       code: error.code,
       message: error.message,
     });
-    await this.retryLater(job, record, `${error.code}: ${error.message}`, error.retryAfterMs);
+    await this.retryLater(
+      job,
+      record,
+      `${error.code}: ${error.message}`,
+      error.retryAfterMs,
+      error.code === "outcome_unknown",
+    );
   }
 
   private async poll(
@@ -300,7 +337,7 @@ export class JobRunner {
     deadline: number,
   ): Promise<boolean> {
     const { adapter } = carrier.resilient;
-    if (!job.lastError?.startsWith("outcome_unknown") || !adapter.pollOutcome) {
+    if (!job.maybeSent || !adapter.pollOutcome) {
       return false;
     }
     const pollOutcome = adapter.pollOutcome.bind(adapter);
@@ -383,20 +420,27 @@ export class JobRunner {
     return false;
   }
 
-  /** Gives the job back with exponential backoff, or fails the interception past the horizon. */
+  /**
+   * Gives the job back with exponential backoff, or fails the interception past the horizon.
+   * `maybeSent` records for good that this attempt may have reached the carrier.
+   */
   private async retryLater(
     job: JobRecord,
     record: InterceptionRecord,
     reason: string,
     retryAfterMs = 0,
+    maybeSent = false,
   ): Promise<void> {
     if (job.attempts + 1 >= this.deps.maxJobAttempts) {
       const from = record.status === "locked" ? "locked" : "pending";
+      // A submit that may have reached the carrier did not simply fail: its outcome is unknown.
+      const failure =
+        job.maybeSent || maybeSent ? submitOutcomeUnknown(reason) : carrierUnreachable(reason);
       await this.fail(
         job,
         record,
         from,
-        carrierUnreachable(reason),
+        failure,
         "Gave up: the carrier could not be reached in time.",
       );
       return;
@@ -405,7 +449,7 @@ export class JobRunner {
     const runAt = new Date(
       this.deps.now().getTime() + Math.max(backoff, retryAfterMs),
     ).toISOString();
-    await this.deps.store.rescheduleJob(job.id, runAt, reason);
+    await this.deps.store.rescheduleJob(job.id, runAt, reason, maybeSent);
   }
 
   private async fail(
@@ -485,5 +529,6 @@ export function newJob(interceptionId: string, kind: JobRecord["kind"], runAt: s
     attempts: 0,
     leaseUntil: null,
     lastError: null,
+    maybeSent: false,
   };
 }

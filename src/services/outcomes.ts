@@ -67,6 +67,14 @@ export async function applyCarrierReports(
       if (record.status !== "pending" && record.status !== "submitted") {
         continue;
       }
+      // A report naming another interception (an earlier one, since finished) is not this one's.
+      if (
+        report.reference &&
+        report.reference !== record.id &&
+        report.reference !== record.carrierReference
+      ) {
+        continue;
+      }
       const job = report.outcome ? await deps.store.getJobForInterception(record.id) : null;
       if ((await recordCarrierReport(deps, record, report, job?.id ?? null)) === "applied") {
         applied += 1;

@@ -5,6 +5,7 @@
  * Timestamps are ISO-8601 text written by `Date.prototype.toISOString()` (always UTC, always
  * milliseconds), so comparing and ordering them as text is comparing them as times.
  */
+import { sql } from "drizzle-orm";
 import {
   index,
   integer,
@@ -86,6 +87,11 @@ export const interceptionsTable = sqliteTable(
     index("interceptions_merchant_order_idx").on(table.merchantId, table.orderId),
     // Carrier callbacks and "one open interception per parcel" checks look parcels up this way.
     index("interceptions_parcel_idx").on(table.carrier, table.trackingNumber),
+    // One open interception per parcel, whichever request or merchant races for it: the second
+    // insert fails inside its transaction instead of reaching the carrier.
+    uniqueIndex("interceptions_one_open_per_parcel")
+      .on(table.carrier, table.trackingNumber)
+      .where(sql`${table.status} in ('pending', 'submitted', 'locked')`),
   ],
 );
 
@@ -123,6 +129,11 @@ export const jobsTable = sqliteTable(
     kind: text("kind").$type<JobRecord["kind"]>().notNull(),
     runAt: text("run_at").notNull(),
     attempts: integer("attempts").notNull().default(0),
+    /**
+     * Sticky: an earlier attempt may have reached the carrier (its reply was lost), so the
+     * carrier may already hold this interception under our reference.
+     */
+    maybeSent: integer("maybe_sent", { mode: "boolean" }).notNull().default(false),
     leaseUntil: text("lease_until"),
     lastError: text("last_error"),
   },

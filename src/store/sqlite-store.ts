@@ -36,6 +36,7 @@ import {
   type InterceptionWithEvents,
   type JobRecord,
   type MerchantRecord,
+  ParcelBusyError,
   type Store,
 } from "./store.ts";
 
@@ -199,17 +200,20 @@ function createStore(sqlite: Database.Database, db: Db): SqliteStore {
         .run();
     },
 
-    async releaseIdempotencyKey(merchantId: string, key: string) {
-      // A completed key must keep replaying its answer; only an unfinished claim is forgotten.
-      db.delete(idempotencyKeysTable)
-        .where(
-          and(
-            eq(idempotencyKeysTable.merchantId, merchantId),
-            eq(idempotencyKeysTable.key, key),
-            ne(idempotencyKeysTable.state, "completed"),
-          ),
-        )
-        .run();
+    async releaseIdempotencyKey(merchantId: string, key: string, now: string) {
+      const unfinished = and(
+        eq(idempotencyKeysTable.merchantId, merchantId),
+        eq(idempotencyKeysTable.key, key),
+        ne(idempotencyKeysTable.state, "completed"),
+      );
+      db.transaction((tx) => {
+        // A claim that stored nothing is forgotten: the client simply retries.
+        tx.delete(idempotencyKeysTable)
+          .where(and(unfinished, isNull(idempotencyKeysTable.interceptionId)))
+          .run();
+        // One that stored its interception is unlocked instead: the retry answers from it.
+        tx.update(idempotencyKeysTable).set({ lockedUntil: now }).where(unfinished).run();
+      }, immediate);
     },
 
     async deleteIdempotencyKeysBefore(before: string) {
@@ -225,7 +229,18 @@ function createStore(sqlite: Database.Database, db: Db): SqliteStore {
     }) {
       const { interception, event, job, idempotency } = input;
       db.transaction((tx) => {
-        tx.insert(interceptionsTable).values(interception).run();
+        try {
+          tx.insert(interceptionsTable).values(interception).run();
+        } catch (error) {
+          if (
+            String((error as Error).message).includes(
+              "interceptions.carrier, interceptions.tracking_number",
+            )
+          ) {
+            throw new ParcelBusyError(interception.carrier, interception.trackingNumber);
+          }
+          throw error;
+        }
         tx.insert(interceptionEventsTable)
           .values({ interceptionId: interception.id, ...event })
           .run();
@@ -442,20 +457,17 @@ function createStore(sqlite: Database.Database, db: Db): SqliteStore {
       }, immediate);
     },
 
-    async rescheduleJob(jobId: string, runAt: string, lastError: string) {
+    async rescheduleJob(jobId: string, runAt: string, lastError: string, maybeSent = false) {
       db.update(jobsTable)
         .set({
           runAt,
           attempts: sql`${jobsTable.attempts} + 1`,
           lastError,
           leaseUntil: null,
+          ...(maybeSent ? { maybeSent: true } : {}),
         })
         .where(eq(jobsTable.id, jobId))
         .run();
-    },
-
-    async releaseJob(jobId: string) {
-      db.update(jobsTable).set({ leaseUntil: null }).where(eq(jobsTable.id, jobId)).run();
     },
 
     async completeJob(jobId: string) {

@@ -78,6 +78,8 @@ export interface JobRecord {
   /** A worker holds the job until then; after it, another worker may take it over. */
   leaseUntil: string | null;
   lastError: string | null;
+  /** An earlier attempt may have reached the carrier (its reply was lost); never cleared. */
+  maybeSent: boolean;
 }
 
 export type IdempotencyClaim =
@@ -128,6 +130,17 @@ export class IdempotencyConflictError extends Error {
   }
 }
 
+/**
+ * Thrown by `insertInterception` when the parcel already has an open (pending, submitted or
+ * locked) interception: two requests raced past the eligibility check, and only one may win.
+ */
+export class ParcelBusyError extends Error {
+  constructor(carrier: string, trackingNumber: string) {
+    super(`${carrier} parcel ${trackingNumber} already has an open interception.`);
+    this.name = "ParcelBusyError";
+  }
+}
+
 export interface Store {
   createMerchant(merchant: MerchantRecord): Promise<void>;
   getMerchant(id: string): Promise<MerchantRecord | null>;
@@ -152,8 +165,11 @@ export interface Store {
     status: number;
     body: string;
   }): Promise<void>;
-  /** Forgets a claimed key whose request stored nothing, so the client may simply retry. */
-  releaseIdempotencyKey(merchantId: string, key: string): Promise<void>;
+  /**
+   * Lets go of a claim whose request failed: forgotten when it stored nothing (the client simply
+   * retries); unlocked when it stored its interception, so a retry answers from that.
+   */
+  releaseIdempotencyKey(merchantId: string, key: string, now: string): Promise<void>;
   /** Deletes keys created before `before`; returns how many. */
   deleteIdempotencyKeysBefore(before: string): Promise<number>;
 
@@ -190,10 +206,16 @@ export interface Store {
   claimJob(jobId: string, now: string, leaseUntil: string): Promise<JobRecord | null>;
   /** Leases up to `limit` jobs that are due (`runAt <= now`) and not leased. */
   claimDueJobs(now: string, leaseUntil: string, limit: number): Promise<JobRecord[]>;
-  /** Gives the job back for a later attempt: attempts + 1, lease cleared. */
-  rescheduleJob(jobId: string, runAt: string, lastError: string): Promise<void>;
-  /** Gives a leased job back untouched (a worker stopping before it ran it). */
-  releaseJob(jobId: string): Promise<void>;
+  /**
+   * Gives the job back for a later attempt: attempts + 1, lease cleared; `maybeSent` marks the
+   * job for good as possibly already received by the carrier.
+   */
+  rescheduleJob(
+    jobId: string,
+    runAt: string,
+    lastError: string,
+    maybeSent?: boolean,
+  ): Promise<void>;
   /** Deletes a job that has nothing left to do (its interception moved on without it). */
   completeJob(jobId: string): Promise<void>;
   /** The pending job of an interception, if any. */

@@ -36,7 +36,13 @@ export class JobWorker {
     this.timer = setInterval(() => {
       if (!this.running) {
         this.running = this.runOnce()
-          .then(() => undefined)
+          .then(
+            () => undefined,
+            // A pass that fails (the database busy, say) is logged; the next tick tries again.
+            (error: unknown) => {
+              this.options.logger.error("worker pass failed", { error: errorText(error) });
+            },
+          )
           .finally(() => {
             this.running = null;
           });
@@ -54,30 +60,35 @@ export class JobWorker {
     await this.running;
   }
 
-  /** One pass: lease due jobs and run them. Exposed so tests can drive the worker step by step. */
+  /**
+   * One pass: up to `batchSize` due jobs, each leased just before it runs (so no lease expires
+   * while it waits its turn). Exposed so tests can drive the worker step by step.
+   */
   async runOnce(): Promise<number> {
     const { store, interceptions, logger, now } = this.options;
     const startedAt = now();
-    const jobs = await store.claimDueJobs(
-      startedAt.toISOString(),
-      new Date(startedAt.getTime() + this.options.jobLeaseMs).toISOString(),
-      this.options.batchSize,
-    );
-    for (const job of jobs) {
-      if (this.stopping) {
-        // Draining: give the leases back now, so a restarted gateway need not wait for expiry.
-        await store.releaseJob(job.id);
-        continue;
+    let ran = 0;
+    while (ran < this.options.batchSize && !this.stopping) {
+      const at = now();
+      const [job] = await store.claimDueJobs(
+        at.toISOString(),
+        new Date(at.getTime() + this.options.jobLeaseMs).toISOString(),
+        1,
+      );
+      if (!job) {
+        break;
       }
+      ran += 1;
       try {
         await interceptions.jobs.run(job, now().getTime() + this.options.jobDeadlineMs);
       } catch (error) {
-        // A bug in one job must not stop the others; its lease expires and it runs again.
-        logger.error("job crashed", { jobId: job.id, kind: job.kind, error: String(error) });
+        // A bug in one job must not stop the others, nor run again at once forever.
+        logger.error("job crashed", { jobId: job.id, kind: job.kind, error: errorText(error) });
+        await interceptions.jobs.crashed(job, errorText(error));
       }
     }
     await this.pruneIdempotencyKeys(startedAt);
-    return jobs.length;
+    return ran;
   }
 
   private async pruneIdempotencyKeys(at: Date): Promise<void> {
@@ -91,4 +102,8 @@ export class JobWorker {
       this.options.logger.info("pruned idempotency keys", { pruned });
     }
   }
+}
+
+function errorText(error: unknown): string {
+  return error instanceof Error ? (error.stack ?? error.message) : String(error);
 }

@@ -38,11 +38,25 @@ export class FakeCarrier {
   readonly polls: PolledOutcome[] = [];
   /** While set, intercept and redirect calls wait for it. */
   gate: Promise<void> | null = null;
+  /** While set, track calls wait for it (to let two requests pass eligibility together). */
+  trackGate: Promise<void> | null = null;
   /** A push the test can deliver through the callback route. */
   pushes: CarrierReport[] = [];
 
   callsOf(operation: FakeCall["operation"]): FakeCall[] {
     return this.calls.filter((call) => call.operation === operation);
+  }
+
+  /** Holds track calls until the returned function is called. */
+  holdTracks(): () => void {
+    let release = () => {};
+    this.trackGate = new Promise<void>((resolve) => {
+      release = () => {
+        this.trackGate = null;
+        resolve();
+      };
+    });
+    return release;
   }
 
   /** Holds intercept/redirect calls until the returned function is called. */
@@ -130,6 +144,7 @@ export class FakeCarrier {
       },
       track: async (trackingNumber) => {
         this.calls.push({ operation: "track", trackingNumber });
+        await this.trackGate;
         const error = this.failure("track");
         if (error) {
           return { ok: false, error };

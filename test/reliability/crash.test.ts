@@ -107,6 +107,9 @@ describe("crash recovery: SIGKILL mid-stream, restart on the same database", () 
           POLL_INITIAL_DELAY_MS: "200",
           POLL_MAX_INTERVAL_MS: "500",
           POLL_PUSH_FALLBACK_DELAY_MS: "300",
+          // One merchant key sends the whole stream and its retries.
+          RATE_LIMIT_BURST: "10000",
+          RATE_LIMIT_PER_SECOND: "10000",
         },
       });
 

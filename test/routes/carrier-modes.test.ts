@@ -299,3 +299,95 @@ describe("a push carrier whose push never arrives", () => {
     expect(after.body, after.text).toMatchObject({ status: "submitted", parcelState: "delivered" });
   });
 });
+
+describe("races and lost replies", () => {
+  it("two requests with different keys for one parcel: one interception, one carrier call", async () => {
+    const carrier = new FakeCarrier();
+    const target = await start(carrier);
+    // Both requests pass eligibility (tracking held until both asked), then race to store.
+    const release = carrier.holdTracks();
+    const pending = [
+      target.intercept(target.merchantA, "key-a", interceptBody()),
+      target.intercept(target.merchantA, "key-b", interceptBody()),
+    ];
+    while (carrier.callsOf("track").length < 2) {
+      await new Promise((resolve) => setTimeout(resolve, 2));
+    }
+    release();
+    const [first, second] = await Promise.all(pending);
+    if (!first || !second) {
+      throw new Error("both requests must answer");
+    }
+    const statuses = [first.status, second.status].sort();
+    expect(statuses).toEqual([201, 422]);
+    expect(carrier.callsOf("intercept")).toHaveLength(1);
+  });
+
+  it("one open interception per parcel across merchants", async () => {
+    const carrier = new FakeCarrier();
+    const target = await start(carrier);
+    expect((await target.intercept(target.merchantA, "k1", interceptBody())).status).toBe(201);
+    const refused = await json(await target.intercept(target.merchantB, "k1", interceptBody()));
+    expect(refused.status, refused.text).toBe(422);
+    expect(refused.body.reasons).toEqual([
+      expect.objectContaining({ code: "already_intercepted" }),
+    ]);
+    expect(carrier.callsOf("intercept")).toHaveLength(1);
+  });
+
+  it("remembers a lost reply: a later 'already intercepted' is our acceptance, and cancel waits", async () => {
+    const carrier = new FakeCarrier();
+    const target = await start(carrier);
+    carrier.scriptedErrors.intercept.push("outcome_unknown");
+    const created = await json(await target.intercept(target.merchantA, "k1", interceptBody()));
+    expect(created.body.status, created.text).toBe("pending");
+
+    const cancel = await json(
+      await target.call(target.merchantA, "POST", `/v1/interceptions/${created.body.id}/cancel`),
+    );
+    expect(cancel.status, cancel.text).toBe(409);
+    expect(cancel.body.code).toBe("invalid_transition");
+
+    carrier.scriptedErrors.intercept.push(
+      "unavailable",
+      "unavailable",
+      "unavailable",
+      "unavailable",
+    );
+    await runDueJobs(target);
+    carrier.scriptedErrors.intercept.push("already_intercepted");
+    await runDueJobs(target);
+    const after = await read(target, created.body.id);
+    expect(after.body, after.text).toMatchObject({
+      status: "submitted",
+      carrierReference: created.body.id,
+    });
+  });
+});
+
+describe("a push that names its interception", () => {
+  it("applies only to the interception it names", async () => {
+    const carrier = new FakeCarrier();
+    const target = await start(carrier);
+    const created = await json(await target.intercept(target.merchantA, "k1", interceptBody()));
+    const report = (reference: string, eventId: string): CarrierReport => ({
+      eventId,
+      reference,
+      trackingNumber: "SF1400000000001",
+      at: new Date().toISOString(),
+      outcome: "succeeded",
+      parcelState: "returned",
+      detail: "returned",
+      fee: null,
+    });
+    const push = (reports: CarrierReport[]) =>
+      target.call(null, "POST", "/v1/carriers/sf-express/callbacks?token=fake-token", {
+        rawBody: JSON.stringify(reports),
+      });
+
+    await push([report("icp_an_earlier_one", "e1")]);
+    expect((await read(target, created.body.id)).body.status).toBe("submitted");
+    await push([report(String(created.body.id), "e2")]);
+    expect((await read(target, created.body.id)).body.status).toBe("succeeded");
+  });
+});

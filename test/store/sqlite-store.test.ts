@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ulid } from "ulid";
@@ -37,7 +37,8 @@ function interception(
     id,
     merchantId,
     carrier: "sf-express",
-    trackingNumber: "SF1400000000001",
+    // One per interception: a parcel may have only one open interception at a time.
+    trackingNumber: `SF${id.slice(-10)}`,
     orderId: "ORD-1",
     action: "redirect",
     reason: "address_error",
@@ -82,6 +83,7 @@ function job(id: string, interceptionId: string, runAt: string): JobRecord {
     attempts: 0,
     leaseUntil: null,
     lastError: null,
+    maybeSent: false,
   };
 }
 
@@ -280,9 +282,28 @@ describe.each(backends)("SqliteStore (%s)", (_name, open) => {
       expect(await store.getJobForInterception(second)).toBeNull();
     });
 
+    it("unlocks, rather than forgets, a claim that stored its interception", async () => {
+      await store.claimIdempotencyKey(claim());
+      const id = icpId(7);
+      await store.insertInterception({
+        interception: interception(id, "mer_a"),
+        event: createdEvent(at(1)),
+        job: null,
+        idempotency: { merchantId: "mer_a", key: "key-1" },
+      });
+      await store.releaseIdempotencyKey("mer_a", "key-1", at(1));
+      expect(
+        await store.claimIdempotencyKey(claim({ second: 2 })),
+        "retry answers from it",
+      ).toEqual({
+        outcome: "claimed",
+        interceptionId: id,
+      });
+    });
+
     it("releases only an unfinished claim", async () => {
       await store.claimIdempotencyKey(claim());
-      await store.releaseIdempotencyKey("mer_a", "key-1");
+      await store.releaseIdempotencyKey("mer_a", "key-1", at(1));
       expect(await store.claimIdempotencyKey(claim({ second: 1 })), "released").toEqual({
         outcome: "claimed",
         interceptionId: null,
@@ -294,7 +315,7 @@ describe.each(backends)("SqliteStore (%s)", (_name, open) => {
         status: 422,
         body: "{}",
       });
-      await store.releaseIdempotencyKey("mer_a", "key-1");
+      await store.releaseIdempotencyKey("mer_a", "key-1", at(2));
       expect(await store.claimIdempotencyKey(claim({ second: 2 })), "completed stays").toEqual({
         outcome: "completed",
         status: 422,
@@ -396,9 +417,11 @@ describe.each(backends)("SqliteStore (%s)", (_name, open) => {
       const a1 = icpId(1);
       const b2 = icpId(2);
       const a3 = icpId(3);
-      await seed(interception(a1, "mer_a"));
-      await seed(interception(b2, "mer_b"));
-      await seed(interception(a3, "mer_a"));
+      // Only one interception of a parcel may be open at a time: the earlier ones are finished.
+      const parcel = { trackingNumber: "SF1400000000001" };
+      await seed(interception(a1, "mer_a", { ...parcel, status: "failed" }));
+      await seed(interception(b2, "mer_b", { ...parcel, status: "cancelled" }));
+      await seed(interception(a3, "mer_a", parcel));
       await seed(interception(icpId(4), "mer_a", { trackingNumber: "SF1400000000999" }));
 
       const all = await store.findInterceptionsForParcel(null, "sf-express", "SF1400000000001");
@@ -636,7 +659,10 @@ describe("openSqliteStore on a file", () => {
       const applied = second.database
         .prepare("SELECT count(*) AS n FROM __drizzle_migrations")
         .get();
-      expect(applied).toEqual({ n: 1 });
+      const migrations = readdirSync(new URL("../../drizzle/", import.meta.url)).filter((name) =>
+        name.endsWith(".sql"),
+      );
+      expect(applied).toEqual({ n: migrations.length });
     } finally {
       await second.close();
     }

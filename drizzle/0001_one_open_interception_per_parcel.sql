@@ -1,0 +1,2 @@
+ALTER TABLE `jobs` ADD `maybe_sent` integer DEFAULT false NOT NULL;--> statement-breakpoint
+CREATE UNIQUE INDEX `interceptions_one_open_per_parcel` ON `interceptions` (`carrier`,`tracking_number`) WHERE "interceptions"."status" in ('pending', 'submitted', 'locked');
