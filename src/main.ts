@@ -1,15 +1,18 @@
 /**
- * `npm start`: the gateway, plus the carrier sandboxes when some carrier has no credentials
- * (unless SANDBOX_URL points at running ones), plus a demo merchant and key in that case.
+ * `npm start`. With no carrier credentials at all it is a demo: the gateway, the carrier
+ * sandboxes (unless SANDBOX_URL points at running ones) and a demo merchant with a fresh key.
+ * With some credentials, only the carriers that have them run, unless SANDBOX_URL is set, in
+ * which case the others use that sandbox.
  */
 import { startSandbox } from "../adapters/sandbox-kit/server.ts";
+import { carrierIds } from "../contracts/carrier-adapter.ts";
 import { carriersNeedingSandbox, sandboxPushUrls } from "./carriers/modules.ts";
 import { ConfigError, loadConfig } from "./config.ts";
 import { startGateway } from "./server.ts";
 
 async function main(): Promise<void> {
   const config = loadConfig(process.env);
-  const demoMode = carriersNeedingSandbox(config).length > 0;
+  const demoMode = carriersNeedingSandbox(config).length === carrierIds.length;
   let sandbox: Awaited<ReturnType<typeof startSandbox>> | null = null;
   let sandboxUrl = config.env.SANDBOX_URL ?? null;
   if (demoMode && !sandboxUrl) {

@@ -117,3 +117,21 @@ describe("configuration is validated at start-up, naming each bad variable", () 
     }
   });
 });
+
+describe("carriers without credentials outside demo mode", () => {
+  it("are left out when no sandbox is given, so requests for them get unknown_carrier", async () => {
+    const config = loadConfig({
+      SF_PARTNER_ID: "P",
+      SF_CHECKWORD: "C",
+      SF_PUSH_TOKEN: "a-secret-token",
+    });
+    const registry = buildCarrierRegistry(
+      { config, sandboxUrl: null },
+      new Metrics(),
+      silentLogger,
+    );
+    expect(registry.all().map((carrier) => carrier.id)).toEqual(["sf-express"]);
+    expect(registry.get("ups")).toBeNull();
+    await registry.close();
+  });
+});

@@ -30,7 +30,15 @@ export function buildCarrierRegistry(
   metrics: Metrics,
   logger: Logger,
 ): CarrierRegistry {
-  const built = carrierIds.map((id) =>
+  // Without a sandbox, a carrier without credentials is left out (requests for it get
+  // unknown_carrier) rather than pointed at a sandbox that would fake its answers.
+  const usable = carrierIds.filter(
+    (id) => input.sandboxUrl || carrierModules[id].hasCredentials(input.config),
+  );
+  for (const id of carrierIds.filter((each) => !usable.includes(each))) {
+    logger.warn("carrier disabled: no credentials and no sandbox", { carrier: id });
+  }
+  const built = usable.map((id) =>
     carrierModules[id].build({
       ...input,
       config: { ...input.config, http: input.config.carriers[id].http },

@@ -40,15 +40,23 @@ export function carrierOffers(
 }
 
 /**
- * Refuses, before any carrier call, an action the carrier cannot take at all. A carrier that can
- * cancel pickups may still lock a parcel it has not collected, so that case needs tracking first.
+ * Whether the carrier could take the action for some parcel: it offers it after collection, or
+ * it can cancel pickups (a parcel it has not collected is then locked, whatever the action).
  */
+export function carrierCanEverDo(
+  carrier: RegisteredCarrier,
+  action: InterceptionRequest["action"],
+): boolean {
+  return carrierOffers(carrier, action) || carrier.resilient.adapter.capabilities.pickupCancel;
+}
+
+/** Refuses, before any carrier call, an action the carrier cannot take at all. */
 export function refuseImpossibleAction(
   carrier: RegisteredCarrier,
   action: InterceptionRequest["action"],
 ): void {
-  const adapter = carrier.resilient.adapter;
-  if (!carrierOffers(carrier, action) && !adapter.capabilities.pickupCancel) {
+  if (!carrierCanEverDo(carrier, action)) {
+    const adapter = carrier.resilient.adapter;
     throw new GatewayError(
       "action_not_supported",
       `${adapter.displayName} does not offer "${action}".`,

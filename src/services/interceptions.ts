@@ -22,7 +22,7 @@ import {
   type MerchantRecord,
   ParcelBusyError,
 } from "../store/store.ts";
-import { assess, refuseImpossibleAction } from "./assessment.ts";
+import { assess, carrierCanEverDo, refuseImpossibleAction } from "./assessment.ts";
 import { carrierFor, countStatus, leaseUntil, refusalCodes, type ServiceDeps } from "./deps.ts";
 import { JobRunner, newJob } from "./jobs.ts";
 import { applyCarrierReports } from "./outcomes.ts";
@@ -47,6 +47,22 @@ export class InterceptionService {
     merchant: MerchantRecord,
     request: InterceptionRequest,
   ): Promise<EligibilityResult> {
+    const carrier = carrierFor(this.deps, request.carrier);
+    if (!carrierCanEverDo(carrier, request.action)) {
+      // An answer, not an error: this carrier cannot take the action, whatever the parcel.
+      return {
+        eligible: false,
+        reasons: [
+          {
+            code: "action_not_supported",
+            message: `The carrier cannot ${request.action} parcels.`,
+          },
+        ],
+        parcelState: "unknown",
+        successLikelihood: "normal",
+        cost: { payer: "none", mode: "none", quoted: null, final: null, settlement: "none" },
+      };
+    }
     const assessment = await assess(this.deps, merchant, request, this.deadline());
     return {
       eligible: assessment.decision.eligible,
@@ -371,9 +387,18 @@ export class InterceptionService {
   }
 }
 
-/** SHA-256 of the request with keys sorted, so key order does not make a different request. */
+/**
+ * SHA-256 of the request with keys sorted, so key order does not make a different request;
+ * `redirectTo: null` and `items: []` mean the same as leaving them out.
+ */
 export function fingerprintOf(request: InterceptionRequest): string {
-  return createHash("sha256").update(canonicalJson(request)).digest("hex");
+  const { redirectTo, items, ...rest } = request;
+  const normalized = {
+    ...rest,
+    ...(redirectTo ? { redirectTo } : {}),
+    ...(items && items.length > 0 ? { items } : {}),
+  };
+  return createHash("sha256").update(canonicalJson(normalized)).digest("hex");
 }
 
 function canonicalJson(value: unknown): string {

@@ -175,7 +175,11 @@ describe("actions and countries", () => {
         body: interceptBody({ action: "redirect", redirectTo }),
       }),
     );
-    expect(eligibility.body.code, eligibility.text).toBe("action_not_supported");
+    expect(eligibility.status, eligibility.text).toBe(200);
+    expect(eligibility.body).toMatchObject({
+      eligible: false,
+      reasons: [{ code: "action_not_supported" }],
+    });
     expect(carrier.calls).toEqual([]);
   });
 

@@ -34,6 +34,16 @@ describe("Idempotency-Key", () => {
     expect(replay.headers.get("idempotent-replayed")).toBe("true");
   });
 
+  it("treats an explicit null redirect or empty item list as leaving them out", async () => {
+    await gateway.intercept(gateway.merchantA, "key-1", interceptBody());
+    const replay = await gateway.intercept(gateway.merchantA, "key-1", {
+      ...interceptBody(),
+      redirectTo: null,
+      items: [],
+    });
+    expect(replay.headers.get("idempotent-replayed")).toBe("true");
+  });
+
   it("replays a refusal too", async () => {
     const body = interceptBody({ trackingNumber: "SF1400000000002" });
     const first = await json(await gateway.intercept(gateway.merchantA, "key-1", body));

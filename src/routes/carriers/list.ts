@@ -14,7 +14,7 @@ const route = createRoute({
       description: "The carriers.",
       content: { "application/json": { schema: CarrierListSchema } },
     },
-    ...problemResponses(401, 500),
+    ...problemResponses(401, 429, 500),
   },
 });
 

@@ -16,7 +16,7 @@ const route = createRoute({
       description: "The interception, now `cancelled` or `released`.",
       content: { "application/json": { schema: InterceptionSchema } },
     },
-    ...problemResponses(401, 404, 409, 500, 503),
+    ...problemResponses(401, 404, 409, 429, 500, 503),
   },
 });
 

@@ -16,7 +16,7 @@ const route = createRoute({
       description: "The interception.",
       content: { "application/json": { schema: InterceptionSchema } },
     },
-    ...problemResponses(401, 404, 500),
+    ...problemResponses(401, 404, 429, 500),
   },
 });
 

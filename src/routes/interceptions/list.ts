@@ -20,7 +20,7 @@ const route = createRoute({
       description: "A page of interceptions.",
       content: { "application/json": { schema: InterceptionListSchema } },
     },
-    ...problemResponses(400, 401, 500),
+    ...problemResponses(400, 401, 429, 500),
   },
 });
 
