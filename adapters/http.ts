@@ -28,7 +28,7 @@ export interface CarrierHttpResponse {
   body: string;
 }
 
-/** Connection never established: the carrier cannot have acted, so a retry is always safe. */
+/** The request was never sent (no connection): the carrier cannot have acted, a retry is safe. */
 const NOT_SENT_CODES = new Set([
   "UND_ERR_CONNECT_TIMEOUT",
   "ECONNREFUSED",
@@ -36,12 +36,13 @@ const NOT_SENT_CODES = new Set([
   "EAI_AGAIN",
   "EHOSTUNREACH",
   "ENETUNREACH",
-  "UND_ERR_DESTROYED",
-  "UND_ERR_CLOSED",
 ]);
 
 /** The request may have been written before the exchange broke: the outcome is unknown. */
 const MAYBE_SENT_CODES = new Set([
+  // A destroyed or closed client may already have written the request.
+  "UND_ERR_DESTROYED",
+  "UND_ERR_CLOSED",
   "UND_ERR_HEADERS_TIMEOUT",
   "UND_ERR_BODY_TIMEOUT",
   "UND_ERR_SOCKET",

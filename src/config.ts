@@ -26,7 +26,13 @@ const EnvSchema = z.object({
   SANDBOX_URL: z.url().optional(),
   DATABASE_URL: z.string().min(1).default("file:./data/gateway.db"),
   ADMIN_TOKEN: z.string().min(16, "must be at least 16 characters").optional(),
-  DEMO_API_KEY: z.string().optional(),
+  DEMO_API_KEY: z
+    .string()
+    .regex(
+      /^igk_[0-9a-f]{16}_[A-Za-z0-9_-]{43}$/,
+      "must look like igk_<16 hex>_<43 base64url> (npm run merchant makes one)",
+    )
+    .optional(),
   DEMO_PICKUP_SERVICE: flag.default(true),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
   BODY_LIMIT_BYTES: z.coerce
@@ -122,6 +128,13 @@ export function loadConfig(
     throw new ConfigError(`Invalid configuration:\n${lines.join("\n")}`);
   }
   const env = parsed.data;
+  if (env.JOB_LEASE_MS <= env.REQUEST_DEADLINE_MS * 2) {
+    // A job must finish its carrier calls well inside its lease, or a second worker (or a cancel)
+    // could take it over while the carrier is still being called.
+    throw new ConfigError(
+      `Invalid configuration:\n  JOB_LEASE_MS: must be more than twice REQUEST_DEADLINE_MS (${env.REQUEST_DEADLINE_MS})`,
+    );
+  }
   return {
     host: env.GATEWAY_HOST,
     port: env.GATEWAY_PORT,

@@ -25,6 +25,10 @@ describe("configuration is validated at start-up, naming each bad variable", () 
     expect(message).toContain("GATEWAY_PORT");
     expect(message).toContain("ADMIN_TOKEN");
     expect(message).toContain("LOG_LEVEL");
+    expect(configError(() => loadConfig({ DEMO_API_KEY: "letmein" }))).toContain("DEMO_API_KEY");
+    expect(
+      configError(() => loadConfig({ REQUEST_DEADLINE_MS: "20000", JOB_LEASE_MS: "30000" })),
+    ).toContain("JOB_LEASE_MS");
   });
 
   it("names a carrier's variables when its adapter is built", () => {

@@ -22,7 +22,3 @@ export function statusesLeadingTo(to: InterceptionStatus): InterceptionStatus[] 
     nextStatuses[from].includes(to),
   );
 }
-
-export function isTerminal(status: InterceptionStatus): boolean {
-  return nextStatuses[status].length === 0;
-}

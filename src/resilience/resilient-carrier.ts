@@ -109,20 +109,18 @@ export class ResilientCarrier {
   async call<T>(
     operation: string,
     run: (ctx: CallContext) => Promise<CarrierResult<T>>,
-    options: { deadline: number; signal?: AbortSignal },
+    options: { deadline: number },
   ): Promise<CarrierResult<T>> {
     const carrier = this.adapter.id;
     const started = performance.now();
-    const attempt: Attempt = run;
     const attemptOnce = async (): Promise<CarrierResult<unknown>> => {
       const remaining = options.deadline - Date.now();
       if (remaining <= 0) {
         throw new AbortError(new CarrierFailure(this.deadlineError()));
       }
-      const timeout = AbortSignal.timeout(Math.min(this.settings.attemptTimeoutMs, remaining));
-      const signal = options.signal ? AbortSignal.any([timeout, options.signal]) : timeout;
+      const signal = AbortSignal.timeout(Math.min(this.settings.attemptTimeoutMs, remaining));
       try {
-        return await this.breaker.fire(attempt, { signal });
+        return await this.breaker.fire(run as Attempt, { signal });
       } catch (error) {
         if (error instanceof CarrierFailure) {
           throw error;

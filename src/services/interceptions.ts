@@ -337,11 +337,18 @@ export class InterceptionService {
       deadline: this.deadline(),
     });
     if (!result.ok) {
-      if (refusalCodes.has(result.error.code) || result.error.code === "auth_failed") {
+      if (refusalCodes.has(result.error.code)) {
         throw new GatewayError(
           "invalid_transition",
           `The carrier refused to cancel: ${result.error.message}`,
         );
+      }
+      if (result.error.code === "auth_failed") {
+        // Our credentials, not the merchant's request: a server-side fault to fix.
+        this.deps.logger.error("carrier refused our credentials on cancel", {
+          carrier: record.carrier,
+        });
+        throw new GatewayError("internal", "The gateway could not authenticate with the carrier.");
       }
       throw new GatewayError(
         "carrier_unavailable",
@@ -403,7 +410,7 @@ export function fingerprintOf(request: InterceptionRequest): string {
 
 function canonicalJson(value: unknown): string {
   if (Array.isArray(value)) {
-    return `[${value.map(canonicalJson).join(",")}]`;
+    return `[$value.map(canonicalJson).join(",")]`;
   }
   if (value && typeof value === "object") {
     const entries = Object.entries(value as Record<string, unknown>)

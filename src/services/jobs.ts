@@ -156,7 +156,7 @@ export class JobRunner {
     if (result.ok || lostReplyConfirmed) {
       const carrierReference = result.ok ? result.value.carrierReference : record.id;
       const fee = result.ok ? result.value.fee : null;
-      await store.transitionInterception(record.id, {
+      const applied = await store.transitionInterception(record.id, {
         from: ["pending"],
         to: "submitted",
         patch: { carrierReference, cost: { ...record.cost, quoted: fee ?? record.cost.quoted } },
@@ -171,6 +171,16 @@ export class JobRunner {
         // tracking, in case their push never arrives (the gateway was down when it came).
         scheduleJob: this.pollJob(record, 0, carrier),
       });
+      if (applied !== "applied") {
+        // The interception moved on (cancelled) while the carrier was accepting it: the carrier
+        // now holds an interception the gateway does not. Someone must look at it.
+        this.deps.logger.error("carrier accepted an interception the gateway no longer holds", {
+          interceptionId: record.id,
+          carrier: record.carrier,
+          result: applied,
+        });
+        return;
+      }
       countStatus(this.deps, "submitted", record.carrier);
       return;
     }

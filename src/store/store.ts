@@ -122,8 +122,6 @@ export type TransitionResult = "applied" | "status_mismatch" | "duplicate_event"
  * insert is rolled back, so the parcel is not intercepted twice.
  */
 export class IdempotencyConflictError extends Error {
-  readonly code = "idempotency_conflict";
-  readonly retryable = true;
   constructor(merchantId: string, key: string) {
     super(`Idempotency key ${JSON.stringify(key)} of ${merchantId} is not held by this request.`);
     this.name = "IdempotencyConflictError";

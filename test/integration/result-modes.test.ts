@@ -13,6 +13,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type RunningSandbox, startSandbox } from "../../adapters/sandbox-kit/server.ts";
+import { getParcel } from "../../adapters/sandbox-kit/world.ts";
 import { sandboxPushUrls } from "../../src/carriers/modules.ts";
 import { loadConfig } from "../../src/config.ts";
 import { type RunningGateway, startGateway } from "../../src/server.ts";
@@ -185,31 +186,16 @@ describe("each result mode, to succeeded and to failed", () => {
 
   it("immediate refusal: the carrier's own reply fails the interception at once", async () => {
     const target = running as Running;
-    // The gateway sees the parcel in transit, but the carrier already holds another interception.
+    // The merchant already intercepted this parcel in the carrier's own portal: the gateway sees
+    // it in transit, but the carrier holds an interception and refuses another.
     const trackingNumber = await parcel(target, "cainiao", "in_transit", "success");
-    const first = await http("POST", `${target.sandbox.url}/_sandbox/parcels`, {
-      carrier: "cainiao",
-      trackingNumber,
-      state: "in_transit",
-      outcomeDelayMs: 60_000,
+    const held = getParcel(target.sandbox.world, "cainiao", trackingNumber);
+    held?.instructions.push({
+      id: "portal-1",
+      kind: "intercept",
+      status: "accepted",
+      createdAt: new Date().toISOString(),
     });
-    expect(first.status).toBe(201);
-    const other = await http(
-      "POST",
-      `${target.gateway.url}/admin/merchants`,
-      { name: "Other merchant", pickupService: true },
-      { authorization: `Bearer ${adminToken}` },
-    );
-    const byOther = await http(
-      "POST",
-      `${target.gateway.url}/v1/interceptions`,
-      requestFor("cainiao", trackingNumber),
-      {
-        authorization: `Bearer ${other.body.apiKey}`,
-        "idempotency-key": "other-merchant",
-      },
-    );
-    expect(byOther.body.status, byOther.text).toBe("submitted");
 
     const created = await intercept(target, "cainiao", trackingNumber);
     expect(created.status, created.text).toBe(201);

@@ -42,7 +42,10 @@ export function spawnGateway(options: ChildGatewayOptions): ChildGateway {
     ADMIN_TOKEN: options.adminToken,
     LOG_LEVEL: "error",
     WORKER_INTERVAL_MS: "50",
-    JOB_LEASE_MS: "2000",
+    // Short, so a restarted gateway soon retakes the dead one's jobs; the lease must stay above
+    // twice the request deadline.
+    REQUEST_DEADLINE_MS: "2500",
+    JOB_LEASE_MS: "6000",
     CARRIER_RETRY_MIN_DELAY_MS: "10",
     CARRIER_RETRY_MAX_DELAY_MS: "50",
     ...options.env,

@@ -1,0 +1,219 @@
+/**
+ * The load generator: open loop (requests scheduled by the wall clock, latency counted from the
+ * scheduled time, so a slow server cannot slow the offered rate down) and closed loop (N workers,
+ * each sending its next request when the previous one answered). Both are bounded in count and
+ * time. `fire` returns whether the answer was the expected one.
+ */
+import { sleep } from "./procs.ts";
+
+export interface LoadResult {
+  /** Latencies of every answered request, ms, sorted ascending. */
+  latencies: Float64Array;
+  ok: number;
+  failed: number;
+  /** Requests that had not answered when the drain timeout ran out. */
+  unanswered: number;
+  elapsedMs: number;
+  /** Answered requests per second over the phase. */
+  throughput: number;
+  /** Open loop: the latest a request left after its scheduled time, ms (generator lag). */
+  maxLagMs: number;
+  /** Open loop: requests sent (fewer than planned when the server fell too far behind). */
+  offered: number;
+  /** Open loop: sending stopped early because `maxInFlight` requests were unanswered. */
+  overloaded: boolean;
+  firstError?: string;
+}
+
+export type Fire = (index: number) => Promise<boolean>;
+
+function finish(
+  latencies: number[],
+  counts: { ok: number; failed: number; unanswered: number; offered: number },
+  elapsedMs: number,
+  maxLagMs: number,
+  overloaded: boolean,
+  firstError: string | undefined,
+): LoadResult {
+  const sorted = Float64Array.from(latencies).sort();
+  return {
+    latencies: sorted,
+    ...counts,
+    elapsedMs,
+    throughput: (counts.ok + counts.failed) / (elapsedMs / 1000),
+    maxLagMs,
+    overloaded,
+    ...(firstError === undefined ? {} : { firstError }),
+  };
+}
+
+/**
+ * `rate` requests per second for `durationMs` (at most `maxRequests`), scheduled by clock.
+ * When `maxInFlight` requests are unanswered the server has fallen hopelessly behind: sending
+ * stops (`overloaded`), so the backlog it leaves stays bounded, and the phase waits up to
+ * `drainTimeoutMs` for the answers.
+ */
+export async function openLoop(options: {
+  rate: number;
+  durationMs: number;
+  maxRequests: number;
+  maxInFlight?: number;
+  drainTimeoutMs?: number;
+  fire: Fire;
+}): Promise<LoadResult> {
+  const planned = Math.min(
+    options.maxRequests,
+    Math.floor((options.rate * options.durationMs) / 1000),
+  );
+  const interval = 1000 / options.rate;
+  const latencies: number[] = [];
+  let ok = 0;
+  let failed = 0;
+  let answered = 0;
+  let maxLagMs = 0;
+  let overloaded = false;
+  let firstError: string | undefined;
+  const maxInFlight = options.maxInFlight ?? Number.POSITIVE_INFINITY;
+  const start = performance.now();
+  let next = 0;
+  let total = planned;
+  let settle: () => void = () => {};
+  const allAnswered = new Promise<void>((resolve) => {
+    settle = resolve;
+  });
+  const record = (scheduled: number, success: boolean, error?: unknown) => {
+    latencies.push(performance.now() - scheduled);
+    if (success) {
+      ok += 1;
+    } else {
+      failed += 1;
+      firstError ??= error === undefined ? "unexpected answer" : String(error);
+    }
+    answered += 1;
+    if (answered === total) {
+      settle();
+    }
+  };
+  while (next < total) {
+    const now = performance.now();
+    // Send everything that is due (catching up after a late wake-up), then sleep to the next.
+    if (next - answered >= maxInFlight) {
+      overloaded = true;
+      total = next;
+      if (answered === total) {
+        settle();
+      }
+      break;
+    }
+    while (next < total && start + next * interval <= now && next - answered < maxInFlight) {
+      const scheduled = start + next * interval;
+      maxLagMs = Math.max(maxLagMs, now - scheduled);
+      const index = next;
+      next += 1;
+      options.fire(index).then(
+        (success) => record(scheduled, success),
+        (error: unknown) => record(scheduled, false, error),
+      );
+    }
+    if (next < total) {
+      await sleep(Math.max(0, start + next * interval - performance.now()));
+    }
+  }
+  if (total === 0) {
+    settle();
+  }
+  let drainTimer: NodeJS.Timeout | undefined;
+  await Promise.race([
+    allAnswered,
+    new Promise<void>((resolve) => {
+      drainTimer = setTimeout(resolve, options.drainTimeoutMs ?? 15_000);
+    }),
+  ]);
+  clearTimeout(drainTimer);
+  return finish(
+    latencies,
+    { ok, failed, unanswered: total - answered, offered: total },
+    performance.now() - start,
+    maxLagMs,
+    overloaded,
+    firstError,
+  );
+}
+
+/** `concurrency` workers for `durationMs` (at most `maxRequests` in all). */
+export async function closedLoop(options: {
+  concurrency: number;
+  durationMs: number;
+  maxRequests: number;
+  fire: Fire;
+}): Promise<LoadResult> {
+  const latencies: number[] = [];
+  let ok = 0;
+  let failed = 0;
+  let issued = 0;
+  let firstError: string | undefined;
+  const start = performance.now();
+  const until = start + options.durationMs;
+  const worker = async () => {
+    while (issued < options.maxRequests && performance.now() < until) {
+      const index = issued;
+      issued += 1;
+      const sent = performance.now();
+      let success = false;
+      try {
+        success = await options.fire(index);
+      } catch (error) {
+        firstError ??= String(error);
+      }
+      latencies.push(performance.now() - sent);
+      if (success) {
+        ok += 1;
+      } else {
+        failed += 1;
+        firstError ??= "unexpected answer";
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: options.concurrency }, worker));
+  return finish(
+    latencies,
+    { ok, failed, unanswered: 0, offered: issued },
+    performance.now() - start,
+    0,
+    false,
+    firstError,
+  );
+}
+
+/** The q-quantile (0..1) of sorted values, nearest rank. */
+export function quantile(sorted: Float64Array, q: number): number {
+  if (sorted.length === 0) {
+    return Number.NaN;
+  }
+  const rank = Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1));
+  return sorted[rank] ?? Number.NaN;
+}
+
+export interface Summary {
+  count: number;
+  p50: number;
+  p90: number;
+  p99: number;
+  max: number;
+  mean: number;
+}
+
+export function summarize(sorted: Float64Array): Summary {
+  let sum = 0;
+  for (const value of sorted) {
+    sum += value;
+  }
+  return {
+    count: sorted.length,
+    p50: quantile(sorted, 0.5),
+    p90: quantile(sorted, 0.9),
+    p99: quantile(sorted, 0.99),
+    max: sorted.length ? (sorted[sorted.length - 1] ?? Number.NaN) : Number.NaN,
+    mean: sorted.length ? sum / sorted.length : Number.NaN,
+  };
+}

@@ -1,0 +1,108 @@
+/**
+ * The processes under test: the carrier sandboxes (`src/sandbox-main.ts`, SF answering after a
+ * fixed latency) and the gateway (`src/main.ts`) on a fresh temp database, plus a merchant.
+ */
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { request } from "undici";
+import { type Child, freePort, spawnNode, waitReady } from "./procs.ts";
+
+export const adminToken = "bench-admin-token-0123456789";
+
+/** Raised so the per-key limiter never throttles a benchmark. */
+const unthrottled = { RATE_LIMIT_BURST: "100000000", RATE_LIMIT_PER_SECOND: "100000000" };
+
+export interface Sandbox {
+  child: Child;
+  url: string;
+}
+
+export interface Gateway {
+  child: Child;
+  url: string;
+  databasePath: string;
+  /** Where the preloaded probe writes memory and event-loop samples. */
+  probeFile: string;
+}
+
+const probe = fileURLToPath(new URL("./probe.ts", import.meta.url));
+
+export async function startSandbox(latencyMs: number, gatewayUrl: string): Promise<Sandbox> {
+  const port = await freePort();
+  const child = spawnNode("sandbox", "src/sandbox-main.ts", {
+    SANDBOX_PORT: String(port),
+    SANDBOX_LATENCY_MS: String(latencyMs),
+    GATEWAY_URL: gatewayUrl,
+  });
+  const url = `http://127.0.0.1:${port}`;
+  await waitReady(child, `${url}/_sandbox/health`);
+  return { child, url };
+}
+
+/** Every temp directory made by this run, for the final clean-up. */
+export const createdTempDirs: string[] = [];
+
+export function tempDir(label: string): string {
+  const directory = mkdtempSync(join(tmpdir(), `gateway-bench-${label}-`));
+  createdTempDirs.push(directory);
+  return directory;
+}
+
+/** Starts `src/main.ts`; `port` lets the sandbox know the push URL before the gateway is up. */
+export async function startGateway(options: {
+  port: number;
+  sandboxUrl: string;
+  databasePath: string;
+  env?: Record<string, string>;
+  nodeArgs?: string[];
+  name?: string;
+}): Promise<Gateway> {
+  const url = `http://127.0.0.1:${options.port}`;
+  const probeFile = join(dirname(options.databasePath), `probe-${options.port}.jsonl`);
+  const child = spawnNode(
+    options.name ?? "gateway",
+    "src/main.ts",
+    {
+      GATEWAY_PORT: String(options.port),
+      PUBLIC_URL: url,
+      SANDBOX_URL: options.sandboxUrl,
+      DATABASE_URL: `file:${options.databasePath}`,
+      ADMIN_TOKEN: adminToken,
+      LOG_LEVEL: "error",
+      ...unthrottled,
+      BENCH_PROBE_FILE: probeFile,
+      ...options.env,
+    },
+    { nodeArgs: options.nodeArgs ?? [], preload: [probe] },
+  );
+  await waitReady(child, `${url}/healthz`);
+  return { child, url, databasePath: options.databasePath, probeFile };
+}
+
+/** Creates a merchant through the admin API; returns its API key. */
+export async function createMerchant(gatewayUrl: string, name: string): Promise<string> {
+  const response = await request(`${gatewayUrl}/admin/merchants`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${adminToken}`, "content-type": "application/json" },
+    body: JSON.stringify({ name, pickupService: false }),
+  });
+  const text = await response.body.text();
+  if (response.statusCode !== 201) {
+    throw new Error(`creating a merchant: ${response.statusCode} ${text}`);
+  }
+  return (JSON.parse(text) as { apiKey: string }).apiKey;
+}
+
+/** Reads one sample of a metric from the gateway's /metrics (first line that matches). */
+export async function metricValue(gatewayUrl: string, pattern: RegExp): Promise<number | null> {
+  const response = await request(`${gatewayUrl}/metrics`);
+  const text = await response.body.text();
+  for (const line of text.split("\n")) {
+    if (pattern.test(line)) {
+      return Number(line.slice(line.lastIndexOf(" ") + 1));
+    }
+  }
+  return null;
+}

@@ -1,0 +1,222 @@
+/**
+ * `npm run bench`: every benchmark scenario in one run, then BENCHMARKS.md is rewritten.
+ *
+ *   npm run bench                     full run (~6–8 min on 2 cores)
+ *   npm run bench -- --quick          short phases, report to a temp file (smoke test)
+ *   npm run bench -- --only=store,get run some scenarios (report to a temp file)
+ *   npm run bench -- --render=<results.json>  re-render BENCHMARKS.md from a saved run
+ *
+ * Order: intercept → breaker → store (seeds the 1M database) → GET (on that database). Every
+ * child process is stopped at the end, on error and on SIGINT/SIGTERM.
+ */
+import { execFileSync } from "node:child_process";
+import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpus, release, totalmem, type } from "node:os";
+import { basename, dirname, join } from "node:path";
+import { killAllNow, repoRoot, stopAll } from "./lib/procs.ts";
+import { type Machine, type Results, renderReport, type Targets } from "./lib/report.ts";
+import { createdTempDirs, tempDir } from "./lib/stack.ts";
+import { runBreaker } from "./scenarios/breaker.ts";
+import { runGet } from "./scenarios/get.ts";
+import { runIntercept } from "./scenarios/intercept.ts";
+import { runStore } from "./scenarios/store.ts";
+
+const args = process.argv.slice(2);
+const quick = args.includes("--quick");
+const only = args
+  .find((arg) => arg.startsWith("--only="))
+  ?.slice("--only=".length)
+  .split(",");
+const enabled = (name: string) => !only || only.includes(name);
+
+const SANDBOX_LATENCY_MS = 20;
+const targets: Targets = {
+  interceptRate: 200,
+  medianAddedMs: 1,
+  p99AddedMs: 5,
+  throughputShare: 0.7,
+  getShare: 0.6,
+  breakerP99Ms: 5,
+  heapSlopeMiBPerMin: 0.5,
+  rssSlopeMiBPerMin: 2,
+};
+
+function machine(): Machine {
+  const cpuinfo = readFileSync("/proc/cpuinfo", "utf8");
+  const model = /^model name\s*:\s*(.+)$/m.exec(cpuinfo)?.[1]?.trim() ?? cpus()[0]?.model ?? "?";
+  let commit = "?";
+  try {
+    commit = execFileSync("git", ["rev-parse", "--short", "HEAD"], { cwd: repoRoot })
+      .toString()
+      .trim();
+    const dirty = execFileSync(
+      "git",
+      ["status", "--porcelain", "--", "src", "adapters", "contracts"],
+      {
+        cwd: repoRoot,
+      },
+    )
+      .toString()
+      .trim();
+    if (dirty) {
+      commit += " (with uncommitted changes in src/, adapters/ or contracts/)";
+    }
+  } catch {
+    // not a git checkout
+  }
+  return {
+    cpuModel: model,
+    cores: cpus().length,
+    memoryGiB: totalmem() / 1024 ** 3,
+    loadAverage: readFileSync("/proc/loadavg", "utf8").split(" ").slice(0, 3).join(" "),
+    node: process.version,
+    os: `${type()} ${release()}`,
+    commit,
+  };
+}
+
+function log(line: string): void {
+  process.stdout.write(`${line}\n`);
+}
+
+async function main(): Promise<void> {
+  const started = performance.now();
+  const results: Results = {
+    machine: machine(),
+    command: `npm run bench${args.length ? ` -- ${args.join(" ")}` : ""}`,
+    startedAt: new Date().toISOString(),
+    wallSeconds: 0,
+    targets,
+    sandboxLatencyMs: SANDBOX_LATENCY_MS,
+    errors: {},
+  };
+  const outDir = tempDir("results");
+  const attempt = async <T>(name: string, run: () => Promise<T>): Promise<T | undefined> => {
+    if (!enabled(name)) {
+      return undefined;
+    }
+    log(`${name}…`);
+    try {
+      return await run();
+    } catch (error) {
+      results.errors[name] = String((error as Error).stack ?? error);
+      log(`  ${name} FAILED: ${results.errors[name]}`);
+      await stopAll();
+      return undefined;
+    }
+  };
+
+  try {
+    // The intercept scenario goes first: it fsyncs on every request, and the 1M-row seeding
+    // leaves ~1.3 GB of dirty pages for the kernel to write back.
+    results.intercept = await attempt("intercept", () =>
+      runIntercept(
+        quick
+          ? {
+              latencyMs: SANDBOX_LATENCY_MS,
+              rate: targets.interceptRate,
+              durationS: 4,
+              warmupS: 1,
+              ladder: [1, 16, 64],
+              stepS: 3,
+              profileS: 3,
+              profileConcurrency: 16,
+            }
+          : {
+              latencyMs: SANDBOX_LATENCY_MS,
+              rate: targets.interceptRate,
+              durationS: 20,
+              warmupS: 2,
+              ladder: [1, 4, 16, 32, 64],
+              stepS: 6,
+              profileS: 8,
+              profileConcurrency: 16,
+            },
+        log,
+      ),
+    );
+    results.breaker = await attempt("breaker", () =>
+      runBreaker(
+        quick ? { rate: 200, durationS: 10, warmupS: 2 } : { rate: 200, durationS: 60, warmupS: 5 },
+        log,
+      ),
+    );
+    const storeDir = tempDir("store");
+    const sizes = quick ? [10_000, 100_000] : [10_000, 100_000, 1_000_000];
+    results.store = await attempt("store", () => runStore(storeDir, log, sizes));
+    execFileSync("sync");
+    const store = results.store;
+    if (enabled("get") && !store) {
+      results.errors.get = "needs the database the store scenario seeds";
+    }
+    if (store && enabled("get")) {
+      results.get = await attempt("get", () =>
+        runGet(
+          {
+            databasePath: store.databasePath,
+            apiKey: store.apiKey,
+            ids: store.benchMerchantIds,
+            rows: store.sizes.at(-1)?.rows ?? 0,
+          },
+          quick
+            ? { concurrency: [32], stepS: 3, warmupS: 1, profileS: 3 }
+            : { concurrency: [8, 32], stepS: 8, warmupS: 2, profileS: 6 },
+          log,
+        ),
+      );
+    }
+  } finally {
+    await stopAll();
+    // Keep the profiles with the raw results; drop the databases (the 1M one is ~1.4 GB).
+    for (const profile of [
+      results.intercept?.profile,
+      results.breaker?.profile,
+      results.get?.profile,
+    ]) {
+      if (profile) {
+        const kept = join(outDir, `${basename(dirname(profile.file))}.cpuprofile`);
+        copyFileSync(profile.file, kept);
+        profile.file = kept;
+      }
+    }
+    for (const directory of createdTempDirs) {
+      if (directory !== outDir) {
+        rmSync(directory, { recursive: true, force: true });
+      }
+    }
+  }
+
+  results.wallSeconds = (performance.now() - started) / 1000;
+  writeFileSync(join(outDir, "results.json"), JSON.stringify(results, null, 2));
+  const report = renderReport(results);
+  const partial = quick || only !== undefined;
+  const target = partial ? join(outDir, "BENCHMARKS.md") : join(repoRoot, "BENCHMARKS.md");
+  mkdirSync(dirname(target), { recursive: true });
+  writeFileSync(target, report);
+  log(`\nReport: ${target}\nRaw results and profiles: ${outDir}`);
+  if (Object.keys(results.errors).length > 0) {
+    process.exitCode = 1;
+  }
+}
+
+const render = args.find((arg) => arg.startsWith("--render="))?.slice("--render=".length);
+
+for (const signal of ["SIGINT", "SIGTERM"] as const) {
+  process.on(signal, () => {
+    log(`\n${signal}: stopping every child process`);
+    void stopAll().then(() => process.exit(130));
+  });
+}
+process.on("exit", killAllNow);
+
+if (render) {
+  const saved = JSON.parse(readFileSync(render, "utf8")) as Results;
+  writeFileSync(join(repoRoot, "BENCHMARKS.md"), renderReport(saved));
+  log(`BENCHMARKS.md re-rendered from ${render}`);
+} else {
+  void main().catch(async (error: unknown) => {
+    process.stderr.write(`${String((error as Error).stack ?? error)}\n`);
+    await stopAll();
+    process.exit(1);
+  });
+}

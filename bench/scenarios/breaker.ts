@@ -1,0 +1,253 @@
+/**
+ * Carrier down, breaker open: the gateway's SF endpoint refuses connections (nothing listens on
+ * the port), the breaker is opened with a few calls, then POST /v1/eligibility is driven at a
+ * steady rate for 60 s. Latency, the gateway's RSS (from /proc, as `ps -o rss=`) every second,
+ * and its heap after a forced full GC before and after the run (through the preloaded probe).
+ */
+import { join } from "node:path";
+import { Pool } from "undici";
+import { openLoop, type Summary, summarize } from "../lib/load.ts";
+import { type ProbeSample, readProbe } from "../lib/probe-reader.ts";
+import { CpuMeter, freePort, rssMiB, sleep, stop } from "../lib/procs.ts";
+import { cpuProfArgs, type ProfiledPhase, profilePhase } from "../lib/profiling.ts";
+import { interceptBody, nextTrackingNumber } from "../lib/sf.ts";
+import { createMerchant, metricValue, startGateway, tempDir } from "../lib/stack.ts";
+
+export interface BreakerResult {
+  rate: number;
+  durationS: number;
+  summary: Summary;
+  ok: number;
+  failed: number;
+  unanswered: number;
+  statuses: Record<string, number>;
+  breakerOpenedAfter: number;
+  circuitAtEnd: number | null;
+  cpu: Record<string, number>;
+  /** [seconds since start, RSS MiB] every second. */
+  rss: [number, number][];
+  rssSlopeMiBPerMin: number;
+  rssStartMiB: number;
+  rssEndMiB: number;
+  heapAfterGcStartMiB: number | null;
+  heapAfterGcEndMiB: number | null;
+  /** [seconds since start, heap used MiB right after a forced full GC], every 15 s. */
+  heapAfterGc: [number, number][];
+  heapSlopeMiBPerMin: number;
+  profile: ProfiledPhase<{ throughput: number; summary: Summary }> | null;
+  firstError?: string;
+}
+
+const MiB = 1024 * 1024;
+
+/** Least-squares slope of y over x. */
+function slope(points: [number, number][]): number {
+  const n = points.length;
+  if (n < 2) {
+    return Number.NaN;
+  }
+  const mx = points.reduce((sum, [x]) => sum + x, 0) / n;
+  const my = points.reduce((sum, [, y]) => sum + y, 0) / n;
+  let num = 0;
+  let den = 0;
+  for (const [x, y] of points) {
+    num += (x - mx) * (y - my);
+    den += (x - mx) ** 2;
+  }
+  return den === 0 ? 0 : num / den;
+}
+
+async function gcSample(file: string, pid: number, after: number): Promise<ProbeSample | null> {
+  process.kill(pid, "SIGUSR2");
+  for (let tries = 0; tries < 50; tries++) {
+    await sleep(100);
+    const found = readProbe(file).filter((sample) => sample.afterGc && sample.at >= after);
+    if (found.length > 0) {
+      return found.at(-1) ?? null;
+    }
+  }
+  return null;
+}
+
+export async function runBreaker(
+  options: { rate: number; durationS: number; warmupS: number },
+  log: (line: string) => void,
+): Promise<BreakerResult> {
+  const refusing = `http://127.0.0.1:${await freePort()}`;
+  const directory = tempDir("breaker");
+  const gateway = await startGateway({
+    port: await freePort(),
+    sandboxUrl: refusing,
+    databasePath: join(directory, "gateway.db"),
+    env: { BREAKER_VOLUME_THRESHOLD: "5", BENCH_PROBE_INTERVAL_MS: "1000" },
+    nodeArgs: ["--expose-gc"],
+  });
+  const pool = new Pool(gateway.url, { connections: 64, headersTimeout: 60_000 });
+  try {
+    const apiKey = await createMerchant(gateway.url, "Breaker bench");
+    const statuses: Record<string, number> = {};
+    let counting = false;
+    const fire = async () => {
+      const response = await pool.request({
+        path: "/v1/eligibility",
+        method: "POST",
+        headers: { authorization: `Bearer ${apiKey}`, "content-type": "application/json" },
+        body: interceptBody(nextTrackingNumber()),
+      });
+      await response.body.dump();
+      if (counting) {
+        statuses[response.statusCode] = (statuses[response.statusCode] ?? 0) + 1;
+      }
+      return response.statusCode === 200;
+    };
+
+    // Open the breaker: calls fail with ECONNREFUSED until it trips.
+    const circuit = /^gateway_circuit_open\{carrier="sf-express"\}/;
+    let sent = 0;
+    const until = Date.now() + 60_000;
+    while ((await metricValue(gateway.url, circuit)) !== 1) {
+      if (Date.now() > until) {
+        throw new Error("the SF breaker did not open within 60 s");
+      }
+      await Promise.all(Array.from({ length: 10 }, () => fire().catch(() => false)));
+      sent += 10;
+    }
+    log(`  breaker: open after ${sent} eligibility requests`);
+
+    await openLoop({
+      rate: options.rate,
+      durationMs: options.warmupS * 1000,
+      maxRequests: options.rate * options.warmupS,
+      fire,
+    });
+    const before = await gcSample(gateway.probeFile, gateway.child.pid, Date.now());
+
+    const rss: [number, number][] = [];
+    const heapAfterGc: [number, number][] = [];
+    const started = Date.now();
+    if (before) {
+      heapAfterGc.push([0, before.heapUsed / MiB]);
+    }
+    const sampler = setInterval(() => {
+      rss.push([(Date.now() - started) / 1000, rssMiB(gateway.child.pid)]);
+    }, 1_000);
+    // A forced full GC every 15 s (a few ms each, a handful of the run's requests) gives the
+    // heap's live size over time, not just at the ends.
+    const gcTimer = setInterval(() => {
+      const at = Date.now();
+      void gcSample(gateway.probeFile, gateway.child.pid, at).then((sample) => {
+        if (sample) {
+          heapAfterGc.push([(at - started) / 1000, sample.heapUsed / MiB]);
+        }
+      });
+    }, 15_000);
+    rss.push([0, rssMiB(gateway.child.pid)]);
+    counting = true;
+    const meter = new CpuMeter({ gateway: gateway.child.pid });
+    const result = await openLoop({
+      rate: options.rate,
+      durationMs: options.durationS * 1000,
+      maxRequests: options.rate * options.durationS,
+      maxInFlight: options.rate * 5,
+      drainTimeoutMs: 30_000,
+      fire,
+    });
+    const cpu = meter.read();
+    clearInterval(sampler);
+    clearInterval(gcTimer);
+    rss.push([(Date.now() - started) / 1000, rssMiB(gateway.child.pid)]);
+    await sleep(500);
+    const endAt = Date.now();
+    const after = await gcSample(gateway.probeFile, gateway.child.pid, endAt);
+    if (after) {
+      heapAfterGc.push([(endAt - started) / 1000, after.heapUsed / MiB]);
+    }
+    const circuitAtEnd = await metricValue(gateway.url, circuit);
+    const summary = summarize(result.latencies);
+    log(
+      `  breaker: p99 ${summary.p99.toFixed(2)} ms over ${result.ok + result.failed} requests, RSS ${rss[0]?.[1].toFixed(1)} → ${rss.at(-1)?.[1].toFixed(1)} MiB`,
+    );
+    return {
+      rate: options.rate,
+      durationS: options.durationS,
+      summary,
+      ok: result.ok,
+      failed: result.failed,
+      unanswered: result.unanswered,
+      statuses,
+      breakerOpenedAfter: sent,
+      circuitAtEnd,
+      cpu,
+      rss,
+      rssSlopeMiBPerMin: slope(rss) * 60,
+      rssStartMiB: rss[0]?.[1] ?? Number.NaN,
+      rssEndMiB: rss.at(-1)?.[1] ?? Number.NaN,
+      heapAfterGcStartMiB: before ? before.heapUsed / MiB : null,
+      heapAfterGcEndMiB: after ? after.heapUsed / MiB : null,
+      heapAfterGc: heapAfterGc.sort((a, b) => a[0] - b[0]),
+      heapSlopeMiBPerMin: slope(heapAfterGc) * 60,
+      profile: await profileBreaker(refusing, options.rate, log),
+      ...(result.firstError === undefined ? {} : { firstError: result.firstError }),
+    };
+  } finally {
+    await pool.close().catch(() => {});
+    await stop(gateway.child);
+  }
+}
+
+/** A short run of the same load on a fresh gateway under `--cpu-prof`: where the time goes. */
+async function profileBreaker(
+  refusing: string,
+  rate: number,
+  log: (line: string) => void,
+): Promise<ProfiledPhase<{ throughput: number; summary: Summary }> | null> {
+  const directory = tempDir("breaker-prof");
+  const gateway = await startGateway({
+    name: "gateway breaker (cpu-prof)",
+    port: await freePort(),
+    sandboxUrl: refusing,
+    databasePath: join(directory, "gateway.db"),
+    env: { BREAKER_VOLUME_THRESHOLD: "5" },
+    nodeArgs: cpuProfArgs(directory),
+  });
+  const pool = new Pool(gateway.url, { connections: 64 });
+  try {
+    const apiKey = await createMerchant(gateway.url, "Breaker profile");
+    const fire = async () => {
+      const response = await pool.request({
+        path: "/v1/eligibility",
+        method: "POST",
+        headers: { authorization: `Bearer ${apiKey}`, "content-type": "application/json" },
+        body: interceptBody(nextTrackingNumber()),
+      });
+      await response.body.dump();
+      return response.statusCode === 200;
+    };
+    const until = Date.now() + 30_000;
+    while (
+      (await metricValue(gateway.url, /^gateway_circuit_open\{carrier="sf-express"\}/)) !== 1 &&
+      Date.now() < until
+    ) {
+      await Promise.all(Array.from({ length: 10 }, () => fire().catch(() => false)));
+    }
+    await openLoop({ rate, durationMs: 2_000, maxRequests: rate * 2, fire });
+    const profile = await profilePhase(gateway.child, directory, async () => {
+      const result = await openLoop({
+        rate,
+        durationMs: 10_000,
+        maxRequests: rate * 10,
+        maxInFlight: rate * 5,
+        fire,
+      });
+      return { throughput: result.throughput, summary: summarize(result.latencies) };
+    });
+    log(`  breaker profile: p99 ${profile.result.summary.p99.toFixed(2)} ms under --cpu-prof`);
+    return profile;
+  } catch (error) {
+    log(`  breaker profile failed: ${String(error)}`);
+    return null;
+  } finally {
+    await pool.close().catch(() => {});
+    await stop(gateway.child);
+  }
+}

@@ -1,0 +1,168 @@
+/**
+ * `GET /v1/interceptions/{id}` throughput on a database of 1M interceptions (seeded by the store
+ * scenario) against a bare Hono JSON route, same load generator and concurrency, then a profiled
+ * run of the gateway.
+ */
+import { Pool, request } from "undici";
+import { closedLoop, type LoadResult, type Summary, summarize } from "../lib/load.ts";
+import { meanElu } from "../lib/probe-reader.ts";
+import { CpuMeter, freePort, spawnNode, stop, waitReady } from "../lib/procs.ts";
+import { cpuProfArgs, type ProfiledPhase, profilePhase } from "../lib/profiling.ts";
+import { startGateway, tempDir } from "../lib/stack.ts";
+
+export interface GetPhase {
+  summary: Summary;
+  ok: number;
+  failed: number;
+  throughput: number;
+  cpu: Record<string, number>;
+  serverElu: number;
+  firstError?: string;
+}
+
+export interface GetResult {
+  rows: number;
+  bodyBytes: number;
+  steps: { concurrency: number; gateway: GetPhase; bare: GetPhase }[];
+  profile: ProfiledPhase<GetPhase> & { concurrency: number };
+}
+
+function phase(result: LoadResult, cpu: Record<string, number>, serverElu: number): GetPhase {
+  return {
+    summary: summarize(result.latencies),
+    ok: result.ok,
+    failed: result.failed,
+    throughput: result.throughput,
+    cpu,
+    serverElu,
+    ...(result.firstError === undefined ? {} : { firstError: result.firstError }),
+  };
+}
+
+function getter(url: string, apiKey: string | null, ids: string[], connections: number) {
+  const pool = new Pool(url, { connections, keepAliveTimeout: 30_000 });
+  const headers: Record<string, string> = apiKey ? { authorization: `Bearer ${apiKey}` } : {};
+  return {
+    fire: async (index: number) => {
+      const id = ids[(index * 7_919) % ids.length] as string;
+      const response = await pool.request({
+        path: `/v1/interceptions/${id}`,
+        method: "GET",
+        headers,
+      });
+      await response.body.dump({ limit: 1 << 20 });
+      return response.statusCode === 200;
+    },
+    close: () => pool.close(),
+  };
+}
+
+export async function runGet(
+  input: { databasePath: string; apiKey: string; ids: string[]; rows: number },
+  options: { concurrency: number[]; stepS: number; warmupS: number; profileS: number },
+  log: (line: string) => void,
+): Promise<GetResult> {
+  // No carrier is called here; the sandbox URL only keeps the gateway from starting its own.
+  const deadCarrier = `http://127.0.0.1:${await freePort()}`;
+  const gateway = await startGateway({
+    port: await freePort(),
+    sandboxUrl: deadCarrier,
+    databasePath: input.databasePath,
+  });
+  const sample = await request(`${gateway.url}/v1/interceptions/${input.ids[0]}`, {
+    headers: { authorization: `Bearer ${input.apiKey}` },
+  });
+  const body = await sample.body.text();
+  if (sample.statusCode !== 200) {
+    await stop(gateway.child);
+    throw new Error(`GET of a seeded interception: ${sample.statusCode} ${body}`);
+  }
+  const barePort = await freePort();
+  const bare = spawnNode("bare-hono", "bench/bare-hono.ts", {
+    BARE_PORT: String(barePort),
+    BARE_BODY: body,
+  });
+  const bareUrl = `http://127.0.0.1:${barePort}`;
+  const maxConcurrency = Math.max(...options.concurrency);
+  const viaGateway = getter(gateway.url, input.apiKey, input.ids, maxConcurrency);
+  const viaBare = getter(bareUrl, null, input.ids, maxConcurrency);
+  try {
+    await waitReady(bare, `${bareUrl}/healthz`);
+    const run = async (
+      which: "gateway" | "bare",
+      concurrency: number,
+      durationS: number,
+    ): Promise<GetPhase> => {
+      const server = which === "gateway" ? gateway.child : bare;
+      const meter = new CpuMeter({ [which]: server.pid });
+      const from = Date.now();
+      const result = await closedLoop({
+        concurrency,
+        durationMs: durationS * 1000,
+        maxRequests: 2_000_000,
+        fire: which === "gateway" ? viaGateway.fire : viaBare.fire,
+      });
+      const cpu = meter.read();
+      return phase(
+        result,
+        cpu,
+        which === "gateway" ? meanElu(gateway.probeFile, from, Date.now()) : Number.NaN,
+      );
+    };
+    await run("gateway", maxConcurrency, options.warmupS);
+    await run("bare", maxConcurrency, options.warmupS);
+    const steps: GetResult["steps"] = [];
+    for (const concurrency of options.concurrency) {
+      const gatewayPhase = await run("gateway", concurrency, options.stepS);
+      const barePhase = await run("bare", concurrency, options.stepS);
+      log(
+        `  GET c=${concurrency}: gateway ${gatewayPhase.throughput.toFixed(0)}/s (${gatewayPhase.failed} failed), bare Hono ${barePhase.throughput.toFixed(0)}/s`,
+      );
+      steps.push({ concurrency, gateway: gatewayPhase, bare: barePhase });
+    }
+    await viaGateway.close();
+    await stop(gateway.child);
+
+    const profileDirectory = tempDir("get-prof");
+    const profiled = await startGateway({
+      name: "gateway GET (cpu-prof)",
+      port: await freePort(),
+      sandboxUrl: deadCarrier,
+      databasePath: input.databasePath,
+      nodeArgs: cpuProfArgs(profileDirectory),
+    });
+    const profiledGetter = getter(profiled.url, input.apiKey, input.ids, maxConcurrency);
+    const concurrency = maxConcurrency;
+    await closedLoop({
+      concurrency,
+      durationMs: 1_000,
+      maxRequests: 100_000,
+      fire: profiledGetter.fire,
+    });
+    const profile = await profilePhase(profiled.child, profileDirectory, async () => {
+      const meter = new CpuMeter({ gateway: profiled.child.pid });
+      const from = Date.now();
+      const result = await closedLoop({
+        concurrency,
+        durationMs: options.profileS * 1000,
+        maxRequests: 2_000_000,
+        fire: profiledGetter.fire,
+      });
+      const cpu = meter.read();
+      return phase(result, cpu, meanElu(profiled.probeFile, from, Date.now()));
+    });
+    await profiledGetter.close();
+    log(`  GET profile: ${profile.result.throughput.toFixed(0)}/s under --cpu-prof`);
+    return {
+      rows: input.rows,
+      bodyBytes: Buffer.byteLength(body),
+      steps,
+      profile: { ...profile, concurrency },
+    };
+  } finally {
+    await viaGateway.close().catch(() => {});
+    await viaBare.close().catch(() => {});
+    await stop(gateway.child);
+    await stop(bare);
+  }
+}
