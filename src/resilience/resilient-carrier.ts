@@ -112,6 +112,11 @@ export class ResilientCarrier {
     options: { deadline: number },
   ): Promise<CarrierResult<T>> {
     const carrier = this.adapter.id;
+    if (this.breaker.opened) {
+      // Fail fast, before any timer or retry: an open circuit sends nothing anyway.
+      this.countCall(operation, "circuit_open");
+      return { ok: false, error: this.openCircuitError() };
+    }
     const started = performance.now();
     const attemptOnce = async (): Promise<CarrierResult<unknown>> => {
       const remaining = options.deadline - Date.now();
@@ -168,11 +173,7 @@ export class ResilientCarrier {
       result = { ok: false, error: error.carrierError };
     }
 
-    this.metrics.increment("gateway_carrier_calls_total", "Carrier operations by outcome.", {
-      carrier,
-      operation,
-      outcome: result.ok ? "ok" : result.error.code,
-    });
+    this.countCall(operation, result.ok ? "ok" : result.error.code);
     this.logger.debug("carrier call", {
       carrier,
       operation,
@@ -180,6 +181,14 @@ export class ResilientCarrier {
       ms: Math.round(performance.now() - started),
     });
     return result;
+  }
+
+  private countCall(operation: string, outcome: string): void {
+    this.metrics.increment("gateway_carrier_calls_total", "Carrier operations by outcome.", {
+      carrier: this.adapter.id,
+      operation,
+      outcome,
+    });
   }
 
   /** Stops the breaker's timers. */

@@ -8,11 +8,11 @@
  * is finished by the worker.
  */
 import { createHash } from "node:crypto";
-import { ulid } from "ulid";
 import type { CarrierReport } from "../../contracts/carrier-adapter.ts";
 import type { EligibilityResult, InterceptionRequest } from "../../contracts/interception.ts";
 import type { EligibilityReason } from "../../contracts/problem.ts";
 import { GatewayError, problemBody } from "../http/problem.ts";
+import { newId } from "../ids.ts";
 import {
   IdempotencyConflictError,
   type InterceptionFilter,
@@ -206,7 +206,7 @@ export class InterceptionService {
       return this.refusal(request.carrier, requestId, assessment.decision.reasons);
     }
 
-    const id = `icp_${ulid()}`;
+    const id = newId("icp");
     const at = now().toISOString();
     const locked = assessment.decision.disposition === "lock";
     const capabilities = assessment.carrier.resilient.adapter.capabilities;
@@ -231,12 +231,10 @@ export class InterceptionService {
       createdAt: at,
       updatedAt: at,
     };
-    // A lock needs the carrier only to cancel a booked pickup, where the carrier can.
-    const job = locked
-      ? capabilities.pickupCancel
-        ? newJob(id, "cancel_pickup", at)
-        : null
-      : newJob(id, "submit", at);
+    // A lock needs the carrier only to cancel a booked pickup, where the carrier can. The job is
+    // stored already leased to this request, which runs it right after the insert.
+    const kind = locked ? (capabilities.pickupCancel ? "cancel_pickup" : null) : "submit";
+    const job = kind ? { ...newJob(id, kind, at), leaseUntil: leaseUntil(this.deps) } : null;
     try {
       await store.insertInterception({
         interception,
@@ -266,7 +264,7 @@ export class InterceptionService {
     countStatus(this.deps, interception.status, interception.carrier);
 
     if (job) {
-      await this.jobs.runInline(job.id, deadline);
+      await this.jobs.run(job, deadline);
     }
     return this.responseFor(merchant.id, id);
   }

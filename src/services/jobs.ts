@@ -7,7 +7,6 @@
  * Each outcome is committed together with the job's completion or its next run.
  */
 
-import { ulid } from "ulid";
 import type {
   CallContext,
   CarrierResult,
@@ -27,25 +26,14 @@ import {
   submitOutcomeUnknown,
 } from "../domain/failure.ts";
 import { outcomeFromTracking } from "../domain/tracking-outcome.ts";
+import { newId } from "../ids.ts";
 import type { InterceptionRecord, InterceptionWithEvents, JobRecord } from "../store/store.ts";
 import { type Assessment, assess } from "./assessment.ts";
-import { carrierFor, countStatus, leaseUntil, refusalCodes, type ServiceDeps } from "./deps.ts";
+import { carrierFor, countStatus, refusalCodes, type ServiceDeps } from "./deps.ts";
 import { recordCarrierReport } from "./outcomes.ts";
 
 export class JobRunner {
   constructor(private readonly deps: ServiceDeps) {}
-
-  /** Leases a job created by this request and runs it now; another holder means skip. */
-  async runInline(jobId: string, deadline: number): Promise<void> {
-    const job = await this.deps.store.claimJob(
-      jobId,
-      this.deps.now().toISOString(),
-      leaseUntil(this.deps),
-    );
-    if (job) {
-      await this.run(job, deadline);
-    }
-  }
 
   /**
    * A job whose run threw (a bug): retried with backoff like a carrier failure, and failed with
@@ -532,7 +520,7 @@ export class JobRunner {
 /** A fresh, unleased job. */
 export function newJob(interceptionId: string, kind: JobRecord["kind"], runAt: string): JobRecord {
   return {
-    id: `job_${ulid()}`,
+    id: newId("job"),
     interceptionId,
     kind,
     runAt,

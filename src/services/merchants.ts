@@ -1,6 +1,7 @@
 /** Merchants and their API keys. */
-import { ulid } from "ulid";
+
 import { apiKeyId, apiKeyMatches, generateApiKey, hashApiKey } from "../auth/api-keys.ts";
+import { newId } from "../ids.ts";
 import type { MerchantRecord, Store } from "../store/store.ts";
 
 export interface CreatedMerchant {
@@ -18,7 +19,7 @@ export class MerchantService {
   /** Creates a merchant with its first key; the key is returned this once. */
   async create(input: { name: string; pickupService: boolean }): Promise<CreatedMerchant> {
     const merchant: MerchantRecord = {
-      id: `mer_${ulid()}`,
+      id: newId("mer"),
       name: input.name,
       pickupService: input.pickupService,
       createdAt: this.now().toISOString(),
