@@ -132,6 +132,9 @@ export interface World {
 
 export const DEFAULT_OUTCOME_DELAY_MS = 200;
 
+/** Pushes kept in `world.pushes`. */
+const maxPushLog = 1_000;
+
 /** Creates an empty world. */
 export function createWorld(pushUrls: Partial<Record<CarrierId, string>> = {}): World {
   return {
@@ -341,6 +344,10 @@ export function scheduleOutcome(
           at: new Date().toISOString(),
           result,
         });
+        // A log for tests and people, not an archive: long runs (benchmarks) keep the latest.
+        if (world.pushes.length > maxPushLog) {
+          world.pushes.splice(0, world.pushes.length - maxPushLog);
+        }
       });
   }, parcel.outcomeDelayMs);
   timer.unref();

@@ -2,7 +2,8 @@
  * The work the gateway owes carriers, run outside any transaction by the request that created
  * it (within its deadline) or later by the worker:
  * - `submit`: ask the carrier to intercept or redirect a pending interception;
- * - `poll`: ask a carrier without push where a submitted interception stands;
+ * - `poll`: ask where a submitted interception stands: the carrier's own poll where it has one,
+ *   else its tracking (a push carrier whose push may have been lost);
  * - `cancel_pickup`: cancel the pickup of a locked parcel the carrier has not collected.
  * Each outcome is committed together with the job's completion or its next run.
  */
