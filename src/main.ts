@@ -44,7 +44,7 @@ async function main(): Promise<void> {
     process.stdout.write(
       [
         "",
-        "  Carrier interception gateway (demo mode: carriers without credentials use the sandbox)",
+        "  Carrier interception gateway (demo mode: no carrier credentials, every carrier uses its sandbox)",
         `  Gateway:   ${gateway.url}   (docs: ${gateway.url}/docs)`,
         `  Sandbox:   ${sandboxUrl}`,
         `  Merchant:  ${merchant.id} (pickup service: ${merchant.pickupService})`,
