@@ -28,11 +28,7 @@ async function main(): Promise<void> {
 
   if (demoMode) {
     const { merchants } = gateway.services;
-    const demoName = "Demo merchant";
-    const merchant =
-      (await merchants.findByName(demoName)) ??
-      (await merchants.create({ name: demoName, pickupService: config.demo.pickupService }))
-        .merchant;
+    const merchant = await merchants.demoMerchant(config.demo.pickupService);
     let apiKey = config.demo.apiKey;
     if (apiKey) {
       if (!(await merchants.authenticate(apiKey))) {

@@ -10,6 +10,8 @@ export interface CreatedMerchant {
   keyId: string;
 }
 
+const demoMerchantId = "mer_demo";
+
 export class MerchantService {
   constructor(
     private readonly store: Store,
@@ -27,6 +29,25 @@ export class MerchantService {
     await this.store.createMerchant(merchant);
     const { apiKey, keyId } = await this.issueKey(merchant.id);
     return { merchant, apiKey, keyId };
+  }
+
+  /**
+   * The demo merchant, under a fixed id so it can never be confused with a real merchant of the
+   * same name; created on first use.
+   */
+  async demoMerchant(pickupService: boolean): Promise<MerchantRecord> {
+    const existing = await this.store.getMerchant(demoMerchantId);
+    if (existing) {
+      return existing;
+    }
+    const merchant: MerchantRecord = {
+      id: demoMerchantId,
+      name: "Demo merchant",
+      pickupService,
+      createdAt: this.now().toISOString(),
+    };
+    await this.store.createMerchant(merchant);
+    return merchant;
   }
 
   /** Issues another key for an existing merchant (key rotation). */
@@ -57,10 +78,6 @@ export class MerchantService {
 
   get(merchantId: string): Promise<MerchantRecord | null> {
     return this.store.getMerchant(merchantId);
-  }
-
-  findByName(name: string): Promise<MerchantRecord | null> {
-    return this.store.findMerchantByName(name);
   }
 
   /** The merchant and key id a presented key belongs to, or null when unknown or revoked. */

@@ -26,17 +26,12 @@ import type {
 } from "../../contracts/normalized.ts";
 import type { JobRecord } from "./store.ts";
 
-export const merchantsTable = sqliteTable(
-  "merchants",
-  {
-    id: text("id").primaryKey(),
-    name: text("name").notNull(),
-    pickupService: integer("pickup_service", { mode: "boolean" }).notNull(),
-    createdAt: text("created_at").notNull(),
-  },
-  // Not unique: names are labels; `findMerchantByName` (seeding) only needs the lookup to be cheap.
-  (table) => [index("merchants_name_idx").on(table.name)],
-);
+export const merchantsTable = sqliteTable("merchants", {
+  id: text("id").primaryKey(),
+  name: text("name").notNull(),
+  pickupService: integer("pickup_service", { mode: "boolean" }).notNull(),
+  createdAt: text("created_at").notNull(),
+});
 
 export const apiKeysTable = sqliteTable(
   "api_keys",

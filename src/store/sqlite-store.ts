@@ -151,19 +151,6 @@ function createStore(sqlite: Database.Database, db: Db): SqliteStore {
       return reads.merchantById.get({ id }) ?? null;
     },
 
-    async findMerchantByName(name: string) {
-      // Names are not unique; the oldest merchant wins so the answer is stable.
-      return (
-        db
-          .select()
-          .from(merchantsTable)
-          .where(eq(merchantsTable.name, name))
-          .orderBy(asc(merchantsTable.createdAt), asc(merchantsTable.id))
-          .limit(1)
-          .get() ?? null
-      );
-    },
-
     async createApiKey(key: ApiKeyRecord) {
       db.insert(apiKeysTable).values(key).run();
     },

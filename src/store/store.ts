@@ -142,7 +142,6 @@ export class ParcelBusyError extends Error {
 export interface Store {
   createMerchant(merchant: MerchantRecord): Promise<void>;
   getMerchant(id: string): Promise<MerchantRecord | null>;
-  findMerchantByName(name: string): Promise<MerchantRecord | null>;
   createApiKey(key: ApiKeyRecord): Promise<void>;
   getApiKey(id: string): Promise<ApiKeyRecord | null>;
   /** Returns false when the merchant has no such key. */
