@@ -110,6 +110,21 @@ function prepareReads(db: Db) {
       .where(eq(interceptionEventsTable.interceptionId, sql.placeholder("id")))
       .orderBy(asc(interceptionEventsTable.id))
       .prepare(),
+    statusOf: db
+      .select({ status: interceptionsTable.status })
+      .from(interceptionsTable)
+      .where(eq(interceptionsTable.id, sql.placeholder("id")))
+      .prepare(),
+    carrierEvent: db
+      .select({ id: interceptionEventsTable.id })
+      .from(interceptionEventsTable)
+      .where(
+        and(
+          eq(interceptionEventsTable.interceptionId, sql.placeholder("id")),
+          eq(interceptionEventsTable.carrierEventId, sql.placeholder("carrierEventId")),
+        ),
+      )
+      .prepare(),
     parcelInterceptions: db
       .select()
       .from(interceptionsTable)
@@ -377,11 +392,7 @@ function createStore(sqlite: Database.Database, db: Db): SqliteStore {
 
     async transitionInterception(id: string, transition: InterceptionTransition) {
       return db.transaction((tx) => {
-        const row = tx
-          .select({ status: interceptionsTable.status })
-          .from(interceptionsTable)
-          .where(eq(interceptionsTable.id, id))
-          .get();
+        const row = reads.statusOf.get({ id });
         if (!row) {
           return "not_found" as const;
         }
@@ -390,16 +401,7 @@ function createStore(sqlite: Database.Database, db: Db): SqliteStore {
         }
         const carrierEventId = transition.event.carrierEventId ?? null;
         if (carrierEventId !== null) {
-          const seen = tx
-            .select({ id: interceptionEventsTable.id })
-            .from(interceptionEventsTable)
-            .where(
-              and(
-                eq(interceptionEventsTable.interceptionId, id),
-                eq(interceptionEventsTable.carrierEventId, carrierEventId),
-              ),
-            )
-            .get();
+          const seen = reads.carrierEvent.get({ id, carrierEventId });
           if (seen) {
             return "duplicate_event" as const;
           }
