@@ -275,3 +275,48 @@ export async function sendCarrierRequest(
   }
   return { ok: true, value: { status, headers, body: read.text } };
 }
+
+/** Parses a carrier's JSON without throwing: replies and callbacks are untrusted text. */
+export function parseJson(text: string): { ok: true; value: unknown } | { ok: false } {
+  try {
+    return { ok: true, value: JSON.parse(text) };
+  } catch {
+    return { ok: false };
+  }
+}
+
+/**
+ * The status check every adapter makes before reading a reply's body (5xx and 429 were already
+ * turned into errors by `sendCarrierRequest`): 401/403 refuse our credentials; any other status
+ * outside 2xx is not a carrier answer. Null for a 2xx.
+ */
+export function refusedByStatus(
+  carrier: CarrierId,
+  label: string,
+  response: CarrierHttpResponse,
+): { ok: false; error: CarrierError } | null {
+  if (response.status === 401 || response.status === 403) {
+    return {
+      ok: false,
+      error: {
+        carrier,
+        code: "auth_failed",
+        message: `${label} answered HTTP ${response.status}`,
+        retryable: false,
+        carrierCode: `HTTP_${response.status}`,
+      },
+    };
+  }
+  if (response.status < 200 || response.status >= 300) {
+    return {
+      ok: false,
+      error: {
+        carrier,
+        code: "bad_response",
+        message: `${label} answered HTTP ${response.status}: ${response.body.slice(0, 200)}`,
+        retryable: false,
+      },
+    };
+  }
+  return null;
+}

@@ -12,7 +12,7 @@ import type {
   TrackResult,
 } from "../../contracts/carrier-adapter.ts";
 import type { Reason } from "../../contracts/normalized.ts";
-import type { CarrierHttpResponse } from "../http.ts";
+import { type CarrierHttpResponse, parseJson, refusedByStatus } from "../http.ts";
 import { CAINIAO_CARRIER, DELIVERY_CUT_NOTIFY_METHOD, formatTopTime } from "./client.ts";
 import { deliveryCutError, topError } from "./errors.ts";
 import {
@@ -31,14 +31,6 @@ function fail(error: Omit<CarrierError, "carrier">): { ok: false; error: Carrier
 
 function badResponse(message: string): { ok: false; error: CarrierError } {
   return fail({ code: "bad_response", message, retryable: false });
-}
-
-function parseJson(text: string): { ok: true; value: unknown } | { ok: false } {
-  try {
-    return { ok: true, value: JSON.parse(text) };
-  } catch {
-    return { ok: false };
-  }
 }
 
 /**
@@ -107,16 +99,9 @@ export function unwrapTopReply(
   response: CarrierHttpResponse,
   method: string,
 ): CarrierResult<unknown> {
-  if (response.status === 401 || response.status === 403) {
-    return fail({
-      code: "auth_failed",
-      message: `TOP answered HTTP ${response.status}`,
-      retryable: false,
-      carrierCode: `HTTP_${response.status}`,
-    });
-  }
-  if (response.status < 200 || response.status >= 300) {
-    return badResponse(`TOP answered HTTP ${response.status}: ${response.body.slice(0, 200)}`);
+  const refused = refusedByStatus(CAINIAO_CARRIER, "TOP", response);
+  if (refused) {
+    return refused;
   }
   const json = parseJson(response.body);
   if (!json.ok) {

@@ -12,7 +12,7 @@ import type {
   TrackResult,
 } from "../../contracts/carrier-adapter.ts";
 import type { Reason } from "../../contracts/normalized.ts";
-import type { CarrierHttpResponse } from "../http.ts";
+import { type CarrierHttpResponse, parseJson, refusedByStatus } from "../http.ts";
 import { formatJdTime, JD_CARRIER, type JdMethod } from "./client.ts";
 import { jdGatewayError, jdResultCodes, jdResultError } from "./errors.ts";
 import {
@@ -109,14 +109,6 @@ export function buildTraceQuery(
   return { customerCode: vendorCode, waybillCode: trackingNumber };
 }
 
-function parseJson(text: string): { ok: true; value: unknown } | { ok: false } {
-  try {
-    return { ok: true, value: JSON.parse(text) };
-  } catch {
-    return { ok: false };
-  }
-}
-
 /** The root key of a successful reply: the method with dots as underscores + `_responce`. */
 export function responceKeyOf(method: string): string {
   return `${method.replaceAll(".", "_")}_responce`;
@@ -132,16 +124,9 @@ export function unwrapJdReply(
   method: JdMethod,
   idempotent: boolean,
 ): CarrierResult<Record<string, unknown>> {
-  if (response.status === 401 || response.status === 403) {
-    return fail({
-      code: "auth_failed",
-      message: `JD answered HTTP ${response.status}`,
-      retryable: false,
-      carrierCode: `HTTP_${response.status}`,
-    });
-  }
-  if (response.status < 200 || response.status >= 300) {
-    return badResponse(`JD answered HTTP ${response.status}: ${response.body.slice(0, 200)}`);
+  const refused = refusedByStatus(JD_CARRIER, "JD", response);
+  if (refused) {
+    return refused;
   }
   const json = parseJson(response.body);
   if (!json.ok || typeof json.value !== "object" || json.value === null) {

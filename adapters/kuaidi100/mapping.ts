@@ -14,7 +14,7 @@ import type {
   TrackResult,
 } from "../../contracts/carrier-adapter.ts";
 import type { Address, ParcelState, Reason } from "../../contracts/normalized.ts";
-import type { CarrierHttpResponse } from "../http.ts";
+import { type CarrierHttpResponse, parseJson, refusedByStatus } from "../http.ts";
 import { KUAIDI100_CARRIER } from "./client.ts";
 import { LABEL_OK, labelError, queryError } from "./errors.ts";
 import {
@@ -38,14 +38,6 @@ function fail(error: Omit<CarrierError, "carrier">): { ok: false; error: Carrier
 
 function badResponse(message: string): { ok: false; error: CarrierError } {
   return fail({ code: "bad_response", message, retryable: false });
-}
-
-function parseJson(text: string): { ok: true; value: unknown } | { ok: false } {
-  try {
-    return { ok: true, value: JSON.parse(text) };
-  } catch {
-    return { ok: false };
-  }
 }
 
 /** What the mapping needs from the settings: the company code, callback secret and URL. */
@@ -163,26 +155,9 @@ export function buildRedirectParam(
   };
 }
 
-function checkStatus(response: CarrierHttpResponse): { ok: false; error: CarrierError } | null {
-  if (response.status === 401 || response.status === 403) {
-    return fail({
-      code: "auth_failed",
-      message: `Kuaidi100 answered HTTP ${response.status}`,
-      retryable: false,
-      carrierCode: `HTTP_${response.status}`,
-    });
-  }
-  if (response.status < 200 || response.status >= 300) {
-    return badResponse(
-      `Kuaidi100 answered HTTP ${response.status}: ${response.body.slice(0, 200)}`,
-    );
-  }
-  return null;
-}
-
 /** Unwraps a label API reply `{code, message, data, time}`: `data` on 200, an error otherwise. */
 export function unwrapLabelReply(response: CarrierHttpResponse): CarrierResult<unknown> {
-  const status = checkStatus(response);
+  const status = refusedByStatus(KUAIDI100_CARRIER, "Kuaidi100", response);
   if (status !== null) {
     return status;
   }
@@ -248,7 +223,7 @@ export function parseTrackReply(
   trackingNumber: string,
   response: CarrierHttpResponse,
 ): CarrierResult<TrackResult> {
-  const status = checkStatus(response);
+  const status = refusedByStatus(KUAIDI100_CARRIER, "Kuaidi100", response);
   if (status !== null) {
     return status;
   }

@@ -15,7 +15,7 @@ import type {
   TrackResult,
 } from "../../contracts/carrier-adapter.ts";
 import type { Action, Address, Money } from "../../contracts/normalized.ts";
-import type { CarrierHttpResponse } from "../http.ts";
+import { type CarrierHttpResponse, parseJson, refusedByStatus } from "../http.ts";
 import { SF_CARRIER } from "./client.ts";
 import { SF_PLATFORM_OK, sfBusinessError, sfPlatformError } from "./errors.ts";
 import {
@@ -140,29 +140,14 @@ export function buildCancel(command: CancelCommand): Record<string, unknown> {
   };
 }
 
-function parseJson(text: string): { ok: true; value: unknown } | { ok: false } {
-  try {
-    return { ok: true, value: JSON.parse(text) };
-  } catch {
-    return { ok: false };
-  }
-}
-
 /**
  * Unwraps an SF reply: HTTP status, platform envelope, inner business envelope. Returns the
  * inner `msgData` on success, a CarrierError otherwise.
  */
 export function unwrapSfReply(response: CarrierHttpResponse): CarrierResult<unknown> {
-  if (response.status === 401 || response.status === 403) {
-    return fail({
-      code: "auth_failed",
-      message: `SF answered HTTP ${response.status}`,
-      retryable: false,
-      carrierCode: `HTTP_${response.status}`,
-    });
-  }
-  if (response.status < 200 || response.status >= 300) {
-    return badResponse(`SF answered HTTP ${response.status}: ${response.body.slice(0, 200)}`);
+  const refused = refusedByStatus(SF_CARRIER, "SF", response);
+  if (refused) {
+    return refused;
   }
   const json = parseJson(response.body);
   if (!json.ok) {

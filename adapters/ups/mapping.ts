@@ -11,7 +11,7 @@ import type {
   TrackResult,
 } from "../../contracts/carrier-adapter.ts";
 import type { Action, Address, Money, Reason } from "../../contracts/normalized.ts";
-import type { CarrierHttpResponse } from "../http.ts";
+import { type CarrierHttpResponse, parseJson } from "../http.ts";
 import { UPS_CARRIER } from "./client.ts";
 import { upsCodeError, upsDiReplyError, upsKnownCodes } from "./errors.ts";
 import {
@@ -189,14 +189,6 @@ export function buildCancelRequest(
  */
 export function buildChargesRequest(option: UpsRequestType): Record<string, unknown> {
   return { ratingRequest: [{ trackInfo: { interceptOption: option } }] };
-}
-
-function parseJson(text: string): { ok: true; value: unknown } | { ok: false } {
-  try {
-    return { ok: true, value: JSON.parse(text) };
-  } catch {
-    return { ok: false };
-  }
 }
 
 /**

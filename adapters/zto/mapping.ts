@@ -11,7 +11,7 @@ import type {
   TrackResult,
 } from "../../contracts/carrier-adapter.ts";
 import type { Reason } from "../../contracts/normalized.ts";
-import type { CarrierHttpResponse } from "../http.ts";
+import { type CarrierHttpResponse, parseJson, refusedByStatus } from "../http.ts";
 import { ZTO_CARRIER } from "./client.ts";
 import { ztoError } from "./errors.ts";
 import {
@@ -60,27 +60,11 @@ export function buildCancelPreOrder(command: PickupCancelCommand): Record<string
   return { cancelType: cancelTypeOf(command.reason), billCode: command.trackingNumber };
 }
 
-function parseJson(text: string): { ok: true; value: unknown } | { ok: false } {
-  try {
-    return { ok: true, value: JSON.parse(text) };
-  } catch {
-    return { ok: false };
-  }
-}
-
 /**
  * Unwraps a ZOP reply: HTTP status, then the envelope. Returns `result` when `status` is true
  * (success codes vary by API, so the code is not checked), a CarrierError otherwise.
  */
 export function unwrapZtoReply(response: CarrierHttpResponse): CarrierResult<unknown> {
-  if (response.status === 401 || response.status === 403) {
-    return fail({
-      code: "auth_failed",
-      message: `ZTO answered HTTP ${response.status}`,
-      retryable: false,
-      carrierCode: `HTTP_${response.status}`,
-    });
-  }
   if (response.status === 404) {
     // Integrators report HTTP 404 from ZTO's test gateway for APIs it does not offer.
     return fail({
@@ -90,8 +74,9 @@ export function unwrapZtoReply(response: CarrierHttpResponse): CarrierResult<unk
       carrierCode: "HTTP_404",
     });
   }
-  if (response.status < 200 || response.status >= 300) {
-    return badResponse(`ZTO answered HTTP ${response.status}: ${response.body.slice(0, 200)}`);
+  const refused = refusedByStatus(ZTO_CARRIER, "ZTO", response);
+  if (refused) {
+    return refused;
   }
   const json = parseJson(response.body);
   if (!json.ok) {
