@@ -220,13 +220,7 @@ export class JobRunner {
       );
       return;
     }
-    const query = {
-      reference: record.id,
-      trackingNumber: record.trackingNumber,
-      carrierReference: record.carrierReference ?? record.id,
-      action: record.action,
-      submittedAt,
-    };
+    const query = outcomeQuery(record, record.carrierReference ?? record.id, submittedAt);
     const result = await carrier.resilient.call(
       "poll",
       (ctx) => this.askOutcome(carrier, query, ctx),
@@ -235,32 +229,11 @@ export class JobRunner {
       },
     );
     if (result.ok && result.value.outcome !== null) {
-      await recordCarrierReport(
-        this.deps,
-        record,
-        {
-          ...result.value,
-          eventId: `poll:${result.value.outcome}`,
-          trackingNumber: record.trackingNumber,
-          at: now().toISOString(),
-        },
-        job.id,
-      );
+      await this.recordPolled(record, result.value, job.id);
       return;
     }
     if (result.ok && result.value.parcelState !== record.parcelState) {
-      await recordCarrierReport(
-        this.deps,
-        record,
-        {
-          ...result.value,
-          outcome: null,
-          eventId: `poll:${result.value.parcelState}`,
-          trackingNumber: record.trackingNumber,
-          at: now().toISOString(),
-        },
-        null,
-      );
+      await this.recordPolled(record, result.value, null);
     }
     const next = this.pollJob(record, job.attempts + 1, carrier);
     await store.rescheduleJob(
@@ -340,30 +313,14 @@ export class JobRunner {
       return false;
     }
     const pollOutcome = adapter.pollOutcome.bind(adapter);
-    const query = {
-      reference: record.id,
-      trackingNumber: record.trackingNumber,
-      carrierReference: record.id,
-      action: record.action,
-      submittedAt: record.createdAt,
-    };
+    const query = outcomeQuery(record, record.id, record.createdAt);
     const polled = await carrier.resilient.call("poll", (ctx) => pollOutcome(query, ctx), {
       deadline,
     });
     if (!polled.ok || polled.value.outcome === null) {
       return false;
     }
-    const result = await recordCarrierReport(
-      this.deps,
-      record,
-      {
-        ...polled.value,
-        eventId: `poll:${polled.value.outcome}`,
-        trackingNumber: record.trackingNumber,
-        at: this.deps.now().toISOString(),
-      },
-      job.id,
-    );
+    const result = await this.recordPolled(record, polled.value, job.id);
     return result === "applied";
   }
 
@@ -471,6 +428,24 @@ export class JobRunner {
   }
 
   /**
+   * Records what a poll or tracking check answered, as a carrier report. Its event id names the
+   * answer, so the same answer polled again is not recorded twice.
+   */
+  private recordPolled(record: InterceptionRecord, polled: PolledOutcome, jobId: string | null) {
+    return recordCarrierReport(
+      this.deps,
+      record,
+      {
+        ...polled,
+        eventId: `poll:${polled.outcome ?? polled.parcelState}`,
+        trackingNumber: record.trackingNumber,
+        at: this.deps.now().toISOString(),
+      },
+      jobId,
+    );
+  }
+
+  /**
    * Where a submitted interception stands: the carrier's own poll where it has one, else what
    * its tracking shows (the fallback for a push that never arrived).
    */
@@ -516,6 +491,21 @@ export class JobRunner {
     const runAt = new Date(this.deps.now().getTime() + delay).toISOString();
     return { ...newJob(record.id, "poll", runAt), attempts };
   }
+}
+
+/** What a carrier is asked about an interception it accepted (or may have). */
+function outcomeQuery(
+  record: InterceptionRecord,
+  carrierReference: string,
+  submittedAt: string,
+): OutcomeQuery {
+  return {
+    reference: record.id,
+    trackingNumber: record.trackingNumber,
+    carrierReference,
+    action: record.action,
+    submittedAt,
+  };
 }
 
 /** A fresh, unleased job. */
