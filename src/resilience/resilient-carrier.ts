@@ -14,9 +14,9 @@ import type {
   CallContext,
   CarrierAdapter,
   CarrierError,
-  CarrierErrorCode,
   CarrierResult,
 } from "../../contracts/carrier-adapter.ts";
+import { isOutage } from "../domain/carrier-errors.ts";
 import type { Logger } from "../logger.ts";
 import type { Metrics } from "../metrics.ts";
 
@@ -38,14 +38,6 @@ export interface ResilienceSettings {
 }
 
 export type CircuitState = "closed" | "open" | "half_open";
-
-/** Error codes that say the carrier (not the request) is in trouble. */
-const outageCodes: readonly CarrierErrorCode[] = [
-  "unavailable",
-  "outcome_unknown",
-  "rate_limited",
-  "bad_response",
-];
 
 /** Thrown inside the breaker so opossum counts the failure; unwrapped before returning. */
 class CarrierFailure extends Error {
@@ -70,7 +62,7 @@ export class ResilientCarrier {
     this.breaker = new CircuitBreaker(
       async (attempt: Attempt, ctx: CallContext) => {
         const result = await attempt(ctx);
-        if (!result.ok && outageCodes.includes(result.error.code)) {
+        if (!result.ok && isOutage(result.error.code)) {
           throw new CarrierFailure(result.error);
         }
         return result;

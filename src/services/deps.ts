@@ -19,13 +19,6 @@ export interface ServiceDeps {
   maxJobAttempts: number;
 }
 
-/** Error codes meaning the carrier refused the parcel, not that the carrier is unwell. */
-export const refusalCodes: ReadonlySet<string> = new Set([
-  "rejected",
-  "already_intercepted",
-  "unknown_parcel",
-]);
-
 /** The carrier for an id, or `unknown_carrier` (400). */
 export function carrierFor(deps: ServiceDeps, id: string): RegisteredCarrier {
   const carrier = deps.carriers.get(id);

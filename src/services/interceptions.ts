@@ -11,6 +11,7 @@ import { createHash } from "node:crypto";
 import type { CarrierReport } from "../../contracts/carrier-adapter.ts";
 import type { EligibilityResult, InterceptionRequest } from "../../contracts/interception.ts";
 import type { EligibilityReason } from "../../contracts/problem.ts";
+import { isRefusal } from "../domain/carrier-errors.ts";
 import { GatewayError, problemBody } from "../http/problem.ts";
 import { newId } from "../ids.ts";
 import {
@@ -23,7 +24,7 @@ import {
   ParcelBusyError,
 } from "../store/store.ts";
 import { assess, carrierCanEverDo, refuseImpossibleAction } from "./assessment.ts";
-import { carrierFor, countStatus, leaseUntil, refusalCodes, type ServiceDeps } from "./deps.ts";
+import { carrierFor, countStatus, leaseUntil, type ServiceDeps } from "./deps.ts";
 import { JobRunner, newJob } from "./jobs.ts";
 import { applyCarrierReports } from "./outcomes.ts";
 import { toInterceptionResource } from "./resource.ts";
@@ -335,7 +336,7 @@ export class InterceptionService {
       deadline: this.deadline(),
     });
     if (!result.ok) {
-      if (refusalCodes.has(result.error.code)) {
+      if (isRefusal(result.error.code)) {
         throw new GatewayError(
           "invalid_transition",
           `The carrier refused to cancel: ${result.error.message}`,

@@ -17,6 +17,7 @@ import type {
 } from "../../contracts/carrier-adapter.ts";
 import type { Failure } from "../../contracts/interception.ts";
 import type { RegisteredCarrier } from "../carriers/registry.ts";
+import { isRefusal } from "../domain/carrier-errors.ts";
 import {
   carrierRefused,
   carrierUnreachable,
@@ -30,7 +31,7 @@ import { outcomeFromTracking } from "../domain/tracking-outcome.ts";
 import { newId } from "../ids.ts";
 import type { InterceptionRecord, InterceptionWithEvents, JobRecord } from "../store/store.ts";
 import { type Assessment, assess } from "./assessment.ts";
-import { carrierFor, countStatus, refusalCodes, type ServiceDeps } from "./deps.ts";
+import { carrierFor, countStatus, type ServiceDeps } from "./deps.ts";
 import { recordCarrierReport } from "./outcomes.ts";
 
 export class JobRunner {
@@ -175,7 +176,7 @@ export class JobRunner {
     }
 
     const error = result.error;
-    if (refusalCodes.has(error.code)) {
+    if (isRefusal(error.code)) {
       await this.fail(
         job,
         record,
@@ -277,7 +278,7 @@ export class JobRunner {
       });
       return;
     }
-    if (refusalCodes.has(result.error.code)) {
+    if (isRefusal(result.error.code)) {
       await this.fail(
         job,
         record,
