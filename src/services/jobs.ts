@@ -298,10 +298,12 @@ export class JobRunner {
 
   /**
    * After a submit whose reply was lost (`outcome_unknown`), asks the carrier before sending
-   * again: a carrier that can be polled may already have decided the interception we sent. When
-   * it shows nothing, the submit is sent again under the same reference, which the carrier
-   * recognises as a repeat (SF cusId, UPS transId, Kuaidi100 orderId, Cainiao outer_order_id,
-   * JD cancelOperator) rather than a second interception. Returns true when it recorded an outcome.
+   * again: its own poll where it has one, else its tracking (SF, Kuaidi100 and Cainiao publish
+   * no interception status query). A parcel the carrier shows returned or delivered is decided
+   * without a second submit. When the carrier shows nothing, the submit is sent again under the
+   * same reference, which the carrier recognises as a repeat (SF cusId, UPS transId, Kuaidi100
+   * orderId, Cainiao outer_order_id, JD cancelOperator) rather than a second interception.
+   * Returns true when it recorded an outcome.
    */
   private async decidedDespiteLostReply(
     job: JobRecord,
@@ -309,19 +311,19 @@ export class JobRunner {
     carrier: RegisteredCarrier,
     deadline: number,
   ): Promise<boolean> {
-    const { adapter } = carrier.resilient;
-    if (!job.maybeSent || !adapter.pollOutcome) {
+    if (!job.maybeSent) {
       return false;
     }
-    const pollOutcome = adapter.pollOutcome.bind(adapter);
     const query = outcomeQuery(record, record.id, record.createdAt);
-    const polled = await carrier.resilient.call("poll", (ctx) => pollOutcome(query, ctx), {
-      deadline,
-    });
-    if (!polled.ok || polled.value.outcome === null) {
+    const asked = await carrier.resilient.call(
+      "poll",
+      (ctx) => this.askOutcome(carrier, query, ctx),
+      { deadline },
+    );
+    if (!asked.ok || asked.value.outcome === null) {
       return false;
     }
-    const result = await this.recordPolled(record, polled.value, job.id);
+    const result = await this.recordPolled(record, asked.value, job.id);
     return result === "applied";
   }
 

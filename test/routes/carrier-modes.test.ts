@@ -263,6 +263,37 @@ describe("a submit whose reply was lost", () => {
     const references = carrier.callsOf("intercept").map((call) => call.reference);
     expect(references).toEqual([created.body.id, created.body.id]);
   });
+
+  it("asks a push carrier's tracking first: a returned parcel is decided without a second submit", async () => {
+    const carrier = new FakeCarrier();
+    const target = await start(carrier);
+    carrier.scriptedErrors.intercept.push("outcome_unknown");
+    const created = await json(await target.intercept(target.merchantA, "k1", interceptBody()));
+    expect(created.body.status, created.text).toBe("pending");
+    const tracksBefore = carrier.callsOf("track").length;
+
+    carrier.states.set("SF1400000000001", "returned");
+    await runDueJobs(target);
+    const after = await read(target, created.body.id);
+    expect(after.body, after.text).toMatchObject({ status: "succeeded", parcelState: "returned" });
+    expect(carrier.callsOf("track").length).toBe(tracksBefore + 1);
+    expect(carrier.callsOf("intercept")).toHaveLength(1);
+  });
+
+  it("sends a push carrier's submit again when its tracking shows nothing decided", async () => {
+    const carrier = new FakeCarrier();
+    const target = await start(carrier);
+    carrier.scriptedErrors.intercept.push("outcome_unknown");
+    const created = await json(await target.intercept(target.merchantA, "k1", interceptBody()));
+    const tracksBefore = carrier.callsOf("track").length;
+
+    await runDueJobs(target);
+    const after = await read(target, created.body.id);
+    expect(after.body.status, after.text).toBe("submitted");
+    expect(carrier.callsOf("track").length).toBe(tracksBefore + 1);
+    const references = carrier.callsOf("intercept").map((call) => call.reference);
+    expect(references).toEqual([created.body.id, created.body.id]);
+  });
 });
 
 describe("a push carrier whose push never arrives", () => {
