@@ -2,11 +2,16 @@
  * `Store` on SQLite through drizzle and better-sqlite3.
  *
  * better-sqlite3 is synchronous and its transactions cannot span an `await` (the transaction
- * would commit before the awaited work ran), so every multi-statement operation below is one
- * synchronous `db.transaction(...)` and no carrier call can ever sit inside one. Writing
- * transactions are `BEGIN IMMEDIATE`: they take the write lock up front, so a read-then-write
+ * would commit before the awaited work ran), so every write below is one synchronous function
+ * and no carrier call can ever sit inside one. Writes go through `GroupCommit`: those of one
+ * event-loop turn share a `BEGIN IMMEDIATE` transaction, each in its own savepoint, and their
+ * promises settle after its COMMIT. IMMEDIATE takes the write lock up front, so a read-then-write
  * cannot fail half-way with SQLITE_BUSY when another connection wrote in between (a deferred
  * transaction cannot upgrade a stale read snapshot and does not wait on `busy_timeout` for it).
+ *
+ * The statements of the request path are compiled once (`prepareReads`, `prepareWrites`):
+ * building each query through drizzle on every call was most of the intercept path's CPU in the
+ * benchmark's profile.
  */
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
@@ -17,6 +22,7 @@ import { and, asc, desc, eq, inArray, isNull, lt, lte, ne, or, sql } from "drizz
 import { type BetterSQLite3Database, drizzle } from "drizzle-orm/better-sqlite3";
 import { migrate } from "drizzle-orm/better-sqlite3/migrator";
 import type { CarrierId } from "../../contracts/carrier-adapter.ts";
+import { GroupCommit } from "./group-commit.ts";
 import {
   apiKeysTable,
   idempotencyKeysTable,
@@ -38,6 +44,7 @@ import {
   type MerchantRecord,
   ParcelBusyError,
   type Store,
+  type TransitionResult,
 } from "./store.ts";
 
 /** The store plus the raw connection, for tests and benchmarks that inspect pragmas or tables. */
@@ -49,8 +56,6 @@ type Reader = Db | Tx;
 
 // Resolved from this file, not the cwd, so the server, scripts and tests find the same folder.
 const migrationsFolder = fileURLToPath(new URL("../../drizzle/", import.meta.url));
-
-const immediate = { behavior: "immediate" } as const;
 
 /** Opens (creating if needed) the database at `path`, applies migrations, returns the store. */
 export function openSqliteStore(options: { path: string }): SqliteStore {
@@ -139,8 +144,116 @@ function prepareReads(db: Db) {
   };
 }
 
+/**
+ * The writes of the request path, compiled once. Values are bound by name from the records.
+ * Nullable JSON columns are bound already encoded: drizzle would encode a null as the text
+ * `null` rather than SQL NULL. drizzle types no placeholder in `set()`, hence `sql` there.
+ */
+function prepareWrites(db: Db) {
+  const p = sql.placeholder;
+  const keyOf = and(
+    eq(idempotencyKeysTable.merchantId, p("merchantId")),
+    eq(idempotencyKeysTable.key, p("key")),
+  );
+  return {
+    claimKey: db
+      .insert(idempotencyKeysTable)
+      .values({
+        merchantId: p("merchantId"),
+        key: p("key"),
+        fingerprint: p("fingerprint"),
+        state: "in_progress",
+        lockedUntil: p("lockedUntil"),
+        createdAt: p("now"),
+      })
+      .onConflictDoNothing()
+      .returning({ key: idempotencyKeysTable.key })
+      .prepare(),
+    keyByName: db.select().from(idempotencyKeysTable).where(keyOf).prepare(),
+    relockKey: db
+      .update(idempotencyKeysTable)
+      .set({ lockedUntil: sql`${p("lockedUntil")}` })
+      .where(keyOf)
+      .prepare(),
+    completeKey: db
+      .update(idempotencyKeysTable)
+      .set({
+        state: "completed",
+        responseStatus: sql`${p("status")}`,
+        responseBody: sql`${p("body")}`,
+      })
+      .where(keyOf)
+      .prepare(),
+    // Only link a key nobody linked yet: if a takeover already stored its interception, storing
+    // this one too would intercept the parcel twice.
+    linkKey: db
+      .update(idempotencyKeysTable)
+      .set({ interceptionId: sql`${p("interceptionId")}` })
+      .where(and(keyOf, isNull(idempotencyKeysTable.interceptionId)))
+      .prepare(),
+    insertInterception: db
+      .insert(interceptionsTable)
+      .values({
+        id: p("id"),
+        merchantId: p("merchantId"),
+        carrier: p("carrier"),
+        trackingNumber: p("trackingNumber"),
+        orderId: p("orderId"),
+        action: p("action"),
+        reason: p("reason"),
+        items: p("items"),
+        parcel: p("parcel"),
+        redirectTo: sql`${p("redirectTo")}`,
+        note: p("note"),
+        status: p("status"),
+        parcelState: p("parcelState"),
+        successLikelihood: p("successLikelihood"),
+        carrierReference: p("carrierReference"),
+        cost: p("cost"),
+        failure: sql`${p("failure")}`,
+        createdAt: p("createdAt"),
+        updatedAt: p("updatedAt"),
+      })
+      .prepare(),
+    insertEvent: db
+      .insert(interceptionEventsTable)
+      .values({
+        interceptionId: p("interceptionId"),
+        at: p("at"),
+        status: p("status"),
+        detail: p("detail"),
+        carrierEventId: p("carrierEventId"),
+      })
+      .prepare(),
+    insertJob: db
+      .insert(jobsTable)
+      .values({
+        id: p("id"),
+        interceptionId: p("interceptionId"),
+        kind: p("kind"),
+        runAt: p("runAt"),
+        attempts: p("attempts"),
+        maybeSent: p("maybeSent"),
+        leaseUntil: p("leaseUntil"),
+        lastError: p("lastError"),
+      })
+      .prepare(),
+    deleteJobOf: db
+      .delete(jobsTable)
+      .where(and(eq(jobsTable.id, p("id")), eq(jobsTable.interceptionId, p("interceptionId"))))
+      .prepare(),
+  };
+}
+
+function jsonOrNull(value: unknown): string | null {
+  return value === null || value === undefined ? null : JSON.stringify(value);
+}
+
 function createStore(sqlite: Database.Database, db: Db): SqliteStore {
   const reads = prepareReads(db);
+  const writes = prepareWrites(db);
+  const groupCommit = new GroupCommit(sqlite);
+  const write = <T>(work: () => T): Promise<T> => groupCommit.run(work);
 
   /** One interception and its history, read in one snapshot; `merchantId` null for any. */
   // The prepared statements run on the same connection, so inside this read transaction.
@@ -158,62 +271,51 @@ function createStore(sqlite: Database.Database, db: Db): SqliteStore {
       return sqlite;
     },
 
-    async createMerchant(merchant: MerchantRecord) {
-      db.insert(merchantsTable).values(merchant).run();
+    createMerchant(merchant: MerchantRecord) {
+      return write(() => {
+        db.insert(merchantsTable).values(merchant).run();
+      });
     },
 
     async getMerchant(id: string) {
       return reads.merchantById.get({ id }) ?? null;
     },
 
-    async createApiKey(key: ApiKeyRecord) {
-      db.insert(apiKeysTable).values(key).run();
+    createApiKey(key: ApiKeyRecord) {
+      return write(() => {
+        db.insert(apiKeysTable).values(key).run();
+      });
     },
 
     async getApiKey(id: string) {
       return reads.apiKeyById.get({ id }) ?? null;
     },
 
-    async revokeApiKey(merchantId: string, keyId: string, at: string) {
-      // Revoking twice keeps the first time: that is when the key stopped being trusted.
-      const result = db
-        .update(apiKeysTable)
-        .set({ revokedAt: sql`coalesce(${apiKeysTable.revokedAt}, ${at})` })
-        .where(and(eq(apiKeysTable.id, keyId), eq(apiKeysTable.merchantId, merchantId)))
-        .run();
-      return result.changes > 0;
+    revokeApiKey(merchantId: string, keyId: string, at: string) {
+      return write(() => {
+        // Revoking twice keeps the first time: that is when the key stopped being trusted.
+        const result = db
+          .update(apiKeysTable)
+          .set({ revokedAt: sql`coalesce(${apiKeysTable.revokedAt}, ${at})` })
+          .where(and(eq(apiKeysTable.id, keyId), eq(apiKeysTable.merchantId, merchantId)))
+          .run();
+        return result.changes > 0;
+      });
     },
 
-    async claimIdempotencyKey(claim: {
+    claimIdempotencyKey(claim: {
       merchantId: string;
       key: string;
       fingerprint: string;
       now: string;
       lockedUntil: string;
     }): Promise<IdempotencyClaim> {
-      return db.transaction((tx): IdempotencyClaim => {
+      return write((): IdempotencyClaim => {
         // INSERT … ON CONFLICT DO NOTHING is the claim itself; never SELECT-then-INSERT.
-        const inserted = tx
-          .insert(idempotencyKeysTable)
-          .values({
-            merchantId: claim.merchantId,
-            key: claim.key,
-            fingerprint: claim.fingerprint,
-            state: "in_progress",
-            lockedUntil: claim.lockedUntil,
-            createdAt: claim.now,
-          })
-          .onConflictDoNothing()
-          .returning({ key: idempotencyKeysTable.key })
-          .get();
-        if (inserted) {
+        if (writes.claimKey.get(claim)) {
           return { outcome: "claimed", interceptionId: null };
         }
-        const keyWhere = and(
-          eq(idempotencyKeysTable.merchantId, claim.merchantId),
-          eq(idempotencyKeysTable.key, claim.key),
-        );
-        const existing = tx.select().from(idempotencyKeysTable).where(keyWhere).get();
+        const existing = writes.keyByName.get(claim);
         if (!existing) {
           // Unreachable inside an immediate transaction: the conflicting row cannot vanish.
           throw new Error(`Idempotency key ${claim.key} conflicted but is missing.`);
@@ -236,62 +338,60 @@ function createStore(sqlite: Database.Database, db: Db): SqliteStore {
         }
         // The previous owner's lock ran out: it crashed or hung. Take over, and hand back what it
         // managed to store so the caller answers from that instead of intercepting twice.
-        tx.update(idempotencyKeysTable)
-          .set({ lockedUntil: claim.lockedUntil })
-          .where(keyWhere)
-          .run();
+        writes.relockKey.run(claim);
         return { outcome: "claimed", interceptionId: existing.interceptionId };
-      }, immediate);
+      });
     },
 
-    async completeIdempotencyKey(done: {
+    completeIdempotencyKey(done: {
       merchantId: string;
       key: string;
       status: number;
       body: string;
     }) {
-      db.update(idempotencyKeysTable)
-        .set({ state: "completed", responseStatus: done.status, responseBody: done.body })
-        .where(
-          and(
-            eq(idempotencyKeysTable.merchantId, done.merchantId),
-            eq(idempotencyKeysTable.key, done.key),
-          ),
-        )
-        .run();
+      return write(() => {
+        writes.completeKey.run(done);
+      });
     },
 
-    async releaseIdempotencyKey(merchantId: string, key: string, now: string) {
+    releaseIdempotencyKey(merchantId: string, key: string, now: string) {
       const unfinished = and(
         eq(idempotencyKeysTable.merchantId, merchantId),
         eq(idempotencyKeysTable.key, key),
         ne(idempotencyKeysTable.state, "completed"),
       );
-      db.transaction((tx) => {
+      return write(() => {
         // A claim that stored nothing is forgotten: the client simply retries.
-        tx.delete(idempotencyKeysTable)
+        db.delete(idempotencyKeysTable)
           .where(and(unfinished, isNull(idempotencyKeysTable.interceptionId)))
           .run();
         // One that stored its interception is unlocked instead: the retry answers from it.
-        tx.update(idempotencyKeysTable).set({ lockedUntil: now }).where(unfinished).run();
-      }, immediate);
+        db.update(idempotencyKeysTable).set({ lockedUntil: now }).where(unfinished).run();
+      });
     },
 
-    async deleteIdempotencyKeysBefore(before: string) {
-      return db.delete(idempotencyKeysTable).where(lt(idempotencyKeysTable.createdAt, before)).run()
-        .changes;
+    deleteIdempotencyKeysBefore(before: string) {
+      return write(
+        () =>
+          db.delete(idempotencyKeysTable).where(lt(idempotencyKeysTable.createdAt, before)).run()
+            .changes,
+      );
     },
 
-    async insertInterception(input: {
+    insertInterception(input: {
       interception: InterceptionRecord;
       event: InterceptionEventRecord;
       job: JobRecord | null;
       idempotency: { merchantId: string; key: string } | null;
     }) {
       const { interception, event, job, idempotency } = input;
-      db.transaction((tx) => {
+      return write(() => {
         try {
-          tx.insert(interceptionsTable).values(interception).run();
+          writes.insertInterception.run({
+            ...interception,
+            redirectTo: jsonOrNull(interception.redirectTo),
+            failure: jsonOrNull(interception.failure),
+          });
         } catch (error) {
           if (
             String((error as Error).message).includes(
@@ -302,31 +402,17 @@ function createStore(sqlite: Database.Database, db: Db): SqliteStore {
           }
           throw error;
         }
-        tx.insert(interceptionEventsTable)
-          .values({ interceptionId: interception.id, ...event })
-          .run();
+        writes.insertEvent.run({ interceptionId: interception.id, ...event });
         if (job) {
-          tx.insert(jobsTable).values(job).run();
+          writes.insertJob.run({ ...job });
         }
         if (idempotency) {
-          // Only link a key nobody linked yet: if a takeover already stored its interception,
-          // storing this one too would intercept the parcel twice.
-          const linked = tx
-            .update(idempotencyKeysTable)
-            .set({ interceptionId: interception.id })
-            .where(
-              and(
-                eq(idempotencyKeysTable.merchantId, idempotency.merchantId),
-                eq(idempotencyKeysTable.key, idempotency.key),
-                isNull(idempotencyKeysTable.interceptionId),
-              ),
-            )
-            .run();
+          const linked = writes.linkKey.run({ ...idempotency, interceptionId: interception.id });
           if (linked.changes !== 1) {
             throw new IdempotencyConflictError(idempotency.merchantId, idempotency.key);
           }
         }
-      }, immediate);
+      });
     },
 
     async getInterception(merchantId: string, id: string) {
@@ -390,70 +476,58 @@ function createStore(sqlite: Database.Database, db: Db): SqliteStore {
       return merchantId === null ? rows : rows.filter((row) => row.merchantId === merchantId);
     },
 
-    async transitionInterception(id: string, transition: InterceptionTransition) {
-      return db.transaction((tx) => {
+    transitionInterception(id: string, transition: InterceptionTransition) {
+      return write((): TransitionResult => {
         const row = reads.statusOf.get({ id });
         if (!row) {
-          return "not_found" as const;
+          return "not_found";
         }
         if (!transition.from.includes(row.status)) {
-          return "status_mismatch" as const;
+          return "status_mismatch";
         }
         const carrierEventId = transition.event.carrierEventId ?? null;
-        if (carrierEventId !== null) {
-          const seen = reads.carrierEvent.get({ id, carrierEventId });
-          if (seen) {
-            return "duplicate_event" as const;
-          }
+        if (carrierEventId !== null && reads.carrierEvent.get({ id, carrierEventId })) {
+          return "duplicate_event";
         }
         const status = transition.to ?? row.status;
         // The status guard is repeated in the UPDATE so the write is conditional on its own,
-        // whatever isolation a future backend gives the read above.
-        const updated = tx
+        // whatever isolation a future backend gives the read above. The patch's columns vary,
+        // so this one statement is built per call.
+        const updated = db
           .update(interceptionsTable)
           .set({ ...transition.patch, status, updatedAt: transition.event.at })
-          .where(
-            and(
-              eq(interceptionsTable.id, id),
-              inArray(interceptionsTable.status, [...transition.from]),
-            ),
-          )
+          .where(and(eq(interceptionsTable.id, id), eq(interceptionsTable.status, row.status)))
           .run();
         if (updated.changes !== 1) {
-          return "status_mismatch" as const;
+          return "status_mismatch";
         }
-        tx.insert(interceptionEventsTable)
-          .values({
-            interceptionId: id,
-            at: transition.event.at,
-            status,
-            detail: transition.event.detail,
-            carrierEventId,
-          })
-          .run();
+        writes.insertEvent.run({
+          interceptionId: id,
+          at: transition.event.at,
+          status,
+          detail: transition.event.detail,
+          carrierEventId,
+        });
         if (transition.completeJobId !== undefined) {
-          tx.delete(jobsTable)
-            .where(
-              and(eq(jobsTable.id, transition.completeJobId), eq(jobsTable.interceptionId, id)),
-            )
-            .run();
+          writes.deleteJobOf.run({ id: transition.completeJobId, interceptionId: id });
         }
         if (transition.scheduleJob) {
-          tx.insert(jobsTable).values(transition.scheduleJob).run();
+          writes.insertJob.run({ ...transition.scheduleJob });
         }
-        return "applied" as const;
-      }, immediate);
+        return "applied";
+      });
     },
 
-    async claimJob(jobId: string, now: string, leaseUntil: string) {
+    claimJob(jobId: string, now: string, leaseUntil: string) {
       // One conditional UPDATE: of two workers racing for the job, exactly one sees a row back.
-      return (
-        db
-          .update(jobsTable)
-          .set({ leaseUntil })
-          .where(and(eq(jobsTable.id, jobId), leaseIsFree(now)))
-          .returning()
-          .get() ?? null
+      return write(
+        () =>
+          db
+            .update(jobsTable)
+            .set({ leaseUntil })
+            .where(and(eq(jobsTable.id, jobId), leaseIsFree(now)))
+            .returning()
+            .get() ?? null,
       );
     },
 
@@ -461,8 +535,8 @@ function createStore(sqlite: Database.Database, db: Db): SqliteStore {
       if (limit <= 0) {
         return [];
       }
-      return db.transaction((tx) => {
-        const due = tx
+      return write(() => {
+        const due = db
           .select({ id: jobsTable.id })
           .from(jobsTable)
           .where(and(lte(jobsTable.runAt, now), leaseIsFree(now)))
@@ -472,7 +546,7 @@ function createStore(sqlite: Database.Database, db: Db): SqliteStore {
         if (due.length === 0) {
           return [];
         }
-        const claimed = tx
+        const claimed = db
           .update(jobsTable)
           .set({ leaseUntil })
           .where(
@@ -488,24 +562,28 @@ function createStore(sqlite: Database.Database, db: Db): SqliteStore {
           .all();
         // RETURNING has no defined order; callers run the oldest work first.
         return claimed.sort((a, b) => compareText(a.runAt, b.runAt) || compareText(a.id, b.id));
-      }, immediate);
+      });
     },
 
-    async rescheduleJob(jobId: string, runAt: string, lastError: string, maybeSent = false) {
-      db.update(jobsTable)
-        .set({
-          runAt,
-          attempts: sql`${jobsTable.attempts} + 1`,
-          lastError,
-          leaseUntil: null,
-          ...(maybeSent ? { maybeSent: true } : {}),
-        })
-        .where(eq(jobsTable.id, jobId))
-        .run();
+    rescheduleJob(jobId: string, runAt: string, lastError: string, maybeSent = false) {
+      return write(() => {
+        db.update(jobsTable)
+          .set({
+            runAt,
+            attempts: sql`${jobsTable.attempts} + 1`,
+            lastError,
+            leaseUntil: null,
+            ...(maybeSent ? { maybeSent: true } : {}),
+          })
+          .where(eq(jobsTable.id, jobId))
+          .run();
+      });
     },
 
-    async completeJob(jobId: string) {
-      db.delete(jobsTable).where(eq(jobsTable.id, jobId)).run();
+    completeJob(jobId: string) {
+      return write(() => {
+        db.delete(jobsTable).where(eq(jobsTable.id, jobId)).run();
+      });
     },
 
     async getJobForInterception(interceptionId: string) {
@@ -521,6 +599,8 @@ function createStore(sqlite: Database.Database, db: Db): SqliteStore {
     },
 
     async close() {
+      // Nothing accepted is lost: writes still queued for the next batch commit first.
+      groupCommit.flush();
       sqlite.close();
     },
   } satisfies SqliteStore;

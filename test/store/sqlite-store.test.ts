@@ -349,6 +349,23 @@ describe.each(backends)("SqliteStore (%s)", (_name, open) => {
       expect(await store.getJobForInterception(id)).toEqual(job(`job_${id}`, id, record.createdAt));
     });
 
+    it("stores absent JSON values as SQL NULL and present ones as JSON text", async () => {
+      const withAddress = interception(icpId(1), "mer_a");
+      const withoutAddress = interception(icpId(2), "mer_a", { redirectTo: null });
+      await seed(withAddress);
+      await seed(withoutAddress);
+      const columns = store.database
+        .prepare(
+          "SELECT redirect_to IS NULL AS noAddress, failure IS NULL AS noFailure, typeof(cost) AS cost FROM interceptions ORDER BY id",
+        )
+        .all();
+      expect(columns).toEqual([
+        { noAddress: 0, noFailure: 1, cost: "text" },
+        { noAddress: 1, noFailure: 1, cost: "text" },
+      ]);
+      expect((await store.getInterceptionById(withoutAddress.id))?.redirectTo).toBeNull();
+    });
+
     it("lists newest first with filters and pages with `before` across three pages", async () => {
       const ids: string[] = [];
       for (let i = 0; i < 7; i++) {
