@@ -18,7 +18,20 @@ import { dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 import Database from "better-sqlite3";
 import type { SQL } from "drizzle-orm";
-import { and, asc, desc, eq, inArray, isNull, lt, lte, ne, or, sql } from "drizzle-orm";
+import {
+  and,
+  asc,
+  desc,
+  eq,
+  getTableColumns,
+  inArray,
+  isNull,
+  lt,
+  lte,
+  ne,
+  or,
+  sql,
+} from "drizzle-orm";
 import { type BetterSQLite3Database, drizzle } from "drizzle-orm/better-sqlite3";
 import { migrate } from "drizzle-orm/better-sqlite3/migrator";
 import type { CarrierId } from "../../contracts/carrier-adapter.ts";
@@ -245,13 +258,56 @@ function prepareWrites(db: Db) {
   };
 }
 
-function jsonOrNull(value: unknown): string | null {
-  return value === null || value === undefined ? null : JSON.stringify(value);
+/**
+ * The UPDATE of a transition sets the columns of its patch, which differ between callers: one
+ * statement is compiled per set of columns (a handful exist) and kept. Values are bound already
+ * encoded (see `encodeColumns`).
+ */
+function transitionUpdates(db: Db) {
+  const compiled = new Map<string, ReturnType<typeof compile>>();
+  const compile = (columns: string[]) =>
+    db
+      .update(interceptionsTable)
+      .set(Object.fromEntries(columns.map((column) => [column, sql`${sql.placeholder(column)}`])))
+      .where(
+        and(
+          eq(interceptionsTable.id, sql.placeholder("id")),
+          eq(interceptionsTable.status, sql.placeholder("fromStatus")),
+        ),
+      )
+      .prepare();
+  return (columns: string[]) => {
+    const key = columns.join(",");
+    let statement = compiled.get(key);
+    if (!statement) {
+      statement = compile(columns);
+      compiled.set(key, statement);
+    }
+    return statement;
+  };
+}
+
+/** Interception fields as SQLite stores them (JSON as text); null stays SQL NULL. */
+function encodeColumns(fields: Record<string, unknown>): Record<string, unknown> {
+  const columns = getTableColumns(interceptionsTable) as Record<
+    string,
+    { mapToDriverValue(value: unknown): unknown }
+  >;
+  const encoded: Record<string, unknown> = {};
+  for (const [name, value] of Object.entries(fields)) {
+    const column = columns[name];
+    if (!column) {
+      throw new Error(`interceptions has no column ${name}`);
+    }
+    encoded[name] = value === null || value === undefined ? null : column.mapToDriverValue(value);
+  }
+  return encoded;
 }
 
 function createStore(sqlite: Database.Database, db: Db): SqliteStore {
   const reads = prepareReads(db);
   const writes = prepareWrites(db);
+  const transitionUpdate = transitionUpdates(db);
   const groupCommit = new GroupCommit(sqlite);
   const write = <T>(work: () => T): Promise<T> => groupCommit.run(work);
 
@@ -389,8 +445,10 @@ function createStore(sqlite: Database.Database, db: Db): SqliteStore {
         try {
           writes.insertInterception.run({
             ...interception,
-            redirectTo: jsonOrNull(interception.redirectTo),
-            failure: jsonOrNull(interception.failure),
+            ...encodeColumns({
+              redirectTo: interception.redirectTo,
+              failure: interception.failure,
+            }),
           });
         } catch (error) {
           if (
@@ -491,13 +549,13 @@ function createStore(sqlite: Database.Database, db: Db): SqliteStore {
         }
         const status = transition.to ?? row.status;
         // The status guard is repeated in the UPDATE so the write is conditional on its own,
-        // whatever isolation a future backend gives the read above. The patch's columns vary,
-        // so this one statement is built per call.
-        const updated = db
-          .update(interceptionsTable)
-          .set({ ...transition.patch, status, updatedAt: transition.event.at })
-          .where(and(eq(interceptionsTable.id, id), eq(interceptionsTable.status, row.status)))
-          .run();
+        // whatever isolation a future backend gives the read above.
+        const patch = { ...transition.patch, status, updatedAt: transition.event.at };
+        const updated = transitionUpdate(Object.keys(patch)).run({
+          ...encodeColumns(patch),
+          id,
+          fromStatus: row.status,
+        });
         if (updated.changes !== 1) {
           return "status_mismatch";
         }
