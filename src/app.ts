@@ -5,8 +5,8 @@
 
 import { swaggerUI } from "@hono/swagger-ui";
 import { OpenAPIHono } from "@hono/zod-openapi";
-import { bodyLimit } from "hono/body-limit";
 import { requestId } from "hono/request-id";
+import { limitRequestBodies } from "./http/body-limit.ts";
 import type { AppEnv, AppServices } from "./http/env.ts";
 import { accessLog, provideServices, requireAdminToken, requireApiKey } from "./http/middleware.ts";
 import { GatewayError, handleError, problemResponse, validationHook } from "./http/problem.ts";
@@ -26,17 +26,12 @@ export function createApp(services: AppServices): OpenAPIHono<AppEnv> {
   app.use(accessLog());
   // Before any handler or parser: an oversized body (declared, chunked or both) never reaches one.
   app.use(
-    bodyLimit({
-      maxSize: services.bodyLimitBytes,
-      onError: (c) =>
-        problemResponse(
-          c,
-          new GatewayError(
-            "payload_too_large",
-            `The body exceeds ${services.bodyLimitBytes} bytes.`,
-          ),
-        ),
-    }),
+    limitRequestBodies(services.bodyLimitBytes, (c) =>
+      problemResponse(
+        c,
+        new GatewayError("payload_too_large", `The body exceeds ${services.bodyLimitBytes} bytes.`),
+      ),
+    ),
   );
   const limiter = new RateLimiter(services.rateLimit);
   for (const path of [
