@@ -16,6 +16,7 @@ import { GatewayError, problemBody } from "../http/problem.ts";
 import { newId } from "../ids.ts";
 import {
   IdempotencyConflictError,
+  type IdempotencyKeyClaim,
   type InterceptionFilter,
   type InterceptionRecord,
   type InterceptionTransition,
@@ -34,6 +35,12 @@ export interface StoredResponse {
   status: number;
   body: string;
   replayed: boolean;
+}
+
+/** What `createFresh` answered, and whether it claimed the idempotency key doing so. */
+interface FreshResponse {
+  response: { status: number; body: string };
+  keyClaimed: boolean;
 }
 
 export class InterceptionService {
@@ -77,6 +84,11 @@ export class InterceptionService {
   /**
    * `POST /v1/interceptions`, idempotent per merchant and key: a replay returns the first
    * response, a different body under the same key is refused, a concurrent one gets 409.
+   *
+   * A key never seen is claimed in the transaction that stores the interception (or its
+   * refusal): one commit fewer before the carrier is called. A key seen before, or claimed by a
+   * concurrent request meanwhile, goes through the claim, which decides replays, mismatches,
+   * requests in progress and takeovers.
    */
   async create(
     merchant: MerchantRecord,
@@ -85,9 +97,8 @@ export class InterceptionService {
     requestId: string,
   ): Promise<StoredResponse> {
     refuseImpossibleAction(carrierFor(this.deps, request.carrier), request.action);
-
-    const { store, now } = this.deps;
-    const claim = await store.claimIdempotencyKey({
+    const { now } = this.deps;
+    const claim: IdempotencyKeyClaim = {
       merchantId: merchant.id,
       key: idempotencyKey,
       fingerprint: fingerprintOf(request),
@@ -96,8 +107,52 @@ export class InterceptionService {
       lockedUntil: new Date(
         now().getTime() + this.deps.requestDeadlineMs * 2 + 10_000,
       ).toISOString(),
-    });
-    switch (claim.outcome) {
+    };
+    if (!(await this.deps.store.hasIdempotencyKey(merchant.id, idempotencyKey))) {
+      const answered = await this.createUnderNewKey(merchant, request, claim, requestId);
+      if (answered) {
+        return answered;
+      }
+    }
+    return this.createUnderClaim(merchant, request, claim, requestId);
+  }
+
+  /** Null when a concurrent request claimed the key first: the caller answers as a duplicate. */
+  private async createUnderNewKey(
+    merchant: MerchantRecord,
+    request: InterceptionRequest,
+    claim: IdempotencyKeyClaim,
+    requestId: string,
+  ): Promise<StoredResponse | null> {
+    const { store } = this.deps;
+    let created: FreshResponse;
+    try {
+      created = await this.createFresh(merchant, request, { ...claim, claim }, requestId);
+    } catch (error) {
+      if (error instanceof IdempotencyConflictError) {
+        return null;
+      }
+      // Unlocks the key if the interception was stored, so a retry answers from it.
+      await store.releaseIdempotencyKey(claim.merchantId, claim.key, this.deps.now().toISOString());
+      throw error;
+    }
+    if (created.keyClaimed) {
+      await store.completeIdempotencyKey({ ...claim, ...created.response });
+    } else if (!(await store.storeIdempotentResponse({ ...claim, ...created.response }))) {
+      return null;
+    }
+    return { ...created.response, replayed: false };
+  }
+
+  private async createUnderClaim(
+    merchant: MerchantRecord,
+    request: InterceptionRequest,
+    claim: IdempotencyKeyClaim,
+    requestId: string,
+  ): Promise<StoredResponse> {
+    const { store, now } = this.deps;
+    const claimed = await store.claimIdempotencyKey(claim);
+    switch (claimed.outcome) {
       case "mismatch":
         throw new GatewayError(
           "idempotency_key_reused",
@@ -110,17 +165,17 @@ export class InterceptionService {
           { headers: { "retry-after": "1" } },
         );
       case "completed":
-        return { status: claim.status, body: claim.body, replayed: true };
+        return { status: claimed.status, body: claimed.body, replayed: true };
       case "claimed":
         break;
     }
 
-    const key = { merchantId: merchant.id, key: idempotencyKey };
+    const key = { merchantId: claim.merchantId, key: claim.key };
     let response: { status: number; body: string };
     try {
-      response = claim.interceptionId
-        ? await this.responseFor(merchant.id, claim.interceptionId)
-        : await this.createFresh(merchant, request, key, requestId);
+      response = claimed.interceptionId
+        ? await this.responseFor(merchant.id, claimed.interceptionId)
+        : (await this.createFresh(merchant, request, key, requestId)).response;
     } catch (error) {
       if (error instanceof IdempotencyConflictError) {
         // A newer request took this key over after our lock expired; it owns the answer.
@@ -132,7 +187,7 @@ export class InterceptionService {
           },
         );
       }
-      await store.releaseIdempotencyKey(merchant.id, idempotencyKey, now().toISOString());
+      await store.releaseIdempotencyKey(claim.merchantId, claim.key, now().toISOString());
       throw error;
     }
     await store.completeIdempotencyKey({ ...key, status: response.status, body: response.body });
@@ -194,17 +249,25 @@ export class InterceptionService {
     return applyCarrierReports(this.deps, carrierId, reports);
   }
 
+  /**
+   * Assesses, stores and submits a new interception; with `idempotency.claim` the key is claimed
+   * in the same transaction as the interception. `keyClaimed` is false for a refusal, which
+   * stored nothing.
+   */
   private async createFresh(
     merchant: MerchantRecord,
     request: InterceptionRequest,
-    idempotency: { merchantId: string; key: string },
+    idempotency: { merchantId: string; key: string; claim?: IdempotencyKeyClaim },
     requestId: string,
-  ): Promise<{ status: number; body: string }> {
+  ): Promise<FreshResponse> {
     const { store, now } = this.deps;
     const deadline = this.deadline();
     const assessment = await assess(this.deps, merchant, request, deadline);
     if (!assessment.decision.eligible) {
-      return this.refusal(request.carrier, requestId, assessment.decision.reasons);
+      return {
+        response: this.refusal(request.carrier, requestId, assessment.decision.reasons),
+        keyClaimed: false,
+      };
     }
 
     const id = newId("icp");
@@ -255,19 +318,20 @@ export class InterceptionService {
         throw error;
       }
       // Another request for this parcel won the race past the eligibility check.
-      return this.refusal(request.carrier, requestId, [
+      const response = this.refusal(request.carrier, requestId, [
         {
           code: "already_intercepted",
           message: "Another interception of this parcel is still under way.",
         },
       ]);
+      return { response, keyClaimed: false };
     }
     countStatus(this.deps, interception.status, interception.carrier);
 
     if (job) {
       await this.jobs.run(job, deadline);
     }
-    return this.responseFor(merchant.id, id);
+    return { response: await this.responseFor(merchant.id, id), keyClaimed: true };
   }
 
   /** A 422 not_eligible answer, stored under the idempotency key like any other answer. */

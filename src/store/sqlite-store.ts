@@ -48,6 +48,7 @@ import {
   type ApiKeyRecord,
   type IdempotencyClaim,
   IdempotencyConflictError,
+  type IdempotencyKeyClaim,
   type InterceptionEventRecord,
   type InterceptionFilter,
   type InterceptionRecord,
@@ -363,13 +364,11 @@ function createStore(sqlite: Database.Database, db: Db): SqliteStore {
       });
     },
 
-    claimIdempotencyKey(claim: {
-      merchantId: string;
-      key: string;
-      fingerprint: string;
-      now: string;
-      lockedUntil: string;
-    }): Promise<IdempotencyClaim> {
+    async hasIdempotencyKey(merchantId: string, key: string) {
+      return writes.keyByName.get({ merchantId, key }) !== undefined;
+    },
+
+    claimIdempotencyKey(claim: IdempotencyKeyClaim): Promise<IdempotencyClaim> {
       return write((): IdempotencyClaim => {
         // INSERT … ON CONFLICT DO NOTHING is the claim itself; never SELECT-then-INSERT.
         if (writes.claimKey.get(claim)) {
@@ -400,6 +399,16 @@ function createStore(sqlite: Database.Database, db: Db): SqliteStore {
         // managed to store so the caller answers from that instead of intercepting twice.
         writes.relockKey.run(claim);
         return { outcome: "claimed", interceptionId: existing.interceptionId };
+      });
+    },
+
+    storeIdempotentResponse(claim: IdempotencyKeyClaim & { status: number; body: string }) {
+      return write(() => {
+        if (!writes.claimKey.get(claim)) {
+          return false;
+        }
+        writes.completeKey.run(claim);
+        return true;
       });
     },
 
@@ -442,10 +451,13 @@ function createStore(sqlite: Database.Database, db: Db): SqliteStore {
       interception: InterceptionRecord;
       event: InterceptionEventRecord;
       job: JobRecord | null;
-      idempotency: { merchantId: string; key: string } | null;
+      idempotency: { merchantId: string; key: string; claim?: IdempotencyKeyClaim } | null;
     }) {
       const { interception, event, job, idempotency } = input;
       return write(() => {
+        if (idempotency?.claim && !writes.claimKey.get(idempotency.claim)) {
+          throw new IdempotencyConflictError(idempotency.merchantId, idempotency.key);
+        }
         try {
           writes.insertInterception.run({
             ...interception,

@@ -117,9 +117,22 @@ export interface InterceptionTransition {
 export type TransitionResult = "applied" | "status_mismatch" | "duplicate_event" | "not_found";
 
 /**
- * Thrown by `insertInterception` when the idempotency key is no longer held by this request (its
- * lock expired and a newer request took the key over and stored its own interception). The
- * insert is rolled back, so the parcel is not intercepted twice.
+ * A request's claim on an idempotency key, held until `lockedUntil`. A type, not an interface,
+ * so it binds as a statement's named parameters.
+ */
+export type IdempotencyKeyClaim = {
+  merchantId: string;
+  key: string;
+  fingerprint: string;
+  now: string;
+  lockedUntil: string;
+};
+
+/**
+ * Thrown by `insertInterception` when the idempotency key is not this request's to use: its
+ * lock expired and a newer request took the key over and stored its own interception, or a
+ * concurrent request claimed a key this one was about to claim. The insert is rolled back, so
+ * the parcel is not intercepted twice.
  */
 export class IdempotencyConflictError extends Error {
   constructor(merchantId: string, key: string) {
@@ -147,14 +160,17 @@ export interface Store {
   /** Returns false when the merchant has no such key. */
   revokeApiKey(merchantId: string, keyId: string, at: string): Promise<boolean>;
 
+  /** Whether `(merchantId, key)` was ever claimed (and not yet pruned or released). */
+  hasIdempotencyKey(merchantId: string, key: string): Promise<boolean>;
   /** Atomically claims `(merchantId, key)`; see IdempotencyClaim. */
-  claimIdempotencyKey(claim: {
-    merchantId: string;
-    key: string;
-    fingerprint: string;
-    now: string;
-    lockedUntil: string;
-  }): Promise<IdempotencyClaim>;
+  claimIdempotencyKey(claim: IdempotencyKeyClaim): Promise<IdempotencyClaim>;
+  /**
+   * Claims a key nobody holds and stores its answer at once (a refusal under a new key).
+   * Returns false, changing nothing, when the key exists.
+   */
+  storeIdempotentResponse(
+    claim: IdempotencyKeyClaim & { status: number; body: string },
+  ): Promise<boolean>;
   /** Stores the response to replay for this key. */
   completeIdempotencyKey(done: {
     merchantId: string;
@@ -172,13 +188,14 @@ export interface Store {
 
   /**
    * Stores a new interception, its first event and (if any) its first job in one transaction,
-   * and links it to the idempotency key that created it.
+   * and links it to the idempotency key that created it. With `claim`, the key is claimed in
+   * that same transaction (a key not seen before); `IdempotencyConflictError` if it exists.
    */
   insertInterception(input: {
     interception: InterceptionRecord;
     event: InterceptionEventRecord;
     job: JobRecord | null;
-    idempotency: { merchantId: string; key: string } | null;
+    idempotency: { merchantId: string; key: string; claim?: IdempotencyKeyClaim } | null;
   }): Promise<void>;
   /** Scoped to the merchant: another merchant's id reads as missing. */
   getInterception(merchantId: string, id: string): Promise<InterceptionWithEvents | null>;

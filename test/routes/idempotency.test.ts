@@ -97,6 +97,53 @@ describe("Idempotency-Key", () => {
     expect(await replay.text()).toBe(first.text);
   });
 
+  it("duplicates that pass eligibility together, before either holds the key: one interception, one carrier call", async () => {
+    const releaseTracks = carrier.holdTracks();
+    const racing = Array.from({ length: 3 }, () =>
+      gateway.intercept(gateway.merchantA, "key-race", interceptBody()),
+    );
+    // Every request is inside its tracking call, none has stored anything yet.
+    while (carrier.callsOf("track").length < 3) {
+      await new Promise((resolve) => setTimeout(resolve, 2));
+    }
+    expect(await gateway.store.hasIdempotencyKey(gateway.merchantA.id, "key-race")).toBe(false);
+    releaseTracks();
+    const answers = await Promise.all(racing.map(async (answer) => json(await answer)));
+    const created = answers.filter((answer) => answer.status === 201);
+    expect(created, JSON.stringify(answers.map((answer) => answer.text))).toHaveLength(1);
+    for (const other of answers.filter((answer) => answer.status !== 201)) {
+      expect(other.status, other.text).toBe(409);
+      expect(other.body.code).toBe("request_in_progress");
+    }
+    expect(carrier.callsOf("intercept")).toHaveLength(1);
+    const stored = await gateway.store.listInterceptions(
+      gateway.merchantA.id,
+      {},
+      {
+        limit: 10,
+      },
+    );
+    expect(stored).toHaveLength(1);
+  });
+
+  it("refusals racing under one new key: one stored answer, replayed to the others", async () => {
+    const releaseTracks = carrier.holdTracks();
+    const body = interceptBody({ trackingNumber: "SF1400000000002" });
+    const racing = Array.from({ length: 2 }, () =>
+      gateway.intercept(gateway.merchantA, "key-refused", body),
+    );
+    while (carrier.callsOf("track").length < 2) {
+      await new Promise((resolve) => setTimeout(resolve, 2));
+    }
+    releaseTracks();
+    const answers = await Promise.all(racing);
+    const texts = await Promise.all(answers.map((answer) => answer.text()));
+    expect(answers.map((answer) => answer.status)).toEqual([422, 422]);
+    const replayed = answers.filter((answer) => answer.headers.has("idempotent-replayed"));
+    expect(replayed).toHaveLength(1);
+    expect(texts[0]).toBe(texts[1]);
+  });
+
   it("keys are per merchant: the same key from another merchant is a new request", async () => {
     carrier.states.set("SF1400000000009", "in_transit");
     const a = await json(await gateway.intercept(gateway.merchantA, "shared-key", interceptBody()));

@@ -281,6 +281,54 @@ describe.each(backends)("SqliteStore (%s)", (_name, open) => {
       expect(await store.getJobForInterception(second)).toBeNull();
     });
 
+    it("claims a new key in the transaction that stores the interception, and only a new one", async () => {
+      const first = icpId(1);
+      const second = icpId(2);
+      expect(await store.hasIdempotencyKey("mer_a", "key-1")).toBe(false);
+      await store.insertInterception({
+        interception: interception(first, "mer_a"),
+        event: createdEvent(at(1)),
+        job: null,
+        idempotency: { merchantId: "mer_a", key: "key-1", claim: claim() },
+      });
+      expect(await store.hasIdempotencyKey("mer_a", "key-1")).toBe(true);
+      expect(await store.claimIdempotencyKey(claim({ second: 1 }))).toEqual({
+        outcome: "in_progress",
+      });
+      // A second request that also saw the key as new loses: nothing of it is stored.
+      await expect(
+        store.insertInterception({
+          interception: interception(second, "mer_a"),
+          event: createdEvent(at(2)),
+          job: job("job_2", second, at(2)),
+          idempotency: { merchantId: "mer_a", key: "key-1", claim: claim({ second: 2 }) },
+        }),
+      ).rejects.toBeInstanceOf(IdempotencyConflictError);
+      expect(await store.getInterceptionById(second), "rolled back").toBeNull();
+      // The winner's claim is linked to its interception: a takeover would answer from it.
+      expect(await store.claimIdempotencyKey(claim({ second: 31 }))).toEqual({
+        outcome: "claimed",
+        interceptionId: first,
+      });
+    });
+
+    it("stores an answer under a new key at once, and never over an existing key", async () => {
+      const answer = { status: 422, body: '{"code":"not_eligible"}' };
+      expect(await store.storeIdempotentResponse({ ...claim(), ...answer })).toBe(true);
+      expect(await store.claimIdempotencyKey(claim({ second: 1 }))).toEqual({
+        outcome: "completed",
+        ...answer,
+      });
+      expect(
+        await store.storeIdempotentResponse({ ...claim(), status: 201, body: "{}" }),
+        "the key exists",
+      ).toBe(false);
+      expect(await store.claimIdempotencyKey(claim({ second: 2 }))).toEqual({
+        outcome: "completed",
+        ...answer,
+      });
+    });
+
     it("unlocks, rather than forgets, a claim that stored its interception", async () => {
       await store.claimIdempotencyKey(claim());
       const id = icpId(7);
