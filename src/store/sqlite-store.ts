@@ -88,6 +88,9 @@ export function openSqliteStore(options: { path: string }): SqliteStore {
     sqlite.pragma("synchronous = FULL");
     sqlite.pragma("foreign_keys = ON");
     sqlite.pragma("busy_timeout = 5000");
+    // 64 MiB of page cache instead of the default 2 MiB: a GET of a random interception among
+    // 100k read ~30 % faster in the benchmark, its b-tree pages no longer re-read from the OS.
+    sqlite.pragma("cache_size = -65536");
     const db = drizzle({ client: sqlite });
     migrate(db, { migrationsFolder });
     return createStore(sqlite, db);
