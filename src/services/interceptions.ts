@@ -127,7 +127,8 @@ export class InterceptionService {
     const { store } = this.deps;
     let created: FreshResponse;
     try {
-      created = await this.createFresh(merchant, request, { ...claim, claim }, requestId);
+      const idempotency = { merchantId: claim.merchantId, key: claim.key, claim };
+      created = await this.createFresh(merchant, request, idempotency, requestId);
     } catch (error) {
       if (error instanceof IdempotencyConflictError) {
         return null;

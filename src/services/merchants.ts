@@ -88,11 +88,10 @@ export class MerchantService {
     if (!keyId) {
       return null;
     }
-    const key = await this.store.getApiKey(keyId);
-    if (!key || key.revokedAt !== null || !apiKeyMatches(presentedKey, key.hash)) {
+    const found = await this.store.getApiKeyWithMerchant(keyId);
+    if (!found || found.key.revokedAt !== null || !apiKeyMatches(presentedKey, found.key.hash)) {
       return null;
     }
-    const merchant = await this.store.getMerchant(key.merchantId);
-    return merchant ? { merchant, keyId } : null;
+    return { merchant: found.merchant, keyId };
   }
 }

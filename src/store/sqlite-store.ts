@@ -111,9 +111,10 @@ function prepareReads(db: Db) {
       .from(merchantsTable)
       .where(eq(merchantsTable.id, sql.placeholder("id")))
       .prepare(),
-    apiKeyById: db
-      .select()
+    apiKeyWithMerchant: db
+      .select({ key: apiKeysTable, merchant: merchantsTable })
       .from(apiKeysTable)
+      .innerJoin(merchantsTable, eq(merchantsTable.id, apiKeysTable.merchantId))
       .where(eq(apiKeysTable.id, sql.placeholder("id")))
       .prepare(),
     interceptionById: db
@@ -351,8 +352,8 @@ function createStore(sqlite: Database.Database, db: Db): SqliteStore {
       });
     },
 
-    async getApiKey(id: string) {
-      return reads.apiKeyById.get({ id }) ?? null;
+    async getApiKeyWithMerchant(id: string) {
+      return reads.apiKeyWithMerchant.get({ id }) ?? null;
     },
 
     revokeApiKey(merchantId: string, keyId: string, at: string) {

@@ -156,7 +156,10 @@ export interface Store {
   createMerchant(merchant: MerchantRecord): Promise<void>;
   getMerchant(id: string): Promise<MerchantRecord | null>;
   createApiKey(key: ApiKeyRecord): Promise<void>;
-  getApiKey(id: string): Promise<ApiKeyRecord | null>;
+  /** A key and its merchant in one look-up: every authenticated request needs both. */
+  getApiKeyWithMerchant(
+    id: string,
+  ): Promise<{ key: ApiKeyRecord; merchant: MerchantRecord } | null>;
   /** Returns false when the merchant has no such key. */
   revokeApiKey(merchantId: string, keyId: string, at: string): Promise<boolean>;
 

@@ -29,7 +29,7 @@ describe("merchants and keys", () => {
       keyId: apiKey.slice(0, 20),
     });
 
-    const stored = await gateway.store.getApiKey(String(created.body.keyId));
+    const stored = (await gateway.store.getApiKeyWithMerchant(String(created.body.keyId)))?.key;
     expect(stored?.hash).toMatch(/^[0-9a-f]{64}$/);
     expect(JSON.stringify(stored)).not.toContain(apiKey.slice(21));
 

@@ -141,16 +141,19 @@ describe.each(backends)("SqliteStore (%s)", (_name, open) => {
         revokedAt: null,
       };
       await store.createApiKey(key);
-      expect(await store.getApiKey("igk_one")).toEqual(key);
-      expect(await store.getApiKey("igk_missing")).toBeNull();
+      expect(await store.getApiKeyWithMerchant("igk_one")).toEqual({
+        key,
+        merchant: merchant("mer_a"),
+      });
+      expect(await store.getApiKeyWithMerchant("igk_missing")).toBeNull();
 
       expect(await store.revokeApiKey("mer_b", "igk_one", at(5)), "other merchant").toBe(false);
-      expect((await store.getApiKey("igk_one"))?.revokedAt).toBeNull();
+      expect((await store.getApiKeyWithMerchant("igk_one"))?.key.revokedAt).toBeNull();
       expect(await store.revokeApiKey("mer_a", "igk_missing", at(5))).toBe(false);
 
       expect(await store.revokeApiKey("mer_a", "igk_one", at(5))).toBe(true);
       expect(await store.revokeApiKey("mer_a", "igk_one", at(9)), "second revoke").toBe(true);
-      expect((await store.getApiKey("igk_one"))?.revokedAt).toBe(at(5));
+      expect((await store.getApiKeyWithMerchant("igk_one"))?.key.revokedAt).toBe(at(5));
     });
 
     it("rejects a second key with the same hash and a key for an unknown merchant", async () => {
