@@ -123,6 +123,9 @@ function outsideLoad(results: Results): { phase: string; percent: number }[] {
   }
   if (results.breaker) {
     phases.push({ phase: "breaker", cpu: results.breaker.cpu });
+    if (results.breaker.floor) {
+      phases.push({ phase: "breaker floor (bare Hono)", cpu: results.breaker.floor.cpu });
+    }
   }
   return phases
     .filter(({ cpu }) => cpu.machine !== undefined)
@@ -205,8 +208,12 @@ export function renderReport(results: Results): string {
     const noGrowth =
       breaker.heapSlopeMiBPerMin <= targets.heapSlopeMiBPerMin &&
       breaker.rssSlopeMiBPerMin <= targets.rssSlopeMiBPerMin;
+    // Results saved before the floor was measured have no `floor`.
+    const floor = breaker.floor
+      ? ` (floor: bare Hono at the same rate, same generator: p99 ${ms(breaker.floor.summary.p99)} ms)`
+      : "";
     rows.push(
-      `| Breaker open: p99 at ${breaker.rate} req/s | ≤ ${targets.breakerP99Ms} ms | ${ms(breaker.summary.p99)} ms | ${verdict(breaker.summary.p99 <= targets.breakerP99Ms && breaker.failed === 0)} |`,
+      `| Breaker open: p99 at ${breaker.rate} req/s | ≤ ${targets.breakerP99Ms} ms | ${ms(breaker.summary.p99)} ms${floor} | ${verdict(breaker.summary.p99 <= targets.breakerP99Ms && breaker.failed === 0)} |`,
       `| Breaker open: memory over ${breaker.durationS} s | no growth: trend of heap after full GC ≤ ${targets.heapSlopeMiBPerMin} MiB/min and of RSS ≤ ${targets.rssSlopeMiBPerMin} MiB/min | heap after GC ${ms(breaker.heapAfterGcStartMiB ?? Number.NaN, 1)} → ${ms(breaker.heapAfterGcEndMiB ?? Number.NaN, 1)} MiB (trend ${ms(breaker.heapSlopeMiBPerMin, 2)} MiB/min), RSS ${ms(breaker.rssStartMiB, 1)} → ${ms(breaker.rssEndMiB, 1)} MiB (trend ${ms(breaker.rssSlopeMiBPerMin, 1)} MiB/min) | ${verdict(noGrowth)} |`,
     );
   } else {
@@ -335,9 +342,24 @@ export function renderReport(results: Results): string {
           ", ",
         )}; ${breaker.failed} not 200, ${breaker.unanswered} unanswered. Breaker at the end: ${breaker.circuitAtEnd === 1 ? "open" : String(breaker.circuitAtEnd)}.`,
       "",
-      "| Requests | p50 ms | p90 ms | p99 ms | max ms | CPU % of one core | RSS start → end MiB | RSS trend MiB/min | Heap after full GC, start → end MiB | Heap trend MiB/min |",
-      "|---:|---:|---:|---:|---:|---|---|---:|---|---:|",
-      `| ${int(breaker.summary.count)} | ${ms(breaker.summary.p50)} | ${ms(breaker.summary.p90)} | ${ms(breaker.summary.p99)} | ${ms(breaker.summary.max)} | ${cpuCell(breaker.cpu)} | ${ms(breaker.rssStartMiB, 1)} → ${ms(breaker.rssEndMiB, 1)} | ${ms(breaker.rssSlopeMiBPerMin, 2)} | ${ms(breaker.heapAfterGcStartMiB ?? Number.NaN, 1)} → ${ms(breaker.heapAfterGcEndMiB ?? Number.NaN, 1)} (${heapGrowth >= 0 ? "+" : ""}${ms(heapGrowth, 1)}) | ${ms(breaker.heapSlopeMiBPerMin, 2)} |`,
+      "| Server | Requests | p50 ms | p90 ms | p99 ms | max ms | CPU % of one core | RSS start → end MiB | RSS trend MiB/min | Heap after full GC, start → end MiB | Heap trend MiB/min |",
+      "|---|---:|---:|---:|---:|---:|---|---|---:|---|---:|",
+      `| gateway | ${int(breaker.summary.count)} | ${ms(breaker.summary.p50)} | ${ms(breaker.summary.p90)} | ${ms(breaker.summary.p99)} | ${ms(breaker.summary.max)} | ${cpuCell(breaker.cpu)} | ${ms(breaker.rssStartMiB, 1)} → ${ms(breaker.rssEndMiB, 1)} | ${ms(breaker.rssSlopeMiBPerMin, 2)} | ${ms(breaker.heapAfterGcStartMiB ?? Number.NaN, 1)} → ${ms(breaker.heapAfterGcEndMiB ?? Number.NaN, 1)} (${heapGrowth >= 0 ? "+" : ""}${ms(heapGrowth, 1)}) | ${ms(breaker.heapSlopeMiBPerMin, 2)} |`,
+    );
+    const floor = breaker.floor;
+    if (floor) {
+      lines.push(
+        `| bare Hono (floor) | ${int(floor.summary.count)} | ${ms(floor.summary.p50)} | ${ms(floor.summary.p90)} | ${ms(floor.summary.p99)} | ${ms(floor.summary.max)} | ${cpuCell(floor.cpu)} | – | – | – | – |`,
+        "",
+        `The second row is the floor: after the gateway's run (the gateway idle meanwhile), the same generator sent the same eligibility requests at the same ${breaker.rate} req/s over the same Pool settings for ${floor.durationS} s to a bare Hono route (\`bench/bare-hono.ts\`: \`POST /v1/eligibility\` reads the JSON body and answers a constant; no auth, no database)${floor.failed > 0 ? `; ${floor.failed} of its requests were not answered 200` : ""}. That is what this machine and the load generator give for a route that does nothing, so the gateway's own share of the latency is roughly the difference: p50 ${ms(breaker.summary.p50 - floor.summary.p50)} ms, p99 ${ms(breaker.summary.p99 - floor.summary.p99)} ms.`,
+      );
+    } else {
+      lines.push(
+        "",
+        "The floor (the same load against a bare Hono route) was not measured in this run.",
+      );
+    }
+    lines.push(
       "",
       `Heap after a forced full GC (s: MiB): ${breaker.heapAfterGc.map(([second, value]) => `${Math.round(second)}: ${value.toFixed(2)}`).join(", ")}.`,
       "",
@@ -378,7 +400,7 @@ export function renderReport(results: Results): string {
     );
     const bestCost = perRequest(best.gateway, best.gateway.gatewayElu);
     lines.push(
-      `**Intercept.** At its best (c=${best.concurrency}) the gateway completed ${int(best.gateway.throughput)} intercepts/s with its event loop busy ${pct(best.gateway.gatewayElu)} of the time and ${pct(best.gateway.cpu.gateway ?? Number.NaN)} of a core in CPU: ${ms(bestCost.loopMs)} ms of main-thread time per intercept against ${ms(bestCost.cpuMs)} ms of process CPU (all threads). ${bestCost.cpuMs < bestCost.loopMs * 0.8 ? "The gap is the main thread blocked in system calls (SQLite's fsync under `synchronous = FULL`) or waiting for a core." : "So at this step the loop was computing rather than waiting: the work per intercept is CPU (fsync waits show at the steps where loop time exceeds CPU time)."} The sandbox and the load generator used ${pct(best.gateway.cpu.sandbox ?? Number.NaN)} and ${pct(best.gateway.cpu.bench ?? Number.NaN)} of a core and the whole machine ${pct(best.gateway.cpu.machine ?? Number.NaN)} of its 200 % (steal ${pct(best.gateway.cpu.steal ?? Number.NaN)}): the ceiling is the gateway's single event loop, not the carrier or the load generator. Each intercept makes nine synchronous store calls on that loop: API-key and merchant look-ups, idempotency claim, the open-interceptions check for the parcel, insert of interception + event + its already-leased job, read-back, transition to submitted, read-back for the answer, idempotency completion. Four of them commit a write transaction (an fsync each under \`synchronous = FULL\`). The reads run statements prepared once; the writes are still built by drizzle's query builder and compiled by a fresh \`prepare\` on every call.`,
+      `**Intercept.** At its best (c=${best.concurrency}) the gateway completed ${int(best.gateway.throughput)} intercepts/s with its event loop busy ${pct(best.gateway.gatewayElu)} of the time and ${pct(best.gateway.cpu.gateway ?? Number.NaN)} of a core in CPU: ${ms(bestCost.loopMs)} ms of main-thread time per intercept against ${ms(bestCost.cpuMs)} ms of process CPU (all threads). ${bestCost.cpuMs < bestCost.loopMs * 0.8 ? "The gap is the main thread blocked in system calls (SQLite's fsync under `synchronous = FULL`) or waiting for a core." : "So at this step the loop was computing rather than waiting: the work per intercept is CPU (fsync waits show at the steps where loop time exceeds CPU time)."} The sandbox and the load generator used ${pct(best.gateway.cpu.sandbox ?? Number.NaN)} and ${pct(best.gateway.cpu.bench ?? Number.NaN)} of a core and the whole machine ${pct(best.gateway.cpu.machine ?? Number.NaN)} of its 200 % (steal ${pct(best.gateway.cpu.steal ?? Number.NaN)}): the ceiling is the gateway's single event loop, not the carrier or the load generator. Each intercept makes eight store calls on that loop: the API-key look-up (joined with its merchant), a read of the idempotency key, the open-interceptions check for the parcel, one write that claims the key and inserts the interception, its first event and its already-leased submit job, a read-back before the carrier call, the transition to submitted (with the poll job), a read-back for the answer, and the idempotency completion. Three of them are writes, each committed before the request goes on (an fsync under \`synchronous = FULL\`, WAL). Writes go through a group commit (\`src/store/group-commit.ts\`): the writes queued in the same event-loop turn share one \`BEGIN IMMEDIATE\` transaction and one COMMIT, each in its own savepoint, so under load concurrent intercepts share fsyncs. Every statement on the request path is compiled once (prepared); a transition's UPDATE is compiled once per set of patched columns. The fsync still runs on the event loop (better-sqlite3 is synchronous), so the time blocked in COMMIT shows as \`sqliteTransaction\` self time in the profile.`,
       "",
       `In the profiled run (a separate gateway under \`--cpu-prof\`, closed loop at c=${profile.concurrency}, ${int(profile.result.throughput)} intercepts/s, ${ms(cost.loopMs)} ms main-thread time per intercept) better-sqlite3 took ${pct(sqlite, 1)} and drizzle-orm ${pct(drizzle, 1)} of the busy main-thread samples. Profile file: \`${profile.file}\`.`,
       "",
@@ -391,7 +413,7 @@ export function renderReport(results: Results): string {
     const drizzle = areaShare(summary, (area) => area === "pkg: drizzle-orm");
     const hono = areaShare(summary, (area) => area.includes("hono") || area.includes("zod"));
     lines.push(
-      `**GET.** A GET runs the API-key look-up, the merchant look-up and the interception read (row + events in a read transaction) through statements prepared once (run by drizzle's session), validates the path with zod-openapi, and serialises the resource; the bare route does none of that. Profiled at c=${get.profile.concurrency} (${int(get.profile.result.throughput)} req/s under the profiler): better-sqlite3 ${pct(sqlite, 1)}, drizzle-orm ${pct(drizzle, 1)}, Hono + zod ${pct(hono, 1)} of the busy main-thread samples. Profile file: \`${get.profile.file}\`.`,
+      `**GET.** A GET runs the API-key look-up (joined with its merchant) and the interception read (row + events in a read transaction) through statements prepared once (run by drizzle's session), validates the path with zod-openapi, and serialises the resource; the bare route does none of that. Profiled at c=${get.profile.concurrency} (${int(get.profile.result.throughput)} req/s under the profiler): better-sqlite3 ${pct(sqlite, 1)}, drizzle-orm ${pct(drizzle, 1)}, Hono + zod ${pct(hono, 1)} of the busy main-thread samples. Profile file: \`${get.profile.file}\`.`,
       "",
     );
     profileTables("GET hot path (gateway main thread)", summary, lines);
@@ -399,7 +421,7 @@ export function renderReport(results: Results): string {
   if (breaker?.profile) {
     const profile = breaker.profile;
     lines.push(
-      `**Breaker open.** A fresh gateway under \`--cpu-prof\`, breaker open, the same ${breaker.rate} req/s of eligibility checks for 10 s (p50 ${ms(profile.result.summary.p50)} ms, p99 ${ms(profile.result.summary.p99)} ms under the profiler). Nothing reaches the carrier; what is left is HTTP, validation, auth (two SQLite reads through drizzle), the check for open interceptions of the parcel (one more read), and the retry/breaker machinery refusing the call (an AbortSignal.timeout and an opossum error per request). Profile file: \`${profile.file}\`.`,
+      `**Breaker open.** A fresh gateway under \`--cpu-prof\`, breaker open, the same ${breaker.rate} req/s of eligibility checks for 10 s (p50 ${ms(profile.result.summary.p50)} ms, p99 ${ms(profile.result.summary.p99)} ms under the profiler). Nothing reaches the carrier; what is left is HTTP, validation, auth (one SQLite read through a prepared statement, and a SHA-256 of the key), the check for open interceptions of the parcel (one more prepared read), and the open breaker refusing the tracking call up front (a state check and a metric, no timer, retry or opossum call). Profile file: \`${profile.file}\`.`,
       "",
     );
     profileTables(

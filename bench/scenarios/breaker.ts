@@ -3,15 +3,26 @@
  * the port), the breaker is opened with a few calls, then POST /v1/eligibility is driven at a
  * steady rate for 60 s. Latency, the gateway's RSS (from /proc, as `ps -o rss=`) every second,
  * and its heap after a forced full GC before and after the run (through the preloaded probe).
+ * Then the same load against a bare Hono route, the floor that the machine and the load
+ * generator set for the latency.
  */
 import { join } from "node:path";
 import { Pool } from "undici";
 import { openLoop, type Summary, summarize } from "../lib/load.ts";
 import { type ProbeSample, readProbe } from "../lib/probe-reader.ts";
-import { CpuMeter, freePort, rssMiB, sleep, stop } from "../lib/procs.ts";
+import { CpuMeter, freePort, rssMiB, sleep, spawnNode, stop, waitReady } from "../lib/procs.ts";
 import { cpuProfArgs, type ProfiledPhase, profilePhase } from "../lib/profiling.ts";
 import { interceptBody, nextTrackingNumber } from "../lib/sf.ts";
 import { createMerchant, metricValue, startGateway, tempDir } from "../lib/stack.ts";
+
+/** The same open loop against `bench/bare-hono.ts`: a route that reads the body, nothing else. */
+export interface BreakerFloor {
+  durationS: number;
+  summary: Summary;
+  /** Requests not answered 200, or not answered at all. */
+  failed: number;
+  cpu: Record<string, number>;
+}
 
 export interface BreakerResult {
   rate: number;
@@ -34,11 +45,28 @@ export interface BreakerResult {
   /** [seconds since start, heap used MiB right after a forced full GC], every 15 s. */
   heapAfterGc: [number, number][];
   heapSlopeMiBPerMin: number;
+  /** Null when it could not be measured; absent in results saved before it was added. */
+  floor: BreakerFloor | null;
   profile: ProfiledPhase<{ throughput: number; summary: Summary }> | null;
   firstError?: string;
 }
 
 const MiB = 1024 * 1024;
+
+// The gateway and the floor are driven through the same Pool settings.
+const poolOptions: Pool.Options = { connections: 64, headersTimeout: 60_000 };
+
+/** One eligibility check of a fresh parcel; resolves to the answer's status. */
+async function postEligibility(pool: Pool, apiKey: string): Promise<number> {
+  const response = await pool.request({
+    path: "/v1/eligibility",
+    method: "POST",
+    headers: { authorization: `Bearer ${apiKey}`, "content-type": "application/json" },
+    body: interceptBody(nextTrackingNumber()),
+  });
+  await response.body.dump();
+  return response.statusCode;
+}
 
 /** Least-squares slope of y over x. */
 function slope(points: [number, number][]): number {
@@ -70,7 +98,7 @@ async function gcSample(file: string, pid: number, after: number): Promise<Probe
 }
 
 export async function runBreaker(
-  options: { rate: number; durationS: number; warmupS: number },
+  options: { rate: number; durationS: number; warmupS: number; floorS: number },
   log: (line: string) => void,
 ): Promise<BreakerResult> {
   const refusing = `http://127.0.0.1:${await freePort()}`;
@@ -82,23 +110,17 @@ export async function runBreaker(
     env: { BREAKER_VOLUME_THRESHOLD: "5", BENCH_PROBE_INTERVAL_MS: "1000" },
     nodeArgs: ["--expose-gc"],
   });
-  const pool = new Pool(gateway.url, { connections: 64, headersTimeout: 60_000 });
+  const pool = new Pool(gateway.url, poolOptions);
   try {
     const apiKey = await createMerchant(gateway.url, "Breaker bench");
     const statuses: Record<string, number> = {};
     let counting = false;
     const fire = async () => {
-      const response = await pool.request({
-        path: "/v1/eligibility",
-        method: "POST",
-        headers: { authorization: `Bearer ${apiKey}`, "content-type": "application/json" },
-        body: interceptBody(nextTrackingNumber()),
-      });
-      await response.body.dump();
+      const status = await postEligibility(pool, apiKey);
       if (counting) {
-        statuses[response.statusCode] = (statuses[response.statusCode] ?? 0) + 1;
+        statuses[status] = (statuses[status] ?? 0) + 1;
       }
-      return response.statusCode === 200;
+      return status === 200;
     };
 
     // Open the breaker: calls fail with ECONNREFUSED until it trips.
@@ -167,6 +189,7 @@ export async function runBreaker(
     log(
       `  breaker: p99 ${summary.p99.toFixed(2)} ms over ${result.ok + result.failed} requests, RSS ${rss[0]?.[1].toFixed(1)} → ${rss.at(-1)?.[1].toFixed(1)} MiB`,
     );
+    const floor = await measureFloor(options.rate, options.floorS, log);
     return {
       rate: options.rate,
       durationS: options.durationS,
@@ -186,12 +209,56 @@ export async function runBreaker(
       heapAfterGcEndMiB: after ? after.heapUsed / MiB : null,
       heapAfterGc: heapAfterGc.sort((a, b) => a[0] - b[0]),
       heapSlopeMiBPerMin: slope(heapAfterGc) * 60,
+      floor,
       profile: await profileBreaker(refusing, options.rate, log),
       ...(result.firstError === undefined ? {} : { firstError: result.firstError }),
     };
   } finally {
     await pool.close().catch(() => {});
     await stop(gateway.child);
+  }
+}
+
+/**
+ * The same open loop (rate, request body, Pool settings) against a bare Hono route that reads
+ * the body and answers a constant: the latency the machine and the load generator give on their
+ * own. Runs while the measured gateway sits idle.
+ */
+async function measureFloor(
+  rate: number,
+  durationS: number,
+  log: (line: string) => void,
+): Promise<BreakerFloor | null> {
+  const port = await freePort();
+  const bare = spawnNode("bare-hono (breaker floor)", "bench/bare-hono.ts", {
+    BARE_PORT: String(port),
+  });
+  const url = `http://127.0.0.1:${port}`;
+  const pool = new Pool(url, poolOptions);
+  try {
+    await waitReady(bare, `${url}/healthz`);
+    // The bare app ignores the key; it is sent anyway so the request has the same headers.
+    const fire = async () => (await postEligibility(pool, "floor")) === 200;
+    await openLoop({ rate, durationMs: 2_000, maxRequests: rate * 2, fire });
+    const meter = new CpuMeter({ bare: bare.pid });
+    const result = await openLoop({
+      rate,
+      durationMs: durationS * 1000,
+      maxRequests: rate * durationS,
+      maxInFlight: rate * 5,
+      drainTimeoutMs: 30_000,
+      fire,
+    });
+    const cpu = meter.read();
+    const summary = summarize(result.latencies);
+    log(`  breaker floor (bare Hono): p99 ${summary.p99.toFixed(2)} ms`);
+    return { durationS, summary, failed: result.failed + result.unanswered, cpu };
+  } catch (error) {
+    log(`  breaker floor failed: ${String(error)}`);
+    return null;
+  } finally {
+    await pool.close().catch(() => {});
+    await stop(bare);
   }
 }
 
@@ -213,16 +280,7 @@ async function profileBreaker(
   const pool = new Pool(gateway.url, { connections: 64 });
   try {
     const apiKey = await createMerchant(gateway.url, "Breaker profile");
-    const fire = async () => {
-      const response = await pool.request({
-        path: "/v1/eligibility",
-        method: "POST",
-        headers: { authorization: `Bearer ${apiKey}`, "content-type": "application/json" },
-        body: interceptBody(nextTrackingNumber()),
-      });
-      await response.body.dump();
-      return response.statusCode === 200;
-    };
+    const fire = async () => (await postEligibility(pool, apiKey)) === 200;
     const until = Date.now() + 30_000;
     while (
       (await metricValue(gateway.url, /^gateway_circuit_open\{carrier="sf-express"\}/)) !== 1 &&
