@@ -133,8 +133,8 @@ export class InterceptionService {
       if (error instanceof IdempotencyConflictError) {
         return null;
       }
-      // Unlocks the key if the interception was stored, so a retry answers from it.
-      await store.releaseIdempotencyKey(claim.merchantId, claim.key, this.deps.now().toISOString());
+      // Nothing to release here: a failure before the insert left no key (the key may now be
+      // another request's), and one after it was released by createFresh.
       throw error;
     }
     if (created.keyClaimed) {
@@ -142,6 +142,7 @@ export class InterceptionService {
     } else if (!(await store.storeIdempotentResponse({ ...claim, ...created.response }))) {
       return null;
     }
+    this.countAnswer(request.carrier, created.response);
     return { ...created.response, replayed: false };
   }
 
@@ -192,7 +193,18 @@ export class InterceptionService {
       throw error;
     }
     await store.completeIdempotencyKey({ ...key, status: response.status, body: response.body });
+    this.countAnswer(request.carrier, response);
     return { ...response, replayed: false };
+  }
+
+  /**
+   * Counts a refusal once it is the answer: one built by a request that then lost its key to a
+   * concurrent duplicate is never sent.
+   */
+  private countAnswer(carrier: string, response: { status: number }): void {
+    if (response.status === 422) {
+      countStatus(this.deps, "not_eligible", carrier);
+    }
   }
 
   async get(merchantId: string, id: string): Promise<InterceptionWithEvents> {
@@ -266,7 +278,7 @@ export class InterceptionService {
     const assessment = await assess(this.deps, merchant, request, deadline);
     if (!assessment.decision.eligible) {
       return {
-        response: this.refusal(request.carrier, requestId, assessment.decision.reasons),
+        response: this.refusal(requestId, assessment.decision.reasons),
         keyClaimed: false,
       };
     }
@@ -319,7 +331,7 @@ export class InterceptionService {
         throw error;
       }
       // Another request for this parcel won the race past the eligibility check.
-      const response = this.refusal(request.carrier, requestId, [
+      const response = this.refusal(requestId, [
         {
           code: "already_intercepted",
           message: "Another interception of this parcel is still under way.",
@@ -329,22 +341,27 @@ export class InterceptionService {
     }
     countStatus(this.deps, interception.status, interception.carrier);
 
-    if (job) {
-      await this.jobs.run(job, deadline);
+    try {
+      if (job) {
+        await this.jobs.run(job, deadline);
+      }
+      return { response: await this.responseFor(merchant.id, id), keyClaimed: true };
+    } catch (error) {
+      // The interception is stored under this request's key: unlock the key so that a retry
+      // answers from the interception instead of waiting out the lock.
+      await store.releaseIdempotencyKey(idempotency.merchantId, idempotency.key, at);
+      throw error;
     }
-    return { response: await this.responseFor(merchant.id, id), keyClaimed: true };
   }
 
   /** A 422 not_eligible answer, stored under the idempotency key like any other answer. */
   private refusal(
-    carrier: string,
     requestId: string,
     reasons: EligibilityReason[],
   ): { status: number; body: string } {
     const error = new GatewayError("not_eligible", "The parcel cannot be intercepted.", {
       reasons,
     });
-    countStatus(this.deps, "not_eligible", carrier);
     return { status: 422, body: JSON.stringify(problemBody(error, requestId)) };
   }
 

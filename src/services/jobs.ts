@@ -299,11 +299,12 @@ export class JobRunner {
   /**
    * After a submit whose reply was lost (`outcome_unknown`), asks the carrier before sending
    * again: its own poll where it has one, else its tracking (SF, Kuaidi100 and Cainiao publish
-   * no interception status query). A parcel the carrier shows returned or delivered is decided
-   * without a second submit. When the carrier shows nothing, the submit is sent again under the
-   * same reference, which the carrier recognises as a repeat (SF cusId, UPS transId, Kuaidi100
-   * orderId, Cainiao outer_order_id, JD cancelOperator) rather than a second interception.
-   * Returns true when it recorded an outcome.
+   * no interception status query). A parcel tracking shows returned or delivered decides an
+   * intercept without a second submit; a redirect on such a carrier is simply sent again. When
+   * the carrier shows nothing, the submit is sent again under the same reference, which the
+   * carrier recognises as a repeat (SF cusId, UPS transId, Kuaidi100 orderId, Cainiao
+   * outer_order_id, JD cancelOperator) rather than a second interception. Returns true when it
+   * recorded an outcome.
    */
   private async decidedDespiteLostReply(
     job: JobRecord,
@@ -311,7 +312,9 @@ export class JobRunner {
     carrier: RegisteredCarrier,
     deadline: number,
   ): Promise<boolean> {
-    if (!job.maybeSent) {
+    const { adapter } = carrier.resilient;
+    // Tracking alone never decides a redirect (see tracking-outcome.ts): nothing to ask then.
+    if (!job.maybeSent || (!adapter.pollOutcome && record.action !== "intercept")) {
       return false;
     }
     const query = outcomeQuery(record, record.id, record.createdAt);

@@ -3,7 +3,7 @@
  * one COMMIT (and its fsync under `synchronous = FULL`) makes all of them durable.
  *
  * Each write runs in its own savepoint inside that transaction: one that throws is undone alone
- * and the others still commit. A write's promise settles only after the COMMIT that made it
+ * and the others still commit, unless its error ended the whole transaction (then none does). A write's promise settles only after the COMMIT that made it
  * durable, so nobody hears "done" for work a crash could still lose. Concurrent requests share
  * the cost of the fsync instead of queueing behind one each on the single event loop.
  */
@@ -30,6 +30,11 @@ export class GroupCommit {
         try {
           return { ok: true, value: this.inSavepoint(write.work) };
         } catch (error) {
+          if (!sqlite.inTransaction) {
+            // Some errors (a full disk, an I/O error, OR ROLLBACK) make SQLite abandon the whole
+            // transaction, the batch's earlier writes with it: the batch fails as one.
+            throw error;
+          }
           return { ok: false, error };
         }
       }),

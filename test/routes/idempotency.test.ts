@@ -144,6 +144,45 @@ describe("Idempotency-Key", () => {
     expect(texts[0]).toBe(texts[1]);
   });
 
+  it("a request that fails before storing anything leaves a duplicate's key alone", async () => {
+    // Request A's tracking call hangs, then throws (a bug, not a carrier answer).
+    const track = carrier.adapter.track.bind(carrier.adapter);
+    let failFirstTrack: (error: Error) => void = () => {};
+    let first = true;
+    carrier.adapter.track = (trackingNumber, ctx) => {
+      if (!first) {
+        return track(trackingNumber, ctx);
+      }
+      first = false;
+      return new Promise((_resolve, reject) => {
+        failFirstTrack = reject;
+      });
+    };
+    const releaseIntercepts = carrier.hold();
+    const requestA = gateway.intercept(gateway.merchantA, "key-shared", interceptBody());
+    while (carrier.callsOf("track").length === 0 && first) {
+      await new Promise((resolve) => setTimeout(resolve, 2));
+    }
+    // Request B, same key and body, stores its interception and waits at the carrier.
+    const requestB = gateway.intercept(gateway.merchantA, "key-shared", interceptBody());
+    while (carrier.callsOf("intercept").length === 0) {
+      await new Promise((resolve) => setTimeout(resolve, 2));
+    }
+    failFirstTrack(new Error("tracking blew up"));
+    expect((await requestA).status).toBe(500);
+
+    // B still holds the key: a third duplicate must wait, not take the key over.
+    const third = await json(
+      await gateway.intercept(gateway.merchantA, "key-shared", interceptBody()),
+    );
+    expect(third.status, third.text).toBe(409);
+    releaseIntercepts();
+    const answerB = await json(await requestB);
+    expect(answerB.status, answerB.text).toBe(201);
+    const replay = await gateway.intercept(gateway.merchantA, "key-shared", interceptBody());
+    expect(await replay.text()).toBe(answerB.text);
+  });
+
   it("keys are per merchant: the same key from another merchant is a new request", async () => {
     carrier.states.set("SF1400000000009", "in_transit");
     const a = await json(await gateway.intercept(gateway.merchantA, "shared-key", interceptBody()));

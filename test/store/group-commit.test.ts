@@ -41,18 +41,33 @@ describe("GroupCommit", () => {
   it("commits the writes of one turn in one transaction, and settles after the commit", async () => {
     const commit = new GroupCommit(writer);
     const seenInside: string[][] = [];
-    const first = commit.run(insert("a"));
+    // What another connection sees at the moment each promise settles: both writes, committed.
+    const seenWhenSettled: string[][] = [];
+    const first = commit.run(insert("a")).then(() => seenWhenSettled.push(visible()));
     const second = commit.run(() => {
       insert("b")();
       // Still one open transaction: another connection sees neither write yet.
       seenInside.push(visible());
       return writer.inTransaction;
     });
-    expect(visible()).toEqual([]);
     await expect(second).resolves.toBe(true);
     await first;
     expect(seenInside).toEqual([[]]);
-    expect(visible()).toEqual(["a", "b"]);
+    expect(seenWhenSettled).toEqual([["a", "b"]]);
+  });
+
+  it("fails the whole batch when a write's error ends the transaction", async () => {
+    const commit = new GroupCommit(writer);
+    await commit.run(insert("x"));
+    const results = await Promise.allSettled([
+      commit.run(insert("a")),
+      // OR ROLLBACK ends the whole transaction, as a full disk or an I/O error would.
+      commit.run(() => writer.prepare("INSERT OR ROLLBACK INTO rows (id) VALUES ('x')").run()),
+      commit.run(insert("c")),
+    ]);
+    expect(results.map((result) => result.status)).toEqual(["rejected", "rejected", "rejected"]);
+    expect(writer.inTransaction).toBe(false);
+    expect(visible()).toEqual(["x"]);
   });
 
   it("undoes only the write that threw; the others commit", async () => {
