@@ -566,6 +566,31 @@ describe.each(backends)("SqliteStore (%s)", (_name, open) => {
       expect(await store.transitionInterception(other, report)).toBe("applied");
     });
 
+    it("leaves a patched column alone when its value is undefined, and stores null as NULL", async () => {
+      await store.transitionInterception(id, {
+        from: ["pending"],
+        patch: { carrierReference: "SF-REF-1" },
+        event: { at: at(2), detail: "Reference known." },
+      });
+      await store.transitionInterception(id, {
+        from: ["pending"],
+        to: "submitted",
+        patch: { carrierReference: undefined, failure: null, parcelState: "returned" },
+        event: { at: at(3), detail: "Submitted." },
+      });
+      const read = await store.getInterceptionById(id);
+      expect(read).toMatchObject({
+        status: "submitted",
+        carrierReference: "SF-REF-1",
+        parcelState: "returned",
+        failure: null,
+      });
+      const stored = store.database
+        .prepare("SELECT failure IS NULL AS noFailure FROM interceptions WHERE id = ?")
+        .get(id);
+      expect(stored).toEqual({ noFailure: 1 });
+    });
+
     it("updates without a status change and records the event under the current status", async () => {
       expect(
         await store.transitionInterception(id, {
