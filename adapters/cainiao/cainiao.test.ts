@@ -15,14 +15,14 @@ import {
   show,
   useMockAgentAdapter,
 } from "../../contracts/testing.ts";
-import { formatTopTime, topSign, verifyTopSign } from "./client.ts";
+import { chinaTimeToIso, formatChinaTime } from "../china-time.ts";
+import { topSign, verifyTopSign } from "./client.ts";
 import { type CainiaoSettings, createCainiaoAdapter } from "./index.ts";
 import {
   buildDeliveryCut,
   parseTraceReply,
   reasonOf,
   responseRootOf,
-  topTimeToIso,
   unwrapTopReply,
 } from "./mapping.ts";
 
@@ -83,8 +83,8 @@ describe("TOP sign", () => {
   });
 
   it("formats timestamps in GMT+8", () => {
-    expect(formatTopTime(new Date("2024-01-01T19:04:05Z"))).toBe("2024-01-02 03:04:05");
-    expect(topTimeToIso("2024-01-02 03:04:05")).toBe("2024-01-01T19:04:05.000Z");
+    expect(formatChinaTime(new Date("2024-01-01T19:04:05Z"))).toBe("2024-01-02 03:04:05");
+    expect(chinaTimeToIso("2024-01-02 03:04:05")).toBe("2024-01-01T19:04:05.000Z");
   });
 });
 

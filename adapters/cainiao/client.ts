@@ -5,6 +5,7 @@
 import { createHash, createHmac, timingSafeEqual } from "node:crypto";
 import type { Dispatcher } from "undici";
 import type { CarrierResult } from "../../contracts/carrier-adapter.ts";
+import { formatChinaTime } from "../china-time.ts";
 import { type CarrierHttpResponse, sendCarrierRequest } from "../http.ts";
 
 /** The carrier id, as in `carrierIds`. */
@@ -65,11 +66,6 @@ export function verifyTopSign(params: Record<string, string>, secret: string): b
     .update(topSign(params, secret, method))
     .digest();
   return timingSafeEqual(a, b);
-}
-
-/** TOP timestamps: `yyyy-MM-dd HH:mm:ss` in GMT+8 (TOP tolerates ±10 min of skew). */
-export function formatTopTime(date: Date): string {
-  return new Date(date.getTime() + 8 * 3_600_000).toISOString().slice(0, 19).replace("T", " ");
 }
 
 /** What signs a TOP call: the app and the seller's session. */
@@ -134,7 +130,8 @@ export function createCainiaoClient(
             credentials: settings,
             method,
             apiParams,
-            timestamp: formatTopTime(new Date()),
+            // GMT+8; TOP refuses a timestamp off by more than ±10 min.
+            timestamp: formatChinaTime(new Date()),
           }),
         ).toString(),
         signal: options.signal,

@@ -13,7 +13,8 @@ import {
   uniqueNumber,
   useCarrierSandbox,
 } from "../../contracts/testing.ts";
-import { DELIVERY_CUT_NOTIFY_METHOD, formatTopTime, topSign } from "./client.ts";
+import { formatChinaTime } from "../china-time.ts";
+import { DELIVERY_CUT_NOTIFY_METHOD, topSign } from "./client.ts";
 import { type CainiaoSettings, createCainiaoAdapter } from "./index.ts";
 import {
   CAINIAO_SANDBOX_APP_KEY,
@@ -43,7 +44,7 @@ function forgedCainiaoPushes(genuine: IncomingCallback | null): IncomingCallback
     Object.assign(params, {
       method: DELIVERY_CUT_NOTIFY_METHOD,
       app_key: CAINIAO_SANDBOX_APP_KEY,
-      timestamp: formatTopTime(new Date()),
+      timestamp: formatChinaTime(new Date()),
       format: "json",
       v: "2.0",
       sign_method: "md5",

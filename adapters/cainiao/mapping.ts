@@ -12,8 +12,9 @@ import type {
   TrackResult,
 } from "../../contracts/carrier-adapter.ts";
 import type { Reason } from "../../contracts/normalized.ts";
+import { chinaTimeToIso, formatChinaTime } from "../china-time.ts";
 import { type CarrierHttpResponse, parseJson, refusedByStatus } from "../http.ts";
-import { CAINIAO_CARRIER, DELIVERY_CUT_NOTIFY_METHOD, formatTopTime } from "./client.ts";
+import { CAINIAO_CARRIER, DELIVERY_CUT_NOTIFY_METHOD } from "./client.ts";
 import { deliveryCutError, topError } from "./errors.ts";
 import {
   type CutOffDeliveryProcessRequest,
@@ -66,7 +67,7 @@ export function buildDeliveryCut(
     mail_no: command.trackingNumber,
     outer_order_id: command.reference,
     // Format not stated in the metadata; TOP's own timestamp format (GMT+8) is ASSUMED.
-    intercept_time: formatTopTime(now),
+    intercept_time: formatChinaTime(now),
     intercept_reason: reasonOf(command),
     tms_cp_code: cpCode,
   };
@@ -120,24 +121,10 @@ export function unwrapTopReply(
   return { ok: true, value: (value as Record<string, unknown>)[root] };
 }
 
-/**
- * TOP times are `yyyy-MM-dd HH:mm:ss` in GMT+8. Returns ISO-8601 UTC, or the raw text when it
- * has another format.
- */
-export function topTimeToIso(text: string): string {
-  const match = /^(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2}):(\d{2})$/.exec(text.trim());
-  if (match === null) {
-    const parsed = Date.parse(text);
-    return Number.isNaN(parsed) ? text : new Date(parsed).toISOString();
-  }
-  const [, year, month, day, hour, minute, second] = match;
-  return new Date(`${year}-${month}-${day}T${hour}:${minute}:${second}+08:00`).toISOString();
-}
-
 function eventOf(step: TransitStepInfo): TrackingEvent {
   const meaning = meaningOfAction(step.action);
   return {
-    at: topTimeToIso(step.status_time),
+    at: chinaTimeToIso(step.status_time),
     carrierCode: step.action ?? "",
     description: step.status_desc ?? "",
     state: meaning?.state ?? "unknown",
@@ -228,7 +215,7 @@ export function parseCutNotify(params: Record<string, string>): CarrierResult<Ca
         // Our reference, sent as `outer_order_id`: the report belongs to that interception.
         ...(n.outer_order_id ? { reference: n.outer_order_id } : {}),
         trackingNumber: n.mail_no,
-        at: topTimeToIso(params.timestamp ?? ""),
+        at: chinaTimeToIso(params.timestamp ?? ""),
         outcome: meaning.outcome,
         parcelState: meaning.state,
         detail: [meaning.label, n.intercept_status_message].filter((part) => part).join(" · "),

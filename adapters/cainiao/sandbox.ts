@@ -7,6 +7,7 @@
 import { randomUUID } from "node:crypto";
 import type { Context } from "hono";
 import { Hono } from "hono";
+import { formatChinaTime } from "../china-time.ts";
 import { createFaultMiddleware, type SandboxEnv } from "../sandbox-kit/faults.ts";
 import {
   activeInstruction,
@@ -23,7 +24,6 @@ import {
   CAINIAO_CARRIER,
   DELIVERY_CUT_METHOD,
   DELIVERY_CUT_NOTIFY_METHOD,
-  formatTopTime,
   TRACE_METHOD,
   topSign,
   verifyTopSign,
@@ -115,7 +115,7 @@ export function renderCutNotifyPush(input: {
   const params: Record<string, string> = {
     method: DELIVERY_CUT_NOTIFY_METHOD,
     app_key: input.config.appKey,
-    timestamp: formatTopTime(new Date(input.entry.at)),
+    timestamp: formatChinaTime(new Date(input.entry.at)),
     format: "json",
     v: "2.0",
     sign_method: "md5",
@@ -238,7 +238,7 @@ function traceGet(c: Context<SandboxEnv>, world: World, params: Record<string, s
           status: STATUS_TEXT[parcel.state],
           trace_list: {
             transit_step_info: parcel.history.map((entry) => ({
-              status_time: formatTopTime(new Date(entry.at)),
+              status_time: formatChinaTime(new Date(entry.at)),
               status_desc: ACTION_OF_KIND[entry.kind].desc,
               action: ACTION_OF_KIND[entry.kind].action,
             })),

@@ -5,6 +5,7 @@
 import { createHash } from "node:crypto";
 import type { Dispatcher } from "undici";
 import type { CarrierResult } from "../../contracts/carrier-adapter.ts";
+import { formatChinaTime } from "../china-time.ts";
 import { type CarrierHttpResponse, sendCarrierRequest } from "../http.ts";
 
 export const JD_CARRIER = "jd";
@@ -33,14 +34,6 @@ export function jdSign(params: Record<string, string>, appSecret: string): strin
     .update(`${appSecret}${pairs}${appSecret}`, "utf8")
     .digest("hex")
     .toUpperCase();
-}
-
-/**
- * JOS `timestamp`: `yyyy-MM-dd HH:mm:ss` in China Standard Time (JD's servers are in GMT+8 and
- * allow a 6-minute skew; the zone itself is our inference, carrier-wire-formats.md §2.1).
- */
-export function formatJdTime(date: Date): string {
-  return new Date(date.getTime() + 8 * 3_600_000).toISOString().slice(0, 19).replace("T", " ");
 }
 
 export interface JdCredentials {
@@ -110,7 +103,9 @@ export function createJdClient(
         credentials: settings,
         method,
         paramJson: JSON.stringify(params),
-        timestamp: formatJdTime(new Date()),
+        // China Standard Time; JD allows 6 minutes of skew (the zone is our inference,
+        // carrier-wire-formats.md §2.1).
+        timestamp: formatChinaTime(new Date()),
       });
       return sendCarrierRequest(JD_CARRIER, {
         dispatcher,

@@ -16,8 +16,9 @@ import {
   uniqueNumber,
   useCarrierSandbox,
 } from "../../contracts/testing.ts";
+import { formatChinaTime } from "../china-time.ts";
 import { createWorld } from "../sandbox-kit/world.ts";
-import { buildJdRequest, formatJdTime } from "./client.ts";
+import { buildJdRequest } from "./client.ts";
 import { createJdAdapter, type JdSettings } from "./index.ts";
 import {
   createJdSandbox,
@@ -125,7 +126,7 @@ describe("JD sandbox wire checks (in-process)", () => {
         },
         method,
         paramJson: JSON.stringify(business),
-        timestamp: formatJdTime(new Date()),
+        timestamp: formatChinaTime(new Date()),
       }),
     );
     const response =

@@ -14,13 +14,13 @@ import {
   show,
   useMockAgentAdapter,
 } from "../../contracts/testing.ts";
-import { buildJdRequest, formatJdTime, jdSign } from "./client.ts";
+import { chinaTimeToIso, formatChinaTime } from "../china-time.ts";
+import { buildJdRequest, jdSign } from "./client.ts";
 import { createJdAdapter, type JdSettings } from "./index.ts";
 import {
   buildIntercept,
   buildPickupCancel,
   JD_PICKUP_CANCEL_MARK,
-  jdTimeToIso,
   outcomeOfTraces,
   parseTrackReply,
   unwrapJdReply,
@@ -88,8 +88,8 @@ describe("JOS sign", () => {
   });
 
   it("formats timestamps in China Standard Time", () => {
-    expect(formatJdTime(new Date("2025-03-02T07:30:00.000Z"))).toBe("2025-03-02 15:30:00");
-    expect(jdTimeToIso("2025-03-02 15:30:00")).toBe("2025-03-02T07:30:00.000Z");
+    expect(formatChinaTime(new Date("2025-03-02T07:30:00.000Z"))).toBe("2025-03-02 15:30:00");
+    expect(chinaTimeToIso("2025-03-02 15:30:00")).toBe("2025-03-02T07:30:00.000Z");
   });
 });
 

@@ -12,8 +12,9 @@ import type {
   TrackResult,
 } from "../../contracts/carrier-adapter.ts";
 import type { Reason } from "../../contracts/normalized.ts";
+import { chinaTimeToIso, formatChinaTime } from "../china-time.ts";
 import { type CarrierHttpResponse, parseJson, refusedByStatus } from "../http.ts";
-import { formatJdTime, JD_CARRIER, type JdMethod } from "./client.ts";
+import { JD_CARRIER, type JdMethod } from "./client.ts";
 import { jdGatewayError, jdResultCodes, jdResultError } from "./errors.ts";
 import {
   JdErrorEnvelopeSchema,
@@ -78,7 +79,7 @@ export function buildIntercept(
   return {
     cancelOperator: operatorOf(command.reference),
     cancelOperatorCodeType: JD_OPERATOR_CODE_TYPE_ERP,
-    cancelTime: formatJdTime(now),
+    cancelTime: formatChinaTime(now),
     deliveryId: command.trackingNumber,
     interceptReason: reasonText(command.reason, command.note),
     vendorCode,
@@ -94,7 +95,7 @@ export function buildPickupCancel(
   return {
     cancelOperator: operatorOf(command.reference),
     cancelOperatorCodeType: JD_OPERATOR_CODE_TYPE_ERP,
-    cancelTime: formatJdTime(now),
+    cancelTime: formatChinaTime(now),
     deliveryId: command.trackingNumber,
     interceptReason: reasonText(command.reason, undefined, `${JD_PICKUP_CANCEL_MARK} `),
     vendorCode,
@@ -174,23 +175,9 @@ export function parseInterceptReply(
   return fail(jdResultError(stateCode, message));
 }
 
-/**
- * JD times are `yyyy-MM-dd HH:mm:ss` without a zone; ASSUMED China Standard Time (UTC+8).
- * Returns ISO-8601 UTC, or the raw text when it has another format.
- */
-export function jdTimeToIso(text: string): string {
-  const match = /^(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2}):(\d{2})$/.exec(text.trim());
-  if (match === null) {
-    const parsed = Date.parse(text);
-    return Number.isNaN(parsed) ? text : new Date(parsed).toISOString();
-  }
-  const [, year, month, day, hour, minute, second] = match;
-  return new Date(`${year}-${month}-${day}T${hour}:${minute}:${second}+08:00`).toISOString();
-}
-
 function eventOf(trace: JdTrace): TrackingEvent {
   return {
-    at: jdTimeToIso(trace.opeTime),
+    at: chinaTimeToIso(trace.opeTime),
     carrierCode: trace.opeTitle,
     description: [trace.opeRemark, trace.opeName].filter((part) => part).join(" · "),
     state: meaningOfOpeTitle(trace.opeTitle)?.state ?? "unknown",

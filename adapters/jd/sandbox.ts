@@ -6,6 +6,7 @@
  */
 import type { Context } from "hono";
 import { Hono } from "hono";
+import { formatChinaTime } from "../china-time.ts";
 import { createFaultMiddleware, type SandboxEnv } from "../sandbox-kit/faults.ts";
 import {
   activeInstruction,
@@ -17,7 +18,7 @@ import {
   scheduleOutcome,
   type World,
 } from "../sandbox-kit/world.ts";
-import { formatJdTime, JD_API_VERSION, JD_CARRIER, JD_PARAM_JSON, jdSign } from "./client.ts";
+import { JD_API_VERSION, JD_CARRIER, JD_PARAM_JSON, jdSign } from "./client.ts";
 import { JD_CALL_LIMITED, jdGatewayCodes, jdResultCodes } from "./errors.ts";
 import { JD_PICKUP_CANCEL_MARK, responceKeyOf } from "./mapping.ts";
 import {
@@ -69,7 +70,7 @@ export function renderJdTrace(
     opeTitle: trace.opeTitle,
     opeRemark: trace.opeRemark,
     opeName: "京东快递",
-    opeTime: formatJdTime(new Date(entry.at)),
+    opeTime: formatChinaTime(new Date(entry.at)),
     waybillCode: parcel.trackingNumber,
     courier: "张师傅",
     courierTel: "13800000000",

@@ -19,13 +19,13 @@ import {
   show,
   useMockAgentAdapter,
 } from "../../contracts/testing.ts";
+import { chinaTimeToIso } from "../china-time.ts";
 import { callbackSign, labelSign, querySign } from "./client.ts";
 import { createKuaidi100Adapter, type Kuaidi100Settings } from "./index.ts";
 import {
   buildInterceptParam,
   buildRedirectParam,
   interceptPayTypeOf,
-  kuaidi100TimeToIso,
   parseTrackReply,
 } from "./mapping.ts";
 
@@ -365,7 +365,7 @@ describe("Kuaidi100 mapping", () => {
   });
 
   it("converts Kuaidi100's China-time timestamps to UTC", () => {
-    expect(kuaidi100TimeToIso("2025-03-02 15:30:00")).toBe("2025-03-02T07:30:00.000Z");
+    expect(chinaTimeToIso("2025-03-02 15:30:00")).toBe("2025-03-02T07:30:00.000Z");
   });
 });
 

@@ -14,6 +14,7 @@ import type {
   TrackResult,
 } from "../../contracts/carrier-adapter.ts";
 import type { Address, ParcelState, Reason } from "../../contracts/normalized.ts";
+import { chinaTimeToIso } from "../china-time.ts";
 import { type CarrierHttpResponse, parseJson, refusedByStatus } from "../http.ts";
 import { KUAIDI100_CARRIER } from "./client.ts";
 import { LABEL_OK, labelError, queryError } from "./errors.ts";
@@ -184,31 +185,12 @@ export function parseSubmitReply(reference: string): SubmitAccepted {
   return { carrierReference: reference, fee: null };
 }
 
-/**
- * Kuaidi100 times are `yyyy-MM-dd HH:mm:ss` without a zone; ASSUMED China Standard Time
- * (UTC+8). Returns ISO-8601 UTC, or the raw text when it has another format.
- */
-export function kuaidi100TimeToIso(text: string): string {
-  const match = /^(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2}):(\d{2})$/.exec(text.trim());
-  if (match === null) {
-    const parsed = Date.parse(text);
-    return Number.isNaN(parsed) ? text : new Date(parsed).toISOString();
-  }
-  const [, year, month, day, hour, minute, second] = match;
-  return new Date(`${year}-${month}-${day}T${hour}:${minute}:${second}+08:00`).toISOString();
-}
-
-/** Formats a Date as Kuaidi100 does (`yyyy-MM-dd HH:mm:ss`, China Standard Time). */
-export function isoToKuaidi100Time(date: Date): string {
-  return new Date(date.getTime() + 8 * 3_600_000).toISOString().slice(0, 19).replace("T", " ");
-}
-
 function eventOf(entry: QueryTrackData): TrackingEvent {
   const meaning =
     (entry.statusCode ? meaningOfState(entry.statusCode) : undefined) ??
     (entry.status ? meaningOfStatusLabel(entry.status) : undefined);
   return {
-    at: kuaidi100TimeToIso(entry.ftime ?? entry.time),
+    at: chinaTimeToIso(entry.ftime ?? entry.time),
     carrierCode: entry.statusCode ?? entry.status ?? "",
     description: [entry.context, entry.areaName].filter((part) => part).join(" · "),
     state: meaning?.state ?? "unknown",
@@ -298,7 +280,7 @@ export function parseInterceptCallback(
         // Our reference, sent as `orderId` and echoed: the report belongs to that interception.
         reference: param.orderId,
         trackingNumber: param.kuaidinum,
-        at: param.time ? kuaidi100TimeToIso(param.time) : receivedAt.toISOString(),
+        at: param.time ? chinaTimeToIso(param.time) : receivedAt.toISOString(),
         outcome: callbackOutcomes[param.status],
         parcelState: stateAfter(param),
         detail: param.message ?? "",

@@ -11,6 +11,7 @@
 import type { Context } from "hono";
 import { Hono } from "hono";
 import type { CarrierId } from "../../contracts/carrier-adapter.ts";
+import { formatChinaTime } from "../china-time.ts";
 import { createFaultMiddleware, type SandboxEnv } from "../sandbox-kit/faults.ts";
 import {
   activeInstruction,
@@ -26,7 +27,6 @@ import {
 } from "../sandbox-kit/world.ts";
 import { callbackSign, KUAIDI100_CARRIER, labelSign, querySign } from "./client.ts";
 import { LABEL_OK, labelCodes, queryCodes } from "./errors.ts";
-import { isoToKuaidi100Time } from "./mapping.ts";
 import { type InterceptOrderParam, InterceptOrderParamSchema, QueryParamSchema } from "./schema.ts";
 
 export const KUAIDI100_SANDBOX_KEY = "SANDBOX_KEY";
@@ -69,7 +69,7 @@ const NOT_COLLECTED_STATE = "102";
 
 function trackEntryOf(entry: SandboxHistoryEntry): Record<string, string> {
   const code = CODE_OF_KIND[entry.kind];
-  const time = isoToKuaidi100Time(new Date(entry.at));
+  const time = formatChinaTime(new Date(entry.at));
   return {
     time,
     ftime: time,
@@ -96,7 +96,7 @@ export function renderInterceptCallbackParam(
     status: succeeded ? "success" : "failure",
     message: succeeded ? "拦截成功" : "拦截失败，快件已派送签收",
     state: CODE_OF_KIND[entry.kind].code,
-    time: isoToKuaidi100Time(new Date(entry.at)),
+    time: formatChinaTime(new Date(entry.at)),
   });
 }
 

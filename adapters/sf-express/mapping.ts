@@ -15,6 +15,7 @@ import type {
   TrackResult,
 } from "../../contracts/carrier-adapter.ts";
 import type { Action, Address, Money } from "../../contracts/normalized.ts";
+import { chinaTimeToIso } from "../china-time.ts";
 import { type CarrierHttpResponse, parseJson, refusedByStatus } from "../http.ts";
 import { SF_CARRIER } from "./client.ts";
 import { SF_PLATFORM_OK, sfBusinessError, sfPlatformError } from "./errors.ts";
@@ -188,29 +189,10 @@ export function unwrapSfReply(response: CarrierHttpResponse): CarrierResult<unkn
   return { ok: true, value: result.msgData ?? null };
 }
 
-/**
- * SF timestamps are `yyyy-MM-dd HH:mm:ss` without a zone; ASSUMED China Standard Time (UTC+8),
- * where SF operates. Returns ISO-8601 UTC, or the raw text when it has another format.
- */
-export function sfTimeToIso(text: string): string {
-  const match = /^(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2}):(\d{2})$/.exec(text.trim());
-  if (match === null) {
-    const parsed = Date.parse(text);
-    return Number.isNaN(parsed) ? text : new Date(parsed).toISOString();
-  }
-  const [, year, month, day, hour, minute, second] = match;
-  return new Date(`${year}-${month}-${day}T${hour}:${minute}:${second}+08:00`).toISOString();
-}
-
-/** Formats a Date as SF does (`yyyy-MM-dd HH:mm:ss`, China Standard Time). */
-export function isoToSfTime(date: Date): string {
-  return new Date(date.getTime() + 8 * 3_600_000).toISOString().slice(0, 19).replace("T", " ");
-}
-
 function eventOf(route: SfRoute): TrackingEvent {
   const meaning = meaningOfOpCode(route.opCode);
   return {
-    at: sfTimeToIso(route.acceptTime),
+    at: chinaTimeToIso(route.acceptTime),
     carrierCode: route.opCode,
     description: [route.remark, route.acceptAddress].filter((part) => part).join(" · "),
     state: meaning?.state ?? "unknown",
@@ -290,7 +272,7 @@ function reportOf(route: SfPushRoute): CarrierReport {
   return {
     eventId: route.id,
     trackingNumber: route.mailno,
-    at: sfTimeToIso(route.acceptTime),
+    at: chinaTimeToIso(route.acceptTime),
     outcome: meaning?.outcome ?? null,
     parcelState: meaning?.state ?? "unknown",
     detail: [route.remark, route.reasonName, route.acceptAddress]

@@ -6,6 +6,7 @@
 import { randomUUID } from "node:crypto";
 import type { Context } from "hono";
 import { Hono } from "hono";
+import { formatChinaTime } from "../china-time.ts";
 import { createFaultMiddleware, type SandboxEnv } from "../sandbox-kit/faults.ts";
 import {
   activeInstruction,
@@ -21,7 +22,6 @@ import {
 } from "../sandbox-kit/world.ts";
 import { SF_CARRIER, sfMsgDigest } from "./client.ts";
 import { SF_BUSINESS_OK, SF_PLATFORM_OK, sfBusinessCodes } from "./errors.ts";
-import { isoToSfTime } from "./mapping.ts";
 import {
   type SfInterceptRequest,
   SfInterceptRequestSchema,
@@ -64,7 +64,7 @@ function routeOf(entry: SandboxHistoryEntry): {
 } {
   const code = OP_CODE_OF_KIND[entry.kind];
   return {
-    acceptTime: isoToSfTime(new Date(entry.at)),
+    acceptTime: formatChinaTime(new Date(entry.at)),
     acceptAddress: "深圳市",
     remark: code.remark,
     opCode: code.opCode,

@@ -15,6 +15,7 @@ import {
   show,
   useMockAgentAdapter,
 } from "../../contracts/testing.ts";
+import { chinaTimeToIso } from "../china-time.ts";
 import { classifyTransportError, parseRetryAfter, sendCarrierRequest } from "../http.ts";
 import { javaUrlEncode, sfMsgDigest } from "./client.ts";
 import { createSfExpressAdapter, type SfExpressSettings } from "./index.ts";
@@ -25,7 +26,6 @@ import {
   parseRoutePush,
   parseTrackReply,
   payModeOf,
-  sfTimeToIso,
   unwrapSfReply,
 } from "./mapping.ts";
 
@@ -311,7 +311,7 @@ describe("SF mapping", () => {
   });
 
   it("converts SF's China-time timestamps to UTC", () => {
-    expect(sfTimeToIso("2025-03-02 15:30:00")).toBe("2025-03-02T07:30:00.000Z");
+    expect(chinaTimeToIso("2025-03-02 15:30:00")).toBe("2025-03-02T07:30:00.000Z");
   });
 });
 
