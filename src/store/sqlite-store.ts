@@ -98,6 +98,12 @@ export function openSqliteStore(options: { path: string }): SqliteStore {
   }
 }
 
+/** The idempotency key bound as `merchantId` and `key`, in prepared reads and writes alike. */
+const idempotencyKeyNamed = and(
+  eq(idempotencyKeysTable.merchantId, sql.placeholder("merchantId")),
+  eq(idempotencyKeysTable.key, sql.placeholder("key")),
+);
+
 /**
  * The hot reads, compiled once: building each query through drizzle on every call was a third
  * of the intercept path's CPU in the benchmark's profile.
@@ -115,16 +121,7 @@ function prepareReads(db: Db) {
       .innerJoin(merchantsTable, eq(merchantsTable.id, apiKeysTable.merchantId))
       .where(eq(apiKeysTable.id, sql.placeholder("id")))
       .prepare(),
-    keyByName: db
-      .select()
-      .from(idempotencyKeysTable)
-      .where(
-        and(
-          eq(idempotencyKeysTable.merchantId, sql.placeholder("merchantId")),
-          eq(idempotencyKeysTable.key, sql.placeholder("key")),
-        ),
-      )
-      .prepare(),
+    keyByName: db.select().from(idempotencyKeysTable).where(idempotencyKeyNamed).prepare(),
     interceptionById: db
       .select()
       .from(interceptionsTable)
@@ -177,10 +174,6 @@ function prepareReads(db: Db) {
  */
 function prepareWrites(db: Db) {
   const p = sql.placeholder;
-  const keyOf = and(
-    eq(idempotencyKeysTable.merchantId, p("merchantId")),
-    eq(idempotencyKeysTable.key, p("key")),
-  );
   return {
     claimKey: db
       .insert(idempotencyKeysTable)
@@ -198,7 +191,7 @@ function prepareWrites(db: Db) {
     relockKey: db
       .update(idempotencyKeysTable)
       .set({ lockedUntil: sql`${p("lockedUntil")}` })
-      .where(keyOf)
+      .where(idempotencyKeyNamed)
       .prepare(),
     completeKey: db
       .update(idempotencyKeysTable)
@@ -207,14 +200,14 @@ function prepareWrites(db: Db) {
         responseStatus: sql`${p("status")}`,
         responseBody: sql`${p("body")}`,
       })
-      .where(keyOf)
+      .where(idempotencyKeyNamed)
       .prepare(),
     // Only link a key nobody linked yet: if a takeover already stored its interception, storing
     // this one too would intercept the parcel twice.
     linkKey: db
       .update(idempotencyKeysTable)
       .set({ interceptionId: sql`${p("interceptionId")}` })
-      .where(and(keyOf, isNull(idempotencyKeysTable.interceptionId)))
+      .where(and(idempotencyKeyNamed, isNull(idempotencyKeysTable.interceptionId)))
       .prepare(),
     insertInterception: db
       .insert(interceptionsTable)
