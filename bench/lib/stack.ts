@@ -7,7 +7,8 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { request } from "undici";
-import { type Child, freePort, spawnNode, waitReady } from "./procs.ts";
+import { freePort } from "../../test/integration/loopback.ts";
+import { type Child, spawnNode, waitReady } from "./procs.ts";
 
 export const adminToken = "bench-admin-token-0123456789";
 

@@ -8,9 +8,10 @@
  */
 import { join } from "node:path";
 import { Pool } from "undici";
+import { freePort } from "../../test/integration/loopback.ts";
 import { openLoop, type Summary, summarize } from "../lib/load.ts";
 import { type ProbeSample, readProbe } from "../lib/probe-reader.ts";
-import { CpuMeter, freePort, rssMiB, sleep, spawnNode, stop, waitReady } from "../lib/procs.ts";
+import { CpuMeter, rssMiB, sleep, spawnNode, stop, waitReady } from "../lib/procs.ts";
 import { cpuProfArgs, type ProfiledPhase, profilePhase } from "../lib/profiling.ts";
 import { interceptBody, nextTrackingNumber } from "../lib/sf.ts";
 import { createMerchant, metricValue, startGateway, tempDir } from "../lib/stack.ts";

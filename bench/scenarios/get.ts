@@ -4,9 +4,10 @@
  * run of the gateway.
  */
 import { Pool, request } from "undici";
+import { freePort } from "../../test/integration/loopback.ts";
 import { closedLoop, type LoadResult, type Summary, summarize } from "../lib/load.ts";
 import { meanElu } from "../lib/probe-reader.ts";
-import { CpuMeter, freePort, spawnNode, stop, waitReady } from "../lib/procs.ts";
+import { CpuMeter, spawnNode, stop, waitReady } from "../lib/procs.ts";
 import { cpuProfArgs, type ProfiledPhase, profilePhase } from "../lib/profiling.ts";
 import { startGateway, tempDir } from "../lib/stack.ts";
 

@@ -9,9 +9,10 @@
  * 4. a fresh gateway under `--cpu-prof`, closed loop, only the timed window summarised.
  */
 import { join } from "node:path";
+import { freePort } from "../../test/integration/loopback.ts";
 import { closedLoop, type LoadResult, openLoop, type Summary, summarize } from "../lib/load.ts";
 import { meanElu } from "../lib/probe-reader.ts";
-import { CpuMeter, freePort, stop } from "../lib/procs.ts";
+import { CpuMeter, stop } from "../lib/procs.ts";
 import { cpuProfArgs, type ProfiledPhase, profilePhase } from "../lib/profiling.ts";
 import { createParcels, directClient, gatewayClient } from "../lib/sf.ts";
 import { createMerchant, startGateway, startSandbox, tempDir } from "../lib/stack.ts";

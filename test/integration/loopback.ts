@@ -1,4 +1,4 @@
-/** Helpers for tests that run the real gateway and sandboxes over loopback HTTP. */
+/** Helpers for tests (and benchmarks) that run the real gateway and sandboxes over loopback HTTP. */
 import { createServer } from "node:net";
 
 /** A free loopback port (for a gateway whose public URL must be known before it starts). */
