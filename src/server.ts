@@ -14,6 +14,7 @@ import { createJsonLogger, type Logger } from "./logger.ts";
 import { Metrics } from "./metrics.ts";
 import { InterceptionService } from "./services/interceptions.ts";
 import { MerchantService } from "./services/merchants.ts";
+import type { CommitObserver } from "./store/group-commit.ts";
 import { openSqliteStore } from "./store/sqlite-store.ts";
 import type { Store } from "./store/store.ts";
 import { JobWorker } from "./workers/job-worker.ts";
@@ -23,6 +24,23 @@ export interface RunningGateway {
   services: AppServices;
   worker: JobWorker;
   close(): Promise<void>;
+}
+
+/** Upper bounds (s) for commit times: a healthy fsync takes well under a millisecond. */
+const commitBuckets = [0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1];
+
+/**
+ * Feeds `gateway_store_commit_seconds`: how long each group commit held the event loop. Slow
+ * storage shows here first, as every request waiting on a write waits for its commit.
+ */
+export function storeCommitMetric(metrics: Metrics): CommitObserver {
+  return (seconds) =>
+    metrics.observe(
+      "gateway_store_commit_seconds",
+      "Time one group commit held the event loop: its writes, the COMMIT and its fsync.",
+      commitBuckets,
+      seconds,
+    );
 }
 
 /** Everything the HTTP app needs, built from the configuration. */
@@ -99,7 +117,10 @@ export async function startGateway(
 ): Promise<RunningGateway> {
   const logger = createJsonLogger(config.logLevel);
   const metrics = new Metrics();
-  const store = openSqliteStore({ path: config.databasePath });
+  const store = openSqliteStore({
+    path: config.databasePath,
+    onCommit: storeCommitMetric(metrics),
+  });
   const carriers = buildCarrierRegistry({ config, sandboxUrl }, metrics, logger);
   let shuttingDown = false;
   const { services, worker } = buildServices({

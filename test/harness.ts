@@ -9,7 +9,7 @@ import { registryOf } from "../src/carriers/registry.ts";
 import { loadConfig } from "../src/config.ts";
 import { silentLogger } from "../src/logger.ts";
 import { Metrics } from "../src/metrics.ts";
-import { buildServices } from "../src/server.ts";
+import { buildServices, storeCommitMetric } from "../src/server.ts";
 import { openSqliteStore } from "../src/store/sqlite-store.ts";
 
 export const adminToken = "test-admin-token-0123456789";
@@ -42,8 +42,8 @@ export async function createTestGateway(adapter: CarrierAdapter, env: Record<str
     CARRIER_RETRY_MAX_DELAY_MS: "20",
     ...env,
   });
-  const store = openSqliteStore({ path: ":memory:" });
   const metrics = new Metrics();
+  const store = openSqliteStore({ path: ":memory:", onCommit: storeCommitMetric(metrics) });
   const carriers = registryOf([{ adapter, mode: "sandbox" }], config, metrics, silentLogger);
   const { services, worker } = buildServices({
     config,

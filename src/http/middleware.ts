@@ -12,19 +12,30 @@ export function provideServices(services: AppServices): MiddlewareHandler<AppEnv
   };
 }
 
-/** One JSON log line and one metric sample per request. */
+/** Upper bounds (s) for request durations: Prometheus' defaults, 5 ms to 10 s. */
+const requestDurationBuckets = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+
+/** One JSON log line, a count and a duration per request. */
 export function accessLog(): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     const started = performance.now();
     await next();
     const { logger, metrics } = c.get("services");
     const route = routePath(c, -1) || "unmatched";
-    const ms = Math.round((performance.now() - started) * 10) / 10;
+    const elapsedMs = performance.now() - started;
+    const ms = Math.round(elapsedMs * 10) / 10;
     metrics.increment("gateway_http_requests_total", "HTTP requests by route and status.", {
       method: c.req.method,
       route,
       status: String(c.res.status),
     });
+    metrics.observe(
+      "gateway_http_request_duration_seconds",
+      "Time from a request's arrival at the app to its response, by route.",
+      requestDurationBuckets,
+      elapsedMs / 1000,
+      { method: c.req.method, route },
+    );
     logger.info("request", {
       requestId: c.get("requestId"),
       method: c.req.method,

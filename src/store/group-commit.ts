@@ -3,9 +3,10 @@
  * one COMMIT (and its fsync under `synchronous = FULL`) makes all of them durable.
  *
  * Each write runs in its own savepoint inside that transaction: one that throws is undone alone
- * and the others still commit, unless its error ended the whole transaction (then none does). A write's promise settles only after the COMMIT that made it
- * durable, so nobody hears "done" for work a crash could still lose. Concurrent requests share
- * the cost of the fsync instead of queueing behind one each on the single event loop.
+ * and the others still commit, unless its error ended the whole transaction (then none does).
+ * A write's promise settles only after the COMMIT that made it durable, so nobody hears "done"
+ * for work a crash could still lose. Concurrent requests share the cost of the fsync instead of
+ * queueing behind one each on the single event loop.
  */
 import type Database from "better-sqlite3";
 
@@ -17,13 +18,19 @@ interface QueuedWrite {
 
 type Settled = { ok: true; value: unknown } | { ok: false; error: unknown };
 
+/** Told how long each batch held the event loop (its writes, COMMIT and fsync), and its size. */
+export type CommitObserver = (seconds: number, writes: number) => void;
+
 export class GroupCommit {
   private queue: QueuedWrite[] = [];
   /** Inside the batch's transaction better-sqlite3 makes this a savepoint. */
   private readonly inSavepoint: (work: () => unknown) => unknown;
   private readonly commitBatch: { immediate: (batch: QueuedWrite[]) => Settled[] };
 
-  constructor(sqlite: Database.Database) {
+  constructor(
+    sqlite: Database.Database,
+    private readonly onCommit: CommitObserver = () => {},
+  ) {
     this.inSavepoint = sqlite.transaction((work: () => unknown) => work());
     this.commitBatch = sqlite.transaction((batch: QueuedWrite[]) =>
       batch.map((write): Settled => {
@@ -59,6 +66,7 @@ export class GroupCommit {
     }
     this.queue = [];
     let settled: Settled[];
+    const started = performance.now();
     try {
       // IMMEDIATE takes the write lock up front, so no read inside can go stale (see the store).
       settled = this.commitBatch.immediate(batch);
@@ -68,6 +76,8 @@ export class GroupCommit {
         write.reject(error);
       }
       return;
+    } finally {
+      this.onCommit((performance.now() - started) / 1000, batch.length);
     }
     batch.forEach((write, index) => {
       const outcome = settled[index];

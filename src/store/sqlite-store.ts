@@ -33,7 +33,7 @@ import {
 import { type BetterSQLite3Database, drizzle } from "drizzle-orm/better-sqlite3";
 import { migrate } from "drizzle-orm/better-sqlite3/migrator";
 import type { CarrierId } from "../../contracts/carrier-adapter.ts";
-import { GroupCommit } from "./group-commit.ts";
+import { type CommitObserver, GroupCommit } from "./group-commit.ts";
 import {
   apiKeysTable,
   idempotencyKeysTable,
@@ -69,8 +69,11 @@ type Reader = Db | Tx;
 // Resolved from this file, not the cwd, so the server, scripts and tests find the same folder.
 const migrationsFolder = fileURLToPath(new URL("../../drizzle/", import.meta.url));
 
-/** Opens (creating if needed) the database at `path`, applies migrations, returns the store. */
-export function openSqliteStore(options: { path: string }): SqliteStore {
+/**
+ * Opens (creating if needed) the database at `path`, applies migrations, returns the store.
+ * `onCommit` hears of every group commit (for the commit-time metric).
+ */
+export function openSqliteStore(options: { path: string; onCommit?: CommitObserver }): SqliteStore {
   const inMemory = options.path === ":memory:" || options.path === "";
   if (!inMemory) {
     mkdirSync(dirname(options.path), { recursive: true });
@@ -91,7 +94,7 @@ export function openSqliteStore(options: { path: string }): SqliteStore {
     sqlite.pragma("cache_size = -65536");
     const db = drizzle({ client: sqlite });
     migrate(db, { migrationsFolder });
-    return createStore(sqlite, db);
+    return createStore(sqlite, db, options.onCommit);
   } catch (error) {
     sqlite.close();
     throw error;
@@ -316,11 +319,15 @@ function encodeColumns(fields: Record<string, unknown>): Record<string, unknown>
   return encoded;
 }
 
-function createStore(sqlite: Database.Database, db: Db): SqliteStore {
+function createStore(
+  sqlite: Database.Database,
+  db: Db,
+  onCommit: CommitObserver | undefined,
+): SqliteStore {
   const reads = prepareReads(db);
   const writes = prepareWrites(db);
   const transitionUpdate = transitionUpdates(db);
-  const groupCommit = new GroupCommit(sqlite);
+  const groupCommit = new GroupCommit(sqlite, onCommit);
   const write = <T>(work: () => T): Promise<T> => groupCommit.run(work);
 
   /**

@@ -355,6 +355,12 @@ describe("reading", () => {
       'gateway_interceptions_total{carrier="sf-express",status="submitted"} 1',
     );
     expect(metrics).toContain('gateway_circuit_open{carrier="sf-express"} 0');
+    expect(metrics).toContain(
+      'gateway_http_request_duration_seconds_count{method="POST",route="/v1/interceptions"} 1',
+    );
+    // The intercept's writes were committed, each commit timed.
+    const commits = /^gateway_store_commit_seconds_count (\d+)$/m.exec(metrics);
+    expect(Number(commits?.[1])).toBeGreaterThan(0);
     const openapi = await json(await gateway.call(null, "GET", "/openapi.json"));
     const paths = Object.keys(openapi.body.paths as object);
     expect(paths).toEqual(

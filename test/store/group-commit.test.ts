@@ -116,4 +116,16 @@ describe("GroupCommit", () => {
     commit.flush();
     expect(visible()).toEqual(["a"]);
   });
+
+  it("tells the observer each batch's size and how long it held the loop", async () => {
+    const batches: Array<{ seconds: number; writes: number }> = [];
+    const commit = new GroupCommit(writer, (seconds, writes) => batches.push({ seconds, writes }));
+    await Promise.all([commit.run(insert("a")), commit.run(insert("b"))]);
+    await commit.run(insert("c"));
+    expect(batches.map((batch) => batch.writes)).toEqual([2, 1]);
+    for (const batch of batches) {
+      expect(batch.seconds).toBeGreaterThan(0);
+      expect(batch.seconds).toBeLessThan(10);
+    }
+  });
 });
