@@ -10,6 +10,10 @@ export interface ProbeSample {
   heapTotal: number;
   external: number;
   arrayBuffers: number;
+  /** How late the probe's 2 ms timer fired in the interval, ms (p99 and worst). */
+  stall: { p99Ms: number; maxMs: number };
+  /** Main-thread GC pauses in the interval. */
+  gc: { pauses: number; pausedMs: number; maxMs: number };
 }
 
 export function readProbe(file: string): ProbeSample[] {
@@ -22,13 +26,44 @@ export function readProbe(file: string): ProbeSample[] {
     .map((line) => JSON.parse(line) as ProbeSample);
 }
 
+/** The periodic samples taken in (from, to] (Date.now()), forced-GC lines left out. */
+function samplesIn(file: string, from: number, to: number): ProbeSample[] {
+  return readProbe(file).filter((sample) => !sample.afterGc && sample.at > from && sample.at <= to);
+}
+
 /** Mean event-loop utilisation (%) of the periodic samples taken in [from, to] (Date.now()). */
 export function meanElu(file: string, from: number, to: number): number {
-  const inWindow = readProbe(file).filter(
-    (sample) => !sample.afterGc && sample.at > from && sample.at <= to,
-  );
+  const inWindow = samplesIn(file, from, to);
   if (inWindow.length === 0) {
     return Number.NaN;
   }
   return (inWindow.reduce((sum, sample) => sum + sample.elu, 0) / inWindow.length) * 100;
+}
+
+export interface LoopStalls {
+  /** The worst interval's p99 of how late a 2 ms timer fired, ms. */
+  worstP99Ms: number;
+  /** The latest the timer fired in the whole window, ms. */
+  maxMs: number;
+  gcPauses: number;
+  gcPausedMs: number;
+  gcMaxMs: number;
+  /** Seconds the samples cover. */
+  seconds: number;
+}
+
+/** Event-loop stalls and GC pauses over the samples taken in (from, to]. */
+export function loopStalls(file: string, from: number, to: number): LoopStalls | null {
+  const inWindow = samplesIn(file, from, to);
+  if (inWindow.length === 0) {
+    return null;
+  }
+  return {
+    worstP99Ms: Math.max(...inWindow.map((sample) => sample.stall.p99Ms)),
+    maxMs: Math.max(...inWindow.map((sample) => sample.stall.maxMs)),
+    gcPauses: inWindow.reduce((sum, sample) => sum + sample.gc.pauses, 0),
+    gcPausedMs: inWindow.reduce((sum, sample) => sum + sample.gc.pausedMs, 0),
+    gcMaxMs: Math.max(...inWindow.map((sample) => sample.gc.maxMs)),
+    seconds: (to - from) / 1000,
+  };
 }

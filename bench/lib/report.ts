@@ -5,6 +5,7 @@ import type { GetResult } from "../scenarios/get.ts";
 import type { InterceptResult, PhaseStats } from "../scenarios/intercept.ts";
 import type { StoreResult } from "../scenarios/store.ts";
 import type { ProfileSummary } from "./cpuprofile.ts";
+import { bucketBound, countAbove } from "./stack.ts";
 
 export interface Machine {
   cpuModel: string;
@@ -95,6 +96,30 @@ function profileTables(title: string, summary: ProfileSummary, lines: string[]):
     );
   }
   lines.push("");
+}
+
+/** What held the gateway's event loop up during an open-loop phase, as one paragraph. */
+function stallsParagraph(pair: InterceptResult["targetRate"]): string | null {
+  const stalls = pair.gateway.stalls;
+  if (!stalls) {
+    return null;
+  }
+  const { loop, commits } = stalls;
+  const meanCommitMs = commits.count > 0 ? (commits.sum / commits.count) * 1000 : Number.NaN;
+  const parts = [
+    `**What held the gateway up at ${pair.rate}/s** (the probe in the gateway, sampled every 0.5 s, and \`gateway_store_commit_seconds\` from its \`/metrics\`, over the gateway's timed phase above).`,
+  ];
+  if (loop) {
+    parts.push(
+      `The event loop ran a 2 ms timer up to ${ms(loop.maxMs, 1)} ms late, and ${ms(loop.worstP99Ms, 1)} ms late at p99 in its worst half second: a request that arrived then waited that long before any of its code ran.`,
+      `Garbage collection paused the main thread ${int(loop.gcPauses)} times, ${ms(loop.gcPausedMs, 0)} ms in all (${ms(loop.gcPausedMs / loop.seconds, 1)} ms per second), the longest ${ms(loop.gcMaxMs, 1)} ms.`,
+    );
+  }
+  parts.push(
+    `The store made ${int(commits.count)} group commits (writes, COMMIT and fsync on the event loop), ${ms(meanCommitMs)} ms on average; half took at most ${ms(bucketBound(commits, 0.5) * 1000, 1)} ms, 99 % at most ${ms(bucketBound(commits, 0.99) * 1000, 1)} ms (bucket bounds), and ${int(countAbove(commits, 0.005))} took longer than 5 ms.`,
+    `An intercept waits for three commits in turn, so about ${ms(3 * meanCommitMs, 1)} ms of the median added latency is commit time alone, and every stall above lands on whichever requests are queued behind it: the p99 added is of the size of these stalls.`,
+  );
+  return parts.join(" ");
 }
 
 function areaShare(summary: ProfileSummary, match: (area: string) => boolean): number {
@@ -277,6 +302,12 @@ export function renderReport(results: Results): string {
       ...(intercept.sustainableRate ? pairRows(intercept.sustainableRate) : []),
       "",
     );
+    for (const pair of [intercept.targetRate, intercept.sustainableRate]) {
+      const paragraph = pair ? stallsParagraph(pair) : null;
+      if (paragraph) {
+        lines.push(paragraph, "");
+      }
+    }
     if (intercept.sustainableRate) {
       lines.push(
         `The gateway could not keep up with ${intercept.targetRate.rate} req/s, so the latency at ${intercept.targetRate.rate}/s is mostly queueing. The second pair runs at ${intercept.sustainableRate.rate}/s, half the gateway's best closed-loop throughput, to show the added latency of a gateway that is not saturated.`,

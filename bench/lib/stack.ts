@@ -107,3 +107,54 @@ export async function metricValue(gatewayUrl: string, pattern: RegExp): Promise<
   }
   return null;
 }
+
+/** A Prometheus histogram without labels, as `/metrics` shows it. */
+export interface Histogram {
+  /** Upper bound (s; Infinity last) and the cumulative count up to it. */
+  buckets: Array<[number, number]>;
+  sum: number;
+  count: number;
+}
+
+/** Reads an unlabelled histogram from the gateway's /metrics (empty when it has none yet). */
+export async function readHistogram(gatewayUrl: string, name: string): Promise<Histogram> {
+  const response = await request(`${gatewayUrl}/metrics`);
+  const text = await response.body.text();
+  const histogram: Histogram = { buckets: [], sum: 0, count: 0 };
+  for (const line of text.split("\n")) {
+    const value = Number(line.slice(line.lastIndexOf(" ") + 1));
+    const bucket = line.match(new RegExp(`^${name}_bucket\\{le="([^"]+)"\\} `));
+    if (bucket) {
+      histogram.buckets.push([bucket[1] === "+Inf" ? Infinity : Number(bucket[1]), value]);
+    } else if (line.startsWith(`${name}_sum `)) {
+      histogram.sum = value;
+    } else if (line.startsWith(`${name}_count `)) {
+      histogram.count = value;
+    }
+  }
+  return histogram;
+}
+
+/** What was observed between two readings of the same histogram. */
+export function histogramDelta(before: Histogram, after: Histogram): Histogram {
+  return {
+    buckets: after.buckets.map(([bound, count]) => {
+      const earlier = before.buckets.find(([each]) => each === bound)?.[1] ?? 0;
+      return [bound, count - earlier];
+    }),
+    sum: after.sum - before.sum,
+    count: after.count - before.count,
+  };
+}
+
+/** The smallest bucket bound (s) that holds at least `quantile` of the observations. */
+export function bucketBound(histogram: Histogram, quantile: number): number {
+  const wanted = quantile * histogram.count;
+  return histogram.buckets.find(([, count]) => count >= wanted)?.[0] ?? Number.NaN;
+}
+
+/** How many observations exceeded `bound` (s), which must be one of the bucket bounds. */
+export function countAbove(histogram: Histogram, bound: number): number {
+  const within = histogram.buckets.find(([each]) => each === bound)?.[1];
+  return within === undefined ? Number.NaN : histogram.count - within;
+}

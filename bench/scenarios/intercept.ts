@@ -11,11 +11,19 @@
 import { join } from "node:path";
 import { freePort } from "../../test/integration/loopback.ts";
 import { closedLoop, type LoadResult, openLoop, type Summary, summarize } from "../lib/load.ts";
-import { meanElu } from "../lib/probe-reader.ts";
+import { type LoopStalls, loopStalls, meanElu } from "../lib/probe-reader.ts";
 import { CpuMeter, stop } from "../lib/procs.ts";
 import { cpuProfArgs, type ProfiledPhase, profilePhase } from "../lib/profiling.ts";
 import { createParcels, directClient, gatewayClient } from "../lib/sf.ts";
-import { createMerchant, startGateway, startSandbox, tempDir } from "../lib/stack.ts";
+import {
+  createMerchant,
+  type Histogram,
+  histogramDelta,
+  readHistogram,
+  startGateway,
+  startSandbox,
+  tempDir,
+} from "../lib/stack.ts";
 
 export interface PhaseStats {
   summary: Summary;
@@ -31,7 +39,17 @@ export interface PhaseStats {
   /** Gateway event-loop utilisation over the phase, % (NaN when not sampled). */
   gatewayElu: number;
   firstError?: string;
+  /** Gateway side of an open-loop phase: what held its event loop up. */
+  stalls?: GatewayStalls;
 }
+
+export interface GatewayStalls {
+  loop: LoopStalls | null;
+  /** `gateway_store_commit_seconds` observed during the phase. */
+  commits: Histogram;
+}
+
+export const commitMetric = "gateway_store_commit_seconds";
 
 export interface LatencyPair {
   rate: number;
@@ -181,8 +199,17 @@ export async function runIntercept(
             fire: fireFor(side),
           });
         await open(options.warmupS);
-        pair[side] = await measure(() => open(options.durationS));
-        const got = pair[side] as PhaseStats;
+        const commitsBefore =
+          side === "gateway" ? await readHistogram(gateway.url, commitMetric) : null;
+        const from = Date.now();
+        const got = await measure(() => open(options.durationS));
+        if (commitsBefore) {
+          got.stalls = {
+            loop: loopStalls(gateway.probeFile, from, Date.now()),
+            commits: histogramDelta(commitsBefore, await readHistogram(gateway.url, commitMetric)),
+          };
+        }
+        pair[side] = got;
         log(
           `  intercept ${rate}/s ${side}: p50 ${got.summary.p50.toFixed(1)} ms, p99 ${got.summary.p99.toFixed(1)} ms, ${got.offered} sent, ${got.failed} failed, ${got.unanswered} unanswered${got.overloaded ? " (overloaded: stopped sending)" : ""}`,
         );
