@@ -315,7 +315,7 @@ export function renderReport(results: Results): string {
       );
     }
     lines.push(
-      "### Throughput, closed loop (each worker sends its next intercept when the previous one answered)",
+      "### Throughput, closed loop (each worker sends its next intercept when the previous one answered; each side warmed up first, untimed, at c=16)",
       "",
       "| Concurrency | Direct req/s | Direct p50 ms | Gateway req/s | Gateway p50 ms | Gateway p99 ms | Gateway / direct | CPU % of one core (gateway phase) | Gateway event loop busy | Gateway main-thread ms per intercept | Gateway CPU ms per intercept (all threads) |",
       "|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|",
@@ -436,6 +436,15 @@ export function renderReport(results: Results): string {
       `In the profiled run (a separate gateway under \`--cpu-prof\`, closed loop at c=${profile.concurrency}, ${int(profile.result.throughput)} intercepts/s, ${ms(cost.loopMs)} ms main-thread time per intercept) better-sqlite3 took ${pct(sqlite, 1)} and drizzle-orm ${pct(drizzle, 1)} of the busy main-thread samples. Profile file: \`${profile.file}\`.`,
       "",
     );
+    const stalls = intercept.targetRate.gateway.stalls;
+    if (stalls?.loop) {
+      const { targetRate } = intercept;
+      const meanCommitMs = (stalls.commits.sum / Math.max(1, stalls.commits.count)) * 1000;
+      lines.push(
+        `**Intercept latency at ${targetRate.rate}/s.** The median added (${ms(targetRate.gateway.summary.p50 - targetRate.direct.summary.p50)} ms) is mostly the three commits each intercept waits for in turn (${ms(3 * meanCommitMs, 1)} ms at that run's mean commit time) plus queueing behind other requests on a loop busy ${pct(targetRate.gateway.gatewayElu)} of the time. The p99 added (${ms(targetRate.gateway.summary.p99 - targetRate.direct.summary.p99)} ms) is the size of the stalls measured in the same run: GC pauses up to ${ms(stalls.loop.gcMaxMs, 1)} ms, the slowest commits up to ${ms(bucketBound(stalls.commits, 1) * 1000, 1)} ms, and timers running up to ${ms(stalls.loop.maxMs, 1)} ms late, with the sandbox and the load generator sharing the two cores. Reaching ≤ ${targets.medianAddedMs} ms and ≤ ${targets.p99AddedMs} ms would take the fsync off the event loop (a writer thread; tsx cannot start a \`.ts\` worker on Node 20, so that needs a compiled build of the store) and fewer allocations per intercept; neither is done.`,
+        "",
+      );
+    }
     profileTables("Intercept hot path (gateway main thread)", summary, lines);
   }
   if (get) {

@@ -2,7 +2,8 @@
  * Intercept latency and throughput through the gateway against the direct baseline (the same two
  * SF calls with undici, signed by the SF adapter), both against the SF sandbox in its own process
  * answering after a fixed latency:
- * 1. closed loop at increasing concurrency, both sides at each step (maximum throughput);
+ * 1. closed loop at increasing concurrency, both sides at each step (maximum throughput), after
+ *    an untimed warm-up of each side so the first step does not measure a cold JIT;
  * 2. open loop at the target rate, both sides (the target's "added" latency);
  * 3. when the gateway cannot sustain the target rate, open loop again at half the gateway's
  *    maximum, so the added latency of an unsaturated gateway is known too;
@@ -72,6 +73,8 @@ export interface InterceptOptions {
   rate: number;
   durationS: number;
   warmupS: number;
+  /** Untimed closed loop at c=16 on each side before the ladder. */
+  ladderWarmupS: number;
   ladder: number[];
   stepS: number;
   profileS: number;
@@ -130,9 +133,11 @@ export async function runIntercept(
   const viaGateway = gatewayClient(gateway.url, apiKey, maxConcurrency);
   const direct = directClient(sandbox.url);
   try {
-    // Parcels per side: the closed-loop steps (the direct side reaches ~650/s on this machine),
+    // Parcels per side: the warm-up and closed-loop steps (the direct side reaches ~650/s here),
     // and two open-loop pairs; the profiled run draws from its own share.
-    const perLadder = Math.ceil(options.ladder.length * options.stepS * 800);
+    const perLadder = Math.ceil(
+      (options.ladder.length * options.stepS + options.ladderWarmupS) * 800,
+    );
     const perOpenLoop = 2 * Math.ceil(options.rate * (options.durationS + options.warmupS));
     const perProfile = Math.ceil((options.profileS + 1) * 400);
     const started = performance.now();
@@ -160,7 +165,15 @@ export async function runIntercept(
       return stats(result, cpu, meanElu(gateway.probeFile, from, Date.now()));
     };
 
-    // 1. Throughput: closed loop at increasing concurrency.
+    // 1. Throughput: closed loop at increasing concurrency, once both sides are warm.
+    for (const side of ["direct", "gateway"] as const) {
+      await closedLoop({
+        concurrency: 16,
+        durationMs: options.ladderWarmupS * 1000,
+        maxRequests: Math.max(0, parcels[side].left - perOpenLoop),
+        fire: fireFor(side),
+      });
+    }
     const ladder: InterceptResult["ladder"] = [];
     for (const concurrency of options.ladder) {
       const step: Partial<Record<Side, PhaseStats>> = {};
