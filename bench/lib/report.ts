@@ -117,7 +117,7 @@ function stallsParagraph(pair: InterceptResult["targetRate"]): string | null {
   }
   parts.push(
     `The store made ${int(commits.count)} group commits (writes, COMMIT and fsync on the event loop), ${ms(meanCommitMs)} ms on average; half took at most ${ms(bucketBound(commits, 0.5) * 1000, 1)} ms, 99 % at most ${ms(bucketBound(commits, 0.99) * 1000, 1)} ms (bucket bounds), and ${int(countAbove(commits, 0.005))} took longer than 5 ms.`,
-    `An intercept waits for three commits in turn, so about ${ms(3 * meanCommitMs, 1)} ms of the median added latency is commit time alone, and every stall above lands on whichever requests are queued behind it: the p99 added is of the size of these stalls.`,
+    "Every stall above lands on whichever requests are queued behind it.",
   );
   return parts.join(" ");
 }
@@ -441,7 +441,7 @@ export function renderReport(results: Results): string {
       const { targetRate } = intercept;
       const meanCommitMs = (stalls.commits.sum / Math.max(1, stalls.commits.count)) * 1000;
       lines.push(
-        `**Intercept latency at ${targetRate.rate}/s.** The median added (${ms(targetRate.gateway.summary.p50 - targetRate.direct.summary.p50)} ms) is mostly the three commits each intercept waits for in turn (${ms(3 * meanCommitMs, 1)} ms at that run's mean commit time) plus queueing behind other requests on a loop busy ${pct(targetRate.gateway.gatewayElu)} of the time. The p99 added (${ms(targetRate.gateway.summary.p99 - targetRate.direct.summary.p99)} ms) is the size of the stalls measured in the same run: GC pauses up to ${ms(stalls.loop.gcMaxMs, 1)} ms, the slowest commits up to ${ms(bucketBound(stalls.commits, 1) * 1000, 1)} ms, and timers running up to ${ms(stalls.loop.maxMs, 1)} ms late, with the sandbox and the load generator sharing the two cores. Reaching ≤ ${targets.medianAddedMs} ms and ≤ ${targets.p99AddedMs} ms would take the fsync off the event loop (a writer thread; tsx cannot start a \`.ts\` worker on Node 20, so that needs a compiled build of the store) and fewer allocations per intercept; neither is done.`,
+        `**Intercept latency at ${targetRate.rate}/s.** Of the median added (${ms(targetRate.gateway.summary.p50 - targetRate.direct.summary.p50)} ms), about ${ms(3 * meanCommitMs, 1)} ms is the three commits each intercept waits for in turn (at that run's mean commit time); the rest is the gateway's own work and queueing behind other requests on a loop busy ${pct(targetRate.gateway.gatewayElu)} of the time${(targetRate.gateway.cpu.steal ?? 0) > 5 ? `, on a machine whose hypervisor took ${pct(targetRate.gateway.cpu.steal ?? Number.NaN)} of a core meanwhile (steal)` : ""}. The p99 added (${ms(targetRate.gateway.summary.p99 - targetRate.direct.summary.p99)} ms) is the size of the stalls measured in the same run: GC pauses up to ${ms(stalls.loop.gcMaxMs, 1)} ms, the slowest commits up to ${ms(bucketBound(stalls.commits, 1) * 1000, 1)} ms, and timers running up to ${ms(stalls.loop.maxMs, 1)} ms late, with the sandbox and the load generator sharing the two cores. Reaching ≤ ${targets.medianAddedMs} ms and ≤ ${targets.p99AddedMs} ms would take the fsync off the event loop (a writer thread; tsx cannot start a \`.ts\` worker on Node 20, so that needs a compiled build of the store) and fewer allocations per intercept; neither is done.`,
         "",
       );
     }
