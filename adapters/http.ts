@@ -212,14 +212,22 @@ export async function sendCarrierRequest(
   const status = response.statusCode;
   if (status >= 500) {
     await discardBody(response.body);
+    // A 503 says the carrier did not take the request on. Any other 5xx (500, 502, 504) may
+    // come after the carrier acted on it: a call that changes something is then not repeated
+    // blindly, but asked about first (outcome_unknown).
+    const maybeActed = status !== 503 && !options.idempotent;
+    const retryAfterMs = status === 503 ? parseRetryAfter(headers["retry-after"]) : undefined;
     return {
       ok: false,
       error: {
         carrier,
-        code: "unavailable",
-        message: `Carrier answered HTTP ${status}`,
-        retryable: true,
+        code: maybeActed ? "outcome_unknown" : "unavailable",
+        message: maybeActed
+          ? `Carrier answered HTTP ${status}: it may have acted on the request`
+          : `Carrier answered HTTP ${status}`,
+        retryable: !maybeActed,
         carrierCode: `HTTP_${status}`,
+        ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
       },
     };
   }

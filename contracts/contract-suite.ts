@@ -458,6 +458,20 @@ export function runCarrierContractSuite(options: CarrierContractSuiteOptions): v
 
       itIf(
         intercepts,
+        "maps an HTTP 500 during an intercept to outcome_unknown, not retryable",
+        async () => {
+          // A 500 may come after the carrier acted: the gateway must ask before sending again.
+          const tn = await putParcel("in_transit", { outcomeDelayMs: 60_000 });
+          await fault("error500");
+          const result = await withAdapter(makeAdapter, (a) =>
+            a.intercept(interceptCommand(tn), ctx()),
+          );
+          expectCarrierError(result, "outcome_unknown", false);
+        },
+      );
+
+      itIf(
+        intercepts,
         "maps a reset during an intercept to outcome_unknown, not retryable",
         async () => {
           const tn = await putParcel("in_transit", { outcomeDelayMs: 60_000 });

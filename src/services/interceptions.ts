@@ -375,17 +375,18 @@ export class InterceptionService {
   ): Promise<void> {
     const { store } = this.deps;
     const job = await store.getJobForInterception(record.id);
-    if (job?.maybeSent) {
+    const now = this.deps.now().toISOString();
+    // A lapsed lease: its holder crashed or hung, maybe after reaching the carrier.
+    const holderLost = job?.leaseUntil != null && job.leaseUntil <= now;
+    if (job?.maybeSent || holderLost) {
       // The carrier may already hold this interception (a reply was lost): calling it withdrawn
       // here could leave the parcel coming back while the merchant thinks it is on its way.
       throw new GatewayError(
         "invalid_transition",
-        "The carrier may already have this interception (its reply was lost); cancel again once its outcome is known.",
+        "The carrier may already have this interception (an earlier call was cut off before its reply); cancel again once its outcome is known.",
       );
     }
-    const held = job
-      ? await store.claimJob(job.id, this.deps.now().toISOString(), leaseUntil(this.deps))
-      : null;
+    const held = job ? await store.claimJob(job.id, now, leaseUntil(this.deps)) : null;
     if (job && !held) {
       throw new GatewayError(
         "request_in_progress",

@@ -65,6 +65,8 @@ export class JobRunner {
       job.id,
       new Date(this.deps.now().getTime() + backoff).toISOString(),
       `crashed: ${error.slice(0, 500)}`,
+      // The run may have crashed after its request reached the carrier (a poll changes nothing).
+      job.kind !== "poll",
     );
   }
 
@@ -303,8 +305,9 @@ export class JobRunner {
    * intercept without a second submit; a redirect on such a carrier is simply sent again. When
    * the carrier shows nothing, the submit is sent again under the same reference, which the
    * carrier recognises as a repeat (SF cusId, UPS transId, Kuaidi100 orderId, Cainiao
-   * outer_order_id, JD cancelOperator) rather than a second interception. Returns true when it
-   * recorded an outcome.
+   * outer_order_id, JD cancelOperator) rather than a second interception. When the carrier
+   * cannot be asked, the job waits for a later attempt. Returns true when the job is dealt with
+   * (an outcome recorded, or the job rescheduled).
    */
   private async decidedDespiteLostReply(
     job: JobRecord,
@@ -323,7 +326,18 @@ export class JobRunner {
       (ctx) => this.askOutcome(carrier, query, ctx),
       { deadline },
     );
-    if (!asked.ok || asked.value.outcome === null) {
+    if (!asked.ok) {
+      // Not knowing is no licence to send again: ask again later.
+      await this.retryLater(
+        job,
+        record,
+        `could not ask the carrier about an earlier submit: ${asked.error.code}: ${asked.error.message}`,
+        asked.error.retryAfterMs,
+        true,
+      );
+      return true;
+    }
+    if (asked.value.outcome === null) {
       return false;
     }
     const result = await this.recordPolled(record, asked.value, job.id);

@@ -620,7 +620,7 @@ function createStore(
         () =>
           db
             .update(jobsTable)
-            .set({ leaseUntil })
+            .set(leaseTaken(leaseUntil))
             .where(and(eq(jobsTable.id, jobId), leaseIsFree(now)))
             .returning()
             .get() ?? null,
@@ -644,7 +644,7 @@ function createStore(
         }
         const claimed = db
           .update(jobsTable)
-          .set({ leaseUntil })
+          .set(leaseTaken(leaseUntil))
           .where(
             and(
               inArray(
@@ -701,6 +701,18 @@ function createStore(
     },
   } satisfies SqliteStore;
   return store;
+}
+
+/**
+ * The columns set when a job is leased. A job still carrying an earlier lease is taken over from
+ * a holder that crashed or hung, maybe after its request reached the carrier: it is marked
+ * maybe-sent, so its next run asks the carrier before sending anything again.
+ */
+function leaseTaken(leaseUntil: string) {
+  return {
+    leaseUntil,
+    maybeSent: sql<boolean>`(${jobsTable.maybeSent} OR ${jobsTable.leaseUntil} IS NOT NULL)`,
+  };
 }
 
 /** A job nobody holds: never leased, or the holder's lease ran out (it crashed or hung). */

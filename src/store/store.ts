@@ -78,7 +78,10 @@ export interface JobRecord {
   /** A worker holds the job until then; after it, another worker may take it over. */
   leaseUntil: string | null;
   lastError: string | null;
-  /** An earlier attempt may have reached the carrier (its reply was lost); never cleared. */
+  /**
+   * An earlier attempt may have reached the carrier (its reply was lost, or its holder crashed
+   * or hung mid-run); never cleared.
+   */
   maybeSent: boolean;
 }
 
@@ -219,7 +222,11 @@ export interface Store {
   /** Conditional, forward-only update plus an appended event, in one transaction. */
   transitionInterception(id: string, transition: InterceptionTransition): Promise<TransitionResult>;
 
-  /** Leases one job if no live lease holds it. Returns the leased job or null. */
+  /**
+   * Leases one job if no live lease holds it. Returns the leased job or null. Taking over a
+   * lapsed lease marks the job `maybeSent` (its holder may have reached the carrier), as does
+   * `claimDueJobs`.
+   */
   claimJob(jobId: string, now: string, leaseUntil: string): Promise<JobRecord | null>;
   /** Leases up to `limit` jobs that are due (`runAt <= now`) and not leased. */
   claimDueJobs(now: string, leaseUntil: string, limit: number): Promise<JobRecord[]>;

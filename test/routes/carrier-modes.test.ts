@@ -296,6 +296,128 @@ describe("a submit whose reply was lost", () => {
   });
 });
 
+describe("a submit that may have reached the carrier, found out otherwise than by its reply", () => {
+  it("does not send again while the carrier cannot be asked: the job waits, still maybe-sent", async () => {
+    const carrier = new FakeCarrier({ outcome: "poll" });
+    const target = await start(carrier);
+    carrier.scriptedErrors.intercept.push("outcome_unknown");
+    const created = await json(await target.intercept(target.merchantA, "k1", interceptBody()));
+    const id = String(created.body.id);
+
+    carrier.scriptedErrors.poll.push("bad_response");
+    await runDueJobs(target);
+    expect(carrier.callsOf("poll")).toHaveLength(1);
+    expect(carrier.callsOf("intercept"), "not sent again").toHaveLength(1);
+    const job = await target.store.getJobForInterception(id);
+    expect(job).toMatchObject({ kind: "submit", maybeSent: true, attempts: 2 });
+    expect(job?.lastError).toContain("could not ask the carrier");
+
+    // Once the carrier can be asked and shows nothing, the submit goes again.
+    await runDueJobs(target);
+    expect((await read(target, id)).body.status).toBe("submitted");
+    expect(carrier.callsOf("intercept").map((call) => call.reference)).toEqual([id, id]);
+  });
+
+  it("asks first after taking over the job of a holder that vanished mid-run", async () => {
+    const carrier = new FakeCarrier({ outcome: "poll" });
+    const target = await start(carrier);
+    // The request's own attempt never reaches the carrier, so the job is not maybe-sent...
+    carrier.scriptedErrors.intercept.push("bad_response");
+    const created = await json(await target.intercept(target.merchantA, "k1", interceptBody()));
+    const id = String(created.body.id);
+    expect((await target.store.getJobForInterception(id))?.maybeSent).toBe(false);
+    // ...then a worker leases it and dies (its lease runs out with nobody giving the job back).
+    const past = new Date(Date.now() - 1_000).toISOString();
+    target.store.database.prepare("UPDATE jobs SET lease_until = ?, run_at = ?").run(past, past);
+
+    carrier.polls.push({
+      outcome: "succeeded",
+      parcelState: "returned",
+      detail: "returned to sender",
+      fee: null,
+    });
+    await target.worker.runOnce();
+    expect((await read(target, id)).body.status).toBe("succeeded");
+    expect(carrier.callsOf("intercept"), "decided by asking, not sent again").toHaveLength(1);
+  });
+
+  it("asks first after a run that crashed once its request had gone", async () => {
+    const carrier = new FakeCarrier({ outcome: "poll" });
+    const target = await start(carrier);
+    carrier.scriptedErrors.intercept.push("bad_response");
+    const created = await json(await target.intercept(target.merchantA, "k1", interceptBody()));
+    const id = String(created.body.id);
+
+    // The worker's submit reaches the carrier, then the gateway fails recording the acceptance.
+    const store = target.store;
+    const transition = store.transitionInterception.bind(store);
+    let failures = 1;
+    store.transitionInterception = async (...args) => {
+      if (failures > 0) {
+        failures -= 1;
+        throw new Error("disk went away");
+      }
+      return transition(...args);
+    };
+    await runDueJobs(target);
+    expect(carrier.callsOf("intercept")).toHaveLength(2);
+    const job = await store.getJobForInterception(id);
+    expect(job).toMatchObject({ kind: "submit", maybeSent: true });
+    expect(job?.lastError).toContain("disk went away");
+
+    carrier.polls.push({
+      outcome: "succeeded",
+      parcelState: "returned",
+      detail: "returned to sender",
+      fee: null,
+    });
+    await runDueJobs(target);
+    expect((await read(target, id)).body.status).toBe("succeeded");
+    expect(carrier.callsOf("intercept"), "decided by asking, not sent a third time").toHaveLength(
+      2,
+    );
+  });
+});
+
+describe("withdrawing a pending interception the carrier may already hold", () => {
+  async function cancel(target: TestGateway, id: string) {
+    return json(await target.call(target.merchantA, "POST", `/v1/interceptions/${id}/cancel`));
+  }
+
+  it("refuses while a lost reply leaves the submit maybe-sent", async () => {
+    const carrier = new FakeCarrier();
+    const target = await start(carrier);
+    carrier.scriptedErrors.intercept.push("outcome_unknown");
+    const created = await json(await target.intercept(target.merchantA, "k1", interceptBody()));
+    const id = String(created.body.id);
+    const refused = await cancel(target, id);
+    expect(refused.status, refused.text).toBe(409);
+    expect(refused.body.code).toBe("invalid_transition");
+    expect((await read(target, id)).body.status).toBe("pending");
+  });
+
+  it("refuses while the job's holder vanished mid-run, and withdraws an untouched one", async () => {
+    const carrier = new FakeCarrier();
+    const target = await start(carrier);
+    carrier.scriptedErrors.intercept.push("bad_response");
+    const created = await json(await target.intercept(target.merchantA, "k1", interceptBody()));
+    const id = String(created.body.id);
+    const past = new Date(Date.now() - 1_000).toISOString();
+    const setLease = target.store.database.prepare("UPDATE jobs SET lease_until = ?");
+
+    setLease.run(past);
+    const refused = await cancel(target, id);
+    expect(refused.status, refused.text).toBe(409);
+    expect((await read(target, id)).body.status).toBe("pending");
+
+    setLease.run(null);
+    const withdrawn = await cancel(target, id);
+    expect(withdrawn.status, withdrawn.text).toBe(200);
+    expect(withdrawn.body.status).toBe("cancelled");
+    expect(carrier.callsOf("intercept")).toHaveLength(1);
+  });
+});
+
 describe("a push carrier whose push never arrives", () => {
   it("checks tracking after the fallback delay: a returned parcel means the interception worked", async () => {
     const carrier = new FakeCarrier();

@@ -704,6 +704,25 @@ describe.each(backends)("SqliteStore (%s)", (_name, open) => {
       expect(later.map((j) => j.id)).toEqual(["job_a", "job_b", "job_c", "job_late"]);
     });
 
+    it("marks a job maybe-sent when it is taken over from a lapsed lease, not when first leased", async () => {
+      await addJob("job_1", at(0));
+      await addJob("job_2", at(0));
+      expect((await store.claimJob("job_1", at(1), at(31)))?.maybeSent, "first lease").toBe(false);
+      expect((await store.claimDueJobs(at(1), at(31), 10)).map((j) => [j.id, j.maybeSent])).toEqual(
+        [["job_2", false]],
+      );
+      // Both holders vanish; the lapsed leases are taken over, one per way of claiming.
+      expect((await store.claimJob("job_1", at(31), at(61)))?.maybeSent, "taken over").toBe(true);
+      expect(
+        (await store.claimDueJobs(at(31), at(61), 10)).map((j) => [j.id, j.maybeSent]),
+      ).toEqual([["job_2", true]]);
+      // A job given back normally has no lease left, so its next lease is a first one again.
+      await addJob("job_3", at(0));
+      await store.claimJob("job_3", at(40), at(50));
+      await store.rescheduleJob("job_3", at(55), "carrier timeout");
+      expect((await store.claimJob("job_3", at(55), at(85)))?.maybeSent).toBe(false);
+    });
+
     it("reschedules with attempts + 1 and a cleared lease, and completes jobs", async () => {
       await addJob("job_1", at(0));
       await store.claimJob("job_1", at(0), at(30));
