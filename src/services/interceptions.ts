@@ -492,7 +492,7 @@ export function fingerprintOf(request: InterceptionRequest): string {
 
 function canonicalJson(value: unknown): string {
   if (Array.isArray(value)) {
-    return `[$value.map(canonicalJson).join(",")]`;
+    return `[${value.map(canonicalJson).join(",")}]`;
   }
   if (value && typeof value === "object") {
     const entries = Object.entries(value as Record<string, unknown>)

@@ -70,6 +70,18 @@ describe("Idempotency-Key", () => {
     expect(stored.body.orderId).toBe("ORD-20261121-0001");
   });
 
+  it("tells requests apart by their items: another list under the same key is refused", async () => {
+    const withItems = (quantity: number) =>
+      interceptBody({ items: [{ subOrderId: "SUB-1", quantity }] });
+    const first = await json(await gateway.intercept(gateway.merchantA, "key-1", withItems(1)));
+    expect(first.status, first.text).toBe(201);
+    const same = await gateway.intercept(gateway.merchantA, "key-1", withItems(1));
+    expect(same.headers.get("idempotent-replayed")).toBe("true");
+    const other = await json(await gateway.intercept(gateway.merchantA, "key-1", withItems(2)));
+    expect(other.status, other.text).toBe(422);
+    expect(other.body.code).toBe("idempotency_key_reused");
+  });
+
   it("concurrent duplicates: one carrier call, the others get 409, then the result replays", async () => {
     const release = carrier.hold();
     const firstPromise = gateway.intercept(gateway.merchantA, "key-1", interceptBody());
