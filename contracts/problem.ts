@@ -17,7 +17,6 @@ export const errorCodes = [
   "invalid_transition",
   "payload_too_large",
   "rate_limited",
-  "carrier_unavailable",
   "internal",
 ] as const;
 export type ErrorCode = (typeof errorCodes)[number];
@@ -35,7 +34,6 @@ export const statusOfErrorCode = {
   invalid_transition: 409,
   payload_too_large: 413,
   rate_limited: 429,
-  carrier_unavailable: 503,
   internal: 500,
 } as const satisfies Record<ErrorCode, number>;
 
@@ -52,7 +50,6 @@ export const titleOfErrorCode: Record<ErrorCode, string> = {
   invalid_transition: "The interception cannot change to that status",
   payload_too_large: "The request body is too large",
   rate_limited: "Too many requests",
-  carrier_unavailable: "The carrier cannot be reached right now",
   internal: "Internal error",
 };
 

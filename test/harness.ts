@@ -108,6 +108,12 @@ export async function createTestGateway(adapter: CarrierAdapter, env: Record<str
 export type TestGateway = Awaited<ReturnType<typeof createTestGateway>>;
 
 /** Reads a response body as JSON, keeping the text for assertion messages. */
+/** The detail of an Interception resource's newest event. */
+export function lastEventDetail(interception: Record<string, unknown>): string | undefined {
+  const events = interception.events as Array<{ detail: string }> | undefined;
+  return events?.at(-1)?.detail;
+}
+
 export async function json(
   response: Response,
 ): Promise<{ status: number; body: Record<string, unknown>; text: string }> {

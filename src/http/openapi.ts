@@ -15,7 +15,6 @@ export function problemResponses<const S extends number>(...statuses: S[]) {
     422: "Refused (`not_eligible`, `idempotency_key_reused`, `action_not_supported`).",
     429: "Too many requests (`rate_limited`).",
     500: "Internal error (`internal`).",
-    503: "The carrier cannot be reached right now (`carrier_unavailable`).",
   };
   return Object.fromEntries(
     statuses.map((status) => [

@@ -11,7 +11,6 @@ import { createHash } from "node:crypto";
 import type { CarrierReport } from "../../contracts/carrier-adapter.ts";
 import type { EligibilityResult, InterceptionRequest } from "../../contracts/interception.ts";
 import type { EligibilityReason } from "../../contracts/problem.ts";
-import { isRefusal } from "../domain/carrier-errors.ts";
 import { GatewayError, problemBody } from "../http/problem.ts";
 import { newId } from "../ids.ts";
 import {
@@ -225,11 +224,16 @@ export class InterceptionService {
 
   /**
    * `POST /v1/interceptions/{id}/cancel`: releases a lock, withdraws a pending request before
-   * the carrier sees it, or asks the carrier to cancel a submitted one.
+   * the carrier sees it, or asks the carrier to cancel a submitted one. `done` is false when
+   * the carrier's cancel is stored but not answered yet (the worker goes on asking).
    */
-  async cancel(merchantId: string, id: string): Promise<InterceptionWithEvents> {
+  async cancel(
+    merchantId: string,
+    id: string,
+  ): Promise<{ interception: InterceptionWithEvents; done: boolean }> {
     const record = await this.get(merchantId, id);
     const at = this.deps.now().toISOString();
+    let done = true;
     switch (record.status) {
       case "locked":
         await this.stopWithJobHeld(record, {
@@ -246,7 +250,7 @@ export class InterceptionService {
         });
         break;
       case "submitted":
-        await this.cancelAtCarrier(record);
+        done = await this.cancelAtCarrier(record);
         break;
       default:
         throw new GatewayError(
@@ -254,7 +258,7 @@ export class InterceptionService {
           `An interception that is ${record.status} cannot be cancelled.`,
         );
     }
-    return this.get(merchantId, id);
+    return { interception: await this.get(merchantId, id), done };
   }
 
   /** Applies a carrier push's reports; see outcomes.ts. */
@@ -400,54 +404,46 @@ export class InterceptionService {
     });
   }
 
-  private async cancelAtCarrier(record: InterceptionRecord): Promise<void> {
-    const carrier = carrierFor(this.deps, record.carrier);
-    const { adapter } = carrier.resilient;
+  /**
+   * Stores a `cancel` job with an event, leased to this request, then runs it (see jobs.ts), so
+   * a cancellation the merchant was told about is never lost. Returns true once the carrier
+   * cancelled, false while the carrier has not answered (a cancel already under way included);
+   * a refusal is a 409 with the carrier's reason.
+   */
+  private async cancelAtCarrier(record: InterceptionRecord): Promise<boolean> {
+    const { store } = this.deps;
+    const { adapter } = carrierFor(this.deps, record.carrier).resilient;
     if (!adapter.capabilities.cancel || !record.carrierReference) {
       throw new GatewayError(
         "invalid_transition",
         `${adapter.displayName} cannot withdraw an accepted interception.`,
       );
     }
-    const command = {
-      reference: record.id,
-      trackingNumber: record.trackingNumber,
-      carrierReference: record.carrierReference,
-      action: record.action,
-    };
-    const result = await carrier.resilient.call("cancel", (ctx) => adapter.cancel(command, ctx), {
-      deadline: this.deadline(),
-    });
-    if (!result.ok) {
-      if (isRefusal(result.error.code)) {
-        throw new GatewayError(
-          "invalid_transition",
-          `The carrier refused to cancel: ${result.error.message}`,
-        );
-      }
-      if (result.error.code === "auth_failed") {
-        // Our credentials, not the merchant's request: a server-side fault to fix.
-        this.deps.logger.error("carrier refused our credentials on cancel", {
-          carrier: record.carrier,
-        });
-        throw new GatewayError("internal", "The gateway could not authenticate with the carrier.");
-      }
-      throw new GatewayError(
-        "carrier_unavailable",
-        `The carrier could not be reached to cancel (${result.error.message}); retry later.`,
-        { headers: { "retry-after": "30" } },
-      );
+    if (await store.getJobForInterception(record.id, "cancel")) {
+      return false;
     }
-    const job = await this.deps.store.getJobForInterception(record.id);
+    const at = this.deps.now().toISOString();
+    const job = { ...newJob(record.id, "cancel", at), leaseUntil: leaseUntil(this.deps) };
     await this.transitionOrConflict(record, {
       from: ["submitted"],
-      to: "cancelled",
-      event: {
-        at: this.deps.now().toISOString(),
-        detail: "Cancelled at the carrier by the merchant.",
-      },
-      ...(job ? { completeJobId: job.id } : {}),
+      event: { at, detail: "Cancellation asked by the merchant: the carrier is being asked." },
+      scheduleJob: job,
     });
+    await this.jobs.run(job, this.deadline());
+    const after = await store.getInterceptionById(record.id);
+    if (after?.status === "cancelled") {
+      return true;
+    }
+    if (await store.getJobForInterception(record.id, "cancel")) {
+      return false;
+    }
+    // The job ended without cancelling: refused, or the interception was decided meanwhile.
+    throw new GatewayError(
+      "invalid_transition",
+      after?.status === "submitted"
+        ? (after.events.at(-1)?.detail ?? "The carrier refused to cancel.")
+        : `The interception became ${after?.status} before the carrier cancelled it.`,
+    );
   }
 
   private async transitionOrConflict(

@@ -4,6 +4,7 @@
  * - `submit`: ask the carrier to intercept or redirect a pending interception;
  * - `poll`: ask where a submitted interception stands: the carrier's own poll where it has one,
  *   else its tracking (a push carrier whose push may have been lost);
+ * - `cancel`: ask the carrier to cancel a submitted interception (the merchant asked);
  * - `cancel_pickup`: cancel the pickup of a locked parcel the carrier has not collected.
  * Each outcome is committed together with the job's completion or its next run.
  */
@@ -47,6 +48,11 @@ export class JobRunner {
       await this.deps.store.completeJob(job.id);
       return;
     }
+    if (job.kind === "cancel") {
+      // Failing the interception would be wrong: only its cancellation is in trouble.
+      await this.retryCancelLater(job, record, `crashed: ${error.slice(0, 500)}`, 0, true);
+      return;
+    }
     if (job.attempts + 1 >= this.deps.maxJobAttempts && record.status !== "released") {
       await this.deps.store.transitionInterception(record.id, {
         from: ["pending", "submitted", "locked"],
@@ -60,10 +66,9 @@ export class JobRunner {
       });
       return;
     }
-    const backoff = Math.min(1_000 * 2 ** job.attempts, 5 * 60_000);
     await this.deps.store.rescheduleJob(
       job.id,
-      new Date(this.deps.now().getTime() + backoff).toISOString(),
+      this.retryAt(job, 0),
       `crashed: ${error.slice(0, 500)}`,
       // The run may have crashed after its request reached the carrier (a poll changes nothing).
       job.kind !== "poll",
@@ -73,8 +78,12 @@ export class JobRunner {
   /** Runs a job the caller has leased. */
   async run(job: JobRecord, deadline: number): Promise<void> {
     const record = await this.deps.store.getInterceptionById(job.interceptionId);
-    const expected =
-      job.kind === "submit" ? "pending" : job.kind === "poll" ? "submitted" : "locked";
+    const expected = {
+      submit: "pending",
+      poll: "submitted",
+      cancel: "submitted",
+      cancel_pickup: "locked",
+    }[job.kind];
     if (record?.status !== expected) {
       // The interception moved on (cancelled, released, decided by a push): nothing left to do.
       await this.deps.store.completeJob(job.id);
@@ -86,6 +95,8 @@ export class JobRunner {
         return this.submit(job, record, carrier, deadline);
       case "poll":
         return this.poll(job, record, carrier, deadline);
+      case "cancel":
+        return this.cancel(job, record, carrier, deadline);
       case "cancel_pickup":
         return this.cancelPickup(job, record, carrier, deadline);
     }
@@ -244,6 +255,100 @@ export class JobRunner {
       next.runAt,
       result.ok ? "no outcome yet" : `${result.error.code}: ${result.error.message}`,
     );
+  }
+
+  /**
+   * Asks the carrier to cancel a submitted interception. A refusal ends the job with an event
+   * saying why; an outage or a lost reply tries again later. Cancelling twice is cancelling
+   * once, so a cancel whose reply was lost is sent again, after asking a carrier that can be
+   * asked whether it already shows an outcome. Giving up leaves the interception as it is: the
+   * interception itself may still succeed, and its outcome still comes.
+   */
+  private async cancel(
+    job: JobRecord,
+    record: InterceptionRecord,
+    carrier: RegisteredCarrier,
+    deadline: number,
+  ): Promise<void> {
+    const { adapter } = carrier.resilient;
+    if (!adapter.cancel || !record.carrierReference) {
+      throw new Error(`cancel job ${job.id} for ${record.carrier}, which cannot cancel`);
+    }
+    if (job.maybeSent && adapter.pollOutcome) {
+      const query = outcomeQuery(record, record.carrierReference, record.createdAt);
+      const asked = await carrier.resilient.call(
+        "poll",
+        (ctx) => this.askOutcome(carrier, query, ctx),
+        { deadline },
+      );
+      if (!asked.ok) {
+        await this.retryCancelLater(job, record, `${asked.error.code}: ${asked.error.message}`);
+        return;
+      }
+      if (asked.value.outcome !== null) {
+        await this.recordPolled(record, asked.value, job.id);
+        return;
+      }
+    }
+    const cancel = adapter.cancel.bind(adapter);
+    const command = {
+      reference: record.id,
+      trackingNumber: record.trackingNumber,
+      carrierReference: record.carrierReference,
+      action: record.action,
+    };
+    const result = await carrier.resilient.call("cancel", (ctx) => cancel(command, ctx), {
+      deadline,
+    });
+    const at = this.deps.now().toISOString();
+    if (result.ok) {
+      const applied = await this.deps.store.transitionInterception(record.id, {
+        from: ["submitted"],
+        to: "cancelled",
+        event: { at, detail: "Cancelled at the carrier by the merchant." },
+        completeJobId: job.id,
+      });
+      if (applied === "applied") {
+        countStatus(this.deps, "cancelled", record.carrier);
+      }
+      return;
+    }
+    if (isRefusal(result.error.code)) {
+      await this.deps.store.transitionInterception(record.id, {
+        from: ["submitted"],
+        event: { at, detail: `The carrier refused to cancel: ${result.error.message}` },
+        completeJobId: job.id,
+      });
+      return;
+    }
+    await this.retryCancelLater(
+      job,
+      record,
+      `${result.error.code}: ${result.error.message}`,
+      result.error.retryAfterMs,
+      result.error.code === "outcome_unknown",
+    );
+  }
+
+  private async retryCancelLater(
+    job: JobRecord,
+    record: InterceptionRecord,
+    reason: string,
+    retryAfterMs = 0,
+    maybeSent = false,
+  ): Promise<void> {
+    if (job.attempts + 1 >= this.deps.maxJobAttempts) {
+      await this.deps.store.transitionInterception(record.id, {
+        from: ["submitted"],
+        event: {
+          at: this.deps.now().toISOString(),
+          detail: `Gave up cancelling at the carrier (${reason}); the interception goes on.`,
+        },
+        completeJobId: job.id,
+      });
+      return;
+    }
+    await this.deps.store.rescheduleJob(job.id, this.retryAt(job, retryAfterMs), reason, maybeSent);
   }
 
   private async cancelPickup(
@@ -421,11 +526,13 @@ export class JobRunner {
       );
       return;
     }
+    await this.deps.store.rescheduleJob(job.id, this.retryAt(job, retryAfterMs), reason, maybeSent);
+  }
+
+  /** When a failed job runs again: 1 s doubling up to 5 min, or the carrier's Retry-After. */
+  private retryAt(job: JobRecord, retryAfterMs: number): string {
     const backoff = Math.min(1_000 * 2 ** job.attempts, 5 * 60_000);
-    const runAt = new Date(
-      this.deps.now().getTime() + Math.max(backoff, retryAfterMs),
-    ).toISOString();
-    await this.deps.store.rescheduleJob(job.id, runAt, reason, maybeSent);
+    return new Date(this.deps.now().getTime() + Math.max(backoff, retryAfterMs)).toISOString();
   }
 
   private async fail(

@@ -682,12 +682,17 @@ function createStore(
       });
     },
 
-    async getJobForInterception(interceptionId: string) {
+    async getJobForInterception(interceptionId: string, kind?: JobRecord["kind"]) {
       return (
         db
           .select()
           .from(jobsTable)
-          .where(eq(jobsTable.interceptionId, interceptionId))
+          .where(
+            and(
+              eq(jobsTable.interceptionId, interceptionId),
+              kind === undefined ? undefined : eq(jobsTable.kind, kind),
+            ),
+          )
           .orderBy(asc(jobsTable.runAt), asc(jobsTable.id))
           .limit(1)
           .get() ?? null

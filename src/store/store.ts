@@ -70,8 +70,11 @@ export interface InterceptionWithEvents extends InterceptionRecord {
 export interface JobRecord {
   id: string;
   interceptionId: string;
-  /** `submit` the interception, `poll` for its outcome, or `cancel_pickup` of a locked parcel. */
-  kind: "submit" | "poll" | "cancel_pickup";
+  /**
+   * `submit` the interception, `poll` for its outcome, `cancel` a submitted one at the carrier
+   * (the merchant asked), or `cancel_pickup` of a locked parcel.
+   */
+  kind: "submit" | "poll" | "cancel" | "cancel_pickup";
   /** Not before this time. */
   runAt: string;
   attempts: number;
@@ -242,8 +245,11 @@ export interface Store {
   ): Promise<void>;
   /** Deletes a job that has nothing left to do (its interception moved on without it). */
   completeJob(jobId: string): Promise<void>;
-  /** The pending job of an interception, if any. */
-  getJobForInterception(interceptionId: string): Promise<JobRecord | null>;
+  /** The next job of an interception (of one kind, when given), if any. */
+  getJobForInterception(
+    interceptionId: string,
+    kind?: JobRecord["kind"],
+  ): Promise<JobRecord | null>;
 
   close(): Promise<void>;
 }

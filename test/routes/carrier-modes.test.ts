@@ -8,7 +8,13 @@ import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import type { CarrierReport } from "../../contracts/carrier-adapter.ts";
 import { FakeCarrier } from "../fakes/fake-carrier.ts";
-import { createTestGateway, interceptBody, json, type TestGateway } from "../harness.ts";
+import {
+  createTestGateway,
+  interceptBody,
+  json,
+  lastEventDetail,
+  type TestGateway,
+} from "../harness.ts";
 
 let gateway: TestGateway | null = null;
 afterEach(async () => {
@@ -415,6 +421,62 @@ describe("withdrawing a pending interception the carrier may already hold", () =
     expect(withdrawn.status, withdrawn.text).toBe(200);
     expect(withdrawn.body.status).toBe("cancelled");
     expect(carrier.callsOf("intercept")).toHaveLength(1);
+  });
+});
+
+describe("a carrier's cancel whose reply was lost", () => {
+  async function cancel(target: TestGateway, id: string) {
+    return json(await target.call(target.merchantA, "POST", `/v1/interceptions/${id}/cancel`));
+  }
+
+  it("is not repeated when the polled carrier already shows the interception cancelled", async () => {
+    const carrier = new FakeCarrier({ outcome: "poll" });
+    const target = await start(carrier);
+    const created = await json(await target.intercept(target.merchantA, "k1", interceptBody()));
+    const id = String(created.body.id);
+    carrier.scriptedErrors.cancel.push("outcome_unknown");
+    const answer = await cancel(target, id);
+    expect(answer.status, answer.text).toBe(202);
+    expect(await target.store.getJobForInterception(id, "cancel")).toMatchObject({
+      maybeSent: true,
+    });
+
+    carrier.polls.push({
+      outcome: "cancelled",
+      parcelState: "in_transit",
+      detail: "interception cancelled",
+      fee: null,
+    });
+    await runDueJobs(target);
+    expect((await read(target, id)).body.status).toBe("cancelled");
+    expect(carrier.callsOf("cancel"), "asked, not sent again").toHaveLength(1);
+  });
+
+  it("is sent again under the same reference when the carrier shows nothing yet", async () => {
+    const carrier = new FakeCarrier({ outcome: "poll" });
+    const target = await start(carrier);
+    const created = await json(await target.intercept(target.merchantA, "k1", interceptBody()));
+    const id = String(created.body.id);
+    carrier.scriptedErrors.cancel.push("outcome_unknown");
+    expect((await cancel(target, id)).status).toBe(202);
+
+    await runDueJobs(target);
+    expect((await read(target, id)).body.status).toBe("cancelled");
+    expect(carrier.callsOf("cancel").map((call) => call.reference)).toEqual([id, id]);
+  });
+
+  it("gives up after its attempts with an event, and the interception goes on", async () => {
+    const carrier = new FakeCarrier();
+    const target = await start(carrier, { JOB_MAX_ATTEMPTS: "2" });
+    const created = await json(await target.intercept(target.merchantA, "k1", interceptBody()));
+    const id = String(created.body.id);
+    carrier.scriptedErrors.cancel.push(...Array(6).fill("unavailable"));
+    expect((await cancel(target, id)).status).toBe(202);
+    await runDueJobs(target);
+    const after = await read(target, id);
+    expect(after.body.status, after.text).toBe("submitted");
+    expect(lastEventDetail(after.body)).toContain("Gave up cancelling at the carrier");
+    expect(await target.store.getJobForInterception(id, "cancel")).toBeNull();
   });
 });
 

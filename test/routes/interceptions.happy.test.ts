@@ -1,7 +1,13 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { CarrierReport } from "../../contracts/carrier-adapter.ts";
 import { FakeCarrier } from "../fakes/fake-carrier.ts";
-import { createTestGateway, interceptBody, json, type TestGateway } from "../harness.ts";
+import {
+  createTestGateway,
+  interceptBody,
+  json,
+  lastEventDetail,
+  type TestGateway,
+} from "../harness.ts";
 
 let carrier: FakeCarrier;
 let gateway: TestGateway;
@@ -234,18 +240,52 @@ describe("POST /v1/interceptions/{id}/cancel", () => {
     expect(carrier.callsOf("cancel")).toHaveLength(1);
   });
 
-  it("answers 503 and keeps the interception when the carrier cannot be reached to cancel", async () => {
+  it("stores the cancel first: 202 while the carrier is down, cancelled once the worker gets through", async () => {
     const created = await json(await gateway.intercept(gateway.merchantA, "k1", interceptBody()));
+    const id = String(created.body.id);
     carrier.scriptedErrors.cancel.push("unavailable", "unavailable", "unavailable");
     const response = await json(
-      await gateway.call(gateway.merchantA, "POST", `/v1/interceptions/${created.body.id}/cancel`),
+      await gateway.call(gateway.merchantA, "POST", `/v1/interceptions/${id}/cancel`),
     );
-    expect(response.status, response.text).toBe(503);
-    expect(response.body.code).toBe("carrier_unavailable");
+    expect(response.status, response.text).toBe(202);
+    expect(response.body.status).toBe("submitted");
+    expect(lastEventDetail(response.body)).toContain("Cancellation asked by the merchant");
+    expect(await gateway.store.getJobForInterception(id, "cancel")).toMatchObject({
+      attempts: 1,
+    });
+
+    // Asking again while it is under way neither calls the carrier nor stores a second job.
+    const again = await json(
+      await gateway.call(gateway.merchantA, "POST", `/v1/interceptions/${id}/cancel`),
+    );
+    expect(again.status, again.text).toBe(202);
+    expect(carrier.callsOf("cancel")).toHaveLength(3);
+
+    gateway.store.database.prepare("UPDATE jobs SET run_at = ?").run(new Date(0).toISOString());
+    await gateway.worker.runOnce();
     const after = await json(
-      await gateway.call(gateway.merchantA, "GET", `/v1/interceptions/${created.body.id}`),
+      await gateway.call(gateway.merchantA, "GET", `/v1/interceptions/${id}`),
+    );
+    expect(after.body.status, after.text).toBe("cancelled");
+    expect(carrier.callsOf("cancel")).toHaveLength(4);
+    expect(await gateway.store.getJobForInterception(id, "cancel")).toBeNull();
+  });
+
+  it("answers the carrier's refusal with 409 and its reason, and the interception goes on", async () => {
+    const created = await json(await gateway.intercept(gateway.merchantA, "k1", interceptBody()));
+    const id = String(created.body.id);
+    carrier.scriptedErrors.cancel.push("rejected");
+    const response = await json(
+      await gateway.call(gateway.merchantA, "POST", `/v1/interceptions/${id}/cancel`),
+    );
+    expect(response.status, response.text).toBe(409);
+    expect(response.body.code).toBe("invalid_transition");
+    expect(response.body.detail).toContain("The carrier refused to cancel");
+    const after = await json(
+      await gateway.call(gateway.merchantA, "GET", `/v1/interceptions/${id}`),
     );
     expect(after.body.status).toBe("submitted");
+    expect(await gateway.store.getJobForInterception(id, "cancel")).toBeNull();
   });
 
   it("refuses to cancel a finished interception", async () => {

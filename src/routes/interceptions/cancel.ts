@@ -16,15 +16,23 @@ const route = createRoute({
       description: "The interception, now `cancelled` or `released`.",
       content: { "application/json": { schema: InterceptionSchema } },
     },
-    ...problemResponses(401, 404, 409, 429, 500, 503),
+    202: {
+      description:
+        "The carrier's cancel is stored and under way but not answered yet (the carrier is " +
+        "down or its reply was lost): the interception is still `submitted`, and becomes " +
+        "`cancelled` once the carrier confirms; its events say if the carrier refuses.",
+      content: { "application/json": { schema: InterceptionSchema } },
+    },
+    ...problemResponses(401, 404, 409, 429, 500),
   },
 });
 
 export function registerCancelInterception(app: OpenAPIHono<AppEnv>): void {
   app.openapi(route, async (c) => {
-    const record = await c
+    const { interception, done } = await c
       .get("services")
       .interceptions.cancel(c.get("merchant").id, c.req.valid("param").id);
-    return c.json(toInterceptionResource(record), 200);
+    const resource = toInterceptionResource(interception);
+    return done ? c.json(resource, 200) : c.json(resource, 202);
   });
 }
