@@ -143,7 +143,7 @@ export class ResilientCarrier {
           error instanceof CarrierFailure &&
           error.carrierError.retryable &&
           this.waitFits(error.carrierError, options.deadline),
-        onFailedAttempt: async ({ error }) => {
+        onFailedAttempt: async ({ error, retriesLeft }) => {
           if (error instanceof CarrierFailure) {
             this.logger.info("carrier attempt failed", {
               carrier,
@@ -151,8 +151,13 @@ export class ResilientCarrier {
               code: error.carrierError.code,
               message: error.carrierError.message,
             });
+            // p-retry calls this before deciding: wait for Retry-After only when a retry follows.
             const wait = error.carrierError.retryAfterMs ?? 0;
-            if (wait > 0 && this.waitFits(error.carrierError, options.deadline)) {
+            const retrying =
+              retriesLeft > 0 &&
+              error.carrierError.retryable &&
+              this.waitFits(error.carrierError, options.deadline);
+            if (wait > 0 && retrying) {
               await new Promise((resolve) => setTimeout(resolve, wait));
             }
           }

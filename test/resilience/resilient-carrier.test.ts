@@ -78,6 +78,47 @@ describe("retries", () => {
     expect(carrier.callsOf("track")).toHaveLength(3);
   });
 
+  it("spreads retries with jitter: the wait scales with a random factor between 1 and 2", async () => {
+    const { carrier, track } = setup({ minRetryDelayMs: 100, maxRetryDelayMs: 1_000 });
+    carrier.scriptedErrors.track.push("unavailable");
+    // p-retry multiplies the delay by (1 + Math.random()) when randomize is on.
+    const random = vi.spyOn(Math, "random").mockReturnValue(0.9);
+    try {
+      const started = performance.now();
+      const result = await track();
+      expect(result.ok).toBe(true);
+      expect(performance.now() - started).toBeGreaterThanOrEqual(185);
+    } finally {
+      random.mockRestore();
+    }
+  });
+
+  it("waits out Retry-After only when another attempt follows", async () => {
+    const { resilient: carrier } = setup({ retries: 0 });
+    let calls = 0;
+    const started = performance.now();
+    const result = await carrier.call(
+      "track",
+      async () => {
+        calls += 1;
+        return {
+          ok: false,
+          error: {
+            carrier: "sf-express",
+            code: "rate_limited",
+            message: "slow down",
+            retryable: true,
+            retryAfterMs: 1_000,
+          },
+        };
+      },
+      { deadline: Date.now() + 5_000 },
+    );
+    expect(result).toMatchObject({ ok: false, error: { code: "rate_limited" } });
+    expect(calls).toBe(1);
+    expect(performance.now() - started).toBeLessThan(500);
+  });
+
   it("gives up at the deadline instead of retrying past it", async () => {
     const { carrier } = setup({ minRetryDelayMs: 200, maxRetryDelayMs: 200 });
     carrier.scriptedErrors.track.push("unavailable", "unavailable", "unavailable");
