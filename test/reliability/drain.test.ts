@@ -2,7 +2,8 @@
  * Graceful drain on SIGTERM (src/main.ts): the gateway runs as a child process; with a request in
  * flight at a slow carrier it gets SIGTERM. It must stop accepting at once (a new connection is
  * refused, or /readyz answers 503), still answer the request in flight with 201, and exit with
- * code 0 well within main.ts's 10 s hard bound.
+ * code 0 well within main.ts's 10 s hard bound. In-process, the worker's part: a job in flight
+ * finishes before `stop()` resolves, and no other job is taken meanwhile.
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { connect } from "node:net";
@@ -11,6 +12,8 @@ import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { type RunningSandbox, startSandbox } from "../../adapters/sandbox-kit/server.ts";
 import { sandboxPushUrls } from "../../src/carriers/modules.ts";
+import { FakeCarrier } from "../fakes/fake-carrier.ts";
+import { createTestGateway, interceptBody, json } from "../harness.ts";
 import { freePort, http } from "../integration/loopback.ts";
 import { type ChildGateway, killGateway, sleep, spawnGateway, waitReady } from "./child-gateway.ts";
 
@@ -160,4 +163,58 @@ describe("SIGTERM drains the gateway", () => {
     );
     expect(intercepts, seen.text).toHaveLength(1);
   }, 30_000);
+});
+
+describe("the worker's part of a drain", () => {
+  it("lets the job in flight finish, then takes no other job", async () => {
+    const carrier = new FakeCarrier();
+    carrier.states.set("SF1400000000001", "in_transit");
+    carrier.states.set("SF1400000000002", "in_transit");
+    const target = await createTestGateway(carrier.adapter, { WORKER_INTERVAL_MS: "20" });
+    try {
+      // Two interceptions left pending: every attempt of their requests met an outage.
+      const ids: string[] = [];
+      for (const trackingNumber of ["SF1400000000001", "SF1400000000002"]) {
+        carrier.scriptedErrors.intercept.push("unavailable", "unavailable", "unavailable");
+        const created = await json(
+          await target.intercept(
+            target.merchantA,
+            trackingNumber,
+            interceptBody({ trackingNumber }),
+          ),
+        );
+        expect(created.body.status, created.text).toBe("pending");
+        ids.push(String(created.body.id));
+      }
+      target.store.database.prepare("UPDATE jobs SET run_at = ?").run(new Date(0).toISOString());
+
+      const release = carrier.hold();
+      const callsBefore = carrier.callsOf("intercept").length;
+      target.worker.start();
+      while (carrier.callsOf("intercept").length === callsBefore) {
+        await sleep(5);
+      }
+      let stopped = false;
+      const stopping = target.worker.stop().then(() => {
+        stopped = true;
+      });
+      await sleep(100);
+      expect(stopped, "stop waits for the carrier call in flight").toBe(false);
+      release();
+      await stopping;
+
+      const statuses = await Promise.all(
+        ids.map(async (id) => (await target.store.getInterceptionById(id))?.status),
+      );
+      // One finished its carrier call and was recorded; the other was never taken.
+      expect(statuses.sort()).toEqual(["pending", "submitted"]);
+      expect(carrier.callsOf("intercept").length).toBe(callsBefore + 1);
+      const untouched = ids[statuses.indexOf("pending")] as string;
+      expect(await target.store.getJobForInterception(untouched)).toMatchObject({
+        leaseUntil: null,
+      });
+    } finally {
+      await target.close();
+    }
+  });
 });
