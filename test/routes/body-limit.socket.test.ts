@@ -1,6 +1,7 @@
 /**
  * The body limit over a real socket, where @hono/node-server and Node's HTTP parser sit in front
- * of the app: a declared length is decided from the header, a chunked body by counting it.
+ * of the app: a declared length is decided from the header, a chunked body by counting it, and
+ * a request declaring both is refused by Node's parser before the app sees it.
  */
 import type { AddressInfo } from "node:net";
 import { connect } from "node:net";
@@ -70,6 +71,20 @@ describe("the body limit over a socket", () => {
       `${chunks}0\r\n\r\n`,
     );
     expect(answer.status, answer.text).toBe(413);
+  });
+
+  it("refuses conflicting Content-Length and Transfer-Encoding before the app, storing nothing", async () => {
+    const chunk = "x".repeat(1024);
+    const chunks = Array.from({ length: 70 }, () => `400\r\n${chunk}\r\n`).join("");
+    // A small declared length in front of a large chunked body: the classic smuggling shape.
+    const answer = await exchange(
+      `${headers().replace("socket-1", "socket-conflict")}\r\nContent-Length: 10\r\nTransfer-Encoding: chunked`,
+      `${chunks}0\r\n\r\n`,
+    );
+    // Node's HTTP parser rejects the pair itself (400) before any middleware runs.
+    expect(answer.status, answer.text).toBe(400);
+    const stored = await gateway.store.listInterceptions(gateway.merchantA.id, {}, { limit: 10 });
+    expect(stored).toEqual([]);
   });
 
   it("reads a body of declared length under the limit", async () => {
