@@ -246,10 +246,14 @@ export class JobRunner {
       await this.recordPolled(record, result.value, job.id);
       return;
     }
-    if (result.ok && result.value.parcelState !== record.parcelState) {
-      await this.recordPolled(record, result.value, null);
-    }
     const next = this.pollJob(record, job.attempts + 1, carrier);
+    if (result.ok && result.value.parcelState !== record.parcelState) {
+      // The parcel moved: its new state, this poll's end and the next poll commit together.
+      const moved = await this.recordPolled(record, result.value, job.id, next);
+      if (moved === "applied") {
+        return;
+      }
+    }
     await store.rescheduleJob(
       job.id,
       next.runAt,
@@ -558,7 +562,12 @@ export class JobRunner {
    * Records what a poll or tracking check answered, as a carrier report. Its event id names the
    * answer, so the same answer polled again is not recorded twice.
    */
-  private recordPolled(record: InterceptionRecord, polled: PolledOutcome, jobId: string | null) {
+  private recordPolled(
+    record: InterceptionRecord,
+    polled: PolledOutcome,
+    jobId: string | null,
+    followUp: JobRecord | null = null,
+  ) {
     return recordCarrierReport(
       this.deps,
       record,
@@ -569,6 +578,7 @@ export class JobRunner {
         at: this.deps.now().toISOString(),
       },
       jobId,
+      followUp,
     );
   }
 

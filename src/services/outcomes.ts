@@ -5,15 +5,20 @@
 import type { CarrierReport } from "../../contracts/carrier-adapter.ts";
 import { carrierReportedFailure } from "../domain/failure.ts";
 import { statusesLeadingTo } from "../domain/status.ts";
-import type { InterceptionRecord, TransitionResult } from "../store/store.ts";
+import type { InterceptionRecord, JobRecord, TransitionResult } from "../store/store.ts";
 import { carrierFor, countStatus, type ServiceDeps } from "./deps.ts";
 
-/** Records one report for one interception, completing its job when the report decides it. */
+/**
+ * Records one report for one interception, completing its job when the report decides it (or
+ * replacing it with `followUp` when it does not).
+ */
 export async function recordCarrierReport(
   deps: ServiceDeps,
   record: InterceptionRecord,
   report: CarrierReport,
   jobId: string | null,
+  /** With no outcome yet: the job that replaces `jobId`, committed with the report. */
+  followUp: JobRecord | null = null,
 ): Promise<TransitionResult> {
   const lowChance =
     report.parcelState === "at_delivery_station" || report.parcelState === "out_for_delivery";
@@ -28,6 +33,7 @@ export async function recordCarrierReport(
       from: ["pending", "submitted"],
       patch,
       event,
+      ...(jobId && followUp ? { completeJobId: jobId, scheduleJob: followUp } : {}),
     });
   }
   const result = await deps.store.transitionInterception(record.id, {

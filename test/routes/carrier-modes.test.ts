@@ -70,6 +70,32 @@ describe("a carrier whose outcome must be polled", () => {
     expect(carrier.callsOf("poll")).toHaveLength(2);
   });
 
+  it("records a parcel that moved without an outcome together with the next poll", async () => {
+    const carrier = new FakeCarrier({ outcome: "poll" });
+    const target = await start(carrier);
+    const created = await json(await target.intercept(target.merchantA, "k1", interceptBody()));
+    const id = String(created.body.id);
+    const first = await target.store.getJobForInterception(id);
+    carrier.polls.push({
+      outcome: null,
+      parcelState: "out_for_delivery",
+      detail: "out for delivery",
+      fee: null,
+    });
+    await runDueJobs(target);
+    const after = await read(target, id);
+    expect(after.body, after.text).toMatchObject({
+      status: "submitted",
+      parcelState: "out_for_delivery",
+      successLikelihood: "low",
+    });
+    // The poll that saw the move was replaced, in the same commit, by the next one.
+    const next = await target.store.getJobForInterception(id);
+    expect(next).toMatchObject({ kind: "poll", attempts: 1, leaseUntil: null });
+    expect(next?.id).not.toBe(first?.id);
+    expect(Date.parse(String(next?.runAt))).toBeGreaterThan(Date.now());
+  });
+
   it("records a polled failure with advice", async () => {
     const carrier = new FakeCarrier({ outcome: "poll" });
     const target = await start(carrier);
