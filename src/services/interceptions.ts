@@ -25,7 +25,7 @@ import {
 } from "../store/store.ts";
 import { assess, carrierCanEverDo, refuseImpossibleAction } from "./assessment.ts";
 import { carrierFor, countStatus, leaseUntil, type ServiceDeps } from "./deps.ts";
-import { JobRunner, newJob } from "./jobs.ts";
+import { CANCEL_REFUSED, JobRunner, newJob } from "./jobs.ts";
 import { applyCarrierReports } from "./outcomes.ts";
 import { toInterceptionResource } from "./resource.ts";
 
@@ -383,11 +383,11 @@ export class InterceptionService {
     // A lapsed lease: its holder crashed or hung, maybe after reaching the carrier.
     const holderLost = job?.leaseUntil != null && job.leaseUntil <= now;
     if (job?.maybeSent || holderLost) {
-      // The carrier may already hold this interception (a reply was lost): calling it withdrawn
-      // here could leave the parcel coming back while the merchant thinks it is on its way.
+      // The carrier may already have acted on the job's request (a reply was lost): stopping
+      // here could leave the parcel doing one thing while the merchant thinks it does another.
       throw new GatewayError(
         "invalid_transition",
-        "The carrier may already have this interception (an earlier call was cut off before its reply); cancel again once its outcome is known.",
+        "The carrier may already have acted on this interception (an earlier call was cut off before its reply); try again once its outcome is known.",
       );
     }
     const held = job ? await store.claimJob(job.id, now, leaseUntil(this.deps)) : null;
@@ -411,7 +411,7 @@ export class InterceptionService {
    * a refusal is a 409 with the carrier's reason.
    */
   private async cancelAtCarrier(record: InterceptionRecord): Promise<boolean> {
-    const { store } = this.deps;
+    const { store, logger } = this.deps;
     const { adapter } = carrierFor(this.deps, record.carrier).resilient;
     if (!adapter.capabilities.cancel || !record.carrierReference) {
       throw new GatewayError(
@@ -419,31 +419,51 @@ export class InterceptionService {
         `${adapter.displayName} cannot withdraw an accepted interception.`,
       );
     }
-    if (await store.getJobForInterception(record.id, "cancel")) {
-      return false;
-    }
     const at = this.deps.now().toISOString();
-    const job = { ...newJob(record.id, "cancel", at), leaseUntil: leaseUntil(this.deps) };
-    await this.transitionOrConflict(record, {
+    // One cancel job per interception at a time: its id says so, and the store keeps ids unique.
+    const job = {
+      ...newJob(record.id, "cancel", at),
+      id: `job_cancel_${record.id}`,
+      leaseUntil: leaseUntil(this.deps),
+    };
+    const stored = await store.transitionInterception(record.id, {
       from: ["submitted"],
       event: { at, detail: "Cancellation asked by the merchant: the carrier is being asked." },
       scheduleJob: job,
     });
-    await this.jobs.run(job, this.deadline());
+    if (stored === "job_exists") {
+      return false;
+    }
+    if (stored !== "applied") {
+      throw new GatewayError(
+        "invalid_transition",
+        "The interception changed while this request ran; read it again and retry.",
+      );
+    }
+    try {
+      await this.jobs.run(job, this.deadline());
+    } catch (error) {
+      // The cancel is stored: the worker carries on with it.
+      const text = error instanceof Error ? (error.stack ?? error.message) : String(error);
+      logger.error("cancel job crashed", { interceptionId: record.id, error: text });
+      await this.jobs.crashed(job, text);
+      return false;
+    }
     const after = await store.getInterceptionById(record.id);
     if (after?.status === "cancelled") {
       return true;
     }
+    if (after?.status !== "submitted") {
+      throw new GatewayError(
+        "invalid_transition",
+        `The interception became ${after?.status} before the carrier cancelled it.`,
+      );
+    }
     if (await store.getJobForInterception(record.id, "cancel")) {
       return false;
     }
-    // The job ended without cancelling: refused, or the interception was decided meanwhile.
-    throw new GatewayError(
-      "invalid_transition",
-      after?.status === "submitted"
-        ? (after.events.at(-1)?.detail ?? "The carrier refused to cancel.")
-        : `The interception became ${after?.status} before the carrier cancelled it.`,
-    );
+    const refusal = after.events.findLast((event) => event.detail.startsWith(CANCEL_REFUSED));
+    throw new GatewayError("invalid_transition", refusal?.detail ?? `${CANCEL_REFUSED}.`);
   }
 
   private async transitionOrConflict(

@@ -35,12 +35,16 @@ import { type Assessment, assess } from "./assessment.ts";
 import { carrierFor, countStatus, type ServiceDeps } from "./deps.ts";
 import { recordCarrierReport } from "./outcomes.ts";
 
+/** How the event of a carrier's refusal to cancel begins (the cancel request quotes it). */
+export const CANCEL_REFUSED = "The carrier refused to cancel";
+
 export class JobRunner {
   constructor(private readonly deps: ServiceDeps) {}
 
   /**
-   * A job whose run threw (a bug): retried with backoff like a carrier failure, and failed with
-   * an internal error once it has used its attempts, so it cannot loop forever.
+   * A job whose run threw (a bug): retried with backoff like a carrier failure, and failed once
+   * it has used its attempts, so it cannot loop forever: with an internal error, or as
+   * `outcome_unknown` when the carrier may have received the request.
    */
   async crashed(job: JobRecord, error: string): Promise<void> {
     const record = await this.deps.store.getInterceptionById(job.interceptionId);
@@ -57,7 +61,12 @@ export class JobRunner {
       await this.deps.store.transitionInterception(record.id, {
         from: ["pending", "submitted", "locked"],
         to: "failed",
-        patch: { failure: internalFailure() },
+        patch: {
+          failure:
+            job.maybeSent && job.kind === "submit"
+              ? submitOutcomeUnknown(`the gateway failed on it: ${error.slice(0, 200)}`)
+              : internalFailure(),
+        },
         event: {
           at: this.deps.now().toISOString(),
           detail: "Gave up: the gateway failed on this interception.",
@@ -265,7 +274,8 @@ export class JobRunner {
    * Asks the carrier to cancel a submitted interception. A refusal ends the job with an event
    * saying why; an outage or a lost reply tries again later. Cancelling twice is cancelling
    * once, so a cancel whose reply was lost is sent again, after asking a carrier that can be
-   * asked whether it already shows an outcome. Giving up leaves the interception as it is: the
+   * asked whether it already shows an outcome; a refusal of that repeat may only mean the first
+   * cancel went through, so it decides nothing. Giving up leaves the interception as it is: the
    * interception itself may still succeed, and its outcome still comes.
    */
   private async cancel(
@@ -290,7 +300,9 @@ export class JobRunner {
         return;
       }
       if (asked.value.outcome !== null) {
-        await this.recordPolled(record, asked.value, job.id);
+        if ((await this.recordPolled(record, asked.value, job.id)) !== "applied") {
+          await this.deps.store.completeJob(job.id);
+        }
         return;
       }
     }
@@ -304,34 +316,64 @@ export class JobRunner {
     const result = await carrier.resilient.call("cancel", (ctx) => cancel(command, ctx), {
       deadline,
     });
-    const at = this.deps.now().toISOString();
     if (result.ok) {
-      const applied = await this.deps.store.transitionInterception(record.id, {
-        from: ["submitted"],
-        to: "cancelled",
-        event: { at, detail: "Cancelled at the carrier by the merchant." },
-        completeJobId: job.id,
-      });
-      if (applied === "applied") {
+      if (await this.endCancel(job, record, "Cancelled at the carrier by the merchant.", true)) {
         countStatus(this.deps, "cancelled", record.carrier);
+      } else {
+        // Decided meanwhile (a push or a poll): the carrier now holds a cancellation of an
+        // interception the gateway recorded otherwise. Someone must look at it.
+        this.deps.logger.error("carrier cancelled an interception already decided", {
+          interceptionId: record.id,
+          carrier: record.carrier,
+        });
       }
       return;
     }
-    if (isRefusal(result.error.code)) {
-      await this.deps.store.transitionInterception(record.id, {
-        from: ["submitted"],
-        event: { at, detail: `The carrier refused to cancel: ${result.error.message}` },
-        completeJobId: job.id,
-      });
+    const { code, message } = result.error;
+    if (isRefusal(code)) {
+      await this.endCancel(
+        job,
+        record,
+        job.maybeSent
+          ? `The carrier refused a repeated cancel (${message}); the first may have gone through, and the carrier's report will tell.`
+          : `${CANCEL_REFUSED}: ${message}`,
+      );
       return;
+    }
+    if (code === "auth_failed") {
+      this.deps.logger.error("carrier refused our credentials on cancel", {
+        carrier: record.carrier,
+      });
     }
     await this.retryCancelLater(
       job,
       record,
-      `${result.error.code}: ${result.error.message}`,
+      `${code}: ${message}`,
       result.error.retryAfterMs,
-      result.error.code === "outcome_unknown",
+      code === "outcome_unknown",
     );
+  }
+
+  /**
+   * Ends a cancel job with an event (and the status `cancelled` when `cancelled`). Returns false
+   * when the interception had moved on: the job is simply dropped then.
+   */
+  private async endCancel(
+    job: JobRecord,
+    record: InterceptionRecord,
+    detail: string,
+    cancelled = false,
+  ): Promise<boolean> {
+    const applied = await this.deps.store.transitionInterception(record.id, {
+      from: ["submitted"],
+      ...(cancelled ? { to: "cancelled" as const } : {}),
+      event: { at: this.deps.now().toISOString(), detail },
+      completeJobId: job.id,
+    });
+    if (applied !== "applied") {
+      await this.deps.store.completeJob(job.id);
+    }
+    return applied === "applied";
   }
 
   private async retryCancelLater(
@@ -342,14 +384,11 @@ export class JobRunner {
     maybeSent = false,
   ): Promise<void> {
     if (job.attempts + 1 >= this.deps.maxJobAttempts) {
-      await this.deps.store.transitionInterception(record.id, {
-        from: ["submitted"],
-        event: {
-          at: this.deps.now().toISOString(),
-          detail: `Gave up cancelling at the carrier (${reason}); the interception goes on.`,
-        },
-        completeJobId: job.id,
-      });
+      await this.endCancel(
+        job,
+        record,
+        `Gave up cancelling at the carrier (${reason}); the interception goes on.`,
+      );
       return;
     }
     await this.deps.store.rescheduleJob(job.id, this.retryAt(job, retryAfterMs), reason, maybeSent);
@@ -389,6 +428,22 @@ export class JobRunner {
       });
       return;
     }
+    if (isRefusal(result.error.code) && job.maybeSent) {
+      // An earlier cancel may have gone through (its reply was lost), and this refusal may only
+      // say so: it proves nothing either way. The lock holds; the merchant decides.
+      const moved = await this.deps.store.transitionInterception(record.id, {
+        from: ["locked"],
+        event: {
+          at: this.deps.now().toISOString(),
+          detail: `The carrier refused a repeated pickup cancel (${result.error.message}); the first may have gone through: check the pickup with the carrier.`,
+        },
+        completeJobId: job.id,
+      });
+      if (moved !== "applied") {
+        await this.deps.store.completeJob(job.id);
+      }
+      return;
+    }
     if (isRefusal(result.error.code)) {
       await this.fail(
         job,
@@ -404,6 +459,7 @@ export class JobRunner {
       record,
       `${result.error.code}: ${result.error.message}`,
       result.error.retryAfterMs,
+      result.error.code === "outcome_unknown",
     );
   }
 

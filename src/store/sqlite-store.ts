@@ -581,6 +581,17 @@ function createStore(
         if (carrierEventId !== null && reads.carrierEvent.get({ id, carrierEventId })) {
           return "duplicate_event";
         }
+        const scheduled = transition.scheduleJob;
+        const jobIdTaken =
+          scheduled !== undefined &&
+          db
+            .select({ id: jobsTable.id })
+            .from(jobsTable)
+            .where(eq(jobsTable.id, scheduled.id))
+            .get();
+        if (jobIdTaken) {
+          return "job_exists";
+        }
         const status = transition.to ?? row.status;
         // The status guard is repeated in the UPDATE so the write is conditional on its own,
         // whatever isolation a future backend gives the read above.

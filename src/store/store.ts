@@ -120,7 +120,13 @@ export interface InterceptionTransition {
   scheduleJob?: JobRecord;
 }
 
-export type TransitionResult = "applied" | "status_mismatch" | "duplicate_event" | "not_found";
+/** `job_exists`: `scheduleJob`'s id is taken (its work is already under way): nothing changed. */
+export type TransitionResult =
+  | "applied"
+  | "status_mismatch"
+  | "duplicate_event"
+  | "job_exists"
+  | "not_found";
 
 /**
  * A request's claim on an idempotency key, held until `lockedUntil`. A type, not an interface,

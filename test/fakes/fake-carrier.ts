@@ -59,7 +59,7 @@ export class FakeCarrier {
     return release;
   }
 
-  /** Holds intercept/redirect calls until the returned function is called. */
+  /** Holds intercept, redirect and cancel calls until the returned function is called. */
   hold(): () => void {
     let release = () => {};
     this.gate = new Promise<void>((resolve) => {
@@ -182,6 +182,7 @@ export class FakeCarrier {
           trackingNumber: command.trackingNumber,
           reference: command.reference,
         });
+        await this.gate;
         const error = this.failure("cancel");
         return error ? { ok: false, error } : { ok: true, value: { cancelled: true } };
       },

@@ -161,6 +161,34 @@ describe("a carrier that can cancel pickups", () => {
     expect(released.body.status, released.text).toBe("released");
   });
 
+  it("after a lost reply, a refused repeat does not fail the lock, and the lock is not released meanwhile", async () => {
+    const carrier = new FakeCarrier({ pickupCancel: true, actions: [] });
+    const target = await start(carrier);
+    carrier.states.set("ZT3000", "not_collected");
+    carrier.scriptedErrors.cancel_pickup.push("outcome_unknown");
+    const locked = await json(
+      await target.intercept(target.merchantA, "k1", interceptBody({ trackingNumber: "ZT3000" })),
+    );
+    expect(locked.body.status, locked.text).toBe("locked");
+    const id = String(locked.body.id);
+    expect(await target.store.getJobForInterception(id)).toMatchObject({
+      kind: "cancel_pickup",
+      maybeSent: true,
+    });
+    const release = await json(
+      await target.call(target.merchantA, "POST", `/v1/interceptions/${id}/cancel`),
+    );
+    expect(release.status, release.text).toBe(409);
+    expect(release.body.detail).toContain("may already have acted");
+
+    carrier.scriptedErrors.cancel_pickup.push("rejected");
+    await runDueJobs(target);
+    const after = await read(target, id);
+    expect(after.body.status, after.text).toBe("locked");
+    expect(lastEventDetail(after.body)).toContain("refused a repeated pickup cancel");
+    expect(carrier.callsOf("cancel_pickup")).toHaveLength(2);
+  });
+
   it("fails the lock when the carrier collected the parcel first", async () => {
     const carrier = new FakeCarrier({ pickupCancel: true, actions: [] });
     const target = await start(carrier);
@@ -488,6 +516,24 @@ describe("a carrier's cancel whose reply was lost", () => {
 
     await runDueJobs(target);
     expect((await read(target, id)).body.status).toBe("cancelled");
+    expect(carrier.callsOf("cancel").map((call) => call.reference)).toEqual([id, id]);
+  });
+
+  it("takes a refused repeat as no answer: the first cancel may have gone through", async () => {
+    const carrier = new FakeCarrier();
+    const target = await start(carrier);
+    const created = await json(await target.intercept(target.merchantA, "k1", interceptBody()));
+    const id = String(created.body.id);
+    carrier.scriptedErrors.cancel.push("outcome_unknown");
+    expect((await cancel(target, id)).status).toBe(202);
+
+    // A push carrier cannot be asked: the cancel goes again, and the carrier refuses it.
+    carrier.scriptedErrors.cancel.push("rejected");
+    await runDueJobs(target);
+    const after = await read(target, id);
+    expect(after.body.status, after.text).toBe("submitted");
+    expect(lastEventDetail(after.body)).toContain("refused a repeated cancel");
+    expect(await target.store.getJobForInterception(id, "cancel")).toBeNull();
     expect(carrier.callsOf("cancel").map((call) => call.reference)).toEqual([id, id]);
   });
 

@@ -21,6 +21,14 @@ afterEach(async () => {
   await gateway.close();
 });
 
+/** How many cancel jobs the store holds. */
+function cancelJobs(): number {
+  const row = gateway.store.database
+    .prepare("SELECT count(*) AS n FROM jobs WHERE kind = 'cancel'")
+    .get() as { n: number };
+  return row.n;
+}
+
 /** Delivers reports through the callback route as the fake carrier's push. */
 function push(reports: CarrierReport[]) {
   return gateway.call(null, "POST", "/v1/carriers/sf-express/callbacks?token=fake-token", {
@@ -260,6 +268,7 @@ describe("POST /v1/interceptions/{id}/cancel", () => {
     );
     expect(again.status, again.text).toBe(202);
     expect(carrier.callsOf("cancel")).toHaveLength(3);
+    expect(cancelJobs()).toBe(1);
 
     gateway.store.database.prepare("UPDATE jobs SET run_at = ?").run(new Date(0).toISOString());
     await gateway.worker.runOnce();
@@ -286,6 +295,73 @@ describe("POST /v1/interceptions/{id}/cancel", () => {
     );
     expect(after.body.status).toBe("submitted");
     expect(await gateway.store.getJobForInterception(id, "cancel")).toBeNull();
+  });
+
+  it("two cancels at once: one job, one carrier call; the second answers 202 at once", async () => {
+    const created = await json(await gateway.intercept(gateway.merchantA, "k1", interceptBody()));
+    const id = String(created.body.id);
+    const release = carrier.hold();
+    const first = gateway.call(gateway.merchantA, "POST", `/v1/interceptions/${id}/cancel`);
+    while (carrier.callsOf("cancel").length === 0) {
+      await new Promise((resolve) => setTimeout(resolve, 2));
+    }
+    const second = await json(
+      await gateway.call(gateway.merchantA, "POST", `/v1/interceptions/${id}/cancel`),
+    );
+    expect(second.status, second.text).toBe(202);
+    expect(cancelJobs()).toBe(1);
+    release();
+    const done = await json(await first);
+    expect(done.status, done.text).toBe(200);
+    expect(done.body.status).toBe("cancelled");
+    expect(carrier.callsOf("cancel")).toHaveLength(1);
+    expect(cancelJobs()).toBe(0);
+  });
+
+  it("a push that decides the interception while the carrier cancels: 409, and no job left", async () => {
+    const created = await json(await gateway.intercept(gateway.merchantA, "k1", interceptBody()));
+    const id = String(created.body.id);
+    const release = carrier.hold();
+    const cancelling = gateway.call(gateway.merchantA, "POST", `/v1/interceptions/${id}/cancel`);
+    while (carrier.callsOf("cancel").length === 0) {
+      await new Promise((resolve) => setTimeout(resolve, 2));
+    }
+    expect((await push([report({})])).status).toBe(200);
+    release();
+    const answer = await json(await cancelling);
+    expect(answer.status, answer.text).toBe(409);
+    expect(answer.body.detail).toContain("became succeeded");
+    const after = await json(
+      await gateway.call(gateway.merchantA, "GET", `/v1/interceptions/${id}`),
+    );
+    expect(after.body.status).toBe("succeeded");
+    expect(cancelJobs()).toBe(0);
+  });
+
+  it("a cancel whose run crashes after the carrier call answers 202 and is left to the worker", async () => {
+    const created = await json(await gateway.intercept(gateway.merchantA, "k1", interceptBody()));
+    const id = String(created.body.id);
+    const store = gateway.store;
+    const transition = store.transitionInterception.bind(store);
+    let calls = 0;
+    store.transitionInterception = async (...args) => {
+      calls += 1;
+      // The first call stores the cancel job; the second would record the carrier's answer.
+      if (calls === 2) {
+        throw new Error("disk went away");
+      }
+      return transition(...args);
+    };
+    const answer = await json(
+      await gateway.call(gateway.merchantA, "POST", `/v1/interceptions/${id}/cancel`),
+    );
+    expect(answer.status, answer.text).toBe(202);
+    expect(carrier.callsOf("cancel")).toHaveLength(1);
+    expect(await store.getJobForInterception(id, "cancel")).toMatchObject({
+      maybeSent: true,
+      leaseUntil: null,
+      attempts: 1,
+    });
   });
 
   it("refuses to cancel a finished interception", async () => {

@@ -633,15 +633,15 @@ describe.each(backends)("SqliteStore (%s)", (_name, open) => {
       ).toBe("applied");
       expect(await store.getJobForInterception(id)).toEqual(followUp);
 
-      // A failing part (the job id is taken) rolls back the status change and the event too.
-      await expect(
-        store.transitionInterception(id, {
+      // A job id already taken: neither the status change nor the event happens.
+      expect(
+        await store.transitionInterception(id, {
           from: ["submitted"],
           to: "succeeded",
           event: { at: at(9), detail: "Intercepted." },
           scheduleJob: followUp,
         }),
-      ).rejects.toThrow(/UNIQUE/);
+      ).toBe("job_exists");
       const read = await store.getInterceptionById(id);
       expect(read?.status).toBe("submitted");
       expect(read?.events).toHaveLength(2);
