@@ -27,3 +27,12 @@ export function isRefusal(code: CarrierErrorCode): boolean {
 export function isOutage(code: CarrierErrorCode): boolean {
   return meaningOf[code] === "outage";
 }
+
+/**
+ * After a write (intercept, redirect, cancel, pickup cancel) failed with this code, the carrier
+ * may have acted on it: its reply was lost (`outcome_unknown`), or it answered and the answer
+ * could not be read (`bad_response`). Such a write is not sent again before asking.
+ */
+export function mayHaveActed(code: CarrierErrorCode): boolean {
+  return code === "outcome_unknown" || code === "bad_response";
+}

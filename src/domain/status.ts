@@ -22,3 +22,8 @@ export function statusesLeadingTo(to: InterceptionStatus): InterceptionStatus[] 
     nextStatuses[from].includes(to),
   );
 }
+
+/** A status nothing follows: the interception is decided, and no job has work left on it. */
+export function isFinal(status: InterceptionStatus): boolean {
+  return nextStatuses[status].length === 0;
+}

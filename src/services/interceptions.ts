@@ -25,7 +25,7 @@ import {
 } from "../store/store.ts";
 import { assess, carrierCanEverDo, refuseImpossibleAction } from "./assessment.ts";
 import { carrierFor, countStatus, leaseUntil, type ServiceDeps } from "./deps.ts";
-import { CANCEL_REFUSED, JobRunner, newJob } from "./jobs.ts";
+import { type CancelEnd, JobRunner, newJob } from "./jobs.ts";
 import { applyCarrierReports } from "./outcomes.ts";
 import { toInterceptionResource } from "./resource.ts";
 
@@ -402,13 +402,16 @@ export class InterceptionService {
       ...transition,
       ...(held ? { completeJobId: held.id } : {}),
     });
+    if (transition.to) {
+      countStatus(this.deps, transition.to, record.carrier);
+    }
   }
 
   /**
    * Stores a `cancel` job with an event, leased to this request, then runs it (see jobs.ts), so
    * a cancellation the merchant was told about is never lost. Returns true once the carrier
    * cancelled, false while the carrier has not answered (a cancel already under way included);
-   * a refusal is a 409 with the carrier's reason.
+   * a refusal, or the interception decided meanwhile, is a 409 saying so.
    */
   private async cancelAtCarrier(record: InterceptionRecord): Promise<boolean> {
     const { store, logger } = this.deps;
@@ -420,18 +423,14 @@ export class InterceptionService {
       );
     }
     const at = this.deps.now().toISOString();
-    // One cancel job per interception at a time: its id says so, and the store keeps ids unique.
-    const job = {
-      ...newJob(record.id, "cancel", at),
-      id: `job_cancel_${record.id}`,
-      leaseUntil: leaseUntil(this.deps),
-    };
+    const job = { ...newJob(record.id, "cancel", at), leaseUntil: leaseUntil(this.deps) };
     const stored = await store.transitionInterception(record.id, {
       from: ["submitted"],
       event: { at, detail: "Cancellation asked by the merchant: the carrier is being asked." },
       scheduleJob: job,
     });
     if (stored === "job_exists") {
+      // Another request's cancel is under way.
       return false;
     }
     if (stored !== "applied") {
@@ -440,8 +439,9 @@ export class InterceptionService {
         "The interception changed while this request ran; read it again and retry.",
       );
     }
+    let end: CancelEnd;
     try {
-      await this.jobs.run(job, this.deadline());
+      end = await this.jobs.runCancel(job, this.deadline());
     } catch (error) {
       // The cancel is stored: the worker carries on with it.
       const text = error instanceof Error ? (error.stack ?? error.message) : String(error);
@@ -449,21 +449,24 @@ export class InterceptionService {
       await this.jobs.crashed(job, text);
       return false;
     }
-    const after = await store.getInterceptionById(record.id);
-    if (after?.status === "cancelled") {
-      return true;
+    switch (end.kind) {
+      case "cancelled":
+        return true;
+      case "waiting":
+        return false;
+      case "ended":
+        throw new GatewayError("invalid_transition", end.detail);
+      case "moved_on": {
+        const after = await store.getInterceptionById(record.id);
+        if (after?.status === "cancelled") {
+          return true;
+        }
+        throw new GatewayError(
+          "invalid_transition",
+          `The interception became ${after?.status} before the carrier cancelled it.`,
+        );
+      }
     }
-    if (after?.status !== "submitted") {
-      throw new GatewayError(
-        "invalid_transition",
-        `The interception became ${after?.status} before the carrier cancelled it.`,
-      );
-    }
-    if (await store.getJobForInterception(record.id, "cancel")) {
-      return false;
-    }
-    const refusal = after.events.findLast((event) => event.detail.startsWith(CANCEL_REFUSED));
-    throw new GatewayError("invalid_transition", refusal?.detail ?? `${CANCEL_REFUSED}.`);
   }
 
   private async transitionOrConflict(

@@ -18,7 +18,7 @@ import type {
 } from "../../contracts/carrier-adapter.ts";
 import type { Failure } from "../../contracts/interception.ts";
 import type { RegisteredCarrier } from "../carriers/registry.ts";
-import { isRefusal } from "../domain/carrier-errors.ts";
+import { isRefusal, mayHaveActed } from "../domain/carrier-errors.ts";
 import {
   carrierRefused,
   carrierUnreachable,
@@ -35,8 +35,16 @@ import { type Assessment, assess } from "./assessment.ts";
 import { carrierFor, countStatus, type ServiceDeps } from "./deps.ts";
 import { recordCarrierReport } from "./outcomes.ts";
 
-/** How the event of a carrier's refusal to cancel begins (the cancel request quotes it). */
-export const CANCEL_REFUSED = "The carrier refused to cancel";
+/**
+ * How a cancel job's run ended: the carrier cancelled; the job ended without cancelling (a
+ * refusal, or giving up: `detail` says which); it waits for another attempt; or the
+ * interception was decided otherwise meanwhile.
+ */
+export type CancelEnd =
+  | { kind: "cancelled" }
+  | { kind: "ended"; detail: string }
+  | { kind: "waiting" }
+  | { kind: "moved_on" };
 
 export class JobRunner {
   constructor(private readonly deps: ServiceDeps) {}
@@ -62,8 +70,9 @@ export class JobRunner {
         from: ["pending", "submitted", "locked"],
         to: "failed",
         patch: {
+          // A submit that crashed may have crashed after its request left.
           failure:
-            job.maybeSent && job.kind === "submit"
+            job.kind === "submit"
               ? submitOutcomeUnknown(`the gateway failed on it: ${error.slice(0, 200)}`)
               : internalFailure(),
         },
@@ -105,7 +114,8 @@ export class JobRunner {
       case "poll":
         return this.poll(job, record, carrier, deadline);
       case "cancel":
-        return this.cancel(job, record, carrier, deadline);
+        await this.cancel(job, record, carrier, deadline);
+        return;
       case "cancel_pickup":
         return this.cancelPickup(job, record, carrier, deadline);
     }
@@ -219,7 +229,7 @@ export class JobRunner {
       record,
       `${error.code}: ${error.message}`,
       error.retryAfterMs,
-      error.code === "outcome_unknown",
+      mayHaveActed(error.code),
     );
   }
 
@@ -271,6 +281,19 @@ export class JobRunner {
   }
 
   /**
+   * Runs a cancel job the caller has leased, like `run`, and says how it ended: for the request
+   * that asked for the cancel, which answers accordingly.
+   */
+  async runCancel(job: JobRecord, deadline: number): Promise<CancelEnd> {
+    const record = await this.deps.store.getInterceptionById(job.interceptionId);
+    if (record?.status !== "submitted") {
+      await this.deps.store.completeJob(job.id);
+      return { kind: "moved_on" };
+    }
+    return this.cancel(job, record, carrierFor(this.deps, record.carrier), deadline);
+  }
+
+  /**
    * Asks the carrier to cancel a submitted interception. A refusal ends the job with an event
    * saying why; an outage or a lost reply tries again later. Cancelling twice is cancelling
    * once, so a cancel whose reply was lost is sent again, after asking a carrier that can be
@@ -283,7 +306,7 @@ export class JobRunner {
     record: InterceptionRecord,
     carrier: RegisteredCarrier,
     deadline: number,
-  ): Promise<void> {
+  ): Promise<CancelEnd> {
     const { adapter } = carrier.resilient;
     if (!adapter.cancel || !record.carrierReference) {
       throw new Error(`cancel job ${job.id} for ${record.carrier}, which cannot cancel`);
@@ -296,14 +319,18 @@ export class JobRunner {
         { deadline },
       );
       if (!asked.ok) {
-        await this.retryCancelLater(job, record, `${asked.error.code}: ${asked.error.message}`);
-        return;
+        return this.retryCancelLater(
+          job,
+          record,
+          `${asked.error.code}: ${asked.error.message}`,
+          asked.error.retryAfterMs,
+        );
       }
       if (asked.value.outcome !== null) {
-        if ((await this.recordPolled(record, asked.value, job.id)) !== "applied") {
-          await this.deps.store.completeJob(job.id);
-        }
-        return;
+        // A final outcome: recording it ends the job with every other job of the interception.
+        await this.recordPolled(record, asked.value, job.id);
+        await this.deps.store.completeJob(job.id);
+        return { kind: "moved_on" };
       }
     }
     const cancel = adapter.cancel.bind(adapter);
@@ -317,40 +344,43 @@ export class JobRunner {
       deadline,
     });
     if (result.ok) {
-      if (await this.endCancel(job, record, "Cancelled at the carrier by the merchant.", true)) {
+      const detail = "Cancelled at the carrier by the merchant.";
+      if (await this.endCancel(job, record, detail, true)) {
         countStatus(this.deps, "cancelled", record.carrier);
-      } else {
-        // Decided meanwhile (a push or a poll): the carrier now holds a cancellation of an
-        // interception the gateway recorded otherwise. Someone must look at it.
+        return { kind: "cancelled" };
+      }
+      const now = await this.deps.store.getInterceptionById(record.id);
+      if (now?.status !== "cancelled") {
+        // Decided otherwise meanwhile (a push or a poll): the carrier now holds a cancellation
+        // of an interception the gateway recorded as decided. Someone must look at it.
         this.deps.logger.error("carrier cancelled an interception already decided", {
           interceptionId: record.id,
           carrier: record.carrier,
+          status: now?.status,
         });
       }
-      return;
+      return { kind: "moved_on" };
     }
     const { code, message } = result.error;
     if (isRefusal(code)) {
-      await this.endCancel(
-        job,
-        record,
-        job.maybeSent
-          ? `The carrier refused a repeated cancel (${message}); the first may have gone through, and the carrier's report will tell.`
-          : `${CANCEL_REFUSED}: ${message}`,
-      );
-      return;
+      const detail = job.maybeSent
+        ? `The carrier refused a repeated cancel (${message}); the first may have gone through, and the carrier's report will tell.`
+        : `The carrier refused to cancel: ${message}`;
+      return (await this.endCancel(job, record, detail))
+        ? { kind: "ended", detail }
+        : { kind: "moved_on" };
     }
     if (code === "auth_failed") {
       this.deps.logger.error("carrier refused our credentials on cancel", {
         carrier: record.carrier,
       });
     }
-    await this.retryCancelLater(
+    return this.retryCancelLater(
       job,
       record,
       `${code}: ${message}`,
       result.error.retryAfterMs,
-      code === "outcome_unknown",
+      mayHaveActed(code),
     );
   }
 
@@ -382,16 +412,15 @@ export class JobRunner {
     reason: string,
     retryAfterMs = 0,
     maybeSent = false,
-  ): Promise<void> {
+  ): Promise<CancelEnd> {
     if (job.attempts + 1 >= this.deps.maxJobAttempts) {
-      await this.endCancel(
-        job,
-        record,
-        `Gave up cancelling at the carrier (${reason}); the interception goes on.`,
-      );
-      return;
+      const detail = `Gave up cancelling at the carrier (${reason}); the interception goes on.`;
+      return (await this.endCancel(job, record, detail))
+        ? { kind: "ended", detail }
+        : { kind: "moved_on" };
     }
     await this.deps.store.rescheduleJob(job.id, this.retryAt(job, retryAfterMs), reason, maybeSent);
+    return { kind: "waiting" };
   }
 
   private async cancelPickup(
@@ -459,7 +488,7 @@ export class JobRunner {
       record,
       `${result.error.code}: ${result.error.message}`,
       result.error.retryAfterMs,
-      result.error.code === "outcome_unknown",
+      mayHaveActed(result.error.code),
     );
   }
 
@@ -576,7 +605,9 @@ export class JobRunner {
       const from = record.status === "locked" ? "locked" : "pending";
       // A submit that may have reached the carrier did not simply fail: its outcome is unknown.
       const failure =
-        job.maybeSent || maybeSent ? submitOutcomeUnknown(reason) : carrierUnreachable(reason);
+        job.kind === "submit" && (job.maybeSent || maybeSent)
+          ? submitOutcomeUnknown(reason)
+          : carrierUnreachable(reason);
       await this.fail(
         job,
         record,

@@ -33,6 +33,7 @@ import {
 import { type BetterSQLite3Database, drizzle } from "drizzle-orm/better-sqlite3";
 import { migrate } from "drizzle-orm/better-sqlite3/migrator";
 import type { CarrierId } from "../../contracts/carrier-adapter.ts";
+import { isFinal } from "../domain/status.ts";
 import { type CommitObserver, GroupCommit } from "./group-commit.ts";
 import {
   apiKeysTable,
@@ -262,6 +263,10 @@ function prepareWrites(db: Db) {
     deleteJobOf: db
       .delete(jobsTable)
       .where(and(eq(jobsTable.id, p("id")), eq(jobsTable.interceptionId, p("interceptionId"))))
+      .prepare(),
+    deleteJobsOf: db
+      .delete(jobsTable)
+      .where(eq(jobsTable.interceptionId, p("interceptionId")))
       .prepare(),
   };
 }
@@ -582,14 +587,23 @@ function createStore(
           return "duplicate_event";
         }
         const scheduled = transition.scheduleJob;
-        const jobIdTaken =
+        // One job of a kind per interception: a second would be the same work twice.
+        const sameWork =
           scheduled !== undefined &&
           db
             .select({ id: jobsTable.id })
             .from(jobsTable)
-            .where(eq(jobsTable.id, scheduled.id))
+            .where(
+              and(
+                eq(jobsTable.interceptionId, id),
+                eq(jobsTable.kind, scheduled.kind),
+                transition.completeJobId === undefined
+                  ? undefined
+                  : ne(jobsTable.id, transition.completeJobId),
+              ),
+            )
             .get();
-        if (jobIdTaken) {
+        if (sameWork) {
           return "job_exists";
         }
         const status = transition.to ?? row.status;
@@ -615,7 +629,10 @@ function createStore(
           detail: transition.event.detail,
           carrierEventId,
         });
-        if (transition.completeJobId !== undefined) {
+        if (isFinal(status)) {
+          // Decided: whatever jobs are left (a poll beside a cancel, say) have nothing to do.
+          writes.deleteJobsOf.run({ interceptionId: id });
+        } else if (transition.completeJobId !== undefined) {
           writes.deleteJobOf.run({ id: transition.completeJobId, interceptionId: id });
         }
         if (transition.scheduleJob) {

@@ -115,12 +115,16 @@ export interface InterceptionTransition {
     >
   >;
   event: { at: string; detail: string; carrierEventId?: string };
-  /** Committed in the same transaction as the status change (the outbox rule). */
+  /**
+   * Committed in the same transaction as the status change (the outbox rule). Reaching a final
+   * status (succeeded, failed, cancelled, released) deletes every job of the interception.
+   */
   completeJobId?: string;
+  /** Refused with `job_exists` while the interception has another job of the same kind. */
   scheduleJob?: JobRecord;
 }
 
-/** `job_exists`: `scheduleJob`'s id is taken (its work is already under way): nothing changed. */
+/** `job_exists`: a job of `scheduleJob`'s kind is already under way: nothing changed. */
 export type TransitionResult =
   | "applied"
   | "status_mismatch"

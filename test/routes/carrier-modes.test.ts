@@ -16,6 +16,9 @@ import {
   type TestGateway,
 } from "../harness.ts";
 
+/** Every attempt of one call (the harness allows 2 retries) refused before the carrier saw it. */
+const unreachable = ["unavailable", "unavailable", "unavailable"] as const;
+
 let gateway: TestGateway | null = null;
 afterEach(async () => {
   await gateway?.close();
@@ -381,8 +384,8 @@ describe("a submit that may have reached the carrier, found out otherwise than b
   it("asks first after taking over the job of a holder that vanished mid-run", async () => {
     const carrier = new FakeCarrier({ outcome: "poll" });
     const target = await start(carrier);
-    // The request's own attempt never reaches the carrier, so the job is not maybe-sent...
-    carrier.scriptedErrors.intercept.push("bad_response");
+    // The request's own attempts never reach the carrier, so the job is not maybe-sent...
+    carrier.scriptedErrors.intercept.push(...unreachable);
     const created = await json(await target.intercept(target.merchantA, "k1", interceptBody()));
     const id = String(created.body.id);
     expect((await target.store.getJobForInterception(id))?.maybeSent).toBe(false);
@@ -398,13 +401,13 @@ describe("a submit that may have reached the carrier, found out otherwise than b
     });
     await target.worker.runOnce();
     expect((await read(target, id)).body.status).toBe("succeeded");
-    expect(carrier.callsOf("intercept"), "decided by asking, not sent again").toHaveLength(1);
+    expect(carrier.callsOf("intercept"), "decided by asking, not sent again").toHaveLength(3);
   });
 
   it("asks first after a run that crashed once its request had gone", async () => {
     const carrier = new FakeCarrier({ outcome: "poll" });
     const target = await start(carrier);
-    carrier.scriptedErrors.intercept.push("bad_response");
+    carrier.scriptedErrors.intercept.push(...unreachable);
     const created = await json(await target.intercept(target.merchantA, "k1", interceptBody()));
     const id = String(created.body.id);
 
@@ -420,7 +423,7 @@ describe("a submit that may have reached the carrier, found out otherwise than b
       return transition(...args);
     };
     await runDueJobs(target);
-    expect(carrier.callsOf("intercept")).toHaveLength(2);
+    expect(carrier.callsOf("intercept")).toHaveLength(4);
     const job = await store.getJobForInterception(id);
     expect(job).toMatchObject({ kind: "submit", maybeSent: true });
     expect(job?.lastError).toContain("disk went away");
@@ -433,9 +436,54 @@ describe("a submit that may have reached the carrier, found out otherwise than b
     });
     await runDueJobs(target);
     expect((await read(target, id)).body.status).toBe("succeeded");
-    expect(carrier.callsOf("intercept"), "decided by asking, not sent a third time").toHaveLength(
-      2,
-    );
+    expect(carrier.callsOf("intercept"), "decided by asking, not sent again").toHaveLength(4);
+  });
+});
+
+describe("a submit whose run crashes on its last attempt", () => {
+  it("fails as outcome_unknown: the crash may have come after the request left", async () => {
+    const carrier = new FakeCarrier();
+    const target = await start(carrier, { JOB_MAX_ATTEMPTS: "2" });
+    carrier.scriptedErrors.intercept.push(...unreachable);
+    const created = await json(await target.intercept(target.merchantA, "k1", interceptBody()));
+    const id = String(created.body.id);
+    const store = target.store;
+    const transition = store.transitionInterception.bind(store);
+    let failures = 1;
+    store.transitionInterception = async (...args) => {
+      if (failures > 0) {
+        failures -= 1;
+        throw new Error("disk went away");
+      }
+      return transition(...args);
+    };
+    await runDueJobs(target);
+    const after = await read(target, id);
+    expect(after.body, after.text).toMatchObject({
+      status: "failed",
+      failure: { code: "outcome_unknown" },
+    });
+  });
+});
+
+describe("a submit answered with a reply that cannot be read", () => {
+  it("counts as maybe sent: the carrier is asked before the submit goes again", async () => {
+    const carrier = new FakeCarrier({ outcome: "poll" });
+    const target = await start(carrier);
+    carrier.scriptedErrors.intercept.push("bad_response");
+    const created = await json(await target.intercept(target.merchantA, "k1", interceptBody()));
+    const id = String(created.body.id);
+    expect(await target.store.getJobForInterception(id)).toMatchObject({ maybeSent: true });
+
+    carrier.polls.push({
+      outcome: "succeeded",
+      parcelState: "returned",
+      detail: "returned to sender",
+      fee: null,
+    });
+    await runDueJobs(target);
+    expect((await read(target, id)).body.status).toBe("succeeded");
+    expect(carrier.callsOf("intercept"), "not sent again").toHaveLength(1);
   });
 });
 
@@ -459,7 +507,7 @@ describe("withdrawing a pending interception the carrier may already hold", () =
   it("refuses while the job's holder vanished mid-run, and withdraws an untouched one", async () => {
     const carrier = new FakeCarrier();
     const target = await start(carrier);
-    carrier.scriptedErrors.intercept.push("bad_response");
+    carrier.scriptedErrors.intercept.push(...unreachable);
     const created = await json(await target.intercept(target.merchantA, "k1", interceptBody()));
     const id = String(created.body.id);
     const past = new Date(Date.now() - 1_000).toISOString();
@@ -474,13 +522,22 @@ describe("withdrawing a pending interception the carrier may already hold", () =
     const withdrawn = await cancel(target, id);
     expect(withdrawn.status, withdrawn.text).toBe(200);
     expect(withdrawn.body.status).toBe("cancelled");
-    expect(carrier.callsOf("intercept")).toHaveLength(1);
+    expect(carrier.callsOf("intercept")).toHaveLength(3);
   });
 });
 
 describe("a carrier's cancel whose reply was lost", () => {
   async function cancel(target: TestGateway, id: string) {
     return json(await target.call(target.merchantA, "POST", `/v1/interceptions/${id}/cancel`));
+  }
+
+  /** Runs the cancel job alone: the interception's poll job stays out of the way. */
+  async function runCancelJob(target: TestGateway): Promise<void> {
+    const past = new Date(0).toISOString();
+    target.store.database.prepare("UPDATE jobs SET run_at = ? WHERE kind = 'cancel'").run(past);
+    const later = new Date(Date.now() + 3_600_000).toISOString();
+    target.store.database.prepare("UPDATE jobs SET run_at = ? WHERE kind <> 'cancel'").run(later);
+    await target.worker.runOnce();
   }
 
   it("is not repeated when the polled carrier already shows the interception cancelled", async () => {
@@ -501,9 +558,29 @@ describe("a carrier's cancel whose reply was lost", () => {
       detail: "interception cancelled",
       fee: null,
     });
-    await runDueJobs(target);
+    await runCancelJob(target);
     expect((await read(target, id)).body.status).toBe("cancelled");
+    expect(carrier.callsOf("poll")).toHaveLength(1);
     expect(carrier.callsOf("cancel"), "asked, not sent again").toHaveLength(1);
+    expect(await target.store.getJobForInterception(id), "no job left").toBeNull();
+  });
+
+  it("waits, sending nothing, while the polled carrier cannot be asked", async () => {
+    const carrier = new FakeCarrier({ outcome: "poll" });
+    const target = await start(carrier);
+    const created = await json(await target.intercept(target.merchantA, "k1", interceptBody()));
+    const id = String(created.body.id);
+    carrier.scriptedErrors.cancel.push("outcome_unknown");
+    expect((await cancel(target, id)).status).toBe(202);
+
+    carrier.scriptedErrors.poll.push(...unreachable);
+    await runCancelJob(target);
+    expect(carrier.callsOf("poll")).toHaveLength(3);
+    expect(carrier.callsOf("cancel"), "not sent again").toHaveLength(1);
+    expect(await target.store.getJobForInterception(id, "cancel")).toMatchObject({
+      attempts: 2,
+      maybeSent: true,
+    });
   });
 
   it("is sent again under the same reference when the carrier shows nothing yet", async () => {
@@ -514,9 +591,22 @@ describe("a carrier's cancel whose reply was lost", () => {
     carrier.scriptedErrors.cancel.push("outcome_unknown");
     expect((await cancel(target, id)).status).toBe(202);
 
-    await runDueJobs(target);
+    await runCancelJob(target);
+    expect(carrier.callsOf("poll"), "asked first").toHaveLength(1);
     expect((await read(target, id)).body.status).toBe("cancelled");
     expect(carrier.callsOf("cancel").map((call) => call.reference)).toEqual([id, id]);
+  });
+
+  it("answers 409 with the reason when the request itself gives up", async () => {
+    const carrier = new FakeCarrier();
+    const target = await start(carrier, { JOB_MAX_ATTEMPTS: "1" });
+    const created = await json(await target.intercept(target.merchantA, "k1", interceptBody()));
+    const id = String(created.body.id);
+    carrier.scriptedErrors.cancel.push(...unreachable);
+    const answer = await cancel(target, id);
+    expect(answer.status, answer.text).toBe(409);
+    expect(answer.body.detail).toContain("Gave up cancelling at the carrier");
+    expect((await read(target, id)).body.status).toBe("submitted");
   });
 
   it("takes a refused repeat as no answer: the first cancel may have gone through", async () => {

@@ -633,7 +633,7 @@ describe.each(backends)("SqliteStore (%s)", (_name, open) => {
       ).toBe("applied");
       expect(await store.getJobForInterception(id)).toEqual(followUp);
 
-      // A job id already taken: neither the status change nor the event happens.
+      // A second job of the same kind: neither the status change nor the event happens.
       expect(
         await store.transitionInterception(id, {
           from: ["submitted"],
@@ -647,22 +647,58 @@ describe.each(backends)("SqliteStore (%s)", (_name, open) => {
       expect(read?.events).toHaveLength(2);
       expect(await store.getJobForInterception(id)).toEqual(followUp);
     });
+
+    it("deletes every job of an interception that reaches a final status", async () => {
+      const cancel = { ...job("job_cancel", id, at(30)), kind: "cancel" as const };
+      expect(
+        await store.transitionInterception(id, {
+          from: ["pending"],
+          event: { at: at(5), detail: "Cancel asked." },
+          scheduleJob: cancel,
+        }),
+      ).toBe("applied");
+      expect(await store.getJobForInterception(id, "cancel")).toEqual(cancel);
+      expect(await store.getJobForInterception(id, "submit")).not.toBeNull();
+
+      // Decided by a report that names no job: neither job has anything left to do.
+      expect(
+        await store.transitionInterception(id, {
+          from: ["pending"],
+          to: "succeeded",
+          event: { at: at(9), detail: "Returned to sender." },
+        }),
+      ).toBe("applied");
+      expect(await store.getJobForInterception(id)).toBeNull();
+    });
   });
 
   describe("jobs", () => {
     let id: string;
+    let owners: number;
 
     beforeEach(async () => {
       id = icpId(1);
+      owners = 1;
       await seed(interception(id, "mer_a"), false);
     });
 
+    /**
+     * Schedules a submit job on `id`, or on an interception of its own while `id` has one (an
+     * interception has one job of a kind at a time).
+     */
     async function addJob(jobId: string, runAt: string): Promise<void> {
-      await store.transitionInterception(id, {
+      let owner = id;
+      if ((await store.getJobForInterception(id)) !== null) {
+        owners += 1;
+        owner = icpId(owners);
+        await seed(interception(owner, "mer_a"), false);
+      }
+      const result = await store.transitionInterception(owner, {
         from: ["pending"],
         event: { at: runAt, detail: `Scheduled ${jobId}.` },
-        scheduleJob: job(jobId, id, runAt),
+        scheduleJob: job(jobId, owner, runAt),
       });
+      expect(result).toBe("applied");
     }
 
     it("leases a job once until the lease runs out", async () => {
