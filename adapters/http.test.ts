@@ -1,6 +1,7 @@
 /**
- * How a carrier's 5xx becomes an error: only a 503, or any 5xx of a read, proves a repeat is
- * safe; another 5xx on a call that changes something leaves its outcome unknown.
+ * How a carrier's failed answer becomes an error: only a 503, or any 5xx of a read, proves a
+ * repeat is safe; another 5xx on a call that changes something leaves its outcome unknown, as
+ * does a 2xx reply too large to read.
  */
 import { MockAgent } from "undici";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -68,6 +69,44 @@ describe("sendCarrierRequest and 5xx answers", () => {
         retryable: true,
         retryAfterMs: 2_000,
       }),
+    });
+  });
+});
+
+describe("sendCarrierRequest and replies over the size limit", () => {
+  async function oversized(status: number, idempotent: boolean) {
+    agent.get(origin).intercept({ path: "/call", method: "POST" }).reply(status, "x".repeat(4_096));
+    return sendCarrierRequest("sf-express", {
+      dispatcher: agent,
+      url: `${origin}/call`,
+      method: "POST",
+      headers: {},
+      body: "{}",
+      signal: new AbortController().signal,
+      idempotent,
+      maxBodyBytes: 1_024,
+    });
+  }
+
+  it("a 2xx too large to read on a write: the carrier took it, the outcome is unknown", async () => {
+    expect(await oversized(200, false)).toMatchObject({
+      ok: false,
+      error: {
+        code: "outcome_unknown",
+        retryable: false,
+        message: expect.stringContaining("too large"),
+      },
+    });
+  });
+
+  it("too large on a read, or a 4xx too large on a write: bad_response", async () => {
+    expect(await oversized(200, true)).toMatchObject({
+      ok: false,
+      error: { code: "bad_response" },
+    });
+    expect(await oversized(404, false)).toMatchObject({
+      ok: false,
+      error: { code: "bad_response" },
     });
   });
 });

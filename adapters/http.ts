@@ -247,31 +247,30 @@ export async function sendCarrierRequest(
     };
   }
 
+  // A 2xx reply too large to read still says the carrier took the call: for a write, its
+  // outcome is unknown rather than refused.
+  const tooLarge = (message: string): { ok: false; error: CarrierError } => ({
+    ok: false,
+    error: {
+      carrier,
+      code:
+        !options.idempotent && status >= 200 && status < 300 ? "outcome_unknown" : "bad_response",
+      message,
+      retryable: false,
+    },
+  });
   const declared = Number(headers["content-length"]);
   if (Number.isFinite(declared) && declared > limit) {
     response.body.destroy();
-    return {
-      ok: false,
-      error: {
-        carrier,
-        code: "bad_response",
-        message: `Carrier reply of ${declared} bytes is above ${limit}`,
-        retryable: false,
-      },
-    };
+    return tooLarge(`Carrier reply too large: ${declared} bytes, above ${limit}`);
   }
   const read = await readBody(response.body, limit);
   if (!read.ok) {
-    if (read.tooLarge) {
-      return {
-        ok: false,
-        error: {
-          carrier,
-          code: "bad_response",
-          message: `Carrier reply is above ${limit} bytes`,
-          retryable: false,
-        },
-      };
+    // Cut by our own limit, or by the dispatcher's maxResponseSize while streaming.
+    const cutForSize =
+      !read.tooLarge && errorCodes(read.error).some((code) => TOO_LARGE_CODES.has(code));
+    if (read.tooLarge || cutForSize) {
+      return tooLarge(`Carrier reply too large: above ${limit} bytes`);
     }
     return {
       ok: false,

@@ -108,6 +108,22 @@ export async function createTestGateway(adapter: CarrierAdapter, env: Record<str
 export type TestGateway = Awaited<ReturnType<typeof createTestGateway>>;
 
 /** Reads a response body as JSON, keeping the text for assertion messages. */
+/**
+ * Makes the `nth` next `transitionInterception` call of the store throw, as a failing disk
+ * would; every other call goes through.
+ */
+export function failNthTransition(store: TestGateway["store"], nth = 1): void {
+  const transition = store.transitionInterception.bind(store);
+  let calls = 0;
+  store.transitionInterception = async (...args) => {
+    calls += 1;
+    if (calls === nth) {
+      throw new Error("disk went away");
+    }
+    return transition(...args);
+  };
+}
+
 /** The detail of an Interception resource's newest event. */
 export function lastEventDetail(interception: Record<string, unknown>): string | undefined {
   const events = interception.events as Array<{ detail: string }> | undefined;

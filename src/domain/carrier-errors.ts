@@ -30,9 +30,11 @@ export function isOutage(code: CarrierErrorCode): boolean {
 
 /**
  * After a write (intercept, redirect, cancel, pickup cancel) failed with this code, the carrier
- * may have acted on it: its reply was lost (`outcome_unknown`), or it answered and the answer
- * could not be read (`bad_response`). Such a write is not sent again before asking.
+ * may have acted on it: its reply was lost or cut, came too large to read, or was a 500/502/504
+ * (`outcome_unknown`). Such a write is not sent again before asking. A `bad_response` is a reply
+ * that says nothing usable (a 3xx/4xx, a token failure, a body in the wrong shape): taken as not
+ * acted on, so it is sent again under the same reference.
  */
 export function mayHaveActed(code: CarrierErrorCode): boolean {
-  return code === "outcome_unknown" || code === "bad_response";
+  return code === "outcome_unknown";
 }

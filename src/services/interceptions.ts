@@ -449,24 +449,24 @@ export class InterceptionService {
       await this.jobs.crashed(job, text);
       return false;
     }
-    switch (end.kind) {
-      case "cancelled":
-        return true;
-      case "waiting":
-        return false;
-      case "ended":
-        throw new GatewayError("invalid_transition", end.detail);
-      case "moved_on": {
-        const after = await store.getInterceptionById(record.id);
-        if (after?.status === "cancelled") {
-          return true;
-        }
-        throw new GatewayError(
-          "invalid_transition",
-          `The interception became ${after?.status} before the carrier cancelled it.`,
-        );
-      }
+    if (end.kind === "cancelled") {
+      return true;
     }
+    if (end.kind === "ended") {
+      throw new GatewayError("invalid_transition", end.detail);
+    }
+    // Waiting for another attempt, or moved on: a push or poll may have decided it meanwhile.
+    const after = await store.getInterceptionById(record.id);
+    if (after?.status === "cancelled") {
+      return true;
+    }
+    if (after?.status === "submitted" && end.kind === "waiting") {
+      return false;
+    }
+    throw new GatewayError(
+      "invalid_transition",
+      `The interception became ${after?.status} before the carrier cancelled it.`,
+    );
   }
 
   private async transitionOrConflict(

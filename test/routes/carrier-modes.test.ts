@@ -10,6 +10,7 @@ import type { CarrierReport } from "../../contracts/carrier-adapter.ts";
 import { FakeCarrier } from "../fakes/fake-carrier.ts";
 import {
   createTestGateway,
+  failNthTransition,
   interceptBody,
   json,
   lastEventDetail,
@@ -162,6 +163,9 @@ describe("a carrier that can cancel pickups", () => {
       await target.call(target.merchantA, "POST", `/v1/interceptions/${locked.body.id}/cancel`),
     );
     expect(released.body.status, released.text).toBe("released");
+    expect(target.metrics.render()).toContain(
+      'gateway_interceptions_total{carrier="sf-express",status="released"} 1',
+    );
   });
 
   it("after a lost reply, a refused repeat does not fail the lock, and the lock is not released meanwhile", async () => {
@@ -413,15 +417,7 @@ describe("a submit that may have reached the carrier, found out otherwise than b
 
     // The worker's submit reaches the carrier, then the gateway fails recording the acceptance.
     const store = target.store;
-    const transition = store.transitionInterception.bind(store);
-    let failures = 1;
-    store.transitionInterception = async (...args) => {
-      if (failures > 0) {
-        failures -= 1;
-        throw new Error("disk went away");
-      }
-      return transition(...args);
-    };
+    failNthTransition(store);
     await runDueJobs(target);
     expect(carrier.callsOf("intercept")).toHaveLength(4);
     const job = await store.getJobForInterception(id);
@@ -448,42 +444,13 @@ describe("a submit whose run crashes on its last attempt", () => {
     const created = await json(await target.intercept(target.merchantA, "k1", interceptBody()));
     const id = String(created.body.id);
     const store = target.store;
-    const transition = store.transitionInterception.bind(store);
-    let failures = 1;
-    store.transitionInterception = async (...args) => {
-      if (failures > 0) {
-        failures -= 1;
-        throw new Error("disk went away");
-      }
-      return transition(...args);
-    };
+    failNthTransition(store);
     await runDueJobs(target);
     const after = await read(target, id);
     expect(after.body, after.text).toMatchObject({
       status: "failed",
       failure: { code: "outcome_unknown" },
     });
-  });
-});
-
-describe("a submit answered with a reply that cannot be read", () => {
-  it("counts as maybe sent: the carrier is asked before the submit goes again", async () => {
-    const carrier = new FakeCarrier({ outcome: "poll" });
-    const target = await start(carrier);
-    carrier.scriptedErrors.intercept.push("bad_response");
-    const created = await json(await target.intercept(target.merchantA, "k1", interceptBody()));
-    const id = String(created.body.id);
-    expect(await target.store.getJobForInterception(id)).toMatchObject({ maybeSent: true });
-
-    carrier.polls.push({
-      outcome: "succeeded",
-      parcelState: "returned",
-      detail: "returned to sender",
-      fee: null,
-    });
-    await runDueJobs(target);
-    expect((await read(target, id)).body.status).toBe("succeeded");
-    expect(carrier.callsOf("intercept"), "not sent again").toHaveLength(1);
   });
 });
 

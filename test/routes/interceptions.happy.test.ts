@@ -3,6 +3,7 @@ import type { CarrierReport } from "../../contracts/carrier-adapter.ts";
 import { FakeCarrier } from "../fakes/fake-carrier.ts";
 import {
   createTestGateway,
+  failNthTransition,
   interceptBody,
   json,
   lastEventDetail,
@@ -338,20 +339,29 @@ describe("POST /v1/interceptions/{id}/cancel", () => {
     expect(cancelJobs()).toBe(0);
   });
 
+  it("a push that decides the interception while the carrier is down for the cancel: 409, not 202", async () => {
+    const created = await json(await gateway.intercept(gateway.merchantA, "k1", interceptBody()));
+    const id = String(created.body.id);
+    carrier.scriptedErrors.cancel.push("unavailable", "unavailable", "unavailable");
+    const release = carrier.hold();
+    const cancelling = gateway.call(gateway.merchantA, "POST", `/v1/interceptions/${id}/cancel`);
+    while (carrier.callsOf("cancel").length === 0) {
+      await new Promise((resolve) => setTimeout(resolve, 2));
+    }
+    expect((await push([report({})])).status).toBe(200);
+    release();
+    const answer = await json(await cancelling);
+    expect(answer.status, answer.text).toBe(409);
+    expect(answer.body.detail).toContain("became succeeded");
+    expect(cancelJobs()).toBe(0);
+  });
+
   it("a cancel whose run crashes after the carrier call answers 202 and is left to the worker", async () => {
     const created = await json(await gateway.intercept(gateway.merchantA, "k1", interceptBody()));
     const id = String(created.body.id);
     const store = gateway.store;
-    const transition = store.transitionInterception.bind(store);
-    let calls = 0;
-    store.transitionInterception = async (...args) => {
-      calls += 1;
-      // The first call stores the cancel job; the second would record the carrier's answer.
-      if (calls === 2) {
-        throw new Error("disk went away");
-      }
-      return transition(...args);
-    };
+    // The first transition stores the cancel job; the second would record the carrier's answer.
+    failNthTransition(store, 2);
     const answer = await json(
       await gateway.call(gateway.merchantA, "POST", `/v1/interceptions/${id}/cancel`),
     );

@@ -637,9 +637,8 @@ describe.each(backends)("SqliteStore (%s)", (_name, open) => {
       expect(
         await store.transitionInterception(id, {
           from: ["submitted"],
-          to: "succeeded",
-          event: { at: at(9), detail: "Intercepted." },
-          scheduleJob: followUp,
+          event: { at: at(9), detail: "Scheduled again." },
+          scheduleJob: job("job_other", id, at(90)),
         }),
       ).toBe("job_exists");
       const read = await store.getInterceptionById(id);
