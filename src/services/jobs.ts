@@ -57,7 +57,7 @@ export class JobRunner {
   async crashed(job: JobRecord, error: string): Promise<void> {
     const record = await this.deps.store.getInterceptionById(job.interceptionId);
     if (!record) {
-      await this.deps.store.completeJob(job.id);
+      await this.deps.store.completeJob(job);
       return;
     }
     if (job.kind === "cancel") {
@@ -85,7 +85,7 @@ export class JobRunner {
       return;
     }
     await this.deps.store.rescheduleJob(
-      job.id,
+      job,
       this.retryAt(job, 0),
       `crashed: ${error.slice(0, 500)}`,
       // The run may have crashed after its request reached the carrier (a poll changes nothing).
@@ -104,7 +104,7 @@ export class JobRunner {
     }[job.kind];
     if (record?.status !== expected) {
       // The interception moved on (cancelled, released, decided by a push): nothing left to do.
-      await this.deps.store.completeJob(job.id);
+      await this.deps.store.completeJob(job);
       return;
     }
     const carrier = carrierFor(this.deps, record.carrier);
@@ -274,7 +274,7 @@ export class JobRunner {
       }
     }
     await store.rescheduleJob(
-      job.id,
+      job,
       next.runAt,
       result.ok ? "no outcome yet" : `${result.error.code}: ${result.error.message}`,
     );
@@ -287,7 +287,7 @@ export class JobRunner {
   async runCancel(job: JobRecord, deadline: number): Promise<CancelEnd> {
     const record = await this.deps.store.getInterceptionById(job.interceptionId);
     if (record?.status !== "submitted") {
-      await this.deps.store.completeJob(job.id);
+      await this.deps.store.completeJob(job);
       return { kind: "moved_on" };
     }
     return this.cancel(job, record, carrierFor(this.deps, record.carrier), deadline);
@@ -329,7 +329,7 @@ export class JobRunner {
       if (asked.value.outcome !== null) {
         // A final outcome: recording it ends the job with every other job of the interception.
         await this.recordPolled(record, asked.value, job.id);
-        await this.deps.store.completeJob(job.id);
+        await this.deps.store.completeJob(job);
         return { kind: "moved_on" };
       }
     }
@@ -401,7 +401,7 @@ export class JobRunner {
       completeJobId: job.id,
     });
     if (applied !== "applied") {
-      await this.deps.store.completeJob(job.id);
+      await this.deps.store.completeJob(job);
     }
     return applied === "applied";
   }
@@ -419,7 +419,7 @@ export class JobRunner {
         ? { kind: "ended", detail }
         : { kind: "moved_on" };
     }
-    await this.deps.store.rescheduleJob(job.id, this.retryAt(job, retryAfterMs), reason, maybeSent);
+    await this.deps.store.rescheduleJob(job, this.retryAt(job, retryAfterMs), reason, maybeSent);
     return { kind: "waiting" };
   }
 
@@ -469,7 +469,7 @@ export class JobRunner {
         completeJobId: job.id,
       });
       if (moved !== "applied") {
-        await this.deps.store.completeJob(job.id);
+        await this.deps.store.completeJob(job);
       }
       return;
     }
@@ -617,7 +617,7 @@ export class JobRunner {
       );
       return;
     }
-    await this.deps.store.rescheduleJob(job.id, this.retryAt(job, retryAfterMs), reason, maybeSent);
+    await this.deps.store.rescheduleJob(job, this.retryAt(job, retryAfterMs), reason, maybeSent);
   }
 
   /** When a failed job runs again: 1 s doubling up to 5 min, or the carrier's Retry-After. */

@@ -45,6 +45,7 @@ import {
 } from "./schema.ts";
 import {
   type ApiKeyRecord,
+  type HeldJob,
   type IdempotencyClaim,
   IdempotencyConflictError,
   type IdempotencyKeyClaim,
@@ -689,7 +690,7 @@ function createStore(
       });
     },
 
-    rescheduleJob(jobId: string, runAt: string, lastError: string, maybeSent = false) {
+    rescheduleJob(job: HeldJob, runAt: string, lastError: string, maybeSent = false) {
       return write(() => {
         db.update(jobsTable)
           .set({
@@ -699,14 +700,14 @@ function createStore(
             leaseUntil: null,
             ...(maybeSent ? { maybeSent: true } : {}),
           })
-          .where(eq(jobsTable.id, jobId))
+          .where(heldBy(job))
           .run();
       });
     },
 
-    completeJob(jobId: string) {
+    completeJob(job: HeldJob) {
       return write(() => {
-        db.delete(jobsTable).where(eq(jobsTable.id, jobId)).run();
+        db.delete(jobsTable).where(heldBy(job)).run();
       });
     },
 
@@ -746,6 +747,11 @@ function leaseTaken(leaseUntil: string) {
     leaseUntil,
     maybeSent: sql<boolean>`(${jobsTable.maybeSent} OR ${jobsTable.leaseUntil} IS NOT NULL)`,
   };
+}
+
+/** The job still under the lease its holder took (`IS`: a job run unleased has none). */
+function heldBy(job: HeldJob): SQL {
+  return and(eq(jobsTable.id, job.id), sql`${jobsTable.leaseUntil} IS ${job.leaseUntil}`) ?? sql`0`;
 }
 
 /** A job nobody holds: never leased, or the holder's lease ran out (it crashed or hung). */

@@ -88,6 +88,9 @@ export interface JobRecord {
   maybeSent: boolean;
 }
 
+/** A job as its holder leased it: the lease is the fence for the holder's later writes. */
+export type HeldJob = Pick<JobRecord, "id" | "leaseUntil">;
+
 export type IdempotencyClaim =
   /** This request owns the key now. `interceptionId` is set when an earlier owner crashed after
    * storing the interception: the caller must answer from it instead of creating another. */
@@ -245,16 +248,12 @@ export interface Store {
   claimDueJobs(now: string, leaseUntil: string, limit: number): Promise<JobRecord[]>;
   /**
    * Gives the job back for a later attempt: attempts + 1, lease cleared; `maybeSent` marks the
-   * job for good as possibly already received by the carrier.
+   * job for good as possibly already received by the carrier. Fenced by the lease the caller
+   * holds: a holder whose lease ran out and was taken over changes nothing.
    */
-  rescheduleJob(
-    jobId: string,
-    runAt: string,
-    lastError: string,
-    maybeSent?: boolean,
-  ): Promise<void>;
-  /** Deletes a job that has nothing left to do (its interception moved on without it). */
-  completeJob(jobId: string): Promise<void>;
+  rescheduleJob(job: HeldJob, runAt: string, lastError: string, maybeSent?: boolean): Promise<void>;
+  /** Deletes a job that has nothing left to do (its interception moved on); fenced likewise. */
+  completeJob(job: HeldJob): Promise<void>;
   /** The next job of an interception (of one kind, when given), if any. */
   getJobForInterception(
     interceptionId: string,

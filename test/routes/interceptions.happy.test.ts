@@ -157,7 +157,11 @@ describe("POST /v1/interceptions", () => {
     const job = await gateway.store.getJobForInterception(String(created.body.id));
     expect(job?.lastError).toContain("unavailable");
     // Make the rescheduled job due now instead of waiting for its backoff.
-    await gateway.store.rescheduleJob(String(job?.id), new Date().toISOString(), "test");
+    await gateway.store.rescheduleJob(
+      { id: String(job?.id), leaseUntil: job?.leaseUntil ?? null },
+      new Date().toISOString(),
+      "test",
+    );
     expect(await gateway.worker.runOnce()).toBe(1);
 
     const after = await json(

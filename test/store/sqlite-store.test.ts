@@ -754,14 +754,14 @@ describe.each(backends)("SqliteStore (%s)", (_name, open) => {
       // A job given back normally has no lease left, so its next lease is a first one again.
       await addJob("job_3", at(0));
       await store.claimJob("job_3", at(40), at(50));
-      await store.rescheduleJob("job_3", at(55), "carrier timeout");
+      await store.rescheduleJob({ id: "job_3", leaseUntil: at(50) }, at(55), "carrier timeout");
       expect((await store.claimJob("job_3", at(55), at(85)))?.maybeSent).toBe(false);
     });
 
     it("reschedules with attempts + 1 and a cleared lease, and completes jobs", async () => {
       await addJob("job_1", at(0));
       await store.claimJob("job_1", at(0), at(30));
-      await store.rescheduleJob("job_1", at(45), "carrier timeout");
+      await store.rescheduleJob({ id: "job_1", leaseUntil: at(30) }, at(45), "carrier timeout");
       expect(await store.getJobForInterception(id)).toEqual({
         ...job("job_1", id, at(45)),
         attempts: 1,
@@ -770,7 +770,26 @@ describe.each(backends)("SqliteStore (%s)", (_name, open) => {
       expect(await store.claimDueJobs(at(44), at(90), 10), "not due yet").toEqual([]);
       expect((await store.claimDueJobs(at(45), at(90), 10)).map((j) => j.id)).toEqual(["job_1"]);
 
-      await store.completeJob("job_1");
+      await store.completeJob({ id: "job_1", leaseUntil: at(90) });
+      expect(await store.getJobForInterception(id)).toBeNull();
+    });
+
+    it("fences a holder whose lease was taken over: its reschedule and completion change nothing", async () => {
+      await addJob("job_1", at(0));
+      const stale = await store.claimJob("job_1", at(0), at(30));
+      const current = await store.claimJob("job_1", at(31), at(61));
+      expect(stale && current).toBeTruthy();
+
+      await store.rescheduleJob(stale as JobRecord, at(35), "woke up late");
+      await store.completeJob(stale as JobRecord);
+      expect(await store.getJobForInterception(id), "still the new holder's").toMatchObject({
+        id: "job_1",
+        leaseUntil: at(61),
+        attempts: 0,
+        lastError: null,
+      });
+
+      await store.completeJob(current as JobRecord);
       expect(await store.getJobForInterception(id)).toBeNull();
     });
   });
