@@ -19,12 +19,16 @@ afterEach(async () => {
   await agent.close();
 });
 
+/** One POST answered with `status` and `body`; a small size limit when `maxBodyBytes` is set. */
 async function answeredWith(
   status: number,
   idempotent: boolean,
-  headers: Record<string, string> = {},
+  reply: { headers?: Record<string, string>; body?: string; maxBodyBytes?: number } = {},
 ) {
-  agent.get(origin).intercept({ path: "/call", method: "POST" }).reply(status, "busy", { headers });
+  agent
+    .get(origin)
+    .intercept({ path: "/call", method: "POST" })
+    .reply(status, reply.body ?? "busy", { headers: reply.headers ?? {} });
   return sendCarrierRequest("sf-express", {
     dispatcher: agent,
     url: `${origin}/call`,
@@ -33,6 +37,7 @@ async function answeredWith(
     body: "{}",
     signal: new AbortController().signal,
     idempotent,
+    ...(reply.maxBodyBytes === undefined ? {} : { maxBodyBytes: reply.maxBodyBytes }),
   });
 }
 
@@ -61,7 +66,7 @@ describe("sendCarrierRequest and 5xx answers", () => {
   });
 
   it("HTTP 503 on a call that changes something: not taken on, retryable after Retry-After", async () => {
-    const result = await answeredWith(503, false, { "retry-after": "2" });
+    const result = await answeredWith(503, false, { headers: { "retry-after": "2" } });
     expect(result).toEqual({
       ok: false,
       error: expect.objectContaining({
@@ -74,19 +79,8 @@ describe("sendCarrierRequest and 5xx answers", () => {
 });
 
 describe("sendCarrierRequest and replies over the size limit", () => {
-  async function oversized(status: number, idempotent: boolean) {
-    agent.get(origin).intercept({ path: "/call", method: "POST" }).reply(status, "x".repeat(4_096));
-    return sendCarrierRequest("sf-express", {
-      dispatcher: agent,
-      url: `${origin}/call`,
-      method: "POST",
-      headers: {},
-      body: "{}",
-      signal: new AbortController().signal,
-      idempotent,
-      maxBodyBytes: 1_024,
-    });
-  }
+  const oversized = (status: number, idempotent: boolean) =>
+    answeredWith(status, idempotent, { body: "x".repeat(4_096), maxBodyBytes: 1_024 });
 
   it("a 2xx too large to read on a write: the carrier took it, the outcome is unknown", async () => {
     expect(await oversized(200, false)).toMatchObject({

@@ -323,42 +323,32 @@ describe("POST /v1/interceptions/{id}/cancel", () => {
     expect(cancelJobs()).toBe(0);
   });
 
-  it("a push that decides the interception while the carrier cancels: 409, and no job left", async () => {
-    const created = await json(await gateway.intercept(gateway.merchantA, "k1", interceptBody()));
-    const id = String(created.body.id);
-    const release = carrier.hold();
-    const cancelling = gateway.call(gateway.merchantA, "POST", `/v1/interceptions/${id}/cancel`);
-    while (carrier.callsOf("cancel").length === 0) {
-      await new Promise((resolve) => setTimeout(resolve, 2));
-    }
-    expect((await push([report({})])).status).toBe(200);
-    release();
-    const answer = await json(await cancelling);
-    expect(answer.status, answer.text).toBe(409);
-    expect(answer.body.detail).toContain("became succeeded");
-    const after = await json(
-      await gateway.call(gateway.merchantA, "GET", `/v1/interceptions/${id}`),
-    );
-    expect(after.body.status).toBe("succeeded");
-    expect(cancelJobs()).toBe(0);
-  });
-
-  it("a push that decides the interception while the carrier is down for the cancel: 409, not 202", async () => {
-    const created = await json(await gateway.intercept(gateway.merchantA, "k1", interceptBody()));
-    const id = String(created.body.id);
-    carrier.scriptedErrors.cancel.push("unavailable", "unavailable", "unavailable");
-    const release = carrier.hold();
-    const cancelling = gateway.call(gateway.merchantA, "POST", `/v1/interceptions/${id}/cancel`);
-    while (carrier.callsOf("cancel").length === 0) {
-      await new Promise((resolve) => setTimeout(resolve, 2));
-    }
-    expect((await push([report({})])).status).toBe(200);
-    release();
-    const answer = await json(await cancelling);
-    expect(answer.status, answer.text).toBe(409);
-    expect(answer.body.detail).toContain("became succeeded");
-    expect(cancelJobs()).toBe(0);
-  });
+  it.each([
+    { carrierSays: "cancelled", errors: [] },
+    { carrierSays: "nothing (down)", errors: ["unavailable", "unavailable", "unavailable"] },
+  ] as const)(
+    "a push that decides the interception while the carrier is asked to cancel ($carrierSays): 409, no job left",
+    async ({ errors }) => {
+      const created = await json(await gateway.intercept(gateway.merchantA, "k1", interceptBody()));
+      const id = String(created.body.id);
+      carrier.scriptedErrors.cancel.push(...errors);
+      const release = carrier.hold();
+      const cancelling = gateway.call(gateway.merchantA, "POST", `/v1/interceptions/${id}/cancel`);
+      while (carrier.callsOf("cancel").length === 0) {
+        await new Promise((resolve) => setTimeout(resolve, 2));
+      }
+      expect((await push([report({})])).status).toBe(200);
+      release();
+      const answer = await json(await cancelling);
+      expect(answer.status, answer.text).toBe(409);
+      expect(answer.body.detail).toContain("became succeeded");
+      const after = await json(
+        await gateway.call(gateway.merchantA, "GET", `/v1/interceptions/${id}`),
+      );
+      expect(after.body.status).toBe("succeeded");
+      expect(cancelJobs()).toBe(0);
+    },
+  );
 
   it("a cancel whose run crashes after the carrier call answers 202 and is left to the worker", async () => {
     const created = await json(await gateway.intercept(gateway.merchantA, "k1", interceptBody()));
