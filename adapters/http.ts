@@ -283,6 +283,32 @@ export async function sendCarrierRequest(
   return { ok: true, value: { status, headers, body: read.text } };
 }
 
+/**
+ * What a write's 2xx reply that cannot be read means: the carrier took the call, so what it did
+ * is unknown (`outcome_unknown`: the gateway asks before sending it again), not a reply that says
+ * nothing (`bad_response`, which it stays for a non-2xx reply and for reads). Each adapter passes
+ * what it read from a write's 2xx reply through this.
+ */
+export function unknownIfUnreadable<T>(result: CarrierResult<T>): CarrierResult<T> {
+  if (result.ok || result.error.code !== "bad_response") {
+    return result;
+  }
+  return {
+    ok: false,
+    error: {
+      ...result.error,
+      code: "outcome_unknown",
+      message: `Unreadable reply to a write: ${result.error.message}`,
+      retryable: false,
+    },
+  };
+}
+
+/** A 2xx reply to a write: what it says must be read, or its outcome is unknown. */
+export function isAnsweredWrite(response: CarrierHttpResponse, idempotent: boolean): boolean {
+  return !idempotent && response.status >= 200 && response.status < 300;
+}
+
 /** Parses a carrier's JSON without throwing: replies and callbacks are untrusted text. */
 export function parseJson(text: string): { ok: true; value: unknown } | { ok: false } {
   try {

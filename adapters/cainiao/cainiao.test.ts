@@ -231,13 +231,18 @@ describe("Cainiao adapter over a MockAgent", () => {
     );
   });
 
-  it("maps a non-JSON 200, a reply without its root and a malformed cut reply to bad_response", async () => {
+  it("maps a non-JSON 200 and a reply without its root to bad_response; a malformed cut reply to outcome_unknown", async () => {
     replyOnce("<html>gateway</html>");
     expectCarrierError(await mock.adapter.track("YT1", callContext()), "bad_response", false);
     replyOnce(JSON.stringify({ something_else_response: {} }));
     expectCarrierError(await mock.adapter.track("YT1", callContext()), "bad_response", false);
+    // A 2xx to a write that cannot be read: Cainiao took the call, what it did is unknown.
     replyOnce(JSON.stringify({ logistics_erp_delivery_cut_response: { retry: false } }));
-    expectCarrierError(await mock.adapter.intercept(command, callContext()), "bad_response", false);
+    expectCarrierError(
+      await mock.adapter.intercept(command, callContext()),
+      "outcome_unknown",
+      false,
+    );
   });
 
   it("maps an HTTP 503 to unavailable, retryable", async () => {

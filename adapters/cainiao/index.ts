@@ -11,6 +11,7 @@ import type {
   CarrierError,
   CarrierResult,
 } from "../../contracts/carrier-adapter.ts";
+import { isAnsweredWrite, unknownIfUnreadable } from "../http.ts";
 import {
   CAINIAO_CARRIER,
   createCainiaoClient,
@@ -83,7 +84,11 @@ export function createCainiaoAdapter(
     idempotent: boolean,
   ): Promise<CarrierResult<unknown>> {
     const response = await client.call(method, params, { signal, idempotent });
-    return response.ok ? unwrapTopReply(response.value, method) : response;
+    if (!response.ok) {
+      return response;
+    }
+    const reply = unwrapTopReply(response.value, method);
+    return isAnsweredWrite(response.value, idempotent) ? unknownIfUnreadable(reply) : reply;
   }
 
   return {
@@ -114,7 +119,9 @@ export function createCainiaoAdapter(
         ctx.signal,
         false,
       );
-      return reply.ok ? parseDeliveryCutReply(reply.value, command.reference) : reply;
+      return reply.ok
+        ? unknownIfUnreadable(parseDeliveryCutReply(reply.value, command.reference))
+        : reply;
     },
     async redirect() {
       return notOffered("redirect");

@@ -7,6 +7,7 @@
 import type { Dispatcher } from "undici";
 import { z } from "zod";
 import type { CarrierAdapter, CarrierResult } from "../../contracts/carrier-adapter.ts";
+import { isAnsweredWrite, unknownIfUnreadable } from "../http.ts";
 import { createJdClient, JD_CARRIER, type JdMethod } from "./client.ts";
 import {
   buildIntercept,
@@ -52,7 +53,8 @@ export function createJdAdapter(
     if (!response.ok) {
       return response;
     }
-    return unwrapJdReply(response.value, method, idempotent);
+    const reply = unwrapJdReply(response.value, method, idempotent);
+    return isAnsweredWrite(response.value, idempotent) ? unknownIfUnreadable(reply) : reply;
   }
 
   async function track(
@@ -104,7 +106,7 @@ export function createJdAdapter(
       if (!reply.ok) {
         return reply;
       }
-      const accepted = parseInterceptReply(reply.value);
+      const accepted = unknownIfUnreadable(parseInterceptReply(reply.value));
       // JD returns no id of its own: the reference sent as `cancelOperator` names the request.
       return accepted.ok
         ? { ok: true, value: { carrierReference: command.reference, fee: null } }
@@ -133,7 +135,7 @@ export function createJdAdapter(
         return reply;
       }
       // 100 cancelled now, 108 cancelled before: either way the pickup no longer happens.
-      const accepted = parseInterceptReply(reply.value);
+      const accepted = unknownIfUnreadable(parseInterceptReply(reply.value));
       return accepted.ok ? { ok: true, value: { cancelled: true } } : accepted;
     },
     parseCallback() {

@@ -321,13 +321,17 @@ describe("JD adapter over a MockAgent", () => {
     expectCarrierError(await mock.adapter.track("JDVA1", callContext()), "bad_response", false);
   });
 
-  it("maps a malformed resultInfo to bad_response", async () => {
+  it("maps a malformed resultInfo to outcome_unknown: JD took the intercept, its answer is unreadable", async () => {
     replyOnce(
       JSON.stringify({
         jingdong_ldop_receive_order_intercept_responce: { code: "0", resultInfo: { state: 1 } },
       }),
     );
-    expectCarrierError(await mock.adapter.intercept(command, callContext()), "bad_response", false);
+    expectCarrierError(
+      await mock.adapter.intercept(command, callContext()),
+      "outcome_unknown",
+      false,
+    );
   });
 
   it("refuses every push: JD outcomes are polled", () => {

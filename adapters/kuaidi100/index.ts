@@ -9,6 +9,7 @@ import { createHash, timingSafeEqual } from "node:crypto";
 import type { Dispatcher } from "undici";
 import { z } from "zod";
 import type { CarrierAdapter, CarrierResult } from "../../contracts/carrier-adapter.ts";
+import { isAnsweredWrite, unknownIfUnreadable } from "../http.ts";
 import { callbackSign, createKuaidi100Client, KUAIDI100_CARRIER } from "./client.ts";
 import {
   buildInterceptParam,
@@ -80,7 +81,10 @@ export function createKuaidi100Adapter(
     if (!response.ok) {
       return response;
     }
-    const reply = unwrapLabelReply(response.value);
+    // The label API is only called for writes (never idempotent).
+    const reply = isAnsweredWrite(response.value, false)
+      ? unknownIfUnreadable(unwrapLabelReply(response.value))
+      : unwrapLabelReply(response.value);
     return reply.ok ? { ok: true as const, value: parseSubmitReply(reference) } : reply;
   }
 

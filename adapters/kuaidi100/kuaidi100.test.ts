@@ -236,13 +236,17 @@ describe("Kuaidi100 adapter over a MockAgent", () => {
     expectCarrierError(await mock.adapter.track("ZT1", callContext()), "rejected", false);
   });
 
-  it("maps replies that are not JSON or not of the expected shape to bad_response", async () => {
+  it("maps unreadable replies to bad_response, or to outcome_unknown for an intercept", async () => {
     query("<html>gateway</html>");
     expectCarrierError(await mock.adapter.track("YT1", callContext()), "bad_response", false);
     query(JSON.stringify({ message: "ok", status: "200", state: "0" }));
     expectCarrierError(await mock.adapter.track("YT1", callContext()), "bad_response", false);
     label(JSON.stringify({ message: "no code" }));
-    expectCarrierError(await mock.adapter.intercept(command, callContext()), "bad_response", false);
+    expectCarrierError(
+      await mock.adapter.intercept(command, callContext()),
+      "outcome_unknown",
+      false,
+    );
   });
 
   it("maps an HTTP 503 to unavailable and a reset on an intercept to outcome_unknown", async () => {

@@ -7,6 +7,7 @@ import { createHash, timingSafeEqual } from "node:crypto";
 import type { Dispatcher } from "undici";
 import { z } from "zod";
 import type { CarrierAdapter, CarrierResult } from "../../contracts/carrier-adapter.ts";
+import { isAnsweredWrite, unknownIfUnreadable } from "../http.ts";
 import { createSfClient, SF_CARRIER, type SfServiceCode } from "./client.ts";
 import {
   buildCancel,
@@ -64,7 +65,8 @@ export function createSfExpressAdapter(
     if (!response.ok) {
       return response;
     }
-    return unwrapSfReply(response.value);
+    const reply = unwrapSfReply(response.value);
+    return isAnsweredWrite(response.value, idempotent) ? unknownIfUnreadable(reply) : reply;
   }
 
   return {
@@ -90,12 +92,16 @@ export function createSfExpressAdapter(
     async intercept(command, ctx) {
       const msgData = buildIntercept(command, settings.monthlyCardNo);
       const reply = await callSf("EXP_RECE_WANTED_INTERCEPT", msgData, ctx.signal, false);
-      return reply.ok ? parseSubmitReply(reply.value, command.reference) : reply;
+      return reply.ok
+        ? unknownIfUnreadable(parseSubmitReply(reply.value, command.reference))
+        : reply;
     },
     async redirect(command, ctx) {
       const msgData = buildRedirect(command, settings.monthlyCardNo);
       const reply = await callSf("EXP_RECE_WANTED_INTERCEPT", msgData, ctx.signal, false);
-      return reply.ok ? parseSubmitReply(reply.value, command.reference) : reply;
+      return reply.ok
+        ? unknownIfUnreadable(parseSubmitReply(reply.value, command.reference))
+        : reply;
     },
     async cancel(command, ctx) {
       const reply = await callSf(

@@ -15,6 +15,7 @@ import type {
   IncomingCallback,
   ParsedCallback,
 } from "../../contracts/carrier-adapter.ts";
+import { isAnsweredWrite, unknownIfUnreadable } from "../http.ts";
 import {
   createUpsClient,
   randomTransId,
@@ -146,7 +147,11 @@ export function createUpsAdapter(
       signal,
       idempotent,
     });
-    return response.ok ? readUpsReply(response.value) : response;
+    if (!response.ok) {
+      return response;
+    }
+    const reply = readUpsReply(response.value);
+    return isAnsweredWrite(response.value, idempotent) ? unknownIfUnreadable(reply) : reply;
   }
 
   async function trackRead(
@@ -252,7 +257,7 @@ export function createUpsAdapter(
         ctx.signal,
         false,
       );
-      const accepted = reply.ok ? parseSubmitReply(reply.value) : reply;
+      const accepted = reply.ok ? unknownIfUnreadable(parseSubmitReply(reply.value)) : reply;
       if (!accepted.ok) {
         return accepted;
       }
@@ -277,7 +282,7 @@ export function createUpsAdapter(
         ctx.signal,
         false,
       );
-      const accepted = reply.ok ? parseSubmitReply(reply.value) : reply;
+      const accepted = reply.ok ? unknownIfUnreadable(parseSubmitReply(reply.value)) : reply;
       if (!accepted.ok) {
         return accepted;
       }
@@ -298,7 +303,7 @@ export function createUpsAdapter(
         ctx.signal,
         false,
       );
-      const accepted = reply.ok ? parseSubmitReply(reply.value) : reply;
+      const accepted = reply.ok ? unknownIfUnreadable(parseSubmitReply(reply.value)) : reply;
       return accepted.ok ? { ok: true, value: { cancelled: true } } : accepted;
     },
     parseCallback(request: IncomingCallback): CarrierResult<ParsedCallback> {

@@ -223,6 +223,23 @@ describe("UPS adapter over a MockAgent", () => {
     expectCarrierError(await mock.adapter.intercept(command, callContext()), "bad_response", false);
   });
 
+  it("maps an unreadable 200 to the return itself to outcome_unknown: UPS took the call", async () => {
+    expectToken();
+    expectCall(
+      "GET",
+      `${DI}/eligibility/intercept/${TN}`,
+      200,
+      fixture("eligibility-eligible.reply.json"),
+    );
+    expectCall("POST", `${DI}/charges/${TN}`, 200, fixture("charges-rs.reply.json"));
+    expectCall("POST", `${DI}/return/${TN}`, 200, "<html>gateway</html>");
+    expectCarrierError(
+      await mock.adapter.intercept(command, callContext()),
+      "outcome_unknown",
+      false,
+    );
+  });
+
   it("redirects with the address mapped and the phone normalized", async () => {
     expectToken();
     const submit = expectCall(

@@ -11,6 +11,7 @@ import type {
   CarrierError,
   CarrierResult,
 } from "../../contracts/carrier-adapter.ts";
+import { isAnsweredWrite, unknownIfUnreadable } from "../http.ts";
 import { createZtoClient, ZTO_CARRIER, type ZtoApiName } from "./client.ts";
 import {
   buildCancelPreOrder,
@@ -61,7 +62,11 @@ export function createZtoAdapter(
     idempotent: boolean,
   ): Promise<CarrierResult<unknown>> {
     const response = await client.call(api, payload, { signal, idempotent });
-    return response.ok ? unwrapZtoReply(response.value) : response;
+    if (!response.ok) {
+      return response;
+    }
+    const reply = unwrapZtoReply(response.value);
+    return isAnsweredWrite(response.value, idempotent) ? unknownIfUnreadable(reply) : reply;
   }
 
   return {
@@ -105,7 +110,7 @@ export function createZtoAdapter(
         ctx.signal,
         false,
       );
-      return reply.ok ? parseCancelReply(reply.value) : reply;
+      return reply.ok ? unknownIfUnreadable(parseCancelReply(reply.value)) : reply;
     },
     parseCallback() {
       // ZTO pushes the gateway no interception outcomes: it intercepts nothing for us, and the

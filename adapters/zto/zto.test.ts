@@ -80,6 +80,12 @@ describe("ZTO adapter over a MockAgent", () => {
     expect(result?.ok ? null : result?.error.carrierCode).toBe("B1001");
   });
 
+  it("maps an unreadable 200 to a pickup cancel to outcome_unknown: ZTO took the call", async () => {
+    replyOnce("/zto.open.cancelPreOrder", "<html>gateway</html>");
+    const result = await mock.adapter.cancelPickup?.(pickupCancel, callContext());
+    expectCarrierError(result ?? { ok: true, value: null }, "outcome_unknown", false);
+  });
+
   it("sends the trace query and maps the latest listed scan", async () => {
     const sent = replyOnce("/zto.merchant.waybill.track.query", fixture("track-query.reply.json"));
     const result = await mock.adapter.track("73100196611386", callContext());

@@ -30,10 +30,10 @@ export function isOutage(code: CarrierErrorCode): boolean {
 
 /**
  * After a write (intercept, redirect, cancel, pickup cancel) failed with this code, the carrier
- * may have acted on it: its reply was lost or cut, came too large to read, or was a 500/502/504
- * (`outcome_unknown`). Such a write is not sent again before asking. A `bad_response` is a reply
- * that says nothing usable (a 3xx/4xx, a token failure, a body in the wrong shape): taken as not
- * acted on, so it is sent again under the same reference.
+ * may have acted on it: its reply was lost or cut, was a 500/502/504, or came 2xx but could not
+ * be read (`outcome_unknown`; the adapters map those, see `unknownIfUnreadable` in
+ * adapters/http.ts). Such a write is not sent again before asking. A `bad_response` on a write
+ * is a reply that proves nothing was done (a 3xx/4xx, a token failure).
  */
 export function mayHaveActed(code: CarrierErrorCode): boolean {
   return code === "outcome_unknown";

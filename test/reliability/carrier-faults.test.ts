@@ -301,7 +301,7 @@ describe("retries: only when a retry is safe, with backoff, within the deadline"
     expect(performance.now() - started).toBeLessThan(1_000);
   });
 
-  it("garbage instead of the carrier's format: bad_response, not accepted as success", async () => {
+  it("garbage instead of the carrier's format: never accepted as success nor re-sent blindly", async () => {
     const { adapter } = sfAdapter(sandbox.url);
     const carrier = resilient(adapter);
     const tn = parcel();
@@ -313,7 +313,17 @@ describe("retries: only when a retry is safe, with backoff, within the deadline"
         deadline: Date.now() + 3_000,
       },
     );
-    expect(result).toMatchObject({ ok: false, error: { code: "bad_response", retryable: false } });
+    // A 2xx to a write that cannot be read: not success, and not repeated blindly either.
+    expect(result).toMatchObject({
+      ok: false,
+      error: { code: "outcome_unknown", retryable: false },
+    });
+    // On a read, the same garbage is just a reply that says nothing.
+    fault("garbage", 1);
+    const read = await carrier.call("track", (ctx) => adapter.track(tn, ctx), {
+      deadline: Date.now() + 3_000,
+    });
+    expect(read).toMatchObject({ ok: false, error: { code: "bad_response", retryable: false } });
   });
 });
 
