@@ -5,7 +5,7 @@
  */
 import { MockAgent } from "undici";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { sendCarrierRequest } from "./http.ts";
+import { isAnsweredWrite, sendCarrierRequest, unknownIfUnreadable } from "./http.ts";
 
 const origin = "http://127.0.0.1:9";
 let agent: MockAgent;
@@ -102,5 +102,42 @@ describe("sendCarrierRequest and replies over the size limit", () => {
       ok: false,
       error: { code: "bad_response" },
     });
+  });
+});
+
+describe("the unreadable answer to a write", () => {
+  const reply = (status: number) => ({ status, headers: {}, body: "" });
+
+  it("is a 2xx answer to a call that is not idempotent", () => {
+    expect(isAnsweredWrite(reply(200), false)).toBe(true);
+    expect(isAnsweredWrite(reply(204), false)).toBe(true);
+    expect(isAnsweredWrite(reply(200), true)).toBe(false);
+    expect(isAnsweredWrite(reply(302), false)).toBe(false);
+    expect(isAnsweredWrite(reply(404), false)).toBe(false);
+  });
+
+  it("turns bad_response alone into outcome_unknown, keeping the rest of the error", () => {
+    const error = (code: "bad_response" | "rejected") => ({
+      ok: false as const,
+      error: {
+        carrier: "sf-express" as const,
+        code,
+        message: "odd",
+        retryable: false,
+        carrierCode: "X",
+      },
+    });
+    expect(unknownIfUnreadable(error("bad_response"))).toEqual({
+      ok: false,
+      error: {
+        carrier: "sf-express",
+        code: "outcome_unknown",
+        message: "Unreadable reply to a write: odd",
+        retryable: false,
+        carrierCode: "X",
+      },
+    });
+    expect(unknownIfUnreadable(error("rejected"))).toEqual(error("rejected"));
+    expect(unknownIfUnreadable({ ok: true, value: 1 })).toEqual({ ok: true, value: 1 });
   });
 });

@@ -34,11 +34,15 @@ export type CarrierErrorCode =
   /** The carrier answered with a server error or is unreachable: it did not act. */
   | "unavailable"
   /**
-   * The request may have reached the carrier but no complete answer came back (reset or timeout
-   * after sending). Never re-sent blindly: the outcome must be checked first.
+   * A write may have reached the carrier but no usable answer came back: a reset or timeout after
+   * sending, a 500/502/504, or a 2xx reply that cannot be read. Never re-sent blindly: the
+   * outcome must be checked first.
    */
   | "outcome_unknown"
-  /** The carrier's reply could not be read (not JSON, wrong shape, too large). */
+  /**
+   * The carrier's reply could not be read (not JSON, wrong shape, too large, an unexpected
+   * status) where that proves nothing was done: a read, or a write answered other than 2xx.
+   */
   | "bad_response";
 
 export interface CarrierError {

@@ -245,6 +245,15 @@ describe("Cainiao adapter over a MockAgent", () => {
     );
   });
 
+  it("maps a non-JSON 200 to a delivery cut to outcome_unknown", async () => {
+    replyOnce("<html>gateway</html>");
+    expectCarrierError(
+      await mock.adapter.intercept(command, callContext()),
+      "outcome_unknown",
+      false,
+    );
+  });
+
   it("maps an HTTP 503 to unavailable, retryable", async () => {
     mock.agent.get(ORIGIN).intercept({ path: "/router/rest", method: "POST" }).reply(503, "busy");
     expectCarrierError(await mock.adapter.track("YT1", callContext()), "unavailable", true);

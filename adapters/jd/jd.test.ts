@@ -334,6 +334,21 @@ describe("JD adapter over a MockAgent", () => {
     );
   });
 
+  it("maps a non-JSON 200 to a write to outcome_unknown, to a read to bad_response", async () => {
+    replyOnce("<html>gateway</html>");
+    expectCarrierError(
+      await mock.adapter.intercept(command, callContext()),
+      "outcome_unknown",
+      false,
+    );
+    replyOnce("<html>gateway</html>");
+    expectCarrierError(
+      await mock.adapter.track("JDVA00000000001", callContext()),
+      "bad_response",
+      false,
+    );
+  });
+
   it("refuses every push: JD outcomes are polled", () => {
     const pushed = mock.adapter.parseCallback({
       url: "http://127.0.0.1/v1/carriers/jd/callbacks",

@@ -116,6 +116,35 @@ describe("SF adapter over a MockAgent", () => {
     });
   });
 
+  it("reads an unreadable 2xx answer to a write as outcome_unknown, and a 302 or a read as bad_response", async () => {
+    const unreadableData = JSON.stringify({
+      apiResultCode: "A1000",
+      apiErrorMsg: "",
+      apiResponseID: "X",
+      apiResultData: JSON.stringify({ success: "maybe" }),
+    });
+    replyOnce("<html>gateway</html>");
+    expectCarrierError(
+      await mock.adapter.intercept(command, callContext()),
+      "outcome_unknown",
+      false,
+    );
+    replyOnce(unreadableData);
+    expectCarrierError(
+      await mock.adapter.redirect(redirectCommand, callContext()),
+      "outcome_unknown",
+      false,
+    );
+    mockReply(mock.agent, { origin: ORIGIN, path: "/std/service" }, { body: "moved", status: 302 });
+    expectCarrierError(await mock.adapter.intercept(command, callContext()), "bad_response", false);
+    replyOnce("<html>gateway</html>");
+    expectCarrierError(
+      await mock.adapter.track("SF1400000000001", callContext()),
+      "bad_response",
+      false,
+    );
+  });
+
   it("maps A1006 to auth_failed, not retryable, keeping SF's code", async () => {
     replyOnce(fixture("auth-error.reply.json"));
     const result = await mock.adapter.track("SF1400000000001", callContext());

@@ -303,6 +303,28 @@ describe("UPS adapter over a MockAgent", () => {
     });
   });
 
+  it("maps a 200 cancel reply of the wrong shape to outcome_unknown, a 302 to bad_response", async () => {
+    const cancelCommand = {
+      reference: command.reference,
+      trackingNumber: TN,
+      carrierReference: "x",
+      action: "intercept" as const,
+    };
+    expectToken();
+    expectCall("POST", `${DI}/cancel/${TN}`, 200, JSON.stringify({ success: "yes" }));
+    expectCarrierError(
+      await mock.adapter.cancel(cancelCommand, callContext()),
+      "outcome_unknown",
+      false,
+    );
+    expectCall("POST", `${DI}/cancel/${TN}`, 302, "moved");
+    expectCarrierError(
+      await mock.adapter.cancel(cancelCommand, callContext()),
+      "bad_response",
+      false,
+    );
+  });
+
   it("tracks: the latest listed status decides, events oldest first, destination country", async () => {
     expectToken();
     const seen = expectCall("GET", trackPath, 200, fixture("track.reply.json"));
