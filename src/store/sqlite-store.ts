@@ -143,6 +143,18 @@ function prepareReads(db: Db) {
       .where(eq(interceptionEventsTable.interceptionId, sql.placeholder("id")))
       .orderBy(asc(interceptionEventsTable.id))
       .prepare(),
+    /** Another job of a kind for an interception (`except`: the one being completed, or null). */
+    otherJobOfKind: db
+      .select({ id: jobsTable.id })
+      .from(jobsTable)
+      .where(
+        and(
+          eq(jobsTable.interceptionId, sql.placeholder("id")),
+          eq(jobsTable.kind, sql.placeholder("kind")),
+          sql`${jobsTable.id} IS NOT ${sql.placeholder("except")}`,
+        ),
+      )
+      .prepare(),
     statusOf: db
       .select({ status: interceptionsTable.status })
       .from(interceptionsTable)
@@ -591,19 +603,11 @@ function createStore(
         // One job of a kind per interception: a second would be the same work twice.
         const sameWork =
           scheduled !== undefined &&
-          db
-            .select({ id: jobsTable.id })
-            .from(jobsTable)
-            .where(
-              and(
-                eq(jobsTable.interceptionId, id),
-                eq(jobsTable.kind, scheduled.kind),
-                transition.completeJobId === undefined
-                  ? undefined
-                  : ne(jobsTable.id, transition.completeJobId),
-              ),
-            )
-            .get();
+          reads.otherJobOfKind.get({
+            id,
+            kind: scheduled.kind,
+            except: transition.completeJobId ?? null,
+          });
         if (sameWork) {
           return "job_exists";
         }
