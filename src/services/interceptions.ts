@@ -351,6 +351,11 @@ export class InterceptionService {
       }
       return { response: await this.responseFor(merchant.id, id), keyClaimed: true };
     } catch (error) {
+      // The job is stored: give it to the worker now rather than when its lease runs out.
+      if (job) {
+        const text = error instanceof Error ? (error.stack ?? error.message) : String(error);
+        await this.jobs.crashed(job, text);
+      }
       // The interception is stored under this request's key: unlock the key so that a retry
       // answers from the interception instead of waiting out the lock.
       await store.releaseIdempotencyKey(idempotency.merchantId, idempotency.key, at);
@@ -385,10 +390,7 @@ export class InterceptionService {
     if (job?.maybeSent || holderLost) {
       // The carrier may already have acted on the job's request (a reply was lost): stopping
       // here could leave the parcel doing one thing while the merchant thinks it does another.
-      throw new GatewayError(
-        "invalid_transition",
-        "The carrier may already have acted on this interception (an earlier call was cut off before its reply); try again once its outcome is known.",
-      );
+      throw maybeActed();
     }
     const held = job ? await store.claimJob(job.id, now, leaseUntil(this.deps)) : null;
     if (job && !held) {
@@ -397,6 +399,11 @@ export class InterceptionService {
         "The carrier is being called for this interception right now; retry in a moment.",
         { headers: { "retry-after": "1" } },
       );
+    }
+    if (held?.maybeSent) {
+      // Marked between the read above and the claim (a run that just lost its reply).
+      await store.releaseJob(held);
+      throw maybeActed();
     }
     await this.transitionOrConflict(record, {
       ...transition,
@@ -493,6 +500,14 @@ export class InterceptionService {
   private deadline(): number {
     return this.deps.now().getTime() + this.deps.requestDeadlineMs;
   }
+}
+
+/** The 409 for stopping an interception whose job may already have reached the carrier. */
+function maybeActed(): GatewayError {
+  return new GatewayError(
+    "invalid_transition",
+    "The carrier may already have acted on this interception (an earlier call was cut off before its reply); try again once its outcome is known.",
+  );
 }
 
 /**

@@ -52,7 +52,8 @@ export class JobRunner {
   /**
    * A job whose run threw (a bug): retried with backoff like a carrier failure, and failed once
    * it has used its attempts, so it cannot loop forever: with an internal error, or as
-   * `outcome_unknown` when the carrier may have received the request.
+   * `outcome_unknown` when the carrier may have received the request. A poll is polled again
+   * (its horizon ends it); a cancel gives up its cancellation only.
    */
   async crashed(job: JobRecord, error: string): Promise<void> {
     const record = await this.deps.store.getInterceptionById(job.interceptionId);
@@ -63,6 +64,15 @@ export class JobRunner {
     if (job.kind === "cancel") {
       // Failing the interception would be wrong: only its cancellation is in trouble.
       await this.retryCancelLater(job, record, `crashed: ${error.slice(0, 500)}`, 0, true);
+      return;
+    }
+    if (job.kind === "poll") {
+      // A poll's attempts count its polls, not its crashes; its own horizon ends it.
+      await this.deps.store.rescheduleJob(
+        job,
+        this.retryAt(job, 0),
+        `crashed: ${error.slice(0, 500)}`,
+      );
       return;
     }
     if (job.attempts + 1 >= this.deps.maxJobAttempts && record.status !== "released") {
@@ -88,8 +98,8 @@ export class JobRunner {
       job,
       this.retryAt(job, 0),
       `crashed: ${error.slice(0, 500)}`,
-      // The run may have crashed after its request reached the carrier (a poll changes nothing).
-      job.kind !== "poll",
+      // The run may have crashed after its request reached the carrier.
+      true,
     );
   }
 
@@ -240,9 +250,10 @@ export class JobRunner {
     deadline: number,
   ): Promise<void> {
     const { store, now } = this.deps;
+    // The acceptance: the first event in `submitted`. Later events keep that status too (parcel
+    // moves, a cancel asked or refused) and must not move the horizon or the carrier's window.
     const submittedAt =
-      [...record.events].reverse().find((event) => event.status === "submitted")?.at ??
-      record.createdAt;
+      record.events.find((event) => event.status === "submitted")?.at ?? record.createdAt;
     if (now().getTime() - Date.parse(submittedAt) > carrier.poll.horizonMs) {
       await this.fail(
         job,
@@ -534,8 +545,11 @@ export class JobRunner {
     if (asked.value.outcome === null) {
       return false;
     }
-    const result = await this.recordPolled(record, asked.value, job.id);
-    return result === "applied";
+    // Not applied: decided meanwhile (a push, say). Either way there is nothing left to send.
+    if ((await this.recordPolled(record, asked.value, job.id)) !== "applied") {
+      await this.deps.store.completeJob(job);
+    }
+    return true;
   }
 
   /**

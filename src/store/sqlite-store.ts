@@ -715,6 +715,12 @@ function createStore(
       });
     },
 
+    releaseJob(job: HeldJob) {
+      return write(() => {
+        db.update(jobsTable).set({ leaseUntil: null }).where(heldBy(job)).run();
+      });
+    },
+
     async getJobForInterception(interceptionId: string, kind?: JobRecord["kind"]) {
       return (
         db

@@ -254,6 +254,8 @@ export interface Store {
   rescheduleJob(job: HeldJob, runAt: string, lastError: string, maybeSent?: boolean): Promise<void>;
   /** Deletes a job that has nothing left to do (its interception moved on); fenced likewise. */
   completeJob(job: HeldJob): Promise<void>;
+  /** Gives a job back untouched (lease cleared, nothing else); fenced likewise. */
+  releaseJob(job: HeldJob): Promise<void>;
   /** The next job of an interception (of one kind, when given), if any. */
   getJobForInterception(
     interceptionId: string,

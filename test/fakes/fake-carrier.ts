@@ -18,6 +18,8 @@ export interface FakeCall {
   operation: "track" | "intercept" | "redirect" | "cancel" | "poll" | "cancel_pickup";
   trackingNumber: string;
   reference?: string;
+  /** For a poll: when the gateway says the carrier accepted the interception. */
+  submittedAt?: string;
 }
 
 export class FakeCarrier {
@@ -100,6 +102,7 @@ export class FakeCarrier {
                 operation: "poll",
                 trackingNumber: query.trackingNumber,
                 reference: query.reference,
+                submittedAt: query.submittedAt,
               });
               const error = this.failure("poll");
               if (error) {

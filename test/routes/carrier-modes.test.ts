@@ -7,6 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import type { CarrierReport } from "../../contracts/carrier-adapter.ts";
+import type { JobRecord } from "../../src/store/store.ts";
 import { FakeCarrier } from "../fakes/fake-carrier.ts";
 import {
   createTestGateway,
@@ -72,6 +73,50 @@ describe("a carrier whose outcome must be polled", () => {
     });
     expect(await target.store.getJobForInterception(String(created.body.id))).toBeNull();
     expect(carrier.callsOf("poll")).toHaveLength(2);
+  });
+
+  it("keeps polling after a crash late in a long poll: its attempts count polls, not crashes", async () => {
+    const carrier = new FakeCarrier({ outcome: "poll" });
+    const target = await start(carrier, { JOB_MAX_ATTEMPTS: "30" });
+    const created = await json(await target.intercept(target.merchantA, "k1", interceptBody()));
+    const id = String(created.body.id);
+    // 29 ordinary polls have run; the next one crashes once.
+    target.store.database.prepare("UPDATE jobs SET attempts = 29").run();
+    const pollOutcome = carrier.adapter.pollOutcome?.bind(carrier.adapter);
+    let crashes = 1;
+    carrier.adapter.pollOutcome = async (query, ctx) => {
+      if (crashes > 0) {
+        crashes -= 1;
+        throw new Error("transient bug");
+      }
+      return pollOutcome?.(query, ctx) as ReturnType<NonNullable<typeof pollOutcome>>;
+    };
+    await runDueJobs(target);
+    expect((await read(target, id)).body.status).toBe("submitted");
+    expect(await target.store.getJobForInterception(id)).toMatchObject({
+      kind: "poll",
+      lastError: expect.stringContaining("transient bug"),
+    });
+  });
+
+  it("asks about the interception from its acceptance, whatever events came after", async () => {
+    const carrier = new FakeCarrier({ outcome: "poll" });
+    const target = await start(carrier);
+    const created = await json(await target.intercept(target.merchantA, "k1", interceptBody()));
+    const id = String(created.body.id);
+    const accepted = (await read(target, id)).body.events as Array<{ status: string; at: string }>;
+    const acceptedAt = accepted.find((event) => event.status === "submitted")?.at;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    // A later event in the same status: the carrier refused to cancel.
+    carrier.scriptedErrors.cancel.push("rejected");
+    const refused = await json(
+      await target.call(target.merchantA, "POST", `/v1/interceptions/${id}/cancel`),
+    );
+    expect(refused.status, refused.text).toBe(409);
+    await runDueJobs(target);
+    const polls = carrier.callsOf("poll");
+    expect(polls.length).toBeGreaterThan(0);
+    expect(polls.at(-1)?.submittedAt).toBe(acceptedAt);
   });
 
   it("records a parcel that moved without an outcome together with the next poll", async () => {
@@ -469,6 +514,39 @@ describe("withdrawing a pending interception the carrier may already hold", () =
     expect(refused.status, refused.text).toBe(409);
     expect(refused.body.code).toBe("invalid_transition");
     expect((await read(target, id)).body.status).toBe("pending");
+  });
+
+  it("refuses when the job is marked maybe-sent between the withdrawal's read and its claim", async () => {
+    const carrier = new FakeCarrier();
+    const target = await start(carrier);
+    carrier.scriptedErrors.intercept.push(...unreachable);
+    const created = await json(await target.intercept(target.merchantA, "k1", interceptBody()));
+    const id = String(created.body.id);
+    const job = await target.store.getJobForInterception(id);
+    // A worker holds the job; its reply is lost, and its maybe-sent reschedule is queued for the
+    // same commit as the withdrawal's claim.
+    const at = new Date();
+    const held = await target.store.claimJob(
+      String(job?.id),
+      at.toISOString(),
+      new Date(at.getTime() + 30_000).toISOString(),
+    );
+    expect(held).not.toBeNull();
+    const lost = target.store.rescheduleJob(
+      held as JobRecord,
+      new Date(at.getTime() + 1_000).toISOString(),
+      "outcome_unknown: lost",
+      true,
+    );
+    const refused = await cancel(target, id);
+    await lost;
+    expect(refused.status, refused.text).toBe(409);
+    expect(refused.body.detail).toContain("may already have acted");
+    expect((await read(target, id)).body.status).toBe("pending");
+    expect(await target.store.getJobForInterception(id)).toMatchObject({
+      maybeSent: true,
+      leaseUntil: null,
+    });
   });
 
   it("refuses while the job's holder vanished mid-run, and withdraws an untouched one", async () => {
