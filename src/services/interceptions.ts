@@ -20,6 +20,7 @@ import {
   type InterceptionRecord,
   type InterceptionTransition,
   type InterceptionWithEvents,
+  type JobRecord,
   type MerchantRecord,
   ParcelBusyError,
 } from "../store/store.ts";
@@ -347,15 +348,15 @@ export class InterceptionService {
 
     try {
       if (job) {
-        await this.jobs.run(job, deadline);
+        try {
+          await this.jobs.run(job, deadline);
+        } catch (error) {
+          await this.handOver(job, error);
+          throw error;
+        }
       }
       return { response: await this.responseFor(merchant.id, id), keyClaimed: true };
     } catch (error) {
-      // The job is stored: give it to the worker now rather than when its lease runs out.
-      if (job) {
-        const text = error instanceof Error ? (error.stack ?? error.message) : String(error);
-        await this.jobs.crashed(job, text);
-      }
       // The interception is stored under this request's key: unlock the key so that a retry
       // answers from the interception instead of waiting out the lock.
       await store.releaseIdempotencyKey(idempotency.merchantId, idempotency.key, at);
@@ -421,7 +422,7 @@ export class InterceptionService {
    * a refusal, or the interception decided meanwhile, is a 409 saying so.
    */
   private async cancelAtCarrier(record: InterceptionRecord): Promise<boolean> {
-    const { store, logger } = this.deps;
+    const { store } = this.deps;
     const { adapter } = carrierFor(this.deps, record.carrier).resilient;
     if (!adapter.capabilities.cancel || !record.carrierReference) {
       throw new GatewayError(
@@ -451,9 +452,7 @@ export class InterceptionService {
       end = await this.jobs.runCancel(job, this.deadline());
     } catch (error) {
       // The cancel is stored: the worker carries on with it.
-      const text = error instanceof Error ? (error.stack ?? error.message) : String(error);
-      logger.error("cancel job crashed", { interceptionId: record.id, error: text });
-      await this.jobs.crashed(job, text);
+      await this.handOver(job, error);
       return false;
     }
     if (end.kind === "cancelled") {
@@ -474,6 +473,27 @@ export class InterceptionService {
       "invalid_transition",
       `The interception became ${after?.status} before the carrier cancelled it.`,
     );
+  }
+
+  /**
+   * A job this request ran threw: it goes to the worker now (see `JobRunner.crashed`) rather
+   * than when its lease runs out. Never throws: the caller reports the original error.
+   */
+  private async handOver(job: JobRecord, error: unknown): Promise<void> {
+    const text = error instanceof Error ? (error.stack ?? error.message) : String(error);
+    this.deps.logger.error("job crashed in a request", {
+      jobId: job.id,
+      kind: job.kind,
+      error: text,
+    });
+    try {
+      await this.jobs.crashed(job, text);
+    } catch (handOverError) {
+      this.deps.logger.error("could not hand a crashed job to the worker", {
+        jobId: job.id,
+        error: String(handOverError),
+      });
+    }
   }
 
   private async transitionOrConflict(

@@ -67,13 +67,19 @@ export class JobRunner {
       return;
     }
     if (job.kind === "poll") {
-      // A poll's attempts count its polls, not its crashes; its own horizon ends it.
-      await this.deps.store.rescheduleJob(
-        job,
-        this.retryAt(job, 0),
-        `crashed: ${error.slice(0, 500)}`,
-      );
-      return;
+      // A poll's attempts count its polls, not its crashes: within its horizon it polls again.
+      // Past it, or with its carrier gone, the attempts limit below ends it.
+      const carrier = this.deps.carriers.get(record.carrier);
+      const acceptedAt =
+        record.events.find((event) => event.status === "submitted")?.at ?? record.createdAt;
+      if (carrier && this.deps.now().getTime() - Date.parse(acceptedAt) <= carrier.poll.horizonMs) {
+        await this.deps.store.rescheduleJob(
+          job,
+          this.retryAt(job, 0),
+          `crashed: ${error.slice(0, 500)}`,
+        );
+        return;
+      }
     }
     if (job.attempts + 1 >= this.deps.maxJobAttempts && record.status !== "released") {
       await this.deps.store.transitionInterception(record.id, {

@@ -99,6 +99,21 @@ describe("a carrier whose outcome must be polled", () => {
     });
   });
 
+  it("still ends a poll that crashes before it can look at its horizon (its carrier is gone)", async () => {
+    const carrier = new FakeCarrier({ outcome: "poll" });
+    const target = await start(carrier, { JOB_MAX_ATTEMPTS: "30" });
+    const created = await json(await target.intercept(target.merchantA, "k1", interceptBody()));
+    const id = String(created.body.id);
+    target.store.database.prepare("UPDATE jobs SET attempts = 29").run();
+    // The carrier is no longer registered: the run throws before the poll starts.
+    const registry = target.services.carriers;
+    const get = registry.get.bind(registry);
+    registry.get = (carrierId: string) => (carrierId === "sf-express" ? null : get(carrierId));
+    await runDueJobs(target);
+    registry.get = get;
+    expect((await read(target, id)).body.status).toBe("failed");
+  });
+
   it("asks about the interception from its acceptance, whatever events came after", async () => {
     const carrier = new FakeCarrier({ outcome: "poll" });
     const target = await start(carrier);
@@ -478,6 +493,28 @@ describe("a submit that may have reached the carrier, found out otherwise than b
     await runDueJobs(target);
     expect((await read(target, id)).body.status).toBe("succeeded");
     expect(carrier.callsOf("intercept"), "decided by asking, not sent again").toHaveLength(4);
+  });
+});
+
+describe("a request whose own job run crashes", () => {
+  it("answers 500 with the key released even when handing the job over fails too", async () => {
+    const carrier = new FakeCarrier();
+    const target = await start(carrier);
+    const store = target.store;
+    // The carrier accepts; recording it fails, and so does giving the job back.
+    failNthTransition(store);
+    const reschedule = store.rescheduleJob.bind(store);
+    store.rescheduleJob = async () => {
+      throw new Error("disk still gone");
+    };
+    const failed = await target.intercept(target.merchantA, "k1", interceptBody());
+    expect(failed.status).toBe(500);
+    store.rescheduleJob = reschedule;
+
+    // A retry with the same key is answered from the stored interception, not 409.
+    const retried = await json(await target.intercept(target.merchantA, "k1", interceptBody()));
+    expect(retried.status, retried.text).toBe(201);
+    expect(carrier.callsOf("intercept")).toHaveLength(1);
   });
 });
 
