@@ -53,7 +53,8 @@ export class JobRunner {
    * A job whose run threw (a bug): retried with backoff like a carrier failure, and failed once
    * it has used its attempts, so it cannot loop forever: with an internal error, or as
    * `outcome_unknown` when the carrier may have received the request. A poll is polled again
-   * (its horizon ends it); a cancel gives up its cancellation only.
+   * within its horizon and ends as an outcome never confirmed past it (`pollCrashed`); a cancel
+   * gives up its cancellation only.
    */
   async crashed(job: JobRecord, error: string): Promise<void> {
     const record = await this.deps.store.getInterceptionById(job.interceptionId);
@@ -67,19 +68,8 @@ export class JobRunner {
       return;
     }
     if (job.kind === "poll") {
-      // A poll's attempts count its polls, not its crashes: within its horizon it polls again.
-      // Past it, or with its carrier gone, the attempts limit below ends it.
-      const carrier = this.deps.carriers.get(record.carrier);
-      const acceptedAt =
-        record.events.find((event) => event.status === "submitted")?.at ?? record.createdAt;
-      if (carrier && this.deps.now().getTime() - Date.parse(acceptedAt) <= carrier.poll.horizonMs) {
-        await this.deps.store.rescheduleJob(
-          job,
-          this.retryAt(job, 0),
-          `crashed: ${error.slice(0, 500)}`,
-        );
-        return;
-      }
+      await this.pollCrashed(job, record, error);
+      return;
     }
     if (job.attempts + 1 >= this.deps.maxJobAttempts && record.status !== "released") {
       await this.deps.store.transitionInterception(record.id, {
@@ -106,6 +96,37 @@ export class JobRunner {
       `crashed: ${error.slice(0, 500)}`,
       // The run may have crashed after its request reached the carrier.
       true,
+    );
+  }
+
+  /**
+   * A poll's attempts count its polls, not its crashes: within its horizon it polls again.
+   * Past it, or with its carrier gone, nothing will ask the carrier again: the carrier accepted
+   * the interception, so it ends as an outcome never confirmed.
+   */
+  private async pollCrashed(
+    job: JobRecord,
+    record: InterceptionWithEvents,
+    error: string,
+  ): Promise<void> {
+    const horizonMs = this.deps.carriers.get(record.carrier)?.poll.horizonMs;
+    const acceptedAt =
+      record.events.find((event) => event.status === "submitted")?.at ?? record.createdAt;
+    const age = this.deps.now().getTime() - Date.parse(acceptedAt);
+    if (horizonMs !== undefined && age <= horizonMs) {
+      await this.deps.store.rescheduleJob(
+        job,
+        this.retryAt(job, 0),
+        `crashed: ${error.slice(0, 500)}`,
+      );
+      return;
+    }
+    await this.fail(
+      job,
+      record,
+      "submitted",
+      outcomeNeverConfirmed(horizonMs ?? age),
+      "Gave up polling: the carrier never confirmed an outcome.",
     );
   }
 

@@ -111,7 +111,26 @@ describe("a carrier whose outcome must be polled", () => {
     registry.get = (carrierId: string) => (carrierId === "sf-express" ? null : get(carrierId));
     await runDueJobs(target);
     registry.get = get;
-    expect((await read(target, id)).body.status).toBe("failed");
+    // The carrier accepted it: the outcome is unknown, not an internal failure.
+    expect((await read(target, id)).body).toMatchObject({
+      status: "failed",
+      failure: { code: "outcome_unknown" },
+    });
+  });
+
+  it("fails a poll that crashes past its horizon as outcome_unknown", async () => {
+    const carrier = new FakeCarrier({ outcome: "poll" });
+    const target = await start(carrier, { POLL_HORIZON_MS: "1" });
+    const created = await json(await target.intercept(target.merchantA, "k1", interceptBody()));
+    const id = String(created.body.id);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    // The poll finds itself past its horizon; recording that fails once, and the run crashes.
+    failNthTransition(target.store);
+    await runDueJobs(target);
+    expect((await read(target, id)).body).toMatchObject({
+      status: "failed",
+      failure: { code: "outcome_unknown" },
+    });
   });
 
   it("asks about the interception from its acceptance, whatever events came after", async () => {
