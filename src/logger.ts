@@ -35,6 +35,11 @@ export function createJsonLogger(level: LogLevel, base: LogFields = {}): Logger 
   };
 }
 
+/** An error as a log field: its stack where it has one. */
+export function errorText(error: unknown): string {
+  return error instanceof Error ? (error.stack ?? error.message) : String(error);
+}
+
 /** For tests that assert nothing about logs. */
 export const silentLogger: Logger = {
   debug: () => {},

@@ -13,6 +13,7 @@ import type { EligibilityResult, InterceptionRequest } from "../../contracts/int
 import type { EligibilityReason } from "../../contracts/problem.ts";
 import { GatewayError, problemBody } from "../http/problem.ts";
 import { newId } from "../ids.ts";
+import { errorText } from "../logger.ts";
 import {
   IdempotencyConflictError,
   type IdempotencyKeyClaim,
@@ -480,7 +481,7 @@ export class InterceptionService {
    * than when its lease runs out. Never throws: the caller reports the original error.
    */
   private async handOver(job: JobRecord, error: unknown): Promise<void> {
-    const text = error instanceof Error ? (error.stack ?? error.message) : String(error);
+    const text = errorText(error);
     this.deps.logger.error("job crashed in a request", {
       jobId: job.id,
       kind: job.kind,

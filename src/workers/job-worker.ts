@@ -3,7 +3,7 @@
  * whose worker died, outcome polls, pickup cancels) and runs them; prunes idempotency keys past
  * their retention.
  */
-import type { Logger } from "../logger.ts";
+import { errorText, type Logger } from "../logger.ts";
 import type { InterceptionService } from "../services/interceptions.ts";
 import type { Store } from "../store/store.ts";
 
@@ -102,8 +102,4 @@ export class JobWorker {
       this.options.logger.info("pruned idempotency keys", { pruned });
     }
   }
-}
-
-function errorText(error: unknown): string {
-  return error instanceof Error ? (error.stack ?? error.message) : String(error);
 }
