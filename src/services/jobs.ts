@@ -17,6 +17,7 @@ import type {
   SubmitAccepted,
 } from "../../contracts/carrier-adapter.ts";
 import type { Failure } from "../../contracts/interception.ts";
+import type { InterceptionStatus } from "../../contracts/normalized.ts";
 import type { RegisteredCarrier } from "../carriers/registry.ts";
 import { isRefusal, mayHaveActed } from "../domain/carrier-errors.ts";
 import {
@@ -110,9 +111,7 @@ export class JobRunner {
     error: string,
   ): Promise<void> {
     const horizonMs = this.deps.carriers.get(record.carrier)?.poll.horizonMs;
-    const acceptedAt =
-      record.events.find((event) => event.status === "submitted")?.at ?? record.createdAt;
-    const age = this.deps.now().getTime() - Date.parse(acceptedAt);
+    const age = this.deps.now().getTime() - Date.parse(acceptedAt(record));
     if (horizonMs !== undefined && age <= horizonMs) {
       await this.deps.store.rescheduleJob(
         job,
@@ -277,10 +276,7 @@ export class JobRunner {
     deadline: number,
   ): Promise<void> {
     const { store, now } = this.deps;
-    // The acceptance: the first event in `submitted`. Later events keep that status too (parcel
-    // moves, a cancel asked or refused) and must not move the horizon or the carrier's window.
-    const submittedAt =
-      record.events.find((event) => event.status === "submitted")?.at ?? record.createdAt;
+    const submittedAt = acceptedAt(record);
     if (now().getTime() - Date.parse(submittedAt) > carrier.poll.horizonMs) {
       await this.fail(
         job,
@@ -292,13 +288,7 @@ export class JobRunner {
       return;
     }
     const query = outcomeQuery(record, record.carrierReference ?? record.id, submittedAt);
-    const result = await carrier.resilient.call(
-      "poll",
-      (ctx) => this.askOutcome(carrier, query, ctx),
-      {
-        deadline,
-      },
-    );
+    const result = await this.askOutcome(carrier, query, deadline);
     if (result.ok && result.value.outcome !== null) {
       await this.recordPolled(record, result.value, job.id);
       return;
@@ -351,11 +341,7 @@ export class JobRunner {
     }
     if (job.maybeSent && adapter.pollOutcome) {
       const query = outcomeQuery(record, record.carrierReference, record.createdAt);
-      const asked = await carrier.resilient.call(
-        "poll",
-        (ctx) => this.askOutcome(carrier, query, ctx),
-        { deadline },
-      );
+      const asked = await this.askOutcome(carrier, query, deadline);
       if (!asked.ok) {
         return this.retryCancelLater(
           job,
@@ -383,7 +369,7 @@ export class JobRunner {
     });
     if (result.ok) {
       const detail = "Cancelled at the carrier by the merchant.";
-      if (await this.endCancel(job, record, detail, true)) {
+      if (await this.endJob(job, record, "submitted", detail, "cancelled")) {
         countStatus(this.deps, "cancelled", record.carrier);
         return { kind: "cancelled" };
       }
@@ -404,7 +390,7 @@ export class JobRunner {
       const detail = job.maybeSent
         ? `The carrier refused a repeated cancel (${message}); the first may have gone through, and the carrier's report will tell.`
         : `The carrier refused to cancel: ${message}`;
-      return (await this.endCancel(job, record, detail))
+      return (await this.endJob(job, record, "submitted", detail))
         ? { kind: "ended", detail }
         : { kind: "moved_on" };
     }
@@ -423,18 +409,19 @@ export class JobRunner {
   }
 
   /**
-   * Ends a cancel job with an event (and the status `cancelled` when `cancelled`). Returns false
-   * when the interception had moved on: the job is simply dropped then.
+   * Ends a job with an event while the interception is still `from` (moving it `to` a status
+   * when given). Returns false when the interception had moved on: the job is dropped then.
    */
-  private async endCancel(
+  private async endJob(
     job: JobRecord,
     record: InterceptionRecord,
+    from: InterceptionStatus,
     detail: string,
-    cancelled = false,
+    to?: InterceptionStatus,
   ): Promise<boolean> {
     const applied = await this.deps.store.transitionInterception(record.id, {
-      from: ["submitted"],
-      ...(cancelled ? { to: "cancelled" as const } : {}),
+      from: [from],
+      ...(to ? { to } : {}),
       event: { at: this.deps.now().toISOString(), detail },
       completeJobId: job.id,
     });
@@ -453,7 +440,7 @@ export class JobRunner {
   ): Promise<CancelEnd> {
     if (job.attempts + 1 >= this.deps.maxJobAttempts) {
       const detail = `Gave up cancelling at the carrier (${reason}); the interception goes on.`;
-      return (await this.endCancel(job, record, detail))
+      return (await this.endJob(job, record, "submitted", detail))
         ? { kind: "ended", detail }
         : { kind: "moved_on" };
     }
@@ -498,17 +485,12 @@ export class JobRunner {
     if (isRefusal(result.error.code) && job.maybeSent) {
       // An earlier cancel may have gone through (its reply was lost), and this refusal may only
       // say so: it proves nothing either way. The lock holds; the merchant decides.
-      const moved = await this.deps.store.transitionInterception(record.id, {
-        from: ["locked"],
-        event: {
-          at: this.deps.now().toISOString(),
-          detail: `The carrier refused a repeated pickup cancel (${result.error.message}); the first may have gone through: check the pickup with the carrier.`,
-        },
-        completeJobId: job.id,
-      });
-      if (moved !== "applied") {
-        await this.deps.store.completeJob(job);
-      }
+      await this.endJob(
+        job,
+        record,
+        "locked",
+        `The carrier refused a repeated pickup cancel (${result.error.message}); the first may have gone through: check the pickup with the carrier.`,
+      );
       return;
     }
     if (isRefusal(result.error.code)) {
@@ -553,11 +535,7 @@ export class JobRunner {
       return false;
     }
     const query = outcomeQuery(record, record.id, record.createdAt);
-    const asked = await carrier.resilient.call(
-      "poll",
-      (ctx) => this.askOutcome(carrier, query, ctx),
-      { deadline },
-    );
+    const asked = await this.askOutcome(carrier, query, deadline);
     if (!asked.ok) {
       // Not knowing is no licence to send again: ask again later.
       await this.retryLater(
@@ -712,9 +690,19 @@ export class JobRunner {
 
   /**
    * Where a submitted interception stands: the carrier's own poll where it has one, else what
-   * its tracking shows (the fallback for a push that never arrived).
+   * its tracking shows (the fallback for a push that never arrived). One resilient call.
    */
-  private async askOutcome(
+  private askOutcome(
+    carrier: RegisteredCarrier,
+    query: OutcomeQuery,
+    deadline: number,
+  ): Promise<CarrierResult<PolledOutcome>> {
+    return carrier.resilient.call("poll", (ctx) => this.askOutcomeOnce(carrier, query, ctx), {
+      deadline,
+    });
+  }
+
+  private async askOutcomeOnce(
     carrier: RegisteredCarrier,
     query: OutcomeQuery,
     ctx: CallContext,
@@ -756,6 +744,15 @@ export class JobRunner {
     const runAt = new Date(this.deps.now().getTime() + delay).toISOString();
     return { ...newJob(record.id, "poll", runAt), attempts };
   }
+}
+
+/**
+ * When the carrier accepted the interception: its first event in `submitted`. Later events keep
+ * that status too (parcel moves, a cancel asked or refused) and must not move the poll's
+ * horizon or the carrier's trace window.
+ */
+function acceptedAt(record: InterceptionWithEvents): string {
+  return record.events.find((event) => event.status === "submitted")?.at ?? record.createdAt;
 }
 
 /** What a carrier is asked about an interception it accepted (or may have). */
