@@ -5,7 +5,7 @@
  */
 import { MockAgent } from "undici";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { isAnsweredWrite, sendCarrierRequest, unknownIfUnreadable } from "./http.ts";
+import { readReply, sendCarrierRequest, unknownIfUnreadable } from "./http.ts";
 
 const origin = "http://127.0.0.1:9";
 let agent: MockAgent;
@@ -109,6 +109,19 @@ describe("the unreadable answer to a write", () => {
   const reply = (status: number) => ({ status, headers: {}, body: "" });
 
   it("is a 2xx answer to a call that is not idempotent", () => {
+    // Whether readReply treats an unreadable reply as an answered write's.
+    const isAnsweredWrite = (response: ReturnType<typeof reply>, idempotent: boolean) => {
+      const read = readReply(response, idempotent, () => ({
+        ok: false as const,
+        error: {
+          carrier: "sf-express" as const,
+          code: "bad_response" as const,
+          message: "odd",
+          retryable: false,
+        },
+      }));
+      return !read.ok && read.error.code === "outcome_unknown";
+    };
     expect(isAnsweredWrite(reply(200), false)).toBe(true);
     expect(isAnsweredWrite(reply(204), false)).toBe(true);
     expect(isAnsweredWrite(reply(200), true)).toBe(false);

@@ -304,9 +304,18 @@ export function unknownIfUnreadable<T>(result: CarrierResult<T>): CarrierResult<
   };
 }
 
-/** A 2xx reply to a write: what it says must be read, or its outcome is unknown. */
-export function isAnsweredWrite(response: CarrierHttpResponse, idempotent: boolean): boolean {
-  return !idempotent && response.status >= 200 && response.status < 300;
+/**
+ * Reads a reply with the adapter's `read`. For a write answered 2xx, what cannot be read is
+ * `outcome_unknown` (`unknownIfUnreadable`); for a read or a non-2xx it is what `read` said.
+ */
+export function readReply<T>(
+  response: CarrierHttpResponse,
+  idempotent: boolean,
+  read: (response: CarrierHttpResponse) => CarrierResult<T>,
+): CarrierResult<T> {
+  const reply = read(response);
+  const answeredWrite = !idempotent && response.status >= 200 && response.status < 300;
+  return answeredWrite ? unknownIfUnreadable(reply) : reply;
 }
 
 /** Parses a carrier's JSON without throwing: replies and callbacks are untrusted text. */

@@ -11,7 +11,7 @@ import type {
   CarrierError,
   CarrierResult,
 } from "../../contracts/carrier-adapter.ts";
-import { isAnsweredWrite, unknownIfUnreadable } from "../http.ts";
+import { readReply, unknownIfUnreadable } from "../http.ts";
 import {
   CAINIAO_CARRIER,
   createCainiaoClient,
@@ -87,8 +87,7 @@ export function createCainiaoAdapter(
     if (!response.ok) {
       return response;
     }
-    const reply = unwrapTopReply(response.value, method);
-    return isAnsweredWrite(response.value, idempotent) ? unknownIfUnreadable(reply) : reply;
+    return readReply(response.value, idempotent, (reply) => unwrapTopReply(reply, method));
   }
 
   return {

@@ -7,7 +7,7 @@
 import type { Dispatcher } from "undici";
 import { z } from "zod";
 import type { CarrierAdapter, CarrierResult } from "../../contracts/carrier-adapter.ts";
-import { isAnsweredWrite, unknownIfUnreadable } from "../http.ts";
+import { readReply, unknownIfUnreadable } from "../http.ts";
 import { createJdClient, JD_CARRIER, type JdMethod } from "./client.ts";
 import {
   buildIntercept,
@@ -53,8 +53,9 @@ export function createJdAdapter(
     if (!response.ok) {
       return response;
     }
-    const reply = unwrapJdReply(response.value, method, idempotent);
-    return isAnsweredWrite(response.value, idempotent) ? unknownIfUnreadable(reply) : reply;
+    return readReply(response.value, idempotent, (reply) =>
+      unwrapJdReply(reply, method, idempotent),
+    );
   }
 
   async function track(

@@ -9,7 +9,7 @@ import { createHash, timingSafeEqual } from "node:crypto";
 import type { Dispatcher } from "undici";
 import { z } from "zod";
 import type { CarrierAdapter, CarrierResult } from "../../contracts/carrier-adapter.ts";
-import { isAnsweredWrite, unknownIfUnreadable } from "../http.ts";
+import { readReply } from "../http.ts";
 import { callbackSign, createKuaidi100Client, KUAIDI100_CARRIER } from "./client.ts";
 import {
   buildInterceptParam,
@@ -82,9 +82,7 @@ export function createKuaidi100Adapter(
       return response;
     }
     // The label API is only called for writes (never idempotent).
-    const reply = isAnsweredWrite(response.value, false)
-      ? unknownIfUnreadable(unwrapLabelReply(response.value))
-      : unwrapLabelReply(response.value);
+    const reply = readReply(response.value, false, unwrapLabelReply);
     return reply.ok ? { ok: true as const, value: parseSubmitReply(reference) } : reply;
   }
 

@@ -7,7 +7,7 @@ import { createHash, timingSafeEqual } from "node:crypto";
 import type { Dispatcher } from "undici";
 import { z } from "zod";
 import type { CarrierAdapter, CarrierResult } from "../../contracts/carrier-adapter.ts";
-import { isAnsweredWrite, unknownIfUnreadable } from "../http.ts";
+import { readReply, unknownIfUnreadable } from "../http.ts";
 import { createSfClient, SF_CARRIER, type SfServiceCode } from "./client.ts";
 import {
   buildCancel,
@@ -65,8 +65,7 @@ export function createSfExpressAdapter(
     if (!response.ok) {
       return response;
     }
-    const reply = unwrapSfReply(response.value);
-    return isAnsweredWrite(response.value, idempotent) ? unknownIfUnreadable(reply) : reply;
+    return readReply(response.value, idempotent, unwrapSfReply);
   }
 
   return {

@@ -15,7 +15,7 @@ import type {
   IncomingCallback,
   ParsedCallback,
 } from "../../contracts/carrier-adapter.ts";
-import { isAnsweredWrite, unknownIfUnreadable } from "../http.ts";
+import { readReply, unknownIfUnreadable } from "../http.ts";
 import {
   createUpsClient,
   randomTransId,
@@ -150,8 +150,7 @@ export function createUpsAdapter(
     if (!response.ok) {
       return response;
     }
-    const reply = readUpsReply(response.value);
-    return isAnsweredWrite(response.value, idempotent) ? unknownIfUnreadable(reply) : reply;
+    return readReply(response.value, idempotent, readUpsReply);
   }
 
   async function trackRead(

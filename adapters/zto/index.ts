@@ -11,7 +11,7 @@ import type {
   CarrierError,
   CarrierResult,
 } from "../../contracts/carrier-adapter.ts";
-import { isAnsweredWrite, unknownIfUnreadable } from "../http.ts";
+import { readReply, unknownIfUnreadable } from "../http.ts";
 import { createZtoClient, ZTO_CARRIER, type ZtoApiName } from "./client.ts";
 import {
   buildCancelPreOrder,
@@ -65,8 +65,7 @@ export function createZtoAdapter(
     if (!response.ok) {
       return response;
     }
-    const reply = unwrapZtoReply(response.value);
-    return isAnsweredWrite(response.value, idempotent) ? unknownIfUnreadable(reply) : reply;
+    return readReply(response.value, idempotent, unwrapZtoReply);
   }
 
   return {
