@@ -32,7 +32,7 @@ const createMerchantRoute = createRoute({
       description: "Created; the key is shown this once.",
       content: { "application/json": { schema: CreatedMerchantSchema } },
     },
-    ...problemResponses(400, 401, 404, 413, 500),
+    ...problemResponses(400, 401, 404, 413, 415, 500),
   },
 });
 

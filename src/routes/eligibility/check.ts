@@ -23,7 +23,7 @@ const route = createRoute({
       description: "The assessment.",
       content: { "application/json": { schema: EligibilityResultSchema } },
     },
-    ...problemResponses(400, 401, 413, 422, 429, 500),
+    ...problemResponses(400, 401, 413, 415, 422, 429, 500),
   },
 });
 

@@ -33,7 +33,7 @@ const route = createRoute({
       description: "Accepted and stored (the interception may still be `pending`).",
       content: { "application/json": { schema: InterceptionSchema } },
     },
-    ...problemResponses(400, 401, 409, 413, 422, 429, 500),
+    ...problemResponses(400, 401, 409, 413, 415, 422, 429, 500),
   },
 });
 
