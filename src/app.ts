@@ -34,12 +34,10 @@ export function createApp(services: AppServices): OpenAPIHono<AppEnv> {
     ),
   );
   const limiter = new RateLimiter(services.rateLimit);
-  for (const path of [
-    "/v1/interceptions",
-    "/v1/interceptions/*",
-    "/v1/eligibility",
-    "/v1/carriers",
-  ]) {
+  // Patterns that never overlap, so a request is authenticated and charged once: a trailing `/*`
+  // also matches the bare path (`/v1/interceptions`), and `/v1/carriers` alone leaves the
+  // carriers' callbacks, which speak the carrier's own auth, out.
+  for (const path of ["/v1/interceptions/*", "/v1/eligibility", "/v1/carriers"]) {
     app.use(path, requireApiKey(), rateLimitByApiKey(limiter, services.rateLimit));
   }
   app.use("/admin/*", requireAdminToken());

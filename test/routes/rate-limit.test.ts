@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { RateLimiter } from "../../src/http/rate-limit.ts";
 import { FakeCarrier } from "../fakes/fake-carrier.ts";
-import { createTestGateway, json, type TestGateway } from "../harness.ts";
+import { createTestGateway, interceptBody, json, type TestGateway } from "../harness.ts";
 
 describe("token bucket", () => {
   it("allows a burst, refuses the next, and refills at the sustained rate", () => {
@@ -44,5 +44,41 @@ describe("429 per API key", () => {
     }
     expect(statuses).toEqual([200, 200, 200, 429, 429]);
     expect((await target.call(target.merchantB, "GET", "/v1/carriers")).status).toBe(200);
+  });
+});
+
+describe("one charge per request", () => {
+  let gateway: TestGateway | null = null;
+  afterEach(async () => {
+    await gateway?.close();
+  });
+
+  it("takes exactly one token for each request, on every limited route", async () => {
+    const burst = 12;
+    gateway = await createTestGateway(new FakeCarrier().adapter, {
+      RATE_LIMIT_BURST: String(burst),
+      RATE_LIMIT_PER_SECOND: "0.01",
+    });
+    const target = gateway;
+    const requests: Array<() => Response | Promise<Response>> = [
+      () => target.call(target.merchantA, "GET", "/v1/interceptions"),
+      () => target.call(target.merchantA, "GET", "/v1/interceptions/icp_unknown"),
+      () => target.call(target.merchantA, "POST", "/v1/interceptions/icp_unknown/cancel"),
+      () => target.call(target.merchantA, "POST", "/v1/eligibility", { body: interceptBody() }),
+      () => target.call(target.merchantA, "GET", "/v1/carriers"),
+      () => target.intercept(target.merchantA, "one-charge", interceptBody()),
+    ];
+    const remaining: string[] = [];
+    for (const send of [...requests, ...requests]) {
+      const response = await send();
+      expect(response.status, await response.text()).not.toBe(429);
+      remaining.push(response.headers.get("ratelimit-remaining") ?? "missing");
+    }
+    // N requests, N tokens: the bucket counts down by one each time and is empty after the last.
+    expect(remaining).toEqual(
+      Array.from({ length: burst }, (_, index) => String(burst - 1 - index)),
+    );
+    const refused = await target.call(target.merchantA, "GET", "/v1/carriers");
+    expect(refused.status).toBe(429);
   });
 });
