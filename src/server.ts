@@ -76,6 +76,7 @@ export function buildServices(input: {
   );
   const services: AppServices = {
     adminToken: config.adminToken,
+    publicUrl: config.publicUrl,
     bodyLimitBytes: config.bodyLimitBytes,
     rateLimit: config.rateLimit,
     store,

@@ -7,6 +7,7 @@ import { bearerSecurity, problemResponses } from "../../http/openapi.ts";
 const route = createRoute({
   method: "get",
   path: "/v1/carriers",
+  operationId: "listCarriers",
   summary: "List carriers, their rules and circuit state",
   security: bearerSecurity,
   responses: {

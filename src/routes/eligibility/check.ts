@@ -10,6 +10,7 @@ import { bearerSecurity, problemResponses } from "../../http/openapi.ts";
 const route = createRoute({
   method: "post",
   path: "/v1/eligibility",
+  operationId: "checkEligibility",
   summary: "Check whether a parcel can be intercepted, and who would pay",
   security: bearerSecurity,
   request: {
