@@ -67,8 +67,8 @@ export function decideEligibility(input: EligibilityInput): EligibilityDecision 
     });
   }
 
-  const category = request.parcel.category.toLowerCase();
-  if (rules.blockedCategories.some((blocked) => blocked.toLowerCase() === category)) {
+  const category = categoryKey(request.parcel.category);
+  if (rules.blockedCategories.some((blocked) => categoryKey(blocked) === category)) {
     reasons.push({
       code: "category_not_interceptable",
       message: `Parcels of category "${request.parcel.category}" cannot be intercepted.`,
@@ -146,4 +146,9 @@ export function decideEligibility(input: EligibilityInput): EligibilityDecision 
     disposition: parcelState === "not_collected" ? "lock" : "carrier",
     earlierRedirects,
   };
+}
+
+/** Category names compare case-insensitively after trimming (" Fresh " is `fresh`). */
+function categoryKey(name: string): string {
+  return name.trim().toLowerCase();
 }

@@ -7,7 +7,7 @@ function input(overrides: Partial<EligibilityInput> = {}): EligibilityInput {
   return {
     request: {
       action: "intercept",
-      parcel: { declaredValue: { amount: "899.00", currency: "CNY" }, category: "tea" },
+      parcel: { declaredValue: { amount: "899.00", currency: "CNY" }, category: "apparel" },
     },
     rules: defaultCarrierRules,
     actionOffered: true,
@@ -19,7 +19,7 @@ function input(overrides: Partial<EligibilityInput> = {}): EligibilityInput {
   };
 }
 
-function withValue(amount: string, currency = "CNY", category = "tea") {
+function withValue(amount: string, currency = "CNY", category = "apparel") {
   return {
     action: "intercept" as const,
     parcel: { declaredValue: { amount, currency }, category },
@@ -55,12 +55,8 @@ describe("declared value and currency", () => {
 });
 
 describe("category", () => {
-  it.each(["fresh", "FRESH"])("refuses %s goods", (category) => {
-    const decision = decideEligibility(input({ request: withValue("10.00", "CNY", category) }));
-    expect(decision.reasons.map((reason) => reason.code)).toEqual(["category_not_interceptable"]);
-  });
-
-  it.each([
+  const seed003 = [
+    "fresh",
     "virtual",
     "jewellery",
     "antiques",
@@ -68,11 +64,40 @@ describe("category", () => {
     "tea",
     "large_appliance",
     "custom_made",
-  ])("accepts %s", (category) => {
+  ];
+
+  it.each(seed003)("refuses %s goods by default (seed 003)", (category) => {
+    const decision = decideEligibility(input({ request: withValue("10.00", "CNY", category) }));
+    expect(decision.reasons.map((reason) => reason.code)).toEqual(["category_not_interceptable"]);
+  });
+
+  it.each([" Fresh ", "FRESH", "TEA", "\tSecond_Hand\n", " custom_made"])(
+    "matches %j case-insensitively after trimming",
+    (category) => {
+      const decision = decideEligibility(input({ request: withValue("10.00", "CNY", category) }));
+      expect(decision.reasons.map((reason) => reason.code)).toEqual(["category_not_interceptable"]);
+    },
+  );
+
+  it("trims and folds the configured names too", () => {
+    const rules = { ...defaultCarrierRules, blockedCategories: [" Perfume "] };
+    const decision = decideEligibility(
+      input({ rules, request: withValue("10.00", "CNY", "PERFUME") }),
+    );
+    expect(decision.reasons.map((reason) => reason.code)).toEqual(["category_not_interceptable"]);
     expect(
-      decideEligibility(input({ request: withValue("10.00", "CNY", category) })).eligible,
+      decideEligibility(input({ rules, request: withValue("10.00", "CNY", "tea") })).eligible,
     ).toBe(true);
   });
+
+  it.each(["apparel", "general", "electronics", "freshwater_fishing_rod"])(
+    "accepts %s",
+    (category) => {
+      expect(
+        decideEligibility(input({ request: withValue("10.00", "CNY", category) })).eligible,
+      ).toBe(true);
+    },
+  );
 });
 
 describe("parcel state", () => {

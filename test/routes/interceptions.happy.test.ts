@@ -458,7 +458,16 @@ describe("reading", () => {
           circuitState: "closed",
           rules: expect.objectContaining({
             valueCeiling: { amount: "1000.00", currency: "CNY" },
-            blockedCategories: ["fresh"],
+            blockedCategories: [
+              "fresh",
+              "virtual",
+              "jewellery",
+              "antiques",
+              "second_hand",
+              "tea",
+              "large_appliance",
+              "custom_made",
+            ],
             freeRedirectsPerParcel: 1,
           }),
         }),

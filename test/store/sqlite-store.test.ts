@@ -43,7 +43,7 @@ function interception(
     action: "redirect",
     reason: "address_error",
     items: [{ subOrderId: "SUB-1", quantity: 2 }],
-    parcel: { declaredValue: { amount: "899.00", currency: "CNY" }, category: "tea" },
+    parcel: { declaredValue: { amount: "899.00", currency: "CNY" }, category: "apparel" },
     redirectTo: {
       name: "Li Lei",
       phone: "+86 138 0013 8000",
