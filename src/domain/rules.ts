@@ -19,8 +19,11 @@ export const CarrierRulesSchema = z.object({
   blockedCategories: z.array(z.string().min(1)),
   /** Actions the gateway offers for this carrier (within what the adapter supports). */
   actions: z.array(ActionSchema).min(1),
-  /** Redirects per parcel the platform pays for; later ones are paid by the merchant. */
-  freeRedirectsPerParcel: z.number().int().min(0),
+  /**
+   * Redirects per order the platform pays for (seed 003: one), counted across the order's
+   * parcels and carriers; later ones are paid by the merchant.
+   */
+  freeRedirectsPerOrder: z.number().int().min(0),
   /** When true, a redirect beyond the free ones is refused instead of charged. */
   refusePaidRedirects: z.boolean(),
   /** The carrier accepts one successful interception per parcel (SF Express's rule). */
@@ -48,7 +51,7 @@ export const defaultCarrierRules: CarrierRules = {
     "custom_made",
   ],
   actions: ["intercept", "redirect"],
-  freeRedirectsPerParcel: 1,
+  freeRedirectsPerOrder: 1,
   refusePaidRedirects: false,
   oneInterceptionPerParcel: false,
   countries: [],

@@ -11,6 +11,7 @@ import { createHash } from "node:crypto";
 import type { CarrierReport } from "../../contracts/carrier-adapter.ts";
 import type { EligibilityResult, InterceptionRequest } from "../../contracts/interception.ts";
 import type { EligibilityReason } from "../../contracts/problem.ts";
+import { noCharge } from "../domain/cost.ts";
 import { GatewayError, problemBody } from "../http/problem.ts";
 import { newId } from "../ids.ts";
 import { errorText } from "../logger.ts";
@@ -69,7 +70,7 @@ export class InterceptionService {
         ],
         parcelState: "unknown",
         successLikelihood: "normal",
-        cost: { payer: "none", mode: "none", quoted: null, final: null, settlement: "none" },
+        cost: noCharge(),
       };
     }
     const assessment = await assess(this.deps, merchant, request, this.deadline());

@@ -33,6 +33,7 @@ import {
 import { type BetterSQLite3Database, drizzle } from "drizzle-orm/better-sqlite3";
 import { migrate } from "drizzle-orm/better-sqlite3/migrator";
 import type { CarrierId } from "../../contracts/carrier-adapter.ts";
+import { chargesNothingOnceIn, noCharge } from "../domain/cost.ts";
 import { isFinal } from "../domain/status.ts";
 import { type CommitObserver, GroupCommit } from "./group-commit.ts";
 import {
@@ -156,7 +157,7 @@ function prepareReads(db: Db) {
       )
       .prepare(),
     statusOf: db
-      .select({ status: interceptionsTable.status })
+      .select({ status: interceptionsTable.status, action: interceptionsTable.action })
       .from(interceptionsTable)
       .where(eq(interceptionsTable.id, sql.placeholder("id")))
       .prepare(),
@@ -177,6 +178,18 @@ function prepareReads(db: Db) {
         and(
           eq(interceptionsTable.carrier, sql.placeholder("carrier")),
           eq(interceptionsTable.trackingNumber, sql.placeholder("trackingNumber")),
+        ),
+      )
+      .orderBy(asc(interceptionsTable.id))
+      .prepare(),
+    orderRedirects: db
+      .select({ id: interceptionsTable.id, status: interceptionsTable.status })
+      .from(interceptionsTable)
+      .where(
+        and(
+          eq(interceptionsTable.merchantId, sql.placeholder("merchantId")),
+          eq(interceptionsTable.orderId, sql.placeholder("orderId")),
+          eq(interceptionsTable.action, "redirect"),
         ),
       )
       .orderBy(asc(interceptionsTable.id))
@@ -586,6 +599,10 @@ function createStore(
       return merchantId === null ? rows : rows.filter((row) => row.merchantId === merchantId);
     },
 
+    async redirectsOfOrder(merchantId: string, orderId: string) {
+      return reads.orderRedirects.all({ merchantId, orderId });
+    },
+
     transitionInterception(id: string, transition: InterceptionTransition) {
       return write((): TransitionResult => {
         const row = reads.statusOf.get({ id });
@@ -616,6 +633,8 @@ function createStore(
         // whatever isolation a future backend gives the read above.
         const patch = encodeColumns({
           ...transition.patch,
+          // Applied here, where every status change passes, so no caller can forget it.
+          ...(chargesNothingOnceIn(row.action, status) ? { cost: noCharge() } : {}),
           status,
           updatedAt: transition.event.at,
         });

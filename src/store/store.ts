@@ -235,7 +235,19 @@ export interface Store {
     carrier: CarrierId,
     trackingNumber: string,
   ): Promise<InterceptionRecord[]>;
-  /** Conditional, forward-only update plus an appended event, in one transaction. */
+  /**
+   * The merchant's redirects of one order, on any parcel and carrier, oldest first (for the
+   * order's free redirect).
+   */
+  redirectsOfOrder(
+    merchantId: string,
+    orderId: string,
+  ): Promise<Array<Pick<InterceptionRecord, "id" | "status">>>;
+  /**
+   * Conditional, forward-only update plus an appended event, in one transaction. A redirect
+   * reaching failed or cancelled is stored with no charge (`chargesNothingOnceIn`), whatever
+   * the patch says.
+   */
   transitionInterception(id: string, transition: InterceptionTransition): Promise<TransitionResult>;
 
   /**

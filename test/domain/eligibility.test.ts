@@ -15,6 +15,7 @@ function input(overrides: Partial<EligibilityInput> = {}): EligibilityInput {
     destinationCountry: null,
     unknownParcel: false,
     earlier: [],
+    orderRedirects: 0,
     ...overrides,
   };
 }
@@ -212,24 +213,58 @@ describe("earlier interceptions of the parcel", () => {
   it("allows a second redirect unless the carrier takes one interception per parcel", () => {
     const earlier = [{ action: "redirect" as const, status: "succeeded" as const }];
     const redirect = { action: "redirect" as const, parcel: input().request.parcel };
-    const open = decideEligibility(input({ request: redirect, earlier }));
-    expect(open).toMatchObject({ eligible: true, earlierRedirects: 1 });
+    const open = decideEligibility(input({ request: redirect, earlier, orderRedirects: 1 }));
+    expect(open).toMatchObject({ eligible: true });
     const oneOnly = decideEligibility(
       input({
         request: redirect,
         earlier,
+        orderRedirects: 1,
         rules: { ...defaultCarrierRules, oneInterceptionPerParcel: true },
       }),
     );
     expect(oneOnly.reasons.map((reason) => reason.code)).toEqual(["already_intercepted"]);
   });
+});
+
+describe("the order's free redirect", () => {
+  const redirect = { action: "redirect" as const, parcel: input().request.parcel };
+  const rules = { ...defaultCarrierRules, refusePaidRedirects: true };
 
   it("refuses a paid redirect only where the carrier is configured to", () => {
-    const earlier = [{ action: "redirect" as const, status: "succeeded" as const }];
-    const redirect = { action: "redirect" as const, parcel: input().request.parcel };
-    const rules = { ...defaultCarrierRules, refusePaidRedirects: true };
+    const used = decideEligibility(input({ request: redirect, orderRedirects: 1, rules }));
+    expect(used.reasons).toEqual([
+      {
+        code: "free_redirect_used",
+        message: "This order's free redirect has been used and paid redirects are not offered.",
+      },
+    ]);
+    expect(decideEligibility(input({ request: redirect, orderRedirects: 1 })).eligible).toBe(true);
+  });
+
+  it("counts the order's redirects, not the parcel's", () => {
+    // This parcel was never redirected; another parcel of the order was.
+    expect(decideEligibility(input({ request: redirect, orderRedirects: 1, rules })).eligible).toBe(
+      false,
+    );
+    // This parcel's earlier redirect does not count unless the order's count says so.
+    const earlier = [{ action: "redirect" as const, status: "failed" as const }];
     expect(
-      decideEligibility(input({ request: redirect, earlier, rules })).reasons.map((r) => r.code),
-    ).toEqual(["free_redirect_used"]);
+      decideEligibility(input({ request: redirect, earlier, orderRedirects: 0, rules })).eligible,
+    ).toBe(true);
+  });
+
+  it("allows as many free ones as configured", () => {
+    const two = { ...rules, freeRedirectsPerOrder: 2 };
+    expect(
+      decideEligibility(input({ request: redirect, orderRedirects: 1, rules: two })).eligible,
+    ).toBe(true);
+    expect(
+      decideEligibility(input({ request: redirect, orderRedirects: 2, rules: two })).eligible,
+    ).toBe(false);
+  });
+
+  it("never refuses an intercept for the order's redirects", () => {
+    expect(decideEligibility(input({ orderRedirects: 5, rules })).eligible).toBe(true);
   });
 });

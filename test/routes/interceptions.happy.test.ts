@@ -114,7 +114,7 @@ describe("POST /v1/interceptions", () => {
     expect(carrier.calls.filter((call) => call.operation !== "track")).toHaveLength(0);
   });
 
-  it("makes a parcel's first redirect free and the next one paid", async () => {
+  it("makes a parcel's first redirect free and refuses SF a second one of the same parcel", async () => {
     const redirectTo = {
       name: "Li Lei",
       phone: "13800138000",
@@ -468,7 +468,7 @@ describe("reading", () => {
               "large_appliance",
               "custom_made",
             ],
-            freeRedirectsPerParcel: 1,
+            freeRedirectsPerOrder: 1,
           }),
         }),
       ],
