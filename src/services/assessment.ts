@@ -79,13 +79,20 @@ export async function assess(
 ): Promise<Assessment> {
   const carrier = carrierFor(deps, request.carrier);
   refuseImpossibleAction(carrier, request.action);
-  const tracked = await carrier.resilient.call(
-    "track",
-    (ctx) => carrier.resilient.adapter.track(request.trackingNumber, ctx),
-    { deadline },
-  );
-  const unknownParcel = !tracked.ok && tracked.error.code === "unknown_parcel";
-  const parcelState = tracked.ok ? tracked.value.state : null;
+  const owner = await deps.store.parcelOwner(carrier.id, request.trackingNumber);
+  // Another merchant's parcel is, for this one, a parcel the carrier does not know: the carrier
+  // is not asked, and nothing in the answer tells that someone else has it.
+  const ownedByAnother = owner !== null && owner !== merchant.id;
+  const tracked = ownedByAnother
+    ? null
+    : await carrier.resilient.call(
+        "track",
+        (ctx) => carrier.resilient.adapter.track(request.trackingNumber, ctx),
+        { deadline },
+      );
+  const unknownParcel =
+    tracked === null || (!tracked.ok && tracked.error.code === "unknown_parcel");
+  const parcelState = tracked?.ok ? tracked.value.state : null;
   const earlier = (
     await deps.store.findInterceptionsForParcel(merchant.id, carrier.id, request.trackingNumber)
   ).filter((record) => record.id !== excludeId);
@@ -95,7 +102,7 @@ export async function assess(
     rules: carrier.rules,
     actionOffered: carrierOffers(carrier, request.action),
     parcelState,
-    destinationCountry: tracked.ok ? (tracked.value.destinationCountry ?? null) : null,
+    destinationCountry: tracked?.ok ? (tracked.value.destinationCountry ?? null) : null,
     unknownParcel,
     earlier,
     orderRedirects,

@@ -25,6 +25,7 @@ import {
   type JobRecord,
   type MerchantRecord,
   ParcelBusyError,
+  ParcelOfAnotherMerchantError,
 } from "../store/store.ts";
 import { assess, carrierCanEverDo, refuseImpossibleAction } from "./assessment.ts";
 import { carrierFor, countStatus, leaseUntil, type ServiceDeps } from "./deps.ts";
@@ -334,6 +335,12 @@ export class InterceptionService {
         idempotency,
       });
     } catch (error) {
+      if (error instanceof ParcelOfAnotherMerchantError) {
+        // Another merchant's request for this parcel was stored first. Assessed again, the
+        // parcel now reads as unknown (no carrier call): the same answer as for any such parcel.
+        const again = await assess(this.deps, merchant, request, deadline);
+        return { response: this.refusal(requestId, again.decision.reasons), keyClaimed: false };
+      }
       if (!(error instanceof ParcelBusyError)) {
         throw error;
       }

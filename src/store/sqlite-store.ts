@@ -43,6 +43,7 @@ import {
   interceptionsTable,
   jobsTable,
   merchantsTable,
+  parcelOwnersTable,
 } from "./schema.ts";
 import {
   type ApiKeyRecord,
@@ -58,6 +59,7 @@ import {
   type JobRecord,
   type MerchantRecord,
   ParcelBusyError,
+  ParcelOfAnotherMerchantError,
   type Store,
   type TransitionResult,
 } from "./store.ts";
@@ -182,6 +184,16 @@ function prepareReads(db: Db) {
       )
       .orderBy(asc(interceptionsTable.id))
       .prepare(),
+    parcelOwner: db
+      .select({ merchantId: parcelOwnersTable.merchantId })
+      .from(parcelOwnersTable)
+      .where(
+        and(
+          eq(parcelOwnersTable.carrier, sql.placeholder("carrier")),
+          eq(parcelOwnersTable.trackingNumber, sql.placeholder("trackingNumber")),
+        ),
+      )
+      .prepare(),
     orderRedirects: db
       .select({ id: interceptionsTable.id, status: interceptionsTable.status })
       .from(interceptionsTable)
@@ -262,6 +274,17 @@ function prepareWrites(db: Db) {
         createdAt: p("createdAt"),
         updatedAt: p("updatedAt"),
       })
+      .prepare(),
+    // The first merchant to bind a parcel keeps it; a later bind changes nothing.
+    bindParcel: db
+      .insert(parcelOwnersTable)
+      .values({
+        carrier: p("carrier"),
+        trackingNumber: p("trackingNumber"),
+        merchantId: p("merchantId"),
+        boundAt: p("boundAt"),
+      })
+      .onConflictDoNothing()
       .prepare(),
     insertEvent: db
       .insert(interceptionEventsTable)
@@ -507,6 +530,18 @@ function createStore(
         if (idempotency?.claim && !writes.claimKey.get(idempotency.claim)) {
           throw new IdempotencyConflictError(idempotency.merchantId, idempotency.key);
         }
+        // Checked before the parcel's open interception, so another merchant never learns
+        // that one is under way.
+        const { carrier, trackingNumber, merchantId } = interception;
+        writes.bindParcel.run({
+          carrier,
+          trackingNumber,
+          merchantId,
+          boundAt: interception.createdAt,
+        });
+        if (reads.parcelOwner.get({ carrier, trackingNumber })?.merchantId !== merchantId) {
+          throw new ParcelOfAnotherMerchantError(carrier, trackingNumber);
+        }
         try {
           writes.insertInterception.run({
             ...interception,
@@ -536,6 +571,10 @@ function createStore(
           }
         }
       });
+    },
+
+    async parcelOwner(carrier: CarrierId, trackingNumber: string) {
+      return reads.parcelOwner.get({ carrier, trackingNumber })?.merchantId ?? null;
     },
 
     async getInterception(merchantId: string, id: string) {
