@@ -112,6 +112,16 @@ describe("configuration is validated at start-up, naming each bad variable", () 
       );
       writeFileSync(file, JSON.stringify({ jd: { poll: { horizonMS: 1000 } } }));
       expect(configError(() => loadConfig({ CARRIER_CONFIG_FILE: file }))).toContain("horizonMS");
+      // The free redirect is counted per order since issue 9: the old per-parcel key is named.
+      writeFileSync(file, JSON.stringify({ ups: { rules: { freeRedirectsPerParcel: 2 } } }));
+      expect(configError(() => loadConfig({ CARRIER_CONFIG_FILE: file }))).toContain(
+        "freeRedirectsPerParcel",
+      );
+      writeFileSync(file, JSON.stringify({ ups: { rules: { freeRedirectsPerOrder: 2 } } }));
+      expect(loadConfig({ CARRIER_CONFIG_FILE: file }).carriers.ups.rules).toMatchObject({
+        freeRedirectsPerOrder: 2,
+        blockedCategories: expect.arrayContaining(["fresh", "tea", "custom_made"]),
+      });
       writeFileSync(file, JSON.stringify({ pigeon: {} }));
       expect(configError(() => loadConfig({ CARRIER_CONFIG_FILE: file }))).toContain(
         "CARRIER_CONFIG_FILE",

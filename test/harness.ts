@@ -27,7 +27,7 @@ export function interceptBody(overrides: Partial<InterceptionRequest> = {}): Int
     orderId: "ORD-20261121-0001",
     action: "intercept",
     reason: "buyer_cancelled",
-    parcel: { declaredValue: { amount: "899.00", currency: "CNY" }, category: "tea" },
+    parcel: { declaredValue: { amount: "899.00", currency: "CNY" }, category: "apparel" },
     ...overrides,
   };
 }

@@ -11,6 +11,7 @@ import { createHash } from "node:crypto";
 import type { CarrierReport } from "../../contracts/carrier-adapter.ts";
 import type { EligibilityResult, InterceptionRequest } from "../../contracts/interception.ts";
 import type { EligibilityReason } from "../../contracts/problem.ts";
+import { noCharge } from "../domain/cost.ts";
 import { GatewayError, problemBody } from "../http/problem.ts";
 import { newId } from "../ids.ts";
 import { errorText } from "../logger.ts";
@@ -24,6 +25,7 @@ import {
   type JobRecord,
   type MerchantRecord,
   ParcelBusyError,
+  ParcelOfAnotherMerchantError,
 } from "../store/store.ts";
 import { assess, carrierCanEverDo, refuseImpossibleAction } from "./assessment.ts";
 import { carrierFor, countStatus, leaseUntil, type ServiceDeps } from "./deps.ts";
@@ -69,7 +71,7 @@ export class InterceptionService {
         ],
         parcelState: "unknown",
         successLikelihood: "normal",
-        cost: { payer: "none", mode: "none", quoted: null, final: null, settlement: "none" },
+        cost: noCharge(),
       };
     }
     const assessment = await assess(this.deps, merchant, request, this.deadline());
@@ -333,6 +335,12 @@ export class InterceptionService {
         idempotency,
       });
     } catch (error) {
+      if (error instanceof ParcelOfAnotherMerchantError) {
+        // Another merchant's request for this parcel was stored first. Assessed again, the
+        // parcel now reads as unknown (no carrier call): the same answer as for any such parcel.
+        const again = await assess(this.deps, merchant, request, deadline);
+        return { response: this.refusal(requestId, again.decision.reasons), keyClaimed: false };
+      }
       if (!(error instanceof ParcelBusyError)) {
         throw error;
       }

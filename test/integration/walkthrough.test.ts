@@ -49,7 +49,7 @@ function interceptRequest(trackingNumber: string, overrides: Record<string, unkn
     orderId: `ORD-${trackingNumber}`,
     action: "intercept",
     reason: "buyer_cancelled",
-    parcel: { declaredValue: { amount: "899.00", currency: "CNY" }, category: "tea" },
+    parcel: { declaredValue: { amount: "899.00", currency: "CNY" }, category: "apparel" },
     ...overrides,
   };
 }

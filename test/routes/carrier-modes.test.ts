@@ -805,15 +805,14 @@ describe("races and lost replies", () => {
     expect(carrier.callsOf("intercept")).toHaveLength(1);
   });
 
-  it("one open interception per parcel across merchants", async () => {
+  it("one open interception per parcel across merchants: to another, the parcel is unknown", async () => {
     const carrier = new FakeCarrier();
     const target = await start(carrier);
     expect((await target.intercept(target.merchantA, "k1", interceptBody())).status).toBe(201);
     const refused = await json(await target.intercept(target.merchantB, "k1", interceptBody()));
     expect(refused.status, refused.text).toBe(422);
-    expect(refused.body.reasons).toEqual([
-      expect.objectContaining({ code: "already_intercepted" }),
-    ]);
+    // Not "already intercepted": that would tell B that someone else has the parcel.
+    expect(refused.body.reasons).toEqual([expect.objectContaining({ code: "unknown_parcel" })]);
     expect(carrier.callsOf("intercept")).toHaveLength(1);
   });
 

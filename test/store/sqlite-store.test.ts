@@ -43,7 +43,7 @@ function interception(
     action: "redirect",
     reason: "address_error",
     items: [{ subOrderId: "SUB-1", quantity: 2 }],
-    parcel: { declaredValue: { amount: "899.00", currency: "CNY" }, category: "tea" },
+    parcel: { declaredValue: { amount: "899.00", currency: "CNY" }, category: "apparel" },
     redirectTo: {
       name: "Li Lei",
       phone: "+86 138 0013 8000",
@@ -482,20 +482,24 @@ describe.each(backends)("SqliteStore (%s)", (_name, open) => {
 
     it("finds every interception of a parcel oldest first, for one merchant or all", async () => {
       const a1 = icpId(1);
-      const b2 = icpId(2);
+      const a2 = icpId(2);
       const a3 = icpId(3);
       // Only one interception of a parcel may be open at a time: the earlier ones are finished.
+      // A parcel belongs to one merchant, so all of them are A's.
       const parcel = { trackingNumber: "SF1400000000001" };
       await seed(interception(a1, "mer_a", { ...parcel, status: "failed" }));
-      await seed(interception(b2, "mer_b", { ...parcel, status: "cancelled" }));
+      await seed(interception(a2, "mer_a", { ...parcel, status: "cancelled" }));
       await seed(interception(a3, "mer_a", parcel));
-      await seed(interception(icpId(4), "mer_a", { trackingNumber: "SF1400000000999" }));
+      await seed(interception(icpId(4), "mer_b", { trackingNumber: "SF1400000000999" }));
 
       const all = await store.findInterceptionsForParcel(null, "sf-express", "SF1400000000001");
-      expect(all.map((row) => row.id)).toEqual([a1, b2, a3]);
+      expect(all.map((row) => row.id)).toEqual([a1, a2, a3]);
       const mine = await store.findInterceptionsForParcel("mer_a", "sf-express", "SF1400000000001");
-      expect(mine.map((row) => row.id)).toEqual([a1, a3]);
+      expect(mine.map((row) => row.id)).toEqual([a1, a2, a3]);
       expect(mine[0], "plain records carry no events").not.toHaveProperty("events");
+      expect(
+        await store.findInterceptionsForParcel("mer_b", "sf-express", "SF1400000000001"),
+      ).toEqual([]);
     });
   });
 

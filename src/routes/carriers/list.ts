@@ -36,7 +36,7 @@ export function registerListCarriers(app: OpenAPIHono<AppEnv>): void {
             valueCeiling: rules.valueCeiling,
             currencies: rules.currencies,
             blockedCategories: rules.blockedCategories,
-            freeRedirectsPerParcel: rules.freeRedirectsPerParcel,
+            freeRedirectsPerOrder: rules.freeRedirectsPerOrder,
             refusePaidRedirects: rules.refusePaidRedirects,
             oneInterceptionPerParcel: rules.oneInterceptionPerParcel,
             countries: rules.countries,
