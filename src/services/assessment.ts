@@ -11,6 +11,7 @@ import { decideEligibility, type EligibilityDecision } from "../domain/eligibili
 import { GatewayError } from "../http/problem.ts";
 import type { MerchantRecord } from "../store/store.ts";
 import { carrierFor, type ServiceDeps } from "./deps.ts";
+import { trackForAssessment } from "./tracking.ts";
 
 export interface Assessment {
   carrier: RegisteredCarrier;
@@ -79,10 +80,12 @@ export async function assess(
 ): Promise<Assessment> {
   const carrier = carrierFor(deps, request.carrier);
   refuseImpossibleAction(carrier, request.action);
-  const tracked = await carrier.resilient.call(
-    "track",
-    (ctx) => carrier.resilient.adapter.track(request.trackingNumber, ctx),
-    { deadline },
+  const tracked = await trackForAssessment(
+    deps,
+    merchant,
+    carrier,
+    request.trackingNumber,
+    deadline,
   );
   const unknownParcel = !tracked.ok && tracked.error.code === "unknown_parcel";
   const parcelState = tracked.ok ? tracked.value.state : null;
