@@ -323,6 +323,7 @@ export class InterceptionService {
     const kind = locked ? (capabilities.pickupCancel ? "cancel_pickup" : null) : "submit";
     const job = kind ? { ...newJob(id, kind, at), leaseUntil: leaseUntil(this.deps) } : null;
     if (!job) {
+      // A lock the carrier cannot act on: no carrier call after the assessment.
       this.deps.carrierBudget.giveBack(merchant.id, 1);
     }
     try {
@@ -340,13 +341,14 @@ export class InterceptionService {
         idempotency,
       });
     } catch (error) {
+      if (job) {
+        // Nothing was stored, so the job's carrier call will not be made.
+        this.deps.carrierBudget.giveBack(merchant.id, 1);
+      }
       if (!(error instanceof ParcelBusyError)) {
         throw error;
       }
       // Another request for this parcel won the race past the eligibility check.
-      if (job) {
-        this.deps.carrierBudget.giveBack(merchant.id, 1);
-      }
       const response = this.refusal(requestId, [
         {
           code: "already_intercepted",

@@ -41,11 +41,11 @@ function checkEligibility(target: TestGateway, index: number, merchant?: TestMer
   });
 }
 
-async function expectBudgetRefusal(response: Response): Promise<number> {
+async function expectBudgetRefusal(response: Response, perMinute = 3): Promise<number> {
   const refused = await json(response);
   expect(refused.status, refused.text).toBe(429);
   expect(refused.body.code).toBe("rate_limited");
-  expect(refused.body.detail).toMatch(/carrier-call budget \(3 calls per minute\)/);
+  expect(refused.body.detail).toContain(`carrier-call budget (${perMinute} calls per minute)`);
   expect(response.headers.get("content-type")).toBe("application/problem+json");
   return Number(response.headers.get("retry-after"));
 }
@@ -124,6 +124,27 @@ describe("carrier-call budget per merchant", () => {
     expect((await checkEligibility(target, 2)).status).toBe(200);
     expect((await checkEligibility(target, 3)).status).toBe(200);
     await expectBudgetRefusal(await checkEligibility(target, 4));
+  });
+
+  it("gives back the intercept call of a duplicate that lost the race for its key", async () => {
+    const carrier = new FakeCarrier();
+    const { target } = await start(carrier, { CARRIER_CALLS_PER_MERCHANT_PER_MINUTE: "4" });
+    const releaseTracks = carrier.holdTracks();
+    const racing = [1, 2].map(() => target.intercept(target.merchantA, "k1", interceptBody()));
+    while (carrier.callsOf("track").length < 2) {
+      await new Promise((resolve) => setTimeout(resolve, 2));
+    }
+    releaseTracks();
+    const statuses = (await Promise.all(racing)).map((response) => response.status).sort();
+    expect(statuses).toEqual([201, 409]);
+    // Two tracking calls and one intercept made: one call left.
+    expect(carrier.calls.map((call) => call.operation).sort()).toEqual([
+      "intercept",
+      "track",
+      "track",
+    ]);
+    expect((await checkEligibility(target, 2)).status).toBe(200);
+    await expectBudgetRefusal(await checkEligibility(target, 3), 4);
   });
 
   it("a carrier-side cancel counts one call; refused, it stores nothing", async () => {
