@@ -43,6 +43,18 @@ const EnvSchema = z.object({
   /** Per API key: requests in a burst, and sustained requests per second. */
   RATE_LIMIT_BURST: z.coerce.number().int().min(1).default(100),
   RATE_LIMIT_PER_SECOND: z.coerce.number().min(0.01).default(50),
+  /**
+   * How long an assessment reuses a merchant's successful tracking answer for the same parcel
+   * (an eligibility check then the intercept ask the carrier once); 0 turns the cache off. At
+   * most 5 minutes: an older answer may no longer describe the parcel.
+   */
+  TRACKING_CACHE_MS: z.coerce.number().int().min(0).max(300_000).default(30_000),
+  /**
+   * Carrier calls one merchant's requests may make per minute (tracking not served from the
+   * cache, intercepts, redirects, cancels). At least 2: an intercept reserves its tracking call
+   * and its intercept call together.
+   */
+  CARRIER_CALLS_PER_MERCHANT_PER_MINUTE: z.coerce.number().int().min(2).default(600),
   /** Total time an HTTP request may spend on carrier calls before answering `pending`. */
   REQUEST_DEADLINE_MS: positiveMs.default(5_000),
   CARRIER_CONNECT_TIMEOUT_MS: positiveMs.default(2_000),
@@ -91,6 +103,10 @@ export interface GatewayConfig {
   logLevel: LogLevel;
   bodyLimitBytes: number;
   rateLimit: RateLimitSettings;
+  /** How long an assessment reuses a successful tracking answer; 0: never. */
+  trackingCacheMs: number;
+  /** Carrier calls one merchant's requests may make per minute. */
+  carrierCallsPerMerchantPerMinute: number;
   requestDeadlineMs: number;
   resilience: ResilienceSettings;
   workerIntervalMs: number;
@@ -145,6 +161,8 @@ export function loadConfig(
     logLevel: env.LOG_LEVEL,
     bodyLimitBytes: env.BODY_LIMIT_BYTES,
     rateLimit: { burst: env.RATE_LIMIT_BURST, perSecond: env.RATE_LIMIT_PER_SECOND },
+    trackingCacheMs: env.TRACKING_CACHE_MS,
+    carrierCallsPerMerchantPerMinute: env.CARRIER_CALLS_PER_MERCHANT_PER_MINUTE,
     requestDeadlineMs: env.REQUEST_DEADLINE_MS,
     resilience: {
       attemptTimeoutMs: env.CARRIER_ATTEMPT_TIMEOUT_MS,

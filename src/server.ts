@@ -12,8 +12,10 @@ import type { GatewayConfig } from "./config.ts";
 import type { AppServices } from "./http/env.ts";
 import { createJsonLogger, type Logger } from "./logger.ts";
 import { Metrics } from "./metrics.ts";
+import { CarrierCallBudget } from "./services/carrier-budget.ts";
 import { InterceptionService } from "./services/interceptions.ts";
 import { MerchantService } from "./services/merchants.ts";
+import { TrackingCache } from "./services/tracking.ts";
 import type { CommitObserver } from "./store/group-commit.ts";
 import { openSqliteStore } from "./store/sqlite-store.ts";
 import type { Store } from "./store/store.ts";
@@ -64,6 +66,8 @@ export function buildServices(input: {
     requestDeadlineMs: config.requestDeadlineMs,
     jobLeaseMs: config.jobLeaseMs,
     maxJobAttempts: config.maxJobAttempts,
+    tracking: new TrackingCache(config.trackingCacheMs, now),
+    carrierBudget: new CarrierCallBudget(config.carrierCallsPerMerchantPerMinute, now),
   });
   metrics.gauge(
     "gateway_circuit_open",

@@ -32,7 +32,12 @@ export function interceptBody(overrides: Partial<InterceptionRequest> = {}): Int
   };
 }
 
-export async function createTestGateway(adapter: CarrierAdapter, env: Record<string, string> = {}) {
+/** `now` replaces the services' clock (the worker's too), for tests where time is the subject. */
+export async function createTestGateway(
+  adapter: CarrierAdapter,
+  env: Record<string, string> = {},
+  options: { now?: () => Date } = {},
+) {
   const config = loadConfig({
     DATABASE_URL: ":memory:",
     ADMIN_TOKEN: adminToken,
@@ -51,6 +56,7 @@ export async function createTestGateway(adapter: CarrierAdapter, env: Record<str
     carriers,
     logger: silentLogger,
     metrics,
+    now: options.now,
   });
   const app = createApp(services);
 

@@ -11,6 +11,7 @@ import { decideEligibility, type EligibilityDecision } from "../domain/eligibili
 import { GatewayError } from "../http/problem.ts";
 import type { MerchantRecord } from "../store/store.ts";
 import { carrierFor, type ServiceDeps } from "./deps.ts";
+import { trackForAssessment } from "./tracking.ts";
 
 export interface Assessment {
   carrier: RegisteredCarrier;
@@ -85,11 +86,7 @@ export async function assess(
   const ownedByAnother = owner !== null && owner !== merchant.id;
   const tracked = ownedByAnother
     ? null
-    : await carrier.resilient.call(
-        "track",
-        (ctx) => carrier.resilient.adapter.track(request.trackingNumber, ctx),
-        { deadline },
-      );
+    : await trackForAssessment(deps, merchant, carrier, request.trackingNumber, deadline);
   const unknownParcel =
     tracked === null || (!tracked.ok && tracked.error.code === "unknown_parcel");
   const parcelState = tracked?.ok ? tracked.value.state : null;

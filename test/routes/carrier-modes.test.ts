@@ -342,8 +342,16 @@ describe("actions and countries", () => {
       expect.objectContaining({ code: "country_not_supported" }),
     ]);
 
-    carrier.countries.set("SF1400000000001", "PR");
-    const accepted = await json(await target.intercept(target.merchantA, "k2", interceptBody()));
+    // Another parcel: the first one's tracking answer is cached for TRACKING_CACHE_MS.
+    carrier.states.set("SF1400000000002", "in_transit");
+    carrier.countries.set("SF1400000000002", "PR");
+    const accepted = await json(
+      await target.intercept(
+        target.merchantA,
+        "k2",
+        interceptBody({ trackingNumber: "SF1400000000002" }),
+      ),
+    );
     expect(accepted.status, accepted.text).toBe(201);
     rmSync(directory, { recursive: true, force: true });
   });

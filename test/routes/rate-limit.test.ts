@@ -18,6 +18,23 @@ describe("token bucket", () => {
   });
 });
 
+describe("token bucket, several tokens at once", () => {
+  it("takes all or none, waits for the whole count, and takes back what was not used", () => {
+    let now = 0;
+    const limiter = new RateLimiter({ burst: 3, perSecond: 1 }, () => now);
+    expect(limiter.take("a", 2)).toEqual({ remaining: 1, retryAfterMs: 0 });
+    // One token is there, two are asked: nothing is taken, the wait is for the missing one.
+    expect(limiter.take("a", 2)).toEqual({ remaining: 0, retryAfterMs: 1000 });
+    limiter.giveBack("a", 1);
+    expect(limiter.take("a", 2)).toEqual({ remaining: 0, retryAfterMs: 0 });
+    // Given back beyond the burst, a bucket holds the burst only.
+    limiter.giveBack("a", 10);
+    now += 10_000;
+    expect(limiter.take("a", 3).retryAfterMs).toBe(0);
+    expect(limiter.take("a").retryAfterMs).toBe(1000);
+  });
+});
+
 describe("429 per API key", () => {
   let gateway: TestGateway | null = null;
   afterEach(async () => {
