@@ -14,6 +14,7 @@ import { createJsonLogger, type Logger } from "./logger.ts";
 import { Metrics } from "./metrics.ts";
 import { InterceptionService } from "./services/interceptions.ts";
 import { MerchantService } from "./services/merchants.ts";
+import { checkForMissedPushes } from "./services/missed-pushes.ts";
 import type { CommitObserver } from "./store/group-commit.ts";
 import { openSqliteStore } from "./store/sqlite-store.ts";
 import type { Store } from "./store/store.ts";
@@ -132,6 +133,13 @@ export async function startGateway(
     isShuttingDown: () => shuttingDown,
   });
   const app = createApp(services);
+  await checkForMissedPushes({
+    store,
+    carriers,
+    logger,
+    now: () => new Date(),
+    windowMs: config.pushRestartWindowMs,
+  });
 
   const { server, port } = await new Promise<{ server: Server; port: number }>((resolve) => {
     const started = serve(
