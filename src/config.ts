@@ -83,6 +83,11 @@ const EnvSchema = z.object({
   POLL_INITIAL_DELAY_MS: positiveMs.default(30_000),
   /** For carriers that push: when to check tracking in case the push never arrives. */
   POLL_PUSH_FALLBACK_DELAY_MS: positiveMs.default(15 * 60_000),
+  /**
+   * For carriers that push: at start, their submitted interceptions' tracking checks are brought
+   * forward to within this window (a push may have come while the gateway was down).
+   */
+  POLL_PUSH_RESTART_WINDOW_MS: positiveMs.default(30_000),
   POLL_MAX_INTERVAL_MS: positiveMs.default(30 * 60_000),
   POLL_HORIZON_MS: positiveMs.default(72 * 60 * 60_000),
   /**
@@ -112,6 +117,8 @@ export interface GatewayConfig {
   workerIntervalMs: number;
   jobLeaseMs: number;
   maxJobAttempts: number;
+  /** At start, push carriers' tracking checks are brought forward to within this window. */
+  pushRestartWindowMs: number;
   /**
    * HTTP settings for carrier calls. The defaults here; a carrier's module is handed a config
    * whose `http` already holds that carrier's own overrides.
@@ -179,6 +186,7 @@ export function loadConfig(
     workerIntervalMs: env.WORKER_INTERVAL_MS,
     jobLeaseMs: env.JOB_LEASE_MS,
     maxJobAttempts: env.JOB_MAX_ATTEMPTS,
+    pushRestartWindowMs: env.POLL_PUSH_RESTART_WINDOW_MS,
     http: httpDefaults(env),
     carriers: loadCarrierSettings(env),
     env,

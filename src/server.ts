@@ -15,6 +15,7 @@ import { Metrics } from "./metrics.ts";
 import { CarrierCallBudget } from "./services/carrier-budget.ts";
 import { InterceptionService } from "./services/interceptions.ts";
 import { MerchantService } from "./services/merchants.ts";
+import { checkForMissedPushes } from "./services/missed-pushes.ts";
 import { TrackingCache } from "./services/tracking.ts";
 import type { CommitObserver } from "./store/group-commit.ts";
 import { openSqliteStore } from "./store/sqlite-store.ts";
@@ -137,6 +138,13 @@ export async function startGateway(
     isShuttingDown: () => shuttingDown,
   });
   const app = createApp(services);
+  await checkForMissedPushes({
+    store,
+    carriers,
+    logger,
+    now: () => new Date(),
+    windowMs: config.pushRestartWindowMs,
+  });
 
   const { server, port } = await new Promise<{ server: Server; port: number }>((resolve) => {
     const started = serve(

@@ -22,6 +22,7 @@ import {
   desc,
   eq,
   getTableColumns,
+  gt,
   inArray,
   isNull,
   lt,
@@ -776,6 +777,41 @@ function createStore(
     releaseJob(job: HeldJob) {
       return write(() => {
         db.update(jobsTable).set({ leaseUntil: null }).where(heldBy(job)).run();
+      });
+    },
+
+    bringForwardPolls(input: { carriers: readonly CarrierId[]; now: string; windowMs: number }) {
+      const start = Date.parse(input.now);
+      const windowEnd = new Date(start + input.windowMs).toISOString();
+      return write(() => {
+        if (input.carriers.length === 0) {
+          return 0;
+        }
+        const late = db
+          .select({ id: jobsTable.id })
+          .from(jobsTable)
+          .innerJoin(interceptionsTable, eq(interceptionsTable.id, jobsTable.interceptionId))
+          .where(
+            and(
+              eq(jobsTable.kind, "poll"),
+              gt(jobsTable.runAt, windowEnd),
+              leaseIsFree(input.now),
+              eq(interceptionsTable.status, "submitted"),
+              inArray(interceptionsTable.carrier, [...input.carriers]),
+            ),
+          )
+          .orderBy(asc(jobsTable.runAt), asc(jobsTable.id))
+          .all();
+        const bringForward = db
+          .update(jobsTable)
+          .set({ runAt: sql`${sql.placeholder("runAt")}` })
+          .where(eq(jobsTable.id, sql.placeholder("id")))
+          .prepare();
+        late.forEach((job, index) => {
+          const offset = Math.floor((input.windowMs * index) / late.length);
+          bringForward.run({ id: job.id, runAt: new Date(start + offset).toISOString() });
+        });
+        return late.length;
       });
     },
 

@@ -284,6 +284,19 @@ export interface Store {
   completeJob(job: HeldJob): Promise<void>;
   /** Gives a job back untouched (lease cleared, nothing else); fenced likewise. */
   releaseJob(job: HeldJob): Promise<void>;
+  /**
+   * After a (re)start: brings the `poll` jobs of `submitted` interceptions of `carriers` (those
+   * whose outcome is pushed, and whose push may have come while no gateway listened) forward to
+   * within `windowMs` of `now`, spread evenly over it, soonest-due first, so that thousands of
+   * them do not reach the carrier at once. A job already due within the window, or leased by a
+   * live holder, is left alone: running this twice (two instances starting) moves nothing more.
+   * Returns how many jobs were brought forward.
+   */
+  bringForwardPolls(input: {
+    carriers: readonly CarrierId[];
+    now: string;
+    windowMs: number;
+  }): Promise<number>;
   /** The next job of an interception (of one kind, when given), if any. */
   getJobForInterception(
     interceptionId: string,

@@ -7,6 +7,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import type { CarrierReport } from "../../contracts/carrier-adapter.ts";
+import { silentLogger } from "../../src/logger.ts";
+import { checkForMissedPushes } from "../../src/services/missed-pushes.ts";
 import type { JobRecord } from "../../src/store/store.ts";
 import { FakeCarrier } from "../fakes/fake-carrier.ts";
 import {
@@ -770,6 +772,47 @@ describe("a push carrier whose push never arrives", () => {
     expect((after.body.events as Array<{ detail: string }>).at(-1)?.detail).toContain(
       "no push received",
     );
+  });
+
+  it("after a restart, checks tracking within the window, not after the fallback delay", async () => {
+    const carrier = new FakeCarrier();
+    const target = await start(carrier);
+    const created = await json(await target.intercept(target.merchantA, "k1", interceptBody()));
+    const id = String(created.body.id);
+    // The carrier decided and pushed while the gateway was down: the push is lost.
+    carrier.states.set("SF1400000000001", "returned");
+    expect(await target.worker.runOnce(), "its check is 15 min away").toBe(0);
+
+    const restartedAt = new Date();
+    const moved = await checkForMissedPushes({
+      store: target.store,
+      carriers: target.services.carriers,
+      logger: silentLogger,
+      now: () => restartedAt,
+      windowMs: target.config.pushRestartWindowMs,
+    });
+    expect(moved).toBe(1);
+    expect((await target.store.getJobForInterception(id))?.runAt).toBe(restartedAt.toISOString());
+    expect(await target.worker.runOnce()).toBe(1);
+    const after = await read(target, id);
+    expect(after.body, after.text).toMatchObject({ status: "succeeded", parcelState: "returned" });
+    expect(lastEventDetail(after.body)).toContain("no push received");
+  });
+
+  it("leaves a polled carrier's schedule alone at a restart", async () => {
+    const carrier = new FakeCarrier({ outcome: "poll" });
+    const target = await start(carrier);
+    const created = await json(await target.intercept(target.merchantA, "k1", interceptBody()));
+    const before = await target.store.getJobForInterception(String(created.body.id));
+    const moved = await checkForMissedPushes({
+      store: target.store,
+      carriers: target.services.carriers,
+      logger: silentLogger,
+      now: () => new Date(),
+      windowMs: target.config.pushRestartWindowMs,
+    });
+    expect(moved).toBe(0);
+    expect(await target.store.getJobForInterception(String(created.body.id))).toEqual(before);
   });
 
   it("never decides a redirect from tracking alone", async () => {
