@@ -5,6 +5,7 @@
 import { parseArgs } from "node:util";
 import { ConfigError, loadConfig } from "../src/config.ts";
 import { MerchantService } from "../src/services/merchants.ts";
+import { StoreBusyError } from "../src/store/busy.ts";
 import { openSqliteStore } from "../src/store/sqlite-store.ts";
 
 const usage = `Usage:
@@ -27,6 +28,8 @@ async function main(): Promise<void> {
     throw new ConfigError(usage);
   }
   const config = loadConfig(process.env);
+  // A second writer beside a running gateway: the store's few-ms busy timeout keeps this CLI from
+  // holding the gateway up, and its short writes wait on timers for the gateway's commits.
   const store = openSqliteStore({ path: config.databasePath });
   const merchants = new MerchantService(store, () => new Date());
   try {
@@ -58,6 +61,7 @@ function print(value: unknown): void {
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(`${error instanceof ConfigError ? error.message : String(error)}\n`);
+  const known = error instanceof ConfigError || error instanceof StoreBusyError;
+  process.stderr.write(`${known ? error.message : String(error)}\n`);
   process.exit(1);
 });

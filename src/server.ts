@@ -106,6 +106,7 @@ export function buildServices(input: {
     jobDeadlineMs: config.requestDeadlineMs,
     batchSize: 20,
     idempotencyRetentionMs: 48 * 60 * 60_000,
+    pruneBatchSize: 500,
   });
   return { services, worker };
 }

@@ -205,8 +205,11 @@ export interface Store {
    * retries); unlocked when it stored its interception, so a retry answers from that.
    */
   releaseIdempotencyKey(merchantId: string, key: string, now: string): Promise<void>;
-  /** Deletes keys created before `before`; returns how many. */
-  deleteIdempotencyKeysBefore(before: string): Promise<number>;
+  /**
+   * Deletes up to `limit` keys created before `before`, oldest first; returns how many. Bounded
+   * so one prune never holds the write lock long: call again while it returns `limit`.
+   */
+  deleteIdempotencyKeysBefore(before: string, limit: number): Promise<number>;
 
   /**
    * Stores a new interception, its first event and (if any) its first job in one transaction,
