@@ -42,6 +42,7 @@ import { defaultMaxBusyWaitMs, retryWhileBusy } from "./busy.ts";
 import { type CommitObserver, GroupCommit } from "./group-commit.ts";
 import {
   apiKeysTable,
+  gatewayMetaTable,
   idempotencyKeysTable,
   interceptionEventsTable,
   interceptionsTable,
@@ -50,6 +51,7 @@ import {
 } from "./schema.ts";
 import {
   type ApiKeyRecord,
+  type GatewayMode,
   type HeldJob,
   type IdempotencyClaim,
   IdempotencyConflictError,
@@ -390,6 +392,24 @@ function createStore(
   const store = {
     get database() {
       return sqlite;
+    },
+
+    claimMode(mode: GatewayMode) {
+      return write((): GatewayMode => {
+        db.insert(gatewayMetaTable)
+          .values({ key: "mode", value: mode })
+          .onConflictDoNothing()
+          .run();
+        const recorded = db
+          .select({ value: gatewayMetaTable.value })
+          .from(gatewayMetaTable)
+          .where(eq(gatewayMetaTable.key, "mode"))
+          .get()?.value;
+        if (recorded !== "demo" && recorded !== "live") {
+          throw new Error(`gateway_meta holds an unknown mode ${JSON.stringify(recorded)}.`);
+        }
+        return recorded;
+      });
     },
 
     createMerchant(merchant: MerchantRecord) {

@@ -14,6 +14,12 @@ import type {
   SuccessLikelihood,
 } from "../../contracts/normalized.ts";
 
+/**
+ * `demo`: every carrier a sandbox, the demo merchant set up. `live`: real carriers. A database
+ * serves the mode it was first started in.
+ */
+export type GatewayMode = "demo" | "live";
+
 export interface MerchantRecord {
   id: string;
   name: string;
@@ -172,6 +178,12 @@ export class ParcelBusyError extends Error {
 }
 
 export interface Store {
+  /**
+   * Records `mode` on a database that has none yet, and returns the database's mode: the one
+   * just recorded, or the one it was first started in.
+   */
+  claimMode(mode: GatewayMode): Promise<GatewayMode>;
+
   createMerchant(merchant: MerchantRecord): Promise<void>;
   getMerchant(id: string): Promise<MerchantRecord | null>;
   createApiKey(key: ApiKeyRecord): Promise<void>;
