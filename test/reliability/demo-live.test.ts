@@ -6,6 +6,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
+import { openSqliteStore } from "../../src/store/sqlite-store.ts";
 import { freePort } from "../integration/loopback.ts";
 import { type ChildGateway, killGateway, spawnGateway, waitReady } from "./child-gateway.ts";
 
@@ -41,29 +42,37 @@ async function start(database: string, env: Record<string, string> = {}): Promis
   return gateway;
 }
 
-/** Starts once in the given mode and stops, leaving the database marked. */
-async function markDatabase(database: string, env: Record<string, string> = {}): Promise<void> {
-  const first = await start(database, env);
-  await waitReady(first);
-  await killGateway(first, "SIGTERM");
+/** A database whose first start was in `mode`, recorded as every start records it. */
+async function markDatabase(database: string, mode: "demo" | "live"): Promise<void> {
+  const store = openSqliteStore({ path: join(directory, database) });
+  try {
+    await store.claimMode(mode);
+  } finally {
+    await store.close();
+  }
 }
 
 describe("npm start on a database of the other mode", () => {
   it("refuses demo mode on a live database (credentials that failed to load)", async () => {
-    await markDatabase("live.db", liveCredentials);
+    await markDatabase("live.db", "live");
     const refused = await start("live.db");
     const { code } = await refused.exited;
     expect(code, refused.output()).toBe(1);
     expect(refused.output()).toContain("was started in live mode");
     expect(refused.output()).toContain("DATABASE_URL");
-  });
+  }, 60_000);
 
   it("refuses live mode on a demo database", async () => {
-    await markDatabase("demo.db");
+    await markDatabase("demo.db", "demo");
     const refused = await start("demo.db", liveCredentials);
     const { code } = await refused.exited;
     expect(code, refused.output()).toBe(1);
     expect(refused.output()).toContain("holds demo data");
     expect(refused.output()).toContain("point DATABASE_URL at a new database");
-  });
+  }, 60_000);
+
+  it("starts on a database of its own mode", async () => {
+    await markDatabase("live-again.db", "live");
+    await waitReady(await start("live-again.db", liveCredentials), 50_000);
+  }, 60_000);
 });
