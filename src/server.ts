@@ -140,6 +140,7 @@ export async function startGateway(
   });
   let ownSandbox: RunningSandbox | null = null;
   let demo: DemoLogin | null = null;
+  let link: SandboxLink | null = null;
   let carriers: CarrierRegistry;
   try {
     await claimDatabaseMode(store, mode, config.databasePath);
@@ -149,11 +150,8 @@ export async function startGateway(
     if (!sandbox && !config.sandbox && mode === "demo") {
       ownSandbox = await startOwnSandbox(config);
     }
-    carriers = buildCarrierRegistry(
-      { config, sandbox: sandbox ?? config.sandbox ?? ownSandbox },
-      metrics,
-      logger,
-    );
+    link = sandbox ?? config.sandbox ?? ownSandbox;
+    carriers = buildCarrierRegistry({ config, sandbox: link }, metrics, logger);
   } catch (error) {
     await ownSandbox?.close();
     await store.close();
@@ -188,7 +186,7 @@ export async function startGateway(
   return {
     url,
     mode,
-    sandboxUrl: (sandbox ?? config.sandbox ?? ownSandbox)?.url ?? null,
+    sandboxUrl: link?.url ?? null,
     demo,
     services,
     worker,
