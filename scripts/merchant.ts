@@ -6,6 +6,7 @@
 import { parseArgs } from "node:util";
 import { ConfigError, loadConfig } from "../src/config.ts";
 import { MerchantService } from "../src/services/merchants.ts";
+import { StoreBusyError } from "../src/store/busy.ts";
 import { openSqliteStore } from "../src/store/sqlite-store.ts";
 
 const usage = `Usage:
@@ -34,6 +35,8 @@ async function main(): Promise<void> {
     throw new UsageError(command === "create" ? "create needs --name." : "key needs --merchant.");
   }
   const config = loadConfig(process.env);
+  // A second writer beside a running gateway: the store's few-ms busy timeout keeps this CLI from
+  // holding the gateway up, and its short writes wait on timers for the gateway's commits.
   const store = openSqliteStore({ path: config.databasePath });
   const merchants = new MerchantService(store, () => new Date());
   try {
@@ -85,7 +88,8 @@ main().catch((error: unknown) => {
   if (error instanceof UsageError) {
     process.stderr.write(`${error.message}\n\n${usage}\n`);
   } else {
-    process.stderr.write(`${error instanceof ConfigError ? error.message : String(error)}\n`);
+    const known = error instanceof ConfigError || error instanceof StoreBusyError;
+    process.stderr.write(`${known ? error.message : String(error)}\n`);
   }
   process.exit(1);
 });

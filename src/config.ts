@@ -24,6 +24,8 @@ const EnvSchema = z.object({
   PUBLIC_URL: z.url().optional(),
   SANDBOX_PORT: port.default(4010),
   SANDBOX_URL: z.url().optional(),
+  /** The run secret of the sandboxes at SANDBOX_URL (`npm run sandbox` prints it). */
+  SANDBOX_SECRET: z.string().min(16, "must be at least 16 characters").optional(),
   DATABASE_URL: z.string().min(1).default("file:./data/gateway.db"),
   ADMIN_TOKEN: z.string().min(16, "must be at least 16 characters").optional(),
   DEMO_API_KEY: z
@@ -103,6 +105,8 @@ export interface GatewayConfig {
   port: number;
   publicUrl: string;
   databasePath: string;
+  /** Sandboxes running elsewhere (SANDBOX_URL) and their run secret; null when not set. */
+  sandbox: { url: string; secret: string } | null;
   adminToken: string | null;
   demo: { apiKey: string | null; pickupService: boolean };
   logLevel: LogLevel;
@@ -158,11 +162,21 @@ export function loadConfig(
       `Invalid configuration:\n  JOB_LEASE_MS: must be more than twice REQUEST_DEADLINE_MS (${env.REQUEST_DEADLINE_MS})`,
     );
   }
+  if (env.SANDBOX_URL && !env.SANDBOX_SECRET) {
+    // The sandboxes' push secrets derive from it: without it no push would be accepted.
+    throw new ConfigError(
+      "Invalid configuration:\n  SANDBOX_SECRET: required with SANDBOX_URL (npm run sandbox prints the one it uses)",
+    );
+  }
   return {
     host: env.GATEWAY_HOST,
     port: env.GATEWAY_PORT,
     publicUrl: env.PUBLIC_URL ?? `http://127.0.0.1:${env.GATEWAY_PORT}`,
     databasePath: databasePathOf(env.DATABASE_URL),
+    sandbox:
+      env.SANDBOX_URL && env.SANDBOX_SECRET
+        ? { url: env.SANDBOX_URL, secret: env.SANDBOX_SECRET }
+        : null,
     adminToken: env.ADMIN_TOKEN ?? null,
     demo: { apiKey: env.DEMO_API_KEY ?? null, pickupService: env.DEMO_PICKUP_SERVICE },
     logLevel: env.LOG_LEVEL,

@@ -2,51 +2,27 @@
  * `npm start`. With no carrier credentials at all it is a demo: the gateway, the carrier
  * sandboxes (unless SANDBOX_URL points at running ones) and a demo merchant with a fresh key.
  * With some credentials, only the carriers that have them run, unless SANDBOX_URL is set, in
- * which case the others use that sandbox.
+ * which case the others use that sandbox. A database serves the mode it was first started in.
  */
-import { startSandbox } from "../adapters/sandbox-kit/server.ts";
-import { carrierIds } from "../contracts/carrier-adapter.ts";
-import { carriersNeedingSandbox, sandboxPushUrls } from "./carriers/modules.ts";
 import { ConfigError, loadConfig } from "./config.ts";
 import { startGateway } from "./server.ts";
 
 async function main(): Promise<void> {
   const config = loadConfig(process.env);
-  const demoMode = carriersNeedingSandbox(config).length === carrierIds.length;
-  let sandbox: Awaited<ReturnType<typeof startSandbox>> | null = null;
-  let sandboxUrl = config.env.SANDBOX_URL ?? null;
-  if (demoMode && !sandboxUrl) {
-    sandbox = await startSandbox({
-      port: config.env.SANDBOX_PORT,
-      host: "127.0.0.1",
-      pushUrls: sandboxPushUrls(config.publicUrl),
-    });
-    sandboxUrl = sandbox.url;
-  }
+  const gateway = await startGateway(config);
 
-  const gateway = await startGateway(config, sandboxUrl);
-
-  if (demoMode) {
-    const { merchants } = gateway.services;
-    const merchant = await merchants.demoMerchant(config.demo.pickupService);
-    let apiKey = config.demo.apiKey;
-    if (apiKey) {
-      if (!(await merchants.authenticate(apiKey))) {
-        await merchants.issueKey(merchant.id, apiKey);
-      }
-    } else {
-      apiKey = (await merchants.issueKey(merchant.id)).apiKey;
-    }
+  if (gateway.demo) {
+    const { merchant, apiKey } = gateway.demo;
     process.stdout.write(
       [
         "",
         "  Carrier interception gateway (demo mode: no carrier credentials, every carrier uses its sandbox)",
         `  Gateway:   ${gateway.url}   (docs: ${gateway.url}/docs)`,
-        `  Sandbox:   ${sandboxUrl}`,
+        `  Sandbox:   ${gateway.sandboxUrl}`,
         `  Merchant:  ${merchant.id} (pickup service: ${merchant.pickupService})`,
         `  API key:   ${apiKey}`,
         "",
-        `  export GATEWAY=${gateway.url} SANDBOX=${sandboxUrl} KEY=${apiKey}`,
+        `  export GATEWAY=${gateway.url} SANDBOX=${gateway.sandboxUrl} KEY=${apiKey}`,
         "",
       ].join("\n"),
     );
@@ -62,7 +38,6 @@ async function main(): Promise<void> {
     // A hard bound, so a stuck connection cannot keep the process alive forever.
     setTimeout(() => process.exit(1), 10_000).unref();
     await gateway.close();
-    await sandbox?.close();
     process.exit(0);
   };
   process.on("SIGTERM", () => void stop("SIGTERM"));

@@ -1,29 +1,40 @@
 /**
  * Starts the gateway: store, carriers, services, HTTP server and worker, all built once from the
- * configuration. `close()` drains in order: stop accepting, stop the worker, release carriers,
- * close the database.
+ * configuration. In demo mode it also starts the carrier sandboxes (unless some are given or
+ * SANDBOX_URL points at running ones) and sets up the demo merchant. `close()` drains in order:
+ * stop accepting, stop the worker, release carriers, close the database, stop own sandboxes.
  */
 import type { Server } from "node:http";
 import { serve } from "@hono/node-server";
+import { newSandboxSecret } from "../adapters/sandbox-kit/secret.ts";
+import { type RunningSandbox, startSandbox } from "../adapters/sandbox-kit/server.ts";
 import { createApp } from "./app.ts";
-import { buildCarrierRegistry } from "./carriers/modules.ts";
+import type { SandboxLink } from "./carriers/carrier-module.ts";
+import { buildCarrierRegistry, gatewayModeOf, sandboxPushUrls } from "./carriers/modules.ts";
 import type { CarrierRegistry } from "./carriers/registry.ts";
 import type { GatewayConfig } from "./config.ts";
 import type { AppServices } from "./http/env.ts";
 import { createJsonLogger, type Logger } from "./logger.ts";
 import { Metrics } from "./metrics.ts";
 import { CarrierCallBudget } from "./services/carrier-budget.ts";
+import { type DemoLogin, setUpDemoMerchant } from "./services/demo.ts";
+import { claimDatabaseMode } from "./services/gateway-mode.ts";
 import { InterceptionService } from "./services/interceptions.ts";
 import { MerchantService } from "./services/merchants.ts";
 import { checkForMissedPushes } from "./services/missed-pushes.ts";
 import { TrackingCache } from "./services/tracking.ts";
 import type { CommitObserver } from "./store/group-commit.ts";
 import { openSqliteStore } from "./store/sqlite-store.ts";
-import type { Store } from "./store/store.ts";
+import type { GatewayMode, Store } from "./store/store.ts";
 import { JobWorker } from "./workers/job-worker.ts";
 
 export interface RunningGateway {
   url: string;
+  mode: GatewayMode;
+  /** The sandboxes carriers without credentials use, if any. */
+  sandboxUrl: string | null;
+  /** In demo mode: the demo merchant and the key to print. */
+  demo: DemoLogin | null;
   services: AppServices;
   worker: JobWorker;
   close(): Promise<void>;
@@ -112,22 +123,46 @@ export function buildServices(input: {
     jobDeadlineMs: config.requestDeadlineMs,
     batchSize: 20,
     idempotencyRetentionMs: 48 * 60 * 60_000,
+    pruneBatchSize: 500,
   });
   return { services, worker };
 }
 
-/** Starts the HTTP server and the worker on the configured host and port. */
+/**
+ * Starts the HTTP server and the worker on the configured host and port. `sandbox`: sandboxes
+ * to use (tests pass their own); by default SANDBOX_URL's, else in demo mode fresh ones in this
+ * process. Refuses (ConfigError) a database of the other mode before anything starts.
+ */
 export async function startGateway(
   config: GatewayConfig,
-  sandboxUrl: string | null,
+  sandbox?: SandboxLink,
 ): Promise<RunningGateway> {
   const logger = createJsonLogger(config.logLevel);
   const metrics = new Metrics();
+  const mode = gatewayModeOf(config);
   const store = openSqliteStore({
     path: config.databasePath,
     onCommit: storeCommitMetric(metrics),
   });
-  const carriers = buildCarrierRegistry({ config, sandboxUrl }, metrics, logger);
+  let ownSandbox: RunningSandbox | null = null;
+  let demo: DemoLogin | null = null;
+  let link: SandboxLink | null = null;
+  let carriers: CarrierRegistry;
+  try {
+    await claimDatabaseMode(store, mode, config.databasePath);
+    if (mode === "demo") {
+      demo = await setUpDemoMerchant(new MerchantService(store, () => new Date()), config.demo);
+    }
+    if (!sandbox && !config.sandbox && mode === "demo") {
+      ownSandbox = await startOwnSandbox(config);
+    }
+    link = sandbox ?? config.sandbox ?? ownSandbox;
+    carriers = buildCarrierRegistry({ config, sandbox: link }, metrics, logger);
+  } catch (error) {
+    await ownSandbox?.close();
+    await store.close();
+    throw error;
+  }
   let shuttingDown = false;
   const { services, worker } = buildServices({
     config,
@@ -163,6 +198,9 @@ export async function startGateway(
 
   return {
     url,
+    mode,
+    sandboxUrl: link?.url ?? null,
+    demo,
     services,
     worker,
     close: async () => {
@@ -180,6 +218,21 @@ export async function startGateway(
       }
       await carriers.close();
       await store.close();
+      await ownSandbox?.close();
     },
   };
+}
+
+/**
+ * Demo mode's sandboxes, in this process, with a fresh run secret: their push secrets exist
+ * only in this process, so no constant from the README or the code settles an interception.
+ */
+function startOwnSandbox(config: GatewayConfig): Promise<RunningSandbox> {
+  const secret = newSandboxSecret();
+  return startSandbox({
+    port: config.env.SANDBOX_PORT,
+    host: "127.0.0.1",
+    pushUrls: sandboxPushUrls(config.publicUrl, secret),
+    secret,
+  });
 }

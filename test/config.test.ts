@@ -45,6 +45,25 @@ describe("configuration is validated at start-up, naming each bad variable", () 
     );
   });
 
+  it("asks for SANDBOX_SECRET with SANDBOX_URL: the sandboxes' push secrets derive from it", () => {
+    expect(configError(() => loadConfig({ SANDBOX_URL: "http://127.0.0.1:4010" }))).toContain(
+      "SANDBOX_SECRET: required with SANDBOX_URL",
+    );
+    expect(
+      configError(() =>
+        loadConfig({ SANDBOX_URL: "http://127.0.0.1:4010", SANDBOX_SECRET: "short" }),
+      ),
+    ).toContain("SANDBOX_SECRET");
+    const config = loadConfig({
+      SANDBOX_URL: "http://127.0.0.1:4010",
+      SANDBOX_SECRET: "a-run-secret-0123456789",
+    });
+    expect(config.sandbox).toEqual({
+      url: "http://127.0.0.1:4010",
+      secret: "a-run-secret-0123456789",
+    });
+  });
+
   it("names a carrier's variables when its adapter is built", () => {
     const config = loadConfig({
       DATABASE_URL: ":memory:",
@@ -53,7 +72,7 @@ describe("configuration is validated at start-up, naming each bad variable", () 
     });
     const message = configError(() =>
       buildCarrierRegistry(
-        { config, sandboxUrl: "http://127.0.0.1:1" },
+        { config, sandbox: { url: "http://127.0.0.1:1", secret: "a-run-secret-0123456789" } },
         new Metrics(),
         silentLogger,
       ),
@@ -66,7 +85,7 @@ describe("configuration is validated at start-up, naming each bad variable", () 
     expect(
       configError(() =>
         buildCarrierRegistry(
-          { config, sandboxUrl: "http://127.0.0.1:1" },
+          { config, sandbox: { url: "http://127.0.0.1:1", secret: "a-run-secret-0123456789" } },
           new Metrics(),
           silentLogger,
         ),
@@ -90,7 +109,7 @@ describe("configuration is validated at start-up, naming each bad variable", () 
     });
     expect(carriersNeedingSandbox(config)).not.toContain("sf-express");
     const registry = buildCarrierRegistry(
-      { config, sandboxUrl: "http://127.0.0.1:1" },
+      { config, sandbox: { url: "http://127.0.0.1:1", secret: "a-run-secret-0123456789" } },
       new Metrics(),
       silentLogger,
     );
@@ -153,11 +172,7 @@ describe("carriers without credentials outside demo mode", () => {
       SF_CHECKWORD: "C",
       SF_PUSH_TOKEN: "a-secret-token",
     });
-    const registry = buildCarrierRegistry(
-      { config, sandboxUrl: null },
-      new Metrics(),
-      silentLogger,
-    );
+    const registry = buildCarrierRegistry({ config, sandbox: null }, new Metrics(), silentLogger);
     expect(registry.all().map((carrier) => carrier.id)).toEqual(["sf-express"]);
     expect(registry.get("ups")).toBeNull();
     await registry.close();

@@ -260,8 +260,10 @@ function interceptOrder(c: Context<SandboxEnv>, world: World, raw: unknown): Res
   }
   const operation: SandboxOperation =
     request.interceptType === "MODIFY_ADDR" ? "redirect" : "intercept";
+  // The salt signs the result callback: the control API shows the call without it.
+  const recorded = request.salt === undefined ? request : { ...request, salt: "redacted" };
   const refuse = (code: string, message: string): Response => {
-    recordCall(parcel, operation, request, false);
+    recordCall(parcel, operation, recorded, false);
     return labelReply(c, code, message, null);
   };
   const orderId = request.orderId ?? request.orderid;
@@ -282,7 +284,7 @@ function interceptOrder(c: Context<SandboxEnv>, world: World, raw: unknown): Res
       parcel.calls.push({
         operation,
         at: new Date().toISOString(),
-        body: request,
+        body: recorded,
         accepted: true,
         repeat: true,
       });
@@ -304,7 +306,7 @@ function interceptOrder(c: Context<SandboxEnv>, world: World, raw: unknown): Res
     ...(request.recManInfo === undefined ? {} : { redirectTo: request.recManInfo }),
   };
   parcel.instructions.push(instruction);
-  recordCall(parcel, operation, request, true);
+  recordCall(parcel, operation, recorded, true);
   scheduleOutcome(world, parcel, instruction, (entry) => {
     const param = renderInterceptCallbackParam(parcel, request, instruction, entry);
     const body = new URLSearchParams({

@@ -9,6 +9,7 @@ import { z } from "zod";
 import { carrierIds } from "../../contracts/carrier-adapter.ts";
 import { ParcelStateSchema } from "../../contracts/normalized.ts";
 import type { SandboxEnv } from "./faults.ts";
+import { withoutSecrets } from "./secret.ts";
 import { addFault, getParcel, putParcel, resetWorld, type World } from "./world.ts";
 
 const CarrierSchema = z.enum(carrierIds);
@@ -149,10 +150,13 @@ export function createControlRoutes(world: World): Hono<SandboxEnv> {
     } else {
       world.pushUrls[input.value.carrier] = input.value.url;
     }
-    return c.json({ pushUrls: world.pushUrls });
+    return c.json({ pushUrls: redactedPushUrls(world) });
   });
 
-  app.get("/_sandbox/pushes", (c) => c.json({ pushes: world.pushes }));
+  // Where pushes went and how they were answered; never the tokens in their URLs.
+  app.get("/_sandbox/pushes", (c) =>
+    c.json({ pushes: world.pushes.map((push) => ({ ...push, url: withoutSecrets(push.url) })) }),
+  );
 
   app.get("/_sandbox/parcels/:carrier/:trackingNumber", (c) => {
     const carrier = CarrierSchema.safeParse(c.req.param("carrier"));
@@ -175,4 +179,11 @@ export function createControlRoutes(world: World): Hono<SandboxEnv> {
   });
 
   return app;
+}
+
+/** The push targets without their secret tokens. */
+function redactedPushUrls(world: World): Partial<Record<string, string>> {
+  return Object.fromEntries(
+    Object.entries(world.pushUrls).map(([carrier, url]) => [carrier, url && withoutSecrets(url)]),
+  );
 }

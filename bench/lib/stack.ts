@@ -7,6 +7,7 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { request } from "undici";
+import { newSandboxSecret } from "../../adapters/sandbox-kit/secret.ts";
 import { freePort } from "../../test/integration/loopback.ts";
 import { type Child, spawnNode, waitReady } from "./procs.ts";
 
@@ -30,12 +31,16 @@ export interface Gateway {
 
 const probe = fileURLToPath(new URL("./probe.ts", import.meta.url));
 
+/** The sandboxes' run secret (SANDBOX_SECRET), shared by every sandbox and gateway of a run. */
+const sandboxSecret = newSandboxSecret();
+
 export async function startSandbox(latencyMs: number, gatewayUrl: string): Promise<Sandbox> {
   const port = await freePort();
   const child = spawnNode("sandbox", "src/sandbox-main.ts", {
     SANDBOX_PORT: String(port),
     SANDBOX_LATENCY_MS: String(latencyMs),
     GATEWAY_URL: gatewayUrl,
+    SANDBOX_SECRET: sandboxSecret,
   });
   const url = `http://127.0.0.1:${port}`;
   await waitReady(child, `${url}/_sandbox/health`);
@@ -69,6 +74,7 @@ export async function startGateway(options: {
       GATEWAY_PORT: String(options.port),
       PUBLIC_URL: url,
       SANDBOX_URL: options.sandboxUrl,
+      SANDBOX_SECRET: sandboxSecret,
       DATABASE_URL: `file:${options.databasePath}`,
       ADMIN_TOKEN: adminToken,
       LOG_LEVEL: "error",

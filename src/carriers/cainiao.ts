@@ -7,9 +7,9 @@ import { z } from "zod";
 import { createCainiaoAdapter } from "../../adapters/cainiao/index.ts";
 import {
   CAINIAO_SANDBOX_APP_KEY,
-  CAINIAO_SANDBOX_APP_SECRET,
   CAINIAO_SANDBOX_SESSION,
 } from "../../adapters/cainiao/sandbox.ts";
+import { carrierPushSecret } from "../../adapters/sandbox-kit/secret.ts";
 import { ConfigError } from "../config.ts";
 import { createCarrierPool } from "../resilience/carrier-pool.ts";
 import { type CarrierModule, noSandboxError, readCarrierEnv } from "./carrier-module.ts";
@@ -37,7 +37,7 @@ export const cainiaoCarrier: CarrierModule = {
   hasCredentials: (config) =>
     credentialNames.every((name) => Boolean(config.carrierEnvironment[name])),
 
-  build: ({ config, sandboxUrl }) => {
+  build: ({ config, sandbox }) => {
     const env = readCarrierEnv(config, cainiaoEnv);
     const missing = credentialNames.filter((name) => !env[name]);
     if (env.CAINIAO_APP_KEY && env.CAINIAO_APP_SECRET && env.CAINIAO_SESSION) {
@@ -59,13 +59,14 @@ export const cainiaoCarrier: CarrierModule = {
           .join(", ")}`,
       );
     }
-    if (!sandboxUrl) {
+    if (!sandbox) {
       throw noSandboxError(credentialNames.join(" / "));
     }
     const settings = {
-      baseUrl: `${sandboxUrl}/cainiao/router/rest`,
+      baseUrl: `${sandbox.url}/cainiao/router/rest`,
       appKey: CAINIAO_SANDBOX_APP_KEY,
-      appSecret: CAINIAO_SANDBOX_APP_SECRET,
+      // It signs the calls and the sandbox's result notifications alike: the run's own.
+      appSecret: carrierPushSecret(sandbox.secret, "cainiao"),
       session: CAINIAO_SANDBOX_SESSION,
       cpCode: env.CAINIAO_CP_CODE,
     };

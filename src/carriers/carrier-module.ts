@@ -10,13 +10,19 @@ import { ConfigError, type GatewayConfig } from "../config.ts";
 
 export type CarrierMode = "live" | "sandbox";
 
+/** Carrier sandboxes to use: where they run and the run secret (SANDBOX_SECRET) they share. */
+export interface SandboxLink {
+  url: string;
+  secret: string;
+}
+
 /**
  * What a carrier builder needs: the validated config (its `http` holds this carrier's HTTP
- * settings) and, in demo mode, the sandbox's URL.
+ * settings) and, when carriers without credentials should use them, the sandboxes.
  */
 export interface CarrierBuildInput {
   config: GatewayConfig;
-  sandboxUrl: string | null;
+  sandbox: SandboxLink | null;
 }
 
 export interface CarrierModule {
@@ -24,8 +30,11 @@ export interface CarrierModule {
   hasCredentials(config: GatewayConfig): boolean;
   /** Builds the adapter against the real carrier (credentials set) or the sandbox. */
   build(input: CarrierBuildInput): { adapter: CarrierAdapter; mode: CarrierMode };
-  /** The gateway callback URL this carrier's sandbox should push to (with any token). */
-  sandboxPushUrl(gatewayUrl: string): string;
+  /**
+   * The gateway callback URL this carrier's sandbox should push to (with any token derived from
+   * the run secret).
+   */
+  sandboxPushUrl(gatewayUrl: string, runSecret: string): string;
 }
 
 /**

@@ -35,7 +35,7 @@ function hasJdCredentials(env: Readonly<Record<string, string | undefined>>): bo
 export const jdCarrier: CarrierModule = {
   hasCredentials: (config) => hasJdCredentials(config.carrierEnvironment),
 
-  build: ({ config, sandboxUrl }) => {
+  build: ({ config, sandbox }) => {
     const env = readCarrierEnv(config, jdEnv);
     if (env.JD_APP_KEY && env.JD_APP_SECRET && env.JD_ACCESS_TOKEN) {
       if (!env.JD_VENDOR_CODE) {
@@ -53,11 +53,11 @@ export const jdCarrier: CarrierModule = {
       const dispatcher = createCarrierPool(settings.baseUrl, config.http);
       return { adapter: createJdAdapter(settings, { dispatcher }), mode: "live" };
     }
-    if (!sandboxUrl) {
+    if (!sandbox) {
       throw noSandboxError("JD_APP_KEY / JD_APP_SECRET / JD_ACCESS_TOKEN");
     }
     const settings: JdSettings = {
-      baseUrl: `${sandboxUrl}/jd/routerjson`,
+      baseUrl: `${sandbox.url}/jd/routerjson`,
       appKey: JD_SANDBOX_APP_KEY,
       appSecret: JD_SANDBOX_APP_SECRET,
       accessToken: JD_SANDBOX_ACCESS_TOKEN,

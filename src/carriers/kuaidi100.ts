@@ -8,9 +8,9 @@ import { createKuaidi100Adapter, type Kuaidi100Settings } from "../../adapters/k
 import {
   KUAIDI100_SANDBOX_CUSTOMER,
   KUAIDI100_SANDBOX_KEY,
-  KUAIDI100_SANDBOX_SALT,
   KUAIDI100_SANDBOX_SECRET,
 } from "../../adapters/kuaidi100/sandbox.ts";
+import { carrierPushSecret } from "../../adapters/sandbox-kit/secret.ts";
 import type { CarrierAdapter } from "../../contracts/carrier-adapter.ts";
 import { ConfigError, type GatewayConfig } from "../config.ts";
 import { type CarrierHttpSettings, createCarrierPool } from "../resilience/carrier-pool.ts";
@@ -19,6 +19,7 @@ import {
   type CarrierModule,
   noSandboxError,
   readCarrierEnv,
+  type SandboxLink,
 } from "./carrier-module.ts";
 
 const kuaidi100Env = {
@@ -58,7 +59,7 @@ function buildAdapter(settings: Kuaidi100Settings, http: CarrierHttpSettings): C
  */
 export function buildKuaidi100For(
   config: GatewayConfig,
-  sandboxUrl: string | null,
+  sandbox: SandboxLink | null,
   target: { company?: string; callbackUrl: string },
 ): { adapter: CarrierAdapter; mode: CarrierMode } {
   const env = readCarrierEnv(config, kuaidi100Env);
@@ -82,16 +83,17 @@ export function buildKuaidi100For(
     };
     return { adapter: buildAdapter(settings, config.http), mode: "live" };
   }
-  if (!sandboxUrl) {
+  if (!sandbox) {
     throw noSandboxError("KUAIDI100_KEY / KUAIDI100_SECRET");
   }
   const settings: Kuaidi100Settings = {
-    baseUrl: `${sandboxUrl}/kuaidi100`,
-    queryUrl: `${sandboxUrl}/kuaidi100`,
+    baseUrl: `${sandbox.url}/kuaidi100`,
+    queryUrl: `${sandbox.url}/kuaidi100`,
     key: KUAIDI100_SANDBOX_KEY,
     secret: KUAIDI100_SANDBOX_SECRET,
     customer: KUAIDI100_SANDBOX_CUSTOMER,
-    salt: KUAIDI100_SANDBOX_SALT,
+    // Kuaidi100 signs each callback with the salt sent in the request: the sandbox needs no copy.
+    salt: carrierPushSecret(sandbox.secret, "kuaidi100"),
     company,
     callbackUrl: target.callbackUrl,
   };
@@ -103,8 +105,8 @@ export const kuaidi100Carrier: CarrierModule = {
   hasCredentials: (config) =>
     Boolean(config.carrierEnvironment.KUAIDI100_KEY && config.carrierEnvironment.KUAIDI100_SECRET),
 
-  build: ({ config, sandboxUrl }) =>
-    buildKuaidi100For(config, sandboxUrl, {
+  build: ({ config, sandbox }) =>
+    buildKuaidi100For(config, sandbox, {
       callbackUrl: callbackUrlOf(config.publicUrl, "kuaidi100"),
     }),
 

@@ -6,6 +6,7 @@ import { type CarrierId, carrierIds } from "../../contracts/carrier-adapter.ts";
 import type { GatewayConfig } from "../config.ts";
 import type { Logger } from "../logger.ts";
 import type { Metrics } from "../metrics.ts";
+import type { GatewayMode } from "../store/store.ts";
 import { cainiaoCarrier } from "./cainiao.ts";
 import type { CarrierBuildInput, CarrierModule } from "./carrier-module.ts";
 import { jdCarrier } from "./jd.ts";
@@ -33,7 +34,7 @@ export function buildCarrierRegistry(
   // Without a sandbox, a carrier without credentials is left out (requests for it get
   // unknown_carrier) rather than pointed at a sandbox that would fake its answers.
   const usable = carrierIds.filter(
-    (id) => input.sandboxUrl || carrierModules[id].hasCredentials(input.config),
+    (id) => input.sandbox || carrierModules[id].hasCredentials(input.config),
   );
   for (const id of carrierIds.filter((each) => !usable.includes(each))) {
     logger.warn("carrier disabled: no credentials and no sandbox", { carrier: id });
@@ -52,9 +53,17 @@ export function carriersNeedingSandbox(config: GatewayConfig): CarrierId[] {
   return carrierIds.filter((id) => !carrierModules[id].hasCredentials(config));
 }
 
-/** The callback URLs the sandboxes push to, for a gateway at `gatewayUrl`. */
-export function sandboxPushUrls(gatewayUrl: string): Record<CarrierId, string> {
+/**
+ * Demo mode: no carrier has credentials, so every carrier uses a sandbox and the demo merchant
+ * is set up. Live mode: at least one real carrier. A database serves one mode only.
+ */
+export function gatewayModeOf(config: GatewayConfig): GatewayMode {
+  return carriersNeedingSandbox(config).length === carrierIds.length ? "demo" : "live";
+}
+
+/** The callback URLs the sandboxes of a run push to, for a gateway at `gatewayUrl`. */
+export function sandboxPushUrls(gatewayUrl: string, runSecret: string): Record<CarrierId, string> {
   return Object.fromEntries(
-    carrierIds.map((id) => [id, carrierModules[id].sandboxPushUrl(gatewayUrl)]),
+    carrierIds.map((id) => [id, carrierModules[id].sandboxPushUrl(gatewayUrl, runSecret)]),
   ) as Record<CarrierId, string>;
 }

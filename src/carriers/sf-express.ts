@@ -3,12 +3,9 @@
  * environment unless SF_BASE_URL says otherwise), else the local sandbox.
  */
 import { z } from "zod";
+import { carrierPushSecret } from "../../adapters/sandbox-kit/secret.ts";
 import { createSfExpressAdapter } from "../../adapters/sf-express/index.ts";
-import {
-  SF_SANDBOX_CHECKWORD,
-  SF_SANDBOX_PARTNER_ID,
-  SF_SANDBOX_PUSH_TOKEN,
-} from "../../adapters/sf-express/sandbox.ts";
+import { SF_SANDBOX_CHECKWORD, SF_SANDBOX_PARTNER_ID } from "../../adapters/sf-express/sandbox.ts";
 import { createCarrierPool } from "../resilience/carrier-pool.ts";
 import { type CarrierModule, noSandboxError, readCarrierEnv } from "./carrier-module.ts";
 
@@ -29,7 +26,7 @@ export const sfExpressCarrier: CarrierModule = {
   hasCredentials: (config) =>
     Boolean(config.carrierEnvironment.SF_PARTNER_ID && config.carrierEnvironment.SF_CHECKWORD),
 
-  build: ({ config, sandboxUrl }) => {
+  build: ({ config, sandbox }) => {
     const env = readCarrierEnv(config, sfEnv);
     if (env.SF_PARTNER_ID && env.SF_CHECKWORD) {
       if (!env.SF_PUSH_TOKEN) {
@@ -47,21 +44,21 @@ export const sfExpressCarrier: CarrierModule = {
       const dispatcher = createCarrierPool(settings.baseUrl, config.http);
       return { adapter: createSfExpressAdapter(settings, { dispatcher }), mode: "live" };
     }
-    if (!sandboxUrl) {
+    if (!sandbox) {
       throw noSandboxError("SF_PARTNER_ID / SF_CHECKWORD");
     }
     const settings = {
-      baseUrl: `${sandboxUrl}/sf-express/std/service`,
+      baseUrl: `${sandbox.url}/sf-express/std/service`,
       partnerId: SF_SANDBOX_PARTNER_ID,
       checkWord: SF_SANDBOX_CHECKWORD,
       monthlyCardNo: "7551234567",
-      pushToken: SF_SANDBOX_PUSH_TOKEN,
+      pushToken: carrierPushSecret(sandbox.secret, "sf-express"),
     };
     const dispatcher = createCarrierPool(settings.baseUrl, config.http);
     return { adapter: createSfExpressAdapter(settings, { dispatcher }), mode: "sandbox" };
   },
 
   // SF pushes carry no signature; the secret token in the configured URL authenticates them.
-  sandboxPushUrl: (gatewayUrl) =>
-    `${gatewayUrl}/v1/carriers/sf-express/callbacks?token=${SF_SANDBOX_PUSH_TOKEN}`,
+  sandboxPushUrl: (gatewayUrl, runSecret) =>
+    `${gatewayUrl}/v1/carriers/sf-express/callbacks?token=${carrierPushSecret(runSecret, "sf-express")}`,
 };

@@ -4,12 +4,12 @@
  * UPS_TRACK_ALERT_TOKEN the outcome comes by Track Alert push, otherwise by polling tracking.
  */
 import { z } from "zod";
+import { carrierPushSecret } from "../../adapters/sandbox-kit/secret.ts";
 import { createUpsAdapter, type UpsSettings } from "../../adapters/ups/index.ts";
 import {
   UPS_SANDBOX_CLIENT_ID,
   UPS_SANDBOX_CLIENT_SECRET,
   UPS_SANDBOX_REQUESTER,
-  UPS_SANDBOX_TRACK_ALERT_TOKEN,
 } from "../../adapters/ups/sandbox.ts";
 import { ConfigError } from "../config.ts";
 import { createCarrierPool } from "../resilience/carrier-pool.ts";
@@ -36,7 +36,7 @@ export const upsCarrier: CarrierModule = {
   hasCredentials: (config) =>
     Boolean(config.carrierEnvironment.UPS_CLIENT_ID && config.carrierEnvironment.UPS_CLIENT_SECRET),
 
-  build: ({ config, sandboxUrl }) => {
+  build: ({ config, sandbox }) => {
     const env = readCarrierEnv(config, upsEnv);
     const http = config.carriers.ups.http;
     if (env.UPS_CLIENT_ID && env.UPS_CLIENT_SECRET) {
@@ -56,15 +56,15 @@ export const upsCarrier: CarrierModule = {
       const dispatcher = createCarrierPool(settings.baseUrl, http);
       return { adapter: createUpsAdapter(settings, { dispatcher }), mode: "live" };
     }
-    if (!sandboxUrl) {
+    if (!sandbox) {
       throw noSandboxError("UPS_CLIENT_ID / UPS_CLIENT_SECRET");
     }
     // The sandbox pushes Track Alert events to sandboxPushUrl, so the sandbox runs in push mode.
     const settings: UpsSettings = {
-      baseUrl: `${sandboxUrl}/ups`,
+      baseUrl: `${sandbox.url}/ups`,
       clientId: UPS_SANDBOX_CLIENT_ID,
       clientSecret: UPS_SANDBOX_CLIENT_SECRET,
-      trackAlertToken: UPS_SANDBOX_TRACK_ALERT_TOKEN,
+      trackAlertToken: carrierPushSecret(sandbox.secret, "ups"),
       requester: UPS_SANDBOX_REQUESTER,
     };
     const dispatcher = createCarrierPool(settings.baseUrl, http);
@@ -72,6 +72,6 @@ export const upsCarrier: CarrierModule = {
   },
 
   // Track Alert sends the client id as x-api-key; the token in the URL is the shared secret.
-  sandboxPushUrl: (gatewayUrl) =>
-    `${gatewayUrl}/v1/carriers/ups/callbacks?token=${UPS_SANDBOX_TRACK_ALERT_TOKEN}`,
+  sandboxPushUrl: (gatewayUrl, runSecret) =>
+    `${gatewayUrl}/v1/carriers/ups/callbacks?token=${carrierPushSecret(runSecret, "ups")}`,
 };

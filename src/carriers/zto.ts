@@ -15,6 +15,7 @@ import {
   type CarrierModule,
   noSandboxError,
   readCarrierEnv,
+  type SandboxLink,
 } from "./carrier-module.ts";
 import { buildKuaidi100For, callbackUrlOf } from "./kuaidi100.ts";
 
@@ -54,18 +55,18 @@ function liveSettings(env: {
 function buildZto(
   env: z.infer<z.ZodObject<typeof ztoEnv>>,
   config: GatewayConfig,
-  sandboxUrl: string | null,
+  sandbox: SandboxLink | null,
 ): { adapter: CarrierAdapter; mode: CarrierMode } {
   const live = liveSettings(env);
   if (live) {
     const dispatcher = createCarrierPool(live.baseUrl, config.http);
     return { adapter: createZtoAdapter(live, { dispatcher }), mode: "live" };
   }
-  if (!sandboxUrl) {
+  if (!sandbox) {
     throw noSandboxError("ZTO_APP_KEY / ZTO_APP_SECRET");
   }
   const settings: ZtoSettings = {
-    baseUrl: `${sandboxUrl}/zto`,
+    baseUrl: `${sandbox.url}/zto`,
     appKey: ZTO_SANDBOX_APP_KEY,
     appSecret: ZTO_SANDBOX_APP_SECRET,
   };
@@ -102,13 +103,13 @@ export const ztoCarrier: CarrierModule = {
   hasCredentials: (config) =>
     Boolean(config.carrierEnvironment.ZTO_APP_KEY && config.carrierEnvironment.ZTO_APP_SECRET),
 
-  build: ({ config, sandboxUrl }) => {
+  build: ({ config, sandbox }) => {
     const env = readCarrierEnv(config, ztoEnv);
-    const zto = buildZto(env, config, sandboxUrl);
+    const zto = buildZto(env, config, sandbox);
     if (!env.ZTO_VIA_KUAIDI100) {
       return zto;
     }
-    const kuaidi100 = buildKuaidi100For(config, sandboxUrl, {
+    const kuaidi100 = buildKuaidi100For(config, sandbox, {
       company: "zhongtong",
       callbackUrl: callbackUrlOf(config.publicUrl, "zto"),
     });

@@ -12,6 +12,7 @@ import {
   statusOfErrorCode,
   titleOfErrorCode,
 } from "../../contracts/problem.ts";
+import { StoreBusyError } from "../store/busy.ts";
 import type { AppEnv } from "./env.ts";
 
 export const problemContentType = "application/problem+json";
@@ -127,6 +128,21 @@ export function handleError(error: Error, c: Context<AppEnv>): Response {
         new GatewayError("validation_failed", error.message || "Bad request."),
       );
     }
+  }
+  if (error instanceof StoreBusyError) {
+    // Not a bug: another process (a CLI, a backup) held the database past the bounded wait.
+    c.get("services")?.logger.warn("database busy", {
+      requestId: c.get("requestId"),
+      error: error.message,
+    });
+    return problemResponse(
+      c,
+      new GatewayError(
+        "internal",
+        "The database is busy: another process held its lock too long. Retry shortly (an intercept with the same Idempotency-Key).",
+        { headers: { "retry-after": "1" } },
+      ),
+    );
   }
   c.get("services")?.logger.error("unhandled error", {
     requestId: c.get("requestId"),

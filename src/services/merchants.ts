@@ -80,6 +80,16 @@ export class MerchantService {
     return this.store.getMerchant(merchantId);
   }
 
+  /**
+   * The merchant holding the key id of `presentedKey`, whether the key matches or was revoked;
+   * null when the id is free. For start-up checks of a preset key, never for authentication.
+   */
+  async keyIdHolder(presentedKey: string): Promise<string | null> {
+    const keyId = apiKeyId(presentedKey);
+    const found = keyId ? await this.store.getApiKeyWithMerchant(keyId) : null;
+    return found?.merchant.id ?? null;
+  }
+
   /** The merchant and key id a presented key belongs to, or null when unknown or revoked. */
   async authenticate(
     presentedKey: string,

@@ -182,3 +182,12 @@ export const parcelOwnersTable = sqliteTable(
   },
   (table) => [primaryKey({ columns: [table.carrier, table.trackingNumber] })],
 );
+
+/**
+ * Facts about the database itself, one row per key. `mode` is `demo` or `live`: the mode of the
+ * first start, so the other mode refuses to start on it (demo and live data never mix).
+ */
+export const gatewayMetaTable = sqliteTable("gateway_meta", {
+  key: text("key").primaryKey(),
+  value: text("value").notNull(),
+});

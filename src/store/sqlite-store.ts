@@ -10,6 +10,10 @@
  * transaction cannot upgrade a stale read snapshot and does not wait on `busy_timeout` for it).
  *
  * The statements of the request path are compiled once (`prepareReads`, `prepareWrites`).
+ *
+ * A lock held by another connection (`npm run merchant`, a backup) is never waited for on the
+ * event loop beyond a few milliseconds of `busy_timeout`: writes (GroupCommit) and reads
+ * (`read`) try again on timers, within a bounded wait (busy.ts).
  */
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
@@ -36,9 +40,11 @@ import { migrate } from "drizzle-orm/better-sqlite3/migrator";
 import type { CarrierId } from "../../contracts/carrier-adapter.ts";
 import { chargesNothingOnceIn, noCharge } from "../domain/cost.ts";
 import { isFinal } from "../domain/status.ts";
+import { defaultMaxBusyWaitMs, retryWhileBusy } from "./busy.ts";
 import { type CommitObserver, GroupCommit } from "./group-commit.ts";
 import {
   apiKeysTable,
+  gatewayMetaTable,
   idempotencyKeysTable,
   interceptionEventsTable,
   interceptionsTable,
@@ -48,6 +54,7 @@ import {
 } from "./schema.ts";
 import {
   type ApiKeyRecord,
+  type GatewayMode,
   type HeldJob,
   type IdempotencyClaim,
   IdempotencyConflictError,
@@ -75,11 +82,24 @@ type Reader = Db | Tx;
 // Resolved from this file, not the cwd, so the server, scripts and tests find the same folder.
 const migrationsFolder = fileURLToPath(new URL("../../drizzle/", import.meta.url));
 
-/**
- * Opens (creating if needed) the database at `path`, applies migrations, returns the store.
- * `onCommit` hears of every group commit (for the commit-time metric).
- */
-export function openSqliteStore(options: { path: string; onCommit?: CommitObserver }): SqliteStore {
+/** How long one SQLite call may sleep on a lock held elsewhere, blocking the event loop. */
+export const defaultBusyTimeoutMs = 5;
+
+/** While opening (nothing is served yet) a lock held elsewhere is waited for this long. */
+const openBusyTimeoutMs = 5_000;
+
+export interface SqliteStoreOptions {
+  path: string;
+  /** Hears of every group commit (for the commit-time metric). */
+  onCommit?: CommitObserver;
+  /** SQLite's own `busy_timeout` once open: keep it to a few ms, it blocks the event loop. */
+  busyTimeoutMs?: number;
+  /** The total time a write or read waits, on timers, for a lock held elsewhere. */
+  maxBusyWaitMs?: number;
+}
+
+/** Opens (creating if needed) the database at `path`, applies migrations, returns the store. */
+export function openSqliteStore(options: SqliteStoreOptions): SqliteStore {
   const inMemory = options.path === ":memory:" || options.path === "";
   if (!inMemory) {
     mkdirSync(dirname(options.path), { recursive: true });
@@ -94,13 +114,17 @@ export function openSqliteStore(options: { path: string; onCommit?: CommitObserv
     // gateway promises the interception is durable before it calls the carrier.
     sqlite.pragma("synchronous = FULL");
     sqlite.pragma("foreign_keys = ON");
-    sqlite.pragma("busy_timeout = 5000");
+    sqlite.pragma(`busy_timeout = ${openBusyTimeoutMs}`);
     // 64 MiB of page cache instead of the default 2 MiB: a GET of a random interception among
     // 100k read ~30 % faster in the benchmark, its b-tree pages no longer re-read from the OS.
     sqlite.pragma("cache_size = -65536");
     const db = drizzle({ client: sqlite });
     migrate(db, { migrationsFolder });
-    return createStore(sqlite, db, options.onCommit);
+    sqlite.pragma(`busy_timeout = ${options.busyTimeoutMs ?? defaultBusyTimeoutMs}`);
+    return createStore(sqlite, db, {
+      onCommit: options.onCommit,
+      maxBusyWaitMs: options.maxBusyWaitMs ?? defaultMaxBusyWaitMs,
+    });
   } catch (error) {
     sqlite.close();
     throw error;
@@ -377,13 +401,15 @@ function encodeColumns(fields: Record<string, unknown>): Record<string, unknown>
 function createStore(
   sqlite: Database.Database,
   db: Db,
-  onCommit: CommitObserver | undefined,
+  options: { onCommit: CommitObserver | undefined; maxBusyWaitMs: number },
 ): SqliteStore {
   const reads = prepareReads(db);
   const writes = prepareWrites(db);
   const transitionUpdate = transitionUpdates(db);
-  const groupCommit = new GroupCommit(sqlite, onCommit);
+  const groupCommit = new GroupCommit(sqlite, options.onCommit, options.maxBusyWaitMs);
   const write = <T>(work: () => T): Promise<T> => groupCommit.run(work);
+  // WAL readers rarely meet a lock, but a checkpoint or an exclusive writer elsewhere can hold one.
+  const read = <T>(work: () => T): Promise<T> => retryWhileBusy(work, options.maxBusyWaitMs);
 
   /**
    * One interception and its history, read in one snapshot; `merchantId` null for any. The
@@ -405,14 +431,32 @@ function createStore(
       return sqlite;
     },
 
+    claimMode(mode: GatewayMode) {
+      return write((): GatewayMode => {
+        db.insert(gatewayMetaTable)
+          .values({ key: "mode", value: mode })
+          .onConflictDoNothing()
+          .run();
+        const recorded = db
+          .select({ value: gatewayMetaTable.value })
+          .from(gatewayMetaTable)
+          .where(eq(gatewayMetaTable.key, "mode"))
+          .get()?.value;
+        if (recorded !== "demo" && recorded !== "live") {
+          throw new Error(`gateway_meta holds an unknown mode ${JSON.stringify(recorded)}.`);
+        }
+        return recorded;
+      });
+    },
+
     createMerchant(merchant: MerchantRecord) {
       return write(() => {
         db.insert(merchantsTable).values(merchant).run();
       });
     },
 
-    async getMerchant(id: string) {
-      return reads.merchantById.get({ id }) ?? null;
+    getMerchant(id: string) {
+      return read(() => reads.merchantById.get({ id }) ?? null);
     },
 
     createApiKey(key: ApiKeyRecord) {
@@ -421,8 +465,8 @@ function createStore(
       });
     },
 
-    async getApiKeyWithMerchant(id: string) {
-      return reads.apiKeyWithMerchant.get({ id }) ?? null;
+    getApiKeyWithMerchant(id: string) {
+      return read(() => reads.apiKeyWithMerchant.get({ id }) ?? null);
     },
 
     revokeApiKey(merchantId: string, keyId: string, at: string) {
@@ -437,8 +481,8 @@ function createStore(
       });
     },
 
-    async hasIdempotencyKey(merchantId: string, key: string) {
-      return reads.keyByName.get({ merchantId, key }) !== undefined;
+    hasIdempotencyKey(merchantId: string, key: string) {
+      return read(() => reads.keyByName.get({ merchantId, key }) !== undefined);
     },
 
     claimIdempotencyKey(claim: IdempotencyKeyClaim): Promise<IdempotencyClaim> {
@@ -512,11 +556,16 @@ function createStore(
       });
     },
 
-    deleteIdempotencyKeysBefore(before: string) {
+    deleteIdempotencyKeysBefore(before: string, limit: number) {
+      // Oldest first, at most `limit` rows: one prune never holds the write lock for long.
+      const oldest = db
+        .select({ rowid: sql`rowid` })
+        .from(idempotencyKeysTable)
+        .where(lt(idempotencyKeysTable.createdAt, before))
+        .orderBy(asc(idempotencyKeysTable.createdAt))
+        .limit(limit);
       return write(
-        () =>
-          db.delete(idempotencyKeysTable).where(lt(idempotencyKeysTable.createdAt, before)).run()
-            .changes,
+        () => db.delete(idempotencyKeysTable).where(inArray(sql`rowid`, oldest)).run().changes,
       );
     },
 
@@ -574,26 +623,26 @@ function createStore(
       });
     },
 
-    async parcelOwner(carrier: CarrierId, trackingNumber: string) {
-      return reads.parcelOwner.get({ carrier, trackingNumber })?.merchantId ?? null;
+    parcelOwner(carrier: CarrierId, trackingNumber: string) {
+      return read(() => reads.parcelOwner.get({ carrier, trackingNumber })?.merchantId ?? null);
     },
 
-    async getInterception(merchantId: string, id: string) {
-      return readOne(id, merchantId);
+    getInterception(merchantId: string, id: string) {
+      return read(() => readOne(id, merchantId));
     },
 
-    async getInterceptionById(id: string) {
-      return readOne(id, null);
+    getInterceptionById(id: string) {
+      return read(() => readOne(id, null));
     },
 
-    async listInterceptions(
+    listInterceptions(
       merchantId: string,
       filter: InterceptionFilter,
       page: { limit: number; before?: string },
     ): Promise<InterceptionWithEvents[]> {
       if (page.limit <= 0) {
         // SQLite reads LIMIT -1 as "no limit"; an empty page is what the caller asked for.
-        return [];
+        return Promise.resolve([]);
       }
       const conditions: SQL[] = [eq(interceptionsTable.merchantId, merchantId)];
       if (filter.orderId !== undefined) {
@@ -614,20 +663,22 @@ function createStore(
         conditions.push(lt(interceptionsTable.id, page.before));
       }
       // One read transaction so the page and its events come from the same snapshot.
-      return db.transaction((tx) => {
-        const rows = tx
-          .select()
-          .from(interceptionsTable)
-          .where(and(...conditions))
-          .orderBy(desc(interceptionsTable.id))
-          .limit(page.limit)
-          .all();
-        const events = loadEvents(
-          tx,
-          rows.map((row) => row.id),
-        );
-        return rows.map((row) => ({ ...row, events: events.get(row.id) ?? [] }));
-      });
+      const readPage = () =>
+        db.transaction((tx) => {
+          const rows = tx
+            .select()
+            .from(interceptionsTable)
+            .where(and(...conditions))
+            .orderBy(desc(interceptionsTable.id))
+            .limit(page.limit)
+            .all();
+          const events = loadEvents(
+            tx,
+            rows.map((row) => row.id),
+          );
+          return rows.map((row) => ({ ...row, events: events.get(row.id) ?? [] }));
+        });
+      return read(readPage);
     },
 
     async findInterceptionsForParcel(
@@ -635,12 +686,12 @@ function createStore(
       carrier: CarrierId,
       trackingNumber: string,
     ): Promise<InterceptionRecord[]> {
-      const rows = reads.parcelInterceptions.all({ carrier, trackingNumber });
+      const rows = await read(() => reads.parcelInterceptions.all({ carrier, trackingNumber }));
       return merchantId === null ? rows : rows.filter((row) => row.merchantId === merchantId);
     },
 
-    async redirectsOfOrder(merchantId: string, orderId: string) {
-      return reads.orderRedirects.all({ merchantId, orderId });
+    redirectsOfOrder(merchantId: string, orderId: string) {
+      return read(() => reads.orderRedirects.all({ merchantId, orderId }));
     },
 
     transitionInterception(id: string, transition: InterceptionTransition) {
@@ -815,20 +866,21 @@ function createStore(
       });
     },
 
-    async getJobForInterception(interceptionId: string, kind?: JobRecord["kind"]) {
-      return (
-        db
-          .select()
-          .from(jobsTable)
-          .where(
-            and(
-              eq(jobsTable.interceptionId, interceptionId),
-              kind === undefined ? undefined : eq(jobsTable.kind, kind),
-            ),
-          )
-          .orderBy(asc(jobsTable.runAt), asc(jobsTable.id))
-          .limit(1)
-          .get() ?? null
+    getJobForInterception(interceptionId: string, kind?: JobRecord["kind"]) {
+      return read(
+        () =>
+          db
+            .select()
+            .from(jobsTable)
+            .where(
+              and(
+                eq(jobsTable.interceptionId, interceptionId),
+                kind === undefined ? undefined : eq(jobsTable.kind, kind),
+              ),
+            )
+            .orderBy(asc(jobsTable.runAt), asc(jobsTable.id))
+            .limit(1)
+            .get() ?? null,
       );
     },
 

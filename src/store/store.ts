@@ -14,6 +14,12 @@ import type {
   SuccessLikelihood,
 } from "../../contracts/normalized.ts";
 
+/**
+ * `demo`: every carrier a sandbox, the demo merchant set up. `live`: real carriers. A database
+ * serves the mode it was first started in.
+ */
+export type GatewayMode = "demo" | "live";
+
 export interface MerchantRecord {
   id: string;
   name: string;
@@ -184,6 +190,12 @@ export class ParcelOfAnotherMerchantError extends Error {
 }
 
 export interface Store {
+  /**
+   * Records `mode` on a database that has none yet, and returns the database's mode: the one
+   * just recorded, or the one it was first started in.
+   */
+  claimMode(mode: GatewayMode): Promise<GatewayMode>;
+
   createMerchant(merchant: MerchantRecord): Promise<void>;
   getMerchant(id: string): Promise<MerchantRecord | null>;
   createApiKey(key: ApiKeyRecord): Promise<void>;
@@ -217,8 +229,11 @@ export interface Store {
    * retries); unlocked when it stored its interception, so a retry answers from that.
    */
   releaseIdempotencyKey(merchantId: string, key: string, now: string): Promise<void>;
-  /** Deletes keys created before `before`; returns how many. */
-  deleteIdempotencyKeysBefore(before: string): Promise<number>;
+  /**
+   * Deletes up to `limit` keys created before `before`, oldest first; returns how many. Bounded
+   * so one prune never holds the write lock long: call again while it returns `limit`.
+   */
+  deleteIdempotencyKeysBefore(before: string, limit: number): Promise<number>;
 
   /**
    * Stores a new interception, its first event and (if any) its first job in one transaction,

@@ -19,6 +19,8 @@ export interface WorkerOptions {
   batchSize: number;
   /** Idempotency keys are kept at least this long (API.md: 24 h). */
   idempotencyRetentionMs: number;
+  /** Keys deleted per transaction when pruning; the worker yields between batches. */
+  pruneBatchSize: number;
 }
 
 export class JobWorker {
@@ -97,7 +99,18 @@ export class JobWorker {
     }
     this.lastPrune = at.getTime();
     const before = new Date(at.getTime() - this.options.idempotencyRetentionMs).toISOString();
-    const pruned = await this.options.store.deleteIdempotencyKeysBefore(before);
+    const { store, pruneBatchSize } = this.options;
+    let pruned = 0;
+    // Batch after batch, each its own short transaction; between them the event loop serves
+    // requests and their writes take the lock in turn.
+    for (;;) {
+      const deleted = await store.deleteIdempotencyKeysBefore(before, pruneBatchSize);
+      pruned += deleted;
+      if (deleted < pruneBatchSize || this.stopping) {
+        break;
+      }
+      await new Promise((resolve) => setImmediate(resolve));
+    }
     if (pruned > 0) {
       this.options.logger.info("pruned idempotency keys", { pruned });
     }

@@ -45,8 +45,8 @@ async function startAll(extraEnv: Record<string, string> = {}): Promise<Running>
     CARRIER_RETRY_MAX_DELAY_MS: "50",
     ...extraEnv,
   });
-  const gateway = await startGateway(config, sandbox.url);
-  Object.assign(sandbox.world.pushUrls, sandboxPushUrls(gateway.url));
+  const gateway = await startGateway(config, sandbox);
+  Object.assign(sandbox.world.pushUrls, sandboxPushUrls(gateway.url, sandbox.secret));
   const merchant = await http(
     "POST",
     `${gateway.url}/admin/merchants`,

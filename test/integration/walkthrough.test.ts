@@ -103,8 +103,8 @@ beforeAll(async () => {
     CARRIER_RETRY_MIN_DELAY_MS: "10",
     CARRIER_RETRY_MAX_DELAY_MS: "50",
   });
-  gateway = await startGateway(config, sandbox.url);
-  const pushUrl = sandboxPushUrls(gateway.url)["sf-express"];
+  gateway = await startGateway(config, sandbox);
+  const pushUrl = sandboxPushUrls(gateway.url, sandbox.secret)["sf-express"];
   await http("POST", `${sandbox.url}/_sandbox/push-urls`, { carrier: "sf-express", url: pushUrl });
   const merchant = await http(
     "POST",

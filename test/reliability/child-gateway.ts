@@ -12,7 +12,8 @@ const root = fileURLToPath(new URL("../../", import.meta.url));
 export interface ChildGatewayOptions {
   port: number;
   databasePath: string;
-  sandboxUrl: string;
+  /** The test's sandboxes: their URL and run secret (SANDBOX_URL, SANDBOX_SECRET). */
+  sandbox: { url: string; secret: string };
   adminToken: string;
   /** Extra or overriding variables. */
   env?: Record<string, string>;
@@ -38,7 +39,8 @@ export function spawnGateway(options: ChildGatewayOptions): ChildGateway {
     GATEWAY_PORT: String(options.port),
     PUBLIC_URL: url,
     DATABASE_URL: `file:${options.databasePath}`,
-    SANDBOX_URL: options.sandboxUrl,
+    SANDBOX_URL: options.sandbox.url,
+    SANDBOX_SECRET: options.sandbox.secret,
     ADMIN_TOKEN: options.adminToken,
     LOG_LEVEL: "error",
     WORKER_INTERVAL_MS: "50",

@@ -93,12 +93,13 @@ describe("crash recovery: SIGKILL mid-stream, restart on the same database", () 
   it("every 201 ends terminal, the carrier sees one intercept per parcel, retries are safe", async () => {
     sandbox = await startSandbox({ port: 0 });
     const sandboxUrl = sandbox.url;
+    const sandboxSecret = sandbox.secret;
     const port = await freePort();
     const start = (): ChildGateway =>
       spawnGateway({
         port,
         databasePath: join(directory, "gateway.db"),
-        sandboxUrl,
+        sandbox: { url: sandboxUrl, secret: sandboxSecret },
         adminToken,
         // A short request deadline keeps a dead owner's idempotency lock short (2 × + 10 s);
         // quick polls let any poll-based reconciliation finish within the test.
@@ -115,7 +116,7 @@ describe("crash recovery: SIGKILL mid-stream, restart on the same database", () 
 
     gateway = start();
     await waitReady(gateway);
-    Object.assign(sandbox.world.pushUrls, sandboxPushUrls(gateway.url));
+    Object.assign(sandbox.world.pushUrls, sandboxPushUrls(gateway.url, sandbox.secret));
     const latency = await http("POST", `${sandboxUrl}/_sandbox/latency`, {
       carrier: "sf-express",
       ms: 30,

@@ -56,12 +56,12 @@ describe("SIGTERM drains the gateway", () => {
     gateway = spawnGateway({
       port,
       databasePath: join(directory, "gateway.db"),
-      sandboxUrl: sandbox.url,
+      sandbox,
       adminToken,
     });
     const running = gateway;
     await waitReady(running);
-    Object.assign(sandbox.world.pushUrls, sandboxPushUrls(running.url));
+    Object.assign(sandbox.world.pushUrls, sandboxPushUrls(running.url, sandbox.secret));
 
     const merchant = await http(
       "POST",

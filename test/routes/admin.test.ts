@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { StoreBusyError } from "../../src/store/busy.ts";
 import { FakeCarrier } from "../fakes/fake-carrier.ts";
 import { adminToken, createTestGateway, json, type TestGateway } from "../harness.ts";
 
@@ -88,5 +89,22 @@ describe("merchants and keys", () => {
     );
     expect(response.status, response.text).toBe(400);
     expect(response.body.code).toBe("validation_failed");
+  });
+});
+
+describe("a database held by another process", () => {
+  it("answers an honest, retryable problem once the bounded wait is spent", async () => {
+    gateway.store.createMerchant = async () => {
+      throw new StoreBusyError(5_000, new Error("database is locked"));
+    };
+    const response = await gateway.call(null, "POST", "/admin/merchants", {
+      body: { name: "Tea House", pickupService: false },
+      headers: admin,
+    });
+    const problem = await json(response);
+    expect(problem.status, problem.text).toBe(500);
+    expect(response.headers.get("retry-after")).toBe("1");
+    expect(problem.body).toMatchObject({ code: "internal" });
+    expect(String(problem.body.detail)).toContain("database is busy");
   });
 });

@@ -1,0 +1,10 @@
+CREATE TABLE `gateway_meta` (
+	`key` text PRIMARY KEY NOT NULL,
+	`value` text NOT NULL
+);
+--> statement-breakpoint
+-- A database made before modes were recorded: one holding the demo merchant was run in demo
+-- mode, one holding only other merchants live; an empty one records its mode at the next start.
+INSERT INTO `gateway_meta` (`key`, `value`)
+SELECT 'mode', CASE WHEN EXISTS (SELECT 1 FROM `merchants` WHERE `id` = 'mer_demo') THEN 'demo' ELSE 'live' END
+WHERE EXISTS (SELECT 1 FROM `merchants`);
