@@ -32,7 +32,15 @@ export function interceptBody(overrides: Partial<InterceptionRequest> = {}): Int
   };
 }
 
-export async function createTestGateway(adapter: CarrierAdapter, env: Record<string, string> = {}) {
+/**
+ * The gateway over one fake carrier, or several (each standing in for a different carrier);
+ * `now` is the clock its services and worker read.
+ */
+export async function createTestGateway(
+  adapters: CarrierAdapter | CarrierAdapter[],
+  env: Record<string, string> = {},
+  options: { now?: () => Date } = {},
+) {
   const config = loadConfig({
     DATABASE_URL: ":memory:",
     ADMIN_TOKEN: adminToken,
@@ -44,13 +52,19 @@ export async function createTestGateway(adapter: CarrierAdapter, env: Record<str
   });
   const metrics = new Metrics();
   const store = openSqliteStore({ path: ":memory:", onCommit: storeCommitMetric(metrics) });
-  const carriers = registryOf([{ adapter, mode: "sandbox" }], config, metrics, silentLogger);
+  const carriers = registryOf(
+    [adapters].flat().map((adapter) => ({ adapter, mode: "sandbox" as const })),
+    config,
+    metrics,
+    silentLogger,
+  );
   const { services, worker } = buildServices({
     config,
     store,
     carriers,
     logger: silentLogger,
     metrics,
+    ...(options.now ? { now: options.now } : {}),
   });
   const app = createApp(services);
 
