@@ -77,6 +77,9 @@ const EnvSchema = z.object({
   BREAKER_RESET_TIMEOUT_MS: positiveMs.default(30_000),
   BREAKER_WINDOW_MS: positiveMs.default(10_000),
   WORKER_INTERVAL_MS: positiveMs.default(1_000),
+  /** Jobs the worker runs at once, in all and per carrier (so one slow carrier cannot hold all). */
+  WORKER_CONCURRENCY: z.coerce.number().int().min(1).default(16),
+  WORKER_CONCURRENCY_PER_CARRIER: z.coerce.number().int().min(1).default(4),
   /** How long a worker holds a job before another may take it over. */
   JOB_LEASE_MS: positiveMs.default(30_000),
   /** Submit attempts after which the gateway gives up and fails the interception. */
@@ -119,6 +122,8 @@ export interface GatewayConfig {
   requestDeadlineMs: number;
   resilience: ResilienceSettings;
   workerIntervalMs: number;
+  /** Jobs the worker runs at once: in all, and of one carrier. */
+  workerConcurrency: { total: number; perCarrier: number };
   jobLeaseMs: number;
   maxJobAttempts: number;
   /** At start, push carriers' tracking checks are brought forward to within this window. */
@@ -198,6 +203,10 @@ export function loadConfig(
       },
     },
     workerIntervalMs: env.WORKER_INTERVAL_MS,
+    workerConcurrency: {
+      total: env.WORKER_CONCURRENCY,
+      perCarrier: env.WORKER_CONCURRENCY_PER_CARRIER,
+    },
     jobLeaseMs: env.JOB_LEASE_MS,
     maxJobAttempts: env.JOB_MAX_ATTEMPTS,
     pushRestartWindowMs: env.POLL_PUSH_RESTART_WINDOW_MS,

@@ -116,12 +116,13 @@ export function buildServices(input: {
   const worker = new JobWorker({
     store,
     interceptions,
+    carriers,
     logger,
     now,
     intervalMs: config.workerIntervalMs,
     jobLeaseMs: config.jobLeaseMs,
     jobDeadlineMs: config.requestDeadlineMs,
-    batchSize: 20,
+    concurrency: config.workerConcurrency,
     idempotencyRetentionMs: 48 * 60 * 60_000,
     pruneBatchSize: 500,
   });

@@ -64,6 +64,19 @@ describe("configuration is validated at start-up, naming each bad variable", () 
     });
   });
 
+  it("bounds the worker's concurrency in all and per carrier", () => {
+    expect(loadConfig({}).workerConcurrency).toEqual({ total: 16, perCarrier: 4 });
+    expect(
+      loadConfig({ WORKER_CONCURRENCY: "8", WORKER_CONCURRENCY_PER_CARRIER: "2" })
+        .workerConcurrency,
+    ).toEqual({ total: 8, perCarrier: 2 });
+    const message = configError(() =>
+      loadConfig({ WORKER_CONCURRENCY: "0", WORKER_CONCURRENCY_PER_CARRIER: "many" }),
+    );
+    expect(message).toContain("WORKER_CONCURRENCY:");
+    expect(message).toContain("WORKER_CONCURRENCY_PER_CARRIER");
+  });
+
   it("names a carrier's variables when its adapter is built", () => {
     const config = loadConfig({
       DATABASE_URL: ":memory:",

@@ -32,9 +32,12 @@ export function interceptBody(overrides: Partial<InterceptionRequest> = {}): Int
   };
 }
 
-/** `now` replaces the services' clock (the worker's too), for tests where time is the subject. */
+/**
+ * The gateway over one fake carrier, or several (each standing in for a different carrier);
+ * `now` is the clock its services and worker read.
+ */
 export async function createTestGateway(
-  adapter: CarrierAdapter,
+  adapters: CarrierAdapter | CarrierAdapter[],
   env: Record<string, string> = {},
   options: { now?: () => Date } = {},
 ) {
@@ -49,14 +52,19 @@ export async function createTestGateway(
   });
   const metrics = new Metrics();
   const store = openSqliteStore({ path: ":memory:", onCommit: storeCommitMetric(metrics) });
-  const carriers = registryOf([{ adapter, mode: "sandbox" }], config, metrics, silentLogger);
+  const carriers = registryOf(
+    [adapters].flat().map((adapter) => ({ adapter, mode: "sandbox" as const })),
+    config,
+    metrics,
+    silentLogger,
+  );
   const { services, worker } = buildServices({
     config,
     store,
     carriers,
     logger: silentLogger,
     metrics,
-    now: options.now,
+    ...(options.now ? { now: options.now } : {}),
   });
   const app = createApp(services);
 

@@ -95,6 +95,18 @@ export class ResilientCarrier {
   }
 
   /**
+   * Calls the breaker would let through now: any number while closed, one (its trial) while
+   * half-open and the trial is not out yet, none otherwise. The worker reads it so as not to
+   * take jobs that could only fail fast.
+   */
+  get admittedCalls(): number {
+    if (this.breaker.closed) {
+      return Number.POSITIVE_INFINITY;
+    }
+    return this.breaker.halfOpen && this.breaker.pendingClose ? 1 : 0;
+  }
+
+  /**
    * Runs `operation` with retries until `deadline` (epoch ms). Never throws for carrier
    * trouble: the last error comes back as data.
    */

@@ -54,6 +54,7 @@ import {
 } from "./schema.ts";
 import {
   type ApiKeyRecord,
+  type CarrierRoom,
   type GatewayMode,
   type HeldJob,
   type IdempotencyClaim,
@@ -770,21 +771,42 @@ function createStore(
       );
     },
 
-    async claimDueJobs(now: string, leaseUntil: string, limit: number) {
-      if (limit <= 0) {
+    async claimDueJobsByCarrier(now: string, leaseUntil: string, room: CarrierRoom) {
+      const carriers = (Object.entries(room.perCarrier) as Array<[CarrierId, number]>).filter(
+        ([, free]) => free > 0,
+      );
+      if (room.total <= 0 || carriers.length === 0) {
         return [];
       }
       return write(() => {
-        const due = db
-          .select({ id: jobsTable.id })
-          .from(jobsTable)
-          .where(and(lte(jobsTable.runAt, now), leaseIsFree(now)))
-          .orderBy(asc(jobsTable.runAt), asc(jobsTable.id))
-          .limit(limit)
-          .all();
+        // Each carrier's oldest due jobs up to its room, then the oldest of those up to the total.
+        const due = carriers
+          .flatMap(([carrier, free]) =>
+            db
+              .select({
+                id: jobsTable.id,
+                runAt: jobsTable.runAt,
+                carrier: interceptionsTable.carrier,
+              })
+              .from(jobsTable)
+              .innerJoin(interceptionsTable, eq(jobsTable.interceptionId, interceptionsTable.id))
+              .where(
+                and(
+                  eq(interceptionsTable.carrier, carrier),
+                  lte(jobsTable.runAt, now),
+                  leaseIsFree(now),
+                ),
+              )
+              .orderBy(asc(jobsTable.runAt), asc(jobsTable.id))
+              .limit(free)
+              .all(),
+          )
+          .sort(oldestJobFirst)
+          .slice(0, room.total);
         if (due.length === 0) {
           return [];
         }
+        const carrierOf = new Map(due.map((job) => [job.id, job.carrier]));
         const claimed = db
           .update(jobsTable)
           .set(leaseTaken(leaseUntil))
@@ -800,7 +822,9 @@ function createStore(
           .returning()
           .all();
         // RETURNING has no defined order; callers run the oldest work first.
-        return claimed.sort((a, b) => compareText(a.runAt, b.runAt) || compareText(a.id, b.id));
+        return claimed
+          .sort(oldestJobFirst)
+          .map((job) => ({ job, carrier: carrierOf.get(job.id) as CarrierId }));
       });
     },
 
@@ -917,6 +941,14 @@ function leaseIsFree(now: string): SQL {
 
 function compareText(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** The order jobs are claimed and run in: due earliest first, ties by id. */
+function oldestJobFirst(
+  a: { runAt: string; id: string },
+  b: { runAt: string; id: string },
+): number {
+  return compareText(a.runAt, b.runAt) || compareText(a.id, b.id);
 }
 
 /** Events of many interceptions in one query, oldest first per interception. */

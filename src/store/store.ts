@@ -94,6 +94,18 @@ export interface JobRecord {
   maybeSent: boolean;
 }
 
+/** How many jobs the worker can take now: in all, and of each carrier it may call. */
+export interface CarrierRoom {
+  total: number;
+  perCarrier: Partial<Record<CarrierId, number>>;
+}
+
+/** A leased job with the carrier it will call. */
+export interface CarrierJob {
+  job: JobRecord;
+  carrier: CarrierId;
+}
+
 /** A job as its holder leased it: the lease is the fence for the holder's later writes. */
 export type HeldJob = Pick<JobRecord, "id" | "leaseUntil">;
 
@@ -284,11 +296,16 @@ export interface Store {
   /**
    * Leases one job if no live lease holds it. Returns the leased job or null. Taking over a
    * lapsed lease marks the job `maybeSent` (its holder may have reached the carrier), as does
-   * `claimDueJobs`.
+   * `claimDueJobsByCarrier`.
    */
   claimJob(jobId: string, now: string, leaseUntil: string): Promise<JobRecord | null>;
-  /** Leases up to `limit` jobs that are due (`runAt <= now`) and not leased. */
-  claimDueJobs(now: string, leaseUntil: string, limit: number): Promise<JobRecord[]>;
+  /**
+   * Leases jobs that are due (`runAt <= now`) and not leased, oldest first, within `room`: at
+   * most `room.total` in all and `room.perCarrier[carrier]` of one carrier's (a job's carrier is
+   * its interception's). A carrier left out of `perCarrier` gets none. Taking over a lapsed
+   * lease marks the job `maybeSent`, as in `claimJob`.
+   */
+  claimDueJobsByCarrier(now: string, leaseUntil: string, room: CarrierRoom): Promise<CarrierJob[]>;
   /**
    * Gives the job back for a later attempt: attempts + 1, lease cleared; `maybeSent` marks the
    * job for good as possibly already received by the carrier. Fenced by the lease the caller

@@ -6,6 +6,7 @@ import type {
   CarrierAdapter,
   CarrierError,
   CarrierErrorCode,
+  CarrierId,
   CarrierReport,
   CarrierResult,
   OutcomeQuery,
@@ -79,15 +80,25 @@ export class FakeCarrier {
       return null;
     }
     const retryable = code === "unavailable" || code === "rate_limited";
-    return { carrier: "sf-express", code, message: `scripted ${code}`, retryable };
+    return { carrier: this.id, code, message: `scripted ${code}`, retryable };
   }
 
   readonly adapter: CarrierAdapter;
+  readonly id: CarrierId;
 
-  /** A push carrier by default; `poll` and `pickupCancel` add those operations. */
+  /**
+   * A push carrier by default, standing in for SF unless `id` names another; `poll` and
+   * `pickupCancel` add those operations.
+   */
   constructor(
-    options: { outcome?: "push" | "poll"; pickupCancel?: boolean; actions?: Action[] } = {},
+    options: {
+      id?: CarrierId;
+      outcome?: "push" | "poll";
+      pickupCancel?: boolean;
+      actions?: Action[];
+    } = {},
   ) {
+    this.id = options.id ?? "sf-express";
     const base = this.pushAdapter(
       options.actions ?? ["intercept", "redirect"],
       options.pickupCancel ?? false,
@@ -136,7 +147,7 @@ export class FakeCarrier {
 
   private pushAdapter(actions: Action[], pickupCancel: boolean): CarrierAdapter {
     return {
-      id: "sf-express",
+      id: this.id,
       displayName: "SF Express (fake)",
       capabilities: {
         actions,
@@ -157,7 +168,7 @@ export class FakeCarrier {
           return {
             ok: false,
             error: {
-              carrier: "sf-express",
+              carrier: this.id,
               code: "unknown_parcel",
               message: "unknown waybill",
               retryable: false,
@@ -194,7 +205,7 @@ export class FakeCarrier {
           return {
             ok: false,
             error: {
-              carrier: "sf-express",
+              carrier: this.id,
               code: "auth_failed",
               message: "bad token",
               retryable: false,

@@ -170,7 +170,11 @@ describe("the worker's part of a drain", () => {
     const carrier = new FakeCarrier();
     carrier.states.set("SF1400000000001", "in_transit");
     carrier.states.set("SF1400000000002", "in_transit");
-    const target = await createTestGateway(carrier.adapter, { WORKER_INTERVAL_MS: "20" });
+    // One job at a time, so the second is due while the first is in flight.
+    const target = await createTestGateway(carrier.adapter, {
+      WORKER_INTERVAL_MS: "20",
+      WORKER_CONCURRENCY: "1",
+    });
     try {
       // Two interceptions left pending: every attempt of their requests met an outage.
       const ids: string[] = [];

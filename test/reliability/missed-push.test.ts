@@ -44,13 +44,13 @@ describe("missed pushes: SIGKILL, SF pushes while the gateway is down, restart",
   it("every interception reaches its outcome within 60 s of the restart", async () => {
     sandbox = await startSandbox({ port: 0 });
     const world = sandbox.world;
-    const sandboxUrl = sandbox.url;
+    const link = { url: sandbox.url, secret: sandbox.secret };
     const port = await freePort();
     const start = (): ChildGateway =>
       spawnGateway({
         port,
         databasePath: join(directory, "gateway.db"),
-        sandboxUrl,
+        sandbox: link,
         adminToken,
         env: {
           // The fallback stays at its 15-minute default: the catch-up alone must do it.
@@ -62,7 +62,7 @@ describe("missed pushes: SIGKILL, SF pushes while the gateway is down, restart",
 
     gateway = start();
     await waitReady(gateway, STARTUP_TIMEOUT_MS);
-    Object.assign(world.pushUrls, sandboxPushUrls(gateway.url));
+    Object.assign(world.pushUrls, sandboxPushUrls(gateway.url, link.secret));
     const merchant = await http(
       "POST",
       `${gateway.url}/admin/merchants`,
@@ -79,7 +79,7 @@ describe("missed pushes: SIGKILL, SF pushes while the gateway is down, restart",
       (_, index) => `SF${stamp}${String(index).padStart(6, "0")}`,
     );
     for (const trackingNumber of trackingNumbers) {
-      const parcel = await http("POST", `${sandboxUrl}/_sandbox/parcels`, {
+      const parcel = await http("POST", `${link.url}/_sandbox/parcels`, {
         carrier: "sf-express",
         trackingNumber,
         state: "in_transit",

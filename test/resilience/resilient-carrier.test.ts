@@ -235,6 +235,22 @@ describe("circuit breaker half-open, on an injected clock", () => {
     expect(breaker.circuitState).toBe("closed");
   });
 
+  it("says how many calls it admits: none while open, one trial while half-open, any once closed", async () => {
+    const { carrier, resilient: breaker, track } = await openBreaker();
+    expect(breaker.admittedCalls).toBe(0);
+    vi.advanceTimersByTime(30_000);
+    expect(breaker.admittedCalls).toBe(1);
+    const release = carrier.holdTracks();
+    const trial = track();
+    while (carrier.callsOf("track").length < 5) {
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    expect(breaker.admittedCalls, "the trial is out").toBe(0);
+    release();
+    expect((await trial).ok).toBe(true);
+    expect(breaker.admittedCalls).toBe(Number.POSITIVE_INFINITY);
+  });
+
   it("a failed trial opens the breaker again and restarts its timer", async () => {
     const { carrier, resilient: breaker, track } = await openBreaker();
     vi.advanceTimersByTime(30_000);

@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ulid } from "ulid";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import type { CarrierId } from "../../contracts/carrier-adapter.ts";
 import { openSqliteStore, type SqliteStore } from "../../src/store/sqlite-store.ts";
 import {
   IdempotencyConflictError,
@@ -85,6 +86,20 @@ function job(id: string, interceptionId: string, runAt: string): JobRecord {
     lastError: null,
     maybeSent: false,
   };
+}
+
+/** Claims due jobs as the worker would with room for `limit` of them, all SF's (as seeded). */
+async function claimDue(
+  store: SqliteStore,
+  now: string,
+  leaseUntil: string,
+  limit: number,
+): Promise<JobRecord[]> {
+  const claimed = await store.claimDueJobsByCarrier(now, leaseUntil, {
+    total: limit,
+    perCarrier: { "sf-express": limit },
+  });
+  return claimed.map(({ job }) => job);
 }
 
 let tempDir: string;
@@ -744,33 +759,65 @@ describe.each(backends)("SqliteStore (%s)", (_name, open) => {
       await addJob("job_c", at(30));
       await store.claimJob("job_b", at(0), at(200));
 
-      const firstBatch = await store.claimDueJobs(at(50), at(80), 1);
+      const firstBatch = await claimDue(store, at(50), at(80), 1);
       expect(firstBatch.map((j) => j.id)).toEqual(["job_a"]);
-      const secondBatch = await store.claimDueJobs(at(50), at(80), 10);
+      const secondBatch = await claimDue(store, at(50), at(80), 10);
       expect(
         secondBatch.map((j) => j.id),
         "job_b leased, job_late not due",
       ).toEqual(["job_c"]);
       expect(secondBatch[0]?.leaseUntil).toBe(at(80));
-      expect(await store.claimDueJobs(at(50), at(80), 10)).toEqual([]);
+      expect(await claimDue(store, at(50), at(80), 10)).toEqual([]);
 
       // After the leases run out, everything due is claimable again.
-      const later = await store.claimDueJobs(at(200), at(260), 10);
+      const later = await claimDue(store, at(200), at(260), 10);
       expect(later.map((j) => j.id)).toEqual(["job_a", "job_b", "job_c", "job_late"]);
+    });
+
+    it("claims within each carrier's room and the total, oldest first, none for a carrier left out", async () => {
+      const due: Array<[CarrierId, number]> = [
+        ["sf-express", 10],
+        ["jd", 11],
+        ["sf-express", 12],
+        ["kuaidi100", 13],
+        ["jd", 14],
+        ["sf-express", 15],
+        ["jd", 16],
+      ];
+      for (const [carrier, second] of due) {
+        await seed(interception(icpId(second), "mer_a", { carrier, createdAt: at(second) }));
+      }
+      const claim = async (total: number, perCarrier: Partial<Record<CarrierId, number>>) =>
+        (await store.claimDueJobsByCarrier(at(50), at(80), { total, perCarrier })).map(
+          ({ job: claimed, carrier }) => `${carrier} ${(Date.parse(claimed.runAt) - T0) / 1000}`,
+        );
+
+      expect(await claim(3, { "sf-express": 1, jd: 5 }), "Kuaidi100 left out").toEqual([
+        "sf-express 10",
+        "jd 11",
+        "jd 14",
+      ]);
+      expect(await claim(10, { "sf-express": 0, jd: 5, kuaidi100: 1 }), "SF has no room").toEqual([
+        "kuaidi100 13",
+        "jd 16",
+      ]);
+      expect(await claim(10, { "sf-express": 5 })).toEqual(["sf-express 12", "sf-express 15"]);
+      expect(await claim(10, { "sf-express": 5, jd: 5, kuaidi100: 5 }), "all leased").toEqual([]);
+      expect(await claim(0, { "sf-express": 5 })).toEqual([]);
     });
 
     it("marks a job maybe-sent when it is taken over from a lapsed lease, not when first leased", async () => {
       await addJob("job_1", at(0));
       await addJob("job_2", at(0));
       expect((await store.claimJob("job_1", at(1), at(31)))?.maybeSent, "first lease").toBe(false);
-      expect((await store.claimDueJobs(at(1), at(31), 10)).map((j) => [j.id, j.maybeSent])).toEqual(
-        [["job_2", false]],
-      );
+      expect((await claimDue(store, at(1), at(31), 10)).map((j) => [j.id, j.maybeSent])).toEqual([
+        ["job_2", false],
+      ]);
       // Both holders vanish; the lapsed leases are taken over, one per way of claiming.
       expect((await store.claimJob("job_1", at(31), at(61)))?.maybeSent, "taken over").toBe(true);
-      expect(
-        (await store.claimDueJobs(at(31), at(61), 10)).map((j) => [j.id, j.maybeSent]),
-      ).toEqual([["job_2", true]]);
+      expect((await claimDue(store, at(31), at(61), 10)).map((j) => [j.id, j.maybeSent])).toEqual([
+        ["job_2", true],
+      ]);
       // A job given back normally has no lease left, so its next lease is a first one again.
       await addJob("job_3", at(0));
       await store.claimJob("job_3", at(40), at(50));
@@ -787,8 +834,8 @@ describe.each(backends)("SqliteStore (%s)", (_name, open) => {
         attempts: 1,
         lastError: "carrier timeout",
       });
-      expect(await store.claimDueJobs(at(44), at(90), 10), "not due yet").toEqual([]);
-      expect((await store.claimDueJobs(at(45), at(90), 10)).map((j) => j.id)).toEqual(["job_1"]);
+      expect(await claimDue(store, at(44), at(90), 10), "not due yet").toEqual([]);
+      expect((await claimDue(store, at(45), at(90), 10)).map((j) => j.id)).toEqual(["job_1"]);
 
       await store.completeJob({ id: "job_1", leaseUntil: at(90) });
       expect(await store.getJobForInterception(id)).toBeNull();
@@ -936,8 +983,8 @@ describe("openSqliteStore on a file", () => {
       const leases = await Promise.all([
         one.claimJob("job_1", at(2), at(32)),
         two.claimJob("job_1", at(2), at(32)),
-        one.claimDueJobs(at(2), at(32), 5),
-        two.claimDueJobs(at(2), at(32), 5),
+        claimDue(one, at(2), at(32), 5),
+        claimDue(two, at(2), at(32), 5),
       ]);
       const winners = leases.flatMap((result) =>
         Array.isArray(result) ? result : result ? [result] : [],
