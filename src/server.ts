@@ -84,6 +84,7 @@ export function buildServices(input: {
     interceptions,
     logger,
     metrics,
+    now,
     isReady: async () => {
       if (input.isShuttingDown?.()) {
         return false;
@@ -121,7 +122,9 @@ export async function startGateway(
     path: config.databasePath,
     onCommit: storeCommitMetric(metrics),
   });
-  const carriers = buildCarrierRegistry({ config, sandboxUrl }, metrics, logger);
+  // One clock for the carriers' deadlines and the services that set them.
+  const now = () => new Date();
+  const carriers = buildCarrierRegistry({ config, sandboxUrl }, metrics, logger, now);
   let shuttingDown = false;
   const { services, worker } = buildServices({
     config,
@@ -129,6 +132,7 @@ export async function startGateway(
     carriers,
     logger,
     metrics,
+    now,
     isShuttingDown: () => shuttingDown,
   });
   const app = createApp(services);

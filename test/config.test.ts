@@ -42,6 +42,7 @@ describe("configuration is validated at start-up, naming each bad variable", () 
         { config, sandboxUrl: "http://127.0.0.1:1" },
         new Metrics(),
         silentLogger,
+        () => new Date(),
       ),
     );
     expect(message).toMatch(/SF_BASE_URL|UPS_BASE_URL/);
@@ -55,6 +56,7 @@ describe("configuration is validated at start-up, naming each bad variable", () 
           { config, sandboxUrl: "http://127.0.0.1:1" },
           new Metrics(),
           silentLogger,
+          () => new Date(),
         ),
       ),
     ).toContain("ZTO_APP_SECRET");
@@ -79,6 +81,7 @@ describe("configuration is validated at start-up, naming each bad variable", () 
       { config, sandboxUrl: "http://127.0.0.1:1" },
       new Metrics(),
       silentLogger,
+      () => new Date(),
     );
     expect(registry.get("sf-express")?.mode).toBe("live");
     expect(registry.get("ups")?.mode).toBe("sandbox");
@@ -133,6 +136,7 @@ describe("carriers without credentials outside demo mode", () => {
       { config, sandboxUrl: null },
       new Metrics(),
       silentLogger,
+      () => new Date(),
     );
     expect(registry.all().map((carrier) => carrier.id)).toEqual(["sf-express"]);
     expect(registry.get("ups")).toBeNull();

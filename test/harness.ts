@@ -7,7 +7,7 @@ import type { InterceptionRequest } from "../contracts/interception.ts";
 import { createApp } from "../src/app.ts";
 import { registryOf } from "../src/carriers/registry.ts";
 import { loadConfig } from "../src/config.ts";
-import { silentLogger } from "../src/logger.ts";
+import { type Logger, silentLogger } from "../src/logger.ts";
 import { Metrics } from "../src/metrics.ts";
 import { buildServices, storeCommitMetric } from "../src/server.ts";
 import { openSqliteStore } from "../src/store/sqlite-store.ts";
@@ -32,7 +32,12 @@ export function interceptBody(overrides: Partial<InterceptionRequest> = {}): Int
   };
 }
 
-export async function createTestGateway(adapter: CarrierAdapter, env: Record<string, string> = {}) {
+export async function createTestGateway(
+  adapter: CarrierAdapter,
+  env: Record<string, string> = {},
+  options: { logger?: Logger } = {},
+) {
+  const logger = options.logger ?? silentLogger;
   const config = loadConfig({
     DATABASE_URL: ":memory:",
     ADMIN_TOKEN: adminToken,
@@ -44,13 +49,16 @@ export async function createTestGateway(adapter: CarrierAdapter, env: Record<str
   });
   const metrics = new Metrics();
   const store = openSqliteStore({ path: ":memory:", onCommit: storeCommitMetric(metrics) });
-  const carriers = registryOf([{ adapter, mode: "sandbox" }], config, metrics, silentLogger);
+  // The real clock, read through Date so vitest's fake timers can move it.
+  const now = () => new Date();
+  const carriers = registryOf([{ adapter, mode: "sandbox" }], config, metrics, logger, now);
   const { services, worker } = buildServices({
     config,
     store,
     carriers,
-    logger: silentLogger,
+    logger,
     metrics,
+    now,
   });
   const app = createApp(services);
 

@@ -12,6 +12,7 @@ const settings: ResilienceSettings = {
   retries: 3,
   minRetryDelayMs: 1,
   maxRetryDelayMs: 5,
+  retryAfterCapMs: 60_000,
   breaker: {
     errorThresholdPercentage: 50,
     volumeThreshold: 4,
@@ -34,6 +35,7 @@ function setup(overrides: Partial<ResilienceSettings> = {}) {
     { ...settings, ...overrides },
     new Metrics(),
     silentLogger,
+    () => new Date(),
   );
   const track = () =>
     (resilient as ResilientCarrier).call("track", (ctx) => carrier.adapter.track("SF1", ctx), {
