@@ -56,7 +56,8 @@ export class JobRunner {
    * it has used its attempts, so it cannot loop forever: with an internal error, or as
    * `outcome_unknown` when the carrier may have received the request. A poll is polled again
    * within its horizon and ends as an outcome never confirmed past it (`pollCrashed`); a cancel
-   * gives up its cancellation only.
+   * gives up its cancellation only. `error` (with its stack) stays in the job's `lastError` and
+   * the log; what the merchant sees of it says only that the gateway failed.
    */
   async crashed(job: JobRecord, error: string): Promise<void> {
     const record = await this.deps.store.getInterceptionById(job.interceptionId);
@@ -66,7 +67,8 @@ export class JobRunner {
     }
     if (job.kind === "cancel") {
       // Failing the interception would be wrong: only its cancellation is in trouble.
-      await this.retryCancelLater(job, record, `crashed: ${error.slice(0, 500)}`, 0, true);
+      // The reason ends up in an event if the cancel gives up: no stack there.
+      await this.retryCancelLater(job, record, "the gateway failed on it", 0, true);
       return;
     }
     if (job.kind === "poll") {
@@ -81,7 +83,7 @@ export class JobRunner {
           // A submit that crashed may have crashed after its request left.
           failure:
             job.kind === "submit"
-              ? submitOutcomeUnknown(`the gateway failed on it: ${error.slice(0, 200)}`)
+              ? submitOutcomeUnknown("the gateway failed on it")
               : internalFailure(),
         },
         event: {
