@@ -487,6 +487,18 @@ describe("shared HTTP helper classification", () => {
     });
   });
 
+  it("keeps the transport error's address out of the message, in the diagnostic", () => {
+    const refused = Object.assign(new Error("connect ECONNREFUSED 127.0.0.1:4010"), {
+      code: "ECONNREFUSED",
+    });
+    const error = classifyTransportError("sf-express", refused, {
+      idempotent: true,
+      aborted: false,
+    });
+    expect(error.message).not.toMatch(/127\.0\.0\.1|4010|ECONNREFUSED/);
+    expect(error.diagnostic).toBe("ECONNREFUSED: connect ECONNREFUSED 127.0.0.1:4010");
+  });
+
   it("reads Retry-After as seconds or an HTTP-date", () => {
     const now = Date.parse("2026-01-01T00:00:00Z");
     expect(parseRetryAfter("120", now)).toBe(120_000);
