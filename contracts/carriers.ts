@@ -22,7 +22,7 @@ export const CarrierInfoSchema = z
       valueCeiling: MoneySchema,
       currencies: z.array(z.string()),
       blockedCategories: z.array(z.string()),
-      freeRedirectsPerParcel: z.number().int(),
+      freeRedirectsPerOrder: z.number().int(),
       refusePaidRedirects: z.boolean(),
       oneInterceptionPerParcel: z.boolean(),
       countries: z.array(z.string()).openapi({ description: "Destination countries; empty: any." }),

@@ -29,8 +29,9 @@ export const ParcelSchema = z
   .object({
     declaredValue: MoneySchema,
     category: z.string().min(1).max(50).openapi({
-      description: "Matched against the carrier's rules (`fresh` cannot be intercepted).",
-      example: "tea",
+      description:
+        "Matched case-insensitively after trimming against the carrier's rules: by default `fresh`, `virtual`, `jewellery`, `antiques`, `second_hand`, `tea`, `large_appliance` and `custom_made` cannot be intercepted; any other name (`general`, `apparel`, ...) can.",
+      example: "apparel",
     }),
   })
   .openapi("Parcel");

@@ -60,8 +60,10 @@ export const CostModeSchema = z
   .openapi("CostMode", {
     description:
       "`free_return`: the platform pickup service brings it back. `collect_on_delivery`: the " +
-      "merchant pays freight on arrival. `free_redirect`: a parcel's first redirect. " +
-      "`paid_redirect`: any later one. `none`: nothing to pay (a lock).",
+      "merchant pays freight on arrival. `free_redirect`: the first redirect of an order, " +
+      "across its parcels and carriers. `paid_redirect`: any later redirect of the same order, " +
+      "paid by the merchant (settled offline). `none`: nothing to pay (a lock, or a redirect " +
+      "that failed or was withdrawn, which does not use the order's free one).",
     example: "free_return",
   });
 export type CostMode = z.infer<typeof CostModeSchema>;

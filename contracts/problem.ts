@@ -16,6 +16,7 @@ export const errorCodes = [
   "action_not_supported",
   "invalid_transition",
   "payload_too_large",
+  "unsupported_media_type",
   "rate_limited",
   "internal",
 ] as const;
@@ -33,6 +34,7 @@ export const statusOfErrorCode = {
   action_not_supported: 422,
   invalid_transition: 409,
   payload_too_large: 413,
+  unsupported_media_type: 415,
   rate_limited: 429,
   internal: 500,
 } as const satisfies Record<ErrorCode, number>;
@@ -49,6 +51,7 @@ export const titleOfErrorCode: Record<ErrorCode, string> = {
   action_not_supported: "The carrier does not support this action",
   invalid_transition: "The interception cannot change to that status",
   payload_too_large: "The request body is too large",
+  unsupported_media_type: "The request body must be JSON",
   rate_limited: "Too many requests",
   internal: "Internal error",
 };

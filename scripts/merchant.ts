@@ -1,6 +1,7 @@
 /**
  * `npm run merchant -- create --name X [--pickup-service]`: creates a merchant and prints its
  * first API key (shown this once). `npm run merchant -- key --merchant mer_…` issues another.
+ * `--help` (`-h`) prints the usage.
  */
 import { parseArgs } from "node:util";
 import { ConfigError, loadConfig } from "../src/config.ts";
@@ -9,22 +10,28 @@ import { openSqliteStore } from "../src/store/sqlite-store.ts";
 
 const usage = `Usage:
   npm run merchant -- create --name "Tea House" [--pickup-service]
-  npm run merchant -- key --merchant mer_…`;
+  npm run merchant -- key --merchant mer_…
+  npm run merchant -- --help
+
+Writes to the database at DATABASE_URL; works while the gateway is running.`;
+
+/** A command line the script cannot run: the usage goes to stderr and the exit code is 1. */
+class UsageError extends Error {}
 
 async function main(): Promise<void> {
-  const { positionals, values } = parseArgs({
-    allowPositionals: true,
-    options: {
-      name: { type: "string" },
-      "pickup-service": { type: "boolean", default: false },
-      merchant: { type: "string" },
-    },
-  });
+  const { positionals, values } = parseCommandLine();
+  if (values.help) {
+    process.stdout.write(`${usage}\n`);
+    return;
+  }
   const command = positionals[0];
   const createName = command === "create" ? values.name : undefined;
   const keyFor = command === "key" ? values.merchant : undefined;
+  if (command !== "create" && command !== "key") {
+    throw new UsageError(command ? `Unknown command "${command}".` : "No command given.");
+  }
   if (!createName && !keyFor) {
-    throw new ConfigError(usage);
+    throw new UsageError(command === "create" ? "create needs --name." : "key needs --merchant.");
   }
   const config = loadConfig(process.env);
   const store = openSqliteStore({ path: config.databasePath });
@@ -53,11 +60,32 @@ async function main(): Promise<void> {
   }
 }
 
+function parseCommandLine() {
+  try {
+    return parseArgs({
+      allowPositionals: true,
+      options: {
+        help: { type: "boolean", short: "h", default: false },
+        name: { type: "string" },
+        "pickup-service": { type: "boolean", default: false },
+        merchant: { type: "string" },
+      },
+    });
+  } catch (error) {
+    // An unknown option or a missing value: node:util says which.
+    throw new UsageError(error instanceof Error ? error.message : String(error));
+  }
+}
+
 function print(value: unknown): void {
   process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(`${error instanceof ConfigError ? error.message : String(error)}\n`);
+  if (error instanceof UsageError) {
+    process.stderr.write(`${error.message}\n\n${usage}\n`);
+  } else {
+    process.stderr.write(`${error instanceof ConfigError ? error.message : String(error)}\n`);
+  }
   process.exit(1);
 });

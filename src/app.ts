@@ -3,7 +3,6 @@
  * the server construct it the same way.
  */
 
-import { swaggerUI } from "@hono/swagger-ui";
 import { OpenAPIHono } from "@hono/zod-openapi";
 import { requestId } from "hono/request-id";
 import { limitRequestBodies } from "./http/body-limit.ts";
@@ -16,7 +15,9 @@ import { registerCarrierCallback } from "./routes/carriers/callback.ts";
 import { registerListCarriers } from "./routes/carriers/list.ts";
 import { registerCheckEligibility } from "./routes/eligibility/check.ts";
 import { registerInterceptionRoutes } from "./routes/interceptions/index.ts";
+import { registerDocs } from "./routes/system/docs.ts";
 import { registerSystemRoutes } from "./routes/system/health.ts";
+import { registerOpenApiDocument } from "./routes/system/openapi.ts";
 
 export function createApp(services: AppServices): OpenAPIHono<AppEnv> {
   const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
@@ -34,12 +35,10 @@ export function createApp(services: AppServices): OpenAPIHono<AppEnv> {
     ),
   );
   const limiter = new RateLimiter(services.rateLimit);
-  for (const path of [
-    "/v1/interceptions",
-    "/v1/interceptions/*",
-    "/v1/eligibility",
-    "/v1/carriers",
-  ]) {
+  // Patterns that never overlap, so a request is authenticated and charged once: a trailing `/*`
+  // also matches the bare path (`/v1/interceptions`), and `/v1/carriers` alone leaves the
+  // carriers' callbacks, which speak the carrier's own auth, out.
+  for (const path of ["/v1/interceptions/*", "/v1/eligibility", "/v1/carriers"]) {
     app.use(path, requireApiKey(), rateLimitByApiKey(limiter, services.rateLimit));
   }
   app.use("/admin/*", requireAdminToken());
@@ -50,26 +49,8 @@ export function createApp(services: AppServices): OpenAPIHono<AppEnv> {
   registerCarrierCallback(app);
   registerAdminRoutes(app);
   registerSystemRoutes(app);
-
-  app.openAPIRegistry.registerComponent("securitySchemes", "apiKey", {
-    type: "http",
-    scheme: "bearer",
-    description: "A merchant API key (`igk_…`).",
-  });
-  app.openAPIRegistry.registerComponent("securitySchemes", "adminToken", {
-    type: "http",
-    scheme: "bearer",
-    description: "The ADMIN_TOKEN of this deployment.",
-  });
-  app.doc31("/openapi.json", {
-    openapi: "3.1.0",
-    info: {
-      title: "Carrier interception gateway",
-      version: "0.1.0",
-      description: "One endpoint to stop or reroute parcels across carriers.",
-    },
-  });
-  app.get("/docs", swaggerUI({ url: "/openapi.json" }));
+  registerDocs(app);
+  registerOpenApiDocument(app);
 
   app.notFound((c) =>
     problemResponse(c, new GatewayError("not_found", `No route ${c.req.method} ${c.req.path}.`)),

@@ -43,6 +43,18 @@ const EnvSchema = z.object({
   /** Per API key: requests in a burst, and sustained requests per second. */
   RATE_LIMIT_BURST: z.coerce.number().int().min(1).default(100),
   RATE_LIMIT_PER_SECOND: z.coerce.number().min(0.01).default(50),
+  /**
+   * How long an assessment reuses a merchant's successful tracking answer for the same parcel
+   * (an eligibility check then the intercept ask the carrier once); 0 turns the cache off. At
+   * most 5 minutes: an older answer may no longer describe the parcel.
+   */
+  TRACKING_CACHE_MS: z.coerce.number().int().min(0).max(300_000).default(30_000),
+  /**
+   * Carrier calls one merchant's requests may make per minute (tracking not served from the
+   * cache, intercepts, redirects, cancels). At least 2: an intercept reserves its tracking call
+   * and its intercept call together.
+   */
+  CARRIER_CALLS_PER_MERCHANT_PER_MINUTE: z.coerce.number().int().min(2).default(600),
   /** Total time an HTTP request may spend on carrier calls before answering `pending`. */
   REQUEST_DEADLINE_MS: positiveMs.default(5_000),
   CARRIER_CONNECT_TIMEOUT_MS: positiveMs.default(2_000),
@@ -73,6 +85,11 @@ const EnvSchema = z.object({
   POLL_INITIAL_DELAY_MS: positiveMs.default(30_000),
   /** For carriers that push: when to check tracking in case the push never arrives. */
   POLL_PUSH_FALLBACK_DELAY_MS: positiveMs.default(15 * 60_000),
+  /**
+   * For carriers that push: at start, their submitted interceptions' tracking checks are brought
+   * forward to within this window (a push may have come while the gateway was down).
+   */
+  POLL_PUSH_RESTART_WINDOW_MS: positiveMs.default(30_000),
   POLL_MAX_INTERVAL_MS: positiveMs.default(30 * 60_000),
   POLL_HORIZON_MS: positiveMs.default(72 * 60 * 60_000),
   /**
@@ -93,11 +110,17 @@ export interface GatewayConfig {
   logLevel: LogLevel;
   bodyLimitBytes: number;
   rateLimit: RateLimitSettings;
+  /** How long an assessment reuses a successful tracking answer; 0: never. */
+  trackingCacheMs: number;
+  /** Carrier calls one merchant's requests may make per minute. */
+  carrierCallsPerMerchantPerMinute: number;
   requestDeadlineMs: number;
   resilience: ResilienceSettings;
   workerIntervalMs: number;
   jobLeaseMs: number;
   maxJobAttempts: number;
+  /** At start, push carriers' tracking checks are brought forward to within this window. */
+  pushRestartWindowMs: number;
   /**
    * HTTP settings for carrier calls. The defaults here; a carrier's module is handed a config
    * whose `http` already holds that carrier's own overrides.
@@ -147,6 +170,8 @@ export function loadConfig(
     logLevel: env.LOG_LEVEL,
     bodyLimitBytes: env.BODY_LIMIT_BYTES,
     rateLimit: { burst: env.RATE_LIMIT_BURST, perSecond: env.RATE_LIMIT_PER_SECOND },
+    trackingCacheMs: env.TRACKING_CACHE_MS,
+    carrierCallsPerMerchantPerMinute: env.CARRIER_CALLS_PER_MERCHANT_PER_MINUTE,
     requestDeadlineMs: env.REQUEST_DEADLINE_MS,
     resilience: {
       attemptTimeoutMs: env.CARRIER_ATTEMPT_TIMEOUT_MS,
@@ -164,6 +189,7 @@ export function loadConfig(
     workerIntervalMs: env.WORKER_INTERVAL_MS,
     jobLeaseMs: env.JOB_LEASE_MS,
     maxJobAttempts: env.JOB_MAX_ATTEMPTS,
+    pushRestartWindowMs: env.POLL_PUSH_RESTART_WINDOW_MS,
     http: httpDefaults(env),
     carriers: loadCarrierSettings(env),
     env,

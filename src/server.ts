@@ -12,8 +12,11 @@ import type { GatewayConfig } from "./config.ts";
 import type { AppServices } from "./http/env.ts";
 import { createJsonLogger, type Logger } from "./logger.ts";
 import { Metrics } from "./metrics.ts";
+import { CarrierCallBudget } from "./services/carrier-budget.ts";
 import { InterceptionService } from "./services/interceptions.ts";
 import { MerchantService } from "./services/merchants.ts";
+import { checkForMissedPushes } from "./services/missed-pushes.ts";
+import { TrackingCache } from "./services/tracking.ts";
 import type { CommitObserver } from "./store/group-commit.ts";
 import { openSqliteStore } from "./store/sqlite-store.ts";
 import type { Store } from "./store/store.ts";
@@ -64,6 +67,8 @@ export function buildServices(input: {
     requestDeadlineMs: config.requestDeadlineMs,
     jobLeaseMs: config.jobLeaseMs,
     maxJobAttempts: config.maxJobAttempts,
+    tracking: new TrackingCache(config.trackingCacheMs, now),
+    carrierBudget: new CarrierCallBudget(config.carrierCallsPerMerchantPerMinute, now),
   });
   metrics.gauge(
     "gateway_circuit_open",
@@ -76,6 +81,7 @@ export function buildServices(input: {
   );
   const services: AppServices = {
     adminToken: config.adminToken,
+    publicUrl: config.publicUrl,
     bodyLimitBytes: config.bodyLimitBytes,
     rateLimit: config.rateLimit,
     store,
@@ -136,6 +142,13 @@ export async function startGateway(
     isShuttingDown: () => shuttingDown,
   });
   const app = createApp(services);
+  await checkForMissedPushes({
+    store,
+    carriers,
+    logger,
+    now,
+    windowMs: config.pushRestartWindowMs,
+  });
 
   const { server, port } = await new Promise<{ server: Server; port: number }>((resolve) => {
     const started = serve(

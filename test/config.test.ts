@@ -31,6 +31,20 @@ describe("configuration is validated at start-up, naming each bad variable", () 
     ).toContain("JOB_LEASE_MS");
   });
 
+  it("bounds the tracking cache and the carrier-call budget", () => {
+    expect(loadConfig({})).toMatchObject({
+      trackingCacheMs: 30_000,
+      carrierCallsPerMerchantPerMinute: 600,
+    });
+    expect(loadConfig({ TRACKING_CACHE_MS: "0" }).trackingCacheMs).toBe(0);
+    expect(configError(() => loadConfig({ TRACKING_CACHE_MS: "300001" }))).toContain(
+      "TRACKING_CACHE_MS",
+    );
+    expect(configError(() => loadConfig({ CARRIER_CALLS_PER_MERCHANT_PER_MINUTE: "1" }))).toContain(
+      "CARRIER_CALLS_PER_MERCHANT_PER_MINUTE",
+    );
+  });
+
   it("names a carrier's variables when its adapter is built", () => {
     const config = loadConfig({
       DATABASE_URL: ":memory:",
@@ -115,6 +129,16 @@ describe("configuration is validated at start-up, naming each bad variable", () 
       );
       writeFileSync(file, JSON.stringify({ jd: { poll: { horizonMS: 1000 } } }));
       expect(configError(() => loadConfig({ CARRIER_CONFIG_FILE: file }))).toContain("horizonMS");
+      // The free redirect is counted per order since issue 9: the old per-parcel key is named.
+      writeFileSync(file, JSON.stringify({ ups: { rules: { freeRedirectsPerParcel: 2 } } }));
+      expect(configError(() => loadConfig({ CARRIER_CONFIG_FILE: file }))).toContain(
+        "freeRedirectsPerParcel",
+      );
+      writeFileSync(file, JSON.stringify({ ups: { rules: { freeRedirectsPerOrder: 2 } } }));
+      expect(loadConfig({ CARRIER_CONFIG_FILE: file }).carriers.ups.rules).toMatchObject({
+        freeRedirectsPerOrder: 2,
+        blockedCategories: expect.arrayContaining(["fresh", "tea", "custom_made"]),
+      });
       writeFileSync(file, JSON.stringify({ pigeon: {} }));
       expect(configError(() => loadConfig({ CARRIER_CONFIG_FILE: file }))).toContain(
         "CARRIER_CONFIG_FILE",

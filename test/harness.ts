@@ -27,15 +27,19 @@ export function interceptBody(overrides: Partial<InterceptionRequest> = {}): Int
     orderId: "ORD-20261121-0001",
     action: "intercept",
     reason: "buyer_cancelled",
-    parcel: { declaredValue: { amount: "899.00", currency: "CNY" }, category: "tea" },
+    parcel: { declaredValue: { amount: "899.00", currency: "CNY" }, category: "apparel" },
     ...overrides,
   };
 }
 
+/**
+ * `now` replaces the gateway's clock (services, worker and carrier deadlines), for tests where
+ * time is the subject; `logger` receives the logs, for tests that read them.
+ */
 export async function createTestGateway(
   adapter: CarrierAdapter,
   env: Record<string, string> = {},
-  options: { logger?: Logger } = {},
+  options: { now?: () => Date; logger?: Logger } = {},
 ) {
   const logger = options.logger ?? silentLogger;
   const config = loadConfig({
@@ -49,8 +53,8 @@ export async function createTestGateway(
   });
   const metrics = new Metrics();
   const store = openSqliteStore({ path: ":memory:", onCommit: storeCommitMetric(metrics) });
-  // The real clock, read through Date so vitest's fake timers can move it.
-  const now = () => new Date();
+  // By default the real clock, read through Date so vitest's fake timers can move it.
+  const now = options.now ?? (() => new Date());
   const carriers = registryOf([{ adapter, mode: "sandbox" }], config, metrics, logger, now);
   const { services, worker } = buildServices({
     config,

@@ -7,8 +7,10 @@
 import { randomUUID } from "node:crypto";
 import type { Context } from "hono";
 import { Hono } from "hono";
+import { z } from "zod";
 import { formatChinaTime } from "../china-time.ts";
 import { createFaultMiddleware, type SandboxEnv } from "../sandbox-kit/faults.ts";
+import { jsonAcknowledgement, type PushRetryPolicy } from "../sandbox-kit/push.ts";
 import {
   activeInstruction,
   getParcel,
@@ -50,6 +52,21 @@ export interface CainiaoSandboxConfig {
 }
 
 /** TOP refuses a timestamp more than 10 minutes off (opentaobao `model/request.go`). */
+/**
+ * The result notification counts as received when the answer's
+ * `logistics_express_delivery_cut_notify_response.suc` is true (TOP's reply shape for
+ * cut.notify). How often it is sent again is not documented (the merchant-side topic itself was
+ * not found): ASSUMED 3 re-sends, 5 min apart.
+ */
+export const CAINIAO_PUSH_RETRY: PushRetryPolicy = {
+  retryDelaysMs: [5 * 60_000, 5 * 60_000, 5 * 60_000],
+  acknowledged: jsonAcknowledgement(
+    z.object({
+      logistics_express_delivery_cut_notify_response: z.object({ suc: z.literal(true) }),
+    }),
+  ),
+};
+
 const TIMESTAMP_TOLERANCE_MS = 10 * 60_000;
 
 /**
@@ -338,6 +355,7 @@ function deliveryCut(
   scheduleOutcome(world, parcel, instruction, (entry) => ({
     contentType: "application/x-www-form-urlencoded;charset=utf-8",
     body: renderCutNotifyPush({ config, request, instruction, entry }),
+    retry: CAINIAO_PUSH_RETRY,
   }));
   return reply(true);
 }

@@ -10,9 +10,11 @@
  */
 import type { Context } from "hono";
 import { Hono } from "hono";
+import { z } from "zod";
 import type { CarrierId } from "../../contracts/carrier-adapter.ts";
 import { formatChinaTime } from "../china-time.ts";
 import { createFaultMiddleware, type SandboxEnv } from "../sandbox-kit/faults.ts";
+import { jsonAcknowledgement, type PushRetryPolicy } from "../sandbox-kit/push.ts";
 import {
   activeInstruction,
   getParcel,
@@ -39,6 +41,18 @@ export const KUAIDI100_SANDBOX_CUSTOMER = "SANDBOX_CUSTOMER";
 export const KUAIDI100_SANDBOX_SALT = "SANDBOX_SALT_0123";
 
 /** Companies whose intercept requires `callbackUrl` ("中通、极兔、圆通必填", carriers.md §4.6). */
+/**
+ * Kuaidi100 calls back again when the answer is not `{"result":true,"returnCode":"200",…}`: 3
+ * times, 30 min apart (its callback convention: the commercial-order callback doc says 30 min ×
+ * 3, the SDK's `Subscribe.java` 35 min × 3; the intercept doc says nothing of its own).
+ */
+export const KUAIDI100_PUSH_RETRY: PushRetryPolicy = {
+  retryDelaysMs: [30 * 60_000, 30 * 60_000, 30 * 60_000],
+  acknowledged: jsonAcknowledgement(
+    z.object({ result: z.literal(true), returnCode: z.literal("200") }),
+  ),
+};
+
 const CALLBACK_REQUIRED = new Set(["zhongtong", "jtexpress", "yuantong"]);
 
 /** The world carrier that holds a company's parcels (see the file comment). */
@@ -302,6 +316,7 @@ function interceptOrder(c: Context<SandboxEnv>, world: World, raw: unknown): Res
       contentType: "application/x-www-form-urlencoded;charset=UTF-8",
       body,
       ...(request.callbackUrl ? { url: request.callbackUrl } : {}),
+      retry: KUAIDI100_PUSH_RETRY,
     };
   });
   return labelReply(c, LABEL_OK, "success", { taskId: instruction.id });

@@ -31,8 +31,8 @@ function createPushSender(agent: Agent): PushSender {
       headers: { ...push.headers, "content-type": push.contentType },
       body: push.body,
     });
-    await response.body.text();
-    return response.statusCode;
+    // The answer is read whole: it is what tells the carrier whether the push was acknowledged.
+    return { status: response.statusCode, body: await response.body.text() };
   };
 }
 

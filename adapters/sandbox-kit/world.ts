@@ -9,6 +9,7 @@
  */
 import type { CarrierId } from "../../contracts/carrier-adapter.ts";
 import type { Address, ParcelState } from "../../contracts/normalized.ts";
+import { deliverPush, type RenderedPush } from "./push.ts";
 
 export type SandboxOperation = "track" | "intercept" | "redirect" | "cancel";
 /**
@@ -97,23 +98,47 @@ export interface SandboxFault extends FaultOptions {
   remaining: number;
 }
 
-export interface SandboxPushRecord {
-  carrier: CarrierId;
-  trackingNumber: string;
-  url: string;
+/** What the receiver of a push answered. */
+export interface PushReply {
+  status: number;
+  body: string;
+}
+
+/** One attempt at delivering a push. */
+export interface PushAttempt {
   at: string;
   /** HTTP status of the receiver, or the transport error text. */
   result: number | string;
+  /** Whether the answer acknowledged the push in the carrier's protocol. */
+  acknowledged: boolean;
 }
 
-/** Sends one push; the server injects an undici-based implementation. */
+/** A push and its attempts (the carrier re-sends an unacknowledged push: see `push.ts`). */
+export interface SandboxPushRecord {
+  carrier: CarrierId;
+  trackingNumber: string;
+  /** Where the latest attempt went. */
+  url: string;
+  /** The first attempt's time. */
+  at: string;
+  /** The latest attempt's result: HTTP status of the receiver, or the transport error text. */
+  result: number | string;
+  /** Whether the latest attempt was acknowledged (none follows then). */
+  acknowledged: boolean;
+  /** Every attempt, oldest first. */
+  attempts: PushAttempt[];
+  /** When the carrier sends it again; null once acknowledged or out of retries. */
+  nextAttemptAt: string | null;
+}
+
+/** Sends one push and reads the answer; the server injects an undici-based implementation. */
 export type PushSender = (push: {
   url: string;
   contentType: string;
   body: string;
   /** Extra headers the carrier sends with its push (e.g. UPS's `x-api-key`). */
   headers?: Record<string, string>;
-}) => Promise<number>;
+}) => Promise<PushReply>;
 
 export interface World {
   parcels: Map<string, SandboxParcel>;
@@ -131,9 +156,6 @@ export interface World {
 }
 
 export const DEFAULT_OUTCOME_DELAY_MS = 200;
-
-/** Pushes kept in `world.pushes`. */
-const maxPushLog = 1_000;
 
 /** Creates an empty world. */
 export function createWorld(pushUrls: Partial<Record<CarrierId, string>> = {}): World {
@@ -286,16 +308,15 @@ export function activeInstruction(parcel: SandboxParcel): SandboxInstruction | u
 
 /**
  * Schedules the outcome of an accepted instruction after the parcel's delay: updates the
- * timeline and, when a push URL is set, pushes what `renderPush` builds for the new entry.
+ * timeline and pushes what `renderPush` builds for the new entry, re-sending it on the
+ * carrier's schedule until it is acknowledged (`deliverPush`).
  */
 export function scheduleOutcome(
   world: World,
   parcel: SandboxParcel,
   instruction: SandboxInstruction,
   /** The carrier's push for the new entry; `null` for a carrier that is polled, not pushing. */
-  renderPush: (
-    entry: SandboxHistoryEntry,
-  ) => { contentType: string; body: string; url?: string; headers?: Record<string, string> } | null,
+  renderPush: (entry: SandboxHistoryEntry) => RenderedPush | null,
 ): void {
   const timer = setTimeout(() => {
     world.timers.delete(timer);
@@ -313,42 +334,7 @@ export function scheduleOutcome(
       instruction.status = "succeeded";
       entry = appendHistory(world, parcel, "redirected", "redirected to the new address");
     }
-    if (world.sendPush === null) {
-      return;
-    }
-    const push = renderPush(entry);
-    if (push === null) {
-      return;
-    }
-    // A carrier that takes the callback URL with each request (Kuaidi100) names it in `push.url`.
-    const url = push.url ?? world.pushUrls[parcel.carrier];
-    if (url === undefined) {
-      return;
-    }
-    world
-      .sendPush({
-        url,
-        contentType: push.contentType,
-        body: push.body,
-        ...(push.headers ? { headers: push.headers } : {}),
-      })
-      .then(
-        (status) => status,
-        (error: unknown) => (error instanceof Error ? error.message : String(error)),
-      )
-      .then((result) => {
-        world.pushes.push({
-          carrier: parcel.carrier,
-          trackingNumber: parcel.trackingNumber,
-          url,
-          at: new Date().toISOString(),
-          result,
-        });
-        // A log for tests and people, not an archive: long runs (benchmarks) keep the latest.
-        if (world.pushes.length > maxPushLog) {
-          world.pushes.splice(0, world.pushes.length - maxPushLog);
-        }
-      });
+    deliverPush(world, parcel, () => renderPush(entry));
   }, parcel.outcomeDelayMs);
   timer.unref();
   world.timers.add(timer);

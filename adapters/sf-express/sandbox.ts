@@ -6,8 +6,10 @@
 import { randomUUID } from "node:crypto";
 import type { Context } from "hono";
 import { Hono } from "hono";
+import { z } from "zod";
 import { formatChinaTime } from "../china-time.ts";
 import { createFaultMiddleware, type SandboxEnv } from "../sandbox-kit/faults.ts";
+import { jsonAcknowledgement, type PushRetryPolicy } from "../sandbox-kit/push.ts";
 import {
   activeInstruction,
   getParcel,
@@ -35,6 +37,16 @@ export const SF_SANDBOX_CHECKWORD = "SANDBOX_CHECKWORD";
  * it: like SF, it pushes to whatever URL is registered, so the token goes in that URL.
  */
 export const SF_SANDBOX_PUSH_TOKEN = "SANDBOX_PUSH_TOKEN";
+
+/**
+ * SF re-pushes a route push its receiver did not acknowledge with `return_code` "0000" (a
+ * "1000", another answer or no answer). The doc says SF re-pushes on failure but gives neither
+ * count nor interval: ASSUMED 3 re-sends, 10 min apart (the doc's push cycle).
+ */
+export const SF_PUSH_RETRY: PushRetryPolicy = {
+  retryDelaysMs: [10 * 60_000, 10 * 60_000, 10 * 60_000],
+  acknowledged: jsonAcknowledgement(z.object({ return_code: z.literal("0000") })),
+};
 
 export interface SfExpressSandboxConfig {
   partnerId: string;
@@ -289,6 +301,7 @@ function wantedIntercept(c: Context<SandboxEnv>, world: World, msgData: unknown)
   scheduleOutcome(world, parcel, instruction, (entry) => ({
     contentType: "application/json;charset=UTF-8",
     body: renderSfRoutePush(parcel, entry),
+    retry: SF_PUSH_RETRY,
   }));
   return businessOk(c, submitReply(instruction.id, request.payMode));
 }

@@ -10,6 +10,7 @@ import type { Context } from "hono";
 import { Hono } from "hono";
 import type { Address } from "../../contracts/normalized.ts";
 import { createFaultMiddleware, type SandboxEnv } from "../sandbox-kit/faults.ts";
+import type { PushRetryPolicy } from "../sandbox-kit/push.ts";
 import {
   activeInstruction,
   getParcel,
@@ -39,6 +40,15 @@ export const UPS_SANDBOX_CLIENT_SECRET = "SANDBOX_UPS_CLIENT_SECRET";
  */
 export const UPS_SANDBOX_TRACK_ALERT_TOKEN = "SANDBOX_TRACK_ALERT_TOKEN";
 /** A requester contact that passes the spec's patterns. */
+/**
+ * Track Alert requires the receiver to answer HTTP 200 (UPSTrackAlert.yaml); whether and how
+ * often UPS sends an event again is not documented: ASSUMED 3 re-sends, 5 min apart.
+ */
+export const UPS_PUSH_RETRY: PushRetryPolicy = {
+  retryDelaysMs: [5 * 60_000, 5 * 60_000, 5 * 60_000],
+  acknowledged: (reply) => reply.status === 200,
+};
+
 export const UPS_SANDBOX_REQUESTER = { name: "Sandbox Shipper", telephone: "+15555550100" };
 
 export interface UpsSandboxConfig {
@@ -571,6 +581,7 @@ export function createUpsSandbox(
       contentType: "application/json",
       body: renderUpsTrackingEvent(parcel, entry),
       headers: { "x-api-key": clientId, "user-agent": "UPSPubSubTrackingService" },
+      retry: UPS_PUSH_RETRY,
     }));
     return diSuccess(c);
   };

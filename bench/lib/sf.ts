@@ -71,7 +71,7 @@ export function interceptBody(trackingNumber: string): string {
     orderId: `ORD-${trackingNumber}`,
     action: "intercept",
     reason: "buyer_cancelled",
-    parcel: { declaredValue: { amount: "299.00", currency: "CNY" }, category: "tea" },
+    parcel: { declaredValue: { amount: "299.00", currency: "CNY" }, category: "apparel" },
   });
 }
 

@@ -125,7 +125,7 @@ class Seeder {
     const pool = { bytes: randomBytes(1 << 16), at: 0 };
     const parcel = JSON.stringify({
       declaredValue: { amount: "299.00", currency: "CNY" },
-      category: "tea",
+      category: "apparel",
     });
     const cost = JSON.stringify({
       payer: "merchant",
@@ -233,7 +233,7 @@ export async function runStore(
             action: "intercept",
             reason: "buyer_cancelled",
             items: [],
-            parcel: { declaredValue: { amount: "299.00", currency: "CNY" }, category: "tea" },
+            parcel: { declaredValue: { amount: "299.00", currency: "CNY" }, category: "apparel" },
             redirectTo: null,
             note: null,
             status: "pending",

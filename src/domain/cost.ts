@@ -2,30 +2,53 @@
  * Who pays for an interception (DOMAIN.md, seed 003):
  * - a return for a merchant on the platform's pickup service is free (the platform pays);
  * - otherwise the merchant pays the return freight on delivery, settled offline with the outlet;
- * - a parcel's first `freeRedirectsPerParcel` redirects are paid by the platform, later ones by
- *   the merchant;
+ * - an order's first `freeRedirectsPerOrder` redirects, across its parcels and carriers, are paid
+ *   by the platform, later ones by the merchant (settled offline);
+ * - a redirect that fails or is withdrawn uses no free redirect and charges nothing;
  * - a lock (parcel not yet collected) costs nothing.
  */
 import type { Cost } from "../../contracts/interception.ts";
-import type { Action } from "../../contracts/normalized.ts";
+import type { Action, InterceptionStatus } from "../../contracts/normalized.ts";
 import type { CarrierRules } from "./rules.ts";
 
 export interface CostInput {
   action: Action;
   pickupService: boolean;
-  /** Redirects of this parcel that were accepted or are still under way. */
-  earlierRedirects: number;
+  /** Earlier redirects of the same order that use a free one (see `usesFreeRedirect`). */
+  orderRedirects: number;
   locked: boolean;
   rules: CarrierRules;
+}
+
+/** Nobody pays anything: a lock, or a redirect that failed or was withdrawn. */
+export function noCharge(): Cost {
+  return { payer: "none", mode: "none", quoted: null, final: null, settlement: "none" };
+}
+
+/**
+ * Whether a redirect in this status counts against its order's free redirects: one under way or
+ * done does; one that failed or was withdrawn does not (and a lock is not a redirect at all).
+ */
+export function usesFreeRedirect(status: InterceptionStatus): boolean {
+  return status === "pending" || status === "submitted" || status === "succeeded";
+}
+
+/**
+ * Whether an interception reaching `status` charges nothing any more: a redirect that failed or
+ * was withdrawn. A failed return keeps its cost: the buyer is asked to refuse delivery, so the
+ * parcel may still come back with its freight collected on delivery.
+ */
+export function chargesNothingOnceIn(action: Action, status: InterceptionStatus): boolean {
+  return action === "redirect" && (status === "failed" || status === "cancelled");
 }
 
 /** Decides payer, mode and settlement before any carrier call; fees are filled in later. */
 export function attributeCost(input: CostInput): Cost {
   if (input.locked) {
-    return { payer: "none", mode: "none", quoted: null, final: null, settlement: "none" };
+    return noCharge();
   }
   if (input.action === "redirect") {
-    if (input.earlierRedirects < input.rules.freeRedirectsPerParcel) {
+    if (input.orderRedirects < input.rules.freeRedirectsPerOrder) {
       return {
         payer: "platform",
         mode: "free_redirect",

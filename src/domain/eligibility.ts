@@ -31,6 +31,8 @@ export interface EligibilityInput {
   /** The carrier does not know the tracking number. */
   unknownParcel: boolean;
   earlier: EarlierInterception[];
+  /** Earlier redirects of the same order, on any parcel or carrier, that use a free one. */
+  orderRedirects: number;
 }
 
 export interface EligibilityDecision {
@@ -39,8 +41,6 @@ export interface EligibilityDecision {
   successLikelihood: SuccessLikelihood;
   /** `lock`: not collected yet, hold it without calling the carrier; `carrier`: ask the carrier. */
   disposition: "lock" | "carrier";
-  /** Redirects of this parcel already accepted or under way (for cost attribution). */
-  earlierRedirects: number;
 }
 
 /** Statuses in which an interception still holds, or has held, the parcel. */
@@ -67,8 +67,8 @@ export function decideEligibility(input: EligibilityInput): EligibilityDecision 
     });
   }
 
-  const category = request.parcel.category.toLowerCase();
-  if (rules.blockedCategories.some((blocked) => blocked.toLowerCase() === category)) {
+  const category = categoryKey(request.parcel.category);
+  if (rules.blockedCategories.some((blocked) => categoryKey(blocked) === category)) {
     reasons.push({
       code: "category_not_interceptable",
       message: `Parcels of category "${request.parcel.category}" cannot be intercepted.`,
@@ -122,19 +122,14 @@ export function decideEligibility(input: EligibilityInput): EligibilityDecision 
     });
   }
 
-  const earlierRedirects = input.earlier.filter(
-    (earlier) =>
-      earlier.action === "redirect" &&
-      ["pending", "submitted", "succeeded"].includes(earlier.status),
-  ).length;
   if (
     request.action === "redirect" &&
     rules.refusePaidRedirects &&
-    earlierRedirects >= rules.freeRedirectsPerParcel
+    input.orderRedirects >= rules.freeRedirectsPerOrder
   ) {
     reasons.push({
       code: "free_redirect_used",
-      message: "This parcel's free redirect has been used and paid redirects are not offered.",
+      message: "This order's free redirect has been used and paid redirects are not offered.",
     });
   }
 
@@ -144,6 +139,10 @@ export function decideEligibility(input: EligibilityInput): EligibilityDecision 
     reasons,
     successLikelihood: lowChance ? "low" : "normal",
     disposition: parcelState === "not_collected" ? "lock" : "carrier",
-    earlierRedirects,
   };
+}
+
+/** Category names compare case-insensitively after trimming (" Fresh " is `fresh`). */
+function categoryKey(name: string): string {
+  return name.trim().toLowerCase();
 }

@@ -10,6 +10,8 @@ import type { RateLimitSettings } from "./rate-limit.ts";
 /** Everything handlers use, built once at start-up and injected (never read from globals). */
 export interface AppServices {
   adminToken: string | null;
+  /** The gateway's public base URL (PUBLIC_URL): the `servers` entry of the OpenAPI document. */
+  publicUrl: string;
   bodyLimitBytes: number;
   rateLimit: RateLimitSettings;
   store: Store;

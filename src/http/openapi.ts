@@ -12,6 +12,7 @@ export function problemResponses<const S extends number>(...statuses: S[]) {
     404: "No such resource for this merchant (`not_found`).",
     409: "Conflict (`request_in_progress`, `invalid_transition`).",
     413: "Body over the size limit (`payload_too_large`).",
+    415: "The body is not sent as `application/json` (`unsupported_media_type`).",
     422: "Refused (`not_eligible`, `idempotency_key_reused`, `action_not_supported`).",
     429: "Too many requests (`rate_limited`).",
     500: "Internal error (`internal`).",

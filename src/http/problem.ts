@@ -72,11 +72,29 @@ export function zodIssues(error: ZodError): NonNullable<Problem["errors"]> {
   }));
 }
 
-/** The validation hook of every OpenAPI route: a zod failure becomes 400 validation_failed. */
+/** The answer to a JSON route's body sent as another media type, or with none. */
+function unsupportedMediaType(): GatewayError {
+  return new GatewayError(
+    "unsupported_media_type",
+    "Send the body as JSON, with `Content-Type: application/json`.",
+  );
+}
+
+/**
+ * The validation hook of every OpenAPI route: a zod failure becomes 400 validation_failed.
+ *
+ * @hono/zod-openapi refuses a JSON route's body of another media type itself (a 415 that
+ * `handleError` words), but lets a request with no Content-Type and an empty body through to the
+ * JSON validator. Nothing says that request is JSON either, so it is refused the same way,
+ * whatever the schema would make of the empty object the validator then sees.
+ */
 export function validationHook(
-  result: { success: true } | { success: false; error: ZodError },
+  result: ({ success: true } | { success: false; error: ZodError }) & { target: string },
   c: Context<AppEnv>,
 ): Response | undefined {
+  if (result.target === "json" && c.req.header("content-type") === undefined) {
+    return problemResponse(c, unsupportedMediaType());
+  }
   if (!result.success) {
     return problemResponse(
       c,
@@ -99,6 +117,9 @@ export function handleError(error: Error, c: Context<AppEnv>): Response {
         c,
         new GatewayError("payload_too_large", "The request body exceeds the size limit."),
       );
+    }
+    if (error.status === 415) {
+      return problemResponse(c, unsupportedMediaType());
     }
     if (error.status === 400) {
       return problemResponse(

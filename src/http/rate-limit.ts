@@ -1,7 +1,8 @@
 /**
  * Rate limiting per API key (never per forwarded address, which a client can forge): a token
  * bucket per key, refilled continuously. In memory, so per process; a shared store comes with
- * the multi-instance PostgreSQL setup.
+ * the multi-instance PostgreSQL setup. The same buckets hold each merchant's carrier-call budget
+ * (src/services/carrier-budget.ts).
  */
 import type { MiddlewareHandler } from "hono";
 import type { AppEnv } from "./env.ts";
@@ -27,21 +28,39 @@ export class RateLimiter {
     private readonly now: () => number = () => performance.now(),
   ) {}
 
-  /** Takes one token for `key`: `retryAfterMs` is 0 when allowed, else the wait for one token. */
-  take(key: string): { remaining: number; retryAfterMs: number } {
+  /**
+   * Takes `count` tokens for `key`, all or none: `retryAfterMs` is 0 when allowed, else the wait
+   * until `count` tokens are there.
+   */
+  take(key: string, count = 1): { remaining: number; retryAfterMs: number } {
     const at = this.now();
+    const refilled = this.refilled(key, at);
+    if (refilled < count) {
+      this.buckets.set(key, { tokens: refilled, updatedAt: at });
+      return {
+        remaining: 0,
+        retryAfterMs: ((count - refilled) / this.settings.perSecond) * 1000,
+      };
+    }
+    this.buckets.set(key, { tokens: refilled - count, updatedAt: at });
+    this.forgetIdleBuckets(at);
+    return { remaining: Math.floor(refilled - count), retryAfterMs: 0 };
+  }
+
+  /** Puts back tokens taken for work that was not done (never above the burst). */
+  giveBack(key: string, count: number): void {
+    const at = this.now();
+    const tokens = Math.min(this.settings.burst, this.refilled(key, at) + count);
+    this.buckets.set(key, { tokens, updatedAt: at });
+  }
+
+  /** The tokens in `key`'s bucket at `at`: a new key starts with a full burst. */
+  private refilled(key: string, at: number): number {
     const bucket = this.buckets.get(key) ?? { tokens: this.settings.burst, updatedAt: at };
-    const refilled = Math.min(
+    return Math.min(
       this.settings.burst,
       bucket.tokens + ((at - bucket.updatedAt) / 1000) * this.settings.perSecond,
     );
-    if (refilled < 1) {
-      this.buckets.set(key, { tokens: refilled, updatedAt: at });
-      return { remaining: 0, retryAfterMs: ((1 - refilled) / this.settings.perSecond) * 1000 };
-    }
-    this.buckets.set(key, { tokens: refilled - 1, updatedAt: at });
-    this.forgetIdleBuckets(at);
-    return { remaining: Math.floor(refilled - 1), retryAfterMs: 0 };
   }
 
   /** Keeps memory bounded: a bucket that has refilled completely carries no information. */

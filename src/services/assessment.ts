@@ -6,11 +6,12 @@
 import type { Cost, InterceptionRequest } from "../../contracts/interception.ts";
 import type { ParcelState } from "../../contracts/normalized.ts";
 import type { RegisteredCarrier } from "../carriers/registry.ts";
-import { attributeCost } from "../domain/cost.ts";
+import { attributeCost, usesFreeRedirect } from "../domain/cost.ts";
 import { decideEligibility, type EligibilityDecision } from "../domain/eligibility.ts";
 import { GatewayError } from "../http/problem.ts";
 import type { MerchantRecord } from "../store/store.ts";
 import { carrierFor, type ServiceDeps } from "./deps.ts";
+import { trackForAssessment } from "./tracking.ts";
 
 export interface Assessment {
   carrier: RegisteredCarrier;
@@ -22,7 +23,7 @@ export interface Assessment {
 
 type AssessedRequest = Pick<
   InterceptionRequest,
-  "carrier" | "trackingNumber" | "action" | "parcel"
+  "carrier" | "trackingNumber" | "orderId" | "action" | "parcel"
 >;
 
 /**
@@ -79,31 +80,54 @@ export async function assess(
 ): Promise<Assessment> {
   const carrier = carrierFor(deps, request.carrier);
   refuseImpossibleAction(carrier, request.action);
-  const tracked = await carrier.resilient.call(
-    "track",
-    (ctx) => carrier.resilient.adapter.track(request.trackingNumber, ctx),
-    { deadline },
-  );
-  const unknownParcel = !tracked.ok && tracked.error.code === "unknown_parcel";
-  const parcelState = tracked.ok ? tracked.value.state : null;
+  const owner = await deps.store.parcelOwner(carrier.id, request.trackingNumber);
+  // Another merchant's parcel is, for this one, a parcel the carrier does not know: the carrier
+  // is not asked, and nothing in the answer tells that someone else has it.
+  const ownedByAnother = owner !== null && owner !== merchant.id;
+  const tracked = ownedByAnother
+    ? null
+    : await trackForAssessment(deps, merchant, carrier, request.trackingNumber, deadline);
+  const unknownParcel =
+    tracked === null || (!tracked.ok && tracked.error.code === "unknown_parcel");
+  const parcelState = tracked?.ok ? tracked.value.state : null;
   const earlier = (
     await deps.store.findInterceptionsForParcel(merchant.id, carrier.id, request.trackingNumber)
   ).filter((record) => record.id !== excludeId);
+  const orderRedirects = await countOrderRedirects(deps, merchant, request.orderId, excludeId);
   const decision = decideEligibility({
     request,
     rules: carrier.rules,
     actionOffered: carrierOffers(carrier, request.action),
     parcelState,
-    destinationCountry: tracked.ok ? (tracked.value.destinationCountry ?? null) : null,
+    destinationCountry: tracked?.ok ? (tracked.value.destinationCountry ?? null) : null,
     unknownParcel,
     earlier,
+    orderRedirects,
   });
   const cost = attributeCost({
     action: request.action,
     pickupService: merchant.pickupService,
-    earlierRedirects: decision.earlierRedirects,
+    orderRedirects,
     locked: decision.disposition === "lock",
     rules: carrier.rules,
   });
   return { carrier, decision, parcelState: parcelState ?? "unknown", cost };
+}
+
+/**
+ * The order's redirects, on any parcel and carrier, that use a free one. Re-assessing a stored
+ * interception (`assessedId`) counts only those created before it: a later one was charged
+ * knowing of this one, and counting it back would make both paid.
+ */
+async function countOrderRedirects(
+  deps: ServiceDeps,
+  merchant: MerchantRecord,
+  orderId: string,
+  assessedId: string | undefined,
+): Promise<number> {
+  const redirects = await deps.store.redirectsOfOrder(merchant.id, orderId);
+  return redirects.filter(
+    (redirect) =>
+      (assessedId === undefined || redirect.id < assessedId) && usesFreeRedirect(redirect.status),
+  ).length;
 }

@@ -4,6 +4,8 @@ import { GatewayError } from "../http/problem.ts";
 import type { Logger } from "../logger.ts";
 import type { Metrics } from "../metrics.ts";
 import type { Store } from "../store/store.ts";
+import type { CarrierCallBudget } from "./carrier-budget.ts";
+import type { TrackingCache } from "./tracking.ts";
 
 export interface ServiceDeps {
   store: Store;
@@ -17,6 +19,10 @@ export interface ServiceDeps {
   jobLeaseMs: number;
   /** Attempts after which a submit or pickup-cancel job gives up. */
   maxJobAttempts: number;
+  /** Recent tracking answers, reused by assessments. */
+  tracking: TrackingCache;
+  /** Each merchant's carrier calls per minute, taken by requests before they call a carrier. */
+  carrierBudget: CarrierCallBudget;
 }
 
 /** The carrier for an id, or `unknown_carrier` (400). */

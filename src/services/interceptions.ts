@@ -11,6 +11,7 @@ import { createHash } from "node:crypto";
 import type { CarrierReport } from "../../contracts/carrier-adapter.ts";
 import type { EligibilityResult, InterceptionRequest } from "../../contracts/interception.ts";
 import type { EligibilityReason } from "../../contracts/problem.ts";
+import { noCharge } from "../domain/cost.ts";
 import { GatewayError, problemBody } from "../http/problem.ts";
 import { newId } from "../ids.ts";
 import { errorText } from "../logger.ts";
@@ -24,6 +25,7 @@ import {
   type JobRecord,
   type MerchantRecord,
   ParcelBusyError,
+  ParcelOfAnotherMerchantError,
 } from "../store/store.ts";
 import { assess, carrierCanEverDo, refuseImpossibleAction } from "./assessment.ts";
 import { carrierFor, countStatus, leaseUntil, type ServiceDeps } from "./deps.ts";
@@ -69,9 +71,10 @@ export class InterceptionService {
         ],
         parcelState: "unknown",
         successLikelihood: "normal",
-        cost: { payer: "none", mode: "none", quoted: null, final: null, settlement: "none" },
+        cost: noCharge(),
       };
     }
+    this.deps.carrierBudget.reserve(merchant.id, this.trackingCalls(merchant, request));
     const assessment = await assess(this.deps, merchant, request, this.deadline());
     return {
       eligible: assessment.decision.eligible,
@@ -281,8 +284,11 @@ export class InterceptionService {
   ): Promise<FreshResponse> {
     const { store, now } = this.deps;
     const deadline = this.deadline();
+    // Before any carrier call: the tracking call, then the job's call right after the insert.
+    this.deps.carrierBudget.reserve(merchant.id, this.trackingCalls(merchant, request) + 1);
     const assessment = await assess(this.deps, merchant, request, deadline);
     if (!assessment.decision.eligible) {
+      this.deps.carrierBudget.giveBack(merchant.id, 1);
       return {
         response: this.refusal(requestId, assessment.decision.reasons),
         keyClaimed: false,
@@ -318,6 +324,10 @@ export class InterceptionService {
     // stored already leased to this request, which runs it right after the insert.
     const kind = locked ? (capabilities.pickupCancel ? "cancel_pickup" : null) : "submit";
     const job = kind ? { ...newJob(id, kind, at), leaseUntil: leaseUntil(this.deps) } : null;
+    if (!job) {
+      // A lock the carrier cannot act on: no carrier call after the assessment.
+      this.deps.carrierBudget.giveBack(merchant.id, 1);
+    }
     try {
       await store.insertInterception({
         interception,
@@ -333,6 +343,16 @@ export class InterceptionService {
         idempotency,
       });
     } catch (error) {
+      if (job) {
+        // Nothing was stored, so the job's carrier call will not be made.
+        this.deps.carrierBudget.giveBack(merchant.id, 1);
+      }
+      if (error instanceof ParcelOfAnotherMerchantError) {
+        // Another merchant's request for this parcel was stored first. Assessed again, the
+        // parcel now reads as unknown (no carrier call): the same answer as for any such parcel.
+        const again = await assess(this.deps, merchant, request, deadline);
+        return { response: this.refusal(requestId, again.decision.reasons), keyClaimed: false };
+      }
       if (!(error instanceof ParcelBusyError)) {
         throw error;
       }
@@ -433,11 +453,16 @@ export class InterceptionService {
     }
     const at = this.deps.now().toISOString();
     const job = { ...newJob(record.id, "cancel", at), leaseUntil: leaseUntil(this.deps) };
+    // Before the cancel is stored: the carrier call this request makes.
+    this.deps.carrierBudget.reserve(record.merchantId, 1);
     const stored = await store.transitionInterception(record.id, {
       from: ["submitted"],
       event: { at, detail: "Cancellation asked by the merchant: the carrier is being asked." },
       scheduleJob: job,
     });
+    if (stored !== "applied") {
+      this.deps.carrierBudget.giveBack(record.merchantId, 1);
+    }
     if (stored === "job_exists") {
       // Another request's cancel is under way.
       return false;
@@ -516,6 +541,11 @@ export class InterceptionService {
   ): Promise<{ status: number; body: string }> {
     const record = await this.get(merchantId, id);
     return { status: 201, body: JSON.stringify(toInterceptionResource(record)) };
+  }
+
+  /** The tracking call an assessment makes: none while the merchant's answer is cached. */
+  private trackingCalls(merchant: MerchantRecord, request: InterceptionRequest): number {
+    return this.deps.tracking.fresh(merchant.id, request.carrier, request.trackingNumber) ? 0 : 1;
   }
 
   private deadline(): number {

@@ -164,3 +164,21 @@ export const idempotencyKeysTable = sqliteTable(
     index("idempotency_keys_created_at_idx").on(table.createdAt),
   ],
 );
+
+/**
+ * Which merchant a parcel belongs to (API.md "Parcels belong to merchants"): the first whose
+ * interception of it was accepted (later also the one that ships it). Its own table, not a
+ * column of interceptions, because shipping binds parcels that were never intercepted.
+ */
+export const parcelOwnersTable = sqliteTable(
+  "parcel_owners",
+  {
+    carrier: text("carrier").$type<CarrierId>().notNull(),
+    trackingNumber: text("tracking_number").notNull(),
+    merchantId: text("merchant_id")
+      .notNull()
+      .references(() => merchantsTable.id),
+    boundAt: text("bound_at").notNull(),
+  },
+  (table) => [primaryKey({ columns: [table.carrier, table.trackingNumber] })],
+);

@@ -22,6 +22,7 @@ import {
   desc,
   eq,
   getTableColumns,
+  gt,
   inArray,
   isNull,
   lt,
@@ -33,6 +34,7 @@ import {
 import { type BetterSQLite3Database, drizzle } from "drizzle-orm/better-sqlite3";
 import { migrate } from "drizzle-orm/better-sqlite3/migrator";
 import type { CarrierId } from "../../contracts/carrier-adapter.ts";
+import { chargesNothingOnceIn, noCharge } from "../domain/cost.ts";
 import { isFinal } from "../domain/status.ts";
 import { type CommitObserver, GroupCommit } from "./group-commit.ts";
 import {
@@ -42,6 +44,7 @@ import {
   interceptionsTable,
   jobsTable,
   merchantsTable,
+  parcelOwnersTable,
 } from "./schema.ts";
 import {
   type ApiKeyRecord,
@@ -57,6 +60,7 @@ import {
   type JobRecord,
   type MerchantRecord,
   ParcelBusyError,
+  ParcelOfAnotherMerchantError,
   type Store,
   type TransitionResult,
 } from "./store.ts";
@@ -156,7 +160,7 @@ function prepareReads(db: Db) {
       )
       .prepare(),
     statusOf: db
-      .select({ status: interceptionsTable.status })
+      .select({ status: interceptionsTable.status, action: interceptionsTable.action })
       .from(interceptionsTable)
       .where(eq(interceptionsTable.id, sql.placeholder("id")))
       .prepare(),
@@ -177,6 +181,28 @@ function prepareReads(db: Db) {
         and(
           eq(interceptionsTable.carrier, sql.placeholder("carrier")),
           eq(interceptionsTable.trackingNumber, sql.placeholder("trackingNumber")),
+        ),
+      )
+      .orderBy(asc(interceptionsTable.id))
+      .prepare(),
+    parcelOwner: db
+      .select({ merchantId: parcelOwnersTable.merchantId })
+      .from(parcelOwnersTable)
+      .where(
+        and(
+          eq(parcelOwnersTable.carrier, sql.placeholder("carrier")),
+          eq(parcelOwnersTable.trackingNumber, sql.placeholder("trackingNumber")),
+        ),
+      )
+      .prepare(),
+    orderRedirects: db
+      .select({ id: interceptionsTable.id, status: interceptionsTable.status })
+      .from(interceptionsTable)
+      .where(
+        and(
+          eq(interceptionsTable.merchantId, sql.placeholder("merchantId")),
+          eq(interceptionsTable.orderId, sql.placeholder("orderId")),
+          eq(interceptionsTable.action, "redirect"),
         ),
       )
       .orderBy(asc(interceptionsTable.id))
@@ -249,6 +275,17 @@ function prepareWrites(db: Db) {
         createdAt: p("createdAt"),
         updatedAt: p("updatedAt"),
       })
+      .prepare(),
+    // The first merchant to bind a parcel keeps it; a later bind changes nothing.
+    bindParcel: db
+      .insert(parcelOwnersTable)
+      .values({
+        carrier: p("carrier"),
+        trackingNumber: p("trackingNumber"),
+        merchantId: p("merchantId"),
+        boundAt: p("boundAt"),
+      })
+      .onConflictDoNothing()
       .prepare(),
     insertEvent: db
       .insert(interceptionEventsTable)
@@ -494,6 +531,18 @@ function createStore(
         if (idempotency?.claim && !writes.claimKey.get(idempotency.claim)) {
           throw new IdempotencyConflictError(idempotency.merchantId, idempotency.key);
         }
+        // Checked before the parcel's open interception, so another merchant never learns
+        // that one is under way.
+        const { carrier, trackingNumber, merchantId } = interception;
+        writes.bindParcel.run({
+          carrier,
+          trackingNumber,
+          merchantId,
+          boundAt: interception.createdAt,
+        });
+        if (reads.parcelOwner.get({ carrier, trackingNumber })?.merchantId !== merchantId) {
+          throw new ParcelOfAnotherMerchantError(carrier, trackingNumber);
+        }
         try {
           writes.insertInterception.run({
             ...interception,
@@ -523,6 +572,10 @@ function createStore(
           }
         }
       });
+    },
+
+    async parcelOwner(carrier: CarrierId, trackingNumber: string) {
+      return reads.parcelOwner.get({ carrier, trackingNumber })?.merchantId ?? null;
     },
 
     async getInterception(merchantId: string, id: string) {
@@ -586,6 +639,10 @@ function createStore(
       return merchantId === null ? rows : rows.filter((row) => row.merchantId === merchantId);
     },
 
+    async redirectsOfOrder(merchantId: string, orderId: string) {
+      return reads.orderRedirects.all({ merchantId, orderId });
+    },
+
     transitionInterception(id: string, transition: InterceptionTransition) {
       return write((): TransitionResult => {
         const row = reads.statusOf.get({ id });
@@ -616,6 +673,8 @@ function createStore(
         // whatever isolation a future backend gives the read above.
         const patch = encodeColumns({
           ...transition.patch,
+          // Applied here, where every status change passes, so no caller can forget it.
+          ...(chargesNothingOnceIn(row.action, status) ? { cost: noCharge() } : {}),
           status,
           updatedAt: transition.event.at,
         });
@@ -718,6 +777,41 @@ function createStore(
     releaseJob(job: HeldJob) {
       return write(() => {
         db.update(jobsTable).set({ leaseUntil: null }).where(heldBy(job)).run();
+      });
+    },
+
+    bringForwardPolls(input: { carriers: readonly CarrierId[]; now: string; windowMs: number }) {
+      const start = Date.parse(input.now);
+      const windowEnd = new Date(start + input.windowMs).toISOString();
+      return write(() => {
+        if (input.carriers.length === 0) {
+          return 0;
+        }
+        const late = db
+          .select({ id: jobsTable.id })
+          .from(jobsTable)
+          .innerJoin(interceptionsTable, eq(interceptionsTable.id, jobsTable.interceptionId))
+          .where(
+            and(
+              eq(jobsTable.kind, "poll"),
+              gt(jobsTable.runAt, windowEnd),
+              leaseIsFree(input.now),
+              eq(interceptionsTable.status, "submitted"),
+              inArray(interceptionsTable.carrier, [...input.carriers]),
+            ),
+          )
+          .orderBy(asc(jobsTable.runAt), asc(jobsTable.id))
+          .all();
+        const bringForward = db
+          .update(jobsTable)
+          .set({ runAt: sql`${sql.placeholder("runAt")}` })
+          .where(eq(jobsTable.id, sql.placeholder("id")))
+          .prepare();
+        late.forEach((job, index) => {
+          const offset = Math.floor((input.windowMs * index) / late.length);
+          bringForward.run({ id: job.id, runAt: new Date(start + offset).toISOString() });
+        });
+        return late.length;
       });
     },
 

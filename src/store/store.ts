@@ -171,6 +171,18 @@ export class ParcelBusyError extends Error {
   }
 }
 
+/**
+ * Thrown by `insertInterception` when the parcel belongs to another merchant: it was bound to
+ * them after this request's check. Nothing is stored; the caller answers as for a parcel the
+ * carrier does not know.
+ */
+export class ParcelOfAnotherMerchantError extends Error {
+  constructor(carrier: string, trackingNumber: string) {
+    super(`${carrier} parcel ${trackingNumber} belongs to another merchant.`);
+    this.name = "ParcelOfAnotherMerchantError";
+  }
+}
+
 export interface Store {
   createMerchant(merchant: MerchantRecord): Promise<void>;
   getMerchant(id: string): Promise<MerchantRecord | null>;
@@ -212,6 +224,8 @@ export interface Store {
    * Stores a new interception, its first event and (if any) its first job in one transaction,
    * and links it to the idempotency key that created it. With `claim`, the key is claimed in
    * that same transaction (a key not seen before); `IdempotencyConflictError` if it exists.
+   * The parcel is bound to the interception's merchant in that transaction too, unless it
+   * already is; `ParcelOfAnotherMerchantError` if another merchant has it.
    */
   insertInterception(input: {
     interception: InterceptionRecord;
@@ -219,6 +233,8 @@ export interface Store {
     job: JobRecord | null;
     idempotency: { merchantId: string; key: string; claim?: IdempotencyKeyClaim } | null;
   }): Promise<void>;
+  /** The id of the merchant a parcel belongs to, or null while it belongs to nobody. */
+  parcelOwner(carrier: CarrierId, trackingNumber: string): Promise<string | null>;
   /** Scoped to the merchant: another merchant's id reads as missing. */
   getInterception(merchantId: string, id: string): Promise<InterceptionWithEvents | null>;
   /** Unscoped, for workers and carrier callbacks only. */
@@ -235,7 +251,19 @@ export interface Store {
     carrier: CarrierId,
     trackingNumber: string,
   ): Promise<InterceptionRecord[]>;
-  /** Conditional, forward-only update plus an appended event, in one transaction. */
+  /**
+   * The merchant's redirects of one order, on any parcel and carrier, oldest first (for the
+   * order's free redirect).
+   */
+  redirectsOfOrder(
+    merchantId: string,
+    orderId: string,
+  ): Promise<Array<Pick<InterceptionRecord, "id" | "status">>>;
+  /**
+   * Conditional, forward-only update plus an appended event, in one transaction. A redirect
+   * reaching failed or cancelled is stored with no charge (`chargesNothingOnceIn`), whatever
+   * the patch says.
+   */
   transitionInterception(id: string, transition: InterceptionTransition): Promise<TransitionResult>;
 
   /**
@@ -256,6 +284,19 @@ export interface Store {
   completeJob(job: HeldJob): Promise<void>;
   /** Gives a job back untouched (lease cleared, nothing else); fenced likewise. */
   releaseJob(job: HeldJob): Promise<void>;
+  /**
+   * After a (re)start: brings the `poll` jobs of `submitted` interceptions of `carriers` (those
+   * whose outcome is pushed, and whose push may have come while no gateway listened) forward to
+   * within `windowMs` of `now`, spread evenly over it, soonest-due first, so that thousands of
+   * them do not reach the carrier at once. A job already due within the window, or leased by a
+   * live holder, is left alone: running this twice (two instances starting) moves nothing more.
+   * Returns how many jobs were brought forward.
+   */
+  bringForwardPolls(input: {
+    carriers: readonly CarrierId[];
+    now: string;
+    windowMs: number;
+  }): Promise<number>;
   /** The next job of an interception (of one kind, when given), if any. */
   getJobForInterception(
     interceptionId: string,

@@ -1,9 +1,14 @@
 import { describe, expect, it } from "vitest";
-import { attributeCost } from "../../src/domain/cost.ts";
+import {
+  attributeCost,
+  chargesNothingOnceIn,
+  noCharge,
+  usesFreeRedirect,
+} from "../../src/domain/cost.ts";
 import { fromMinorUnits, toMinorUnits } from "../../src/domain/money.ts";
 import { defaultCarrierRules } from "../../src/domain/rules.ts";
 
-const base = { rules: defaultCarrierRules, earlierRedirects: 0, locked: false };
+const base = { rules: defaultCarrierRules, orderRedirects: 0, locked: false };
 
 describe("cost attribution (seed 003)", () => {
   it("makes a return free for a merchant on the pickup service", () => {
@@ -24,16 +29,19 @@ describe("cost attribution (seed 003)", () => {
     });
   });
 
-  it("pays a parcel's first redirect, then charges the merchant", () => {
+  it("pays an order's first redirect, then charges the merchant, settled offline", () => {
     expect(attributeCost({ ...base, action: "redirect", pickupService: false })).toMatchObject({
       payer: "platform",
       mode: "free_redirect",
     });
     expect(
-      attributeCost({ ...base, action: "redirect", pickupService: true, earlierRedirects: 1 }),
-    ).toMatchObject({
+      attributeCost({ ...base, action: "redirect", pickupService: true, orderRedirects: 1 }),
+    ).toEqual({
       payer: "merchant",
       mode: "paid_redirect",
+      quoted: null,
+      final: null,
+      settlement: "offline",
     });
   });
 
@@ -43,6 +51,35 @@ describe("cost attribution (seed 003)", () => {
     ).toMatchObject({
       payer: "none",
       mode: "none",
+      settlement: "none",
+    });
+  });
+});
+
+describe("a redirect that fails or is withdrawn", () => {
+  it("does not use the order's free redirect", () => {
+    for (const status of ["pending", "submitted", "succeeded"] as const) {
+      expect(usesFreeRedirect(status), status).toBe(true);
+    }
+    for (const status of ["failed", "cancelled", "locked", "released"] as const) {
+      expect(usesFreeRedirect(status), status).toBe(false);
+    }
+  });
+
+  it("charges nothing once failed or cancelled; a return keeps its cost", () => {
+    expect(chargesNothingOnceIn("redirect", "failed")).toBe(true);
+    expect(chargesNothingOnceIn("redirect", "cancelled")).toBe(true);
+    for (const status of ["pending", "submitted", "succeeded", "locked", "released"] as const) {
+      expect(chargesNothingOnceIn("redirect", status), status).toBe(false);
+    }
+    // A failed return: the buyer is asked to refuse delivery, so the freight may still be due.
+    expect(chargesNothingOnceIn("intercept", "failed")).toBe(false);
+    expect(chargesNothingOnceIn("intercept", "cancelled")).toBe(false);
+    expect(noCharge()).toEqual({
+      payer: "none",
+      mode: "none",
+      quoted: null,
+      final: null,
       settlement: "none",
     });
   });

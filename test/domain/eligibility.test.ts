@@ -7,7 +7,7 @@ function input(overrides: Partial<EligibilityInput> = {}): EligibilityInput {
   return {
     request: {
       action: "intercept",
-      parcel: { declaredValue: { amount: "899.00", currency: "CNY" }, category: "tea" },
+      parcel: { declaredValue: { amount: "899.00", currency: "CNY" }, category: "apparel" },
     },
     rules: defaultCarrierRules,
     actionOffered: true,
@@ -15,11 +15,12 @@ function input(overrides: Partial<EligibilityInput> = {}): EligibilityInput {
     destinationCountry: null,
     unknownParcel: false,
     earlier: [],
+    orderRedirects: 0,
     ...overrides,
   };
 }
 
-function withValue(amount: string, currency = "CNY", category = "tea") {
+function withValue(amount: string, currency = "CNY", category = "apparel") {
   return {
     action: "intercept" as const,
     parcel: { declaredValue: { amount, currency }, category },
@@ -55,12 +56,8 @@ describe("declared value and currency", () => {
 });
 
 describe("category", () => {
-  it.each(["fresh", "FRESH"])("refuses %s goods", (category) => {
-    const decision = decideEligibility(input({ request: withValue("10.00", "CNY", category) }));
-    expect(decision.reasons.map((reason) => reason.code)).toEqual(["category_not_interceptable"]);
-  });
-
-  it.each([
+  const seed003 = [
+    "fresh",
     "virtual",
     "jewellery",
     "antiques",
@@ -68,11 +65,40 @@ describe("category", () => {
     "tea",
     "large_appliance",
     "custom_made",
-  ])("accepts %s", (category) => {
+  ];
+
+  it.each(seed003)("refuses %s goods by default (seed 003)", (category) => {
+    const decision = decideEligibility(input({ request: withValue("10.00", "CNY", category) }));
+    expect(decision.reasons.map((reason) => reason.code)).toEqual(["category_not_interceptable"]);
+  });
+
+  it.each([" Fresh ", "FRESH", "TEA", "\tSecond_Hand\n", " custom_made"])(
+    "matches %j case-insensitively after trimming",
+    (category) => {
+      const decision = decideEligibility(input({ request: withValue("10.00", "CNY", category) }));
+      expect(decision.reasons.map((reason) => reason.code)).toEqual(["category_not_interceptable"]);
+    },
+  );
+
+  it("trims and folds the configured names too", () => {
+    const rules = { ...defaultCarrierRules, blockedCategories: [" Perfume "] };
+    const decision = decideEligibility(
+      input({ rules, request: withValue("10.00", "CNY", "PERFUME") }),
+    );
+    expect(decision.reasons.map((reason) => reason.code)).toEqual(["category_not_interceptable"]);
     expect(
-      decideEligibility(input({ request: withValue("10.00", "CNY", category) })).eligible,
+      decideEligibility(input({ rules, request: withValue("10.00", "CNY", "tea") })).eligible,
     ).toBe(true);
   });
+
+  it.each(["apparel", "general", "electronics", "freshwater_fishing_rod"])(
+    "accepts %s",
+    (category) => {
+      expect(
+        decideEligibility(input({ request: withValue("10.00", "CNY", category) })).eligible,
+      ).toBe(true);
+    },
+  );
 });
 
 describe("parcel state", () => {
@@ -187,24 +213,58 @@ describe("earlier interceptions of the parcel", () => {
   it("allows a second redirect unless the carrier takes one interception per parcel", () => {
     const earlier = [{ action: "redirect" as const, status: "succeeded" as const }];
     const redirect = { action: "redirect" as const, parcel: input().request.parcel };
-    const open = decideEligibility(input({ request: redirect, earlier }));
-    expect(open).toMatchObject({ eligible: true, earlierRedirects: 1 });
+    const open = decideEligibility(input({ request: redirect, earlier, orderRedirects: 1 }));
+    expect(open).toMatchObject({ eligible: true });
     const oneOnly = decideEligibility(
       input({
         request: redirect,
         earlier,
+        orderRedirects: 1,
         rules: { ...defaultCarrierRules, oneInterceptionPerParcel: true },
       }),
     );
     expect(oneOnly.reasons.map((reason) => reason.code)).toEqual(["already_intercepted"]);
   });
+});
+
+describe("the order's free redirect", () => {
+  const redirect = { action: "redirect" as const, parcel: input().request.parcel };
+  const rules = { ...defaultCarrierRules, refusePaidRedirects: true };
 
   it("refuses a paid redirect only where the carrier is configured to", () => {
-    const earlier = [{ action: "redirect" as const, status: "succeeded" as const }];
-    const redirect = { action: "redirect" as const, parcel: input().request.parcel };
-    const rules = { ...defaultCarrierRules, refusePaidRedirects: true };
+    const used = decideEligibility(input({ request: redirect, orderRedirects: 1, rules }));
+    expect(used.reasons).toEqual([
+      {
+        code: "free_redirect_used",
+        message: "This order's free redirect has been used and paid redirects are not offered.",
+      },
+    ]);
+    expect(decideEligibility(input({ request: redirect, orderRedirects: 1 })).eligible).toBe(true);
+  });
+
+  it("counts the order's redirects, not the parcel's", () => {
+    // This parcel was never redirected; another parcel of the order was.
+    expect(decideEligibility(input({ request: redirect, orderRedirects: 1, rules })).eligible).toBe(
+      false,
+    );
+    // This parcel's earlier redirect does not count unless the order's count says so.
+    const earlier = [{ action: "redirect" as const, status: "failed" as const }];
     expect(
-      decideEligibility(input({ request: redirect, earlier, rules })).reasons.map((r) => r.code),
-    ).toEqual(["free_redirect_used"]);
+      decideEligibility(input({ request: redirect, earlier, orderRedirects: 0, rules })).eligible,
+    ).toBe(true);
+  });
+
+  it("allows as many free ones as configured", () => {
+    const two = { ...rules, freeRedirectsPerOrder: 2 };
+    expect(
+      decideEligibility(input({ request: redirect, orderRedirects: 1, rules: two })).eligible,
+    ).toBe(true);
+    expect(
+      decideEligibility(input({ request: redirect, orderRedirects: 2, rules: two })).eligible,
+    ).toBe(false);
+  });
+
+  it("never refuses an intercept for the order's redirects", () => {
+    expect(decideEligibility(input({ orderRedirects: 5, rules })).eligible).toBe(true);
   });
 });

@@ -94,7 +94,7 @@ function requestFor(carrier: string, trackingNumber: string) {
     reason: "buyer_cancelled",
     parcel: {
       declaredValue: { amount: usd ? "80.00" : "299.00", currency: usd ? "USD" : "CNY" },
-      category: "tea",
+      category: "apparel",
     },
   };
 }

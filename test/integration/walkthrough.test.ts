@@ -49,7 +49,7 @@ function interceptRequest(trackingNumber: string, overrides: Record<string, unkn
     orderId: `ORD-${trackingNumber}`,
     action: "intercept",
     reason: "buyer_cancelled",
-    parcel: { declaredValue: { amount: "899.00", currency: "CNY" }, category: "tea" },
+    parcel: { declaredValue: { amount: "899.00", currency: "CNY" }, category: "apparel" },
     ...overrides,
   };
 }
@@ -149,9 +149,10 @@ describe("the README walk-through over loopback", () => {
       parcelState: "returned",
     });
 
-    const intercepts = (await carrierCalls(trackingNumber)).filter(
-      (call) => call.operation === "intercept",
-    );
+    const calls = await carrierCalls(trackingNumber);
+    // The intercept reused the eligibility check's tracking answer (TRACKING_CACHE_MS).
+    expect(calls.filter((call) => call.operation === "track")).toHaveLength(1);
+    const intercepts = calls.filter((call) => call.operation === "intercept");
     expect(intercepts).toHaveLength(1);
     expect(intercepts[0]?.body).toMatchObject({
       waybillNo: trackingNumber,

@@ -52,7 +52,7 @@ function requestFor(trackingNumber: string): JsonBody {
     orderId: `ORD-${trackingNumber}`,
     action: "intercept",
     reason: "buyer_cancelled",
-    parcel: { declaredValue: { amount: "299.00", currency: "CNY" }, category: "tea" },
+    parcel: { declaredValue: { amount: "299.00", currency: "CNY" }, category: "apparel" },
   };
 }
 

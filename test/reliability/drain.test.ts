@@ -95,7 +95,7 @@ describe("SIGTERM drains the gateway", () => {
         orderId: `ORD-${trackingNumber}`,
         action: "intercept",
         reason: "buyer_cancelled",
-        parcel: { declaredValue: { amount: "299.00", currency: "CNY" }, category: "tea" },
+        parcel: { declaredValue: { amount: "299.00", currency: "CNY" }, category: "apparel" },
       },
       { authorization: `Bearer ${merchant.body.apiKey}`, "idempotency-key": "drain-0001" },
     ).then(

@@ -7,6 +7,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import type { CarrierReport } from "../../contracts/carrier-adapter.ts";
+import { silentLogger } from "../../src/logger.ts";
+import { checkForMissedPushes } from "../../src/services/missed-pushes.ts";
 import type { JobRecord } from "../../src/store/store.ts";
 import { FakeCarrier } from "../fakes/fake-carrier.ts";
 import {
@@ -342,8 +344,16 @@ describe("actions and countries", () => {
       expect.objectContaining({ code: "country_not_supported" }),
     ]);
 
-    carrier.countries.set("SF1400000000001", "PR");
-    const accepted = await json(await target.intercept(target.merchantA, "k2", interceptBody()));
+    // Another parcel: the first one's tracking answer is cached for TRACKING_CACHE_MS.
+    carrier.states.set("SF1400000000002", "in_transit");
+    carrier.countries.set("SF1400000000002", "PR");
+    const accepted = await json(
+      await target.intercept(
+        target.merchantA,
+        "k2",
+        interceptBody({ trackingNumber: "SF1400000000002" }),
+      ),
+    );
     expect(accepted.status, accepted.text).toBe(201);
     rmSync(directory, { recursive: true, force: true });
   });
@@ -767,6 +777,47 @@ describe("a push carrier whose push never arrives", () => {
     );
   });
 
+  it("after a restart, checks tracking within the window, not after the fallback delay", async () => {
+    const carrier = new FakeCarrier();
+    const target = await start(carrier);
+    const created = await json(await target.intercept(target.merchantA, "k1", interceptBody()));
+    const id = String(created.body.id);
+    // The carrier decided and pushed while the gateway was down: the push is lost.
+    carrier.states.set("SF1400000000001", "returned");
+    expect(await target.worker.runOnce(), "its check is 15 min away").toBe(0);
+
+    const restartedAt = new Date();
+    const moved = await checkForMissedPushes({
+      store: target.store,
+      carriers: target.services.carriers,
+      logger: silentLogger,
+      now: () => restartedAt,
+      windowMs: target.config.pushRestartWindowMs,
+    });
+    expect(moved).toBe(1);
+    expect((await target.store.getJobForInterception(id))?.runAt).toBe(restartedAt.toISOString());
+    expect(await target.worker.runOnce()).toBe(1);
+    const after = await read(target, id);
+    expect(after.body, after.text).toMatchObject({ status: "succeeded", parcelState: "returned" });
+    expect(lastEventDetail(after.body)).toContain("no push received");
+  });
+
+  it("leaves a polled carrier's schedule alone at a restart", async () => {
+    const carrier = new FakeCarrier({ outcome: "poll" });
+    const target = await start(carrier);
+    const created = await json(await target.intercept(target.merchantA, "k1", interceptBody()));
+    const before = await target.store.getJobForInterception(String(created.body.id));
+    const moved = await checkForMissedPushes({
+      store: target.store,
+      carriers: target.services.carriers,
+      logger: silentLogger,
+      now: () => new Date(),
+      windowMs: target.config.pushRestartWindowMs,
+    });
+    expect(moved).toBe(0);
+    expect(await target.store.getJobForInterception(String(created.body.id))).toEqual(before);
+  });
+
   it("never decides a redirect from tracking alone", async () => {
     const carrier = new FakeCarrier();
     const target = await start(carrier);
@@ -808,15 +859,14 @@ describe("races and lost replies", () => {
     expect(carrier.callsOf("intercept")).toHaveLength(1);
   });
 
-  it("one open interception per parcel across merchants", async () => {
+  it("one open interception per parcel across merchants: to another, the parcel is unknown", async () => {
     const carrier = new FakeCarrier();
     const target = await start(carrier);
     expect((await target.intercept(target.merchantA, "k1", interceptBody())).status).toBe(201);
     const refused = await json(await target.intercept(target.merchantB, "k1", interceptBody()));
     expect(refused.status, refused.text).toBe(422);
-    expect(refused.body.reasons).toEqual([
-      expect.objectContaining({ code: "already_intercepted" }),
-    ]);
+    // Not "already intercepted": that would tell B that someone else has the parcel.
+    expect(refused.body.reasons).toEqual([expect.objectContaining({ code: "unknown_parcel" })]);
     expect(carrier.callsOf("intercept")).toHaveLength(1);
   });
 

@@ -83,7 +83,7 @@ describe("bad input changes nothing", () => {
   it("a float-like or negative amount and unknown fields → 400", async () => {
     for (const amount of ["899.999", "-1.00", "1e3"]) {
       const body = interceptBody({
-        parcel: { declaredValue: { amount, currency: "CNY" }, category: "tea" },
+        parcel: { declaredValue: { amount, currency: "CNY" }, category: "apparel" },
       });
       await expectProblem(
         await gateway.intercept(gateway.merchantA, `k-${amount}`, body),
@@ -212,6 +212,50 @@ describe("refusals", () => {
       "category_not_interceptable",
       "value_above_limit",
     ]);
+  });
+
+  it("each of seed 003's eight categories, trimmed or in any case → 422; apparel → 201", async () => {
+    const refused = [
+      "fresh",
+      "virtual",
+      "jewellery",
+      "antiques",
+      "second_hand",
+      "tea",
+      "large_appliance",
+      "custom_made",
+      " Fresh ",
+      "TEA",
+      "\tJewellery",
+      "Large_Appliance ",
+    ];
+    for (const [index, category] of refused.entries()) {
+      const body = await expectProblem(
+        await gateway.intercept(
+          gateway.merchantA,
+          `k${index}`,
+          interceptBody({
+            parcel: { declaredValue: { amount: "99.00", currency: "CNY" }, category },
+          }),
+        ),
+        422,
+        "not_eligible",
+      );
+      expect(body.reasons, JSON.stringify(category)).toEqual([
+        { code: "category_not_interceptable", message: expect.any(String) },
+      ]);
+    }
+    await expectNothingStored();
+    const accepted = await json(
+      await gateway.intercept(
+        gateway.merchantA,
+        "k-apparel",
+        interceptBody({
+          parcel: { declaredValue: { amount: "99.00", currency: "CNY" }, category: " Apparel " },
+        }),
+      ),
+    );
+    expect(accepted.status, accepted.text).toBe(201);
   });
 
   it("an unknown tracking number → 422 unknown_parcel", async () => {

@@ -114,7 +114,7 @@ describe("POST /v1/interceptions", () => {
     expect(carrier.calls.filter((call) => call.operation !== "track")).toHaveLength(0);
   });
 
-  it("makes a parcel's first redirect free and the next one paid", async () => {
+  it("makes a parcel's first redirect free and refuses SF a second one of the same parcel", async () => {
     const redirectTo = {
       name: "Li Lei",
       phone: "13800138000",
@@ -458,8 +458,17 @@ describe("reading", () => {
           circuitState: "closed",
           rules: expect.objectContaining({
             valueCeiling: { amount: "1000.00", currency: "CNY" },
-            blockedCategories: ["fresh"],
-            freeRedirectsPerParcel: 1,
+            blockedCategories: [
+              "fresh",
+              "virtual",
+              "jewellery",
+              "antiques",
+              "second_hand",
+              "tea",
+              "large_appliance",
+              "custom_made",
+            ],
+            freeRedirectsPerOrder: 1,
           }),
         }),
       ],

@@ -43,7 +43,7 @@ function interception(
     action: "redirect",
     reason: "address_error",
     items: [{ subOrderId: "SUB-1", quantity: 2 }],
-    parcel: { declaredValue: { amount: "899.00", currency: "CNY" }, category: "tea" },
+    parcel: { declaredValue: { amount: "899.00", currency: "CNY" }, category: "apparel" },
     redirectTo: {
       name: "Li Lei",
       phone: "+86 138 0013 8000",
@@ -482,20 +482,24 @@ describe.each(backends)("SqliteStore (%s)", (_name, open) => {
 
     it("finds every interception of a parcel oldest first, for one merchant or all", async () => {
       const a1 = icpId(1);
-      const b2 = icpId(2);
+      const a2 = icpId(2);
       const a3 = icpId(3);
       // Only one interception of a parcel may be open at a time: the earlier ones are finished.
+      // A parcel belongs to one merchant, so all of them are A's.
       const parcel = { trackingNumber: "SF1400000000001" };
       await seed(interception(a1, "mer_a", { ...parcel, status: "failed" }));
-      await seed(interception(b2, "mer_b", { ...parcel, status: "cancelled" }));
+      await seed(interception(a2, "mer_a", { ...parcel, status: "cancelled" }));
       await seed(interception(a3, "mer_a", parcel));
-      await seed(interception(icpId(4), "mer_a", { trackingNumber: "SF1400000000999" }));
+      await seed(interception(icpId(4), "mer_b", { trackingNumber: "SF1400000000999" }));
 
       const all = await store.findInterceptionsForParcel(null, "sf-express", "SF1400000000001");
-      expect(all.map((row) => row.id)).toEqual([a1, b2, a3]);
+      expect(all.map((row) => row.id)).toEqual([a1, a2, a3]);
       const mine = await store.findInterceptionsForParcel("mer_a", "sf-express", "SF1400000000001");
-      expect(mine.map((row) => row.id)).toEqual([a1, a3]);
+      expect(mine.map((row) => row.id)).toEqual([a1, a2, a3]);
       expect(mine[0], "plain records carry no events").not.toHaveProperty("events");
+      expect(
+        await store.findInterceptionsForParcel("mer_b", "sf-express", "SF1400000000001"),
+      ).toEqual([]);
     });
   });
 
@@ -791,6 +795,71 @@ describe.each(backends)("SqliteStore (%s)", (_name, open) => {
 
       await store.completeJob(current as JobRecord);
       expect(await store.getJobForInterception(id)).toBeNull();
+    });
+  });
+
+  describe("bringForwardPolls", () => {
+    /** A submitted interception of `carrier` whose poll job `jobId` is due at `runAt`. */
+    async function submittedWithPoll(
+      seconds: number,
+      carrier: InterceptionRecord["carrier"],
+      jobId: string,
+      runAt: string,
+    ): Promise<string> {
+      const id = icpId(seconds);
+      await seed(interception(id, "mer_a", { carrier, status: "submitted" }), false);
+      const result = await store.transitionInterception(id, {
+        from: ["submitted"],
+        event: { at: at(seconds), detail: "Accepted by the carrier." },
+        scheduleJob: { ...job(jobId, id, runAt), kind: "poll" },
+      });
+      expect(result).toBe("applied");
+      return id;
+    }
+
+    it("spreads the late polls of submitted push interceptions over the window, once", async () => {
+      const first = await submittedWithPoll(1, "sf-express", "job_1", at(900));
+      const second = await submittedWithPoll(2, "sf-express", "job_2", at(1800));
+      const third = await submittedWithPoll(3, "kuaidi100", "job_3", at(900));
+      const polled = await submittedWithPoll(4, "jd", "job_4", at(900));
+      const soon = await submittedWithPoll(5, "sf-express", "job_5", at(10));
+      const held = await submittedWithPoll(6, "sf-express", "job_6", at(900));
+      expect(await store.claimJob("job_6", at(-10), at(300))).not.toBeNull();
+      const pending = icpId(7);
+      await seed(interception(pending, "mer_a"), false);
+      await store.transitionInterception(pending, {
+        from: ["pending"],
+        event: { at: at(7), detail: "Deferred." },
+        scheduleJob: job("job_7", pending, at(900)),
+      });
+
+      const input = {
+        carriers: ["sf-express", "kuaidi100"] as const,
+        now: at(0),
+        windowMs: 60_000,
+      };
+      expect(await store.bringForwardPolls(input)).toBe(3);
+      const runAt = async (id: string) => (await store.getJobForInterception(id))?.runAt;
+      // Soonest due first, evenly over the minute; nothing else about the job changes.
+      expect(await runAt(first)).toBe(at(0));
+      expect(await runAt(third)).toBe(at(20));
+      expect(await runAt(second)).toBe(at(40));
+      expect(await store.getJobForInterception(second)).toEqual({
+        ...job("job_2", second, at(40)),
+        kind: "poll",
+      });
+      expect(await runAt(polled), "a carrier not asked about").toBe(at(900));
+      expect(await runAt(soon), "already due within the window").toBe(at(10));
+      expect(await store.getJobForInterception(held), "leased by a live holder").toMatchObject({
+        runAt: at(900),
+        leaseUntil: at(300),
+      });
+      expect(await runAt(pending), "a submit, not a poll").toBe(at(900));
+
+      // A second start (another instance) a little later finds nothing left to bring forward.
+      expect(await store.bringForwardPolls({ ...input, now: at(5) })).toBe(0);
+      expect(await runAt(second)).toBe(at(40));
+      expect(await store.bringForwardPolls({ ...input, carriers: [] })).toBe(0);
     });
   });
 });

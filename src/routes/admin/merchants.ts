@@ -22,6 +22,7 @@ const MerchantParamSchema = z.object({
 const createMerchantRoute = createRoute({
   method: "post",
   path: "/admin/merchants",
+  operationId: "createMerchant",
   summary: "Create a merchant and its first API key",
   security: adminSecurity,
   request: {
@@ -32,13 +33,14 @@ const createMerchantRoute = createRoute({
       description: "Created; the key is shown this once.",
       content: { "application/json": { schema: CreatedMerchantSchema } },
     },
-    ...problemResponses(400, 401, 404, 413, 500),
+    ...problemResponses(400, 401, 404, 413, 415, 500),
   },
 });
 
 const issueKeyRoute = createRoute({
   method: "post",
   path: "/admin/merchants/{id}/keys",
+  operationId: "issueMerchantKey",
   summary: "Issue another API key",
   security: adminSecurity,
   request: { params: MerchantParamSchema },
@@ -54,6 +56,7 @@ const issueKeyRoute = createRoute({
 const revokeKeyRoute = createRoute({
   method: "delete",
   path: "/admin/merchants/{id}/keys/{keyId}",
+  operationId: "revokeMerchantKey",
   summary: "Revoke an API key (401 from the next request on)",
   security: adminSecurity,
   request: {

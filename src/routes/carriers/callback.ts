@@ -10,9 +10,12 @@ import { GatewayError } from "../../http/problem.ts";
 const route = createRoute({
   method: "post",
   path: "/v1/carriers/{carrier}/callbacks",
+  operationId: "receiveCarrierCallback",
   summary: "Receive a carrier's outcome push (carrier-facing)",
   description:
     "The body is the carrier's own format; the answer is the carrier's own acknowledgement.",
+  // No gateway credentials: each carrier's adapter checks the carrier's own scheme.
+  security: [],
   request: {
     params: z.object({
       carrier: z

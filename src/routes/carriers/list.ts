@@ -7,6 +7,7 @@ import { bearerSecurity, problemResponses } from "../../http/openapi.ts";
 const route = createRoute({
   method: "get",
   path: "/v1/carriers",
+  operationId: "listCarriers",
   summary: "List carriers, their rules and circuit state",
   security: bearerSecurity,
   responses: {
@@ -35,7 +36,7 @@ export function registerListCarriers(app: OpenAPIHono<AppEnv>): void {
             valueCeiling: rules.valueCeiling,
             currencies: rules.currencies,
             blockedCategories: rules.blockedCategories,
-            freeRedirectsPerParcel: rules.freeRedirectsPerParcel,
+            freeRedirectsPerOrder: rules.freeRedirectsPerOrder,
             refusePaidRedirects: rules.refusePaidRedirects,
             oneInterceptionPerParcel: rules.oneInterceptionPerParcel,
             countries: rules.countries,

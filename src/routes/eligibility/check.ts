@@ -10,6 +10,7 @@ import { bearerSecurity, problemResponses } from "../../http/openapi.ts";
 const route = createRoute({
   method: "post",
   path: "/v1/eligibility",
+  operationId: "checkEligibility",
   summary: "Check whether a parcel can be intercepted, and who would pay",
   security: bearerSecurity,
   request: {
@@ -23,7 +24,7 @@ const route = createRoute({
       description: "The assessment.",
       content: { "application/json": { schema: EligibilityResultSchema } },
     },
-    ...problemResponses(400, 401, 413, 422, 429, 500),
+    ...problemResponses(400, 401, 413, 415, 422, 429, 500),
   },
 });
 

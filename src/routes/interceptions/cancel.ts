@@ -8,6 +8,7 @@ import { toInterceptionResource } from "../../services/resource.ts";
 const route = createRoute({
   method: "post",
   path: "/v1/interceptions/{id}/cancel",
+  operationId: "cancelInterception",
   summary: "Cancel a pending or submitted interception, or release a lock",
   security: bearerSecurity,
   request: { params: IdParamSchema },

@@ -11,6 +11,7 @@ const idempotencyKeyPattern = /^[\x21-\x7e]{1,255}$/;
 const route = createRoute({
   method: "post",
   path: "/v1/interceptions",
+  operationId: "createInterception",
   summary: "Stop or reroute a parcel",
   description:
     "Checks eligibility against the carrier's tracking and rules, then locks the order (not yet " +
@@ -18,10 +19,16 @@ const route = createRoute({
   security: bearerSecurity,
   request: {
     headers: z.object({
-      "idempotency-key": z.string().optional().openapi({
-        description: "Required: 1–255 printable ASCII characters.",
-        example: "8e03978e-40d5-43e8-bc93-6894a57f9324",
-      }),
+      // Optional to the schema only, so that a missing key answers `idempotency_key_required`
+      // (API.md) rather than `validation_failed`; the document marks it required.
+      "idempotency-key": z
+        .string()
+        .optional()
+        .openapi({
+          param: { required: true },
+          description: "1–255 printable ASCII characters, e.g. a UUID.",
+          example: "8e03978e-40d5-43e8-bc93-6894a57f9324",
+        }),
     }),
     body: {
       content: { "application/json": { schema: InterceptionRequestSchema } },
@@ -33,7 +40,7 @@ const route = createRoute({
       description: "Accepted and stored (the interception may still be `pending`).",
       content: { "application/json": { schema: InterceptionSchema } },
     },
-    ...problemResponses(400, 401, 409, 413, 422, 429, 500),
+    ...problemResponses(400, 401, 409, 413, 415, 422, 429, 500),
   },
 });
 

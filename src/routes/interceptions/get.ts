@@ -8,6 +8,7 @@ import { toInterceptionResource } from "../../services/resource.ts";
 const route = createRoute({
   method: "get",
   path: "/v1/interceptions/{id}",
+  operationId: "getInterception",
   summary: "Read one interception, with its history and who pays",
   security: bearerSecurity,
   request: { params: IdParamSchema },

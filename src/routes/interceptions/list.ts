@@ -11,6 +11,7 @@ import { toInterceptionResource } from "../../services/resource.ts";
 const route = createRoute({
   method: "get",
   path: "/v1/interceptions",
+  operationId: "listInterceptions",
   summary: "List interceptions",
   description: "Filters combine with AND. Pass `nextCursor` back as `cursor` for the next page.",
   security: bearerSecurity,

@@ -7,7 +7,9 @@ const StatusSchema = z.object({ status: z.enum(["ok", "unavailable"]) }).openapi
 const healthRoute = createRoute({
   method: "get",
   path: "/healthz",
+  operationId: "getLiveness",
   summary: "Liveness: the process answers",
+  security: [],
   responses: {
     200: { description: "Alive.", content: { "application/json": { schema: StatusSchema } } },
   },
@@ -16,7 +18,9 @@ const healthRoute = createRoute({
 const readyRoute = createRoute({
   method: "get",
   path: "/readyz",
+  operationId: "getReadiness",
   summary: "Readiness: the database answers and the gateway is not shutting down",
+  security: [],
   responses: {
     200: { description: "Ready.", content: { "application/json": { schema: StatusSchema } } },
     503: { description: "Not ready.", content: { "application/json": { schema: StatusSchema } } },
@@ -26,7 +30,9 @@ const readyRoute = createRoute({
 const metricsRoute = createRoute({
   method: "get",
   path: "/metrics",
+  operationId: "getMetrics",
   summary: "Prometheus metrics",
+  security: [],
   responses: {
     200: {
       description: "Prometheus text format.",

@@ -1,0 +1,102 @@
+/**
+ * A short memory of the carriers' tracking answers, so that an eligibility check followed by the
+ * intercept asks the carrier's tracking once (Kuaidi100 bills each query).
+ *
+ * - Only successful answers are kept. A parcel the carrier does not know (`unknown_parcel`) may
+ *   be known minutes later, once its waybill is registered, and an outage says nothing about
+ *   the parcel: both are asked again next time.
+ * - Entries are per merchant, carrier and tracking number: one merchant's requests never change
+ *   what (or how fast) another merchant's requests are answered.
+ * - Only assessments read it (requests, and the worker's late assessment). The worker's outcome
+ *   checks (polls, push fallbacks, the check before re-sending after a lost reply) decide an
+ *   outcome from what tracking shows now, so they always ask the carrier.
+ * - In memory, so per process: with several instances each has its own, and a request whose
+ *   eligibility check went to another instance simply tracks once more.
+ */
+import type { CarrierResult, TrackResult } from "../../contracts/carrier-adapter.ts";
+import type { RegisteredCarrier } from "../carriers/registry.ts";
+import type { MerchantRecord } from "../store/store.ts";
+import type { ServiceDeps } from "./deps.ts";
+
+interface Entry {
+  trackedAt: number;
+  tracking: TrackResult;
+}
+
+/** Most entries kept: past it the oldest go first, so memory stays bounded under any load. */
+const maxEntries = 10_000;
+
+export class TrackingCache {
+  /** In insertion order, which is age order: a refreshed entry is deleted and set again. */
+  private readonly entries = new Map<string, Entry>();
+
+  /** `ttlMs` 0 keeps nothing. */
+  constructor(
+    private readonly ttlMs: number,
+    private readonly now: () => Date,
+  ) {}
+
+  /** The answer tracked less than `ttlMs` ago for this merchant's parcel, or null. */
+  fresh(merchantId: string, carrier: string, trackingNumber: string): TrackResult | null {
+    const key = keyOf(merchantId, carrier, trackingNumber);
+    const entry = this.entries.get(key);
+    if (!entry) {
+      return null;
+    }
+    if (this.now().getTime() - entry.trackedAt >= this.ttlMs) {
+      this.entries.delete(key);
+      return null;
+    }
+    return entry.tracking;
+  }
+
+  remember(
+    merchantId: string,
+    carrier: string,
+    trackingNumber: string,
+    tracking: TrackResult,
+  ): void {
+    if (this.ttlMs === 0) {
+      return;
+    }
+    const key = keyOf(merchantId, carrier, trackingNumber);
+    this.entries.delete(key);
+    this.entries.set(key, { trackedAt: this.now().getTime(), tracking });
+    if (this.entries.size > maxEntries) {
+      const oldest = this.entries.keys().next();
+      if (!oldest.done) {
+        this.entries.delete(oldest.value);
+      }
+    }
+  }
+}
+
+function keyOf(merchantId: string, carrier: string, trackingNumber: string): string {
+  return JSON.stringify([merchantId, carrier, trackingNumber]);
+}
+
+/**
+ * The parcel's tracking for an assessment: the merchant's fresh cached answer, else one
+ * resilient call to the carrier, remembered when it succeeds.
+ */
+export async function trackForAssessment(
+  deps: ServiceDeps,
+  merchant: MerchantRecord,
+  carrier: RegisteredCarrier,
+  trackingNumber: string,
+  deadline: number,
+): Promise<CarrierResult<TrackResult>> {
+  const cached = deps.tracking.fresh(merchant.id, carrier.id, trackingNumber);
+  if (cached) {
+    return { ok: true, value: cached };
+  }
+  const tracked = await carrier.resilient.call(
+    "track",
+    (ctx) => carrier.resilient.adapter.track(trackingNumber, ctx),
+    { deadline },
+  );
+  if (tracked.ok) {
+    deps.tracking.remember(merchant.id, carrier.id, trackingNumber, tracked.value);
+  }
+  return tracked;
+}

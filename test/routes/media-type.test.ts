@@ -1,0 +1,157 @@
+/**
+ * 415 `unsupported_media_type` on every route that takes a JSON body, read from the served
+ * OpenAPI document so a new JSON route is covered without touching this file.
+ */
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { FakeCarrier } from "../fakes/fake-carrier.ts";
+import {
+  adminToken,
+  createTestGateway,
+  interceptBody,
+  json,
+  type TestGateway,
+} from "../harness.ts";
+
+let carrier: FakeCarrier;
+let gateway: TestGateway;
+
+beforeEach(async () => {
+  carrier = new FakeCarrier();
+  carrier.states.set("SF1400000000001", "in_transit");
+  gateway = await createTestGateway(carrier.adapter);
+});
+afterEach(async () => {
+  await gateway.close();
+});
+
+interface JsonRoute {
+  method: string;
+  path: string;
+}
+
+/** Every operation whose request body is declared as `application/json`. */
+async function jsonRoutes(): Promise<JsonRoute[]> {
+  const document = (await json(await gateway.call(null, "GET", "/openapi.json"))).body as {
+    paths: Record<string, Record<string, { requestBody?: { content: Record<string, unknown> } }>>;
+  };
+  return Object.entries(document.paths).flatMap(([path, operations]) =>
+    Object.entries(operations)
+      .filter(([, operation]) => operation.requestBody?.content["application/json"])
+      .map(([method]) => ({ method: method.toUpperCase(), path })),
+  );
+}
+
+/** A body each route would accept, and the credentials and headers it needs. */
+function validRequest(route: JsonRoute): { body: unknown; headers: Record<string, string> } {
+  const merchant = { authorization: `Bearer ${gateway.merchantA.apiKey}` };
+  if (route.path === "/v1/interceptions") {
+    return { body: interceptBody(), headers: { ...merchant, "idempotency-key": "media-type-1" } };
+  }
+  if (route.path === "/v1/eligibility") {
+    return { body: interceptBody(), headers: merchant };
+  }
+  if (route.path === "/admin/merchants") {
+    return {
+      body: { name: "Tea House", pickupService: true },
+      headers: { authorization: `Bearer ${adminToken}` },
+    };
+  }
+  throw new Error(`No valid request known for ${route.method} ${route.path}: add one here.`);
+}
+
+/** Each way of not sending JSON, as the raw request init (headers and body) it takes. */
+const wrongBodies: Array<{
+  name: string;
+  request: (body: unknown) => { contentType?: string; body?: string | Uint8Array };
+}> = [
+  {
+    name: "text/plain",
+    request: (body) => ({ contentType: "text/plain", body: JSON.stringify(body) }),
+  },
+  {
+    name: "a form body",
+    request: () => ({
+      contentType: "application/x-www-form-urlencoded",
+      body: "name=Tea+House&pickupService=true&carrier=sf-express",
+    }),
+  },
+  {
+    // Bytes, not a string: a string body would make the Request add `text/plain` itself.
+    name: "no content type (a JSON body)",
+    request: (body) => ({ body: new TextEncoder().encode(JSON.stringify(body)) }),
+  },
+  { name: "no content type and no body", request: () => ({}) },
+];
+
+describe("415 unsupported_media_type on every JSON route", () => {
+  it("finds the JSON routes in the OpenAPI document", async () => {
+    expect(await jsonRoutes()).toEqual(
+      expect.arrayContaining([
+        { method: "POST", path: "/v1/interceptions" },
+        { method: "POST", path: "/v1/eligibility" },
+        { method: "POST", path: "/admin/merchants" },
+      ]),
+    );
+  });
+
+  for (const wrong of wrongBodies) {
+    it(`refuses ${wrong.name}, and nothing is changed`, async () => {
+      const handlers = [
+        vi.spyOn(gateway.services.interceptions, "create"),
+        vi.spyOn(gateway.services.interceptions, "checkEligibility"),
+        vi.spyOn(gateway.services.merchants, "create"),
+      ];
+      const routes = await jsonRoutes();
+      for (const route of routes) {
+        const valid = validRequest(route);
+        const { contentType, body } = wrong.request(valid.body);
+        const response = await gateway.app.request(route.path, {
+          method: route.method,
+          headers: { ...valid.headers, ...(contentType ? { "content-type": contentType } : {}) },
+          ...(body !== undefined ? { body } : {}),
+        });
+        const result = await json(response);
+        const label = `${route.method} ${route.path}: ${result.text}`;
+        expect(result.status, label).toBe(415);
+        expect(response.headers.get("content-type"), label).toBe("application/problem+json");
+        expect(result.body, label).toMatchObject({ status: 415, code: "unsupported_media_type" });
+      }
+      for (const handler of handlers) {
+        expect(handler).not.toHaveBeenCalled();
+      }
+      expect(carrier.calls).toEqual([]);
+      expect(await gateway.store.hasIdempotencyKey(gateway.merchantA.id, "media-type-1")).toBe(
+        false,
+      );
+      const list = await json(await gateway.call(gateway.merchantA, "GET", "/v1/interceptions"));
+      expect(list.body.data, list.text).toEqual([]);
+    });
+  }
+
+  it("accepts application/json with parameters", async () => {
+    for (const route of await jsonRoutes()) {
+      const valid = validRequest(route);
+      const response = await gateway.app.request(route.path, {
+        method: route.method,
+        headers: { ...valid.headers, "content-type": "application/json; charset=utf-8" },
+        body: JSON.stringify(valid.body),
+      });
+      expect(
+        response.status,
+        `${route.method} ${route.path}: ${await response.text()}`,
+      ).toBeLessThan(300);
+    }
+  });
+
+  it("keeps routes without a body working with no content type", async () => {
+    const created = await json(
+      await gateway.intercept(gateway.merchantA, "media-type-cancel", interceptBody()),
+    );
+    expect(created.status, created.text).toBe(201);
+    const cancelled = await gateway.app.request(`/v1/interceptions/${created.body.id}/cancel`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${gateway.merchantA.apiKey}` },
+    });
+    expect(cancelled.status, await cancelled.text()).toBeLessThan(300);
+  });
+});

@@ -1,0 +1,218 @@
+/**
+ * Parcels belong to merchants (API.md): a parcel is bound to the merchant whose interception of
+ * it was accepted first; to every other merchant the intercept and eligibility endpoints answer
+ * exactly as for a parcel the carrier does not know, without calling the carrier.
+ */
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import type { InterceptionRequest } from "../../contracts/interception.ts";
+import { FakeCarrier } from "../fakes/fake-carrier.ts";
+import {
+  createTestGateway,
+  interceptBody,
+  json,
+  type TestGateway,
+  type TestMerchant,
+} from "../harness.ts";
+
+let carrier: FakeCarrier;
+let gateway: TestGateway;
+
+const inTransit = "SF1400000000001";
+const notCollected = "SF1400000000002";
+const free = "SF1400000000003";
+/** A tracking number the carrier does not know. */
+const unknown = "SF9999999999999";
+const redirectTo = {
+  name: "Han Meimei",
+  phone: "13900139000",
+  country: "CN",
+  city: "上海市",
+  line1: "南京西路 2 号",
+};
+
+beforeEach(async () => {
+  carrier = new FakeCarrier();
+  carrier.states.set(inTransit, "in_transit");
+  carrier.states.set(notCollected, "not_collected");
+  carrier.states.set(free, "in_transit");
+  gateway = await createTestGateway(carrier.adapter);
+});
+afterEach(async () => {
+  await gateway.close();
+});
+
+let keys = 0;
+async function intercept(merchant: TestMerchant, body: InterceptionRequest) {
+  keys += 1;
+  return json(await gateway.intercept(merchant, `key-${keys}`, body));
+}
+
+async function eligibility(merchant: TestMerchant, body: InterceptionRequest) {
+  return json(await gateway.call(merchant, "POST", "/v1/eligibility", { body }));
+}
+
+/** A body with everything but the request id, which differs between any two answers. */
+function withoutRequestId(body: Record<string, unknown>): Record<string, unknown> {
+  const { requestId: _requestId, ...rest } = body;
+  return rest;
+}
+
+/** The requests B tries on a parcel: intercept, redirect, and a refused category too. */
+function requestsFor(trackingNumber: string): InterceptionRequest[] {
+  return [
+    interceptBody({ trackingNumber }),
+    interceptBody({ trackingNumber, action: "redirect", redirectTo }),
+    interceptBody({
+      trackingNumber,
+      parcel: { declaredValue: { amount: "1500.00", currency: "CNY" }, category: " Fresh " },
+    }),
+  ];
+}
+
+describe("merchant B against merchant A's parcel", () => {
+  beforeEach(async () => {
+    expect(
+      (await intercept(gateway.merchantA, interceptBody({ trackingNumber: inTransit }))).status,
+    ).toBe(201);
+    const lock = await intercept(
+      gateway.merchantA,
+      interceptBody({ trackingNumber: notCollected }),
+    );
+    expect(lock.body, lock.text).toMatchObject({ status: "locked" });
+  });
+
+  it("intercept and redirect answer exactly as for an unknown parcel, with no carrier call", async () => {
+    for (const trackingNumber of [inTransit, notCollected]) {
+      const requests = requestsFor(trackingNumber);
+      const callsBefore = carrier.calls.length;
+      const answers = [];
+      for (const request of requests) {
+        answers.push(await intercept(gateway.merchantB, request));
+      }
+      expect(carrier.calls.slice(callsBefore), "B's requests reached the carrier").toEqual([]);
+
+      for (const [index, request] of requests.entries()) {
+        const answer = answers[index];
+        const asUnknown = await intercept(gateway.merchantB, {
+          ...request,
+          trackingNumber: unknown,
+        });
+        expect(answer?.status, answer?.text).toBe(422);
+        expect(answer?.status).toBe(asUnknown.status);
+        expect(withoutRequestId(answer?.body ?? {}), answer?.text).toEqual(
+          withoutRequestId(asUnknown.body),
+        );
+        expect(answer?.body.reasons).toContainEqual(
+          expect.objectContaining({ code: "unknown_parcel" }),
+        );
+      }
+    }
+    // The category and value reasons an unknown parcel gets come too.
+    const fresh = await intercept(
+      gateway.merchantB,
+      requestsFor(inTransit)[2] as InterceptionRequest,
+    );
+    expect((fresh.body.reasons as Array<{ code: string }>).map((r) => r.code).sort()).toEqual([
+      "category_not_interceptable",
+      "unknown_parcel",
+      "value_above_limit",
+    ]);
+    // Nothing of B's was stored, and A's interceptions are as they were.
+    const listB = await json(await gateway.call(gateway.merchantB, "GET", "/v1/interceptions"));
+    expect(listB.body.data).toEqual([]);
+    const listA = await json(await gateway.call(gateway.merchantA, "GET", "/v1/interceptions"));
+    expect((listA.body.data as Array<{ status: string }>).map((i) => i.status).sort()).toEqual([
+      "locked",
+      "submitted",
+    ]);
+  });
+
+  it("eligibility answers exactly as for an unknown parcel, with no carrier call", async () => {
+    for (const trackingNumber of [inTransit, notCollected]) {
+      for (const request of requestsFor(trackingNumber)) {
+        const callsBefore = carrier.calls.length;
+        const answer = await eligibility(gateway.merchantB, request);
+        expect(carrier.calls.slice(callsBefore)).toEqual([]);
+        const asUnknown = await eligibility(gateway.merchantB, {
+          ...request,
+          trackingNumber: unknown,
+        });
+        expect(answer.status, answer.text).toBe(200);
+        expect(answer.body, answer.text).toEqual(asUnknown.body);
+        expect(answer.body).toMatchObject({ eligible: false, parcelState: "unknown" });
+      }
+    }
+  });
+
+  it("stays A's after A's interception ended, and A is still served", async () => {
+    const [record] = (
+      await json(
+        await gateway.call(
+          gateway.merchantA,
+          "GET",
+          `/v1/interceptions?trackingNumber=${notCollected}`,
+        ),
+      )
+    ).body.data as Array<{ id: string }>;
+    const released = await json(
+      await gateway.call(gateway.merchantA, "POST", `/v1/interceptions/${record?.id}/cancel`),
+    );
+    expect(released.body, released.text).toMatchObject({ status: "released" });
+    const asB = await eligibility(
+      gateway.merchantB,
+      interceptBody({ trackingNumber: notCollected }),
+    );
+    expect(asB.body.reasons).toEqual([expect.objectContaining({ code: "unknown_parcel" })]);
+    const asA = await eligibility(
+      gateway.merchantA,
+      interceptBody({ trackingNumber: notCollected }),
+    );
+    expect(asA.body, asA.text).toMatchObject({ eligible: true, parcelState: "not_collected" });
+  });
+});
+
+describe("binding a parcel", () => {
+  it("a refusal binds nothing: B may intercept a parcel A was refused for", async () => {
+    const refused = await intercept(
+      gateway.merchantA,
+      interceptBody({
+        trackingNumber: free,
+        parcel: { declaredValue: { amount: "10.00", currency: "CNY" }, category: "tea" },
+      }),
+    );
+    expect(refused.status, refused.text).toBe(422);
+    expect(await gateway.store.parcelOwner("sf-express", free)).toBeNull();
+    const accepted = await intercept(gateway.merchantB, interceptBody({ trackingNumber: free }));
+    expect(accepted.status, accepted.text).toBe(201);
+    expect(await gateway.store.parcelOwner("sf-express", free)).toBe(gateway.merchantB.id);
+  });
+
+  it("of two merchants racing past the check, the loser gets the unknown-parcel answer", async () => {
+    // Both requests ask the carrier's tracking before either is stored.
+    const release = carrier.holdTracks();
+    const pending = [
+      intercept(gateway.merchantA, interceptBody({ trackingNumber: free })),
+      intercept(gateway.merchantB, interceptBody({ trackingNumber: free })),
+    ];
+    while (carrier.callsOf("track").length < 2) {
+      await new Promise((resolve) => setTimeout(resolve, 2));
+    }
+    release();
+    const answers = await Promise.all(pending);
+    const statuses = answers.map((answer) => answer.status).sort();
+    expect(statuses, JSON.stringify(answers.map((answer) => answer.text))).toEqual([201, 422]);
+    const loserIndex = answers.findIndex((answer) => answer.status === 422);
+    const [loserMerchant, winnerMerchant] =
+      loserIndex === 0
+        ? [gateway.merchantA, gateway.merchantB]
+        : [gateway.merchantB, gateway.merchantA];
+    // Not "another interception is under way": the same answer as for an unknown parcel.
+    const asUnknown = await intercept(loserMerchant, interceptBody({ trackingNumber: unknown }));
+    const lost = answers[loserIndex];
+    expect(withoutRequestId(lost?.body ?? {}), lost?.text).toEqual(
+      withoutRequestId(asUnknown.body),
+    );
+    expect(carrier.callsOf("intercept")).toHaveLength(1);
+    expect(await gateway.store.parcelOwner("sf-express", free)).toBe(winnerMerchant.id);
+  });
+});

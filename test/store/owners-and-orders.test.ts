@@ -1,0 +1,170 @@
+/**
+ * The store's side of parcel ownership (API.md "Parcels belong to merchants") and of the order's
+ * free redirect (DOMAIN.md "Redirect").
+ */
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { newId } from "../../src/ids.ts";
+import { openSqliteStore, type SqliteStore } from "../../src/store/sqlite-store.ts";
+import {
+  type InterceptionRecord,
+  ParcelBusyError,
+  ParcelOfAnotherMerchantError,
+} from "../../src/store/store.ts";
+
+const at = "2026-11-21T08:00:00.000Z";
+const freeRedirect = {
+  payer: "platform",
+  mode: "free_redirect",
+  quoted: null,
+  final: null,
+  settlement: "none",
+} as const;
+
+let store: SqliteStore;
+
+beforeEach(async () => {
+  store = openSqliteStore({ path: ":memory:" });
+  for (const id of ["mer_a", "mer_b"]) {
+    await store.createMerchant({ id, name: id, pickupService: false, createdAt: at });
+  }
+});
+afterEach(async () => {
+  await store.close();
+});
+
+function interception(overrides: Partial<InterceptionRecord> = {}): InterceptionRecord {
+  return {
+    id: newId("icp"),
+    merchantId: "mer_a",
+    carrier: "sf-express",
+    trackingNumber: "SF1400000000001",
+    orderId: "ORD-1",
+    action: "redirect",
+    reason: "address_error",
+    items: [],
+    parcel: { declaredValue: { amount: "99.00", currency: "CNY" }, category: "apparel" },
+    redirectTo: { name: "Li Lei", phone: "13800138000", country: "CN", city: "深圳", line1: "1" },
+    note: null,
+    status: "pending",
+    parcelState: "in_transit",
+    successLikelihood: "normal",
+    carrierReference: null,
+    cost: freeRedirect,
+    failure: null,
+    createdAt: at,
+    updatedAt: at,
+    ...overrides,
+  };
+}
+
+function insert(record: InterceptionRecord, key: string | null = null) {
+  return store.insertInterception({
+    interception: record,
+    event: { at, status: record.status, detail: "Stored.", carrierEventId: null },
+    job: null,
+    idempotency: key
+      ? {
+          merchantId: record.merchantId,
+          key,
+          claim: { merchantId: record.merchantId, key, fingerprint: "f", now: at, lockedUntil: at },
+        }
+      : null,
+  });
+}
+
+function end(id: string, to: "failed" | "cancelled" | "succeeded") {
+  return store.transitionInterception(id, {
+    from: ["pending", "submitted"],
+    to,
+    event: { at, detail: to },
+  });
+}
+
+describe("parcel owners", () => {
+  it("binds a parcel to the merchant of its first stored interception, and keeps it", async () => {
+    expect(await store.parcelOwner("sf-express", "SF1400000000001")).toBeNull();
+    const first = interception();
+    await insert(first);
+    expect(await store.parcelOwner("sf-express", "SF1400000000001")).toBe("mer_a");
+    // The same merchant intercepts it again once the first ended: still A's.
+    await end(first.id, "failed");
+    await insert(interception());
+    expect(await store.parcelOwner("sf-express", "SF1400000000001")).toBe("mer_a");
+    // Same tracking number at another carrier: another parcel.
+    expect(await store.parcelOwner("jd", "SF1400000000001")).toBeNull();
+  });
+
+  it("refuses another merchant's interception of the parcel and stores none of it", async () => {
+    const first = interception();
+    await insert(first);
+    await end(first.id, "cancelled");
+    const other = interception({ merchantId: "mer_b" });
+    await expect(insert(other, "key-b")).rejects.toBeInstanceOf(ParcelOfAnotherMerchantError);
+    expect(await store.getInterceptionById(other.id)).toBeNull();
+    // The key claimed in the same transaction was rolled back with it.
+    expect(await store.hasIdempotencyKey("mer_b", "key-b")).toBe(false);
+    expect(await store.parcelOwner("sf-express", "SF1400000000001")).toBe("mer_a");
+  });
+
+  it("tells another merchant that the parcel is not theirs before that it is busy", async () => {
+    await insert(interception());
+    await expect(insert(interception({ merchantId: "mer_b" }))).rejects.toBeInstanceOf(
+      ParcelOfAnotherMerchantError,
+    );
+    // The owner's own second open interception is the busy case.
+    await expect(insert(interception())).rejects.toBeInstanceOf(ParcelBusyError);
+  });
+});
+
+describe("the order's redirects", () => {
+  it("lists the merchant's redirects of one order across parcels and carriers, oldest first", async () => {
+    const first = interception({ trackingNumber: "SF1400000000001" });
+    const second = interception({ trackingNumber: "JDVA00000000001", carrier: "jd" });
+    await insert(first);
+    await insert(second);
+    await insert(interception({ trackingNumber: "SF1400000000003", action: "intercept" }));
+    await insert(interception({ trackingNumber: "SF1400000000004", orderId: "ORD-2" }));
+    await insert(interception({ trackingNumber: "SF1400000000005", merchantId: "mer_b" }));
+    await end(second.id, "failed");
+    expect(await store.redirectsOfOrder("mer_a", "ORD-1")).toEqual([
+      { id: first.id, status: "pending" },
+      { id: second.id, status: "failed" },
+    ]);
+    expect(await store.redirectsOfOrder("mer_b", "ORD-9")).toEqual([]);
+  });
+
+  it("stores a redirect reaching failed or cancelled with no charge, whatever the patch says", async () => {
+    const failed = interception({ trackingNumber: "SF1400000000001" });
+    const cancelled = interception({ trackingNumber: "SF1400000000002" });
+    const succeeded = interception({ trackingNumber: "SF1400000000003" });
+    for (const record of [failed, cancelled, succeeded]) {
+      await insert(record);
+    }
+    await store.transitionInterception(failed.id, {
+      from: ["pending"],
+      to: "failed",
+      patch: { cost: { ...freeRedirect, final: { amount: "9.00", currency: "CNY" } } },
+      event: { at, detail: "failed" },
+    });
+    await end(cancelled.id, "cancelled");
+    await end(succeeded.id, "succeeded");
+    const noCharge = { payer: "none", mode: "none", quoted: null, final: null, settlement: "none" };
+    expect((await store.getInterceptionById(failed.id))?.cost).toEqual(noCharge);
+    expect((await store.getInterceptionById(cancelled.id))?.cost).toEqual(noCharge);
+    expect((await store.getInterceptionById(succeeded.id))?.cost).toEqual(freeRedirect);
+  });
+
+  it("keeps a failed return's cost: the freight may still be collected on delivery", async () => {
+    const collectOnDelivery = {
+      payer: "merchant",
+      mode: "collect_on_delivery",
+      quoted: null,
+      final: null,
+      settlement: "offline",
+    } as const;
+    const record = interception({ action: "intercept", redirectTo: null, cost: collectOnDelivery });
+    await insert(record);
+    await end(record.id, "failed");
+    expect((await store.getInterceptionById(record.id))?.cost).toEqual(collectOnDelivery);
+  });
+});
