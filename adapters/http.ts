@@ -83,33 +83,42 @@ export function classifyTransportError(
   context: { idempotent: boolean; aborted: boolean },
 ): CarrierError {
   const codes = errorCodes(error);
-  const text = error instanceof Error ? error.message : String(error);
   const first = codes[0];
+  // The error's own text names the host, port or URL: it goes to the log, never to a merchant.
+  const diagnostic = `${first ?? "no code"}: ${error instanceof Error ? error.message : String(error)}`;
   if (!context.aborted && codes.some((code) => TOO_LARGE_CODES.has(code))) {
     return {
       carrier,
       code: "bad_response",
-      message: `Carrier reply too large: ${text}`,
+      message: "The carrier's reply was too large to read.",
       retryable: false,
+      diagnostic,
     };
   }
   if (!context.aborted && codes.some((code) => NOT_SENT_CODES.has(code))) {
     return {
       carrier,
       code: "unavailable",
-      message: `Carrier unreachable (${first ?? "connect"}): ${text}`,
+      message: "The carrier could not be reached (no connection).",
       retryable: true,
+      diagnostic,
     };
   }
   const known = context.aborted || codes.some((code) => MAYBE_SENT_CODES.has(code));
   return {
     carrier,
     code: "outcome_unknown",
-    message: `${context.aborted ? "Call aborted" : "No complete reply"} (${first ?? "unknown"}): ${
-      known ? text : `unexpected transport error: ${text}`
-    }`,
+    message: context.aborted
+      ? "The call to the carrier was cut off at its time limit, before a complete reply."
+      : "The connection to the carrier broke before a complete reply.",
     retryable: context.idempotent,
+    diagnostic: known ? diagnostic : `unexpected transport error: ${diagnostic}`,
   };
+}
+
+/** The start of a carrier reply, for a `diagnostic`: never for a merchant-visible message. */
+export function replyExcerpt(body: string): string {
+  return `reply began: ${body.slice(0, 200)}`;
 }
 
 /**
@@ -180,6 +189,13 @@ async function discardBody(body: Dispatcher.ResponseData["body"]): Promise<void>
   }
 }
 
+/** The start of an error reply's body for the log; undefined when empty or unreadable. */
+async function excerptOf(body: Dispatcher.ResponseData["body"]): Promise<string | undefined> {
+  // A small cap: an error page is read for its first lines only, then the socket is dropped.
+  const read = await readBody(body, 16 * 1024);
+  return read.ok && read.text.trim() !== "" ? replyExcerpt(read.text) : undefined;
+}
+
 /**
  * Sends one carrier call through the adapter's own dispatcher. Transport failures, 5xx and 429
  * become CarrierError data; every other status is returned for the adapter to interpret.
@@ -211,7 +227,7 @@ export async function sendCarrierRequest(
   const headers = flattenHeaders(response.headers);
   const status = response.statusCode;
   if (status >= 500) {
-    await discardBody(response.body);
+    const diagnostic = await excerptOf(response.body);
     // A 503 says the carrier did not take the request on. Any other 5xx (500, 502, 504) may
     // come after the carrier acted on it: a call that changes something is then not repeated
     // blindly, but asked about first (outcome_unknown).
@@ -227,6 +243,7 @@ export async function sendCarrierRequest(
           : `Carrier answered HTTP ${status}`,
         retryable: !maybeActed,
         carrierCode: `HTTP_${status}`,
+        ...(diagnostic === undefined ? {} : { diagnostic }),
         ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
       },
     };
@@ -355,8 +372,9 @@ export function refusedByStatus(
       error: {
         carrier,
         code: "bad_response",
-        message: `${label} answered HTTP ${response.status}: ${response.body.slice(0, 200)}`,
+        message: `${label} answered HTTP ${response.status}`,
         retryable: false,
+        diagnostic: replyExcerpt(response.body),
       },
     };
   }

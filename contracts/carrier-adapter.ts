@@ -48,12 +48,21 @@ export type CarrierErrorCode =
 export interface CarrierError {
   carrier: CarrierId;
   code: CarrierErrorCode;
-  /** Human-readable, in English; carrier text goes in `carrierCode`/`carrierMessage`. */
+  /**
+   * Human-readable, in English, and shown to merchants (failure messages, event details): no
+   * host, port, URL, stack or excerpt of a carrier reply. Those go in `diagnostic`; carrier text
+   * goes in `carrierCode`/`carrierMessage`.
+   */
   message: string;
   retryable: boolean;
   /** The carrier's own code, e.g. SF `A1006` or `8016`, kept for support. */
   carrierCode?: string;
   carrierMessage?: string;
+  /**
+   * For the log only: the technical detail behind `message` (the transport error with its
+   * address, the start of an unreadable reply, a schema mismatch).
+   */
+  diagnostic?: string;
   retryAfterMs?: number;
 }
 
@@ -174,6 +183,11 @@ export interface IncomingCallback {
   url: string;
   headers: Record<string, string>;
   body: string;
+  /**
+   * When the gateway received it, on the gateway's clock: what a carrier's signed timestamp is
+   * checked against.
+   */
+  receivedAt: Date;
 }
 
 /** What to answer the carrier, in its own acknowledgement format. */

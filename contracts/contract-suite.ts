@@ -146,7 +146,12 @@ async function startReceiver(): Promise<PushReceiver> {
             headers[name] = Array.isArray(value) ? value.join(", ") : value;
           }
         }
-        received.push({ url: `http://127.0.0.1${req.url ?? "/"}`, headers, body });
+        received.push({
+          url: `http://127.0.0.1${req.url ?? "/"}`,
+          headers,
+          body,
+          receivedAt: new Date(),
+        });
         res.writeHead(200, { "content-type": "application/json" }).end("{}");
       },
       () => {

@@ -72,6 +72,8 @@ const EnvSchema = z.object({
   CARRIER_RETRIES: z.coerce.number().int().min(0).max(10).default(3),
   CARRIER_RETRY_MIN_DELAY_MS: positiveMs.default(100),
   CARRIER_RETRY_MAX_DELAY_MS: positiveMs.default(1_000),
+  /** The longest carrier Retry-After believed; a longer one is cut to this. */
+  CARRIER_RETRY_AFTER_CAP_MS: positiveMs.default(15 * 60_000),
   BREAKER_ERROR_THRESHOLD_PERCENT: z.coerce.number().min(1).max(100).default(50),
   BREAKER_VOLUME_THRESHOLD: z.coerce.number().int().min(1).default(10),
   BREAKER_RESET_TIMEOUT_MS: positiveMs.default(30_000),
@@ -195,6 +197,7 @@ export function loadConfig(
       retries: env.CARRIER_RETRIES,
       minRetryDelayMs: env.CARRIER_RETRY_MIN_DELAY_MS,
       maxRetryDelayMs: env.CARRIER_RETRY_MAX_DELAY_MS,
+      retryAfterCapMs: env.CARRIER_RETRY_AFTER_CAP_MS,
       breaker: {
         errorThresholdPercentage: env.BREAKER_ERROR_THRESHOLD_PERCENT,
         volumeThreshold: env.BREAKER_VOLUME_THRESHOLD,

@@ -101,6 +101,7 @@ export function buildServices(input: {
     interceptions,
     logger,
     metrics,
+    now,
     isReady: async () => {
       if (input.isShuttingDown?.()) {
         return false;
@@ -145,6 +146,8 @@ export async function startGateway(
     path: config.databasePath,
     onCommit: storeCommitMetric(metrics),
   });
+  // One clock for the carriers' deadlines and the services that set them.
+  const now = () => new Date();
   let ownSandbox: RunningSandbox | null = null;
   let demo: DemoLogin | null = null;
   let link: SandboxLink | null = null;
@@ -152,13 +155,13 @@ export async function startGateway(
   try {
     await claimDatabaseMode(store, mode, config.databasePath);
     if (mode === "demo") {
-      demo = await setUpDemoMerchant(new MerchantService(store, () => new Date()), config.demo);
+      demo = await setUpDemoMerchant(new MerchantService(store, now), config.demo);
     }
     if (!sandbox && !config.sandbox && mode === "demo") {
       ownSandbox = await startOwnSandbox(config);
     }
     link = sandbox ?? config.sandbox ?? ownSandbox;
-    carriers = buildCarrierRegistry({ config, sandbox: link }, metrics, logger);
+    carriers = buildCarrierRegistry({ config, sandbox: link }, metrics, logger, now);
   } catch (error) {
     await ownSandbox?.close();
     await store.close();
@@ -171,6 +174,7 @@ export async function startGateway(
     carriers,
     logger,
     metrics,
+    now,
     isShuttingDown: () => shuttingDown,
   });
   const app = createApp(services);
@@ -178,7 +182,7 @@ export async function startGateway(
     store,
     carriers,
     logger,
-    now: () => new Date(),
+    now,
     windowMs: config.pushRestartWindowMs,
   });
 

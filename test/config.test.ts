@@ -88,6 +88,7 @@ describe("configuration is validated at start-up, naming each bad variable", () 
         { config, sandbox: { url: "http://127.0.0.1:1", secret: "a-run-secret-0123456789" } },
         new Metrics(),
         silentLogger,
+        () => new Date(),
       ),
     );
     expect(message).toMatch(/SF_BASE_URL|UPS_BASE_URL/);
@@ -101,6 +102,7 @@ describe("configuration is validated at start-up, naming each bad variable", () 
           { config, sandbox: { url: "http://127.0.0.1:1", secret: "a-run-secret-0123456789" } },
           new Metrics(),
           silentLogger,
+          () => new Date(),
         ),
       ),
     ).toContain("ZTO_APP_SECRET");
@@ -125,6 +127,7 @@ describe("configuration is validated at start-up, naming each bad variable", () 
       { config, sandbox: { url: "http://127.0.0.1:1", secret: "a-run-secret-0123456789" } },
       new Metrics(),
       silentLogger,
+      () => new Date(),
     );
     expect(registry.get("sf-express")?.mode).toBe("live");
     expect(registry.get("ups")?.mode).toBe("sandbox");
@@ -185,7 +188,12 @@ describe("carriers without credentials outside demo mode", () => {
       SF_CHECKWORD: "C",
       SF_PUSH_TOKEN: "a-secret-token",
     });
-    const registry = buildCarrierRegistry({ config, sandbox: null }, new Metrics(), silentLogger);
+    const registry = buildCarrierRegistry(
+      { config, sandbox: null },
+      new Metrics(),
+      silentLogger,
+      () => new Date(),
+    );
     expect(registry.all().map((carrier) => carrier.id)).toEqual(["sf-express"]);
     expect(registry.get("ups")).toBeNull();
     await registry.close();

@@ -7,7 +7,7 @@ import type { InterceptionRequest } from "../contracts/interception.ts";
 import { createApp } from "../src/app.ts";
 import { registryOf } from "../src/carriers/registry.ts";
 import { loadConfig } from "../src/config.ts";
-import { silentLogger } from "../src/logger.ts";
+import { type Logger, silentLogger } from "../src/logger.ts";
 import { Metrics } from "../src/metrics.ts";
 import { buildServices, storeCommitMetric } from "../src/server.ts";
 import { openSqliteStore } from "../src/store/sqlite-store.ts";
@@ -33,14 +33,16 @@ export function interceptBody(overrides: Partial<InterceptionRequest> = {}): Int
 }
 
 /**
- * The gateway over one fake carrier, or several (each standing in for a different carrier);
- * `now` is the clock its services and worker read.
+ * The gateway over one fake carrier, or several (each standing in for a different carrier).
+ * `now` replaces the gateway's clock (services, worker and carrier deadlines), for tests where
+ * time is the subject; `logger` receives the logs, for tests that read them.
  */
 export async function createTestGateway(
   adapters: CarrierAdapter | CarrierAdapter[],
   env: Record<string, string> = {},
-  options: { now?: () => Date } = {},
+  options: { now?: () => Date; logger?: Logger } = {},
 ) {
+  const logger = options.logger ?? silentLogger;
   const config = loadConfig({
     DATABASE_URL: ":memory:",
     ADMIN_TOKEN: adminToken,
@@ -52,19 +54,22 @@ export async function createTestGateway(
   });
   const metrics = new Metrics();
   const store = openSqliteStore({ path: ":memory:", onCommit: storeCommitMetric(metrics) });
+  // By default the real clock, read through Date so vitest's fake timers can move it.
+  const now = options.now ?? (() => new Date());
   const carriers = registryOf(
     [adapters].flat().map((adapter) => ({ adapter, mode: "sandbox" as const })),
     config,
     metrics,
-    silentLogger,
+    logger,
+    now,
   );
   const { services, worker } = buildServices({
     config,
     store,
     carriers,
-    logger: silentLogger,
+    logger,
     metrics,
-    ...(options.now ? { now: options.now } : {}),
+    now,
   });
   const app = createApp(services);
 

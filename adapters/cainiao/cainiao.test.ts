@@ -33,6 +33,7 @@ const settings: CainiaoSettings = {
   appSecret: "TEST_APP_SECRET",
   session: "TEST_SESSION",
   cpCode: "YTO",
+  pushWindowMs: 10 * 60_000,
 };
 
 const fixture = (name: string): string => readFixture(import.meta.url, name);
@@ -75,11 +76,21 @@ describe("TOP sign", () => {
 
   it("verifies a signed set and refuses a changed value, a missing sign or another method", () => {
     const signed = { ...vector, sign: "16E0C773DE2D201FD12FA0B875D04510" };
-    expect(verifyTopSign(signed, "SECRET")).toBe(true);
-    expect(verifyTopSign({ ...signed, sign: signed.sign.toLowerCase() }, "SECRET")).toBe(true);
-    expect(verifyTopSign({ ...signed, v: "2.1" }, "SECRET")).toBe(false);
-    expect(verifyTopSign(vector, "SECRET")).toBe(false);
-    expect(verifyTopSign({ ...signed, sign_method: "hmac-sha256" }, "SECRET")).toBe(false);
+    expect(verifyTopSign(signed, "SECRET", "md5")).toBe(true);
+    expect(verifyTopSign({ ...signed, sign: signed.sign.toLowerCase() }, "SECRET", "md5")).toBe(
+      true,
+    );
+    expect(verifyTopSign({ ...signed, v: "2.1" }, "SECRET", "md5")).toBe(false);
+    expect(verifyTopSign(vector, "SECRET", "md5")).toBe(false);
+    expect(verifyTopSign({ ...signed, sign_method: "hmac-sha256" }, "SECRET", "md5")).toBe(false);
+  });
+
+  it("accepts only the method the verifier expects, whatever the params name", () => {
+    const hmac = { ...vector, sign_method: "hmac", sign: "54D46C171A01B087EBCFDFF0E0A9F669" };
+    expect(verifyTopSign(hmac, "SECRET", "hmac")).toBe(true);
+    expect(verifyTopSign(hmac, "SECRET", "md5")).toBe(false);
+    const md5 = { ...vector, sign: "16E0C773DE2D201FD12FA0B875D04510" };
+    expect(verifyTopSign(md5, "SECRET", "hmac")).toBe(false);
   });
 
   it("formats timestamps in GMT+8", () => {
@@ -128,7 +139,7 @@ describe("Cainiao adapter over a MockAgent", () => {
     });
     expect(JSON.parse(request ?? "")).toEqual(JSON.parse(fixture("delivery-cut-request.json")));
     expect(sign).toBe(topSign(params, "TEST_APP_SECRET"));
-    expect(verifyTopSign(params, "TEST_APP_SECRET")).toBe(true);
+    expect(verifyTopSign(params, "TEST_APP_SECRET", "md5")).toBe(true);
   });
 
   it("sends the trace query and maps the latest listed action", async () => {
@@ -137,7 +148,7 @@ describe("Cainiao adapter over a MockAgent", () => {
     expect(sent.form.get("method")).toBe("taobao.logistics.trace.get");
     expect(sent.form.get("mail_no")).toBe("YT7500000000001");
     expect(sent.form.get("tms_cp_code")).toBe("YTO");
-    expect(verifyTopSign(recordOf(sent.form), "TEST_APP_SECRET")).toBe(true);
+    expect(verifyTopSign(recordOf(sent.form), "TEST_APP_SECRET", "md5")).toBe(true);
     expect(result.ok, show(result)).toBe(true);
     if (result.ok) {
       // The last step (OTHER) is not in the legend; the one before it (SENT_SCAN) decides.
@@ -358,6 +369,14 @@ describe("Cainiao result notification (push)", () => {
   const adapter = createCainiaoAdapter(settings, { dispatcher: new MockAgent() });
   const url = "http://127.0.0.1/v1/carriers/cainiao/callbacks";
   const genuine: Record<string, string> = JSON.parse(fixture("cut-notify-success.push.json"));
+  // The fixture is stamped 2025-03-02 15:30:00 (GMT+8): received at that moment by default.
+  const stampedAt = new Date("2025-03-02T07:30:00.000Z");
+  const received = (body: string, receivedAt = stampedAt) => ({
+    url,
+    headers: {},
+    body,
+    receivedAt,
+  });
 
   afterAll(async () => {
     await adapter.close();
@@ -378,11 +397,7 @@ describe("Cainiao result notification (push)", () => {
   }
 
   it("reads a signed success as one report and answers in TOP's reply shape", () => {
-    const parsed = adapter.parseCallback({
-      url,
-      headers: {},
-      body: new URLSearchParams(genuine).toString(),
-    });
+    const parsed = adapter.parseCallback(received(new URLSearchParams(genuine).toString()));
     expect(parsed, show(parsed)).toEqual({
       ok: true,
       value: {
@@ -407,14 +422,14 @@ describe("Cainiao result notification (push)", () => {
     });
   });
 
-  it("reads status 2 as failed (delivered) and 3 as cancelled, hmac-signed too", () => {
-    const failed = adapter.parseCallback({ url, headers: {}, body: notify("2", "已派送签收") });
+  it("reads status 2 as failed (delivered) and 3 as cancelled", () => {
+    const failed = adapter.parseCallback(received(notify("2", "已派送签收")));
     expect(failed.ok && failed.value.reports[0], show(failed)).toMatchObject({
       outcome: "failed",
       parcelState: "delivered",
       detail: "拦截失败 · 已派送签收",
     });
-    const cancelled = adapter.parseCallback({ url, headers: {}, body: notify("3", "", "hmac") });
+    const cancelled = adapter.parseCallback(received(notify("3", "")));
     expect(cancelled.ok && cancelled.value.reports[0], show(cancelled)).toMatchObject({
       eventId: "YT7500000000001:icp_01JTEST0000000000000000001:3",
       outcome: "cancelled",
@@ -430,18 +445,52 @@ describe("Cainiao result notification (push)", () => {
     foreign.sign = topSign(foreign, settings.appSecret);
     for (const params of [tampered, unsigned, wrongSecret, foreign]) {
       expectCarrierError(
-        adapter.parseCallback({ url, headers: {}, body: new URLSearchParams(params).toString() }),
+        adapter.parseCallback(received(new URLSearchParams(params).toString())),
         "auth_failed",
         false,
       );
     }
   });
 
-  it("answers bad_response for a signed notification with an unknown status", () => {
+  it("refuses a push signed with a method the caller chose (hmac), though the sign is right", () => {
+    const hmacSigned = notify("1", undefined, "hmac");
+    expect(
+      verifyTopSign(
+        Object.fromEntries(new URLSearchParams(hmacSigned)),
+        settings.appSecret,
+        "hmac",
+      ),
+    ).toBe(true);
+    expectCarrierError(adapter.parseCallback(received(hmacSigned)), "auth_failed", false);
+  });
+
+  it("accepts a push stamped within 10 minutes of its arrival, either way", () => {
+    const body = new URLSearchParams(genuine).toString();
+    for (const offsetMs of [-10 * 60_000, -60_000, 0, 60_000, 10 * 60_000]) {
+      const parsed = adapter.parseCallback(
+        received(body, new Date(stampedAt.getTime() + offsetMs)),
+      );
+      expect(parsed.ok, `${offsetMs} ms: ${show(parsed)}`).toBe(true);
+    }
+  });
+
+  it("refuses a genuinely signed push stamped more than 10 minutes from its arrival", () => {
+    const body = new URLSearchParams(genuine).toString();
+    for (const offsetMs of [-10 * 60_000 - 1_000, 10 * 60_000 + 1_000, 86_400_000]) {
+      const late = adapter.parseCallback(received(body, new Date(stampedAt.getTime() + offsetMs)));
+      expectCarrierError(late, "auth_failed", false);
+    }
+    const { sign: _sign, ...unsigned } = genuine;
+    const undated: Record<string, string> = { ...unsigned, timestamp: "yesterday" };
+    undated.sign = topSign(undated, settings.appSecret);
     expectCarrierError(
-      adapter.parseCallback({ url, headers: {}, body: notify("9") }),
-      "bad_response",
+      adapter.parseCallback(received(new URLSearchParams(undated).toString())),
+      "auth_failed",
       false,
     );
+  });
+
+  it("answers bad_response for a signed notification with an unknown status", () => {
+    expectCarrierError(adapter.parseCallback(received(notify("9"))), "bad_response", false);
   });
 });

@@ -24,6 +24,13 @@ export type TopMethod = typeof DELIVERY_CUT_METHOD | typeof TRACE_METHOD;
 /** `md5` wraps the secret around the string; `hmac` is HMAC-MD5 keyed with it (§4.1). */
 export type TopSignMethod = "md5" | "hmac";
 
+/**
+ * The one sign method the adapter uses: it signs its calls with it and accepts pushes signed
+ * with it only. TOP lets a caller name its `sign_method`, but a push that picks its own method
+ * would pick the weakest, so the receiving side decides.
+ */
+export const TOP_SIGN_METHOD: TopSignMethod = "md5";
+
 /** The sign input: every parameter except `sign` (and file params), keys sorted, `k + v` joined. */
 function signInput(params: Record<string, string>): string {
   return Object.keys(params)
@@ -51,13 +58,18 @@ export function topSign(
 }
 
 /**
- * Checks a TOP-signed parameter set (a push) against the app secret, in constant time. The
- * `sign_method` inside the params decides the hash; anything but md5/hmac is refused.
+ * Checks a TOP-signed parameter set against the app secret, in constant time, with the sign
+ * method the verifier expects: params naming another `sign_method` are refused (none named
+ * means TOP's default, md5). The adapter expects its own TOP_SIGN_METHOD; the sandbox, acting
+ * as TOP, expects whatever md5/hmac the caller named.
  */
-export function verifyTopSign(params: Record<string, string>, secret: string): boolean {
+export function verifyTopSign(
+  params: Record<string, string>,
+  secret: string,
+  method: TopSignMethod,
+): boolean {
   const given = params.sign;
-  const method = params.sign_method ?? "md5";
-  if (given === undefined || (method !== "md5" && method !== "hmac")) {
+  if (given === undefined || (params.sign_method ?? "md5") !== method) {
     return false;
   }
   // Hash both sides first so the comparison takes the same time whatever the lengths.
@@ -95,9 +107,9 @@ export function buildTopParams(input: {
     // TOP defaults to xml; the adapter only reads json.
     format: "json",
     v: "2.0",
-    sign_method: "md5",
+    sign_method: TOP_SIGN_METHOD,
   };
-  params.sign = topSign(params, input.credentials.appSecret, "md5");
+  params.sign = topSign(params, input.credentials.appSecret, TOP_SIGN_METHOD);
   return params;
 }
 

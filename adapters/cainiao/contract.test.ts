@@ -35,6 +35,7 @@ function forgedCainiaoPushes(genuine: IncomingCallback | null): IncomingCallback
     url: "http://127.0.0.1/v1/carriers/cainiao/callbacks",
     headers: { "content-type": "application/x-www-form-urlencoded;charset=utf-8" },
     body: "",
+    receivedAt: new Date(),
   };
   const params: Record<string, string> = {};
   for (const [key, value] of new URLSearchParams(base.body)) {
@@ -84,6 +85,7 @@ describe("Cainiao adapter against the local sandbox", () => {
     appSecret: CAINIAO_SANDBOX_APP_SECRET,
     session: CAINIAO_SANDBOX_SESSION,
     cpCode: "YTO",
+    pushWindowMs: 10 * 60_000,
   };
   const sandbox = useCarrierSandbox("/cainiao", createCainiaoSandbox, ({ url }) => {
     settings.baseUrl = `${url}/cainiao/router/rest`;
@@ -118,6 +120,7 @@ describeWithCredentials(
       appSecret,
       session,
       cpCode: process.env.CAINIAO_CP_CODE ?? "YTO",
+      pushWindowMs: 10 * 60_000,
     };
     runCarrierContractSuite({
       carrier: "cainiao",

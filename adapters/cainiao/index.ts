@@ -11,11 +11,13 @@ import type {
   CarrierError,
   CarrierResult,
 } from "../../contracts/carrier-adapter.ts";
+import { chinaTimeToIso } from "../china-time.ts";
 import { readReply, unknownIfUnreadable } from "../http.ts";
 import {
   CAINIAO_CARRIER,
   createCainiaoClient,
   DELIVERY_CUT_METHOD,
+  TOP_SIGN_METHOD,
   type TopMethod,
   TRACE_METHOD,
   verifyTopSign,
@@ -43,6 +45,11 @@ export const CainiaoSettingsSchema = z.object({
   session: z.string().min(1),
   /** `tms_cp_code`: the express company the parcels travel with (e.g. `YTO`). */
   cpCode: z.string().min(1),
+  /**
+   * A push stamped further than this from the time it arrives is refused, like a bad sign: a
+   * captured push cannot be replayed later. TOP holds its own callers to ±10 min.
+   */
+  pushWindowMs: z.number().int().min(1),
 });
 export type CainiaoSettings = z.infer<typeof CainiaoSettingsSchema>;
 
@@ -55,6 +62,13 @@ function notOffered(operation: string): { ok: false; error: CarrierError } {
       message: `Cainiao's delivery cut API offers no ${operation}`,
       retryable: false,
     },
+  };
+}
+
+function pushRefused(message: string): { ok: false; error: CarrierError } {
+  return {
+    ok: false,
+    error: { carrier: CAINIAO_CARRIER, code: "auth_failed", message, retryable: false },
   };
 }
 
@@ -131,16 +145,19 @@ export function createCainiaoAdapter(
     },
     parseCallback(request) {
       const params = formParams(request.body);
-      if (params.app_key !== settings.appKey || !verifyTopSign(params, settings.appSecret)) {
-        return {
-          ok: false,
-          error: {
-            carrier: CAINIAO_CARRIER,
-            code: "auth_failed",
-            message: "TOP push without a valid sign for this app",
-            retryable: false,
-          },
-        };
+      if (
+        params.app_key !== settings.appKey ||
+        !verifyTopSign(params, settings.appSecret, TOP_SIGN_METHOD)
+      ) {
+        return pushRefused(`TOP push without a valid ${TOP_SIGN_METHOD} sign for this app`);
+      }
+      // The timestamp is signed, so only its age needs checking (a replayed push is stale).
+      const stampedAt = Date.parse(chinaTimeToIso(params.timestamp ?? ""));
+      if (
+        Number.isNaN(stampedAt) ||
+        Math.abs(request.receivedAt.getTime() - stampedAt) > settings.pushWindowMs
+      ) {
+        return pushRefused("TOP push stamped outside the accepted window");
       }
       const reports = parseCutNotify(params);
       if (!reports.ok) {

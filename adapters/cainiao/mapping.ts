@@ -13,7 +13,7 @@ import type {
 } from "../../contracts/carrier-adapter.ts";
 import type { Reason } from "../../contracts/normalized.ts";
 import { chinaTimeToIso, formatChinaTime } from "../china-time.ts";
-import { type CarrierHttpResponse, parseJson, refusedByStatus } from "../http.ts";
+import { type CarrierHttpResponse, parseJson, refusedByStatus, replyExcerpt } from "../http.ts";
 import { CAINIAO_CARRIER, DELIVERY_CUT_NOTIFY_METHOD } from "./client.ts";
 import { deliveryCutError, topError } from "./errors.ts";
 import {
@@ -30,8 +30,14 @@ function fail(error: Omit<CarrierError, "carrier">): { ok: false; error: Carrier
   return { ok: false, error: { carrier: CAINIAO_CARRIER, ...error } };
 }
 
-function badResponse(message: string): { ok: false; error: CarrierError } {
-  return fail({ code: "bad_response", message, retryable: false });
+/** An unreadable reply: a plain `message`, and what was wrong with it for the log. */
+function badResponse(message: string, diagnostic?: string): { ok: false; error: CarrierError } {
+  return fail({
+    code: "bad_response",
+    message,
+    retryable: false,
+    ...(diagnostic === undefined ? {} : { diagnostic }),
+  });
 }
 
 /**
@@ -106,7 +112,7 @@ export function unwrapTopReply(
   }
   const json = parseJson(response.body);
   if (!json.ok) {
-    return badResponse(`TOP reply is not JSON: ${response.body.slice(0, 200)}`);
+    return badResponse("TOP reply is not JSON", replyExcerpt(response.body));
   }
   const error = TopErrorResponseSchema.safeParse(json.value);
   if (error.success) {
@@ -139,7 +145,7 @@ function eventOf(step: TransitStepInfo): TrackingEvent {
 export function parseTraceReply(trackingNumber: string, root: unknown): CarrierResult<TrackResult> {
   const reply = TraceGetReplySchema.safeParse(root);
   if (!reply.success) {
-    return badResponse(`TOP trace reply has an unexpected shape: ${reply.error.message}`);
+    return badResponse("TOP trace reply has an unexpected shape", reply.error.message);
   }
   const entry = reply.data.result.find((r) => r.out_sid === trackingNumber);
   if (entry === undefined) {
@@ -169,7 +175,7 @@ export function parseDeliveryCutReply(
 ): CarrierResult<SubmitAccepted> {
   const reply = DeliveryCutReplySchema.safeParse(root);
   if (!reply.success) {
-    return badResponse(`TOP delivery cut reply has an unexpected shape: ${reply.error.message}`);
+    return badResponse("TOP delivery cut reply has an unexpected shape", reply.error.message);
   }
   const data = reply.data;
   if (!data.suc) {
@@ -203,7 +209,7 @@ export function parseCutNotify(params: Record<string, string>): CarrierResult<Ca
   }
   const notify = NotifyCutOffStatusRequestSchema.safeParse(json.value);
   if (!notify.success) {
-    return badResponse(`TOP push has an unexpected shape: ${notify.error.message}`);
+    return badResponse("TOP push has an unexpected shape", notify.error.message);
   }
   const n = notify.data;
   const meaning = interceptStatuses[n.intercept_status];

@@ -26,6 +26,7 @@ import {
   CAINIAO_CARRIER,
   DELIVERY_CUT_METHOD,
   DELIVERY_CUT_NOTIFY_METHOD,
+  TOP_SIGN_METHOD,
   TRACE_METHOD,
   topSign,
   verifyTopSign,
@@ -132,10 +133,12 @@ export function renderCutNotifyPush(input: {
   const params: Record<string, string> = {
     method: DELIVERY_CUT_NOTIFY_METHOD,
     app_key: input.config.appKey,
-    timestamp: formatChinaTime(new Date(input.entry.at)),
+    // Stamped when rendered for sending, on the sandbox's clock, as each TOP push is: the gateway
+    // refuses a push stamped outside its window (CAINIAO_PUSH_WINDOW_MS).
+    timestamp: formatChinaTime(new Date()),
     format: "json",
     v: "2.0",
-    sign_method: "md5",
+    sign_method: TOP_SIGN_METHOD,
     notify_cut_off_delivery_process_status_request: JSON.stringify({
       mail_no: input.request.mail_no,
       outer_order_id: input.instruction.id,
@@ -144,7 +147,7 @@ export function renderCutNotifyPush(input: {
       ...(failed ? { intercept_status_message: "快件已派送签收，拦截失败" } : {}),
     }),
   };
-  params.sign = topSign(params, input.config.appSecret, "md5");
+  params.sign = topSign(params, input.config.appSecret, TOP_SIGN_METHOD);
   return new URLSearchParams(params).toString();
 }
 
@@ -197,7 +200,12 @@ export function createCainiaoSandbox(
     if (params.app_key !== config.appKey) {
       return topErrorReply(c, topErrorCodes.invalidAppKey, "Invalid App Key");
     }
-    if (!verifyTopSign(params, config.appSecret)) {
+    // TOP itself lets the caller choose md5 or hmac.
+    const method = params.sign_method ?? "md5";
+    if (
+      (method !== "md5" && method !== "hmac") ||
+      !verifyTopSign(params, config.appSecret, method)
+    ) {
       return topErrorReply(c, topErrorCodes.invalidSignature, "Invalid Signature");
     }
     if (params.session !== config.session) {

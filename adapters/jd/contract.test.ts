@@ -37,6 +37,7 @@ function forgedJdPushes(genuine: IncomingCallback | null): IncomingCallback[] {
     url: "http://127.0.0.1/v1/carriers/jd/callbacks",
     headers: { "content-type": "application/json" },
     body: JSON.stringify({ waybillCode: "JDVA00000000001", opeTitle: "拦截成功" }),
+    receivedAt: new Date(),
   };
   return [push, { ...push, body: "" }];
 }

@@ -354,6 +354,7 @@ describe("JD adapter over a MockAgent", () => {
       url: "http://127.0.0.1/v1/carriers/jd/callbacks",
       headers: { "content-type": "application/json" },
       body: fixture("trace.reply.json"),
+      receivedAt: new Date(),
     });
     expectCarrierError(pushed, "auth_failed", false);
   });

@@ -44,6 +44,7 @@ function forgedKuaidi100Pushes(genuine: IncomingCallback | null): IncomingCallba
     url: "http://127.0.0.1/v1/carriers/kuaidi100/callbacks",
     headers: { "content-type": "application/x-www-form-urlencoded" },
     body: "",
+    receivedAt: new Date(),
   };
   const form = (entries: Record<string, string>): IncomingCallback => ({
     ...base,

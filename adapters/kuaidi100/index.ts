@@ -130,7 +130,7 @@ export function createKuaidi100Adapter(
       if (!sameSecret(sign.toUpperCase(), callbackSign(param, settings.salt))) {
         return authFailed("Kuaidi100 callback signature does not match the configured salt");
       }
-      const reports = parseInterceptCallback(param, new Date());
+      const reports = parseInterceptCallback(param, request.receivedAt);
       if (!reports.ok) {
         return reports;
       }

@@ -383,6 +383,7 @@ describe("Kuaidi100 intercept result callback", () => {
       url,
       headers: { "content-type": "application/x-www-form-urlencoded" },
       body: new URLSearchParams(fields).toString(),
+      receivedAt: new Date(),
     };
   }
 
@@ -439,7 +440,7 @@ describe("Kuaidi100 intercept result callback", () => {
       push({ param, sign: callbackSign(param, "another-salt") }),
       push({ param: tampered, sign }),
       push({ param }),
-      { url, headers: {}, body: param },
+      { url, headers: {}, body: param, receivedAt: new Date() },
     ]) {
       expectCarrierError(adapter.parseCallback(forged), "auth_failed", false);
     }

@@ -15,7 +15,7 @@ import type {
 } from "../../contracts/carrier-adapter.ts";
 import type { Address, ParcelState, Reason } from "../../contracts/normalized.ts";
 import { chinaTimeToIso } from "../china-time.ts";
-import { type CarrierHttpResponse, parseJson, refusedByStatus } from "../http.ts";
+import { type CarrierHttpResponse, parseJson, refusedByStatus, replyExcerpt } from "../http.ts";
 import { KUAIDI100_CARRIER } from "./client.ts";
 import { LABEL_OK, labelError, queryError } from "./errors.ts";
 import {
@@ -37,8 +37,14 @@ function fail(error: Omit<CarrierError, "carrier">): { ok: false; error: Carrier
   return { ok: false, error: { carrier: KUAIDI100_CARRIER, ...error } };
 }
 
-function badResponse(message: string): { ok: false; error: CarrierError } {
-  return fail({ code: "bad_response", message, retryable: false });
+/** An unreadable reply: a plain `message`, and what was wrong with it for the log. */
+function badResponse(message: string, diagnostic?: string): { ok: false; error: CarrierError } {
+  return fail({
+    code: "bad_response",
+    message,
+    retryable: false,
+    ...(diagnostic === undefined ? {} : { diagnostic }),
+  });
 }
 
 /** What the mapping needs from the settings: the company code, callback secret and URL. */
@@ -164,11 +170,11 @@ export function unwrapLabelReply(response: CarrierHttpResponse): CarrierResult<u
   }
   const json = parseJson(response.body);
   if (!json.ok) {
-    return badResponse(`Kuaidi100 reply is not JSON: ${response.body.slice(0, 200)}`);
+    return badResponse("Kuaidi100 reply is not JSON", replyExcerpt(response.body));
   }
   const reply = LabelReplySchema.safeParse(json.value);
   if (!reply.success) {
-    return badResponse(`Kuaidi100 label reply has an unexpected shape: ${reply.error.message}`);
+    return badResponse("Kuaidi100 label reply has an unexpected shape", reply.error.message);
   }
   if (reply.data.code !== LABEL_OK) {
     return fail(labelError(reply.data.code, reply.data.message ?? ""));
@@ -211,7 +217,7 @@ export function parseTrackReply(
   }
   const json = parseJson(response.body);
   if (!json.ok) {
-    return badResponse(`Kuaidi100 reply is not JSON: ${response.body.slice(0, 200)}`);
+    return badResponse("Kuaidi100 reply is not JSON", replyExcerpt(response.body));
   }
   const refused = QueryErrorReplySchema.safeParse(json.value);
   if (refused.success) {
@@ -219,7 +225,7 @@ export function parseTrackReply(
   }
   const reply = QueryReplySchema.safeParse(json.value);
   if (!reply.success) {
-    return badResponse(`Kuaidi100 query reply has an unexpected shape: ${reply.error.message}`);
+    return badResponse("Kuaidi100 query reply has an unexpected shape", reply.error.message);
   }
   const { state: stateCode, status: commStatus, nu } = reply.data;
   // `status` is the "通讯状态": 200 on a good answer. Anything else is a refusal in disguise.
@@ -269,7 +275,7 @@ export function parseInterceptCallback(
   }
   const parsed = InterceptCallbackParamSchema.safeParse(json.value);
   if (!parsed.success) {
-    return badResponse(`Kuaidi100 callback has an unexpected shape: ${parsed.error.message}`);
+    return badResponse("Kuaidi100 callback has an unexpected shape", parsed.error.message);
   }
   const param = parsed.data;
   return {

@@ -58,7 +58,12 @@ describe("SF Express adapter against the local sandbox", () => {
 
 /** SF pushes are unsigned: a push without the secret token in its URL must be refused. */
 function forgedSfPushes(genuine: IncomingCallback | null): IncomingCallback[] {
-  const push = genuine ?? { url: "http://127.0.0.1/callbacks?token=x", headers: {}, body: "{}" };
+  const push = genuine ?? {
+    url: "http://127.0.0.1/callbacks?token=x",
+    headers: {},
+    body: "{}",
+    receivedAt: new Date(),
+  };
   return [
     { ...push, url: push.url.replace(/token=[^&]*/, "token=not-the-token") },
     { ...push, url: push.url.replace(/\?.*$/, "") },

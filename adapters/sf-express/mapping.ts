@@ -16,7 +16,7 @@ import type {
 } from "../../contracts/carrier-adapter.ts";
 import type { Action, Address, Money } from "../../contracts/normalized.ts";
 import { chinaTimeToIso } from "../china-time.ts";
-import { type CarrierHttpResponse, parseJson, refusedByStatus } from "../http.ts";
+import { type CarrierHttpResponse, parseJson, refusedByStatus, replyExcerpt } from "../http.ts";
 import { SF_CARRIER } from "./client.ts";
 import { SF_PLATFORM_OK, sfBusinessError, sfPlatformError } from "./errors.ts";
 import {
@@ -35,8 +35,14 @@ function fail(error: Omit<CarrierError, "carrier">): { ok: false; error: Carrier
   return { ok: false, error: { carrier: SF_CARRIER, ...error } };
 }
 
-function badResponse(message: string): { ok: false; error: CarrierError } {
-  return fail({ code: "bad_response", message, retryable: false });
+/** An unreadable reply: a plain `message`, and what was wrong with it for the log. */
+function badResponse(message: string, diagnostic?: string): { ok: false; error: CarrierError } {
+  return fail({
+    code: "bad_response",
+    message,
+    retryable: false,
+    ...(diagnostic === undefined ? {} : { diagnostic }),
+  });
 }
 
 /** msgData for `EXP_RECE_SEARCH_ROUTES` by SF waybill number (official sample 05). */
@@ -152,7 +158,7 @@ export function unwrapSfReply(response: CarrierHttpResponse): CarrierResult<unkn
   }
   const json = parseJson(response.body);
   if (!json.ok) {
-    return badResponse(`SF reply is not JSON: ${response.body.slice(0, 200)}`);
+    return badResponse("SF reply is not JSON", replyExcerpt(response.body));
   }
   const outer = SfEnvelopeSchema.safeParse(json.value);
   let inner: unknown;
@@ -179,7 +185,7 @@ export function unwrapSfReply(response: CarrierHttpResponse): CarrierResult<unkn
   }
   const business = SfBusinessEnvelopeSchema.safeParse(inner);
   if (!business.success) {
-    return badResponse(`SF reply has an unexpected shape: ${business.error.message}`);
+    return badResponse("SF reply has an unexpected shape", business.error.message);
   }
   const result = business.data;
   if (!result.success) {
@@ -210,7 +216,7 @@ export function parseTrackReply(
 ): CarrierResult<TrackResult> {
   const reply = SfRouteQueryReplySchema.safeParse(msgData);
   if (!reply.success) {
-    return badResponse(`SF route reply has an unexpected shape: ${reply.error.message}`);
+    return badResponse("SF route reply has an unexpected shape", reply.error.message);
   }
   const entry = reply.data.routeResps.find((r) => r.mailNo === trackingNumber);
   if (entry === undefined) {
@@ -256,7 +262,7 @@ export function parseSubmitReply(
 ): CarrierResult<SubmitAccepted> {
   const reply = SfInterceptReplySchema.safeParse(msgData);
   if (!reply.success) {
-    return badResponse(`SF intercept reply has an unexpected shape: ${reply.error.message}`);
+    return badResponse("SF intercept reply has an unexpected shape", reply.error.message);
   }
   return {
     ok: true,
@@ -290,7 +296,7 @@ export function parseRoutePush(body: string): CarrierResult<CarrierReport[]> {
   }
   const push = SfRoutePushSchema.safeParse(json.value);
   if (!push.success) {
-    return badResponse(`SF push has an unexpected shape: ${push.error.message}`);
+    return badResponse("SF push has an unexpected shape", push.error.message);
   }
   return { ok: true, value: push.data.Body.WaybillRoute.map(reportOf) };
 }

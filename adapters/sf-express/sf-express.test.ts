@@ -353,7 +353,12 @@ describe("SF route push", () => {
   });
 
   it("parses one report per route, deciding only on outcome codes", () => {
-    const parsed = adapter.parseCallback({ url, headers: {}, body: fixture("route-push.json") });
+    const parsed = adapter.parseCallback({
+      url,
+      headers: {},
+      body: fixture("route-push.json"),
+      receivedAt: new Date(),
+    });
     expect(parsed, show(parsed)).toEqual({
       ok: true,
       value: {
@@ -392,7 +397,12 @@ describe("SF route push", () => {
       url.replace(/token=.*/, "token=push-token-0123456780"),
     ]) {
       expectCarrierError(
-        adapter.parseCallback({ url: bad, headers: {}, body: fixture("route-push.json") }),
+        adapter.parseCallback({
+          url: bad,
+          headers: {},
+          body: fixture("route-push.json"),
+          receivedAt: new Date(),
+        }),
         "auth_failed",
         false,
       );
@@ -414,7 +424,7 @@ describe("SF route push", () => {
 
   it("answers bad_response for a body that is not a route push", () => {
     expectCarrierError(
-      adapter.parseCallback({ url, headers: {}, body: '{"Body":{}}' }),
+      adapter.parseCallback({ url, headers: {}, body: '{"Body":{}}', receivedAt: new Date() }),
       "bad_response",
       false,
     );
@@ -475,6 +485,18 @@ describe("shared HTTP helper classification", () => {
       code: "outcome_unknown",
       retryable: false,
     });
+  });
+
+  it("keeps the transport error's address out of the message, in the diagnostic", () => {
+    const refused = Object.assign(new Error("connect ECONNREFUSED 127.0.0.1:4010"), {
+      code: "ECONNREFUSED",
+    });
+    const error = classifyTransportError("sf-express", refused, {
+      idempotent: true,
+      aborted: false,
+    });
+    expect(error.message).not.toMatch(/127\.0\.0\.1|4010|ECONNREFUSED/);
+    expect(error.diagnostic).toBe("ECONNREFUSED: connect ECONNREFUSED 127.0.0.1:4010");
   });
 
   it("reads Retry-After as seconds or an HTTP-date", () => {

@@ -116,8 +116,9 @@ function readToken(response: CarrierHttpResponse, now: number): CarrierResult<Ca
       error: {
         carrier: UPS_CARRIER,
         code: "bad_response",
-        message: `UPS token reply has an unexpected shape: ${parsed.error.message}`,
+        message: "UPS token reply has an unexpected shape",
         retryable: false,
+        diagnostic: parsed.error.message,
       },
     };
   }

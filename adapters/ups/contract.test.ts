@@ -39,6 +39,7 @@ function forgedUpsPushes(genuine: IncomingCallback | null): IncomingCallback[] {
     url: "http://127.0.0.1/callbacks?token=x",
     headers: { "x-api-key": "x" },
     body: "{}",
+    receivedAt: new Date(),
   };
   const withoutKey = Object.fromEntries(
     Object.entries(push.headers).filter(([name]) => name.toLowerCase() !== "x-api-key"),

@@ -415,6 +415,7 @@ describe("UPS adapter over a MockAgent", () => {
       url: "https://gw.example/v1/carriers/ups/callbacks?token=anything",
       headers: { "x-api-key": "TEST_CLIENT_ID" },
       body: fixture("track-alert-delivered.json"),
+      receivedAt: new Date(),
     };
     expectCarrierError(mock.adapter.parseCallback(push), "auth_failed", false);
     expectToken();
@@ -447,6 +448,7 @@ describe("Track Alert push (push mode)", () => {
     url: "https://gw.example/v1/carriers/ups/callbacks?token=track-alert-token-0123",
     headers: { "x-api-key": "TEST_CLIENT_ID", "user-agent": "UPSPubSubTrackingService" },
     body: fixture("track-alert-delivered.json"),
+    receivedAt: new Date(),
   };
 
   it("declares push and has no pollOutcome", () => {

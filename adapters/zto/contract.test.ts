@@ -46,8 +46,13 @@ function forgedZtoPushes(genuine: IncomingCallback | null): IncomingCallback[] {
       company_id: ZTO_SANDBOX_APP_KEY,
       msg_type: "Traces",
     }).toString(),
+    receivedAt: new Date(),
   };
-  return [tracePush, ...(genuine ? [genuine] : []), { url, headers: {}, body: "" }];
+  return [
+    tracePush,
+    ...(genuine ? [genuine] : []),
+    { url, headers: {}, body: "", receivedAt: new Date() },
+  ];
 }
 
 describe("ZTO adapter against the local sandbox", () => {

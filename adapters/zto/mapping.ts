@@ -11,7 +11,7 @@ import type {
   TrackResult,
 } from "../../contracts/carrier-adapter.ts";
 import type { Reason } from "../../contracts/normalized.ts";
-import { type CarrierHttpResponse, parseJson, refusedByStatus } from "../http.ts";
+import { type CarrierHttpResponse, parseJson, refusedByStatus, replyExcerpt } from "../http.ts";
 import { ZTO_CARRIER } from "./client.ts";
 import { ztoError } from "./errors.ts";
 import {
@@ -27,8 +27,14 @@ function fail(error: Omit<CarrierError, "carrier">): { ok: false; error: Carrier
   return { ok: false, error: { carrier: ZTO_CARRIER, ...error } };
 }
 
-function badResponse(message: string): { ok: false; error: CarrierError } {
-  return fail({ code: "bad_response", message, retryable: false });
+/** An unreadable reply: a plain `message`, and what was wrong with it for the log. */
+function badResponse(message: string, diagnostic?: string): { ok: false; error: CarrierError } {
+  return fail({
+    code: "bad_response",
+    message,
+    retryable: false,
+    ...(diagnostic === undefined ? {} : { diagnostic }),
+  });
 }
 
 /** Body of `zto.merchant.waybill.track.query` for one waybill. */
@@ -80,11 +86,11 @@ export function unwrapZtoReply(response: CarrierHttpResponse): CarrierResult<unk
   }
   const json = parseJson(response.body);
   if (!json.ok) {
-    return badResponse(`ZTO reply is not JSON: ${response.body.slice(0, 200)}`);
+    return badResponse("ZTO reply is not JSON", replyExcerpt(response.body));
   }
   const envelope = ZtoEnvelopeSchema.safeParse(json.value);
   if (!envelope.success) {
-    return badResponse(`ZTO reply has an unexpected shape: ${envelope.error.message}`);
+    return badResponse("ZTO reply has an unexpected shape", envelope.error.message);
   }
   const reply = envelope.data;
   if (!reply.status) {
@@ -135,7 +141,7 @@ export function parseTrackReply(
 ): CarrierResult<TrackResult> {
   const reply = ZtoTrackResultSchema.safeParse(result);
   if (!reply.success) {
-    return badResponse(`ZTO trace reply has an unexpected shape: ${reply.error.message}`);
+    return badResponse("ZTO trace reply has an unexpected shape", reply.error.message);
   }
   const events: TrackingEvent[] = [];
   for (const trace of reply.data ?? []) {
@@ -160,7 +166,7 @@ export function parseTrackReply(
 export function parseCancelReply(result: unknown): CarrierResult<CancelAccepted> {
   const reply = ZtoCancelResultSchema.safeParse(result);
   if (!reply.success) {
-    return badResponse(`ZTO cancel reply has an unexpected shape: ${reply.error.message}`);
+    return badResponse("ZTO cancel reply has an unexpected shape", reply.error.message);
   }
   return { ok: true, value: { cancelled: true } };
 }

@@ -367,6 +367,7 @@ describe("ZTO callbacks", () => {
           url: "http://127.0.0.1/v1/carriers/zto/callbacks",
           headers: { "content-type": "application/x-www-form-urlencoded" },
           body,
+          receivedAt: new Date(),
         }),
         "auth_failed",
         false,

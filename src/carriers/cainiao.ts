@@ -31,6 +31,12 @@ const cainiaoEnv = {
     .string()
     .regex(/^[A-Z0-9_]{2,32}$/, "must be a TOP carrier code such as YTO")
     .default("YTO"),
+  /** How far a push's signed timestamp may be from its arrival (TOP's own tolerance: ±10 min). */
+  CAINIAO_PUSH_WINDOW_MS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .default(10 * 60_000),
 };
 
 export const cainiaoCarrier: CarrierModule = {
@@ -47,6 +53,7 @@ export const cainiaoCarrier: CarrierModule = {
         appSecret: env.CAINIAO_APP_SECRET,
         session: env.CAINIAO_SESSION,
         cpCode: env.CAINIAO_CP_CODE,
+        pushWindowMs: env.CAINIAO_PUSH_WINDOW_MS,
       };
       const dispatcher = createCarrierPool(settings.baseUrl, config.http);
       return { adapter: createCainiaoAdapter(settings, { dispatcher }), mode: "live" };
@@ -69,6 +76,7 @@ export const cainiaoCarrier: CarrierModule = {
       appSecret: carrierPushSecret(sandbox.secret, "cainiao"),
       session: CAINIAO_SANDBOX_SESSION,
       cpCode: env.CAINIAO_CP_CODE,
+      pushWindowMs: env.CAINIAO_PUSH_WINDOW_MS,
     };
     const dispatcher = createCarrierPool(settings.baseUrl, config.http);
     return { adapter: createCainiaoAdapter(settings, { dispatcher }), mode: "sandbox" };

@@ -30,6 +30,7 @@ export function buildCarrierRegistry(
   input: CarrierBuildInput,
   metrics: Metrics,
   logger: Logger,
+  now: () => Date,
 ): CarrierRegistry {
   // Without a sandbox, a carrier without credentials is left out (requests for it get
   // unknown_carrier) rather than pointed at a sandbox that would fake its answers.
@@ -45,7 +46,7 @@ export function buildCarrierRegistry(
       config: { ...input.config, http: input.config.carriers[id].http },
     }),
   );
-  return registryOf(built, input.config, metrics, logger);
+  return registryOf(built, input.config, metrics, logger, now);
 }
 
 /** Carriers that have no credentials configured and so need the sandbox. */

@@ -52,6 +52,8 @@ export function registryOf(
   config: GatewayConfig,
   metrics: Metrics,
   logger: Logger,
+  /** The gateway's clock: the one its services compute carrier-call deadlines with. */
+  now: () => Date,
 ): CarrierRegistry {
   const carriers = new Map<CarrierId, RegisteredCarrier>();
   for (const { adapter, mode } of adapters) {
@@ -60,7 +62,7 @@ export function registryOf(
       mode,
       rules: config.carriers[adapter.id].rules,
       poll: config.carriers[adapter.id].poll,
-      resilient: new ResilientCarrier(adapter, config.resilience, metrics, logger),
+      resilient: new ResilientCarrier(adapter, config.resilience, metrics, logger, now),
     });
   }
   return new CarrierRegistry(carriers);

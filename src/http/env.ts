@@ -20,6 +20,8 @@ export interface AppServices {
   interceptions: InterceptionService;
   logger: Logger;
   metrics: Metrics;
+  /** The gateway's clock, the one the services use (tests may move it). */
+  now: () => Date;
   /** True when the gateway can take traffic (database answers, not shutting down). */
   isReady: () => Promise<boolean>;
 }

@@ -7,6 +7,10 @@
  * - Business refusals (unknown parcel, rejected, already intercepted) and auth failures are
  *   answers, not outages: never retried, never counted against the breaker.
  * - While the breaker is open nothing is sent and nothing is retried.
+ * - A carrier's Retry-After is believed up to `retryAfterCapMs`: every carrier result passes
+ *   through here, so a carrier answering "come back in a century" parks nothing for longer.
+ * - Deadlines are read on the gateway's clock (`now`), the one its services compute them with;
+ *   only real waits (attempt timeouts, retry delays) use real timers.
  */
 import CircuitBreaker from "opossum";
 import pRetry, { AbortError } from "p-retry";
@@ -17,7 +21,7 @@ import type {
   CarrierResult,
 } from "../../contracts/carrier-adapter.ts";
 import { isOutage } from "../domain/carrier-errors.ts";
-import type { Logger } from "../logger.ts";
+import type { LogFields, Logger } from "../logger.ts";
 import type { Metrics } from "../metrics.ts";
 
 export interface ResilienceSettings {
@@ -26,6 +30,8 @@ export interface ResilienceSettings {
   retries: number;
   minRetryDelayMs: number;
   maxRetryDelayMs: number;
+  /** The longest Retry-After believed, here and for a job's next run. */
+  retryAfterCapMs: number;
   breaker: {
     /** Opens when more than this share of calls in the window failed. */
     errorThresholdPercentage: number;
@@ -57,11 +63,12 @@ export class ResilientCarrier {
     private readonly settings: ResilienceSettings,
     private readonly metrics: Metrics,
     private readonly logger: Logger,
+    private readonly now: () => Date,
   ) {
     this.adapter = adapter;
     this.breaker = new CircuitBreaker(
       async (attempt: Attempt, ctx: CallContext) => {
-        const result = await attempt(ctx);
+        const result = this.withRetryAfterCapped(await attempt(ctx));
         if (!result.ok && isOutage(result.error.code)) {
           throw new CarrierFailure(result.error);
         }
@@ -107,13 +114,14 @@ export class ResilientCarrier {
   }
 
   /**
-   * Runs `operation` with retries until `deadline` (epoch ms). Never throws for carrier
-   * trouble: the last error comes back as data.
+   * Runs `operation` with retries until `deadline` (epoch ms on the gateway's clock). Never
+   * throws for carrier trouble: the last error comes back as data. `log` names what the call is
+   * for (interception, job) in the log lines that carry each failure's `diagnostic`.
    */
   async call<T>(
     operation: string,
     run: (ctx: CallContext) => Promise<CarrierResult<T>>,
-    options: { deadline: number },
+    options: { deadline: number; log?: LogFields },
   ): Promise<CarrierResult<T>> {
     const carrier = this.adapter.id;
     if (this.breaker.opened) {
@@ -123,19 +131,24 @@ export class ResilientCarrier {
     }
     const started = performance.now();
     const attemptOnce = async (): Promise<CarrierResult<unknown>> => {
-      const remaining = options.deadline - Date.now();
+      const remaining = options.deadline - this.now().getTime();
       if (remaining <= 0) {
         throw new AbortError(new CarrierFailure(this.deadlineError()));
       }
       const signal = AbortSignal.timeout(Math.min(this.settings.attemptTimeoutMs, remaining));
       try {
-        return await this.breaker.fire(run as Attempt, { signal });
+        const result = await this.breaker.fire(run as Attempt, { signal });
+        this.countCall(operation, result.ok ? "ok" : result.error.code);
+        return result;
       } catch (error) {
         if (error instanceof CarrierFailure) {
+          // Counted per attempt, so a 500 that a retry then hides still shows in the metric.
+          this.countCall(operation, error.carrierError.code);
           throw error;
         }
         if (CircuitBreaker.isOurError(error as Error)) {
           // Open (or half-open and busy): the carrier was not called; retrying now is pointless.
+          this.countCall(operation, "circuit_open");
           throw new AbortError(new CarrierFailure(this.openCircuitError()));
         }
         throw error;
@@ -150,7 +163,7 @@ export class ResilientCarrier {
         maxTimeout: this.settings.maxRetryDelayMs,
         factor: 2,
         randomize: true,
-        maxRetryTime: Math.max(0, options.deadline - Date.now()),
+        maxRetryTime: Math.max(0, options.deadline - this.now().getTime()),
         shouldRetry: ({ error }) =>
           error instanceof CarrierFailure &&
           error.carrierError.retryable &&
@@ -158,10 +171,14 @@ export class ResilientCarrier {
         onFailedAttempt: async ({ error, retriesLeft }) => {
           if (error instanceof CarrierFailure) {
             this.logger.info("carrier attempt failed", {
+              ...options.log,
               carrier,
               operation,
               code: error.carrierError.code,
               message: error.carrierError.message,
+              ...(error.carrierError.diagnostic
+                ? { diagnostic: error.carrierError.diagnostic }
+                : {}),
             });
             // p-retry calls this before deciding: wait for Retry-After only when a retry follows.
             const wait = error.carrierError.retryAfterMs ?? 0;
@@ -182,7 +199,6 @@ export class ResilientCarrier {
       result = { ok: false, error: error.carrierError };
     }
 
-    this.countCall(operation, result.ok ? "ok" : result.error.code);
     this.logger.debug("carrier call", {
       carrier,
       operation,
@@ -192,12 +208,27 @@ export class ResilientCarrier {
     return result;
   }
 
+  /** One carrier attempt (a retry is another), or one call the open breaker kept back. */
   private countCall(operation: string, outcome: string): void {
-    this.metrics.increment("gateway_carrier_calls_total", "Carrier operations by outcome.", {
+    this.metrics.increment(
+      "gateway_carrier_calls_total",
+      "Carrier call attempts (each retry counts) by outcome.",
+      { carrier: this.adapter.id, operation, outcome },
+    );
+  }
+
+  /** A carrier's Retry-After, believed only up to the configured cap. */
+  private withRetryAfterCapped(result: CarrierResult<unknown>): CarrierResult<unknown> {
+    const asked = result.ok ? undefined : result.error.retryAfterMs;
+    if (result.ok || asked === undefined || asked <= this.settings.retryAfterCapMs) {
+      return result;
+    }
+    this.logger.warn("carrier Retry-After capped", {
       carrier: this.adapter.id,
-      operation,
-      outcome,
+      askedMs: asked,
+      cappedMs: this.settings.retryAfterCapMs,
     });
+    return { ok: false, error: { ...result.error, retryAfterMs: this.settings.retryAfterCapMs } };
   }
 
   /** Stops the breaker's timers. */
@@ -207,7 +238,7 @@ export class ResilientCarrier {
 
   /** A Retry-After longer than the time left is not worth waiting for in this request. */
   private waitFits(error: CarrierError, deadline: number): boolean {
-    return Date.now() + (error.retryAfterMs ?? 0) < deadline;
+    return this.now().getTime() + (error.retryAfterMs ?? 0) < deadline;
   }
 
   private deadlineError(): CarrierError {

@@ -31,6 +31,7 @@ import {
 } from "../domain/failure.ts";
 import { outcomeFromTracking } from "../domain/tracking-outcome.ts";
 import { newId } from "../ids.ts";
+import type { LogFields } from "../logger.ts";
 import type { InterceptionRecord, InterceptionWithEvents, JobRecord } from "../store/store.ts";
 import { type Assessment, assess } from "./assessment.ts";
 import { carrierFor, countStatus, type ServiceDeps } from "./deps.ts";
@@ -55,7 +56,8 @@ export class JobRunner {
    * it has used its attempts, so it cannot loop forever: with an internal error, or as
    * `outcome_unknown` when the carrier may have received the request. A poll is polled again
    * within its horizon and ends as an outcome never confirmed past it (`pollCrashed`); a cancel
-   * gives up its cancellation only.
+   * gives up its cancellation only. `error` (with its stack) stays in the job's `lastError` and
+   * the log; what the merchant sees of it says only that the gateway failed.
    */
   async crashed(job: JobRecord, error: string): Promise<void> {
     const record = await this.deps.store.getInterceptionById(job.interceptionId);
@@ -65,7 +67,8 @@ export class JobRunner {
     }
     if (job.kind === "cancel") {
       // Failing the interception would be wrong: only its cancellation is in trouble.
-      await this.retryCancelLater(job, record, `crashed: ${error.slice(0, 500)}`, 0, true);
+      // The reason ends up in an event if the cancel gives up: no stack there.
+      await this.retryCancelLater(job, record, "the gateway failed on it", 0, true);
       return;
     }
     if (job.kind === "poll") {
@@ -80,7 +83,7 @@ export class JobRunner {
           // A submit that crashed may have crashed after its request left.
           failure:
             job.kind === "submit"
-              ? submitOutcomeUnknown(`the gateway failed on it: ${error.slice(0, 200)}`)
+              ? submitOutcomeUnknown("the gateway failed on it")
               : internalFailure(),
         },
         event: {
@@ -198,12 +201,11 @@ export class JobRunner {
         ? await carrier.resilient.call(
             "redirect",
             (ctx) => adapter.redirect({ ...command, redirectTo }, ctx),
-            {
-              deadline,
-            },
+            { deadline, log: logFieldsOf(job) },
           )
         : await carrier.resilient.call("intercept", (ctx) => adapter.intercept(command, ctx), {
             deadline,
+            log: logFieldsOf(job),
           });
 
     const at = now().toISOString();
@@ -255,10 +257,11 @@ export class JobRunner {
       return;
     }
     this.deps.logger.warn("carrier submit deferred", {
-      interceptionId: record.id,
+      ...logFieldsOf(job),
       carrier: record.carrier,
       code: error.code,
       message: error.message,
+      ...(error.diagnostic ? { diagnostic: error.diagnostic } : {}),
     });
     await this.retryLater(
       job,
@@ -366,6 +369,7 @@ export class JobRunner {
     };
     const result = await carrier.resilient.call("cancel", (ctx) => cancel(command, ctx), {
       deadline,
+      log: logFieldsOf(job),
     });
     if (result.ok) {
       const detail = "Cancelled at the carrier by the merchant.";
@@ -469,7 +473,7 @@ export class JobRunner {
     const result = await carrier.resilient.call(
       "cancel_pickup",
       (ctx) => cancelPickup(command, ctx),
-      { deadline },
+      { deadline, log: logFieldsOf(job) },
     );
     if (result.ok) {
       await this.deps.store.transitionInterception(record.id, {
@@ -639,7 +643,10 @@ export class JobRunner {
     await this.deps.store.rescheduleJob(job, this.retryAt(job, retryAfterMs), reason, maybeSent);
   }
 
-  /** When a failed job runs again: 1 s doubling up to 5 min, or the carrier's Retry-After. */
+  /**
+   * When a failed job runs again: 1 s doubling up to 5 min, or the carrier's Retry-After (never
+   * above CARRIER_RETRY_AFTER_CAP_MS: the resilient carrier caps it for every call).
+   */
   private retryAt(job: JobRecord, retryAfterMs: number): string {
     const backoff = Math.min(1_000 * 2 ** job.attempts, 5 * 60_000);
     return new Date(this.deps.now().getTime() + Math.max(backoff, retryAfterMs)).toISOString();
@@ -699,6 +706,7 @@ export class JobRunner {
   ): Promise<CarrierResult<PolledOutcome>> {
     return carrier.resilient.call("poll", (ctx) => this.askOutcomeOnce(carrier, query, ctx), {
       deadline,
+      log: { interceptionId: query.reference },
     });
   }
 
@@ -756,6 +764,11 @@ function acceptedAt(record: InterceptionWithEvents): string {
 }
 
 /** What a carrier is asked about an interception it accepted (or may have). */
+/** What a job's log lines name: the interception (what the merchant sees) and the job. */
+function logFieldsOf(job: JobRecord): LogFields {
+  return { interceptionId: job.interceptionId, jobId: job.id };
+}
+
 function outcomeQuery(
   record: InterceptionRecord,
   carrierReference: string,

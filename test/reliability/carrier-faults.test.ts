@@ -71,6 +71,7 @@ const settings: ResilienceSettings = {
   retries: 3,
   minRetryDelayMs: 20,
   maxRetryDelayMs: 50,
+  retryAfterCapMs: 60_000,
   breaker: {
     errorThresholdPercentage: 50,
     volumeThreshold: 1_000_000,
@@ -122,6 +123,7 @@ function resilient(
     { ...settings, ...overrides },
     new Metrics(),
     silentLogger,
+    () => new Date(),
   );
   open.push({ close: () => carrier.shutdown() });
   return carrier;

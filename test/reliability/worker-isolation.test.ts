@@ -52,16 +52,10 @@ it("SF blackholed: JD's and Kuaidi100's outcomes still arrive on time", async ()
   });
   const metrics = new Metrics();
   store = openSqliteStore({ path: ":memory:" });
-  carriers = buildCarrierRegistry({ config, sandbox }, metrics, silentLogger);
   let offsetMs = 0;
-  const built = buildServices({
-    config,
-    store,
-    carriers,
-    logger: silentLogger,
-    metrics,
-    now: () => new Date(Date.now() + offsetMs),
-  });
+  const now = () => new Date(Date.now() + offsetMs);
+  carriers = buildCarrierRegistry({ config, sandbox }, metrics, silentLogger, now);
+  const built = buildServices({ config, store, carriers, logger: silentLogger, metrics, now });
   worker = built.worker;
   const { services } = built;
   const app = createApp(services);

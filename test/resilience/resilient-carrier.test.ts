@@ -12,6 +12,7 @@ const settings: ResilienceSettings = {
   retries: 3,
   minRetryDelayMs: 1,
   maxRetryDelayMs: 5,
+  retryAfterCapMs: 60_000,
   breaker: {
     errorThresholdPercentage: 50,
     volumeThreshold: 4,
@@ -34,6 +35,7 @@ function setup(overrides: Partial<ResilienceSettings> = {}) {
     { ...settings, ...overrides },
     new Metrics(),
     silentLogger,
+    () => new Date(),
   );
   const track = () =>
     (resilient as ResilientCarrier).call("track", (ctx) => carrier.adapter.track("SF1", ctx), {
@@ -133,6 +135,85 @@ describe("retries", () => {
     expect(result.ok).toBe(false);
     expect(Date.now() - started).toBeLessThan(1_000);
     expect(carrier.callsOf("track").length).toBeLessThanOrEqual(2);
+  });
+});
+
+describe("on the gateway's clock", () => {
+  function onClock(now: () => Date, overrides: Partial<ResilienceSettings> = {}) {
+    const carrier = new FakeCarrier();
+    carrier.states.set("SF1", "in_transit");
+    resilient = new ResilientCarrier(
+      carrier.adapter,
+      { ...settings, ...overrides },
+      new Metrics(),
+      silentLogger,
+      now,
+    );
+    return carrier;
+  }
+
+  it("reads the deadline on the injected clock, not the wall clock", async () => {
+    // The gateway's clock is an hour ahead of the wall: a deadline it set 1 s ahead of its own
+    // time is an hour behind the wall, and one it set an hour ago has passed.
+    const clock = new Date(Date.now() + 3_600_000);
+    const carrier = onClock(() => clock);
+    const inTime = await (resilient as ResilientCarrier).call(
+      "track",
+      (ctx) => carrier.adapter.track("SF1", ctx),
+      { deadline: clock.getTime() + 1_000 },
+    );
+    expect(inTime.ok, JSON.stringify(inTime)).toBe(true);
+    const late = await (resilient as ResilientCarrier).call(
+      "track",
+      (ctx) => carrier.adapter.track("SF1", ctx),
+      { deadline: Date.now() + 60_000 },
+    );
+    expect(late).toMatchObject({ ok: false, error: { code: "unavailable" } });
+    expect(carrier.callsOf("track")).toHaveLength(1);
+  });
+
+  it("caps a carrier's Retry-After at retryAfterCapMs", async () => {
+    onClock(() => new Date(), { retryAfterCapMs: 60_000 });
+    const result = await (resilient as ResilientCarrier).call(
+      "track",
+      async () => ({
+        ok: false,
+        error: {
+          carrier: "sf-express",
+          code: "rate_limited",
+          message: "slow down",
+          retryable: true,
+          retryAfterMs: 999_999_999_000,
+        },
+      }),
+      { deadline: Date.now() + 1_000 },
+    );
+    expect(result).toMatchObject({ ok: false, error: { retryAfterMs: 60_000 } });
+  });
+
+  it("counts every attempt with its outcome: a retried failure, then the success", async () => {
+    const carrier = new FakeCarrier();
+    carrier.states.set("SF1", "in_transit");
+    const metrics = new Metrics();
+    resilient = new ResilientCarrier(
+      carrier.adapter,
+      settings,
+      metrics,
+      silentLogger,
+      () => new Date(),
+    );
+    carrier.scriptedErrors.track.push("unavailable");
+    const result = await resilient.call("track", (ctx) => carrier.adapter.track("SF1", ctx), {
+      deadline: Date.now() + 2_000,
+    });
+    expect(result.ok).toBe(true);
+    const scraped = metrics.render();
+    expect(scraped).toContain(
+      'gateway_carrier_calls_total{carrier="sf-express",operation="track",outcome="unavailable"} 1',
+    );
+    expect(scraped).toContain(
+      'gateway_carrier_calls_total{carrier="sf-express",operation="track",outcome="ok"} 1',
+    );
   });
 });
 

@@ -562,6 +562,9 @@ describe("a submit whose run crashes on its last attempt", () => {
       status: "failed",
       failure: { code: "outcome_unknown" },
     });
+    // The crash's error and stack are for the log, not for the merchant.
+    expect(after.text).not.toContain("disk went away");
+    expect(after.text).not.toMatch(/\bat .*\.ts:\d+/);
   });
 });
 

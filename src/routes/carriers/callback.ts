@@ -32,7 +32,7 @@ const route = createRoute({
 
 export function registerCarrierCallback(app: OpenAPIHono<AppEnv>): void {
   app.openapi(route, async (c) => {
-    const { carriers, interceptions, logger } = c.get("services");
+    const { carriers, interceptions, logger, now } = c.get("services");
     const carrierId = c.req.valid("param").carrier;
     const carrier = carriers.get(carrierId);
     if (!carrier) {
@@ -45,15 +45,23 @@ export function registerCarrierCallback(app: OpenAPIHono<AppEnv>): void {
       url: c.req.url,
       headers: Object.fromEntries(c.req.raw.headers.entries()),
       body: await c.req.text(),
+      receivedAt: now(),
     });
     if (!parsed.ok) {
+      const diagnostic = parsed.error.diagnostic ? { diagnostic: parsed.error.diagnostic } : {};
       if (parsed.error.code === "auth_failed") {
         logger.warn("carrier callback refused", {
           carrier: carrierId,
           message: parsed.error.message,
+          ...diagnostic,
         });
         throw new GatewayError("unauthorized", "The callback's credentials do not match.");
       }
+      logger.warn("carrier callback unreadable", {
+        carrier: carrierId,
+        message: parsed.error.message,
+        ...diagnostic,
+      });
       throw new GatewayError(
         "validation_failed",
         `The callback could not be read: ${parsed.error.message}`,
