@@ -86,14 +86,14 @@ function unsupportedMediaType(): GatewayError {
  *
  * @hono/zod-openapi refuses a JSON route's body of another media type itself (a 415 that
  * `handleError` words), but lets a request with no Content-Type and an empty body through to the
- * JSON validator. Nothing says that request is JSON either, so it is refused the same way,
+ * JSON validator (an empty Content-Type too). Nothing says that request is JSON either, so it is refused the same way,
  * whatever the schema would make of the empty object the validator then sees.
  */
 export function validationHook(
   result: ({ success: true } | { success: false; error: ZodError }) & { target: string },
   c: Context<AppEnv>,
 ): Response | undefined {
-  if (result.target === "json" && c.req.header("content-type") === undefined) {
+  if (result.target === "json" && !c.req.header("content-type")) {
     return problemResponse(c, unsupportedMediaType());
   }
   if (!result.success) {

@@ -81,6 +81,7 @@ const wrongBodies: Array<{
     request: (body) => ({ body: new TextEncoder().encode(JSON.stringify(body)) }),
   },
   { name: "no content type and no body", request: () => ({}) },
+  { name: "an empty content type and no body", request: () => ({ contentType: "" }) },
 ];
 
 describe("415 unsupported_media_type on every JSON route", () => {
@@ -107,7 +108,7 @@ describe("415 unsupported_media_type on every JSON route", () => {
         const { contentType, body } = wrong.request(valid.body);
         const response = await gateway.app.request(route.path, {
           method: route.method,
-          headers: { ...valid.headers, ...(contentType ? { "content-type": contentType } : {}) },
+          headers: { ...valid.headers, ...(contentType !== undefined ? { "content-type": contentType } : {}) },
           ...(body !== undefined ? { body } : {}),
         });
         const result = await json(response);
