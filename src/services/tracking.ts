@@ -95,7 +95,9 @@ export async function trackForAssessment(
     (ctx) => carrier.resilient.adapter.track(trackingNumber, ctx),
     { deadline },
   );
-  if (tracked.ok) {
+  // A parcel not collected yet may be scanned in any minute; a cached "not collected" could
+  // lock an order in the warehouse whose parcel is already on its way, so it is never kept.
+  if (tracked.ok && tracked.value.state !== "not_collected") {
     deps.tracking.remember(merchant.id, carrier.id, trackingNumber, tracked.value);
   }
   return tracked;

@@ -56,6 +56,21 @@ describe("tracking cache", () => {
     expect(carrier.callsOf("track")).toHaveLength(2);
   });
 
+  it("never keeps 'not collected': the parcel may be scanned in before the intercept", async () => {
+    const carrier = new FakeCarrier();
+    const { target } = await start(carrier);
+    carrier.states.set("SF1400000000001", "not_collected");
+    const eligibility = await json(await checkEligibility(target));
+    expect(eligibility.body, eligibility.text).toMatchObject({ parcelState: "not_collected" });
+    carrier.states.set("SF1400000000001", "in_transit");
+    const created = await json(await target.intercept(target.merchantA, "k1", interceptBody()));
+    expect(created.body, created.text).toMatchObject({
+      status: "submitted",
+      parcelState: "in_transit",
+    });
+    expect(carrier.calls.map((call) => call.operation)).toEqual(["track", "track", "intercept"]);
+  });
+
   it("keeps nothing with TRACKING_CACHE_MS=0", async () => {
     const carrier = new FakeCarrier();
     const { target } = await start(carrier, { TRACKING_CACHE_MS: "0" });
