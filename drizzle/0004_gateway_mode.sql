@@ -3,8 +3,9 @@ CREATE TABLE `gateway_meta` (
 	`value` text NOT NULL
 );
 --> statement-breakpoint
--- A database made before modes were recorded: one holding the demo merchant was run in demo
--- mode, one holding only other merchants live; an empty one records its mode at the next start.
+-- A database made before modes were recorded: one holding only the demo merchant was run in demo
+-- mode; one holding any other merchant is live (a live deployment that once started in demo mode
+-- by mistake keeps its data); an empty one records its mode at the next start.
 INSERT INTO `gateway_meta` (`key`, `value`)
-SELECT 'mode', CASE WHEN EXISTS (SELECT 1 FROM `merchants` WHERE `id` = 'mer_demo') THEN 'demo' ELSE 'live' END
+SELECT 'mode', CASE WHEN EXISTS (SELECT 1 FROM `merchants` WHERE `id` <> 'mer_demo') THEN 'live' ELSE 'demo' END
 WHERE EXISTS (SELECT 1 FROM `merchants`);

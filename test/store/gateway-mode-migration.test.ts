@@ -69,13 +69,20 @@ async function modeAfterUpgrade(path: string, asked: "demo" | "live") {
 }
 
 describe("the gateway_mode migration on an older database", () => {
-  it("marks one holding the demo merchant as demo", async () => {
+  it("marks one holding only the demo merchant as demo", async () => {
     const path = databaseBeforeModes([merchant("mer_demo")]);
     expect(await modeAfterUpgrade(path, "live")).toBe("demo");
   });
 
   it("marks one holding only other merchants as live", async () => {
     const path = databaseBeforeModes([merchant("mer_shop")]);
+    expect(await modeAfterUpgrade(path, "demo")).toBe("live");
+  });
+
+  it("marks one holding the demo merchant beside others as live", async () => {
+    // A live deployment that once started in demo mode by mistake must not be locked out of its
+    // own data once its credentials are back.
+    const path = databaseBeforeModes([merchant("mer_demo"), merchant("mer_shop")]);
     expect(await modeAfterUpgrade(path, "demo")).toBe("live");
   });
 
