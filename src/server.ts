@@ -151,7 +151,13 @@ export async function startGateway(
   let ownSandbox: RunningSandbox | null = null;
   let demo: DemoLogin | null = null;
   let link: SandboxLink | null = null;
-  let carriers: CarrierRegistry;
+  let carriers: CarrierRegistry | null = null;
+  // A refused or failed start listens on nothing and releases all it opened.
+  const releaseStart = async () => {
+    await carriers?.close();
+    await ownSandbox?.close();
+    await store.close();
+  };
   try {
     await claimDatabaseMode(store, mode, config.databasePath);
     if (mode === "demo") {
@@ -162,9 +168,15 @@ export async function startGateway(
     }
     link = sandbox ?? config.sandbox ?? ownSandbox;
     carriers = buildCarrierRegistry({ config, sandbox: link }, metrics, logger, now);
+    await checkForMissedPushes({
+      store,
+      carriers,
+      logger,
+      now,
+      windowMs: config.pushRestartWindowMs,
+    });
   } catch (error) {
-    await ownSandbox?.close();
-    await store.close();
+    await releaseStart();
     throw error;
   }
   let shuttingDown = false;
@@ -178,13 +190,6 @@ export async function startGateway(
     isShuttingDown: () => shuttingDown,
   });
   const app = createApp(services);
-  await checkForMissedPushes({
-    store,
-    carriers,
-    logger,
-    now,
-    windowMs: config.pushRestartWindowMs,
-  });
 
   const { server, port } = await new Promise<{ server: Server; port: number }>((resolve) => {
     const started = serve(
