@@ -108,7 +108,10 @@ describe("415 unsupported_media_type on every JSON route", () => {
         const { contentType, body } = wrong.request(valid.body);
         const response = await gateway.app.request(route.path, {
           method: route.method,
-          headers: { ...valid.headers, ...(contentType !== undefined ? { "content-type": contentType } : {}) },
+          headers: {
+            ...valid.headers,
+            ...(contentType !== undefined ? { "content-type": contentType } : {}),
+          },
           ...(body !== undefined ? { body } : {}),
         });
         const result = await json(response);
