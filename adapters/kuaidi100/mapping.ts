@@ -15,7 +15,13 @@ import type {
 } from "../../contracts/carrier-adapter.ts";
 import type { Address, ParcelState, Reason } from "../../contracts/normalized.ts";
 import { chinaTimeToIso } from "../china-time.ts";
-import { type CarrierHttpResponse, parseJson, refusedByStatus, replyExcerpt } from "../http.ts";
+import {
+  badResponse,
+  type CarrierHttpResponse,
+  parseJson,
+  refusedByStatus,
+  replyExcerpt,
+} from "../http.ts";
 import { KUAIDI100_CARRIER } from "./client.ts";
 import { LABEL_OK, labelError, queryError } from "./errors.ts";
 import {
@@ -35,16 +41,6 @@ import { callbackOutcomes, meaningOfState, meaningOfStatusLabel } from "./status
 
 function fail(error: Omit<CarrierError, "carrier">): { ok: false; error: CarrierError } {
   return { ok: false, error: { carrier: KUAIDI100_CARRIER, ...error } };
-}
-
-/** An unreadable reply: a plain `message`, and what was wrong with it for the log. */
-function badResponse(message: string, diagnostic?: string): { ok: false; error: CarrierError } {
-  return fail({
-    code: "bad_response",
-    message,
-    retryable: false,
-    ...(diagnostic === undefined ? {} : { diagnostic }),
-  });
 }
 
 /** What the mapping needs from the settings: the company code, callback secret and URL. */
@@ -170,11 +166,19 @@ export function unwrapLabelReply(response: CarrierHttpResponse): CarrierResult<u
   }
   const json = parseJson(response.body);
   if (!json.ok) {
-    return badResponse("Kuaidi100 reply is not JSON", replyExcerpt(response.body));
+    return badResponse(
+      KUAIDI100_CARRIER,
+      "Kuaidi100 reply is not JSON",
+      replyExcerpt(response.body),
+    );
   }
   const reply = LabelReplySchema.safeParse(json.value);
   if (!reply.success) {
-    return badResponse("Kuaidi100 label reply has an unexpected shape", reply.error.message);
+    return badResponse(
+      KUAIDI100_CARRIER,
+      "Kuaidi100 label reply has an unexpected shape",
+      reply.error.message,
+    );
   }
   if (reply.data.code !== LABEL_OK) {
     return fail(labelError(reply.data.code, reply.data.message ?? ""));
@@ -217,7 +221,11 @@ export function parseTrackReply(
   }
   const json = parseJson(response.body);
   if (!json.ok) {
-    return badResponse("Kuaidi100 reply is not JSON", replyExcerpt(response.body));
+    return badResponse(
+      KUAIDI100_CARRIER,
+      "Kuaidi100 reply is not JSON",
+      replyExcerpt(response.body),
+    );
   }
   const refused = QueryErrorReplySchema.safeParse(json.value);
   if (refused.success) {
@@ -225,7 +233,11 @@ export function parseTrackReply(
   }
   const reply = QueryReplySchema.safeParse(json.value);
   if (!reply.success) {
-    return badResponse("Kuaidi100 query reply has an unexpected shape", reply.error.message);
+    return badResponse(
+      KUAIDI100_CARRIER,
+      "Kuaidi100 query reply has an unexpected shape",
+      reply.error.message,
+    );
   }
   const { state: stateCode, status: commStatus, nu } = reply.data;
   // `status` is the "通讯状态": 200 on a good answer. Anything else is a refusal in disguise.
@@ -233,7 +245,7 @@ export function parseTrackReply(
     return fail(queryError(commStatus, reply.data.message ?? ""));
   }
   if (nu !== null && nu !== undefined && nu !== "" && nu !== trackingNumber) {
-    return badResponse(`Kuaidi100 answered for ${nu}, not ${trackingNumber}`);
+    return badResponse(KUAIDI100_CARRIER, `Kuaidi100 answered for ${nu}, not ${trackingNumber}`);
   }
   const events = reply.data.data
     .map(eventOf)
@@ -271,11 +283,15 @@ export function parseInterceptCallback(
 ): CarrierResult<CarrierReport[]> {
   const json = parseJson(paramText);
   if (!json.ok) {
-    return badResponse("Kuaidi100 callback param is not JSON");
+    return badResponse(KUAIDI100_CARRIER, "Kuaidi100 callback param is not JSON");
   }
   const parsed = InterceptCallbackParamSchema.safeParse(json.value);
   if (!parsed.success) {
-    return badResponse("Kuaidi100 callback has an unexpected shape", parsed.error.message);
+    return badResponse(
+      KUAIDI100_CARRIER,
+      "Kuaidi100 callback has an unexpected shape",
+      parsed.error.message,
+    );
   }
   const param = parsed.data;
   return {
