@@ -216,8 +216,8 @@ export function readUpsReply(response: CarrierHttpResponse): CarrierResult<unkno
 
 /**
  * Reads an eligibility reply: OK when Return to Sender (`RTS`) may be created. Otherwise
- * `rejected` with UPS's reason (its warnings), or `already_intercepted` when a warning carries
- * the already-intercepted code.
+ * `rejected` (UPS's warnings in `carrierMessage` and `diagnostic`, not in the message), or
+ * `already_intercepted` when a warning carries the already-intercepted code.
  */
 export function parseEligibility(json: unknown): CarrierResult<null> {
   const reply = UpsEligibilityReplySchema.safeParse(json);
@@ -245,12 +245,17 @@ export function parseEligibility(json: unknown): CarrierResult<null> {
     }
   }
   const reason = warnings.map(([, text]) => text).join("; ");
+  // UPS's warning text is its own free text: kept for support and the log, never shown to the
+  // merchant, who gets the eligibility value from UPS's closed list.
   return fail({
     code: "rejected",
-    message: `UPS: Return to Sender is ${create}${reason ? ` (${reason})` : ""}`,
+    message: `UPS: Return to Sender is ${create}`,
     retryable: false,
     carrierCode: warnings[0]?.[0] ?? `RTS_${create}`,
     carrierMessage: reason,
+    ...(warnings.length === 0
+      ? {}
+      : { diagnostic: `UPS warnings: ${warnings.map(([c, t]) => `${c} ${t}`).join("; ")}` }),
   });
 }
 
