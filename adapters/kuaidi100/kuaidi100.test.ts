@@ -359,13 +359,14 @@ describe("Kuaidi100 mapping", () => {
     expect(none.ok && none.value.state).toBe("unknown");
   });
 
-  it("refuses a reply about another number as bad_response", () => {
+  it("refuses a reply about another number as bad_response, that number in the diagnostic", () => {
     const body = JSON.stringify({ message: "ok", nu: "YT2", status: "200", state: "0", data: [] });
-    expectCarrierError(
-      parseTrackReply("YT1", { status: 200, headers: {}, body }),
-      "bad_response",
-      false,
-    );
+    const result = parseTrackReply("YT1", { status: 200, headers: {}, body });
+    expectCarrierError(result, "bad_response", false);
+    expect(result.ok ? null : result.error, show(result)).toMatchObject({
+      message: "Kuaidi100 answered for another tracking number",
+      diagnostic: "nu YT2, asked for YT1",
+    });
   });
 
   it("converts Kuaidi100's China-time timestamps to UTC", () => {

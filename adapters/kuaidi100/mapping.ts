@@ -245,7 +245,12 @@ export function parseTrackReply(
     return fail(queryError(commStatus, reply.data.message ?? ""));
   }
   if (nu !== null && nu !== undefined && nu !== "" && nu !== trackingNumber) {
-    return badResponse(KUAIDI100_CARRIER, `Kuaidi100 answered for ${nu}, not ${trackingNumber}`);
+    // The number Kuaidi100 sent goes to the diagnostic: it may be another shipper's parcel.
+    return badResponse(
+      KUAIDI100_CARRIER,
+      "Kuaidi100 answered for another tracking number",
+      `nu ${nu}, asked for ${trackingNumber}`,
+    );
   }
   const events = reply.data.data
     .map(eventOf)

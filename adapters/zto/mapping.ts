@@ -141,15 +141,21 @@ export function parseTrackReply(
   }
   const events: TrackingEvent[] = [];
   for (const trace of reply.data ?? []) {
+    // What ZTO sent goes to the diagnostic: the other waybill may be another shipper's.
     if (trace.billCode && trace.billCode !== trackingNumber) {
       return badResponse(
         ZTO_CARRIER,
-        `ZTO trace reply is for ${trace.billCode}, not ${trackingNumber}`,
+        "ZTO trace reply is for another waybill",
+        `billCode ${trace.billCode}, asked for ${trackingNumber}`,
       );
     }
     const at = ztoTimeToIso(trace.scanDate);
     if (at === null) {
-      return badResponse(ZTO_CARRIER, `ZTO trace has an unreadable scanDate: ${trace.scanDate}`);
+      return badResponse(
+        ZTO_CARRIER,
+        "ZTO trace has an unreadable scan time",
+        `scanDate ${trace.scanDate}`,
+      );
     }
     events.push(eventOf(trace, at));
   }
