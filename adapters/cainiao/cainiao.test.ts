@@ -424,10 +424,12 @@ describe("Cainiao result notification (push)", () => {
 
   it("reads status 2 as failed (delivered) and 3 as cancelled", () => {
     const failed = adapter.parseCallback(received(notify("2", "已派送签收")));
+    // TOP's reason is free text: the merchant sees only our label, the log gets the reason.
     expect(failed.ok && failed.value.reports[0], show(failed)).toMatchObject({
       outcome: "failed",
       parcelState: "delivered",
-      detail: "拦截失败 · 已派送签收",
+      detail: "拦截失败",
+      diagnostic: "已派送签收",
     });
     const cancelled = adapter.parseCallback(received(notify("3", "")));
     expect(cancelled.ok && cancelled.value.reports[0], show(cancelled)).toMatchObject({

@@ -237,7 +237,9 @@ export function parseCutNotify(params: Record<string, string>): CarrierResult<Ca
         at: chinaTimeToIso(params.timestamp ?? ""),
         outcome: meaning.outcome,
         parcelState: meaning.state,
-        detail: [meaning.label, n.intercept_status_message].filter((part) => part).join(" · "),
+        // TOP's own reason for a failure or cancel is free text: for the log, not the merchant.
+        detail: meaning.label,
+        ...(n.intercept_status_message ? { diagnostic: n.intercept_status_message } : {}),
         fee: null,
       },
     ],
