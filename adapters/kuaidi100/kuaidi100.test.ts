@@ -406,6 +406,7 @@ describe("Kuaidi100 intercept result callback", () => {
             outcome: "succeeded",
             parcelState: "returned",
             detail: "拦截成功",
+            diagnostic: "拦截成功",
             fee: null,
           },
         ],
@@ -432,6 +433,22 @@ describe("Kuaidi100 intercept result callback", () => {
         parcelState: "unknown",
       });
     }
+  });
+
+  it("keeps Kuaidi100's own message out of the merchant-visible detail, in the diagnostic", () => {
+    const text = JSON.stringify({
+      ...JSON.parse(param),
+      status: "failure",
+      message: "拦截失败：网点系统异常 at 10.2.3.4:8080",
+    });
+    const parsed = adapter.parseCallback(
+      push({ param: text, sign: callbackSign(text, settings.salt) }),
+    );
+    expect(parsed.ok && parsed.value.reports[0], show(parsed)).toMatchObject({
+      outcome: "failed",
+      detail: "拦截失败",
+      diagnostic: "拦截失败：网点系统异常 at 10.2.3.4:8080",
+    });
   });
 
   it("refuses a wrong signature, a tampered param and a missing signature", () => {

@@ -37,7 +37,12 @@ import {
   QueryReplySchema,
   type QueryTrackData,
 } from "./schema.ts";
-import { callbackOutcomes, meaningOfState, meaningOfStatusLabel } from "./status.ts";
+import {
+  callbackLabels,
+  callbackOutcomes,
+  meaningOfState,
+  meaningOfStatusLabel,
+} from "./status.ts";
 
 function fail(error: Omit<CarrierError, "carrier">): { ok: false; error: CarrierError } {
   return { ok: false, error: { carrier: KUAIDI100_CARRIER, ...error } };
@@ -310,7 +315,9 @@ export function parseInterceptCallback(
         at: param.time ? chinaTimeToIso(param.time) : receivedAt.toISOString(),
         outcome: callbackOutcomes[param.status],
         parcelState: stateAfter(param),
-        detail: param.message ?? "",
+        // Kuaidi100's own message is free text: for the log, not the merchant.
+        detail: callbackLabels[param.status],
+        ...(param.message ? { diagnostic: param.message } : {}),
         fee: null,
       },
     ],
