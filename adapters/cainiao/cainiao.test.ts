@@ -20,6 +20,7 @@ import { topSign, verifyTopSign } from "./client.ts";
 import { type CainiaoSettings, createCainiaoAdapter } from "./index.ts";
 import {
   buildDeliveryCut,
+  parseCutNotify,
   parseTraceReply,
   reasonOf,
   responseRootOf,
@@ -362,6 +363,15 @@ describe("Cainiao mapping", () => {
       "bad_response",
       false,
     );
+  });
+
+  it("refuses a push for another method, its name in the diagnostic only", () => {
+    const result = parseCutNotify({ method: "taobao.<script>.notify" });
+    expectCarrierError(result, "bad_response", false);
+    expect(result.ok ? null : result.error, show(result)).toMatchObject({
+      message: "TOP push for an unexpected method",
+      diagnostic: "method taobao.<script>.notify",
+    });
   });
 });
 

@@ -201,9 +201,11 @@ export function parseDeliveryCutReply(
  */
 export function parseCutNotify(params: Record<string, string>): CarrierResult<CarrierReport[]> {
   if (params.method !== DELIVERY_CUT_NOTIFY_METHOD) {
+    // The pushed method name is the caller's text: logged, not echoed in the message.
     return badResponse(
       CAINIAO_CARRIER,
-      `TOP push for an unexpected method: ${params.method ?? "(none)"}`,
+      "TOP push for an unexpected method",
+      `method ${params.method ?? "(none)"}`,
     );
   }
   const text = params.notify_cut_off_delivery_process_status_request;
