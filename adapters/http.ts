@@ -122,6 +122,27 @@ export function replyExcerpt(body: string): string {
 }
 
 /**
+ * A carrier reply the adapter cannot read: a plain `message` for the merchant, and what was
+ * wrong with it (an excerpt, a schema mismatch) in `diagnostic`, for the log.
+ */
+export function badResponse(
+  carrier: CarrierId,
+  message: string,
+  diagnostic?: string,
+): { ok: false; error: CarrierError } {
+  return {
+    ok: false,
+    error: {
+      carrier,
+      code: "bad_response",
+      message,
+      retryable: false,
+      ...(diagnostic === undefined ? {} : { diagnostic }),
+    },
+  };
+}
+
+/**
  * Reads Retry-After as delay-seconds or an HTTP-date (RFC 9110 §10.2.3); undefined when absent
  * or unreadable.
  */
@@ -367,16 +388,11 @@ export function refusedByStatus(
     };
   }
   if (response.status < 200 || response.status >= 300) {
-    return {
-      ok: false,
-      error: {
-        carrier,
-        code: "bad_response",
-        message: `${label} answered HTTP ${response.status}`,
-        retryable: false,
-        diagnostic: replyExcerpt(response.body),
-      },
-    };
+    return badResponse(
+      carrier,
+      `${label} answered HTTP ${response.status}`,
+      replyExcerpt(response.body),
+    );
   }
   return null;
 }

@@ -173,7 +173,14 @@ export interface CarrierReport {
    */
   outcome: "succeeded" | "failed" | "cancelled" | null;
   parcelState: ParcelState;
+  /**
+   * Shown to merchants (the event detail, and the failure message of a failed outcome), under
+   * the rules of `CarrierError.message`. A tracking event's public text may appear here; the
+   * carrier's own explanation of a result does not.
+   */
   detail: string;
+  /** For the log only: the carrier's free text about this report, e.g. its reason for failure. */
+  diagnostic?: string;
   /** A final fee the carrier reported, if any. */
   fee: Money | null;
 }

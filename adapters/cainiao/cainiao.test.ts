@@ -20,6 +20,7 @@ import { topSign, verifyTopSign } from "./client.ts";
 import { type CainiaoSettings, createCainiaoAdapter } from "./index.ts";
 import {
   buildDeliveryCut,
+  parseCutNotify,
   parseTraceReply,
   reasonOf,
   responseRootOf,
@@ -363,6 +364,15 @@ describe("Cainiao mapping", () => {
       false,
     );
   });
+
+  it("refuses a push for another method, its name in the diagnostic only", () => {
+    const result = parseCutNotify({ method: "taobao.<script>.notify" });
+    expectCarrierError(result, "bad_response", false);
+    expect(result.ok ? null : result.error, show(result)).toMatchObject({
+      message: "TOP push for an unexpected method",
+      diagnostic: "method taobao.<script>.notify",
+    });
+  });
 });
 
 describe("Cainiao result notification (push)", () => {
@@ -424,10 +434,12 @@ describe("Cainiao result notification (push)", () => {
 
   it("reads status 2 as failed (delivered) and 3 as cancelled", () => {
     const failed = adapter.parseCallback(received(notify("2", "已派送签收")));
+    // TOP's reason is free text: the merchant sees only our label, the log gets the reason.
     expect(failed.ok && failed.value.reports[0], show(failed)).toMatchObject({
       outcome: "failed",
       parcelState: "delivered",
-      detail: "拦截失败 · 已派送签收",
+      detail: "拦截失败",
+      diagnostic: "已派送签收",
     });
     const cancelled = adapter.parseCallback(received(notify("3", "")));
     expect(cancelled.ok && cancelled.value.reports[0], show(cancelled)).toMatchObject({

@@ -13,7 +13,13 @@ import type {
 } from "../../contracts/carrier-adapter.ts";
 import type { Reason } from "../../contracts/normalized.ts";
 import { chinaTimeToIso, formatChinaTime } from "../china-time.ts";
-import { type CarrierHttpResponse, parseJson, refusedByStatus, replyExcerpt } from "../http.ts";
+import {
+  badResponse,
+  type CarrierHttpResponse,
+  parseJson,
+  refusedByStatus,
+  replyExcerpt,
+} from "../http.ts";
 import { CAINIAO_CARRIER, DELIVERY_CUT_NOTIFY_METHOD } from "./client.ts";
 import { deliveryCutError, topError } from "./errors.ts";
 import {
@@ -28,16 +34,6 @@ import { interceptStatuses, meaningOfAction } from "./status.ts";
 
 function fail(error: Omit<CarrierError, "carrier">): { ok: false; error: CarrierError } {
   return { ok: false, error: { carrier: CAINIAO_CARRIER, ...error } };
-}
-
-/** An unreadable reply: a plain `message`, and what was wrong with it for the log. */
-function badResponse(message: string, diagnostic?: string): { ok: false; error: CarrierError } {
-  return fail({
-    code: "bad_response",
-    message,
-    retryable: false,
-    ...(diagnostic === undefined ? {} : { diagnostic }),
-  });
 }
 
 /**
@@ -112,7 +108,7 @@ export function unwrapTopReply(
   }
   const json = parseJson(response.body);
   if (!json.ok) {
-    return badResponse("TOP reply is not JSON", replyExcerpt(response.body));
+    return badResponse(CAINIAO_CARRIER, "TOP reply is not JSON", replyExcerpt(response.body));
   }
   const error = TopErrorResponseSchema.safeParse(json.value);
   if (error.success) {
@@ -122,7 +118,7 @@ export function unwrapTopReply(
   const root = responseRootOf(method);
   const value = json.value;
   if (typeof value !== "object" || value === null || !Object.hasOwn(value, root)) {
-    return badResponse(`TOP reply has neither error_response nor ${root}`);
+    return badResponse(CAINIAO_CARRIER, `TOP reply has neither error_response nor ${root}`);
   }
   return { ok: true, value: (value as Record<string, unknown>)[root] };
 }
@@ -145,7 +141,11 @@ function eventOf(step: TransitStepInfo): TrackingEvent {
 export function parseTraceReply(trackingNumber: string, root: unknown): CarrierResult<TrackResult> {
   const reply = TraceGetReplySchema.safeParse(root);
   if (!reply.success) {
-    return badResponse("TOP trace reply has an unexpected shape", reply.error.message);
+    return badResponse(
+      CAINIAO_CARRIER,
+      "TOP trace reply has an unexpected shape",
+      reply.error.message,
+    );
   }
   const entry = reply.data.result.find((r) => r.out_sid === trackingNumber);
   if (entry === undefined) {
@@ -175,7 +175,11 @@ export function parseDeliveryCutReply(
 ): CarrierResult<SubmitAccepted> {
   const reply = DeliveryCutReplySchema.safeParse(root);
   if (!reply.success) {
-    return badResponse("TOP delivery cut reply has an unexpected shape", reply.error.message);
+    return badResponse(
+      CAINIAO_CARRIER,
+      "TOP delivery cut reply has an unexpected shape",
+      reply.error.message,
+    );
   }
   const data = reply.data;
   if (!data.suc) {
@@ -197,19 +201,30 @@ export function parseDeliveryCutReply(
  */
 export function parseCutNotify(params: Record<string, string>): CarrierResult<CarrierReport[]> {
   if (params.method !== DELIVERY_CUT_NOTIFY_METHOD) {
-    return badResponse(`TOP push for an unexpected method: ${params.method ?? "(none)"}`);
+    // The pushed method name is the caller's text: logged, not echoed in the message.
+    return badResponse(
+      CAINIAO_CARRIER,
+      "TOP push for an unexpected method",
+      `method ${params.method ?? "(none)"}`,
+    );
   }
   const text = params.notify_cut_off_delivery_process_status_request;
   if (text === undefined) {
-    return badResponse("TOP push without notify_cut_off_delivery_process_status_request");
+    return badResponse(
+      CAINIAO_CARRIER,
+      "TOP push without notify_cut_off_delivery_process_status_request",
+    );
   }
   const json = parseJson(text);
   if (!json.ok) {
-    return badResponse("TOP push notify_cut_off_delivery_process_status_request is not JSON");
+    return badResponse(
+      CAINIAO_CARRIER,
+      "TOP push notify_cut_off_delivery_process_status_request is not JSON",
+    );
   }
   const notify = NotifyCutOffStatusRequestSchema.safeParse(json.value);
   if (!notify.success) {
-    return badResponse("TOP push has an unexpected shape", notify.error.message);
+    return badResponse(CAINIAO_CARRIER, "TOP push has an unexpected shape", notify.error.message);
   }
   const n = notify.data;
   const meaning = interceptStatuses[n.intercept_status];
@@ -224,7 +239,9 @@ export function parseCutNotify(params: Record<string, string>): CarrierResult<Ca
         at: chinaTimeToIso(params.timestamp ?? ""),
         outcome: meaning.outcome,
         parcelState: meaning.state,
-        detail: [meaning.label, n.intercept_status_message].filter((part) => part).join(" · "),
+        // TOP's own reason for a failure or cancel is free text: for the log, not the merchant.
+        detail: meaning.label,
+        ...(n.intercept_status_message ? { diagnostic: n.intercept_status_message } : {}),
         fee: null,
       },
     ],

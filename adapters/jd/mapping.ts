@@ -13,7 +13,13 @@ import type {
 } from "../../contracts/carrier-adapter.ts";
 import type { Reason } from "../../contracts/normalized.ts";
 import { chinaTimeToIso, formatChinaTime } from "../china-time.ts";
-import { type CarrierHttpResponse, parseJson, refusedByStatus, replyExcerpt } from "../http.ts";
+import {
+  badResponse,
+  type CarrierHttpResponse,
+  parseJson,
+  refusedByStatus,
+  replyExcerpt,
+} from "../http.ts";
 import { JD_CARRIER, type JdMethod } from "./client.ts";
 import { jdGatewayError, jdResultCodes, jdResultError } from "./errors.ts";
 import {
@@ -27,16 +33,6 @@ import { meaningOfOpeTitle } from "./status.ts";
 
 function fail(error: Omit<CarrierError, "carrier">): { ok: false; error: CarrierError } {
   return { ok: false, error: { carrier: JD_CARRIER, ...error } };
-}
-
-/** An unreadable reply: a plain `message`, and what was wrong with it for the log. */
-function badResponse(message: string, diagnostic?: string): { ok: false; error: CarrierError } {
-  return fail({
-    code: "bad_response",
-    message,
-    retryable: false,
-    ...(diagnostic === undefined ? {} : { diagnostic }),
-  });
 }
 
 /** Legend: normalized reason → `interceptReason` text (JD reads it; free text, ≤ 200 chars). */
@@ -137,7 +133,7 @@ export function unwrapJdReply(
   }
   const json = parseJson(response.body);
   if (!json.ok || typeof json.value !== "object" || json.value === null) {
-    return badResponse("JD reply is not a JSON object", replyExcerpt(response.body));
+    return badResponse(JD_CARRIER, "JD reply is not a JSON object", replyExcerpt(response.body));
   }
   const error = JdErrorEnvelopeSchema.safeParse(json.value);
   if (error.success) {
@@ -147,7 +143,7 @@ export function unwrapJdReply(
   const key = responceKeyOf(method);
   const responce = JdResponceSchema.safeParse((json.value as Record<string, unknown>)[key]);
   if (!responce.success) {
-    return badResponse(`JD reply has no ${key} object`, replyExcerpt(response.body));
+    return badResponse(JD_CARRIER, `JD reply has no ${key} object`, replyExcerpt(response.body));
   }
   const code = responce.data.code;
   if (code !== null && code !== undefined && code !== "0") {
@@ -168,7 +164,11 @@ export function parseInterceptReply(
 ): CarrierResult<{ repeat: boolean; message: string }> {
   const reply = JdInterceptResultSchema.safeParse(responce);
   if (!reply.success) {
-    return badResponse("JD intercept reply has an unexpected shape", reply.error.message);
+    return badResponse(
+      JD_CARRIER,
+      "JD intercept reply has an unexpected shape",
+      reply.error.message,
+    );
   }
   const { stateCode, stateMessage } = reply.data.resultInfo;
   const message = stateMessage ?? "";
@@ -201,7 +201,7 @@ export function parseTrackReply(
 ): CarrierResult<TrackResult> {
   const reply = JdTraceResultSchema.safeParse(responce);
   if (!reply.success) {
-    return badResponse("JD trace reply has an unexpected shape", reply.error.message);
+    return badResponse(JD_CARRIER, "JD trace reply has an unexpected shape", reply.error.message);
   }
   const result = reply.data.querytraceResult;
   if (result.code !== jdResultCodes.traceOk) {

@@ -359,13 +359,14 @@ describe("Kuaidi100 mapping", () => {
     expect(none.ok && none.value.state).toBe("unknown");
   });
 
-  it("refuses a reply about another number as bad_response", () => {
+  it("refuses a reply about another number as bad_response, that number in the diagnostic", () => {
     const body = JSON.stringify({ message: "ok", nu: "YT2", status: "200", state: "0", data: [] });
-    expectCarrierError(
-      parseTrackReply("YT1", { status: 200, headers: {}, body }),
-      "bad_response",
-      false,
-    );
+    const result = parseTrackReply("YT1", { status: 200, headers: {}, body });
+    expectCarrierError(result, "bad_response", false);
+    expect(result.ok ? null : result.error, show(result)).toMatchObject({
+      message: "Kuaidi100 answered for another tracking number",
+      diagnostic: "nu YT2, asked for YT1",
+    });
   });
 
   it("converts Kuaidi100's China-time timestamps to UTC", () => {
@@ -405,6 +406,7 @@ describe("Kuaidi100 intercept result callback", () => {
             outcome: "succeeded",
             parcelState: "returned",
             detail: "拦截成功",
+            diagnostic: "拦截成功",
             fee: null,
           },
         ],
@@ -431,6 +433,22 @@ describe("Kuaidi100 intercept result callback", () => {
         parcelState: "unknown",
       });
     }
+  });
+
+  it("keeps Kuaidi100's own message out of the merchant-visible detail, in the diagnostic", () => {
+    const text = JSON.stringify({
+      ...JSON.parse(param),
+      status: "failure",
+      message: "拦截失败：网点系统异常 at 10.2.3.4:8080",
+    });
+    const parsed = adapter.parseCallback(
+      push({ param: text, sign: callbackSign(text, settings.salt) }),
+    );
+    expect(parsed.ok && parsed.value.reports[0], show(parsed)).toMatchObject({
+      outcome: "failed",
+      detail: "拦截失败",
+      diagnostic: "拦截失败：网点系统异常 at 10.2.3.4:8080",
+    });
   });
 
   it("refuses a wrong signature, a tampered param and a missing signature", () => {

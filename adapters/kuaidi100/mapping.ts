@@ -15,7 +15,13 @@ import type {
 } from "../../contracts/carrier-adapter.ts";
 import type { Address, ParcelState, Reason } from "../../contracts/normalized.ts";
 import { chinaTimeToIso } from "../china-time.ts";
-import { type CarrierHttpResponse, parseJson, refusedByStatus, replyExcerpt } from "../http.ts";
+import {
+  badResponse,
+  type CarrierHttpResponse,
+  parseJson,
+  refusedByStatus,
+  replyExcerpt,
+} from "../http.ts";
 import { KUAIDI100_CARRIER } from "./client.ts";
 import { LABEL_OK, labelError, queryError } from "./errors.ts";
 import {
@@ -31,20 +37,15 @@ import {
   QueryReplySchema,
   type QueryTrackData,
 } from "./schema.ts";
-import { callbackOutcomes, meaningOfState, meaningOfStatusLabel } from "./status.ts";
+import {
+  callbackLabels,
+  callbackOutcomes,
+  meaningOfState,
+  meaningOfStatusLabel,
+} from "./status.ts";
 
 function fail(error: Omit<CarrierError, "carrier">): { ok: false; error: CarrierError } {
   return { ok: false, error: { carrier: KUAIDI100_CARRIER, ...error } };
-}
-
-/** An unreadable reply: a plain `message`, and what was wrong with it for the log. */
-function badResponse(message: string, diagnostic?: string): { ok: false; error: CarrierError } {
-  return fail({
-    code: "bad_response",
-    message,
-    retryable: false,
-    ...(diagnostic === undefined ? {} : { diagnostic }),
-  });
 }
 
 /** What the mapping needs from the settings: the company code, callback secret and URL. */
@@ -170,11 +171,19 @@ export function unwrapLabelReply(response: CarrierHttpResponse): CarrierResult<u
   }
   const json = parseJson(response.body);
   if (!json.ok) {
-    return badResponse("Kuaidi100 reply is not JSON", replyExcerpt(response.body));
+    return badResponse(
+      KUAIDI100_CARRIER,
+      "Kuaidi100 reply is not JSON",
+      replyExcerpt(response.body),
+    );
   }
   const reply = LabelReplySchema.safeParse(json.value);
   if (!reply.success) {
-    return badResponse("Kuaidi100 label reply has an unexpected shape", reply.error.message);
+    return badResponse(
+      KUAIDI100_CARRIER,
+      "Kuaidi100 label reply has an unexpected shape",
+      reply.error.message,
+    );
   }
   if (reply.data.code !== LABEL_OK) {
     return fail(labelError(reply.data.code, reply.data.message ?? ""));
@@ -217,7 +226,11 @@ export function parseTrackReply(
   }
   const json = parseJson(response.body);
   if (!json.ok) {
-    return badResponse("Kuaidi100 reply is not JSON", replyExcerpt(response.body));
+    return badResponse(
+      KUAIDI100_CARRIER,
+      "Kuaidi100 reply is not JSON",
+      replyExcerpt(response.body),
+    );
   }
   const refused = QueryErrorReplySchema.safeParse(json.value);
   if (refused.success) {
@@ -225,7 +238,11 @@ export function parseTrackReply(
   }
   const reply = QueryReplySchema.safeParse(json.value);
   if (!reply.success) {
-    return badResponse("Kuaidi100 query reply has an unexpected shape", reply.error.message);
+    return badResponse(
+      KUAIDI100_CARRIER,
+      "Kuaidi100 query reply has an unexpected shape",
+      reply.error.message,
+    );
   }
   const { state: stateCode, status: commStatus, nu } = reply.data;
   // `status` is the "通讯状态": 200 on a good answer. Anything else is a refusal in disguise.
@@ -233,7 +250,12 @@ export function parseTrackReply(
     return fail(queryError(commStatus, reply.data.message ?? ""));
   }
   if (nu !== null && nu !== undefined && nu !== "" && nu !== trackingNumber) {
-    return badResponse(`Kuaidi100 answered for ${nu}, not ${trackingNumber}`);
+    // The number Kuaidi100 sent goes to the diagnostic: it may be another shipper's parcel.
+    return badResponse(
+      KUAIDI100_CARRIER,
+      "Kuaidi100 answered for another tracking number",
+      `nu ${nu}, asked for ${trackingNumber}`,
+    );
   }
   const events = reply.data.data
     .map(eventOf)
@@ -271,11 +293,15 @@ export function parseInterceptCallback(
 ): CarrierResult<CarrierReport[]> {
   const json = parseJson(paramText);
   if (!json.ok) {
-    return badResponse("Kuaidi100 callback param is not JSON");
+    return badResponse(KUAIDI100_CARRIER, "Kuaidi100 callback param is not JSON");
   }
   const parsed = InterceptCallbackParamSchema.safeParse(json.value);
   if (!parsed.success) {
-    return badResponse("Kuaidi100 callback has an unexpected shape", parsed.error.message);
+    return badResponse(
+      KUAIDI100_CARRIER,
+      "Kuaidi100 callback has an unexpected shape",
+      parsed.error.message,
+    );
   }
   const param = parsed.data;
   return {
@@ -289,7 +315,9 @@ export function parseInterceptCallback(
         at: param.time ? chinaTimeToIso(param.time) : receivedAt.toISOString(),
         outcome: callbackOutcomes[param.status],
         parcelState: stateAfter(param),
-        detail: param.message ?? "",
+        // Kuaidi100's own message is free text: for the log, not the merchant.
+        detail: callbackLabels[param.status],
+        ...(param.message ? { diagnostic: param.message } : {}),
         fee: null,
       },
     ],

@@ -111,3 +111,10 @@ export const callbackOutcomes = {
   failure: "failed",
   cancelled: "cancelled",
 } as const;
+
+/** The merchant-visible detail of each callback status, as Cainiao's result labels say it. */
+export const callbackLabels = {
+  success: "拦截成功",
+  failure: "拦截失败",
+  cancelled: "拦截取消",
+} as const;

@@ -16,7 +16,13 @@ import type {
 } from "../../contracts/carrier-adapter.ts";
 import type { Action, Address, Money } from "../../contracts/normalized.ts";
 import { chinaTimeToIso } from "../china-time.ts";
-import { type CarrierHttpResponse, parseJson, refusedByStatus, replyExcerpt } from "../http.ts";
+import {
+  badResponse,
+  type CarrierHttpResponse,
+  parseJson,
+  refusedByStatus,
+  replyExcerpt,
+} from "../http.ts";
 import { SF_CARRIER } from "./client.ts";
 import { SF_PLATFORM_OK, sfBusinessError, sfPlatformError } from "./errors.ts";
 import {
@@ -33,16 +39,6 @@ import { meaningOfOpCode } from "./status.ts";
 
 function fail(error: Omit<CarrierError, "carrier">): { ok: false; error: CarrierError } {
   return { ok: false, error: { carrier: SF_CARRIER, ...error } };
-}
-
-/** An unreadable reply: a plain `message`, and what was wrong with it for the log. */
-function badResponse(message: string, diagnostic?: string): { ok: false; error: CarrierError } {
-  return fail({
-    code: "bad_response",
-    message,
-    retryable: false,
-    ...(diagnostic === undefined ? {} : { diagnostic }),
-  });
 }
 
 /** msgData for `EXP_RECE_SEARCH_ROUTES` by SF waybill number (official sample 05). */
@@ -158,7 +154,7 @@ export function unwrapSfReply(response: CarrierHttpResponse): CarrierResult<unkn
   }
   const json = parseJson(response.body);
   if (!json.ok) {
-    return badResponse("SF reply is not JSON", replyExcerpt(response.body));
+    return badResponse(SF_CARRIER, "SF reply is not JSON", replyExcerpt(response.body));
   }
   const outer = SfEnvelopeSchema.safeParse(json.value);
   let inner: unknown;
@@ -171,11 +167,11 @@ export function unwrapSfReply(response: CarrierHttpResponse): CarrierResult<unkn
     if (typeof data === "string") {
       const parsed = parseJson(data);
       if (!parsed.ok) {
-        return badResponse("SF apiResultData is not JSON");
+        return badResponse(SF_CARRIER, "SF apiResultData is not JSON");
       }
       inner = parsed.value;
     } else if (data === null || data === undefined) {
-      return badResponse("SF reply has A1000 but no apiResultData");
+      return badResponse(SF_CARRIER, "SF reply has A1000 but no apiResultData");
     } else {
       inner = data;
     }
@@ -185,7 +181,7 @@ export function unwrapSfReply(response: CarrierHttpResponse): CarrierResult<unkn
   }
   const business = SfBusinessEnvelopeSchema.safeParse(inner);
   if (!business.success) {
-    return badResponse("SF reply has an unexpected shape", business.error.message);
+    return badResponse(SF_CARRIER, "SF reply has an unexpected shape", business.error.message);
   }
   const result = business.data;
   if (!result.success) {
@@ -216,7 +212,7 @@ export function parseTrackReply(
 ): CarrierResult<TrackResult> {
   const reply = SfRouteQueryReplySchema.safeParse(msgData);
   if (!reply.success) {
-    return badResponse("SF route reply has an unexpected shape", reply.error.message);
+    return badResponse(SF_CARRIER, "SF route reply has an unexpected shape", reply.error.message);
   }
   const entry = reply.data.routeResps.find((r) => r.mailNo === trackingNumber);
   if (entry === undefined) {
@@ -262,7 +258,11 @@ export function parseSubmitReply(
 ): CarrierResult<SubmitAccepted> {
   const reply = SfInterceptReplySchema.safeParse(msgData);
   if (!reply.success) {
-    return badResponse("SF intercept reply has an unexpected shape", reply.error.message);
+    return badResponse(
+      SF_CARRIER,
+      "SF intercept reply has an unexpected shape",
+      reply.error.message,
+    );
   }
   return {
     ok: true,
@@ -292,11 +292,11 @@ function reportOf(route: SfPushRoute): CarrierReport {
 export function parseRoutePush(body: string): CarrierResult<CarrierReport[]> {
   const json = parseJson(body);
   if (!json.ok) {
-    return badResponse("SF push body is not JSON");
+    return badResponse(SF_CARRIER, "SF push body is not JSON");
   }
   const push = SfRoutePushSchema.safeParse(json.value);
   if (!push.success) {
-    return badResponse("SF push has an unexpected shape", push.error.message);
+    return badResponse(SF_CARRIER, "SF push has an unexpected shape", push.error.message);
   }
   return { ok: true, value: push.data.Body.WaybillRoute.map(reportOf) };
 }

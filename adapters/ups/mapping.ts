@@ -11,7 +11,7 @@ import type {
   TrackResult,
 } from "../../contracts/carrier-adapter.ts";
 import type { Action, Address, Money, Reason } from "../../contracts/normalized.ts";
-import { type CarrierHttpResponse, parseJson, replyExcerpt } from "../http.ts";
+import { badResponse, type CarrierHttpResponse, parseJson, replyExcerpt } from "../http.ts";
 import { UPS_CARRIER } from "./client.ts";
 import { upsCodeError, upsDiReplyError, upsKnownCodes } from "./errors.ts";
 import {
@@ -33,16 +33,6 @@ import { meaningOfStatus, type UpsSignal } from "./status.ts";
 
 function fail(error: Omit<CarrierError, "carrier">): { ok: false; error: CarrierError } {
   return { ok: false, error: { carrier: UPS_CARRIER, ...error } };
-}
-
-/** An unreadable reply: a plain `message`, and what was wrong with it for the log. */
-function badResponse(message: string, diagnostic?: string): { ok: false; error: CarrierError } {
-  return fail({
-    code: "bad_response",
-    message,
-    retryable: false,
-    ...(diagnostic === undefined ? {} : { diagnostic }),
-  });
 }
 
 function rejectInput(message: string): { ok: false; error: CarrierError } {
@@ -205,7 +195,9 @@ export function buildChargesRequest(option: UpsRequestType): Record<string, unkn
 export function readUpsReply(response: CarrierHttpResponse): CarrierResult<unknown> {
   if (response.status >= 200 && response.status < 300) {
     const json = parseJson(response.body);
-    return json.ok ? json : badResponse("UPS reply is not JSON", replyExcerpt(response.body));
+    return json.ok
+      ? json
+      : badResponse(UPS_CARRIER, "UPS reply is not JSON", replyExcerpt(response.body));
   }
   if (response.status >= 400 && response.status < 500) {
     const json = parseJson(response.body);
@@ -215,18 +207,26 @@ export function readUpsReply(response: CarrierHttpResponse): CarrierResult<unkno
     const message = first?.message ?? response.headers.apierrormessage ?? "";
     return fail(upsCodeError(code, message, response.status));
   }
-  return badResponse(`UPS answered HTTP ${response.status}`, replyExcerpt(response.body));
+  return badResponse(
+    UPS_CARRIER,
+    `UPS answered HTTP ${response.status}`,
+    replyExcerpt(response.body),
+  );
 }
 
 /**
  * Reads an eligibility reply: OK when Return to Sender (`RTS`) may be created. Otherwise
- * `rejected` with UPS's reason (its warnings), or `already_intercepted` when a warning carries
- * the already-intercepted code.
+ * `rejected` (UPS's warnings in `carrierMessage` and `diagnostic`, not in the message), or
+ * `already_intercepted` when a warning carries the already-intercepted code.
  */
 export function parseEligibility(json: unknown): CarrierResult<null> {
   const reply = UpsEligibilityReplySchema.safeParse(json);
   if (!reply.success) {
-    return badResponse("UPS eligibility reply has an unexpected shape", reply.error.message);
+    return badResponse(
+      UPS_CARRIER,
+      "UPS eligibility reply has an unexpected shape",
+      reply.error.message,
+    );
   }
   const response = reply.data.response;
   if (response.success !== true || response.statusCode !== upsKnownCodes.ok) {
@@ -245,12 +245,17 @@ export function parseEligibility(json: unknown): CarrierResult<null> {
     }
   }
   const reason = warnings.map(([, text]) => text).join("; ");
+  // UPS's warning text is its own free text: kept for support and the log, never shown to the
+  // merchant, who gets the eligibility value from UPS's closed list.
   return fail({
     code: "rejected",
-    message: `UPS: Return to Sender is ${create}${reason ? ` (${reason})` : ""}`,
+    message: `UPS: Return to Sender is ${create}`,
     retryable: false,
     carrierCode: warnings[0]?.[0] ?? `RTS_${create}`,
     carrierMessage: reason,
+    ...(warnings.length === 0
+      ? {}
+      : { diagnostic: `UPS warnings: ${warnings.map(([c, t]) => `${c} ${t}`).join("; ")}` }),
   });
 }
 
@@ -267,7 +272,11 @@ export function parseCharges(
 ): CarrierResult<Money | null> {
   const reply = UpsChargesReplySchema.safeParse(json);
   if (!reply.success) {
-    return badResponse("UPS charges reply has an unexpected shape", reply.error.message);
+    return badResponse(
+      UPS_CARRIER,
+      "UPS charges reply has an unexpected shape",
+      reply.error.message,
+    );
   }
   const response = reply.data.response;
   if (response.success !== true || response.statusCode !== upsKnownCodes.ok) {
@@ -275,7 +284,7 @@ export function parseCharges(
   }
   const info = (response.chargeInfo ?? []).find((c) => c.trackingNumber === trackingNumber);
   if (info === undefined) {
-    return badResponse("UPS charges reply has no chargeInfo for this package");
+    return badResponse(UPS_CARRIER, "UPS charges reply has no chargeInfo for this package");
   }
   // For option AL UPS itemizes per option; for a single option the totals are that option's.
   const detail = (info.interceptChargeDetail ?? []).find((d) => d.interceptOption === option);
@@ -289,7 +298,11 @@ export function parseCharges(
 export function parseSubmitReply(json: unknown): CarrierResult<{ transactionId: string | null }> {
   const reply = UpsSubmitReplySchema.safeParse(json);
   if (!reply.success) {
-    return badResponse("UPS submit reply has an unexpected shape", reply.error.message);
+    return badResponse(
+      UPS_CARRIER,
+      "UPS submit reply has an unexpected shape",
+      reply.error.message,
+    );
   }
   if (reply.data.success !== true || reply.data.statusCode !== upsKnownCodes.ok) {
     return fail(upsDiReplyError(reply.data));
@@ -369,7 +382,7 @@ export function parseTrackReply(
 ): CarrierResult<UpsTrackRead> {
   const reply = UpsTrackReplySchema.safeParse(json);
   if (!reply.success) {
-    return badResponse("UPS track reply has an unexpected shape", reply.error.message);
+    return badResponse(UPS_CARRIER, "UPS track reply has an unexpected shape", reply.error.message);
   }
   const shipments = reply.data.trackResponse.shipment;
   const pkg = shipments
@@ -486,11 +499,15 @@ function pushOutcomeOf(signal: UpsSignal | null): CarrierReport["outcome"] {
 export function parseTrackingEvent(body: string): CarrierResult<CarrierReport[]> {
   const json = parseJson(body);
   if (!json.ok) {
-    return badResponse("UPS Track Alert body is not JSON");
+    return badResponse(UPS_CARRIER, "UPS Track Alert body is not JSON");
   }
   const event = UpsTrackingEventSchema.safeParse(json.value);
   if (!event.success) {
-    return badResponse("UPS Track Alert event has an unexpected shape", event.error.message);
+    return badResponse(
+      UPS_CARRIER,
+      "UPS Track Alert event has an unexpected shape",
+      event.error.message,
+    );
   }
   const e = event.data;
   const status = e.activityStatus;

@@ -158,7 +158,7 @@ describe("UPS adapter over a MockAgent", () => {
     expect(JSON.parse(submit.body)).toEqual(JSON.parse(fixture("return-request.json")));
   });
 
-  it("refuses an intercept UPS finds ineligible, with UPS's reason, before any charge", async () => {
+  it("refuses an intercept UPS finds ineligible, its reason for the log only, before any charge", async () => {
     expectToken();
     expectCall(
       "GET",
@@ -168,9 +168,11 @@ describe("UPS adapter over a MockAgent", () => {
     );
     const result = await mock.adapter.intercept(command, callContext());
     expectCarrierError(result, "rejected", false);
-    expect(result.ok ? null : result.error).toMatchObject({
+    expect(result.ok ? null : result.error, show(result)).toMatchObject({
+      message: "UPS: Return to Sender is NOT_ELIGIBLE",
       carrierCode: "9410",
       carrierMessage: "Package has been delivered",
+      diagnostic: "UPS warnings: 9410 Package has been delivered",
     });
   });
 

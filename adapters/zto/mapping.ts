@@ -11,7 +11,13 @@ import type {
   TrackResult,
 } from "../../contracts/carrier-adapter.ts";
 import type { Reason } from "../../contracts/normalized.ts";
-import { type CarrierHttpResponse, parseJson, refusedByStatus, replyExcerpt } from "../http.ts";
+import {
+  badResponse,
+  type CarrierHttpResponse,
+  parseJson,
+  refusedByStatus,
+  replyExcerpt,
+} from "../http.ts";
 import { ZTO_CARRIER } from "./client.ts";
 import { ztoError } from "./errors.ts";
 import {
@@ -25,16 +31,6 @@ import { isCentreFlag, stateOfScan } from "./status.ts";
 
 function fail(error: Omit<CarrierError, "carrier">): { ok: false; error: CarrierError } {
   return { ok: false, error: { carrier: ZTO_CARRIER, ...error } };
-}
-
-/** An unreadable reply: a plain `message`, and what was wrong with it for the log. */
-function badResponse(message: string, diagnostic?: string): { ok: false; error: CarrierError } {
-  return fail({
-    code: "bad_response",
-    message,
-    retryable: false,
-    ...(diagnostic === undefined ? {} : { diagnostic }),
-  });
 }
 
 /** Body of `zto.merchant.waybill.track.query` for one waybill. */
@@ -86,11 +82,11 @@ export function unwrapZtoReply(response: CarrierHttpResponse): CarrierResult<unk
   }
   const json = parseJson(response.body);
   if (!json.ok) {
-    return badResponse("ZTO reply is not JSON", replyExcerpt(response.body));
+    return badResponse(ZTO_CARRIER, "ZTO reply is not JSON", replyExcerpt(response.body));
   }
   const envelope = ZtoEnvelopeSchema.safeParse(json.value);
   if (!envelope.success) {
-    return badResponse("ZTO reply has an unexpected shape", envelope.error.message);
+    return badResponse(ZTO_CARRIER, "ZTO reply has an unexpected shape", envelope.error.message);
   }
   const reply = envelope.data;
   if (!reply.status) {
@@ -141,16 +137,25 @@ export function parseTrackReply(
 ): CarrierResult<TrackResult> {
   const reply = ZtoTrackResultSchema.safeParse(result);
   if (!reply.success) {
-    return badResponse("ZTO trace reply has an unexpected shape", reply.error.message);
+    return badResponse(ZTO_CARRIER, "ZTO trace reply has an unexpected shape", reply.error.message);
   }
   const events: TrackingEvent[] = [];
   for (const trace of reply.data ?? []) {
+    // What ZTO sent goes to the diagnostic: the other waybill may be another shipper's.
     if (trace.billCode && trace.billCode !== trackingNumber) {
-      return badResponse(`ZTO trace reply is for ${trace.billCode}, not ${trackingNumber}`);
+      return badResponse(
+        ZTO_CARRIER,
+        "ZTO trace reply is for another waybill",
+        `billCode ${trace.billCode}, asked for ${trackingNumber}`,
+      );
     }
     const at = ztoTimeToIso(trace.scanDate);
     if (at === null) {
-      return badResponse(`ZTO trace has an unreadable scanDate: ${trace.scanDate}`);
+      return badResponse(
+        ZTO_CARRIER,
+        "ZTO trace has an unreadable scan time",
+        `scanDate ${trace.scanDate}`,
+      );
     }
     events.push(eventOf(trace, at));
   }
@@ -166,7 +171,11 @@ export function parseTrackReply(
 export function parseCancelReply(result: unknown): CarrierResult<CancelAccepted> {
   const reply = ZtoCancelResultSchema.safeParse(result);
   if (!reply.success) {
-    return badResponse("ZTO cancel reply has an unexpected shape", reply.error.message);
+    return badResponse(
+      ZTO_CARRIER,
+      "ZTO cancel reply has an unexpected shape",
+      reply.error.message,
+    );
   }
   return { ok: true, value: { cancelled: true } };
 }

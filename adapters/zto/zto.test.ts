@@ -318,21 +318,26 @@ describe("ZTO mapping", () => {
   });
 
   it("refuses a trace for another waybill, without a scan type, or with an unreadable time", () => {
-    expectCarrierError(
-      parseTrackReply("7310", [{ billCode: "9999", scanType: "GOT", scanDate: "1747900000000" }]),
-      "bad_response",
-      false,
-    );
+    const other = parseTrackReply("7310", [
+      { billCode: "9999", scanType: "GOT", scanDate: "1747900000000" },
+    ]);
+    expectCarrierError(other, "bad_response", false);
+    // ZTO's values stay out of the merchant's message: the other waybill may be another shipper's.
+    expect(other.ok ? null : other.error, show(other)).toMatchObject({
+      message: "ZTO trace reply is for another waybill",
+      diagnostic: "billCode 9999, asked for 7310",
+    });
     expectCarrierError(
       parseTrackReply("7310", [{ scanDate: "1747900000000" }]),
       "bad_response",
       false,
     );
-    expectCarrierError(
-      parseTrackReply("7310", [{ scanType: "GOT", scanDate: "soon" }]),
-      "bad_response",
-      false,
-    );
+    const unreadable = parseTrackReply("7310", [{ scanType: "GOT", scanDate: "soon" }]);
+    expectCarrierError(unreadable, "bad_response", false);
+    expect(unreadable.ok ? null : unreadable.error, show(unreadable)).toMatchObject({
+      message: "ZTO trace has an unreadable scan time",
+      diagnostic: "scanDate soon",
+    });
   });
 
   it("reads only unlisted scans as unknown", () => {

@@ -68,10 +68,18 @@ export function registerCarrierCallback(app: OpenAPIHono<AppEnv>): void {
       );
     }
     const applied = await interceptions.applyCarrierReports(carrierId, parsed.value.reports);
+    // The carrier's own text about a report is kept out of what merchants see; it is logged here.
+    const diagnostics = parsed.value.reports.flatMap((report) =>
+      report.diagnostic
+        ? [{ trackingNumber: report.trackingNumber, diagnostic: report.diagnostic }]
+        : [],
+    );
     logger.info("carrier callback", {
+      requestId: c.get("requestId"),
       carrier: carrierId,
       reports: parsed.value.reports.length,
       applied,
+      ...(diagnostics.length === 0 ? {} : { diagnostics }),
     });
     const reply = parsed.value.reply;
     return c.newResponse(reply.body, reply.status as 200, { "content-type": reply.contentType });
