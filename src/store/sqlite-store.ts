@@ -916,7 +916,9 @@ function createStore(
     },
 
     async close() {
-      // Nothing accepted is lost: writes still queued for the next batch commit first.
+      // Writes still queued for the next batch are committed now, not dropped; if another
+      // connection holds the lock, they fail with StoreBusyError (their callers see it) instead
+      // of holding the close up.
       groupCommit.flush();
       sqlite.close();
     },
