@@ -51,7 +51,6 @@ export interface CainiaoSandboxConfig {
   session: string;
 }
 
-/** TOP refuses a timestamp more than 10 minutes off (opentaobao `model/request.go`). */
 /**
  * The result notification counts as received when the answer's
  * `logistics_express_delivery_cut_notify_response.suc` is true (TOP's reply shape for
@@ -67,6 +66,7 @@ export const CAINIAO_PUSH_RETRY: PushRetryPolicy = {
   ),
 };
 
+/** TOP refuses a timestamp more than 10 minutes off (opentaobao `model/request.go`). */
 const TIMESTAMP_TOLERANCE_MS = 10 * 60_000;
 
 /**

@@ -40,7 +40,6 @@ export const KUAIDI100_SANDBOX_CUSTOMER = "SANDBOX_CUSTOMER";
  */
 export const KUAIDI100_SANDBOX_SALT = "SANDBOX_SALT_0123";
 
-/** Companies whose intercept requires `callbackUrl` ("中通、极兔、圆通必填", carriers.md §4.6). */
 /**
  * Kuaidi100 calls back again when the answer is not `{"result":true,"returnCode":"200",…}`: 3
  * times, 30 min apart (its callback convention: the commercial-order callback doc says 30 min ×
@@ -53,6 +52,7 @@ export const KUAIDI100_PUSH_RETRY: PushRetryPolicy = {
   ),
 };
 
+/** Companies whose intercept requires `callbackUrl` ("中通、极兔、圆通必填", carriers.md §4.6). */
 const CALLBACK_REQUIRED = new Set(["zhongtong", "jtexpress", "yuantong"]);
 
 /** The world carrier that holds a company's parcels (see the file comment). */

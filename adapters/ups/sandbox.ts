@@ -39,7 +39,6 @@ export const UPS_SANDBOX_CLIENT_SECRET = "SANDBOX_UPS_CLIENT_SECRET";
  * the sandbox pushes to whatever URL is registered, so the token goes in that URL.
  */
 export const UPS_SANDBOX_TRACK_ALERT_TOKEN = "SANDBOX_TRACK_ALERT_TOKEN";
-/** A requester contact that passes the spec's patterns. */
 /**
  * Track Alert requires the receiver to answer HTTP 200 (UPSTrackAlert.yaml); whether and how
  * often UPS sends an event again is not documented: ASSUMED 3 re-sends, 5 min apart.
@@ -49,6 +48,7 @@ export const UPS_PUSH_RETRY: PushRetryPolicy = {
   acknowledged: (reply) => reply.status === 200,
 };
 
+/** A requester contact that passes the spec's patterns. */
 export const UPS_SANDBOX_REQUESTER = { name: "Sandbox Shipper", telephone: "+15555550100" };
 
 export interface UpsSandboxConfig {

@@ -48,6 +48,16 @@ export type CancelEnd =
   | { kind: "waiting" }
   | { kind: "moved_on" };
 
+/**
+ * A cancel given back for a later attempt: after the carrier's `Retry-After`, possibly received
+ * by the carrier; `lastError`, kept on the job, is the merchant-safe reason unless given.
+ */
+interface CancelRetry {
+  retryAfterMs?: number;
+  maybeSent?: boolean;
+  lastError?: string;
+}
+
 export class JobRunner {
   constructor(private readonly deps: ServiceDeps) {}
 
@@ -68,7 +78,10 @@ export class JobRunner {
     if (job.kind === "cancel") {
       // Failing the interception would be wrong: only its cancellation is in trouble.
       // The reason ends up in an event if the cancel gives up: no stack there.
-      await this.retryCancelLater(job, record, "the gateway failed on it", 0, true);
+      await this.retryCancelLater(job, record, "the gateway failed on it", {
+        maybeSent: true,
+        lastError: error,
+      });
       return;
     }
     if (job.kind === "poll") {
@@ -346,12 +359,9 @@ export class JobRunner {
       const query = outcomeQuery(record, record.carrierReference, record.createdAt);
       const asked = await this.askOutcome(carrier, query, deadline);
       if (!asked.ok) {
-        return this.retryCancelLater(
-          job,
-          record,
-          `${asked.error.code}: ${asked.error.message}`,
-          asked.error.retryAfterMs,
-        );
+        return this.retryCancelLater(job, record, `${asked.error.code}: ${asked.error.message}`, {
+          retryAfterMs: asked.error.retryAfterMs,
+        });
       }
       if (asked.value.outcome !== null) {
         // A final outcome: recording it ends the job with every other job of the interception.
@@ -403,13 +413,10 @@ export class JobRunner {
         carrier: record.carrier,
       });
     }
-    return this.retryCancelLater(
-      job,
-      record,
-      `${code}: ${message}`,
-      result.error.retryAfterMs,
-      mayHaveActed(code),
-    );
+    return this.retryCancelLater(job, record, `${code}: ${message}`, {
+      retryAfterMs: result.error.retryAfterMs,
+      maybeSent: mayHaveActed(code),
+    });
   }
 
   /**
@@ -439,8 +446,7 @@ export class JobRunner {
     job: JobRecord,
     record: InterceptionRecord,
     reason: string,
-    retryAfterMs = 0,
-    maybeSent = false,
+    { retryAfterMs = 0, maybeSent = false, lastError = reason }: CancelRetry = {},
   ): Promise<CancelEnd> {
     if (job.attempts + 1 >= this.deps.maxJobAttempts) {
       const detail = `Gave up cancelling at the carrier (${reason}); the interception goes on.`;
@@ -448,7 +454,7 @@ export class JobRunner {
         ? { kind: "ended", detail }
         : { kind: "moved_on" };
     }
-    await this.deps.store.rescheduleJob(job, this.retryAt(job, retryAfterMs), reason, maybeSent);
+    await this.deps.store.rescheduleJob(job, this.retryAt(job, retryAfterMs), lastError, maybeSent);
     return { kind: "waiting" };
   }
 
@@ -763,12 +769,12 @@ function acceptedAt(record: InterceptionWithEvents): string {
   return record.events.find((event) => event.status === "submitted")?.at ?? record.createdAt;
 }
 
-/** What a carrier is asked about an interception it accepted (or may have). */
 /** What a job's log lines name: the interception (what the merchant sees) and the job. */
 function logFieldsOf(job: JobRecord): LogFields {
   return { interceptionId: job.interceptionId, jobId: job.id };
 }
 
+/** What a carrier is asked about an interception it accepted (or may have). */
 function outcomeQuery(
   record: InterceptionRecord,
   carrierReference: string,

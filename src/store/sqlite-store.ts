@@ -32,6 +32,7 @@ import {
   lt,
   lte,
   ne,
+  notInArray,
   or,
   sql,
 } from "drizzle-orm";
@@ -771,7 +772,12 @@ function createStore(
       );
     },
 
-    async claimDueJobsByCarrier(now: string, leaseUntil: string, room: CarrierRoom) {
+    async claimDueJobsByCarrier(
+      now: string,
+      leaseUntil: string,
+      room: CarrierRoom,
+      excluding: readonly string[] = [],
+    ) {
       const carriers = (Object.entries(room.perCarrier) as Array<[CarrierId, number]>).filter(
         ([, free]) => free > 0,
       );
@@ -795,6 +801,7 @@ function createStore(
                   eq(interceptionsTable.carrier, carrier),
                   lte(jobsTable.runAt, now),
                   leaseIsFree(now),
+                  excluding.length > 0 ? notInArray(jobsTable.id, [...excluding]) : undefined,
                 ),
               )
               .orderBy(asc(jobsTable.runAt), asc(jobsTable.id))
@@ -909,7 +916,9 @@ function createStore(
     },
 
     async close() {
-      // Nothing accepted is lost: writes still queued for the next batch commit first.
+      // Writes still queued for the next batch are committed now, not dropped; if another
+      // connection holds the lock, they fail with StoreBusyError (their callers see it) instead
+      // of holding the close up.
       groupCommit.flush();
       sqlite.close();
     },

@@ -303,9 +303,15 @@ export interface Store {
    * Leases jobs that are due (`runAt <= now`) and not leased, oldest first, within `room`: at
    * most `room.total` in all and `room.perCarrier[carrier]` of one carrier's (a job's carrier is
    * its interception's). A carrier left out of `perCarrier` gets none. Taking over a lapsed
-   * lease marks the job `maybeSent`, as in `claimJob`.
+   * lease marks the job `maybeSent`, as in `claimJob`. Jobs in `excluding` are never taken: the
+   * caller is still running them, even if their lease ran out.
    */
-  claimDueJobsByCarrier(now: string, leaseUntil: string, room: CarrierRoom): Promise<CarrierJob[]>;
+  claimDueJobsByCarrier(
+    now: string,
+    leaseUntil: string,
+    room: CarrierRoom,
+    excluding?: readonly string[],
+  ): Promise<CarrierJob[]>;
   /**
    * Gives the job back for a later attempt: attempts + 1, lease cleared; `maybeSent` marks the
    * job for good as possibly already received by the carrier. Fenced by the lease the caller

@@ -122,10 +122,13 @@ export class JobWorker {
       return 0;
     }
     const { store, now, jobLeaseMs } = this.options;
+    // A job still running here whose lease ran out is due again, but must not run twice at once
+    // in this worker: another worker may take it over, this one waits for its own run to end.
     const claimed = await store.claimDueJobsByCarrier(
       dueBy.toISOString(),
       new Date(now().getTime() + jobLeaseMs).toISOString(),
       room,
+      [...this.running.keys()],
     );
     for (const { job, carrier } of claimed) {
       this.startJob(job, carrier);

@@ -361,11 +361,15 @@ describe("POST /v1/interceptions/{id}/cancel", () => {
     );
     expect(answer.status, answer.text).toBe(202);
     expect(carrier.callsOf("cancel")).toHaveLength(1);
-    expect(await store.getJobForInterception(id, "cancel")).toMatchObject({
-      maybeSent: true,
-      leaseUntil: null,
-      attempts: 1,
-    });
+    const job = await store.getJobForInterception(id, "cancel");
+    expect(job).toMatchObject({ maybeSent: true, leaseUntil: null, attempts: 1 });
+    // The error, stack and all, is kept on the job for operators; the merchant's view has none.
+    expect(job?.lastError).toContain("Error: disk went away");
+    expect(job?.lastError).toContain("    at ");
+    const after = await json(
+      await gateway.call(gateway.merchantA, "GET", `/v1/interceptions/${id}`),
+    );
+    expect(after.text).not.toContain("disk went away");
   });
 
   it("refuses to cancel a finished interception", async () => {

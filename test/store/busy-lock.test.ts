@@ -47,22 +47,25 @@ function holdWriteLock(): Database.Database {
 
 describe("a write lock held by another connection", () => {
   it("keeps the event loop turning, and the write completes once the lock is released", async () => {
-    store = openSqliteStore({ path });
+    // A bound no loaded machine reaches: the write must still be waiting, not given up.
+    store = openSqliteStore({ path, maxBusyWaitMs: 60_000 });
     await store.createMerchant(merchant("mer_a"));
     other = holdWriteLock();
 
-    let written = false;
-    const write = store.createMerchant(merchant("mer_b")).then(() => {
-      written = true;
+    let settled = false;
+    const write = store.createMerchant(merchant("mer_b")).finally(() => {
+      settled = true;
     });
-    // A 10 ms timer set while the write waits fires well before the 5 s that a sleeping
-    // busy_timeout would hold the loop (the margin is for a loaded machine); a read answers
-    // meanwhile.
-    const setAt = performance.now();
-    await new Promise((resolve) => setTimeout(resolve, 10));
-    expect(performance.now() - setAt).toBeLessThan(2_500);
+    // Timers set while the write waits fire, and a read answers, with the write still pending.
+    // Each of the store's tries sleeps in SQLite's busy_timeout, a few ms: these turns are quick.
+    // A write sleeping 5 s there would hold the loop each try (this test's timeout runs out), or
+    // fail outright: this process holds the lock, so it is never released while the thread sleeps.
+    for (let turn = 0; turn < 20; turn += 1) {
+      await new Promise((resolve) => setTimeout(resolve, 1));
+      expect(settled, "a timer fired while the write was pending").toBe(false);
+    }
     expect(await store.getMerchant("mer_a")).toEqual(merchant("mer_a"));
-    expect(written, "the write cannot commit while the lock is held").toBe(false);
+    expect(settled, "the write cannot commit while the lock is held").toBe(false);
 
     other.exec("COMMIT");
     await write;

@@ -26,6 +26,12 @@ async function until(condition: () => boolean | Promise<boolean>, what: string):
   throw new Error(`never happened: ${what}`);
 }
 
+async function turns(count: number): Promise<void> {
+  for (let turn = 0; turn < count; turn += 1) {
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+}
+
 /** Fake carriers standing in for SF, JD and Kuaidi100, each knowing `parcels` parcels. */
 function carriersWithParcels(ids: CarrierId[], parcels: number): FakeCarrier[] {
   return ids.map((id) => {
@@ -251,5 +257,45 @@ describe("the worker's carrier calls", () => {
     );
     expect(eligibility.body.parcelState, eligibility.text).toBe("unknown");
     expect(sf.callsOf("track"), "the open breaker sent nothing").toHaveLength(tracksBefore);
+  });
+});
+
+describe("a job that runs past its own lease", () => {
+  it("is not started again by the worker still running it, and stop() waits for that run", async () => {
+    const [sf] = carriersWithParcels(["sf-express"], 1) as [FakeCarrier];
+    const clock = testClock();
+    gateway = await createTestGateway(
+      sf.adapter,
+      { CARRIER_RETRIES: "0", JOB_LEASE_MS: "30000" },
+      { now: clock.now },
+    );
+    const target = gateway;
+    const id = await pendingInterception(target, sf, 1);
+    const release = sf.hold();
+    clock.advance(60_000);
+
+    const first = target.worker.runOnce();
+    await until(() => sf.callsOf("intercept").length === 2, "the job's call at SF");
+    // The call hangs past the lease: the job is due again, and free for any worker to take over.
+    clock.advance(31_000);
+    const second = target.worker.runOnce();
+    await turns(50);
+    expect(sf.callsOf("intercept"), "the request's call and the job's, no second run").toHaveLength(
+      2,
+    );
+
+    let stopped = false;
+    const stopping = target.worker.stop().then(() => {
+      stopped = true;
+    });
+    await turns(50);
+    expect(stopped, "stop() waits for the run in flight").toBe(false);
+
+    release();
+    await stopping;
+    expect(await first).toBe(1);
+    expect(await second, "nothing claimed by the second pass").toBe(0);
+    expect(await statusOf(target, id)).toBe("submitted");
+    expect(sf.callsOf("intercept")).toHaveLength(2);
   });
 });
