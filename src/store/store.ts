@@ -201,6 +201,18 @@ export class ParcelOfAnotherMerchantError extends Error {
   }
 }
 
+/**
+ * Thrown by `insertInterception` when the order's redirects holding a free one are not as many
+ * as the request's assessment assumed: another redirect of the order was stored (or ended)
+ * meanwhile. Nothing is stored; the caller assesses again.
+ */
+export class OrderRedirectsChangedError extends Error {
+  constructor(merchantId: string, orderId: string) {
+    super(`The redirects of order ${orderId} of ${merchantId} changed during the request.`);
+    this.name = "OrderRedirectsChangedError";
+  }
+}
+
 export interface Store {
   /**
    * Records `mode` on a database that has none yet, and returns the database's mode: the one
@@ -253,12 +265,15 @@ export interface Store {
    * that same transaction (a key not seen before); `IdempotencyConflictError` if it exists.
    * The parcel is bound to the interception's merchant in that transaction too, unless it
    * already is; `ParcelOfAnotherMerchantError` if another merchant has it.
+   * With `assumedFreeRedirects` (a redirect), the order's redirects holding a free one are
+   * counted in the transaction: `OrderRedirectsChangedError` if they are not that many.
    */
   insertInterception(input: {
     interception: InterceptionRecord;
     event: InterceptionEventRecord;
     job: JobRecord | null;
     idempotency: { merchantId: string; key: string; claim?: IdempotencyKeyClaim } | null;
+    assumedFreeRedirects?: number;
   }): Promise<void>;
   /** The id of the merchant a parcel belongs to, or null while it belongs to nobody. */
   parcelOwner(carrier: CarrierId, trackingNumber: string): Promise<string | null>;
@@ -285,7 +300,7 @@ export interface Store {
   redirectsOfOrder(
     merchantId: string,
     orderId: string,
-  ): Promise<Array<Pick<InterceptionRecord, "id" | "status">>>;
+  ): Promise<Array<Pick<InterceptionRecord, "id" | "status" | "cost">>>;
   /**
    * Conditional, forward-only update plus an appended event, in one transaction. A redirect
    * reaching failed or cancelled is stored with no charge (`chargesNothingOnceIn`), whatever

@@ -3,6 +3,7 @@
  * free redirect (DOMAIN.md "Redirect").
  */
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { noCharge } from "../../src/domain/cost.ts";
 import { newId } from "../../src/ids.ts";
 import { openSqliteStore, type SqliteStore } from "../../src/store/sqlite-store.ts";
 import {
@@ -127,8 +128,9 @@ describe("the order's redirects", () => {
     await insert(interception({ trackingNumber: "SF1400000000005", merchantId: "mer_b" }));
     await end(second.id, "failed");
     expect(await store.redirectsOfOrder("mer_a", "ORD-1")).toEqual([
-      { id: first.id, status: "pending" },
-      { id: second.id, status: "failed" },
+      { id: first.id, status: "pending", cost: freeRedirect },
+      // A failed redirect is stored with no charge.
+      { id: second.id, status: "failed", cost: noCharge() },
     ]);
     expect(await store.redirectsOfOrder("mer_b", "ORD-9")).toEqual([]);
   });
