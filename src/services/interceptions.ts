@@ -47,6 +47,9 @@ interface Answer {
   body: string;
 }
 
+/** What assessing a new request ended in: the stored interception and its job, or a refusal. */
+type Assessed = { interception: InterceptionRecord; job: JobRecord | null } | { refusal: Answer };
+
 /** How many times one request assesses a redirect whose order's redirects keep changing. */
 const maxAssessments = 3;
 
@@ -296,9 +299,15 @@ export class InterceptionService {
     const deadline = this.deadline();
     // Before any carrier call: the tracking call, then the job's call right after the insert.
     this.deps.carrierBudget.reserve(merchant.id, this.trackingCalls(merchant, request) + 1);
-    const stored = await this.assessAndStore(merchant, request, idempotency, requestId, deadline);
-    if ("refusal" in stored) {
+    let stored: Assessed;
+    try {
+      stored = await this.assessAndStore(merchant, request, idempotency, requestId, deadline);
+    } catch (error) {
       // Nothing was stored, so the job's carrier call will not be made.
+      this.deps.carrierBudget.giveBack(merchant.id, 1);
+      throw error;
+    }
+    if ("refusal" in stored) {
       this.deps.carrierBudget.giveBack(merchant.id, 1);
       return { response: stored.refusal, keyClaimed: false };
     }
