@@ -418,8 +418,8 @@ function createStore(
   const read = <T>(work: () => T): Promise<T> => retryWhileBusy(work, options.maxBusyWaitMs);
 
   /**
-   * Inside a write: whether the parcel may be the merchant's, binding it to them when `bind` and
-   * nobody has it yet. False when another merchant has it.
+   * Inside a write: whether the parcel may be the merchant's, binding it to them when `bind`
+   * (the carrier confirmed the parcel) and nobody has it yet. False when another merchant has it.
    */
   const bindOrCheckOwner = (
     parcel: Pick<InterceptionRecord, "carrier" | "trackingNumber" | "merchantId">,
@@ -612,7 +612,8 @@ function createStore(
         // Checked before the parcel's open interception, so another merchant never learns
         // that one is under way.
         const { carrier, trackingNumber, merchantId } = interception;
-        if (!bindOrCheckOwner(interception, true, interception.createdAt)) {
+        const confirmed = interception.parcelState !== "unknown";
+        if (!bindOrCheckOwner(interception, confirmed, interception.createdAt)) {
           throw new ParcelOfAnotherMerchantError(carrier, trackingNumber);
         }
         // Counted in this transaction, so that of two redirects of one order stored at the same
@@ -634,7 +635,7 @@ function createStore(
         } catch (error) {
           if (
             String((error as Error).message).includes(
-              "interceptions.carrier, interceptions.tracking_number",
+              "interceptions.merchant_id, interceptions.carrier, interceptions.tracking_number",
             )
           ) {
             throw new ParcelBusyError(interception.carrier, interception.trackingNumber);
@@ -749,6 +750,13 @@ function createStore(
           });
         if (sameWork) {
           return "job_exists";
+        }
+        // Last of the checks: binding writes, so it comes once nothing else can refuse the update.
+        if (transition.bindParcel) {
+          const parcel = reads.interceptionById.get({ id });
+          if (parcel && !bindOrCheckOwner(parcel, true, transition.event.at)) {
+            return "parcel_of_another_merchant";
+          }
         }
         const status = transition.to ?? row.status;
         // The status guard is repeated in the UPDATE so the write is conditional on its own,

@@ -117,6 +117,34 @@ describe("parcel owners", () => {
   });
 });
 
+describe("a parcel the carrier has not confirmed", () => {
+  it("is bound by no insert, and by the first transition that binds it", async () => {
+    const ofB = interception({ merchantId: "mer_b", parcelState: "unknown" });
+    await insert(ofB);
+    expect(await store.parcelOwner("sf-express", "SF1400000000001")).toBeNull();
+    // B's unconfirmed interception keeps nobody out: A's confirmed one is stored and binds.
+    const ofA = interception();
+    await insert(ofA);
+    expect(await store.parcelOwner("sf-express", "SF1400000000001")).toBe("mer_a");
+
+    const bind = {
+      from: ["pending"] as const,
+      patch: { parcelState: "in_transit" as const },
+      event: { at, detail: "The carrier reports the parcel in_transit." },
+      bindParcel: true,
+    };
+    expect(await store.transitionInterception(ofB.id, bind)).toBe("parcel_of_another_merchant");
+    const unchanged = await store.getInterceptionById(ofB.id);
+    expect(unchanged).toMatchObject({ parcelState: "unknown" });
+    expect(unchanged?.events).toHaveLength(1);
+
+    const mine = interception({ trackingNumber: "SF1400000000002", parcelState: "unknown" });
+    await insert(mine);
+    expect(await store.transitionInterception(mine.id, bind)).toBe("applied");
+    expect(await store.parcelOwner("sf-express", "SF1400000000002")).toBe("mer_a");
+  });
+});
+
 describe("the order's redirects", () => {
   it("lists the merchant's redirects of one order across parcels and carriers, oldest first", async () => {
     const first = interception({ trackingNumber: "SF1400000000001" });
