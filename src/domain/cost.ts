@@ -4,7 +4,8 @@
  * - otherwise the merchant pays the return freight on delivery, settled offline with the outlet;
  * - an order's first `freeRedirectsPerOrder` redirects, across its parcels and carriers, are paid
  *   by the platform, later ones by the merchant (settled offline);
- * - a redirect that fails or is withdrawn uses no free redirect and charges nothing;
+ * - a redirect that fails or is withdrawn gives its free redirect back (the order's next redirect
+ *   is free again, even while a paid one is under way) and charges nothing;
  * - a lock (parcel not yet collected) costs nothing.
  */
 import type { Cost } from "../../contracts/interception.ts";
@@ -14,7 +15,7 @@ import type { CarrierRules } from "./rules.ts";
 export interface CostInput {
   action: Action;
   pickupService: boolean;
-  /** Earlier redirects of the same order that use a free one (see `usesFreeRedirect`). */
+  /** The order's other redirects that hold a free one (see `holdsFreeRedirect`). */
   orderRedirects: number;
   locked: boolean;
   rules: CarrierRules;
@@ -26,20 +27,26 @@ export function noCharge(): Cost {
 }
 
 /**
- * Whether a redirect in this status counts against its order's free redirects: one under way or
- * done does; one that failed or was withdrawn does not (and a lock is not a redirect at all).
- */
-export function usesFreeRedirect(status: InterceptionStatus): boolean {
-  return status === "pending" || status === "submitted" || status === "succeeded";
-}
-
-/**
  * Whether an interception reaching `status` charges nothing any more: a redirect that failed or
  * was withdrawn. A failed return keeps its cost: the buyer is asked to refuse delivery, so the
  * parcel may still come back with its freight collected on delivery.
  */
 export function chargesNothingOnceIn(action: Action, status: InterceptionStatus): boolean {
   return action === "redirect" && (status === "failed" || status === "cancelled");
+}
+
+/**
+ * Whether a redirect holds one of its order's free redirects: it was given one and has not
+ * failed or been withdrawn (under way, or done). A paid redirect holds none, whatever its
+ * status, so a free one that fails leaves the free redirect to the order's next one.
+ */
+export function holdsFreeRedirect(redirect: {
+  status: InterceptionStatus;
+  cost: Pick<Cost, "mode">;
+}): boolean {
+  return (
+    redirect.cost.mode === "free_redirect" && !chargesNothingOnceIn("redirect", redirect.status)
+  );
 }
 
 /** Decides payer, mode and settlement before any carrier call; fees are filled in later. */

@@ -31,7 +31,7 @@ export interface EligibilityInput {
   /** The carrier does not know the tracking number. */
   unknownParcel: boolean;
   earlier: EarlierInterception[];
-  /** Earlier redirects of the same order, on any parcel or carrier, that use a free one. */
+  /** The order's other redirects, on any parcel or carrier, that hold a free one. */
   orderRedirects: number;
 }
 

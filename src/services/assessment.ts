@@ -6,7 +6,7 @@
 import type { Cost, InterceptionRequest } from "../../contracts/interception.ts";
 import type { ParcelState } from "../../contracts/normalized.ts";
 import type { RegisteredCarrier } from "../carriers/registry.ts";
-import { attributeCost, usesFreeRedirect } from "../domain/cost.ts";
+import { attributeCost, holdsFreeRedirect } from "../domain/cost.ts";
 import { decideEligibility, type EligibilityDecision } from "../domain/eligibility.ts";
 import { GatewayError } from "../http/problem.ts";
 import type { MerchantRecord } from "../store/store.ts";
@@ -16,9 +16,16 @@ import { trackForAssessment } from "./tracking.ts";
 export interface Assessment {
   carrier: RegisteredCarrier;
   decision: EligibilityDecision;
-  /** `unknown` when the carrier's tracking could not be reached in time. */
+  /**
+   * `unknown` when the carrier's tracking could not be reached in time, when the carrier does not
+   * know the parcel, or when it is another merchant's.
+   */
   parcelState: ParcelState;
+  /** The carrier's tracking could not be reached in time: nothing is known of the parcel yet. */
+  trackingUnreachable: boolean;
   cost: Cost;
+  /** For a redirect: the order's other redirects holding a free one, as counted here. */
+  freeRedirects?: number;
 }
 
 type AssessedRequest = Pick<
@@ -93,7 +100,11 @@ export async function assess(
   const earlier = (
     await deps.store.findInterceptionsForParcel(merchant.id, carrier.id, request.trackingNumber)
   ).filter((record) => record.id !== excludeId);
-  const orderRedirects = await countOrderRedirects(deps, merchant, request.orderId, excludeId);
+  // Only a redirect's eligibility and cost depend on the order's other redirects.
+  const freeRedirects =
+    request.action === "redirect"
+      ? await countFreeRedirects(deps, merchant, request.orderId, excludeId)
+      : 0;
   const decision = decideEligibility({
     request,
     rules: carrier.rules,
@@ -102,32 +113,36 @@ export async function assess(
     destinationCountry: tracked?.ok ? (tracked.value.destinationCountry ?? null) : null,
     unknownParcel,
     earlier,
-    orderRedirects,
+    orderRedirects: freeRedirects,
   });
   const cost = attributeCost({
     action: request.action,
     pickupService: merchant.pickupService,
-    orderRedirects,
+    orderRedirects: freeRedirects,
     locked: decision.disposition === "lock",
     rules: carrier.rules,
   });
-  return { carrier, decision, parcelState: parcelState ?? "unknown", cost };
+  return {
+    carrier,
+    decision,
+    parcelState: parcelState ?? "unknown",
+    trackingUnreachable: tracked !== null && !tracked.ok && !unknownParcel,
+    cost,
+    ...(request.action === "redirect" ? { freeRedirects } : {}),
+  };
 }
 
 /**
- * The order's redirects, on any parcel and carrier, that use a free one. Re-assessing a stored
- * interception (`assessedId`) counts only those created before it: a later one was charged
- * knowing of this one, and counting it back would make both paid.
+ * The order's redirects, on any parcel and carrier, that hold a free one. Re-assessing a stored
+ * interception (`assessedId`) leaves it out: it does not compete with itself.
  */
-async function countOrderRedirects(
+async function countFreeRedirects(
   deps: ServiceDeps,
   merchant: MerchantRecord,
   orderId: string,
   assessedId: string | undefined,
 ): Promise<number> {
   const redirects = await deps.store.redirectsOfOrder(merchant.id, orderId);
-  return redirects.filter(
-    (redirect) =>
-      (assessedId === undefined || redirect.id < assessedId) && usesFreeRedirect(redirect.status),
-  ).length;
+  return redirects.filter((redirect) => redirect.id !== assessedId && holdsFreeRedirect(redirect))
+    .length;
 }

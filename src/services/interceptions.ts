@@ -24,10 +24,11 @@ import {
   type InterceptionWithEvents,
   type JobRecord,
   type MerchantRecord,
+  OrderRedirectsChangedError,
   ParcelBusyError,
   ParcelOfAnotherMerchantError,
 } from "../store/store.ts";
-import { assess, carrierCanEverDo, refuseImpossibleAction } from "./assessment.ts";
+import { type Assessment, assess, carrierCanEverDo, refuseImpossibleAction } from "./assessment.ts";
 import { carrierFor, countStatus, leaseUntil, type ServiceDeps } from "./deps.ts";
 import { type CancelEnd, JobRunner, newJob } from "./jobs.ts";
 import { applyCarrierReports } from "./outcomes.ts";
@@ -40,9 +41,21 @@ export interface StoredResponse {
   replayed: boolean;
 }
 
+/** An answer to store under the idempotency key. */
+interface Answer {
+  status: number;
+  body: string;
+}
+
+/** What assessing a new request ended in: the stored interception and its job, or a refusal. */
+type Assessed = { interception: InterceptionRecord; job: JobRecord | null } | { refusal: Answer };
+
+/** How many times one request assesses a redirect whose order's redirects keep changing. */
+const maxAssessments = 3;
+
 /** What `createFresh` answered, and whether it claimed the idempotency key doing so. */
 interface FreshResponse {
-  response: { status: number; body: string };
+  response: Answer;
   keyClaimed: boolean;
 }
 
@@ -282,88 +295,27 @@ export class InterceptionService {
     idempotency: { merchantId: string; key: string; claim?: IdempotencyKeyClaim },
     requestId: string,
   ): Promise<FreshResponse> {
-    const { store, now } = this.deps;
+    const { store } = this.deps;
     const deadline = this.deadline();
     // Before any carrier call: the tracking call, then the job's call right after the insert.
     this.deps.carrierBudget.reserve(merchant.id, this.trackingCalls(merchant, request) + 1);
-    const assessment = await assess(this.deps, merchant, request, deadline);
-    if (!assessment.decision.eligible) {
+    let stored: Assessed;
+    try {
+      stored = await this.assessAndStore(merchant, request, idempotency, requestId, deadline);
+    } catch (error) {
+      // Nothing was stored, so the job's carrier call will not be made.
       this.deps.carrierBudget.giveBack(merchant.id, 1);
-      return {
-        response: this.refusal(requestId, assessment.decision.reasons),
-        keyClaimed: false,
-      };
+      throw error;
     }
-
-    const id = newId("icp");
-    const at = now().toISOString();
-    const locked = assessment.decision.disposition === "lock";
-    const capabilities = assessment.carrier.resilient.adapter.capabilities;
-    const interception: InterceptionRecord = {
-      id,
-      merchantId: merchant.id,
-      carrier: assessment.carrier.id,
-      trackingNumber: request.trackingNumber,
-      orderId: request.orderId,
-      action: request.action,
-      reason: request.reason,
-      items: request.items ?? [],
-      parcel: request.parcel,
-      redirectTo: request.redirectTo ?? null,
-      note: request.note ?? null,
-      status: locked ? "locked" : "pending",
-      parcelState: assessment.parcelState,
-      successLikelihood: assessment.decision.successLikelihood,
-      carrierReference: null,
-      cost: assessment.cost,
-      failure: null,
-      createdAt: at,
-      updatedAt: at,
-    };
-    // A lock needs the carrier only to cancel a booked pickup, where the carrier can. The job is
-    // stored already leased to this request, which runs it right after the insert.
-    const kind = locked ? (capabilities.pickupCancel ? "cancel_pickup" : null) : "submit";
-    const job = kind ? { ...newJob(id, kind, at), leaseUntil: leaseUntil(this.deps) } : null;
+    if ("refusal" in stored) {
+      this.deps.carrierBudget.giveBack(merchant.id, 1);
+      return { response: stored.refusal, keyClaimed: false };
+    }
+    const { interception, job } = stored;
+    const { id, createdAt: at } = interception;
     if (!job) {
       // A lock the carrier cannot act on: no carrier call after the assessment.
       this.deps.carrierBudget.giveBack(merchant.id, 1);
-    }
-    try {
-      await store.insertInterception({
-        interception,
-        event: {
-          at,
-          status: interception.status,
-          detail: locked
-            ? "Not collected by the carrier yet: held (locked) in the warehouse."
-            : "Accepted and stored; the carrier is being asked.",
-          carrierEventId: null,
-        },
-        job,
-        idempotency,
-      });
-    } catch (error) {
-      if (job) {
-        // Nothing was stored, so the job's carrier call will not be made.
-        this.deps.carrierBudget.giveBack(merchant.id, 1);
-      }
-      if (error instanceof ParcelOfAnotherMerchantError) {
-        // Another merchant's request for this parcel was stored first. Assessed again, the
-        // parcel now reads as unknown (no carrier call): the same answer as for any such parcel.
-        const again = await assess(this.deps, merchant, request, deadline);
-        return { response: this.refusal(requestId, again.decision.reasons), keyClaimed: false };
-      }
-      if (!(error instanceof ParcelBusyError)) {
-        throw error;
-      }
-      // Another request for this parcel won the race past the eligibility check.
-      const response = this.refusal(requestId, [
-        {
-          code: "already_intercepted",
-          message: "Another interception of this parcel is still under way.",
-        },
-      ]);
-      return { response, keyClaimed: false };
     }
     countStatus(this.deps, interception.status, interception.carrier);
 
@@ -383,6 +335,115 @@ export class InterceptionService {
       await store.releaseIdempotencyKey(idempotency.merchantId, idempotency.key, at);
       throw error;
     }
+  }
+
+  /**
+   * Assesses the request and stores the interception it accepts, or answers the refusal. A
+   * redirect whose order gained or lost a free redirect between its assessment and its insert
+   * is assessed again (the tracking cache answers, so the carrier is not asked twice), a bounded
+   * number of times.
+   */
+  private async assessAndStore(
+    merchant: MerchantRecord,
+    request: InterceptionRequest,
+    idempotency: { merchantId: string; key: string; claim?: IdempotencyKeyClaim },
+    requestId: string,
+    deadline: number,
+  ): Promise<{ interception: InterceptionRecord; job: JobRecord | null } | { refusal: Answer }> {
+    for (let assessments = 1; ; assessments += 1) {
+      const assessment = await assess(this.deps, merchant, request, deadline);
+      if (!assessment.decision.eligible) {
+        return { refusal: this.refusal(requestId, assessment.decision.reasons) };
+      }
+      const interception = this.newInterception(merchant, request, assessment);
+      const locked = interception.status === "locked";
+      const capabilities = assessment.carrier.resilient.adapter.capabilities;
+      // A lock needs the carrier only to cancel a booked pickup, where the carrier can. The job
+      // is stored already leased to this request, which runs it right after the insert.
+      const kind = locked ? (capabilities.pickupCancel ? "cancel_pickup" : null) : "submit";
+      const at = interception.createdAt;
+      const job = kind
+        ? { ...newJob(interception.id, kind, at), leaseUntil: leaseUntil(this.deps) }
+        : null;
+      try {
+        await this.deps.store.insertInterception({
+          interception,
+          event: {
+            at,
+            status: interception.status,
+            detail: locked
+              ? "Not collected by the carrier yet: held (locked) in the warehouse."
+              : "Accepted and stored; the carrier is being asked.",
+            carrierEventId: null,
+          },
+          job,
+          idempotency,
+          ...(assessment.freeRedirects !== undefined
+            ? { assumedFreeRedirects: assessment.freeRedirects }
+            : {}),
+        });
+        return { interception, job };
+      } catch (error) {
+        if (error instanceof OrderRedirectsChangedError) {
+          if (assessments < maxAssessments) {
+            continue;
+          }
+          throw new GatewayError(
+            "internal",
+            "Other redirects of this order were being stored at the same time. Retry shortly (with the same Idempotency-Key).",
+            { headers: { "retry-after": "1" } },
+          );
+        }
+        if (error instanceof ParcelOfAnotherMerchantError) {
+          // Another merchant's request for this parcel was stored first. Assessed again, the
+          // parcel now reads as unknown (no carrier call): the same answer as for any such one.
+          const again = await assess(this.deps, merchant, request, deadline);
+          return { refusal: this.refusal(requestId, again.decision.reasons) };
+        }
+        if (!(error instanceof ParcelBusyError)) {
+          throw error;
+        }
+        // Another request for this parcel won the race past the eligibility check.
+        return {
+          refusal: this.refusal(requestId, [
+            {
+              code: "already_intercepted",
+              message: "Another interception of this parcel is still under way.",
+            },
+          ]),
+        };
+      }
+    }
+  }
+
+  /** The interception an accepted assessment stores: locked, or pending for the carrier. */
+  private newInterception(
+    merchant: MerchantRecord,
+    request: InterceptionRequest,
+    assessment: Assessment,
+  ): InterceptionRecord {
+    const at = this.deps.now().toISOString();
+    return {
+      id: newId("icp"),
+      merchantId: merchant.id,
+      carrier: assessment.carrier.id,
+      trackingNumber: request.trackingNumber,
+      orderId: request.orderId,
+      action: request.action,
+      reason: request.reason,
+      items: request.items ?? [],
+      parcel: request.parcel,
+      redirectTo: request.redirectTo ?? null,
+      note: request.note ?? null,
+      status: assessment.decision.disposition === "lock" ? "locked" : "pending",
+      parcelState: assessment.parcelState,
+      successLikelihood: assessment.decision.successLikelihood,
+      carrierReference: null,
+      cost: assessment.cost,
+      failure: null,
+      createdAt: at,
+      updatedAt: at,
+    };
   }
 
   /** A 422 not_eligible answer, stored under the idempotency key like any other answer. */

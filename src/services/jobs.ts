@@ -32,7 +32,13 @@ import {
 import { outcomeFromTracking } from "../domain/tracking-outcome.ts";
 import { newId } from "../ids.ts";
 import type { LogFields } from "../logger.ts";
-import type { InterceptionRecord, InterceptionWithEvents, JobRecord } from "../store/store.ts";
+import type {
+  InterceptionRecord,
+  InterceptionWithEvents,
+  JobRecord,
+  MerchantRecord,
+  TransitionResult,
+} from "../store/store.ts";
 import { type Assessment, assess } from "./assessment.ts";
 import { carrierFor, countStatus, type ServiceDeps } from "./deps.ts";
 import { recordCarrierReport } from "./outcomes.ts";
@@ -187,11 +193,11 @@ export class JobRunner {
         throw new Error(`interception ${record.id} has no merchant ${record.merchantId}`);
       }
       const assessment = await assess(this.deps, merchant, record, deadline, record.id);
-      if (assessment.parcelState === "unknown") {
+      if (assessment.trackingUnreachable) {
         await this.retryLater(job, record, "the carrier's tracking could not be reached");
         return;
       }
-      if (await this.settleLateAssessment(job, record, assessment)) {
+      if (await this.settleLateAssessment(job, record, merchant, assessment, deadline)) {
         return;
       }
     }
@@ -570,11 +576,18 @@ export class JobRunner {
   /**
    * Commits what a late assessment decided when it ends the job (refused, or not collected so
    * locked). Returns false when the interception should go on to the carrier.
+   *
+   * The carrier has now confirmed the parcel (or said it does not know it), so an accepted
+   * outcome binds the parcel to the merchant in its own transaction. If another merchant bound
+   * it meanwhile, the parcel is assessed again, now reading as one the carrier does not know (no
+   * carrier call), and the interception is refused as for any such parcel.
    */
   private async settleLateAssessment(
     job: JobRecord,
     record: InterceptionRecord,
+    merchant: MerchantRecord,
     assessment: Assessment,
+    deadline: number,
   ): Promise<boolean> {
     const { store } = this.deps;
     const at = this.deps.now().toISOString();
@@ -597,26 +610,41 @@ export class JobRunner {
       countStatus(this.deps, "failed", record.carrier);
       return true;
     }
+    let result: TransitionResult;
     if (assessment.decision.disposition === "lock") {
       const pickupCancel = assessment.carrier.resilient.adapter.capabilities.pickupCancel;
-      await store.transitionInterception(record.id, {
+      result = await store.transitionInterception(record.id, {
         from: ["pending"],
         to: "locked",
         patch: base,
         event: { at, detail: "Not collected by the carrier yet: held (locked) in the warehouse." },
         completeJobId: job.id,
         ...(pickupCancel ? { scheduleJob: newJob(record.id, "cancel_pickup", at) } : {}),
+        bindParcel: true,
       });
-      countStatus(this.deps, "locked", record.carrier);
-      return true;
+      if (result === "applied") {
+        countStatus(this.deps, "locked", record.carrier);
+        return true;
+      }
+    } else {
+      result = await store.transitionInterception(record.id, {
+        from: ["pending"],
+        patch: base,
+        event: { at, detail: `The carrier reports the parcel ${assessment.parcelState}.` },
+        bindParcel: true,
+      });
+      if (result === "applied") {
+        Object.assign(record, base);
+        return false;
+      }
     }
-    await store.transitionInterception(record.id, {
-      from: ["pending"],
-      patch: base,
-      event: { at, detail: `The carrier reports the parcel ${assessment.parcelState}.` },
-    });
-    Object.assign(record, base);
-    return false;
+    if (result === "parcel_of_another_merchant") {
+      const again = await assess(this.deps, merchant, record, deadline, record.id);
+      return this.settleLateAssessment(job, record, merchant, again, deadline);
+    }
+    // The interception moved on meanwhile (withdrawn, say): nothing left to send.
+    await store.completeJob(job);
+    return true;
   }
 
   /**

@@ -73,6 +73,12 @@ export async function applyCarrierReports(
       if (record.status !== "pending" && record.status !== "submitted") {
         continue;
       }
+      // Accepted while the carrier could not be asked, it has not been sent yet (its late
+      // assessment comes first), so no report is about it; and its parcel may be another
+      // merchant's, whose report this is.
+      if (record.status === "pending" && record.parcelState === "unknown") {
+        continue;
+      }
       // A report naming another interception (an earlier one, since finished) is not this one's.
       if (
         report.reference &&

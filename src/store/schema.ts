@@ -82,10 +82,12 @@ export const interceptionsTable = sqliteTable(
     index("interceptions_merchant_order_idx").on(table.merchantId, table.orderId),
     // Carrier callbacks and "one open interception per parcel" checks look parcels up this way.
     index("interceptions_parcel_idx").on(table.carrier, table.trackingNumber),
-    // One open interception per parcel, whichever request or merchant races for it: the second
-    // insert fails inside its transaction instead of reaching the carrier.
-    uniqueIndex("interceptions_one_open_per_parcel")
-      .on(table.carrier, table.trackingNumber)
+    // One open interception per parcel and merchant, whichever request races for it: the second
+    // insert fails inside its transaction instead of reaching the carrier. Between merchants the
+    // parcel's owner decides (parcel_owners); an interception accepted while the carrier could
+    // not be asked binds nothing, so it must not keep the parcel's owner out either.
+    uniqueIndex("interceptions_one_open_per_merchant_parcel")
+      .on(table.merchantId, table.carrier, table.trackingNumber)
       .where(sql`${table.status} in ('pending', 'submitted', 'locked')`),
   ],
 );

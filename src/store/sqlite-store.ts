@@ -39,7 +39,7 @@ import {
 import { type BetterSQLite3Database, drizzle } from "drizzle-orm/better-sqlite3";
 import { migrate } from "drizzle-orm/better-sqlite3/migrator";
 import type { CarrierId } from "../../contracts/carrier-adapter.ts";
-import { chargesNothingOnceIn, noCharge } from "../domain/cost.ts";
+import { chargesNothingOnceIn, holdsFreeRedirect, noCharge } from "../domain/cost.ts";
 import { isFinal } from "../domain/status.ts";
 import { defaultMaxBusyWaitMs, retryWhileBusy } from "./busy.ts";
 import { type CommitObserver, GroupCommit } from "./group-commit.ts";
@@ -68,6 +68,7 @@ import {
   type InterceptionWithEvents,
   type JobRecord,
   type MerchantRecord,
+  OrderRedirectsChangedError,
   ParcelBusyError,
   ParcelOfAnotherMerchantError,
   type Store,
@@ -222,7 +223,11 @@ function prepareReads(db: Db) {
       )
       .prepare(),
     orderRedirects: db
-      .select({ id: interceptionsTable.id, status: interceptionsTable.status })
+      .select({
+        id: interceptionsTable.id,
+        status: interceptionsTable.status,
+        cost: interceptionsTable.cost,
+      })
       .from(interceptionsTable)
       .where(
         and(
@@ -414,6 +419,28 @@ function createStore(
   const read = <T>(work: () => T): Promise<T> => retryWhileBusy(work, options.maxBusyWaitMs);
 
   /**
+   * Inside a write: whether the parcel may be the merchant's, binding it to them when `bind`
+   * (the carrier confirmed the parcel) and nobody has it yet. False when another merchant has it.
+   */
+  const bindOrCheckOwner = (
+    parcel: Pick<InterceptionRecord, "carrier" | "trackingNumber" | "merchantId">,
+    bind: boolean,
+    at: string,
+  ): boolean => {
+    const { carrier, trackingNumber, merchantId } = parcel;
+    const owner = reads.parcelOwner.get({ carrier, trackingNumber })?.merchantId;
+    if (owner === undefined && bind) {
+      writes.bindParcel.run({ carrier, trackingNumber, merchantId, boundAt: at });
+      return true;
+    }
+    return owner === undefined || owner === merchantId;
+  };
+
+  /** How many of the merchant's redirects of the order hold a free one (DOMAIN.md "Redirect"). */
+  const freeRedirectsOf = (merchantId: string, orderId: string): number =>
+    reads.orderRedirects.all({ merchantId, orderId }).filter(holdsFreeRedirect).length;
+
+  /**
    * One interception and its history, read in one snapshot; `merchantId` null for any. The
    * transaction function is made once: making one per call was 5 % of a GET.
    */
@@ -576,8 +603,9 @@ function createStore(
       event: InterceptionEventRecord;
       job: JobRecord | null;
       idempotency: { merchantId: string; key: string; claim?: IdempotencyKeyClaim } | null;
+      assumedFreeRedirects?: number;
     }) {
-      const { interception, event, job, idempotency } = input;
+      const { interception, event, job, idempotency, assumedFreeRedirects } = input;
       return write(() => {
         if (idempotency?.claim && !writes.claimKey.get(idempotency.claim)) {
           throw new IdempotencyConflictError(idempotency.merchantId, idempotency.key);
@@ -585,14 +613,17 @@ function createStore(
         // Checked before the parcel's open interception, so another merchant never learns
         // that one is under way.
         const { carrier, trackingNumber, merchantId } = interception;
-        writes.bindParcel.run({
-          carrier,
-          trackingNumber,
-          merchantId,
-          boundAt: interception.createdAt,
-        });
-        if (reads.parcelOwner.get({ carrier, trackingNumber })?.merchantId !== merchantId) {
+        const confirmed = interception.parcelState !== "unknown";
+        if (!bindOrCheckOwner(interception, confirmed, interception.createdAt)) {
           throw new ParcelOfAnotherMerchantError(carrier, trackingNumber);
+        }
+        // Counted in this transaction, so that of two redirects of one order stored at the same
+        // moment only one can have assumed the free one is left.
+        if (
+          assumedFreeRedirects !== undefined &&
+          freeRedirectsOf(merchantId, interception.orderId) !== assumedFreeRedirects
+        ) {
+          throw new OrderRedirectsChangedError(merchantId, interception.orderId);
         }
         try {
           writes.insertInterception.run({
@@ -605,7 +636,7 @@ function createStore(
         } catch (error) {
           if (
             String((error as Error).message).includes(
-              "interceptions.carrier, interceptions.tracking_number",
+              "interceptions.merchant_id, interceptions.carrier, interceptions.tracking_number",
             )
           ) {
             throw new ParcelBusyError(interception.carrier, interception.trackingNumber);
@@ -720,6 +751,13 @@ function createStore(
           });
         if (sameWork) {
           return "job_exists";
+        }
+        // Last of the checks: binding writes, so it comes once nothing else can refuse the update.
+        if (transition.bindParcel) {
+          const parcel = reads.interceptionById.get({ id });
+          if (parcel && !bindOrCheckOwner(parcel, true, transition.event.at)) {
+            return "parcel_of_another_merchant";
+          }
         }
         const status = transition.to ?? row.status;
         // The status guard is repeated in the UPDATE so the write is conditional on its own,

@@ -143,11 +143,20 @@ export interface InterceptionTransition {
   completeJobId?: string;
   /** Refused with `job_exists` while the interception has another job of the same kind. */
   scheduleJob?: JobRecord;
+  /**
+   * Binds the parcel to the interception's merchant (the carrier has now confirmed it), unless
+   * it already is; refused with `parcel_of_another_merchant` if another merchant has it.
+   */
+  bindParcel?: boolean;
 }
 
-/** `job_exists`: a job of `scheduleJob`'s kind is already under way: nothing changed. */
+/**
+ * `job_exists`: a job of `scheduleJob`'s kind is already under way; `parcel_of_another_merchant`:
+ * see `bindParcel`. Nothing changed for either.
+ */
 export type TransitionResult =
   | "applied"
+  | "parcel_of_another_merchant"
   | "status_mismatch"
   | "duplicate_event"
   | "job_exists"
@@ -179,8 +188,9 @@ export class IdempotencyConflictError extends Error {
 }
 
 /**
- * Thrown by `insertInterception` when the parcel already has an open (pending, submitted or
- * locked) interception: two requests raced past the eligibility check, and only one may win.
+ * Thrown by `insertInterception` when the merchant already has an open (pending, submitted or
+ * locked) interception of the parcel: two requests raced past the eligibility check, and only
+ * one may win. (Between merchants, the parcel's owner decides.)
  */
 export class ParcelBusyError extends Error {
   constructor(carrier: string, trackingNumber: string) {
@@ -198,6 +208,18 @@ export class ParcelOfAnotherMerchantError extends Error {
   constructor(carrier: string, trackingNumber: string) {
     super(`${carrier} parcel ${trackingNumber} belongs to another merchant.`);
     this.name = "ParcelOfAnotherMerchantError";
+  }
+}
+
+/**
+ * Thrown by `insertInterception` when the order's redirects holding a free one are not as many
+ * as the request's assessment assumed: another redirect of the order was stored (or ended)
+ * meanwhile. Nothing is stored; the caller assesses again.
+ */
+export class OrderRedirectsChangedError extends Error {
+  constructor(merchantId: string, orderId: string) {
+    super(`The redirects of order ${orderId} of ${merchantId} changed during the request.`);
+    this.name = "OrderRedirectsChangedError";
   }
 }
 
@@ -251,14 +273,19 @@ export interface Store {
    * Stores a new interception, its first event and (if any) its first job in one transaction,
    * and links it to the idempotency key that created it. With `claim`, the key is claimed in
    * that same transaction (a key not seen before); `IdempotencyConflictError` if it exists.
-   * The parcel is bound to the interception's merchant in that transaction too, unless it
-   * already is; `ParcelOfAnotherMerchantError` if another merchant has it.
+   * `ParcelOfAnotherMerchantError` if another merchant has the parcel. The parcel is bound to
+   * the interception's merchant in that transaction too when the carrier confirmed it (its
+   * `parcelState` is not `unknown`); one accepted while the carrier could not be asked binds
+   * nothing until the worker's late assessment (`bindParcel` of a transition).
+   * With `assumedFreeRedirects` (a redirect), the order's redirects holding a free one are
+   * counted in the transaction: `OrderRedirectsChangedError` if they are not that many.
    */
   insertInterception(input: {
     interception: InterceptionRecord;
     event: InterceptionEventRecord;
     job: JobRecord | null;
     idempotency: { merchantId: string; key: string; claim?: IdempotencyKeyClaim } | null;
+    assumedFreeRedirects?: number;
   }): Promise<void>;
   /** The id of the merchant a parcel belongs to, or null while it belongs to nobody. */
   parcelOwner(carrier: CarrierId, trackingNumber: string): Promise<string | null>;
@@ -285,7 +312,7 @@ export interface Store {
   redirectsOfOrder(
     merchantId: string,
     orderId: string,
-  ): Promise<Array<Pick<InterceptionRecord, "id" | "status">>>;
+  ): Promise<Array<Pick<InterceptionRecord, "id" | "status" | "cost">>>;
   /**
    * Conditional, forward-only update plus an appended event, in one transaction. A redirect
    * reaching failed or cancelled is stored with no charge (`chargesNothingOnceIn`), whatever

@@ -2,8 +2,8 @@ import { describe, expect, it } from "vitest";
 import {
   attributeCost,
   chargesNothingOnceIn,
+  holdsFreeRedirect,
   noCharge,
-  usesFreeRedirect,
 } from "../../src/domain/cost.ts";
 import { fromMinorUnits, toMinorUnits } from "../../src/domain/money.ts";
 import { defaultCarrierRules } from "../../src/domain/rules.ts";
@@ -57,12 +57,18 @@ describe("cost attribution (seed 003)", () => {
 });
 
 describe("a redirect that fails or is withdrawn", () => {
-  it("does not use the order's free redirect", () => {
+  it("does not hold the order's free redirect; a paid one never holds it", () => {
+    const free = { mode: "free_redirect" } as const;
     for (const status of ["pending", "submitted", "succeeded"] as const) {
-      expect(usesFreeRedirect(status), status).toBe(true);
+      expect(holdsFreeRedirect({ status, cost: free }), status).toBe(true);
+      expect(holdsFreeRedirect({ status, cost: { mode: "paid_redirect" } }), status).toBe(false);
     }
-    for (const status of ["failed", "cancelled", "locked", "released"] as const) {
-      expect(usesFreeRedirect(status), status).toBe(false);
+    for (const status of ["failed", "cancelled"] as const) {
+      expect(holdsFreeRedirect({ status, cost: free }), status).toBe(false);
+    }
+    // A redirect of a parcel not collected yet is a lock, which charges nothing at all.
+    for (const status of ["locked", "released"] as const) {
+      expect(holdsFreeRedirect({ status, cost: { mode: "none" } }), status).toBe(false);
     }
   });
 

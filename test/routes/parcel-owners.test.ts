@@ -10,6 +10,7 @@ import {
   createTestGateway,
   interceptBody,
   json,
+  lastEventDetail,
   type TestGateway,
   type TestMerchant,
 } from "../harness.ts";
@@ -214,5 +215,121 @@ describe("binding a parcel", () => {
     );
     expect(carrier.callsOf("intercept")).toHaveLength(1);
     expect(await gateway.store.parcelOwner("sf-express", free)).toBe(winnerMerchant.id);
+  });
+});
+
+describe("a request accepted while the carrier's tracking was down", () => {
+  /** Registered with the carrier only once tracking is back. */
+  const late = "SF1400000000004";
+
+  beforeEach(async () => {
+    // One tracking call per assessment, and a breaker that stays closed through the outage.
+    await gateway.close();
+    gateway = await createTestGateway(carrier.adapter, {
+      CARRIER_RETRIES: "0",
+      BREAKER_VOLUME_THRESHOLD: "1000",
+    });
+  });
+
+  /** B's intercept while every tracking call fails: accepted as pending, the carrier not asked. */
+  async function interceptWhileTrackingDown(merchant: TestMerchant, trackingNumber: string) {
+    carrier.scriptedErrors.track.push(...Array<"unavailable">(10).fill("unavailable"));
+    const created = await intercept(merchant, interceptBody({ trackingNumber }));
+    carrier.scriptedErrors.track.length = 0;
+    expect(created.body, created.text).toMatchObject({ status: "pending", parcelState: "unknown" });
+    return String(created.body.id);
+  }
+
+  /** Makes the jobs of these interceptions due now and lets the worker run them. */
+  async function runJobsNow(...ids: string[]) {
+    for (const id of ids) {
+      const job = await gateway.store.getJobForInterception(id);
+      await gateway.store.rescheduleJob(
+        { id: String(job?.id), leaseUntil: job?.leaseUntil ?? null },
+        new Date().toISOString(),
+        "test: due now",
+      );
+    }
+    await gateway.worker.runOnce();
+  }
+
+  async function read(merchant: TestMerchant, id: string) {
+    return (await json(await gateway.call(merchant, "GET", `/v1/interceptions/${id}`))).body;
+  }
+
+  it("binds nothing: the merchant the carrier confirms the parcel for first gets it", async () => {
+    const ofB = await interceptWhileTrackingDown(gateway.merchantB, late);
+    const unknownOfB = await interceptWhileTrackingDown(gateway.merchantB, unknown);
+    expect(await gateway.store.parcelOwner("sf-express", late)).toBeNull();
+
+    // The waybill is registered; A's intercept of the real parcel is accepted and sent.
+    carrier.states.set(late, "in_transit");
+    const ofA = await intercept(gateway.merchantA, interceptBody({ trackingNumber: late }));
+    expect(ofA.body, ofA.text).toMatchObject({ status: "submitted" });
+    expect(await gateway.store.parcelOwner("sf-express", late)).toBe(gateway.merchantA.id);
+
+    // The carrier reports A's parcel moving: about A's interception, not B's, which it never saw.
+    const report = {
+      eventId: "evt-moved",
+      at: new Date().toISOString(),
+      trackingNumber: late,
+      outcome: null,
+      parcelState: "at_delivery_station",
+      detail: "at the delivery station",
+      fee: null,
+    };
+    const pushed = await gateway.call(
+      null,
+      "POST",
+      "/v1/carriers/sf-express/callbacks?token=fake-token",
+      { rawBody: JSON.stringify([report]) },
+    );
+    expect(pushed.status).toBe(200);
+    expect(await read(gateway.merchantB, ofB)).toMatchObject({ parcelState: "unknown" });
+
+    const callsBefore = carrier.calls.length;
+    await runJobsNow(ofB, unknownOfB);
+    // B's job did not ask the carrier about A's parcel, nor send B's intercept.
+    expect(carrier.calls.slice(callsBefore)).toEqual([
+      { operation: "track", trackingNumber: unknown },
+    ]);
+    const failedB = await read(gateway.merchantB, ofB);
+    const failedUnknown = await read(gateway.merchantB, unknownOfB);
+    expect(failedB, JSON.stringify(failedB)).toMatchObject({
+      status: "failed",
+      parcelState: "unknown",
+      failure: { code: "unknown_parcel" },
+    });
+    // Refused as any parcel the carrier does not know: nothing says that A has it.
+    expect(failedB.failure).toEqual(failedUnknown.failure);
+    expect(failedUnknown.status).toBe("failed");
+    expect(lastEventDetail(failedB)).toBe(lastEventDetail(failedUnknown));
+    expect(await read(gateway.merchantA, String(ofA.body.id))).toMatchObject({
+      status: "submitted",
+    });
+    expect(await gateway.store.parcelOwner("sf-express", late)).toBe(gateway.merchantA.id);
+  });
+
+  it("binds the parcel once the worker's late assessment has the carrier's answer", async () => {
+    carrier.states.set(late, "in_transit");
+    const ofB = await interceptWhileTrackingDown(gateway.merchantB, late);
+    expect(await gateway.store.parcelOwner("sf-express", late)).toBeNull();
+    await runJobsNow(ofB);
+    expect(await read(gateway.merchantB, ofB)).toMatchObject({
+      status: "submitted",
+      parcelState: "in_transit",
+    });
+    expect(await gateway.store.parcelOwner("sf-express", late)).toBe(gateway.merchantB.id);
+
+    const callsBefore = carrier.calls.length;
+    const asA = await intercept(gateway.merchantA, interceptBody({ trackingNumber: late }));
+    const asUnknown = await intercept(
+      gateway.merchantA,
+      interceptBody({ trackingNumber: unknown }),
+    );
+    expect(withoutRequestId(asA.body), asA.text).toEqual(withoutRequestId(asUnknown.body));
+    expect(carrier.calls.slice(callsBefore)).toEqual([
+      { operation: "track", trackingNumber: unknown },
+    ]);
   });
 });

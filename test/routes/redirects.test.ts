@@ -3,6 +3,9 @@
  * and carriers; later ones paid by the merchant; a redirect that fails or is withdrawn does not
  * use it and charges nothing.
  */
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { CarrierReport } from "../../contracts/carrier-adapter.ts";
 import { FakeCarrier } from "../fakes/fake-carrier.ts";
@@ -92,6 +95,26 @@ describe("one free redirect per order", () => {
     expect(await redirect(parcels[2], "ORD-2")).toMatchObject({ cost: free });
   });
 
+  it("reads the order's redirects only for a redirect, not for a plain intercept", async () => {
+    const read = gateway.store.redirectsOfOrder.bind(gateway.store);
+    const orders: string[] = [];
+    gateway.store.redirectsOfOrder = (merchantId, orderId) => {
+      orders.push(orderId);
+      return read(merchantId, orderId);
+    };
+    const intercepted = await json(
+      await gateway.intercept(
+        gateway.merchantA,
+        "plain",
+        interceptBody({ trackingNumber: parcels[0], orderId: "ORD-PLAIN" }),
+      ),
+    );
+    expect(intercepted.status, intercepted.text).toBe(201);
+    expect(orders).toEqual([]);
+    await redirect(parcels[1], "ORD-R");
+    expect(orders).toEqual(["ORD-R"]);
+  });
+
   it("does not count another merchant's order of the same id", async () => {
     expect(await redirect(parcels[0])).toMatchObject({ cost: free });
     const response = await json(
@@ -135,19 +158,82 @@ describe("one free redirect per order", () => {
     expect(await redirect(parcels[1])).toMatchObject({ cost: free });
   });
 
-  it("keeps a later redirect paid when the free one fails after it was accepted", async () => {
-    // The paid redirect was sent to the carrier as the merchant's: its cost stands. It still
-    // holds the order's one free slot's place, so the next redirect is paid too.
+  it("gives the free one back when it fails, even while a paid redirect of the order is live", async () => {
+    // The paid redirect was sent to the carrier as the merchant's: its cost stands. It holds no
+    // free redirect, so once the free one fails the order's next redirect is free again.
     await redirect(parcels[0]);
     const second = await redirect(parcels[1]);
     await push({ trackingNumber: parcels[0] });
     expect(await read(second.id)).toMatchObject({ status: "submitted", cost: paid });
-    expect(await redirect(parcels[2])).toMatchObject({ cost: paid });
+    expect(await redirect(parcels[2])).toMatchObject({ status: "submitted", cost: free });
   });
 
   it("a succeeded redirect keeps using the order's free one", async () => {
     await redirect(parcels[0]);
     await push({ trackingNumber: parcels[0], outcome: "succeeded", detail: "redirected" });
     expect(await redirect(parcels[1])).toMatchObject({ cost: paid });
+  });
+});
+
+describe("two redirects of one order sent at the same moment", () => {
+  /**
+   * Redirects two parcels of one order at once: both ask the carrier's tracking (and so count
+   * the order's redirects) before either is stored.
+   */
+  async function redirectBothAtOnce(target: TestGateway, fake: FakeCarrier) {
+    const release = fake.holdTracks();
+    const pending = [parcels[0], parcels[1]].map(async (trackingNumber) =>
+      json(
+        await target.intercept(
+          target.merchantA,
+          `race-${trackingNumber}`,
+          interceptBody({ action: "redirect", redirectTo, trackingNumber, orderId: "ORD-1" }),
+        ),
+      ),
+    );
+    while (fake.callsOf("track").length < 2) {
+      await new Promise((resolve) => setTimeout(resolve, 2));
+    }
+    release();
+    return Promise.all(pending);
+  }
+
+  it("makes exactly one of them free, asking the carrier's tracking once per parcel", async () => {
+    const answers = await redirectBothAtOnce(gateway, carrier);
+    const texts = JSON.stringify(answers.map((answer) => answer.text));
+    expect(
+      answers.map((answer) => answer.status),
+      texts,
+    ).toEqual([201, 201]);
+    const modes = answers.map((answer) => (answer.body.cost as { mode: string }).mode).sort();
+    expect(modes, texts).toEqual(["free_redirect", "paid_redirect"]);
+    // The loser was assessed again from the tracking cache, not by asking the carrier.
+    expect(carrier.callsOf("track")).toHaveLength(2);
+  });
+
+  it("refuses the second with free_redirect_used when paid redirects are refused", async () => {
+    const directory = mkdtempSync(join(tmpdir(), "redirects-"));
+    const file = join(directory, "carriers.json");
+    writeFileSync(file, JSON.stringify({ "sf-express": { rules: { refusePaidRedirects: true } } }));
+    const fake = new FakeCarrier();
+    for (const trackingNumber of parcels) {
+      fake.states.set(trackingNumber, "in_transit");
+    }
+    const target = await createTestGateway(fake.adapter, { CARRIER_CONFIG_FILE: file });
+    try {
+      const answers = await redirectBothAtOnce(target, fake);
+      const texts = JSON.stringify(answers.map((answer) => answer.text));
+      const accepted = answers.filter((answer) => answer.status === 201);
+      const refused = answers.filter((answer) => answer.status === 422);
+      expect(accepted, texts).toHaveLength(1);
+      expect(accepted[0]?.body.cost, texts).toMatchObject(free);
+      expect(refused[0]?.body.reasons, texts).toEqual([
+        expect.objectContaining({ code: "free_redirect_used" }),
+      ]);
+      expect(fake.callsOf("redirect")).toHaveLength(1);
+    } finally {
+      await target.close();
+      rmSync(directory, { recursive: true, force: true });
+    }
   });
 });

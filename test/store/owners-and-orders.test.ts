@@ -3,6 +3,7 @@
  * free redirect (DOMAIN.md "Redirect").
  */
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { noCharge } from "../../src/domain/cost.ts";
 import { newId } from "../../src/ids.ts";
 import { openSqliteStore, type SqliteStore } from "../../src/store/sqlite-store.ts";
 import {
@@ -116,6 +117,34 @@ describe("parcel owners", () => {
   });
 });
 
+describe("a parcel the carrier has not confirmed", () => {
+  it("is bound by no insert, and by the first transition that binds it", async () => {
+    const ofB = interception({ merchantId: "mer_b", parcelState: "unknown" });
+    await insert(ofB);
+    expect(await store.parcelOwner("sf-express", "SF1400000000001")).toBeNull();
+    // B's unconfirmed interception keeps nobody out: A's confirmed one is stored and binds.
+    const ofA = interception();
+    await insert(ofA);
+    expect(await store.parcelOwner("sf-express", "SF1400000000001")).toBe("mer_a");
+
+    const bind = {
+      from: ["pending"] as const,
+      patch: { parcelState: "in_transit" as const },
+      event: { at, detail: "The carrier reports the parcel in_transit." },
+      bindParcel: true,
+    };
+    expect(await store.transitionInterception(ofB.id, bind)).toBe("parcel_of_another_merchant");
+    const unchanged = await store.getInterceptionById(ofB.id);
+    expect(unchanged).toMatchObject({ parcelState: "unknown" });
+    expect(unchanged?.events).toHaveLength(1);
+
+    const mine = interception({ trackingNumber: "SF1400000000002", parcelState: "unknown" });
+    await insert(mine);
+    expect(await store.transitionInterception(mine.id, bind)).toBe("applied");
+    expect(await store.parcelOwner("sf-express", "SF1400000000002")).toBe("mer_a");
+  });
+});
+
 describe("the order's redirects", () => {
   it("lists the merchant's redirects of one order across parcels and carriers, oldest first", async () => {
     const first = interception({ trackingNumber: "SF1400000000001" });
@@ -127,8 +156,9 @@ describe("the order's redirects", () => {
     await insert(interception({ trackingNumber: "SF1400000000005", merchantId: "mer_b" }));
     await end(second.id, "failed");
     expect(await store.redirectsOfOrder("mer_a", "ORD-1")).toEqual([
-      { id: first.id, status: "pending" },
-      { id: second.id, status: "failed" },
+      { id: first.id, status: "pending", cost: freeRedirect },
+      // A failed redirect is stored with no charge.
+      { id: second.id, status: "failed", cost: noCharge() },
     ]);
     expect(await store.redirectsOfOrder("mer_b", "ORD-9")).toEqual([]);
   });

@@ -1,0 +1,2 @@
+DROP INDEX `interceptions_one_open_per_parcel`;--> statement-breakpoint
+CREATE UNIQUE INDEX `interceptions_one_open_per_merchant_parcel` ON `interceptions` (`merchant_id`,`carrier`,`tracking_number`) WHERE "interceptions"."status" in ('pending', 'submitted', 'locked');
