@@ -114,6 +114,15 @@ export class ResilientCarrier {
   }
 
   /**
+   * What any call would answer now without reaching the carrier: the open-circuit error while
+   * the breaker admits no call, else null. For answers that must read like a call's without
+   * making one (another merchant's parcel, see assessment.ts).
+   */
+  get shortCircuit(): CarrierError | null {
+    return this.admittedCalls === 0 ? this.openCircuitError() : null;
+  }
+
+  /**
    * Runs `operation` with retries until `deadline` (epoch ms on the gateway's clock). Never
    * throws for carrier trouble: the last error comes back as data. `log` names what the call is
    * for (interception, job) in the log lines that carry each failure's `diagnostic`.

@@ -3,6 +3,7 @@
  * which rules refuse it and who would pay. Shared by the intercept and eligibility endpoints and
  * by the worker when a request was accepted while the carrier could not be asked.
  */
+import type { CarrierResult, TrackResult } from "../../contracts/carrier-adapter.ts";
 import type { Cost, InterceptionRequest } from "../../contracts/interception.ts";
 import type { ParcelState } from "../../contracts/normalized.ts";
 import type { RegisteredCarrier } from "../carriers/registry.ts";
@@ -92,7 +93,7 @@ export async function assess(
   // is not asked, and nothing in the answer tells that someone else has it.
   const ownedByAnother = owner !== null && owner !== merchant.id;
   const tracked = ownedByAnother
-    ? null
+    ? asAnUnknownParcel(carrier)
     : await trackForAssessment(deps, merchant, carrier, request.trackingNumber, deadline);
   const unknownParcel =
     tracked === null || (!tracked.ok && tracked.error.code === "unknown_parcel");
@@ -130,6 +131,18 @@ export async function assess(
     cost,
     ...(request.action === "redirect" ? { freeRedirects } : {}),
   };
+}
+
+/**
+ * Another merchant's parcel, answered without a carrier call as a parcel the carrier does not
+ * know would be answered now: unknown (null), or, while the carrier's breaker admits no call,
+ * unreachable like every parcel then is. "Unknown" during an open circuit would tell that someone
+ * owns it. (A carrier that is down with its breaker still closed cannot be imitated without a
+ * call; see README "Parcels belong to merchants".)
+ */
+function asAnUnknownParcel(carrier: RegisteredCarrier): CarrierResult<TrackResult> | null {
+  const refused = carrier.resilient.shortCircuit;
+  return refused ? { ok: false, error: refused } : null;
 }
 
 /**

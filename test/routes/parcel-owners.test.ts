@@ -172,6 +172,34 @@ describe("merchant B against merchant A's parcel", () => {
   });
 });
 
+describe("while the carrier's circuit breaker is open", () => {
+  it("B's request on A's parcel reads like any parcel then: unreachable, not unknown", async () => {
+    await gateway.close();
+    gateway = await createTestGateway(carrier.adapter, {
+      CARRIER_RETRIES: "0",
+      BREAKER_VOLUME_THRESHOLD: "1",
+    });
+    const ofA = await intercept(gateway.merchantA, interceptBody({ trackingNumber: inTransit }));
+    expect(ofA.status, ofA.text).toBe(201);
+    // Failed tracking calls open the breaker once they are half of the calls in its window.
+    for (let failures = 0; failures < 3; failures += 1) {
+      carrier.scriptedErrors.track.push("unavailable");
+      await eligibility(gateway.merchantA, interceptBody({ trackingNumber: free }));
+    }
+    expect(gateway.services.carriers.get("sf-express")?.resilient.circuitState).toBe("open");
+
+    const callsBefore = carrier.calls.length;
+    const onAs = await eligibility(gateway.merchantB, interceptBody({ trackingNumber: inTransit }));
+    const onUnknown = await eligibility(
+      gateway.merchantB,
+      interceptBody({ trackingNumber: unknown }),
+    );
+    expect(carrier.calls.slice(callsBefore)).toEqual([]);
+    expect(onAs.body, onAs.text).toEqual(onUnknown.body);
+    expect(onAs.body).toMatchObject({ eligible: true, parcelState: "unknown" });
+  });
+});
+
 describe("binding a parcel", () => {
   it("a refusal binds nothing: B may intercept a parcel A was refused for", async () => {
     const refused = await intercept(
