@@ -193,10 +193,6 @@ export class JobRunner {
         throw new Error(`interception ${record.id} has no merchant ${record.merchantId}`);
       }
       const assessment = await assess(this.deps, merchant, record, deadline, record.id);
-      if (assessment.trackingUnreachable) {
-        await this.retryLater(job, record, "the carrier's tracking could not be reached");
-        return;
-      }
       if (await this.settleLateAssessment(job, record, merchant, assessment, deadline)) {
         return;
       }
@@ -575,7 +571,8 @@ export class JobRunner {
 
   /**
    * Commits what a late assessment decided when it ends the job (refused, or not collected so
-   * locked). Returns false when the interception should go on to the carrier.
+   * locked), or gives the job back while the carrier's tracking still cannot be reached. Returns
+   * false when the interception should go on to the carrier.
    *
    * The carrier has now confirmed the parcel (or said it does not know it), so an accepted
    * outcome binds the parcel to the merchant in its own transaction. If another merchant bound
@@ -589,6 +586,13 @@ export class JobRunner {
     assessment: Assessment,
     deadline: number,
   ): Promise<boolean> {
+    if (assessment.trackingUnreachable) {
+      // Checked here, not only by the caller: the re-assessment below, after another merchant
+      // took the parcel, reads as unreachable while the carrier's breaker is open, and looping
+      // on it would never end.
+      await this.retryLater(job, record, "the carrier's tracking could not be reached");
+      return true;
+    }
     const { store } = this.deps;
     const at = this.deps.now().toISOString();
     const base = {

@@ -3,7 +3,7 @@
  * it was accepted first; to every other merchant the intercept and eligibility endpoints answer
  * exactly as for a parcel the carrier does not know, without calling the carrier.
  */
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { InterceptionRequest } from "../../contracts/interception.ts";
 import { FakeCarrier } from "../fakes/fake-carrier.ts";
 import {
@@ -359,5 +359,32 @@ describe("a request accepted while the carrier's tracking was down", () => {
     expect(carrier.calls.slice(callsBefore)).toEqual([
       { operation: "track", trackingNumber: unknown },
     ]);
+  });
+
+  it("waits, rather than loops, when the parcel was taken meanwhile and the breaker opened", async () => {
+    carrier.states.set(late, "in_transit");
+    const ofB = await interceptWhileTrackingDown(gateway.merchantB, late);
+    const ofA = await intercept(gateway.merchantA, interceptBody({ trackingNumber: late }));
+    expect(ofA.body, ofA.text).toMatchObject({ status: "submitted" });
+    // B's job looks before A's binding is visible to it, then finds the parcel taken, and the
+    // carrier's breaker opens before it looks again.
+    vi.spyOn(gateway.store, "parcelOwner").mockResolvedValueOnce(null);
+    const resilient = gateway.services.carriers.get("sf-express")?.resilient;
+    if (!resilient) {
+      throw new Error("no sf-express carrier");
+    }
+    vi.spyOn(resilient, "shortCircuit", "get").mockReturnValue({
+      carrier: "sf-express",
+      code: "unavailable",
+      message: "The circuit breaker is open.",
+      retryable: true,
+    });
+
+    await runJobsNow(ofB);
+    const stillB = await read(gateway.merchantB, ofB);
+    expect(stillB, JSON.stringify(stillB)).toMatchObject({ status: "pending" });
+    const job = await gateway.store.getJobForInterception(ofB);
+    expect(job?.lastError).toBe("the carrier's tracking could not be reached");
+    expect(await gateway.store.parcelOwner("sf-express", late)).toBe(gateway.merchantA.id);
   });
 });
