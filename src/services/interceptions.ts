@@ -349,7 +349,7 @@ export class InterceptionService {
     idempotency: { merchantId: string; key: string; claim?: IdempotencyKeyClaim },
     requestId: string,
     deadline: number,
-  ): Promise<{ interception: InterceptionRecord; job: JobRecord | null } | { refusal: Answer }> {
+  ): Promise<Assessed> {
     for (let assessments = 1; ; assessments += 1) {
       const assessment = await assess(this.deps, merchant, request, deadline);
       if (!assessment.decision.eligible) {
