@@ -107,7 +107,7 @@ export function buildServices(input: {
         return false;
       }
       try {
-        await store.getMerchant("readiness-probe");
+        await store.merchants.get("readiness-probe");
         return true;
       } catch {
         return false;

@@ -132,9 +132,9 @@ export type TestGateway = Awaited<ReturnType<typeof createTestGateway>>;
  * would; every other call goes through.
  */
 export function failNthTransition(store: TestGateway["store"], nth = 1): void {
-  const transition = store.transitionInterception.bind(store);
+  const transition = store.interceptions.transition.bind(store);
   let calls = 0;
-  store.transitionInterception = async (...args) => {
+  store.interceptions.transition = async (...args) => {
     calls += 1;
     if (calls === nth) {
       throw new Error("disk went away");

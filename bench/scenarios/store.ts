@@ -223,7 +223,7 @@ export async function runStore(
       const insert = await timeAsync(insertRuns, 20, async () => {
         const id = `icp_${ulid()}`;
         const at = new Date().toISOString();
-        await store.insertInterception({
+        await store.interceptions.insert({
           interception: {
             id,
             merchantId: merchantIds[0] as string,
@@ -275,13 +275,13 @@ export async function runStore(
       });
       const getById = await timeAsync(lookups, 200, async (index) => {
         const pick = picks[index] as { id: string; merchantId: string };
-        const found = await store.getInterception(pick.merchantId, pick.id);
+        const found = await store.interceptions.get(pick.merchantId, pick.id);
         if (found?.events.length !== 3) {
           throw new Error(`lookup of ${pick.id} failed`);
         }
       });
       const listFirstPage = await timeAsync(300, 30, async (index) => {
-        const page = await store.listInterceptions(
+        const page = await store.interceptions.list(
           merchantIds[index % merchantIds.length] as string,
           {},
           { limit: 21 },

@@ -88,7 +88,7 @@ export async function assess(
 ): Promise<Assessment> {
   const carrier = carrierFor(deps, request.carrier);
   refuseImpossibleAction(carrier, request.action);
-  const owner = await deps.store.parcelOwner(carrier.id, request.trackingNumber);
+  const owner = await deps.store.interceptions.parcelOwner(carrier.id, request.trackingNumber);
   // Another merchant's parcel is, for this one, a parcel the carrier does not know: the carrier
   // is not asked, and nothing in the answer tells that someone else has it.
   const ownedByAnother = owner !== null && owner !== merchant.id;
@@ -99,7 +99,7 @@ export async function assess(
     tracked === null || (!tracked.ok && tracked.error.code === "unknown_parcel");
   const parcelState = tracked?.ok ? tracked.value.state : null;
   const earlier = (
-    await deps.store.findInterceptionsForParcel(merchant.id, carrier.id, request.trackingNumber)
+    await deps.store.interceptions.findForParcel(merchant.id, carrier.id, request.trackingNumber)
   ).filter((record) => record.id !== excludeId);
   // Only a redirect's eligibility and cost depend on the order's other redirects.
   const freeRedirects =
@@ -155,7 +155,7 @@ async function countFreeRedirects(
   orderId: string,
   assessedId: string | undefined,
 ): Promise<number> {
-  const redirects = await deps.store.redirectsOfOrder(merchant.id, orderId);
+  const redirects = await deps.store.interceptions.redirectsOfOrder(merchant.id, orderId);
   return redirects.filter((redirect) => redirect.id !== assessedId && holdsFreeRedirect(redirect))
     .length;
 }

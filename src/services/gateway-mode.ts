@@ -13,7 +13,7 @@ export async function claimDatabaseMode(
   mode: GatewayMode,
   databasePath: string,
 ): Promise<void> {
-  const recorded = await store.claimMode(mode);
+  const recorded = await store.meta.claimMode(mode);
   if (recorded === mode) {
     return;
   }

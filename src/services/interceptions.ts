@@ -125,7 +125,7 @@ export class InterceptionService {
         now().getTime() + this.deps.requestDeadlineMs * 2 + 10_000,
       ).toISOString(),
     };
-    if (!(await this.deps.store.hasIdempotencyKey(merchant.id, idempotencyKey))) {
+    if (!(await this.deps.store.idempotency.has(merchant.id, idempotencyKey))) {
       const answered = await this.createUnderNewKey(merchant, request, claim, requestId);
       if (answered) {
         return answered;
@@ -155,8 +155,8 @@ export class InterceptionService {
       throw error;
     }
     if (created.keyClaimed) {
-      await store.completeIdempotencyKey({ ...claim, ...created.response });
-    } else if (!(await store.storeIdempotentResponse({ ...claim, ...created.response }))) {
+      await store.idempotency.complete({ ...claim, ...created.response });
+    } else if (!(await store.idempotency.storeResponse({ ...claim, ...created.response }))) {
       return null;
     }
     this.countAnswer(request.carrier, created.response);
@@ -170,7 +170,7 @@ export class InterceptionService {
     requestId: string,
   ): Promise<StoredResponse> {
     const { store, now } = this.deps;
-    const claimed = await store.claimIdempotencyKey(claim);
+    const claimed = await store.idempotency.claim(claim);
     switch (claimed.outcome) {
       case "mismatch":
         throw new GatewayError(
@@ -206,10 +206,10 @@ export class InterceptionService {
           },
         );
       }
-      await store.releaseIdempotencyKey(claim.merchantId, claim.key, now().toISOString());
+      await store.idempotency.release(claim.merchantId, claim.key, now().toISOString());
       throw error;
     }
-    await store.completeIdempotencyKey({ ...key, status: response.status, body: response.body });
+    await store.idempotency.complete({ ...key, status: response.status, body: response.body });
     this.countAnswer(request.carrier, response);
     return { ...response, replayed: false };
   }
@@ -225,7 +225,7 @@ export class InterceptionService {
   }
 
   async get(merchantId: string, id: string): Promise<InterceptionWithEvents> {
-    const record = await this.deps.store.getInterception(merchantId, id);
+    const record = await this.deps.store.interceptions.get(merchantId, id);
     if (!record) {
       throw new GatewayError("not_found", `No interception ${id} for this merchant.`);
     }
@@ -237,7 +237,7 @@ export class InterceptionService {
     filter: InterceptionFilter,
     page: { limit: number; before?: string },
   ): Promise<InterceptionWithEvents[]> {
-    return this.deps.store.listInterceptions(merchantId, filter, page);
+    return this.deps.store.interceptions.list(merchantId, filter, page);
   }
 
   /**
@@ -332,7 +332,7 @@ export class InterceptionService {
     } catch (error) {
       // The interception is stored under this request's key: unlock the key so that a retry
       // answers from the interception instead of waiting out the lock.
-      await store.releaseIdempotencyKey(idempotency.merchantId, idempotency.key, at);
+      await store.idempotency.release(idempotency.merchantId, idempotency.key, at);
       throw error;
     }
   }
@@ -366,7 +366,7 @@ export class InterceptionService {
         ? { ...newJob(interception.id, kind, at), leaseUntil: leaseUntil(this.deps) }
         : null;
       try {
-        await this.deps.store.insertInterception({
+        await this.deps.store.interceptions.insert({
           interception,
           event: {
             at,
@@ -466,7 +466,7 @@ export class InterceptionService {
     transition: InterceptionTransition,
   ): Promise<void> {
     const { store } = this.deps;
-    const job = await store.getJobForInterception(record.id);
+    const job = await store.jobs.forInterception(record.id);
     const now = this.deps.now().toISOString();
     // A lapsed lease: its holder crashed or hung, maybe after reaching the carrier.
     const holderLost = job?.leaseUntil != null && job.leaseUntil <= now;
@@ -475,7 +475,7 @@ export class InterceptionService {
       // here could leave the parcel doing one thing while the merchant thinks it does another.
       throw maybeActed();
     }
-    const held = job ? await store.claimJob(job.id, now, leaseUntil(this.deps)) : null;
+    const held = job ? await store.jobs.claim(job.id, now, leaseUntil(this.deps)) : null;
     if (job && !held) {
       throw new GatewayError(
         "request_in_progress",
@@ -485,7 +485,7 @@ export class InterceptionService {
     }
     if (held?.maybeSent) {
       // Marked between the read above and the claim (a run that just lost its reply).
-      await store.releaseJob(held);
+      await store.jobs.release(held);
       throw maybeActed();
     }
     await this.transitionOrConflict(record, {
@@ -516,7 +516,7 @@ export class InterceptionService {
     const job = { ...newJob(record.id, "cancel", at), leaseUntil: leaseUntil(this.deps) };
     // Before the cancel is stored: the carrier call this request makes.
     this.deps.carrierBudget.reserve(record.merchantId, 1);
-    const stored = await store.transitionInterception(record.id, {
+    const stored = await store.interceptions.transition(record.id, {
       from: ["submitted"],
       event: { at, detail: "Cancellation asked by the merchant: the carrier is being asked." },
       scheduleJob: job,
@@ -549,7 +549,7 @@ export class InterceptionService {
       throw new GatewayError("invalid_transition", end.detail);
     }
     // Waiting for another attempt, or moved on: a push or poll may have decided it meanwhile.
-    const after = await store.getInterceptionById(record.id);
+    const after = await store.interceptions.getById(record.id);
     if (after?.status === "cancelled") {
       return true;
     }
@@ -587,7 +587,7 @@ export class InterceptionService {
     record: InterceptionRecord,
     transition: InterceptionTransition,
   ): Promise<void> {
-    const result = await this.deps.store.transitionInterception(record.id, transition);
+    const result = await this.deps.store.interceptions.transition(record.id, transition);
     if (result !== "applied") {
       throw new GatewayError(
         "invalid_transition",

@@ -76,9 +76,9 @@ export class JobRunner {
    * the log; what the merchant sees of it says only that the gateway failed.
    */
   async crashed(job: JobRecord, error: string): Promise<void> {
-    const record = await this.deps.store.getInterceptionById(job.interceptionId);
+    const record = await this.deps.store.interceptions.getById(job.interceptionId);
     if (!record) {
-      await this.deps.store.completeJob(job);
+      await this.deps.store.jobs.complete(job);
       return;
     }
     if (job.kind === "cancel") {
@@ -95,7 +95,7 @@ export class JobRunner {
       return;
     }
     if (job.attempts + 1 >= this.deps.maxJobAttempts && record.status !== "released") {
-      await this.deps.store.transitionInterception(record.id, {
+      await this.deps.store.interceptions.transition(record.id, {
         from: ["pending", "submitted", "locked"],
         to: "failed",
         patch: {
@@ -113,7 +113,7 @@ export class JobRunner {
       });
       return;
     }
-    await this.deps.store.rescheduleJob(
+    await this.deps.store.jobs.reschedule(
       job,
       this.retryAt(job, 0),
       `crashed: ${error.slice(0, 500)}`,
@@ -135,7 +135,7 @@ export class JobRunner {
     const horizonMs = this.deps.carriers.get(record.carrier)?.poll.horizonMs;
     const age = this.deps.now().getTime() - Date.parse(acceptedAt(record));
     if (horizonMs !== undefined && age <= horizonMs) {
-      await this.deps.store.rescheduleJob(
+      await this.deps.store.jobs.reschedule(
         job,
         this.retryAt(job, 0),
         `crashed: ${error.slice(0, 500)}`,
@@ -153,7 +153,7 @@ export class JobRunner {
 
   /** Runs a job the caller has leased. */
   async run(job: JobRecord, deadline: number): Promise<void> {
-    const record = await this.deps.store.getInterceptionById(job.interceptionId);
+    const record = await this.deps.store.interceptions.getById(job.interceptionId);
     const expected = {
       submit: "pending",
       poll: "submitted",
@@ -162,7 +162,7 @@ export class JobRunner {
     }[job.kind];
     if (record?.status !== expected) {
       // The interception moved on (cancelled, released, decided by a push): nothing left to do.
-      await this.deps.store.completeJob(job);
+      await this.deps.store.jobs.complete(job);
       return;
     }
     const carrier = carrierFor(this.deps, record.carrier);
@@ -188,7 +188,7 @@ export class JobRunner {
     const { store, now } = this.deps;
     if (record.parcelState === "unknown") {
       // Accepted while the carrier could not be asked: decide eligibility now.
-      const merchant = await store.getMerchant(record.merchantId);
+      const merchant = await store.merchants.get(record.merchantId);
       if (!merchant) {
         throw new Error(`interception ${record.id} has no merchant ${record.merchantId}`);
       }
@@ -231,7 +231,7 @@ export class JobRunner {
     if (result.ok || lostReplyConfirmed) {
       const carrierReference = result.ok ? result.value.carrierReference : record.id;
       const fee = result.ok ? result.value.fee : null;
-      const applied = await store.transitionInterception(record.id, {
+      const applied = await store.interceptions.transition(record.id, {
         from: ["pending"],
         to: "submitted",
         patch: { carrierReference, cost: { ...record.cost, quoted: fee ?? record.cost.quoted } },
@@ -319,7 +319,7 @@ export class JobRunner {
         return;
       }
     }
-    await store.rescheduleJob(
+    await store.jobs.reschedule(
       job,
       next.runAt,
       result.ok ? "no outcome yet" : `${result.error.code}: ${result.error.message}`,
@@ -331,9 +331,9 @@ export class JobRunner {
    * that asked for the cancel, which answers accordingly.
    */
   async runCancel(job: JobRecord, deadline: number): Promise<CancelEnd> {
-    const record = await this.deps.store.getInterceptionById(job.interceptionId);
+    const record = await this.deps.store.interceptions.getById(job.interceptionId);
     if (record?.status !== "submitted") {
-      await this.deps.store.completeJob(job);
+      await this.deps.store.jobs.complete(job);
       return { kind: "moved_on" };
     }
     return this.cancel(job, record, carrierFor(this.deps, record.carrier), deadline);
@@ -368,7 +368,7 @@ export class JobRunner {
       if (asked.value.outcome !== null) {
         // A final outcome: recording it ends the job with every other job of the interception.
         await this.recordPolled(record, asked.value, job.id);
-        await this.deps.store.completeJob(job);
+        await this.deps.store.jobs.complete(job);
         return { kind: "moved_on" };
       }
     }
@@ -389,7 +389,7 @@ export class JobRunner {
         countStatus(this.deps, "cancelled", record.carrier);
         return { kind: "cancelled" };
       }
-      const now = await this.deps.store.getInterceptionById(record.id);
+      const now = await this.deps.store.interceptions.getById(record.id);
       if (now?.status !== "cancelled") {
         // Decided otherwise meanwhile (a push or a poll): the carrier now holds a cancellation
         // of an interception the gateway recorded as decided. Someone must look at it.
@@ -432,14 +432,14 @@ export class JobRunner {
     detail: string,
     to?: InterceptionStatus,
   ): Promise<boolean> {
-    const applied = await this.deps.store.transitionInterception(record.id, {
+    const applied = await this.deps.store.interceptions.transition(record.id, {
       from: [from],
       ...(to ? { to } : {}),
       event: { at: this.deps.now().toISOString(), detail },
       completeJobId: job.id,
     });
     if (applied !== "applied") {
-      await this.deps.store.completeJob(job);
+      await this.deps.store.jobs.complete(job);
     }
     return applied === "applied";
   }
@@ -456,7 +456,12 @@ export class JobRunner {
         ? { kind: "ended", detail }
         : { kind: "moved_on" };
     }
-    await this.deps.store.rescheduleJob(job, this.retryAt(job, retryAfterMs), lastError, maybeSent);
+    await this.deps.store.jobs.reschedule(
+      job,
+      this.retryAt(job, retryAfterMs),
+      lastError,
+      maybeSent,
+    );
     return { kind: "waiting" };
   }
 
@@ -484,7 +489,7 @@ export class JobRunner {
       { deadline, log: logFieldsOf(job) },
     );
     if (result.ok) {
-      await this.deps.store.transitionInterception(record.id, {
+      await this.deps.store.interceptions.transition(record.id, {
         from: ["locked"],
         event: {
           at: this.deps.now().toISOString(),
@@ -564,7 +569,7 @@ export class JobRunner {
     }
     // Not applied: decided meanwhile (a push, say). Either way there is nothing left to send.
     if ((await this.recordPolled(record, asked.value, job.id)) !== "applied") {
-      await this.deps.store.completeJob(job);
+      await this.deps.store.jobs.complete(job);
     }
     return true;
   }
@@ -601,7 +606,7 @@ export class JobRunner {
       cost: assessment.cost,
     };
     if (!assessment.decision.eligible) {
-      await store.transitionInterception(record.id, {
+      await store.interceptions.transition(record.id, {
         from: ["pending"],
         to: "failed",
         patch: { ...base, failure: notEligible(assessment.decision.reasons) },
@@ -617,7 +622,7 @@ export class JobRunner {
     let result: TransitionResult;
     if (assessment.decision.disposition === "lock") {
       const pickupCancel = assessment.carrier.resilient.adapter.capabilities.pickupCancel;
-      result = await store.transitionInterception(record.id, {
+      result = await store.interceptions.transition(record.id, {
         from: ["pending"],
         to: "locked",
         patch: base,
@@ -631,7 +636,7 @@ export class JobRunner {
         return true;
       }
     } else {
-      result = await store.transitionInterception(record.id, {
+      result = await store.interceptions.transition(record.id, {
         from: ["pending"],
         patch: base,
         event: { at, detail: `The carrier reports the parcel ${assessment.parcelState}.` },
@@ -647,7 +652,7 @@ export class JobRunner {
       return this.settleLateAssessment(job, record, merchant, again, deadline);
     }
     // The interception moved on meanwhile (withdrawn, say): nothing left to send.
-    await store.completeJob(job);
+    await store.jobs.complete(job);
     return true;
   }
 
@@ -678,7 +683,7 @@ export class JobRunner {
       );
       return;
     }
-    await this.deps.store.rescheduleJob(job, this.retryAt(job, retryAfterMs), reason, maybeSent);
+    await this.deps.store.jobs.reschedule(job, this.retryAt(job, retryAfterMs), reason, maybeSent);
   }
 
   /**
@@ -697,7 +702,7 @@ export class JobRunner {
     failure: Failure,
     detail: string,
   ): Promise<void> {
-    const result = await this.deps.store.transitionInterception(record.id, {
+    const result = await this.deps.store.interceptions.transition(record.id, {
       from: [from],
       to: "failed",
       patch: { failure },

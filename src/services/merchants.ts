@@ -26,7 +26,7 @@ export class MerchantService {
       pickupService: input.pickupService,
       createdAt: this.now().toISOString(),
     };
-    await this.store.createMerchant(merchant);
+    await this.store.merchants.create(merchant);
     const { apiKey, keyId } = await this.issueKey(merchant.id);
     return { merchant, apiKey, keyId };
   }
@@ -36,7 +36,7 @@ export class MerchantService {
    * same name; created on first use.
    */
   async demoMerchant(pickupService: boolean): Promise<MerchantRecord> {
-    const existing = await this.store.getMerchant(demoMerchantId);
+    const existing = await this.store.merchants.get(demoMerchantId);
     if (existing) {
       return existing;
     }
@@ -46,7 +46,7 @@ export class MerchantService {
       pickupService,
       createdAt: this.now().toISOString(),
     };
-    await this.store.createMerchant(merchant);
+    await this.store.merchants.create(merchant);
     return merchant;
   }
 
@@ -61,7 +61,7 @@ export class MerchantService {
     if (!keyId) {
       throw new Error("A preset key must have the igk_<16 hex>_<43 base64url> form.");
     }
-    await this.store.createApiKey({
+    await this.store.merchants.createApiKey({
       id: keyId,
       merchantId,
       hash: hashApiKey(apiKey),
@@ -73,11 +73,11 @@ export class MerchantService {
 
   /** Revokes a key: it answers 401 from the next request on. */
   revokeKey(merchantId: string, keyId: string): Promise<boolean> {
-    return this.store.revokeApiKey(merchantId, keyId, this.now().toISOString());
+    return this.store.merchants.revokeApiKey(merchantId, keyId, this.now().toISOString());
   }
 
   get(merchantId: string): Promise<MerchantRecord | null> {
-    return this.store.getMerchant(merchantId);
+    return this.store.merchants.get(merchantId);
   }
 
   /**
@@ -86,7 +86,7 @@ export class MerchantService {
    */
   async keyIdHolder(presentedKey: string): Promise<string | null> {
     const keyId = apiKeyId(presentedKey);
-    const found = keyId ? await this.store.getApiKeyWithMerchant(keyId) : null;
+    const found = keyId ? await this.store.merchants.getApiKeyWithMerchant(keyId) : null;
     return found?.merchant.id ?? null;
   }
 
@@ -98,7 +98,7 @@ export class MerchantService {
     if (!keyId) {
       return null;
     }
-    const found = await this.store.getApiKeyWithMerchant(keyId);
+    const found = await this.store.merchants.getApiKeyWithMerchant(keyId);
     if (!found || found.key.revokedAt !== null || !apiKeyMatches(presentedKey, found.key.hash)) {
       return null;
     }

@@ -25,7 +25,7 @@ export async function checkForMissedPushes(input: {
     .all()
     .filter((carrier) => carrier.resilient.adapter.capabilities.outcome === "push")
     .map((carrier) => carrier.id);
-  const moved = await input.store.bringForwardPolls({
+  const moved = await input.store.jobs.bringForwardPolls({
     carriers: pushing,
     now: input.now().toISOString(),
     windowMs: input.windowMs,

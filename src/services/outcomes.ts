@@ -29,14 +29,14 @@ export async function recordCarrierReport(
   };
   const event = { at: report.at, detail: report.detail, carrierEventId: report.eventId };
   if (report.outcome === null) {
-    return deps.store.transitionInterception(record.id, {
+    return deps.store.interceptions.transition(record.id, {
       from: ["pending", "submitted"],
       patch,
       event,
       ...(jobId && followUp ? { completeJobId: jobId, scheduleJob: followUp } : {}),
     });
   }
-  const result = await deps.store.transitionInterception(record.id, {
+  const result = await deps.store.interceptions.transition(record.id, {
     from: statusesLeadingTo(report.outcome),
     to: report.outcome,
     patch:
@@ -64,7 +64,7 @@ export async function applyCarrierReports(
   const carrier = carrierFor(deps, carrierId);
   let applied = 0;
   for (const report of reports) {
-    const interceptions = await deps.store.findInterceptionsForParcel(
+    const interceptions = await deps.store.interceptions.findForParcel(
       null,
       carrier.id,
       report.trackingNumber,
@@ -87,7 +87,7 @@ export async function applyCarrierReports(
       ) {
         continue;
       }
-      const job = report.outcome ? await deps.store.getJobForInterception(record.id) : null;
+      const job = report.outcome ? await deps.store.jobs.forInterception(record.id) : null;
       if ((await recordCarrierReport(deps, record, report, job?.id ?? null)) === "applied") {
         applied += 1;
       }

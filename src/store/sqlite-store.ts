@@ -455,7 +455,7 @@ function createStore(
     },
   );
 
-  const store = {
+  const flat = {
     get database() {
       return sqlite;
     },
@@ -960,8 +960,46 @@ function createStore(
       groupCommit.flush();
       sqlite.close();
     },
-  } satisfies SqliteStore;
-  return store;
+  };
+  return {
+    database: sqlite,
+    meta: { claimMode: flat.claimMode },
+    merchants: {
+      create: flat.createMerchant,
+      get: flat.getMerchant,
+      createApiKey: flat.createApiKey,
+      getApiKeyWithMerchant: flat.getApiKeyWithMerchant,
+      revokeApiKey: flat.revokeApiKey,
+    },
+    idempotency: {
+      has: flat.hasIdempotencyKey,
+      claim: flat.claimIdempotencyKey,
+      storeResponse: flat.storeIdempotentResponse,
+      complete: flat.completeIdempotencyKey,
+      release: flat.releaseIdempotencyKey,
+      deleteCreatedBefore: flat.deleteIdempotencyKeysBefore,
+    },
+    interceptions: {
+      insert: flat.insertInterception,
+      parcelOwner: flat.parcelOwner,
+      get: flat.getInterception,
+      getById: flat.getInterceptionById,
+      list: flat.listInterceptions,
+      findForParcel: flat.findInterceptionsForParcel,
+      redirectsOfOrder: flat.redirectsOfOrder,
+      transition: flat.transitionInterception,
+    },
+    jobs: {
+      claim: flat.claimJob,
+      claimDue: flat.claimDueJobsByCarrier,
+      reschedule: flat.rescheduleJob,
+      complete: flat.completeJob,
+      release: flat.releaseJob,
+      bringForwardPolls: flat.bringForwardPolls,
+      forInterception: flat.getJobForInterception,
+    },
+    close: flat.close,
+  };
 }
 
 /**

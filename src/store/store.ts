@@ -1,6 +1,6 @@
 /**
- * The gateway's storage seam. Everything the gateway persists goes through this interface, so a
- * PostgreSQL implementation can later serve many instances. Every method is async even though
+ * The gateway's storage seam. Everything the gateway persists goes through these repositories,
+ * so SQLite (one process) and PostgreSQL (many instances) serve the same gateway. Every method is async even though
  * SQLite answers synchronously; no method keeps a transaction open across a carrier call.
  */
 import type { CarrierId } from "../../contracts/carrier-adapter.ts";
@@ -223,15 +223,19 @@ export class OrderRedirectsChangedError extends Error {
   }
 }
 
-export interface Store {
+/** The database's own facts. */
+export interface MetaRepository {
   /**
    * Records `mode` on a database that has none yet, and returns the database's mode: the one
    * just recorded, or the one it was first started in.
    */
   claimMode(mode: GatewayMode): Promise<GatewayMode>;
+}
 
-  createMerchant(merchant: MerchantRecord): Promise<void>;
-  getMerchant(id: string): Promise<MerchantRecord | null>;
+/** Merchants and their API keys. */
+export interface MerchantRepository {
+  create(merchant: MerchantRecord): Promise<void>;
+  get(id: string): Promise<MerchantRecord | null>;
   createApiKey(key: ApiKeyRecord): Promise<void>;
   /** A key and its merchant in one look-up: every authenticated request needs both. */
   getApiKeyWithMerchant(
@@ -239,36 +243,35 @@ export interface Store {
   ): Promise<{ key: ApiKeyRecord; merchant: MerchantRecord } | null>;
   /** Returns false when the merchant has no such key. */
   revokeApiKey(merchantId: string, keyId: string, at: string): Promise<boolean>;
+}
 
+/** Idempotency keys: who holds each, and the answer to replay. */
+export interface IdempotencyRepository {
   /** Whether `(merchantId, key)` was ever claimed (and not yet pruned or released). */
-  hasIdempotencyKey(merchantId: string, key: string): Promise<boolean>;
+  has(merchantId: string, key: string): Promise<boolean>;
   /** Atomically claims `(merchantId, key)`; see IdempotencyClaim. */
-  claimIdempotencyKey(claim: IdempotencyKeyClaim): Promise<IdempotencyClaim>;
+  claim(claim: IdempotencyKeyClaim): Promise<IdempotencyClaim>;
   /**
    * Claims a key nobody holds and stores its answer at once (a refusal under a new key).
    * Returns false, changing nothing, when the key exists.
    */
-  storeIdempotentResponse(
-    claim: IdempotencyKeyClaim & { status: number; body: string },
-  ): Promise<boolean>;
+  storeResponse(claim: IdempotencyKeyClaim & { status: number; body: string }): Promise<boolean>;
   /** Stores the response to replay for this key. */
-  completeIdempotencyKey(done: {
-    merchantId: string;
-    key: string;
-    status: number;
-    body: string;
-  }): Promise<void>;
+  complete(done: { merchantId: string; key: string; status: number; body: string }): Promise<void>;
   /**
    * Lets go of a claim whose request failed: forgotten when it stored nothing (the client simply
    * retries); unlocked when it stored its interception, so a retry answers from that.
    */
-  releaseIdempotencyKey(merchantId: string, key: string, now: string): Promise<void>;
+  release(merchantId: string, key: string, now: string): Promise<void>;
   /**
    * Deletes up to `limit` keys created before `before`, oldest first; returns how many. Bounded
    * so one prune never holds the write lock long: call again while it returns `limit`.
    */
-  deleteIdempotencyKeysBefore(before: string, limit: number): Promise<number>;
+  deleteCreatedBefore(before: string, limit: number): Promise<number>;
+}
 
+/** Interceptions with their events, and the parcels' owners. */
+export interface InterceptionRepository {
   /**
    * Stores a new interception, its first event and (if any) its first job in one transaction,
    * and links it to the idempotency key that created it. With `claim`, the key is claimed in
@@ -280,7 +283,7 @@ export interface Store {
    * With `assumedFreeRedirects` (a redirect), the order's redirects holding a free one are
    * counted in the transaction: `OrderRedirectsChangedError` if they are not that many.
    */
-  insertInterception(input: {
+  insert(input: {
     interception: InterceptionRecord;
     event: InterceptionEventRecord;
     job: JobRecord | null;
@@ -290,17 +293,17 @@ export interface Store {
   /** The id of the merchant a parcel belongs to, or null while it belongs to nobody. */
   parcelOwner(carrier: CarrierId, trackingNumber: string): Promise<string | null>;
   /** Scoped to the merchant: another merchant's id reads as missing. */
-  getInterception(merchantId: string, id: string): Promise<InterceptionWithEvents | null>;
+  get(merchantId: string, id: string): Promise<InterceptionWithEvents | null>;
   /** Unscoped, for workers and carrier callbacks only. */
-  getInterceptionById(id: string): Promise<InterceptionWithEvents | null>;
+  getById(id: string): Promise<InterceptionWithEvents | null>;
   /** Newest first; `before` is the id of the last item of the previous page. */
-  listInterceptions(
+  list(
     merchantId: string,
     filter: InterceptionFilter,
     page: { limit: number; before?: string },
   ): Promise<InterceptionWithEvents[]>;
   /** All interceptions of one parcel, oldest first; `merchantId` null for all merchants. */
-  findInterceptionsForParcel(
+  findForParcel(
     merchantId: string | null,
     carrier: CarrierId,
     trackingNumber: string,
@@ -318,22 +321,25 @@ export interface Store {
    * reaching failed or cancelled is stored with no charge (`chargesNothingOnceIn`), whatever
    * the patch says.
    */
-  transitionInterception(id: string, transition: InterceptionTransition): Promise<TransitionResult>;
+  transition(id: string, transition: InterceptionTransition): Promise<TransitionResult>;
+}
 
+/** The work owed to carriers, leased to one runner at a time. */
+export interface JobRepository {
   /**
    * Leases one job if no live lease holds it. Returns the leased job or null. Taking over a
    * lapsed lease marks the job `maybeSent` (its holder may have reached the carrier), as does
-   * `claimDueJobsByCarrier`.
+   * `claimDue`.
    */
-  claimJob(jobId: string, now: string, leaseUntil: string): Promise<JobRecord | null>;
+  claim(jobId: string, now: string, leaseUntil: string): Promise<JobRecord | null>;
   /**
    * Leases jobs that are due (`runAt <= now`) and not leased, oldest first, within `room`: at
    * most `room.total` in all and `room.perCarrier[carrier]` of one carrier's (a job's carrier is
    * its interception's). A carrier left out of `perCarrier` gets none. Taking over a lapsed
-   * lease marks the job `maybeSent`, as in `claimJob`. Jobs in `excluding` are never taken: the
+   * lease marks the job `maybeSent`, as in `claim`. Jobs in `excluding` are never taken: the
    * caller is still running them, even if their lease ran out.
    */
-  claimDueJobsByCarrier(
+  claimDue(
     now: string,
     leaseUntil: string,
     room: CarrierRoom,
@@ -344,11 +350,11 @@ export interface Store {
    * job for good as possibly already received by the carrier. Fenced by the lease the caller
    * holds: a holder whose lease ran out and was taken over changes nothing.
    */
-  rescheduleJob(job: HeldJob, runAt: string, lastError: string, maybeSent?: boolean): Promise<void>;
+  reschedule(job: HeldJob, runAt: string, lastError: string, maybeSent?: boolean): Promise<void>;
   /** Deletes a job that has nothing left to do (its interception moved on); fenced likewise. */
-  completeJob(job: HeldJob): Promise<void>;
+  complete(job: HeldJob): Promise<void>;
   /** Gives a job back untouched (lease cleared, nothing else); fenced likewise. */
-  releaseJob(job: HeldJob): Promise<void>;
+  release(job: HeldJob): Promise<void>;
   /**
    * After a (re)start: brings the `poll` jobs of `submitted` interceptions of `carriers` (those
    * whose outcome is pushed, and whose push may have come while no gateway listened) forward to
@@ -363,10 +369,18 @@ export interface Store {
     windowMs: number;
   }): Promise<number>;
   /** The next job of an interception (of one kind, when given), if any. */
-  getJobForInterception(
-    interceptionId: string,
-    kind?: JobRecord["kind"],
-  ): Promise<JobRecord | null>;
+  forInterception(interceptionId: string, kind?: JobRecord["kind"]): Promise<JobRecord | null>;
+}
 
+/**
+ * One repository per aggregate; each method is a whole unit of work (its own transaction,
+ * including any job it enqueues). Every implementation passes test/store/contract.
+ */
+export interface Store {
+  meta: MetaRepository;
+  merchants: MerchantRepository;
+  idempotency: IdempotencyRepository;
+  interceptions: InterceptionRepository;
+  jobs: JobRepository;
   close(): Promise<void>;
 }

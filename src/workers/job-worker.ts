@@ -124,7 +124,7 @@ export class JobWorker {
     const { store, now, jobLeaseMs } = this.options;
     // A job still running here whose lease ran out is due again, but must not run twice at once
     // in this worker: another worker may take it over, this one waits for its own run to end.
-    const claimed = await store.claimDueJobsByCarrier(
+    const claimed = await store.jobs.claimDue(
       dueBy.toISOString(),
       new Date(now().getTime() + jobLeaseMs).toISOString(),
       room,
@@ -204,7 +204,7 @@ export class JobWorker {
     // Batch after batch, each its own short transaction; between them the event loop serves
     // requests and their writes take the lock in turn.
     for (;;) {
-      const deleted = await store.deleteIdempotencyKeysBefore(before, pruneBatchSize);
+      const deleted = await store.idempotency.deleteCreatedBefore(before, pruneBatchSize);
       pruned += deleted;
       if (deleted < pruneBatchSize || this.stopping) {
         break;

@@ -46,7 +46,7 @@ async function start(database: string, env: Record<string, string> = {}): Promis
 async function markDatabase(database: string, mode: "demo" | "live"): Promise<void> {
   const store = openSqliteStore({ path: join(directory, database) });
   try {
-    await store.claimMode(mode);
+    await store.meta.claimMode(mode);
   } finally {
     await store.close();
   }

@@ -208,13 +208,13 @@ describe("the worker's part of a drain", () => {
       await stopping;
 
       const statuses = await Promise.all(
-        ids.map(async (id) => (await target.store.getInterceptionById(id))?.status),
+        ids.map(async (id) => (await target.store.interceptions.getById(id))?.status),
       );
       // One finished its carrier call and was recorded; the other was never taken.
       expect(statuses.sort()).toEqual(["pending", "submitted"]);
       expect(carrier.callsOf("intercept").length).toBe(callsBefore + 1);
       const untouched = ids[statuses.indexOf("pending")] as string;
-      expect(await target.store.getJobForInterception(untouched)).toMatchObject({
+      expect(await target.store.jobs.forInterception(untouched)).toMatchObject({
         leaseUntil: null,
       });
     } finally {

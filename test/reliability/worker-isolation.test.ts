@@ -114,8 +114,8 @@ it("SF blackholed: JD's and Kuaidi100's outcomes arrive while SF's job still wai
   });
 
   const statusOf = async (carrier: string) =>
-    (await store?.getInterceptionById(ids[carrier] as string))?.status;
-  const sfJob = () => store?.getJobForInterception(ids["sf-express"] as string);
+    (await store?.interceptions.getById(ids[carrier] as string))?.status;
+  const sfJob = () => store?.jobs.forInterception(ids["sf-express"] as string);
   const othersDecided = async () =>
     (await statusOf("jd")) === "succeeded" && (await statusOf("kuaidi100")) === "succeeded";
   // Whichever comes first: the others' outcomes, or SF's call returning (its job given back).

@@ -30,7 +30,8 @@ describe("merchants and keys", () => {
       keyId: apiKey.slice(0, 20),
     });
 
-    const stored = (await gateway.store.getApiKeyWithMerchant(String(created.body.keyId)))?.key;
+    const stored = (await gateway.store.merchants.getApiKeyWithMerchant(String(created.body.keyId)))
+      ?.key;
     expect(stored?.hash).toMatch(/^[0-9a-f]{64}$/);
     expect(JSON.stringify(stored)).not.toContain(apiKey.slice(21));
 
@@ -94,7 +95,7 @@ describe("merchants and keys", () => {
 
 describe("a database held by another process", () => {
   it("answers an honest, retryable problem once the bounded wait is spent", async () => {
-    gateway.store.createMerchant = async () => {
+    gateway.store.merchants.create = async () => {
       throw new StoreBusyError(5_000, new Error("database is locked"));
     };
     const response = await gateway.call(null, "POST", "/admin/merchants", {

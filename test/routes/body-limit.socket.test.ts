@@ -83,7 +83,7 @@ describe("the body limit over a socket", () => {
     );
     // Node's HTTP parser rejects the pair itself (400) before any middleware runs.
     expect(answer.status, answer.text).toBe(400);
-    const stored = await gateway.store.listInterceptions(gateway.merchantA.id, {}, { limit: 10 });
+    const stored = await gateway.store.interceptions.list(gateway.merchantA.id, {}, { limit: 10 });
     expect(stored).toEqual([]);
   });
 

@@ -94,7 +94,7 @@ describe("carrier-call budget per merchant", () => {
     );
     expect(retryAfter).toBe(40);
     expect(carrier.calls.filter((call) => call.trackingNumber === parcel(3))).toEqual([]);
-    expect(await target.store.hasIdempotencyKey(target.merchantA.id, "k3")).toBe(false);
+    expect(await target.store.idempotency.has(target.merchantA.id, "k3")).toBe(false);
     const listed = await json(
       await target.call(target.merchantA, "GET", `/v1/interceptions?trackingNumber=${parcel(3)}`),
     );

@@ -51,13 +51,13 @@ describe("a carrier whose outcome must be polled", () => {
     const target = await start(carrier);
     const created = await json(await target.intercept(target.merchantA, "k1", interceptBody()));
     expect(created.body.status, created.text).toBe("submitted");
-    const job = await target.store.getJobForInterception(String(created.body.id));
+    const job = await target.store.jobs.forInterception(String(created.body.id));
     expect(job?.kind).toBe("poll");
     expect(Date.parse(String(job?.runAt))).toBeGreaterThan(Date.now() + 20_000);
 
     // Not decided yet: the job is rescheduled, further out.
     expect(await runDueJobs(target)).toBe(1);
-    const again = await target.store.getJobForInterception(String(created.body.id));
+    const again = await target.store.jobs.forInterception(String(created.body.id));
     expect(again).toMatchObject({ kind: "poll", attempts: 1 });
 
     carrier.polls.push({
@@ -73,7 +73,7 @@ describe("a carrier whose outcome must be polled", () => {
       parcelState: "returned",
       cost: { final: { amount: "8.00", currency: "CNY" } },
     });
-    expect(await target.store.getJobForInterception(String(created.body.id))).toBeNull();
+    expect(await target.store.jobs.forInterception(String(created.body.id))).toBeNull();
     expect(carrier.callsOf("poll")).toHaveLength(2);
   });
 
@@ -95,7 +95,7 @@ describe("a carrier whose outcome must be polled", () => {
     };
     await runDueJobs(target);
     expect((await read(target, id)).body.status).toBe("submitted");
-    expect(await target.store.getJobForInterception(id)).toMatchObject({
+    expect(await target.store.jobs.forInterception(id)).toMatchObject({
       kind: "poll",
       lastError: expect.stringContaining("transient bug"),
     });
@@ -160,7 +160,7 @@ describe("a carrier whose outcome must be polled", () => {
     const target = await start(carrier);
     const created = await json(await target.intercept(target.merchantA, "k1", interceptBody()));
     const id = String(created.body.id);
-    const first = await target.store.getJobForInterception(id);
+    const first = await target.store.jobs.forInterception(id);
     carrier.polls.push({
       outcome: null,
       parcelState: "out_for_delivery",
@@ -175,7 +175,7 @@ describe("a carrier whose outcome must be polled", () => {
       successLikelihood: "low",
     });
     // The poll that saw the move was replaced, in the same commit, by the next one.
-    const next = await target.store.getJobForInterception(id);
+    const next = await target.store.jobs.forInterception(id);
     expect(next).toMatchObject({ kind: "poll", attempts: 1, leaseUntil: null });
     expect(next?.id).not.toBe(first?.id);
     expect(Date.parse(String(next?.runAt))).toBeGreaterThan(Date.now());
@@ -219,7 +219,7 @@ describe("a carrier whose outcome must be polled", () => {
     const created = await json(await target.intercept(target.merchantA, "k1", interceptBody()));
     carrier.scriptedErrors.poll.push("unavailable", "unavailable", "unavailable");
     await runDueJobs(target);
-    expect(await target.store.getJobForInterception(String(created.body.id))).toMatchObject({
+    expect(await target.store.jobs.forInterception(String(created.body.id))).toMatchObject({
       kind: "poll",
       lastError: expect.stringContaining("unavailable"),
     });
@@ -259,7 +259,7 @@ describe("a carrier that can cancel pickups", () => {
     );
     expect(locked.body.status, locked.text).toBe("locked");
     const id = String(locked.body.id);
-    expect(await target.store.getJobForInterception(id)).toMatchObject({
+    expect(await target.store.jobs.forInterception(id)).toMatchObject({
       kind: "cancel_pickup",
       maybeSent: true,
     });
@@ -464,7 +464,7 @@ describe("a submit that may have reached the carrier, found out otherwise than b
     await runDueJobs(target);
     expect(carrier.callsOf("poll")).toHaveLength(1);
     expect(carrier.callsOf("intercept"), "not sent again").toHaveLength(1);
-    const job = await target.store.getJobForInterception(id);
+    const job = await target.store.jobs.forInterception(id);
     expect(job).toMatchObject({ kind: "submit", maybeSent: true, attempts: 2 });
     expect(job?.lastError).toContain("could not ask the carrier");
 
@@ -481,7 +481,7 @@ describe("a submit that may have reached the carrier, found out otherwise than b
     carrier.scriptedErrors.intercept.push(...unreachable);
     const created = await json(await target.intercept(target.merchantA, "k1", interceptBody()));
     const id = String(created.body.id);
-    expect((await target.store.getJobForInterception(id))?.maybeSent).toBe(false);
+    expect((await target.store.jobs.forInterception(id))?.maybeSent).toBe(false);
     // ...then a worker leases it and dies (its lease runs out with nobody giving the job back).
     const past = new Date(Date.now() - 1_000).toISOString();
     target.store.database.prepare("UPDATE jobs SET lease_until = ?, run_at = ?").run(past, past);
@@ -509,7 +509,7 @@ describe("a submit that may have reached the carrier, found out otherwise than b
     failNthTransition(store);
     await runDueJobs(target);
     expect(carrier.callsOf("intercept")).toHaveLength(4);
-    const job = await store.getJobForInterception(id);
+    const job = await store.jobs.forInterception(id);
     expect(job).toMatchObject({ kind: "submit", maybeSent: true });
     expect(job?.lastError).toContain("disk went away");
 
@@ -532,13 +532,13 @@ describe("a request whose own job run crashes", () => {
     const store = target.store;
     // The carrier accepts; recording it fails, and so does giving the job back.
     failNthTransition(store);
-    const reschedule = store.rescheduleJob.bind(store);
-    store.rescheduleJob = async () => {
+    const reschedule = store.jobs.reschedule.bind(store);
+    store.jobs.reschedule = async () => {
       throw new Error("disk still gone");
     };
     const failed = await target.intercept(target.merchantA, "k1", interceptBody());
     expect(failed.status).toBe(500);
-    store.rescheduleJob = reschedule;
+    store.jobs.reschedule = reschedule;
 
     // A retry with the same key is answered from the stored interception, not 409.
     const retried = await json(await target.intercept(target.merchantA, "k1", interceptBody()));
@@ -591,17 +591,17 @@ describe("withdrawing a pending interception the carrier may already hold", () =
     carrier.scriptedErrors.intercept.push(...unreachable);
     const created = await json(await target.intercept(target.merchantA, "k1", interceptBody()));
     const id = String(created.body.id);
-    const job = await target.store.getJobForInterception(id);
+    const job = await target.store.jobs.forInterception(id);
     // A worker holds the job; its reply is lost, and its maybe-sent reschedule is queued for the
     // same commit as the withdrawal's claim.
     const at = new Date();
-    const held = await target.store.claimJob(
+    const held = await target.store.jobs.claim(
       String(job?.id),
       at.toISOString(),
       new Date(at.getTime() + 30_000).toISOString(),
     );
     expect(held).not.toBeNull();
-    const lost = target.store.rescheduleJob(
+    const lost = target.store.jobs.reschedule(
       held as JobRecord,
       new Date(at.getTime() + 1_000).toISOString(),
       "outcome_unknown: lost",
@@ -612,7 +612,7 @@ describe("withdrawing a pending interception the carrier may already hold", () =
     expect(refused.status, refused.text).toBe(409);
     expect(refused.body.detail).toContain("may already have acted");
     expect((await read(target, id)).body.status).toBe("pending");
-    expect(await target.store.getJobForInterception(id)).toMatchObject({
+    expect(await target.store.jobs.forInterception(id)).toMatchObject({
       maybeSent: true,
       leaseUntil: null,
     });
@@ -662,7 +662,7 @@ describe("a carrier's cancel whose reply was lost", () => {
     carrier.scriptedErrors.cancel.push("outcome_unknown");
     const answer = await cancel(target, id);
     expect(answer.status, answer.text).toBe(202);
-    expect(await target.store.getJobForInterception(id, "cancel")).toMatchObject({
+    expect(await target.store.jobs.forInterception(id, "cancel")).toMatchObject({
       maybeSent: true,
     });
 
@@ -676,7 +676,7 @@ describe("a carrier's cancel whose reply was lost", () => {
     expect((await read(target, id)).body.status).toBe("cancelled");
     expect(carrier.callsOf("poll")).toHaveLength(1);
     expect(carrier.callsOf("cancel"), "asked, not sent again").toHaveLength(1);
-    expect(await target.store.getJobForInterception(id), "no job left").toBeNull();
+    expect(await target.store.jobs.forInterception(id), "no job left").toBeNull();
   });
 
   it("waits, sending nothing, while the polled carrier cannot be asked", async () => {
@@ -691,7 +691,7 @@ describe("a carrier's cancel whose reply was lost", () => {
     await runCancelJob(target);
     expect(carrier.callsOf("poll")).toHaveLength(3);
     expect(carrier.callsOf("cancel"), "not sent again").toHaveLength(1);
-    expect(await target.store.getJobForInterception(id, "cancel")).toMatchObject({
+    expect(await target.store.jobs.forInterception(id, "cancel")).toMatchObject({
       attempts: 2,
       maybeSent: true,
     });
@@ -737,7 +737,7 @@ describe("a carrier's cancel whose reply was lost", () => {
     const after = await read(target, id);
     expect(after.body.status, after.text).toBe("submitted");
     expect(lastEventDetail(after.body)).toContain("refused a repeated cancel");
-    expect(await target.store.getJobForInterception(id, "cancel")).toBeNull();
+    expect(await target.store.jobs.forInterception(id, "cancel")).toBeNull();
     expect(carrier.callsOf("cancel").map((call) => call.reference)).toEqual([id, id]);
   });
 
@@ -752,7 +752,7 @@ describe("a carrier's cancel whose reply was lost", () => {
     const after = await read(target, id);
     expect(after.body.status, after.text).toBe("submitted");
     expect(lastEventDetail(after.body)).toContain("Gave up cancelling at the carrier");
-    expect(await target.store.getJobForInterception(id, "cancel")).toBeNull();
+    expect(await target.store.jobs.forInterception(id, "cancel")).toBeNull();
   });
 });
 
@@ -761,7 +761,7 @@ describe("a push carrier whose push never arrives", () => {
     const carrier = new FakeCarrier();
     const target = await start(carrier);
     const created = await json(await target.intercept(target.merchantA, "k1", interceptBody()));
-    const job = await target.store.getJobForInterception(String(created.body.id));
+    const job = await target.store.jobs.forInterception(String(created.body.id));
     expect(job?.kind).toBe("poll");
     expect(Date.parse(String(job?.runAt))).toBeGreaterThan(Date.now() + 10 * 60_000);
 
@@ -795,7 +795,7 @@ describe("a push carrier whose push never arrives", () => {
       windowMs: target.config.pushRestartWindowMs,
     });
     expect(moved).toBe(1);
-    expect((await target.store.getJobForInterception(id))?.runAt).toBe(restartedAt.toISOString());
+    expect((await target.store.jobs.forInterception(id))?.runAt).toBe(restartedAt.toISOString());
     expect(await target.worker.runOnce()).toBe(1);
     const after = await read(target, id);
     expect(after.body, after.text).toMatchObject({ status: "succeeded", parcelState: "returned" });
@@ -806,7 +806,7 @@ describe("a push carrier whose push never arrives", () => {
     const carrier = new FakeCarrier({ outcome: "poll" });
     const target = await start(carrier);
     const created = await json(await target.intercept(target.merchantA, "k1", interceptBody()));
-    const before = await target.store.getJobForInterception(String(created.body.id));
+    const before = await target.store.jobs.forInterception(String(created.body.id));
     const moved = await checkForMissedPushes({
       store: target.store,
       carriers: target.services.carriers,
@@ -815,7 +815,7 @@ describe("a push carrier whose push never arrives", () => {
       windowMs: target.config.pushRestartWindowMs,
     });
     expect(moved).toBe(0);
-    expect(await target.store.getJobForInterception(String(created.body.id))).toEqual(before);
+    expect(await target.store.jobs.forInterception(String(created.body.id))).toEqual(before);
   });
 
   it("never decides a redirect from tracking alone", async () => {

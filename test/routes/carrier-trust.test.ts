@@ -92,7 +92,7 @@ describe("Retry-After", () => {
     );
     expect(created.status, created.text).toBe(201);
     expect(created.body.status, created.text).toBe("pending");
-    const job = await gateway.store.getJobForInterception(String(created.body.id));
+    const job = await gateway.store.jobs.forInterception(String(created.body.id));
     expect(job?.runAt, JSON.stringify(job)).toBe("2026-11-21T08:15:00.000Z");
   });
 
@@ -106,7 +106,7 @@ describe("Retry-After", () => {
     const created = await json(
       await gateway.intercept(gateway.merchantA, "k1", interceptBody({ parcel })),
     );
-    const job = await gateway.store.getJobForInterception(String(created.body.id));
+    const job = await gateway.store.jobs.forInterception(String(created.body.id));
     expect(job?.runAt, JSON.stringify(job)).toBe("2026-11-21T08:02:00.000Z");
   });
 });

@@ -118,7 +118,7 @@ describe("Idempotency-Key", () => {
     while (carrier.callsOf("track").length < 3) {
       await new Promise((resolve) => setTimeout(resolve, 2));
     }
-    expect(await gateway.store.hasIdempotencyKey(gateway.merchantA.id, "key-race")).toBe(false);
+    expect(await gateway.store.idempotency.has(gateway.merchantA.id, "key-race")).toBe(false);
     releaseTracks();
     const answers = await Promise.all(racing.map(async (answer) => json(await answer)));
     const created = answers.filter((answer) => answer.status === 201);
@@ -128,7 +128,7 @@ describe("Idempotency-Key", () => {
       expect(other.body.code).toBe("request_in_progress");
     }
     expect(carrier.callsOf("intercept")).toHaveLength(1);
-    const stored = await gateway.store.listInterceptions(
+    const stored = await gateway.store.interceptions.list(
       gateway.merchantA.id,
       {},
       {

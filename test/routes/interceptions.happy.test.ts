@@ -154,10 +154,10 @@ describe("POST /v1/interceptions", () => {
     expect(created.body.status).toBe("pending");
     expect(carrier.callsOf("intercept")).toHaveLength(3);
 
-    const job = await gateway.store.getJobForInterception(String(created.body.id));
+    const job = await gateway.store.jobs.forInterception(String(created.body.id));
     expect(job?.lastError).toContain("unavailable");
     // Make the rescheduled job due now instead of waiting for its backoff.
-    await gateway.store.rescheduleJob(
+    await gateway.store.jobs.reschedule(
       { id: String(job?.id), leaseUntil: job?.leaseUntil ?? null },
       new Date().toISOString(),
       "test",
@@ -263,7 +263,7 @@ describe("POST /v1/interceptions/{id}/cancel", () => {
     expect(response.status, response.text).toBe(202);
     expect(response.body.status).toBe("submitted");
     expect(lastEventDetail(response.body)).toContain("Cancellation asked by the merchant");
-    expect(await gateway.store.getJobForInterception(id, "cancel")).toMatchObject({
+    expect(await gateway.store.jobs.forInterception(id, "cancel")).toMatchObject({
       attempts: 1,
     });
 
@@ -282,7 +282,7 @@ describe("POST /v1/interceptions/{id}/cancel", () => {
     );
     expect(after.body.status, after.text).toBe("cancelled");
     expect(carrier.callsOf("cancel")).toHaveLength(4);
-    expect(await gateway.store.getJobForInterception(id, "cancel")).toBeNull();
+    expect(await gateway.store.jobs.forInterception(id, "cancel")).toBeNull();
   });
 
   it("answers the carrier's refusal with 409 and its reason, and the interception goes on", async () => {
@@ -299,7 +299,7 @@ describe("POST /v1/interceptions/{id}/cancel", () => {
       await gateway.call(gateway.merchantA, "GET", `/v1/interceptions/${id}`),
     );
     expect(after.body.status).toBe("submitted");
-    expect(await gateway.store.getJobForInterception(id, "cancel")).toBeNull();
+    expect(await gateway.store.jobs.forInterception(id, "cancel")).toBeNull();
   });
 
   it("two cancels at once: one job, one carrier call; the second answers 202 at once", async () => {
@@ -361,7 +361,7 @@ describe("POST /v1/interceptions/{id}/cancel", () => {
     );
     expect(answer.status, answer.text).toBe(202);
     expect(carrier.callsOf("cancel")).toHaveLength(1);
-    const job = await store.getJobForInterception(id, "cancel");
+    const job = await store.jobs.forInterception(id, "cancel");
     expect(job).toMatchObject({ maybeSent: true, leaseUntil: null, attempts: 1 });
     // The error, stack and all, is kept on the job for operators; the merchant's view has none.
     expect(job?.lastError).toContain("Error: disk went away");

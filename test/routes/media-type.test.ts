@@ -124,9 +124,7 @@ describe("415 unsupported_media_type on every JSON route", () => {
         expect(handler).not.toHaveBeenCalled();
       }
       expect(carrier.calls).toEqual([]);
-      expect(await gateway.store.hasIdempotencyKey(gateway.merchantA.id, "media-type-1")).toBe(
-        false,
-      );
+      expect(await gateway.store.idempotency.has(gateway.merchantA.id, "media-type-1")).toBe(false);
       const list = await json(await gateway.call(gateway.merchantA, "GET", "/v1/interceptions"));
       expect(list.body.data, list.text).toEqual([]);
     });

@@ -210,10 +210,12 @@ describe("binding a parcel", () => {
       }),
     );
     expect(refused.status, refused.text).toBe(422);
-    expect(await gateway.store.parcelOwner("sf-express", free)).toBeNull();
+    expect(await gateway.store.interceptions.parcelOwner("sf-express", free)).toBeNull();
     const accepted = await intercept(gateway.merchantB, interceptBody({ trackingNumber: free }));
     expect(accepted.status, accepted.text).toBe(201);
-    expect(await gateway.store.parcelOwner("sf-express", free)).toBe(gateway.merchantB.id);
+    expect(await gateway.store.interceptions.parcelOwner("sf-express", free)).toBe(
+      gateway.merchantB.id,
+    );
   });
 
   it("of two merchants racing past the check, the loser gets the unknown-parcel answer", async () => {
@@ -242,7 +244,9 @@ describe("binding a parcel", () => {
       withoutRequestId(asUnknown.body),
     );
     expect(carrier.callsOf("intercept")).toHaveLength(1);
-    expect(await gateway.store.parcelOwner("sf-express", free)).toBe(winnerMerchant.id);
+    expect(await gateway.store.interceptions.parcelOwner("sf-express", free)).toBe(
+      winnerMerchant.id,
+    );
   });
 });
 
@@ -271,8 +275,8 @@ describe("a request accepted while the carrier's tracking was down", () => {
   /** Makes the jobs of these interceptions due now and lets the worker run them. */
   async function runJobsNow(...ids: string[]) {
     for (const id of ids) {
-      const job = await gateway.store.getJobForInterception(id);
-      await gateway.store.rescheduleJob(
+      const job = await gateway.store.jobs.forInterception(id);
+      await gateway.store.jobs.reschedule(
         { id: String(job?.id), leaseUntil: job?.leaseUntil ?? null },
         new Date().toISOString(),
         "test: due now",
@@ -288,13 +292,15 @@ describe("a request accepted while the carrier's tracking was down", () => {
   it("binds nothing: the merchant the carrier confirms the parcel for first gets it", async () => {
     const ofB = await interceptWhileTrackingDown(gateway.merchantB, late);
     const unknownOfB = await interceptWhileTrackingDown(gateway.merchantB, unknown);
-    expect(await gateway.store.parcelOwner("sf-express", late)).toBeNull();
+    expect(await gateway.store.interceptions.parcelOwner("sf-express", late)).toBeNull();
 
     // The waybill is registered; A's intercept of the real parcel is accepted and sent.
     carrier.states.set(late, "in_transit");
     const ofA = await intercept(gateway.merchantA, interceptBody({ trackingNumber: late }));
     expect(ofA.body, ofA.text).toMatchObject({ status: "submitted" });
-    expect(await gateway.store.parcelOwner("sf-express", late)).toBe(gateway.merchantA.id);
+    expect(await gateway.store.interceptions.parcelOwner("sf-express", late)).toBe(
+      gateway.merchantA.id,
+    );
 
     // The carrier reports A's parcel moving: about A's interception, not B's, which it never saw.
     const report = {
@@ -335,19 +341,23 @@ describe("a request accepted while the carrier's tracking was down", () => {
     expect(await read(gateway.merchantA, String(ofA.body.id))).toMatchObject({
       status: "submitted",
     });
-    expect(await gateway.store.parcelOwner("sf-express", late)).toBe(gateway.merchantA.id);
+    expect(await gateway.store.interceptions.parcelOwner("sf-express", late)).toBe(
+      gateway.merchantA.id,
+    );
   });
 
   it("binds the parcel once the worker's late assessment has the carrier's answer", async () => {
     carrier.states.set(late, "in_transit");
     const ofB = await interceptWhileTrackingDown(gateway.merchantB, late);
-    expect(await gateway.store.parcelOwner("sf-express", late)).toBeNull();
+    expect(await gateway.store.interceptions.parcelOwner("sf-express", late)).toBeNull();
     await runJobsNow(ofB);
     expect(await read(gateway.merchantB, ofB)).toMatchObject({
       status: "submitted",
       parcelState: "in_transit",
     });
-    expect(await gateway.store.parcelOwner("sf-express", late)).toBe(gateway.merchantB.id);
+    expect(await gateway.store.interceptions.parcelOwner("sf-express", late)).toBe(
+      gateway.merchantB.id,
+    );
 
     const callsBefore = carrier.calls.length;
     const asA = await intercept(gateway.merchantA, interceptBody({ trackingNumber: late }));
@@ -368,7 +378,7 @@ describe("a request accepted while the carrier's tracking was down", () => {
     expect(ofA.body, ofA.text).toMatchObject({ status: "submitted" });
     // B's job looks before A's binding is visible to it, then finds the parcel taken, and the
     // carrier's breaker opens before it looks again.
-    vi.spyOn(gateway.store, "parcelOwner").mockResolvedValueOnce(null);
+    vi.spyOn(gateway.store.interceptions, "parcelOwner").mockResolvedValueOnce(null);
     const resilient = gateway.services.carriers.get("sf-express")?.resilient;
     if (!resilient) {
       throw new Error("no sf-express carrier");
@@ -383,8 +393,10 @@ describe("a request accepted while the carrier's tracking was down", () => {
     await runJobsNow(ofB);
     const stillB = await read(gateway.merchantB, ofB);
     expect(stillB, JSON.stringify(stillB)).toMatchObject({ status: "pending" });
-    const job = await gateway.store.getJobForInterception(ofB);
+    const job = await gateway.store.jobs.forInterception(ofB);
     expect(job?.lastError).toBe("the carrier's tracking could not be reached");
-    expect(await gateway.store.parcelOwner("sf-express", late)).toBe(gateway.merchantA.id);
+    expect(await gateway.store.interceptions.parcelOwner("sf-express", late)).toBe(
+      gateway.merchantA.id,
+    );
   });
 });

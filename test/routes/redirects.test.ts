@@ -96,9 +96,9 @@ describe("one free redirect per order", () => {
   });
 
   it("reads the order's redirects only for a redirect, not for a plain intercept", async () => {
-    const read = gateway.store.redirectsOfOrder.bind(gateway.store);
+    const read = gateway.store.interceptions.redirectsOfOrder.bind(gateway.store);
     const orders: string[] = [];
-    gateway.store.redirectsOfOrder = (merchantId, orderId) => {
+    gateway.store.interceptions.redirectsOfOrder = (merchantId, orderId) => {
       orders.push(orderId);
       return read(merchantId, orderId);
     };

@@ -45,7 +45,7 @@ describe("the database's mode", () => {
     expect(await startIn("demo", path)).toBeNull();
     const store = openSqliteStore({ path });
     try {
-      expect(await store.claimMode("live")).toBe("demo");
+      expect(await store.meta.claimMode("live")).toBe("demo");
     } finally {
       await store.close();
     }

@@ -49,11 +49,11 @@ describe("a write lock held by another connection", () => {
   it("keeps the event loop turning, and the write completes once the lock is released", async () => {
     // A bound no loaded machine reaches: the write must still be waiting, not given up.
     store = openSqliteStore({ path, maxBusyWaitMs: 60_000 });
-    await store.createMerchant(merchant("mer_a"));
+    await store.merchants.create(merchant("mer_a"));
     other = holdWriteLock();
 
     let settled = false;
-    const write = store.createMerchant(merchant("mer_b")).finally(() => {
+    const write = store.merchants.create(merchant("mer_b")).finally(() => {
       settled = true;
     });
     // Timers set while the write waits fire, and a read answers, with the write still pending.
@@ -64,12 +64,12 @@ describe("a write lock held by another connection", () => {
       await new Promise((resolve) => setTimeout(resolve, 1));
       expect(settled, "a timer fired while the write was pending").toBe(false);
     }
-    expect(await store.getMerchant("mer_a")).toEqual(merchant("mer_a"));
+    expect(await store.merchants.get("mer_a")).toEqual(merchant("mer_a"));
     expect(settled, "the write cannot commit while the lock is held").toBe(false);
 
     other.exec("COMMIT");
     await write;
-    expect(await store.getMerchant("mer_b")).toEqual(merchant("mer_b"));
+    expect(await store.merchants.get("mer_b")).toEqual(merchant("mer_b"));
   });
 
   it("fails the writes with StoreBusyError once the bounded wait is spent, changing nothing", async () => {
@@ -78,7 +78,7 @@ describe("a write lock held by another connection", () => {
     other = holdWriteLock();
 
     const outcomes = [merchant("mer_a"), merchant("mer_b")].map((record) =>
-      (store as SqliteStore).createMerchant(record).then(
+      (store as SqliteStore).merchants.create(record).then(
         () => "written",
         (error: unknown) => error,
       ),
@@ -99,8 +99,8 @@ describe("a write lock held by another connection", () => {
 
     other.exec("ROLLBACK");
     vi.useRealTimers();
-    expect(await store.getMerchant("mer_a")).toBeNull();
-    await store.createMerchant(merchant("mer_a"));
-    expect(await store.getMerchant("mer_a")).toEqual(merchant("mer_a"));
+    expect(await store.merchants.get("mer_a")).toBeNull();
+    await store.merchants.create(merchant("mer_a"));
+    expect(await store.merchants.get("mer_a")).toEqual(merchant("mer_a"));
   });
 });

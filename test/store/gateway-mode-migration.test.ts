@@ -62,7 +62,7 @@ function databaseBeforeModes(merchants: MerchantRecord[]): string {
 async function modeAfterUpgrade(path: string, asked: "demo" | "live") {
   const store = openSqliteStore({ path });
   try {
-    return await store.claimMode(asked);
+    return await store.meta.claimMode(asked);
   } finally {
     await store.close();
   }

@@ -26,7 +26,7 @@ let store: SqliteStore;
 beforeEach(async () => {
   store = openSqliteStore({ path: ":memory:" });
   for (const id of ["mer_a", "mer_b"]) {
-    await store.createMerchant({ id, name: id, pickupService: false, createdAt: at });
+    await store.merchants.create({ id, name: id, pickupService: false, createdAt: at });
   }
 });
 afterEach(async () => {
@@ -59,7 +59,7 @@ function interception(overrides: Partial<InterceptionRecord> = {}): Interception
 }
 
 function insert(record: InterceptionRecord, key: string | null = null) {
-  return store.insertInterception({
+  return store.interceptions.insert({
     interception: record,
     event: { at, status: record.status, detail: "Stored.", carrierEventId: null },
     job: null,
@@ -74,7 +74,7 @@ function insert(record: InterceptionRecord, key: string | null = null) {
 }
 
 function end(id: string, to: "failed" | "cancelled" | "succeeded") {
-  return store.transitionInterception(id, {
+  return store.interceptions.transition(id, {
     from: ["pending", "submitted"],
     to,
     event: { at, detail: to },
@@ -83,16 +83,16 @@ function end(id: string, to: "failed" | "cancelled" | "succeeded") {
 
 describe("parcel owners", () => {
   it("binds a parcel to the merchant of its first stored interception, and keeps it", async () => {
-    expect(await store.parcelOwner("sf-express", "SF1400000000001")).toBeNull();
+    expect(await store.interceptions.parcelOwner("sf-express", "SF1400000000001")).toBeNull();
     const first = interception();
     await insert(first);
-    expect(await store.parcelOwner("sf-express", "SF1400000000001")).toBe("mer_a");
+    expect(await store.interceptions.parcelOwner("sf-express", "SF1400000000001")).toBe("mer_a");
     // The same merchant intercepts it again once the first ended: still A's.
     await end(first.id, "failed");
     await insert(interception());
-    expect(await store.parcelOwner("sf-express", "SF1400000000001")).toBe("mer_a");
+    expect(await store.interceptions.parcelOwner("sf-express", "SF1400000000001")).toBe("mer_a");
     // Same tracking number at another carrier: another parcel.
-    expect(await store.parcelOwner("jd", "SF1400000000001")).toBeNull();
+    expect(await store.interceptions.parcelOwner("jd", "SF1400000000001")).toBeNull();
   });
 
   it("refuses another merchant's interception of the parcel and stores none of it", async () => {
@@ -101,10 +101,10 @@ describe("parcel owners", () => {
     await end(first.id, "cancelled");
     const other = interception({ merchantId: "mer_b" });
     await expect(insert(other, "key-b")).rejects.toBeInstanceOf(ParcelOfAnotherMerchantError);
-    expect(await store.getInterceptionById(other.id)).toBeNull();
+    expect(await store.interceptions.getById(other.id)).toBeNull();
     // The key claimed in the same transaction was rolled back with it.
-    expect(await store.hasIdempotencyKey("mer_b", "key-b")).toBe(false);
-    expect(await store.parcelOwner("sf-express", "SF1400000000001")).toBe("mer_a");
+    expect(await store.idempotency.has("mer_b", "key-b")).toBe(false);
+    expect(await store.interceptions.parcelOwner("sf-express", "SF1400000000001")).toBe("mer_a");
   });
 
   it("tells another merchant that the parcel is not theirs before that it is busy", async () => {
@@ -121,11 +121,11 @@ describe("a parcel the carrier has not confirmed", () => {
   it("is bound by no insert, and by the first transition that binds it", async () => {
     const ofB = interception({ merchantId: "mer_b", parcelState: "unknown" });
     await insert(ofB);
-    expect(await store.parcelOwner("sf-express", "SF1400000000001")).toBeNull();
+    expect(await store.interceptions.parcelOwner("sf-express", "SF1400000000001")).toBeNull();
     // B's unconfirmed interception keeps nobody out: A's confirmed one is stored and binds.
     const ofA = interception();
     await insert(ofA);
-    expect(await store.parcelOwner("sf-express", "SF1400000000001")).toBe("mer_a");
+    expect(await store.interceptions.parcelOwner("sf-express", "SF1400000000001")).toBe("mer_a");
 
     const bind = {
       from: ["pending"] as const,
@@ -133,15 +133,15 @@ describe("a parcel the carrier has not confirmed", () => {
       event: { at, detail: "The carrier reports the parcel in_transit." },
       bindParcel: true,
     };
-    expect(await store.transitionInterception(ofB.id, bind)).toBe("parcel_of_another_merchant");
-    const unchanged = await store.getInterceptionById(ofB.id);
+    expect(await store.interceptions.transition(ofB.id, bind)).toBe("parcel_of_another_merchant");
+    const unchanged = await store.interceptions.getById(ofB.id);
     expect(unchanged).toMatchObject({ parcelState: "unknown" });
     expect(unchanged?.events).toHaveLength(1);
 
     const mine = interception({ trackingNumber: "SF1400000000002", parcelState: "unknown" });
     await insert(mine);
-    expect(await store.transitionInterception(mine.id, bind)).toBe("applied");
-    expect(await store.parcelOwner("sf-express", "SF1400000000002")).toBe("mer_a");
+    expect(await store.interceptions.transition(mine.id, bind)).toBe("applied");
+    expect(await store.interceptions.parcelOwner("sf-express", "SF1400000000002")).toBe("mer_a");
   });
 });
 
@@ -155,12 +155,12 @@ describe("the order's redirects", () => {
     await insert(interception({ trackingNumber: "SF1400000000004", orderId: "ORD-2" }));
     await insert(interception({ trackingNumber: "SF1400000000005", merchantId: "mer_b" }));
     await end(second.id, "failed");
-    expect(await store.redirectsOfOrder("mer_a", "ORD-1")).toEqual([
+    expect(await store.interceptions.redirectsOfOrder("mer_a", "ORD-1")).toEqual([
       { id: first.id, status: "pending", cost: freeRedirect },
       // A failed redirect is stored with no charge.
       { id: second.id, status: "failed", cost: noCharge() },
     ]);
-    expect(await store.redirectsOfOrder("mer_b", "ORD-9")).toEqual([]);
+    expect(await store.interceptions.redirectsOfOrder("mer_b", "ORD-9")).toEqual([]);
   });
 
   it("stores a redirect reaching failed or cancelled with no charge, whatever the patch says", async () => {
@@ -170,7 +170,7 @@ describe("the order's redirects", () => {
     for (const record of [failed, cancelled, succeeded]) {
       await insert(record);
     }
-    await store.transitionInterception(failed.id, {
+    await store.interceptions.transition(failed.id, {
       from: ["pending"],
       to: "failed",
       patch: { cost: { ...freeRedirect, final: { amount: "9.00", currency: "CNY" } } },
@@ -179,9 +179,9 @@ describe("the order's redirects", () => {
     await end(cancelled.id, "cancelled");
     await end(succeeded.id, "succeeded");
     const noCharge = { payer: "none", mode: "none", quoted: null, final: null, settlement: "none" };
-    expect((await store.getInterceptionById(failed.id))?.cost).toEqual(noCharge);
-    expect((await store.getInterceptionById(cancelled.id))?.cost).toEqual(noCharge);
-    expect((await store.getInterceptionById(succeeded.id))?.cost).toEqual(freeRedirect);
+    expect((await store.interceptions.getById(failed.id))?.cost).toEqual(noCharge);
+    expect((await store.interceptions.getById(cancelled.id))?.cost).toEqual(noCharge);
+    expect((await store.interceptions.getById(succeeded.id))?.cost).toEqual(freeRedirect);
   });
 
   it("keeps a failed return's cost: the freight may still be collected on delivery", async () => {
@@ -195,6 +195,6 @@ describe("the order's redirects", () => {
     const record = interception({ action: "intercept", redirectTo: null, cost: collectOnDelivery });
     await insert(record);
     await end(record.id, "failed");
-    expect((await store.getInterceptionById(record.id))?.cost).toEqual(collectOnDelivery);
+    expect((await store.interceptions.getById(record.id))?.cost).toEqual(collectOnDelivery);
   });
 });

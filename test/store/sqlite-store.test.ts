@@ -95,7 +95,7 @@ async function claimDue(
   leaseUntil: string,
   limit: number,
 ): Promise<JobRecord[]> {
-  const claimed = await store.claimDueJobsByCarrier(now, leaseUntil, {
+  const claimed = await store.jobs.claimDue(now, leaseUntil, {
     total: limit,
     perCarrier: { "sf-express": limit },
   });
@@ -122,8 +122,8 @@ describe.each(backends)("SqliteStore (%s)", (_name, open) => {
 
   beforeEach(async () => {
     store = open();
-    await store.createMerchant(merchant("mer_a"));
-    await store.createMerchant(merchant("mer_b"));
+    await store.merchants.create(merchant("mer_a"));
+    await store.merchants.create(merchant("mer_b"));
   });
 
   afterEach(async () => {
@@ -132,7 +132,7 @@ describe.each(backends)("SqliteStore (%s)", (_name, open) => {
 
   /** Stores an interception with its first event and a submit job due at its creation. */
   async function seed(record: InterceptionRecord, withJob = true): Promise<void> {
-    await store.insertInterception({
+    await store.interceptions.insert({
       interception: record,
       event: createdEvent(record.createdAt),
       job: withJob ? job(`job_${record.id}`, record.id, record.createdAt) : null,
@@ -142,9 +142,9 @@ describe.each(backends)("SqliteStore (%s)", (_name, open) => {
 
   describe("merchants and API keys", () => {
     it("creates and reads merchants", async () => {
-      expect(await store.getMerchant("mer_a")).toEqual(merchant("mer_a"));
-      expect(await store.getMerchant("mer_b")).toEqual(merchant("mer_b"));
-      expect(await store.getMerchant("mer_missing")).toBeNull();
+      expect(await store.merchants.get("mer_a")).toEqual(merchant("mer_a"));
+      expect(await store.merchants.get("mer_b")).toEqual(merchant("mer_b"));
+      expect(await store.merchants.get("mer_missing")).toBeNull();
     });
 
     it("stores keys and revokes them only for their own merchant, keeping the first time", async () => {
@@ -155,25 +155,29 @@ describe.each(backends)("SqliteStore (%s)", (_name, open) => {
         createdAt: at(0),
         revokedAt: null,
       };
-      await store.createApiKey(key);
-      expect(await store.getApiKeyWithMerchant("igk_one")).toEqual({
+      await store.merchants.createApiKey(key);
+      expect(await store.merchants.getApiKeyWithMerchant("igk_one")).toEqual({
         key,
         merchant: merchant("mer_a"),
       });
-      expect(await store.getApiKeyWithMerchant("igk_missing")).toBeNull();
+      expect(await store.merchants.getApiKeyWithMerchant("igk_missing")).toBeNull();
 
-      expect(await store.revokeApiKey("mer_b", "igk_one", at(5)), "other merchant").toBe(false);
-      expect((await store.getApiKeyWithMerchant("igk_one"))?.key.revokedAt).toBeNull();
-      expect(await store.revokeApiKey("mer_a", "igk_missing", at(5))).toBe(false);
+      expect(await store.merchants.revokeApiKey("mer_b", "igk_one", at(5)), "other merchant").toBe(
+        false,
+      );
+      expect((await store.merchants.getApiKeyWithMerchant("igk_one"))?.key.revokedAt).toBeNull();
+      expect(await store.merchants.revokeApiKey("mer_a", "igk_missing", at(5))).toBe(false);
 
-      expect(await store.revokeApiKey("mer_a", "igk_one", at(5))).toBe(true);
-      expect(await store.revokeApiKey("mer_a", "igk_one", at(9)), "second revoke").toBe(true);
-      expect((await store.getApiKeyWithMerchant("igk_one"))?.key.revokedAt).toBe(at(5));
+      expect(await store.merchants.revokeApiKey("mer_a", "igk_one", at(5))).toBe(true);
+      expect(await store.merchants.revokeApiKey("mer_a", "igk_one", at(9)), "second revoke").toBe(
+        true,
+      );
+      expect((await store.merchants.getApiKeyWithMerchant("igk_one"))?.key.revokedAt).toBe(at(5));
     });
 
     it("rejects a second key with the same hash and a key for an unknown merchant", async () => {
       const hash = "b".repeat(64);
-      await store.createApiKey({
+      await store.merchants.createApiKey({
         id: "igk_1",
         merchantId: "mer_a",
         hash,
@@ -181,7 +185,7 @@ describe.each(backends)("SqliteStore (%s)", (_name, open) => {
         revokedAt: null,
       });
       await expect(
-        store.createApiKey({
+        store.merchants.createApiKey({
           id: "igk_2",
           merchantId: "mer_a",
           hash,
@@ -190,7 +194,7 @@ describe.each(backends)("SqliteStore (%s)", (_name, open) => {
         }),
       ).rejects.toThrow(/UNIQUE/);
       await expect(
-        store.createApiKey({
+        store.merchants.createApiKey({
           id: "igk_3",
           merchantId: "mer_nobody",
           hash: "c".repeat(64),
@@ -214,117 +218,117 @@ describe.each(backends)("SqliteStore (%s)", (_name, open) => {
     });
 
     it("claims, reports in progress and mismatch, then replays the completed response", async () => {
-      expect(await store.claimIdempotencyKey(claim())).toEqual({
+      expect(await store.idempotency.claim(claim())).toEqual({
         outcome: "claimed",
         interceptionId: null,
       });
-      expect(await store.claimIdempotencyKey(claim({ second: 1 }))).toEqual({
+      expect(await store.idempotency.claim(claim({ second: 1 }))).toEqual({
         outcome: "in_progress",
       });
-      expect(await store.claimIdempotencyKey(claim({ fingerprint: "fp-2", second: 1 }))).toEqual({
+      expect(await store.idempotency.claim(claim({ fingerprint: "fp-2", second: 1 }))).toEqual({
         outcome: "mismatch",
       });
       // Keys are per merchant: the same key elsewhere is a different request.
-      expect(await store.claimIdempotencyKey(claim({ merchantId: "mer_b" }))).toEqual({
+      expect(await store.idempotency.claim(claim({ merchantId: "mer_b" }))).toEqual({
         outcome: "claimed",
         interceptionId: null,
       });
 
-      await store.completeIdempotencyKey({
+      await store.idempotency.complete({
         merchantId: "mer_a",
         key: "key-1",
         status: 202,
         body: '{"id":"icp_x"}',
       });
-      expect(await store.claimIdempotencyKey(claim({ second: 100 }))).toEqual({
+      expect(await store.idempotency.claim(claim({ second: 100 }))).toEqual({
         outcome: "completed",
         status: 202,
         body: '{"id":"icp_x"}',
       });
-      expect(await store.claimIdempotencyKey(claim({ fingerprint: "fp-2", second: 100 }))).toEqual({
+      expect(await store.idempotency.claim(claim({ fingerprint: "fp-2", second: 100 }))).toEqual({
         outcome: "mismatch",
       });
     });
 
     it("lets a retry take over an expired lock and hands it the stored interception", async () => {
-      expect((await store.claimIdempotencyKey(claim())).outcome).toBe("claimed");
+      expect((await store.idempotency.claim(claim())).outcome).toBe("claimed");
       const id = icpId(1);
-      await store.insertInterception({
+      await store.interceptions.insert({
         interception: interception(id, "mer_a"),
         event: createdEvent(at(1)),
         job: null,
         idempotency: { merchantId: "mer_a", key: "key-1" },
       });
       // The first owner "crashed" here, before completing the key.
-      expect(await store.claimIdempotencyKey(claim({ second: 29 }))).toEqual({
+      expect(await store.idempotency.claim(claim({ second: 29 }))).toEqual({
         outcome: "in_progress",
       });
-      expect(await store.claimIdempotencyKey(claim({ second: 31 }))).toEqual({
+      expect(await store.idempotency.claim(claim({ second: 31 }))).toEqual({
         outcome: "claimed",
         interceptionId: id,
       });
       // The takeover renewed the lock, so a third request waits again.
-      expect(await store.claimIdempotencyKey(claim({ second: 40 }))).toEqual({
+      expect(await store.idempotency.claim(claim({ second: 40 }))).toEqual({
         outcome: "in_progress",
       });
     });
 
     it("takes over an expired lock that never stored anything with a null interception", async () => {
-      await store.claimIdempotencyKey(claim());
-      expect(await store.claimIdempotencyKey(claim({ second: 30 }))).toEqual({
+      await store.idempotency.claim(claim());
+      expect(await store.idempotency.claim(claim({ second: 30 }))).toEqual({
         outcome: "claimed",
         interceptionId: null,
       });
     });
 
     it("refuses to link a second interception to a key, rolling the insert back", async () => {
-      await store.claimIdempotencyKey(claim());
+      await store.idempotency.claim(claim());
       const first = icpId(1);
       const second = icpId(2);
-      await store.insertInterception({
+      await store.interceptions.insert({
         interception: interception(first, "mer_a"),
         event: createdEvent(at(1)),
         job: null,
         idempotency: { merchantId: "mer_a", key: "key-1" },
       });
       await expect(
-        store.insertInterception({
+        store.interceptions.insert({
           interception: interception(second, "mer_a"),
           event: createdEvent(at(2)),
           job: job("job_2", second, at(2)),
           idempotency: { merchantId: "mer_a", key: "key-1" },
         }),
       ).rejects.toBeInstanceOf(IdempotencyConflictError);
-      expect(await store.getInterceptionById(second), "rolled back").toBeNull();
-      expect(await store.getJobForInterception(second)).toBeNull();
+      expect(await store.interceptions.getById(second), "rolled back").toBeNull();
+      expect(await store.jobs.forInterception(second)).toBeNull();
     });
 
     it("claims a new key in the transaction that stores the interception, and only a new one", async () => {
       const first = icpId(1);
       const second = icpId(2);
-      expect(await store.hasIdempotencyKey("mer_a", "key-1")).toBe(false);
-      await store.insertInterception({
+      expect(await store.idempotency.has("mer_a", "key-1")).toBe(false);
+      await store.interceptions.insert({
         interception: interception(first, "mer_a"),
         event: createdEvent(at(1)),
         job: null,
         idempotency: { merchantId: "mer_a", key: "key-1", claim: claim() },
       });
-      expect(await store.hasIdempotencyKey("mer_a", "key-1")).toBe(true);
-      expect(await store.claimIdempotencyKey(claim({ second: 1 }))).toEqual({
+      expect(await store.idempotency.has("mer_a", "key-1")).toBe(true);
+      expect(await store.idempotency.claim(claim({ second: 1 }))).toEqual({
         outcome: "in_progress",
       });
       // A second request that also saw the key as new loses: nothing of it is stored.
       await expect(
-        store.insertInterception({
+        store.interceptions.insert({
           interception: interception(second, "mer_a"),
           event: createdEvent(at(2)),
           job: job("job_2", second, at(2)),
           idempotency: { merchantId: "mer_a", key: "key-1", claim: claim({ second: 2 }) },
         }),
       ).rejects.toBeInstanceOf(IdempotencyConflictError);
-      expect(await store.getInterceptionById(second), "rolled back").toBeNull();
+      expect(await store.interceptions.getById(second), "rolled back").toBeNull();
       // The winner's claim is linked to its interception: a takeover would answer from it.
-      expect(await store.claimIdempotencyKey(claim({ second: 31 }))).toEqual({
+      expect(await store.idempotency.claim(claim({ second: 31 }))).toEqual({
         outcome: "claimed",
         interceptionId: first,
       });
@@ -332,56 +336,53 @@ describe.each(backends)("SqliteStore (%s)", (_name, open) => {
 
     it("stores an answer under a new key at once, and never over an existing key", async () => {
       const answer = { status: 422, body: '{"code":"not_eligible"}' };
-      expect(await store.storeIdempotentResponse({ ...claim(), ...answer })).toBe(true);
-      expect(await store.claimIdempotencyKey(claim({ second: 1 }))).toEqual({
+      expect(await store.idempotency.storeResponse({ ...claim(), ...answer })).toBe(true);
+      expect(await store.idempotency.claim(claim({ second: 1 }))).toEqual({
         outcome: "completed",
         ...answer,
       });
       expect(
-        await store.storeIdempotentResponse({ ...claim(), status: 201, body: "{}" }),
+        await store.idempotency.storeResponse({ ...claim(), status: 201, body: "{}" }),
         "the key exists",
       ).toBe(false);
-      expect(await store.claimIdempotencyKey(claim({ second: 2 }))).toEqual({
+      expect(await store.idempotency.claim(claim({ second: 2 }))).toEqual({
         outcome: "completed",
         ...answer,
       });
     });
 
     it("unlocks, rather than forgets, a claim that stored its interception", async () => {
-      await store.claimIdempotencyKey(claim());
+      await store.idempotency.claim(claim());
       const id = icpId(7);
-      await store.insertInterception({
+      await store.interceptions.insert({
         interception: interception(id, "mer_a"),
         event: createdEvent(at(1)),
         job: null,
         idempotency: { merchantId: "mer_a", key: "key-1" },
       });
-      await store.releaseIdempotencyKey("mer_a", "key-1", at(1));
-      expect(
-        await store.claimIdempotencyKey(claim({ second: 2 })),
-        "retry answers from it",
-      ).toEqual({
+      await store.idempotency.release("mer_a", "key-1", at(1));
+      expect(await store.idempotency.claim(claim({ second: 2 })), "retry answers from it").toEqual({
         outcome: "claimed",
         interceptionId: id,
       });
     });
 
     it("releases only an unfinished claim", async () => {
-      await store.claimIdempotencyKey(claim());
-      await store.releaseIdempotencyKey("mer_a", "key-1", at(1));
-      expect(await store.claimIdempotencyKey(claim({ second: 1 })), "released").toEqual({
+      await store.idempotency.claim(claim());
+      await store.idempotency.release("mer_a", "key-1", at(1));
+      expect(await store.idempotency.claim(claim({ second: 1 })), "released").toEqual({
         outcome: "claimed",
         interceptionId: null,
       });
 
-      await store.completeIdempotencyKey({
+      await store.idempotency.complete({
         merchantId: "mer_a",
         key: "key-1",
         status: 422,
         body: "{}",
       });
-      await store.releaseIdempotencyKey("mer_a", "key-1", at(2));
-      expect(await store.claimIdempotencyKey(claim({ second: 2 })), "completed stays").toEqual({
+      await store.idempotency.release("mer_a", "key-1", at(2));
+      expect(await store.idempotency.claim(claim({ second: 2 })), "completed stays").toEqual({
         outcome: "completed",
         status: 422,
         body: "{}",
@@ -389,30 +390,30 @@ describe.each(backends)("SqliteStore (%s)", (_name, open) => {
     });
 
     it("prunes keys created before a time", async () => {
-      await store.claimIdempotencyKey(claim({ key: "old", second: 0 }));
-      await store.claimIdempotencyKey(claim({ key: "new", second: 10 }));
-      expect(await store.deleteIdempotencyKeysBefore(at(10), 100)).toBe(1);
-      expect((await store.claimIdempotencyKey(claim({ key: "old", second: 11 }))).outcome).toBe(
+      await store.idempotency.claim(claim({ key: "old", second: 0 }));
+      await store.idempotency.claim(claim({ key: "new", second: 10 }));
+      expect(await store.idempotency.deleteCreatedBefore(at(10), 100)).toBe(1);
+      expect((await store.idempotency.claim(claim({ key: "old", second: 11 }))).outcome).toBe(
         "claimed",
       );
-      expect((await store.claimIdempotencyKey(claim({ key: "new", second: 11 }))).outcome).toBe(
+      expect((await store.idempotency.claim(claim({ key: "new", second: 11 }))).outcome).toBe(
         "in_progress",
       );
     });
 
     it("prunes at most `limit` keys at a time, oldest first", async () => {
       for (const second of [4, 1, 3, 0, 2]) {
-        await store.claimIdempotencyKey(claim({ key: `old-${second}`, second }));
+        await store.idempotency.claim(claim({ key: `old-${second}`, second }));
       }
-      expect(await store.deleteIdempotencyKeysBefore(at(10), 2)).toBe(2);
+      expect(await store.idempotency.deleteCreatedBefore(at(10), 2)).toBe(2);
       const left = async () => {
         const keys = [0, 1, 2, 3, 4].map((second) => `old-${second}`);
-        const present = await Promise.all(keys.map((key) => store.hasIdempotencyKey("mer_a", key)));
+        const present = await Promise.all(keys.map((key) => store.idempotency.has("mer_a", key)));
         return keys.filter((_, index) => present[index]);
       };
       expect(await left()).toEqual(["old-2", "old-3", "old-4"]);
-      expect(await store.deleteIdempotencyKeysBefore(at(10), 2)).toBe(2);
-      expect(await store.deleteIdempotencyKeysBefore(at(10), 2)).toBe(1);
+      expect(await store.idempotency.deleteCreatedBefore(at(10), 2)).toBe(2);
+      expect(await store.idempotency.deleteCreatedBefore(at(10), 2)).toBe(1);
       expect(await left()).toEqual([]);
     });
   });
@@ -423,12 +424,12 @@ describe.each(backends)("SqliteStore (%s)", (_name, open) => {
       const record = interception(id, "mer_a", { note: "Buyer called." });
       await seed(record);
 
-      const read = await store.getInterception("mer_a", id);
+      const read = await store.interceptions.get("mer_a", id);
       expect(read).toEqual({ ...record, events: [createdEvent(record.createdAt)] });
-      expect(await store.getInterception("mer_b", id), "another merchant's id").toBeNull();
-      expect(await store.getInterception("mer_a", "icp_missing")).toBeNull();
-      expect(await store.getInterceptionById(id)).toEqual(read);
-      expect(await store.getJobForInterception(id)).toEqual(job(`job_${id}`, id, record.createdAt));
+      expect(await store.interceptions.get("mer_b", id), "another merchant's id").toBeNull();
+      expect(await store.interceptions.get("mer_a", "icp_missing")).toBeNull();
+      expect(await store.interceptions.getById(id)).toEqual(read);
+      expect(await store.jobs.forInterception(id)).toEqual(job(`job_${id}`, id, record.createdAt));
     });
 
     it("stores absent JSON values as SQL NULL and present ones as JSON text", async () => {
@@ -445,7 +446,7 @@ describe.each(backends)("SqliteStore (%s)", (_name, open) => {
         { noAddress: 0, noFailure: 1, cost: "text" },
         { noAddress: 1, noFailure: 1, cost: "text" },
       ]);
-      expect((await store.getInterceptionById(withoutAddress.id))?.redirectTo).toBeNull();
+      expect((await store.interceptions.getById(withoutAddress.id))?.redirectTo).toBeNull();
     });
 
     it("lists newest first with filters and pages with `before` across three pages", async () => {
@@ -467,7 +468,7 @@ describe.each(backends)("SqliteStore (%s)", (_name, open) => {
       const pages: string[][] = [];
       let before: string | undefined;
       for (;;) {
-        const page = await store.listInterceptions("mer_a", {}, { limit: 3, before });
+        const page = await store.interceptions.list("mer_a", {}, { limit: 3, before });
         if (page.length === 0) {
           break;
         }
@@ -483,16 +484,18 @@ describe.each(backends)("SqliteStore (%s)", (_name, open) => {
         newestFirst.slice(6),
       ]);
 
-      const even = await store.listInterceptions("mer_a", { orderId: "ORD-EVEN" }, { limit: 10 });
+      const even = await store.interceptions.list("mer_a", { orderId: "ORD-EVEN" }, { limit: 10 });
       expect(even.map((row) => row.id)).toEqual(newestFirst.filter((_, i) => i % 2 === 0));
-      const one = await store.listInterceptions(
+      const one = await store.interceptions.list(
         "mer_a",
         { trackingNumber: "SF100000000003", carrier: "sf-express", status: "pending" },
         { limit: 10 },
       );
       expect(one.map((row) => row.id)).toEqual([ids[3]]);
-      expect(await store.listInterceptions("mer_a", { carrier: "ups" }, { limit: 10 })).toEqual([]);
-      expect(await store.listInterceptions("mer_a", { status: "failed" }, { limit: 10 })).toEqual(
+      expect(await store.interceptions.list("mer_a", { carrier: "ups" }, { limit: 10 })).toEqual(
+        [],
+      );
+      expect(await store.interceptions.list("mer_a", { status: "failed" }, { limit: 10 })).toEqual(
         [],
       );
     });
@@ -502,7 +505,7 @@ describe.each(backends)("SqliteStore (%s)", (_name, open) => {
         await seed(interception(icpId(i), "mer_a"));
       }
       const prepare = vi.spyOn(store.database, "prepare");
-      const page = await store.listInterceptions("mer_a", {}, { limit: 10 });
+      const page = await store.interceptions.list("mer_a", {}, { limit: 10 });
       const selects = prepare.mock.calls
         .map(([source]) => String(source))
         .filter((source) => /^\s*select/i.test(source));
@@ -523,13 +526,17 @@ describe.each(backends)("SqliteStore (%s)", (_name, open) => {
       await seed(interception(a3, "mer_a", parcel));
       await seed(interception(icpId(4), "mer_b", { trackingNumber: "SF1400000000999" }));
 
-      const all = await store.findInterceptionsForParcel(null, "sf-express", "SF1400000000001");
+      const all = await store.interceptions.findForParcel(null, "sf-express", "SF1400000000001");
       expect(all.map((row) => row.id)).toEqual([a1, a2, a3]);
-      const mine = await store.findInterceptionsForParcel("mer_a", "sf-express", "SF1400000000001");
+      const mine = await store.interceptions.findForParcel(
+        "mer_a",
+        "sf-express",
+        "SF1400000000001",
+      );
       expect(mine.map((row) => row.id)).toEqual([a1, a2, a3]);
       expect(mine[0], "plain records carry no events").not.toHaveProperty("events");
       expect(
-        await store.findInterceptionsForParcel("mer_b", "sf-express", "SF1400000000001"),
+        await store.interceptions.findForParcel("mer_b", "sf-express", "SF1400000000001"),
       ).toEqual([]);
     });
   });
@@ -543,7 +550,7 @@ describe.each(backends)("SqliteStore (%s)", (_name, open) => {
     });
 
     it("moves forward only from the expected statuses", async () => {
-      const submitted = await store.transitionInterception(id, {
+      const submitted = await store.interceptions.transition(id, {
         from: ["pending"],
         to: "submitted",
         patch: { carrierReference: "SF-REF-1", parcelState: "at_delivery_station" },
@@ -551,14 +558,14 @@ describe.each(backends)("SqliteStore (%s)", (_name, open) => {
       });
       expect(submitted).toBe("applied");
 
-      const backwards = await store.transitionInterception(id, {
+      const backwards = await store.interceptions.transition(id, {
         from: ["pending"],
         to: "submitted",
         event: { at: at(6), detail: "Replayed submit." },
       });
       expect(backwards).toBe("status_mismatch");
 
-      const read = await store.getInterceptionById(id);
+      const read = await store.interceptions.getById(id);
       expect(read?.status).toBe("submitted");
       expect(read?.carrierReference).toBe("SF-REF-1");
       expect(read?.parcelState).toBe("at_delivery_station");
@@ -568,7 +575,7 @@ describe.each(backends)("SqliteStore (%s)", (_name, open) => {
         ["submitted", "Accepted by the carrier."],
       ]);
       expect(
-        await store.transitionInterception("icp_missing", {
+        await store.interceptions.transition("icp_missing", {
           from: ["pending"],
           event: { at: at(7), detail: "x" },
         }),
@@ -582,15 +589,15 @@ describe.each(backends)("SqliteStore (%s)", (_name, open) => {
         patch: { parcelState: "out_for_delivery" as const, successLikelihood: "low" as const },
         event: { at: at(5), detail: "Out for delivery.", carrierEventId: "sf-evt-1" },
       };
-      expect(await store.transitionInterception(id, report)).toBe("applied");
+      expect(await store.interceptions.transition(id, report)).toBe("applied");
       const repeat = {
         ...report,
         patch: { parcelState: "delivered" as const },
         event: { ...report.event, at: at(9) },
       };
-      expect(await store.transitionInterception(id, repeat)).toBe("duplicate_event");
+      expect(await store.interceptions.transition(id, repeat)).toBe("duplicate_event");
 
-      const read = await store.getInterceptionById(id);
+      const read = await store.interceptions.getById(id);
       expect(read?.parcelState, "the repeat changed nothing").toBe("out_for_delivery");
       expect(read?.updatedAt).toBe(at(5));
       expect(read?.events.map((event) => event.carrierEventId)).toEqual([null, "sf-evt-1"]);
@@ -598,22 +605,22 @@ describe.each(backends)("SqliteStore (%s)", (_name, open) => {
       // The same carrier event id on another interception is a different report.
       const other = icpId(2);
       await seed(interception(other, "mer_a"));
-      expect(await store.transitionInterception(other, report)).toBe("applied");
+      expect(await store.interceptions.transition(other, report)).toBe("applied");
     });
 
     it("leaves a patched column alone when its value is undefined, and stores null as NULL", async () => {
-      await store.transitionInterception(id, {
+      await store.interceptions.transition(id, {
         from: ["pending"],
         patch: { carrierReference: "SF-REF-1" },
         event: { at: at(2), detail: "Reference known." },
       });
-      await store.transitionInterception(id, {
+      await store.interceptions.transition(id, {
         from: ["pending"],
         to: "submitted",
         patch: { carrierReference: undefined, failure: null, parcelState: "returned" },
         event: { at: at(3), detail: "Submitted." },
       });
-      const read = await store.getInterceptionById(id);
+      const read = await store.interceptions.getById(id);
       expect(read).toMatchObject({
         status: "submitted",
         carrierReference: "SF-REF-1",
@@ -628,7 +635,7 @@ describe.each(backends)("SqliteStore (%s)", (_name, open) => {
 
     it("updates without a status change and records the event under the current status", async () => {
       expect(
-        await store.transitionInterception(id, {
+        await store.interceptions.transition(id, {
           from: ["pending"],
           patch: {
             cost: {
@@ -643,7 +650,7 @@ describe.each(backends)("SqliteStore (%s)", (_name, open) => {
           event: { at: at(3), detail: "Quote received." },
         }),
       ).toBe("applied");
-      const read = await store.getInterceptionById(id);
+      const read = await store.interceptions.getById(id);
       expect(read?.status).toBe("pending");
       expect(read?.cost.quoted).toEqual({ amount: "12.00", currency: "CNY" });
       expect(read?.failure).toEqual({ code: "x", message: "y", advice: "z" });
@@ -658,7 +665,7 @@ describe.each(backends)("SqliteStore (%s)", (_name, open) => {
     it("completes and schedules jobs in the same transaction as the status change", async () => {
       const followUp = job("job_poll", id, at(60));
       expect(
-        await store.transitionInterception(id, {
+        await store.interceptions.transition(id, {
           from: ["pending"],
           to: "submitted",
           event: { at: at(5), detail: "Accepted." },
@@ -666,43 +673,43 @@ describe.each(backends)("SqliteStore (%s)", (_name, open) => {
           scheduleJob: followUp,
         }),
       ).toBe("applied");
-      expect(await store.getJobForInterception(id)).toEqual(followUp);
+      expect(await store.jobs.forInterception(id)).toEqual(followUp);
 
       // A second job of the same kind: neither the status change nor the event happens.
       expect(
-        await store.transitionInterception(id, {
+        await store.interceptions.transition(id, {
           from: ["submitted"],
           event: { at: at(9), detail: "Scheduled again." },
           scheduleJob: job("job_other", id, at(90)),
         }),
       ).toBe("job_exists");
-      const read = await store.getInterceptionById(id);
+      const read = await store.interceptions.getById(id);
       expect(read?.status).toBe("submitted");
       expect(read?.events).toHaveLength(2);
-      expect(await store.getJobForInterception(id)).toEqual(followUp);
+      expect(await store.jobs.forInterception(id)).toEqual(followUp);
     });
 
     it("deletes every job of an interception that reaches a final status", async () => {
       const cancel = { ...job("job_cancel", id, at(30)), kind: "cancel" as const };
       expect(
-        await store.transitionInterception(id, {
+        await store.interceptions.transition(id, {
           from: ["pending"],
           event: { at: at(5), detail: "Cancel asked." },
           scheduleJob: cancel,
         }),
       ).toBe("applied");
-      expect(await store.getJobForInterception(id, "cancel")).toEqual(cancel);
-      expect(await store.getJobForInterception(id, "submit")).not.toBeNull();
+      expect(await store.jobs.forInterception(id, "cancel")).toEqual(cancel);
+      expect(await store.jobs.forInterception(id, "submit")).not.toBeNull();
 
       // Decided by a report that names no job: neither job has anything left to do.
       expect(
-        await store.transitionInterception(id, {
+        await store.interceptions.transition(id, {
           from: ["pending"],
           to: "succeeded",
           event: { at: at(9), detail: "Returned to sender." },
         }),
       ).toBe("applied");
-      expect(await store.getJobForInterception(id)).toBeNull();
+      expect(await store.jobs.forInterception(id)).toBeNull();
     });
   });
 
@@ -722,12 +729,12 @@ describe.each(backends)("SqliteStore (%s)", (_name, open) => {
      */
     async function addJob(jobId: string, runAt: string): Promise<void> {
       let owner = id;
-      if ((await store.getJobForInterception(id)) !== null) {
+      if ((await store.jobs.forInterception(id)) !== null) {
         owners += 1;
         owner = icpId(owners);
         await seed(interception(owner, "mer_a"), false);
       }
-      const result = await store.transitionInterception(owner, {
+      const result = await store.interceptions.transition(owner, {
         from: ["pending"],
         event: { at: runAt, detail: `Scheduled ${jobId}.` },
         scheduleJob: job(jobId, owner, runAt),
@@ -738,18 +745,18 @@ describe.each(backends)("SqliteStore (%s)", (_name, open) => {
     it("leases a job once until the lease runs out", async () => {
       await addJob("job_1", at(0));
       const [first, second] = await Promise.all([
-        store.claimJob("job_1", at(1), at(31)),
-        store.claimJob("job_1", at(1), at(31)),
+        store.jobs.claim("job_1", at(1), at(31)),
+        store.jobs.claim("job_1", at(1), at(31)),
       ]);
       expect([first?.leaseUntil ?? null, second?.leaseUntil ?? null].sort()).toEqual([
         at(31),
         null,
       ]);
-      expect(await store.claimJob("job_1", at(30), at(60)), "lease still live").toBeNull();
-      expect((await store.claimJob("job_1", at(31), at(61)))?.leaseUntil, "lease ran out").toBe(
+      expect(await store.jobs.claim("job_1", at(30), at(60)), "lease still live").toBeNull();
+      expect((await store.jobs.claim("job_1", at(31), at(61)))?.leaseUntil, "lease ran out").toBe(
         at(61),
       );
-      expect(await store.claimJob("job_missing", at(1), at(31))).toBeNull();
+      expect(await store.jobs.claim("job_missing", at(1), at(31))).toBeNull();
     });
 
     it("claims due jobs oldest first, up to the limit, skipping live leases", async () => {
@@ -757,7 +764,7 @@ describe.each(backends)("SqliteStore (%s)", (_name, open) => {
       await addJob("job_b", at(20));
       await addJob("job_a", at(10));
       await addJob("job_c", at(30));
-      await store.claimJob("job_b", at(0), at(200));
+      await store.jobs.claim("job_b", at(0), at(200));
 
       const firstBatch = await claimDue(store, at(50), at(80), 1);
       expect(firstBatch.map((j) => j.id)).toEqual(["job_a"]);
@@ -788,7 +795,7 @@ describe.each(backends)("SqliteStore (%s)", (_name, open) => {
         await seed(interception(icpId(second), "mer_a", { carrier, createdAt: at(second) }));
       }
       const claim = async (total: number, perCarrier: Partial<Record<CarrierId, number>>) =>
-        (await store.claimDueJobsByCarrier(at(50), at(80), { total, perCarrier })).map(
+        (await store.jobs.claimDue(at(50), at(80), { total, perCarrier })).map(
           ({ job: claimed, carrier }) => `${carrier} ${(Date.parse(claimed.runAt) - T0) / 1000}`,
         );
 
@@ -809,27 +816,29 @@ describe.each(backends)("SqliteStore (%s)", (_name, open) => {
     it("marks a job maybe-sent when it is taken over from a lapsed lease, not when first leased", async () => {
       await addJob("job_1", at(0));
       await addJob("job_2", at(0));
-      expect((await store.claimJob("job_1", at(1), at(31)))?.maybeSent, "first lease").toBe(false);
+      expect((await store.jobs.claim("job_1", at(1), at(31)))?.maybeSent, "first lease").toBe(
+        false,
+      );
       expect((await claimDue(store, at(1), at(31), 10)).map((j) => [j.id, j.maybeSent])).toEqual([
         ["job_2", false],
       ]);
       // Both holders vanish; the lapsed leases are taken over, one per way of claiming.
-      expect((await store.claimJob("job_1", at(31), at(61)))?.maybeSent, "taken over").toBe(true);
+      expect((await store.jobs.claim("job_1", at(31), at(61)))?.maybeSent, "taken over").toBe(true);
       expect((await claimDue(store, at(31), at(61), 10)).map((j) => [j.id, j.maybeSent])).toEqual([
         ["job_2", true],
       ]);
       // A job given back normally has no lease left, so its next lease is a first one again.
       await addJob("job_3", at(0));
-      await store.claimJob("job_3", at(40), at(50));
-      await store.rescheduleJob({ id: "job_3", leaseUntil: at(50) }, at(55), "carrier timeout");
-      expect((await store.claimJob("job_3", at(55), at(85)))?.maybeSent).toBe(false);
+      await store.jobs.claim("job_3", at(40), at(50));
+      await store.jobs.reschedule({ id: "job_3", leaseUntil: at(50) }, at(55), "carrier timeout");
+      expect((await store.jobs.claim("job_3", at(55), at(85)))?.maybeSent).toBe(false);
     });
 
     it("reschedules with attempts + 1 and a cleared lease, and completes jobs", async () => {
       await addJob("job_1", at(0));
-      await store.claimJob("job_1", at(0), at(30));
-      await store.rescheduleJob({ id: "job_1", leaseUntil: at(30) }, at(45), "carrier timeout");
-      expect(await store.getJobForInterception(id)).toEqual({
+      await store.jobs.claim("job_1", at(0), at(30));
+      await store.jobs.reschedule({ id: "job_1", leaseUntil: at(30) }, at(45), "carrier timeout");
+      expect(await store.jobs.forInterception(id)).toEqual({
         ...job("job_1", id, at(45)),
         attempts: 1,
         lastError: "carrier timeout",
@@ -837,27 +846,27 @@ describe.each(backends)("SqliteStore (%s)", (_name, open) => {
       expect(await claimDue(store, at(44), at(90), 10), "not due yet").toEqual([]);
       expect((await claimDue(store, at(45), at(90), 10)).map((j) => j.id)).toEqual(["job_1"]);
 
-      await store.completeJob({ id: "job_1", leaseUntil: at(90) });
-      expect(await store.getJobForInterception(id)).toBeNull();
+      await store.jobs.complete({ id: "job_1", leaseUntil: at(90) });
+      expect(await store.jobs.forInterception(id)).toBeNull();
     });
 
     it("fences a holder whose lease was taken over: its reschedule and completion change nothing", async () => {
       await addJob("job_1", at(0));
-      const stale = await store.claimJob("job_1", at(0), at(30));
-      const current = await store.claimJob("job_1", at(31), at(61));
+      const stale = await store.jobs.claim("job_1", at(0), at(30));
+      const current = await store.jobs.claim("job_1", at(31), at(61));
       expect(stale && current).toBeTruthy();
 
-      await store.rescheduleJob(stale as JobRecord, at(35), "woke up late");
-      await store.completeJob(stale as JobRecord);
-      expect(await store.getJobForInterception(id), "still the new holder's").toMatchObject({
+      await store.jobs.reschedule(stale as JobRecord, at(35), "woke up late");
+      await store.jobs.complete(stale as JobRecord);
+      expect(await store.jobs.forInterception(id), "still the new holder's").toMatchObject({
         id: "job_1",
         leaseUntil: at(61),
         attempts: 0,
         lastError: null,
       });
 
-      await store.completeJob(current as JobRecord);
-      expect(await store.getJobForInterception(id)).toBeNull();
+      await store.jobs.complete(current as JobRecord);
+      expect(await store.jobs.forInterception(id)).toBeNull();
     });
   });
 
@@ -871,7 +880,7 @@ describe.each(backends)("SqliteStore (%s)", (_name, open) => {
     ): Promise<string> {
       const id = icpId(seconds);
       await seed(interception(id, "mer_a", { carrier, status: "submitted" }), false);
-      const result = await store.transitionInterception(id, {
+      const result = await store.interceptions.transition(id, {
         from: ["submitted"],
         event: { at: at(seconds), detail: "Accepted by the carrier." },
         scheduleJob: { ...job(jobId, id, runAt), kind: "poll" },
@@ -887,10 +896,10 @@ describe.each(backends)("SqliteStore (%s)", (_name, open) => {
       const polled = await submittedWithPoll(4, "jd", "job_4", at(900));
       const soon = await submittedWithPoll(5, "sf-express", "job_5", at(10));
       const held = await submittedWithPoll(6, "sf-express", "job_6", at(900));
-      expect(await store.claimJob("job_6", at(-10), at(300))).not.toBeNull();
+      expect(await store.jobs.claim("job_6", at(-10), at(300))).not.toBeNull();
       const pending = icpId(7);
       await seed(interception(pending, "mer_a"), false);
-      await store.transitionInterception(pending, {
+      await store.interceptions.transition(pending, {
         from: ["pending"],
         event: { at: at(7), detail: "Deferred." },
         scheduleJob: job("job_7", pending, at(900)),
@@ -901,28 +910,28 @@ describe.each(backends)("SqliteStore (%s)", (_name, open) => {
         now: at(0),
         windowMs: 60_000,
       };
-      expect(await store.bringForwardPolls(input)).toBe(3);
-      const runAt = async (id: string) => (await store.getJobForInterception(id))?.runAt;
+      expect(await store.jobs.bringForwardPolls(input)).toBe(3);
+      const runAt = async (id: string) => (await store.jobs.forInterception(id))?.runAt;
       // Soonest due first, evenly over the minute; nothing else about the job changes.
       expect(await runAt(first)).toBe(at(0));
       expect(await runAt(third)).toBe(at(20));
       expect(await runAt(second)).toBe(at(40));
-      expect(await store.getJobForInterception(second)).toEqual({
+      expect(await store.jobs.forInterception(second)).toEqual({
         ...job("job_2", second, at(40)),
         kind: "poll",
       });
       expect(await runAt(polled), "a carrier not asked about").toBe(at(900));
       expect(await runAt(soon), "already due within the window").toBe(at(10));
-      expect(await store.getJobForInterception(held), "leased by a live holder").toMatchObject({
+      expect(await store.jobs.forInterception(held), "leased by a live holder").toMatchObject({
         runAt: at(900),
         leaseUntil: at(300),
       });
       expect(await runAt(pending), "a submit, not a poll").toBe(at(900));
 
       // A second start (another instance) a little later finds nothing left to bring forward.
-      expect(await store.bringForwardPolls({ ...input, now: at(5) })).toBe(0);
+      expect(await store.jobs.bringForwardPolls({ ...input, now: at(5) })).toBe(0);
       expect(await runAt(second)).toBe(at(40));
-      expect(await store.bringForwardPolls({ ...input, carriers: [] })).toBe(0);
+      expect(await store.jobs.bringForwardPolls({ ...input, carriers: [] })).toBe(0);
     });
   });
 });
@@ -948,12 +957,12 @@ describe("openSqliteStore on a file", () => {
   it("keeps data across reopening and does not re-run migrations", async () => {
     const path = join(tempDir, "gateway.db");
     const first = openSqliteStore({ path });
-    await first.createMerchant(merchant("mer_a"));
+    await first.merchants.create(merchant("mer_a"));
     await first.close();
 
     const second = openSqliteStore({ path });
     try {
-      expect(await second.getMerchant("mer_a")).toEqual(merchant("mer_a"));
+      expect(await second.merchants.get("mer_a")).toEqual(merchant("mer_a"));
       const applied = second.database
         .prepare("SELECT count(*) AS n FROM __drizzle_migrations")
         .get();
@@ -971,9 +980,9 @@ describe("openSqliteStore on a file", () => {
     const one = openSqliteStore({ path });
     const two = openSqliteStore({ path });
     try {
-      await one.createMerchant(merchant("mer_a"));
+      await one.merchants.create(merchant("mer_a"));
       const id = icpId(1);
-      await one.insertInterception({
+      await one.interceptions.insert({
         interception: interception(id, "mer_a"),
         event: createdEvent(at(1)),
         job: job("job_1", id, at(1)),
@@ -981,8 +990,8 @@ describe("openSqliteStore on a file", () => {
       });
 
       const leases = await Promise.all([
-        one.claimJob("job_1", at(2), at(32)),
-        two.claimJob("job_1", at(2), at(32)),
+        one.jobs.claim("job_1", at(2), at(32)),
+        two.jobs.claim("job_1", at(2), at(32)),
         claimDue(one, at(2), at(32), 5),
         claimDue(two, at(2), at(32), 5),
       ]);
@@ -999,8 +1008,8 @@ describe("openSqliteStore on a file", () => {
         lockedUntil: at(32),
       };
       const claims = await Promise.all([
-        one.claimIdempotencyKey(request),
-        two.claimIdempotencyKey(request),
+        one.idempotency.claim(request),
+        two.idempotency.claim(request),
       ]);
       expect(claims.map((c) => c.outcome).sort(), JSON.stringify(claims)).toEqual([
         "claimed",

@@ -91,7 +91,7 @@ function watchIntercepts(carriers: FakeCarrier[]) {
 }
 
 async function statusOf(target: TestGateway, id: string): Promise<string | undefined> {
-  return (await target.store.getInterceptionById(id))?.status;
+  return (await target.store.interceptions.getById(id))?.status;
 }
 
 /** A clock the test moves forward; the gateway reads it as `now`. */
@@ -194,13 +194,13 @@ describe("a carrier whose circuit breaker is open", () => {
       );
     }
     clock.advance(60_000);
-    const jobsBefore = await Promise.all(sfIds.map((id) => target.store.getJobForInterception(id)));
+    const jobsBefore = await Promise.all(sfIds.map((id) => target.store.jobs.forInterception(id)));
 
     expect(await target.worker.runOnce(), "only JD's job").toBe(1);
     expect(await statusOf(target, jdId)).toBe("submitted");
     expect(sf.callsOf("intercept"), "the two requests' calls only").toHaveLength(2);
     // Not taken: neither leased nor rescheduled, no attempt used.
-    expect(await Promise.all(sfIds.map((id) => target.store.getJobForInterception(id)))).toEqual(
+    expect(await Promise.all(sfIds.map((id) => target.store.jobs.forInterception(id)))).toEqual(
       jobsBefore,
     );
 
@@ -210,7 +210,7 @@ describe("a carrier whose circuit breaker is open", () => {
     const pass = target.worker.runOnce();
     await until(() => sf.callsOf("intercept").length === 3, "the trial at SF");
     const leased = async () =>
-      (await Promise.all(sfIds.map((id) => target.store.getJobForInterception(id)))).filter(
+      (await Promise.all(sfIds.map((id) => target.store.jobs.forInterception(id)))).filter(
         (job) => job?.leaseUntil != null,
       );
     expect(await leased(), "one trial job").toHaveLength(1);

@@ -20,7 +20,7 @@ describe("idempotency key pruning", () => {
     const { store, merchantA } = gateway;
     const longAgo = "2020-01-01T00:00:00.000Z";
     const claim = (key: string, now: string) =>
-      store.claimIdempotencyKey({
+      store.idempotency.claim({
         merchantId: merchantA.id,
         key,
         fingerprint: "fp",
@@ -31,8 +31,8 @@ describe("idempotency key pruning", () => {
     await claim("recent", new Date().toISOString());
 
     const batches: number[] = [];
-    const prune = store.deleteIdempotencyKeysBefore.bind(store);
-    store.deleteIdempotencyKeysBefore = async (before, limit) => {
+    const prune = store.idempotency.deleteCreatedBefore.bind(store);
+    store.idempotency.deleteCreatedBefore = async (before, limit) => {
       const deleted = await prune(before, limit);
       batches.push(deleted);
       return deleted;
@@ -40,7 +40,7 @@ describe("idempotency key pruning", () => {
     await gateway.worker.runOnce();
 
     expect(batches).toEqual([500, 500, 200]);
-    expect(await store.hasIdempotencyKey(merchantA.id, "old-0")).toBe(false);
-    expect(await store.hasIdempotencyKey(merchantA.id, "recent")).toBe(true);
+    expect(await store.idempotency.has(merchantA.id, "old-0")).toBe(false);
+    expect(await store.idempotency.has(merchantA.id, "recent")).toBe(true);
   });
 });
