@@ -2,6 +2,7 @@ import { defineConfig } from "vitest/config";
 
 export default defineConfig({
   test: {
+    globalSetup: ["test/support/postgres-global-setup.ts"],
     include: ["test/**/*.test.ts", "adapters/**/*.test.ts", "contracts/**/*.test.ts"],
     testTimeout: 20_000,
     hookTimeout: 20_000,
