@@ -9,7 +9,7 @@ import { randomBytes } from "node:crypto";
 import { statSync } from "node:fs";
 import { join } from "node:path";
 import { ulid } from "ulid";
-import { newJob } from "../../src/services/jobs.ts";
+import { newJob } from "../../src/jobs/new-job.ts";
 import { MerchantService } from "../../src/services/merchants.ts";
 import { openSqliteStore, type SqliteStore } from "../../src/store/sqlite-store.ts";
 import { type Summary, summarize } from "../lib/load.ts";

@@ -14,6 +14,9 @@ import type { EligibilityReason } from "../../contracts/problem.ts";
 import { noCharge } from "../domain/cost.ts";
 import { GatewayError, problemBody } from "../http/problem.ts";
 import { newId } from "../ids.ts";
+import type { CancelEnd } from "../jobs/cancel.ts";
+import { newJob } from "../jobs/new-job.ts";
+import { JobRunner } from "../jobs/runner.ts";
 import { errorText } from "../logger.ts";
 import {
   IdempotencyConflictError,
@@ -30,7 +33,6 @@ import {
 } from "../store/store.ts";
 import { type Assessment, assess, carrierCanEverDo, refuseImpossibleAction } from "./assessment.ts";
 import { carrierFor, countStatus, leaseUntil, type ServiceDeps } from "./deps.ts";
-import { type CancelEnd, JobRunner, newJob } from "./jobs.ts";
 import { applyCarrierReports } from "./outcomes.ts";
 import { toInterceptionResource } from "./resource.ts";
 
@@ -498,10 +500,10 @@ export class InterceptionService {
   }
 
   /**
-   * Stores a `cancel` job with an event, leased to this request, then runs it (see jobs.ts), so
-   * a cancellation the merchant was told about is never lost. Returns true once the carrier
-   * cancelled, false while the carrier has not answered (a cancel already under way included);
-   * a refusal, or the interception decided meanwhile, is a 409 saying so.
+   * Stores a `cancel` job with an event, leased to this request, then runs it (see
+   * jobs/cancel.ts), so a cancellation the merchant was told about is never lost. Returns true
+   * once the carrier cancelled, false while the carrier has not answered (a cancel already under
+   * way included); a refusal, or the interception decided meanwhile, is a 409 saying so.
    */
   private async cancelAtCarrier(record: InterceptionRecord): Promise<boolean> {
     const { store } = this.deps;
