@@ -14,10 +14,12 @@ import { buildCarrierRegistry, gatewayModeOf, sandboxPushUrls } from "./carriers
 import type { CarrierRegistry } from "./carriers/registry.ts";
 import type { GatewayConfig } from "./config.ts";
 import type { AppServices } from "./http/env.ts";
+import { JobRunner } from "./jobs/runner.ts";
 import { createJsonLogger, type Logger } from "./logger.ts";
 import { Metrics } from "./metrics.ts";
 import { CarrierCallBudget } from "./services/carrier-budget.ts";
 import { type DemoLogin, setUpDemoMerchant } from "./services/demo.ts";
+import type { ServiceDeps } from "./services/deps.ts";
 import { claimDatabaseMode } from "./services/gateway-mode.ts";
 import { InterceptionService } from "./services/interceptions.ts";
 import { MerchantService } from "./services/merchants.ts";
@@ -69,7 +71,7 @@ export function buildServices(input: {
 }): { services: AppServices; worker: JobWorker } {
   const { config, store, carriers, logger, metrics } = input;
   const now = input.now ?? (() => new Date());
-  const interceptions = new InterceptionService({
+  const deps: ServiceDeps = {
     store,
     carriers,
     logger,
@@ -80,7 +82,10 @@ export function buildServices(input: {
     maxJobAttempts: config.maxJobAttempts,
     tracking: new TrackingCache(config.trackingCacheMs, now),
     carrierBudget: new CarrierCallBudget(config.carrierCallsPerMerchantPerMinute, now),
-  });
+  };
+  // One runner for the requests (each runs the job it stores) and the worker (the rest).
+  const jobs = new JobRunner(deps);
+  const interceptions = new InterceptionService(deps, jobs);
   metrics.gauge(
     "gateway_circuit_open",
     "1 when a carrier's circuit breaker is open (0.5 half-open).",
@@ -116,7 +121,7 @@ export function buildServices(input: {
   };
   const worker = new JobWorker({
     store,
-    interceptions,
+    jobs,
     carriers,
     logger,
     now,

@@ -16,7 +16,7 @@ import { GatewayError, problemBody } from "../http/problem.ts";
 import { newId } from "../ids.ts";
 import type { CancelEnd } from "../jobs/cancel.ts";
 import { newJob } from "../jobs/new-job.ts";
-import { JobRunner } from "../jobs/runner.ts";
+import type { JobRunner } from "../jobs/runner.ts";
 import { errorText } from "../logger.ts";
 import {
   IdempotencyConflictError,
@@ -62,11 +62,11 @@ interface FreshResponse {
 }
 
 export class InterceptionService {
-  readonly jobs: JobRunner;
-
-  constructor(private readonly deps: ServiceDeps) {
-    this.jobs = new JobRunner(deps);
-  }
+  constructor(
+    private readonly deps: ServiceDeps,
+    /** Runs the job a request stores, within the request's deadline. */
+    private readonly jobs: JobRunner,
+  ) {}
 
   /** `POST /v1/eligibility`: the same assessment as an intercept, with no side effects. */
   async checkEligibility(

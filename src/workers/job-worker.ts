@@ -9,13 +9,13 @@
  */
 import { type CarrierId, carrierIds } from "../../contracts/carrier-adapter.ts";
 import type { CarrierRegistry } from "../carriers/registry.ts";
+import type { JobRunner } from "../jobs/runner.ts";
 import { errorText, type Logger } from "../logger.ts";
-import type { InterceptionService } from "../services/interceptions.ts";
 import type { CarrierRoom, JobRecord, Store } from "../store/store.ts";
 
 export interface WorkerOptions {
   store: Store;
-  interceptions: InterceptionService;
+  jobs: JobRunner;
   /** Read for each carrier's breaker: how many calls it would let through. */
   carriers: CarrierRegistry;
   logger: Logger;
@@ -165,14 +165,14 @@ export class JobWorker {
   }
 
   private async runJob(job: JobRecord): Promise<void> {
-    const { interceptions, logger, now } = this.options;
+    const { jobs, logger, now } = this.options;
     try {
-      await interceptions.jobs.run(job, now().getTime() + this.options.jobDeadlineMs);
+      await jobs.run(job, now().getTime() + this.options.jobDeadlineMs);
     } catch (error) {
       // A bug in one job must not stop the others, nor run again at once forever.
       logger.error("job crashed", { jobId: job.id, kind: job.kind, error: errorText(error) });
       try {
-        await interceptions.jobs.crashed(job, errorText(error));
+        await jobs.crashed(job, errorText(error));
       } catch (failure) {
         // Its lease runs out and the job is taken over later, marked maybe sent.
         logger.error("crashed job could not be recorded", {
