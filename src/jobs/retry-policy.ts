@@ -11,6 +11,12 @@ import type { ServiceDeps } from "../services/deps.ts";
 import type { InterceptionRecord, InterceptionWithEvents, JobRecord } from "../store/store.ts";
 import { newJob } from "./new-job.ts";
 
+/** The clock the policy reads. */
+type Clock = Pick<ServiceDeps, "now">;
+
+/** What the poll horizon reads of an interception. */
+type Acceptance = Pick<InterceptionWithEvents, "events" | "createdAt">;
+
 /** What a failed attempt leaves on its job when the job is given back. */
 export interface FailedAttempt {
   /** Kept on the job and in the log; never shown to the merchant. */
@@ -32,8 +38,7 @@ export async function retryOrGiveUp<T>(
   attempt: FailedAttempt,
   giveUp: () => Promise<T>,
 ): Promise<T | "retrying"> {
-  // `attempts` counts the attempts before this one, which failed too.
-  if (job.attempts + 1 >= deps.maxJobAttempts) {
+  if (attemptsUsed(job, deps.maxJobAttempts)) {
     return giveUp();
   }
   await deps.store.jobs.reschedule(
@@ -45,11 +50,17 @@ export async function retryOrGiveUp<T>(
   return "retrying";
 }
 
+/** Whether a job whose attempt just failed has used its `maxJobAttempts` attempts. */
+export function attemptsUsed(job: JobRecord, maxJobAttempts: number): boolean {
+  // `attempts` counts the failed attempts before this one.
+  return job.attempts + 1 >= maxJobAttempts;
+}
+
 /**
  * When a failed job runs again: 1 s doubling up to 5 min, or the carrier's Retry-After (never
  * above CARRIER_RETRY_AFTER_CAP_MS: the resilient carrier caps it for every call).
  */
-export function retryAt(deps: ServiceDeps, job: JobRecord, retryAfterMs = 0): string {
+export function retryAt(deps: Clock, job: JobRecord, retryAfterMs = 0): string {
   const backoff = Math.min(1_000 * 2 ** job.attempts, 5 * 60_000);
   return new Date(deps.now().getTime() + Math.max(backoff, retryAfterMs)).toISOString();
 }
@@ -60,15 +71,15 @@ export function retryAt(deps: ServiceDeps, job: JobRecord, retryAfterMs = 0): st
  * nothing will poll it again: the horizon has passed.
  */
 export function pollHorizonPassed(
-  deps: ServiceDeps,
-  record: InterceptionWithEvents,
+  deps: Clock,
+  record: Acceptance,
   horizonMs: number | undefined,
 ): boolean {
   return horizonMs === undefined || sinceAccepted(deps, record) > horizonMs;
 }
 
 /** How long ago the carrier accepted the interception (ms). */
-export function sinceAccepted(deps: ServiceDeps, record: InterceptionWithEvents): number {
+export function sinceAccepted(deps: Clock, record: Acceptance): number {
   return deps.now().getTime() - Date.parse(acceptedAt(record));
 }
 
@@ -77,7 +88,7 @@ export function sinceAccepted(deps: ServiceDeps, record: InterceptionWithEvents)
  * that status too (parcel moves, a cancel asked or refused) and must not move the poll's
  * horizon or the carrier's trace window.
  */
-export function acceptedAt(record: InterceptionWithEvents): string {
+export function acceptedAt(record: Acceptance): string {
   return record.events.find((event) => event.status === "submitted")?.at ?? record.createdAt;
 }
 
