@@ -1,5 +1,5 @@
 /**
- * SQLite tables behind `Store`. Only `sqlite-store.ts` and drizzle-kit read this file; routes and
+ * SQLite tables behind `Store`. Only the SQLite store (`sqlite/`) and drizzle-kit read this file; routes and
  * adapters go through the store.
  *
  * Timestamps are ISO-8601 text written by `Date.prototype.toISOString()` (always UTC, always

@@ -5,7 +5,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { noCharge } from "../../src/domain/cost.ts";
 import { newId } from "../../src/ids.ts";
-import { openSqliteStore, type SqliteStore } from "../../src/store/sqlite-store.ts";
+import { openSqliteStore, type SqliteStore } from "../../src/store/sqlite/open.ts";
 import {
   type InterceptionRecord,
   ParcelBusyError,

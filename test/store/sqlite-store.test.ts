@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { ulid } from "ulid";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { CarrierId } from "../../contracts/carrier-adapter.ts";
-import { openSqliteStore, type SqliteStore } from "../../src/store/sqlite-store.ts";
+import { openSqliteStore, type SqliteStore } from "../../src/store/sqlite/open.ts";
 import {
   IdempotencyConflictError,
   type InterceptionEventRecord,
