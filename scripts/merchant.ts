@@ -7,7 +7,7 @@ import { parseArgs } from "node:util";
 import { ConfigError, loadConfig } from "../src/config.ts";
 import { MerchantService } from "../src/services/merchants.ts";
 import { StoreBusyError } from "../src/store/busy.ts";
-import { openSqliteStore } from "../src/store/sqlite-store.ts";
+import { openSqliteStore } from "../src/store/sqlite/open.ts";
 
 const usage = `Usage:
   npm run merchant -- create --name "Tea House" [--pickup-service]

@@ -26,7 +26,7 @@ import { MerchantService } from "./services/merchants.ts";
 import { checkForMissedPushes } from "./services/missed-pushes.ts";
 import { TrackingCache } from "./services/tracking.ts";
 import type { CommitObserver } from "./store/group-commit.ts";
-import { openSqliteStore } from "./store/sqlite-store.ts";
+import { openSqliteStore } from "./store/sqlite/open.ts";
 import type { GatewayMode, Store } from "./store/store.ts";
 import { JobWorker } from "./workers/job-worker.ts";
 

@@ -10,7 +10,7 @@ import { loadConfig } from "../src/config.ts";
 import { type Logger, silentLogger } from "../src/logger.ts";
 import { Metrics } from "../src/metrics.ts";
 import { buildServices, storeCommitMetric } from "../src/server.ts";
-import { openSqliteStore } from "../src/store/sqlite-store.ts";
+import { openSqliteStore } from "../src/store/sqlite/open.ts";
 
 export const adminToken = "test-admin-token-0123456789";
 

@@ -11,7 +11,7 @@ import { join } from "node:path";
 import { ulid } from "ulid";
 import { newJob } from "../../src/jobs/new-job.ts";
 import { MerchantService } from "../../src/services/merchants.ts";
-import { openSqliteStore, type SqliteStore } from "../../src/store/sqlite-store.ts";
+import { openSqliteStore, type SqliteStore } from "../../src/store/sqlite/open.ts";
 import { type Summary, summarize } from "../lib/load.ts";
 
 export interface StoreSize {

@@ -1,6 +1,6 @@
 /**
- * SQLite tables behind `Store`. Only `sqlite-store.ts` and drizzle-kit read this file; routes and
- * adapters go through the store.
+ * SQLite tables behind `Store`. Only the SQLite store (`sqlite/`) and drizzle-kit read this file;
+ * routes and adapters go through the store.
  *
  * Timestamps are ISO-8601 text written by `Date.prototype.toISOString()` (always UTC, always
  * milliseconds), so comparing and ordering them as text is comparing them as times.

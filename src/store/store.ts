@@ -175,7 +175,7 @@ export type IdempotencyKeyClaim = {
 };
 
 /**
- * Thrown by `insertInterception` when the idempotency key is not this request's to use: its
+ * Thrown by `interceptions.insert` when the idempotency key is not this request's to use: its
  * lock expired and a newer request took the key over and stored its own interception, or a
  * concurrent request claimed a key this one was about to claim. The insert is rolled back, so
  * the parcel is not intercepted twice.
@@ -188,7 +188,7 @@ export class IdempotencyConflictError extends Error {
 }
 
 /**
- * Thrown by `insertInterception` when the merchant already has an open (pending, submitted or
+ * Thrown by `interceptions.insert` when the merchant already has an open (pending, submitted or
  * locked) interception of the parcel: two requests raced past the eligibility check, and only
  * one may win. (Between merchants, the parcel's owner decides.)
  */
@@ -200,7 +200,7 @@ export class ParcelBusyError extends Error {
 }
 
 /**
- * Thrown by `insertInterception` when the parcel belongs to another merchant: it was bound to
+ * Thrown by `interceptions.insert` when the parcel belongs to another merchant: it was bound to
  * them after this request's check. Nothing is stored; the caller answers as for a parcel the
  * carrier does not know.
  */
@@ -212,7 +212,7 @@ export class ParcelOfAnotherMerchantError extends Error {
 }
 
 /**
- * Thrown by `insertInterception` when the order's redirects holding a free one are not as many
+ * Thrown by `interceptions.insert` when the order's redirects holding a free one are not as many
  * as the request's assessment assumed: another redirect of the order was stored (or ended)
  * meanwhile. Nothing is stored; the caller assesses again.
  */

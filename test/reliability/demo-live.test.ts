@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
-import { openSqliteStore } from "../../src/store/sqlite-store.ts";
+import { openSqliteStore } from "../../src/store/sqlite/open.ts";
 import { freePort } from "../integration/loopback.ts";
 import { type ChildGateway, killGateway, spawnGateway, waitReady } from "./child-gateway.ts";
 

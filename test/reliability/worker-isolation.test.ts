@@ -18,7 +18,7 @@ import { loadConfig } from "../../src/config.ts";
 import { silentLogger } from "../../src/logger.ts";
 import { Metrics } from "../../src/metrics.ts";
 import { buildServices } from "../../src/server.ts";
-import { openSqliteStore, type SqliteStore } from "../../src/store/sqlite-store.ts";
+import { openSqliteStore, type SqliteStore } from "../../src/store/sqlite/open.ts";
 import type { JobWorker } from "../../src/workers/job-worker.ts";
 import { interceptBody, json } from "../harness.ts";
 

@@ -9,6 +9,7 @@ import {
   lastEventDetail,
   type TestGateway,
 } from "../harness.ts";
+import { countJobs, makeJobsDue } from "../support/sqlite.ts";
 
 let carrier: FakeCarrier;
 let gateway: TestGateway;
@@ -21,14 +22,6 @@ beforeEach(async () => {
 afterEach(async () => {
   await gateway.close();
 });
-
-/** How many cancel jobs the store holds. */
-function cancelJobs(): number {
-  const row = gateway.store.database
-    .prepare("SELECT count(*) AS n FROM jobs WHERE kind = 'cancel'")
-    .get() as { n: number };
-  return row.n;
-}
 
 /** Delivers reports through the callback route as the fake carrier's push. */
 function push(reports: CarrierReport[]) {
@@ -273,9 +266,9 @@ describe("POST /v1/interceptions/{id}/cancel", () => {
     );
     expect(again.status, again.text).toBe(202);
     expect(carrier.callsOf("cancel")).toHaveLength(3);
-    expect(cancelJobs()).toBe(1);
+    expect(countJobs(gateway.store, "cancel")).toBe(1);
 
-    gateway.store.database.prepare("UPDATE jobs SET run_at = ?").run(new Date(0).toISOString());
+    makeJobsDue(gateway.store);
     await gateway.worker.runOnce();
     const after = await json(
       await gateway.call(gateway.merchantA, "GET", `/v1/interceptions/${id}`),
@@ -314,13 +307,13 @@ describe("POST /v1/interceptions/{id}/cancel", () => {
       await gateway.call(gateway.merchantA, "POST", `/v1/interceptions/${id}/cancel`),
     );
     expect(second.status, second.text).toBe(202);
-    expect(cancelJobs()).toBe(1);
+    expect(countJobs(gateway.store, "cancel")).toBe(1);
     release();
     const done = await json(await first);
     expect(done.status, done.text).toBe(200);
     expect(done.body.status).toBe("cancelled");
     expect(carrier.callsOf("cancel")).toHaveLength(1);
-    expect(cancelJobs()).toBe(0);
+    expect(countJobs(gateway.store, "cancel")).toBe(0);
   });
 
   it.each([
@@ -346,7 +339,7 @@ describe("POST /v1/interceptions/{id}/cancel", () => {
         await gateway.call(gateway.merchantA, "GET", `/v1/interceptions/${id}`),
       );
       expect(after.body.status).toBe("succeeded");
-      expect(cancelJobs()).toBe(0);
+      expect(countJobs(gateway.store, "cancel")).toBe(0);
     },
   );
 

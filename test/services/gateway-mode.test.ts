@@ -11,7 +11,7 @@ import { ConfigError, loadConfig } from "../../src/config.ts";
 import { startGateway } from "../../src/server.ts";
 import { setUpDemoMerchant } from "../../src/services/demo.ts";
 import { claimDatabaseMode } from "../../src/services/gateway-mode.ts";
-import { openSqliteStore } from "../../src/store/sqlite-store.ts";
+import { openSqliteStore } from "../../src/store/sqlite/open.ts";
 import { FakeCarrier } from "../fakes/fake-carrier.ts";
 import { createTestGateway, type TestGateway } from "../harness.ts";
 

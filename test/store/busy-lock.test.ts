@@ -9,7 +9,7 @@ import { join } from "node:path";
 import Database from "better-sqlite3";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { StoreBusyError } from "../../src/store/busy.ts";
-import { openSqliteStore, type SqliteStore } from "../../src/store/sqlite-store.ts";
+import { openSqliteStore, type SqliteStore } from "../../src/store/sqlite/open.ts";
 import type { MerchantRecord } from "../../src/store/store.ts";
 
 let dir: string;

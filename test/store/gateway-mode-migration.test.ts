@@ -12,7 +12,7 @@ import { drizzle } from "drizzle-orm/better-sqlite3";
 import { migrate } from "drizzle-orm/better-sqlite3/migrator";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { merchantsTable } from "../../src/store/schema.ts";
-import { openSqliteStore } from "../../src/store/sqlite-store.ts";
+import { openSqliteStore } from "../../src/store/sqlite/open.ts";
 import type { MerchantRecord } from "../../src/store/store.ts";
 
 const migrations = fileURLToPath(new URL("../../drizzle/", import.meta.url));

@@ -1,0 +1,88 @@
+/**
+ * `Store` on SQLite through drizzle and better-sqlite3: opening the file, its pragmas and
+ * migrations, and the repositories (one file each in this folder) over one connection
+ * (connection.ts). The statements of the request path are compiled once, when the store opens.
+ */
+import { mkdirSync } from "node:fs";
+import { dirname } from "node:path";
+import { fileURLToPath } from "node:url";
+import Database from "better-sqlite3";
+import { drizzle } from "drizzle-orm/better-sqlite3";
+import { migrate } from "drizzle-orm/better-sqlite3/migrator";
+import { defaultMaxBusyWaitMs } from "../busy.ts";
+import type { CommitObserver } from "../group-commit.ts";
+import type { Store } from "../store.ts";
+import { sqliteConnection } from "./connection.ts";
+import { keyStatements, sqliteIdempotency } from "./idempotency.ts";
+import { sqliteInterceptions } from "./interceptions.ts";
+import { sqliteJobs } from "./jobs.ts";
+import { sqliteMerchants } from "./merchants.ts";
+import { sqliteMeta } from "./meta.ts";
+
+/** The store plus the raw connection, for tests and benchmarks that inspect pragmas or tables. */
+export type SqliteStore = Store & { readonly database: Database.Database };
+
+// Resolved from this file, not the cwd, so the server, scripts and tests find the same folder.
+const migrationsFolder = fileURLToPath(new URL("../../../drizzle/", import.meta.url));
+
+/** How long one SQLite call may sleep on a lock held elsewhere, blocking the event loop. */
+export const defaultBusyTimeoutMs = 5;
+
+/** While opening (nothing is served yet) a lock held elsewhere is waited for this long. */
+const openBusyTimeoutMs = 5_000;
+
+export interface SqliteStoreOptions {
+  path: string;
+  /** Hears of every group commit (for the commit-time metric). */
+  onCommit?: CommitObserver;
+  /** SQLite's own `busy_timeout` once open: keep it to a few ms, it blocks the event loop. */
+  busyTimeoutMs?: number;
+  /** The total time a write or read waits, on timers, for a lock held elsewhere. */
+  maxBusyWaitMs?: number;
+}
+
+/** Opens (creating if needed) the database at `path`, applies migrations, returns the store. */
+export function openSqliteStore(options: SqliteStoreOptions): SqliteStore {
+  const inMemory = options.path === ":memory:" || options.path === "";
+  if (!inMemory) {
+    mkdirSync(dirname(options.path), { recursive: true });
+  }
+  const sqlite = new Database(options.path);
+  try {
+    if (!inMemory) {
+      // Readers no longer block the writer; an in-memory database cannot use WAL.
+      sqlite.pragma("journal_mode = WAL");
+    }
+    // This build defaults WAL to NORMAL, which can lose the last commits on power loss; the
+    // gateway promises the interception is durable before it calls the carrier.
+    sqlite.pragma("synchronous = FULL");
+    sqlite.pragma("foreign_keys = ON");
+    sqlite.pragma(`busy_timeout = ${openBusyTimeoutMs}`);
+    // 64 MiB of page cache instead of the default 2 MiB: a GET of a random interception among
+    // 100k read ~30 % faster in the benchmark, its b-tree pages no longer re-read from the OS.
+    sqlite.pragma("cache_size = -65536");
+    const db = drizzle({ client: sqlite });
+    migrate(db, { migrationsFolder });
+    sqlite.pragma(`busy_timeout = ${options.busyTimeoutMs ?? defaultBusyTimeoutMs}`);
+    const connection = sqliteConnection(sqlite, db, {
+      onCommit: options.onCommit,
+      maxBusyWaitMs: options.maxBusyWaitMs ?? defaultMaxBusyWaitMs,
+    });
+    // Claiming a key is also part of storing an interception: both use the same statements.
+    const keys = keyStatements(db);
+    return {
+      database: sqlite,
+      meta: sqliteMeta(connection),
+      merchants: sqliteMerchants(connection),
+      idempotency: sqliteIdempotency(connection, keys),
+      interceptions: sqliteInterceptions(connection, keys),
+      jobs: sqliteJobs(connection),
+      async close() {
+        connection.close();
+      },
+    };
+  } catch (error) {
+    sqlite.close();
+    throw error;
+  }
+}

@@ -1,0 +1,153 @@
+/**
+ * What only the SQLite store has: its pragmas, its migrations, how it lays values out in columns
+ * and how many statements a read takes. What every store does is the contract's
+ * (test/store/contract, run on SQLite by sqlite.contract.test.ts).
+ */
+import { existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { openSqliteStore, type SqliteStore } from "../../src/store/sqlite/open.ts";
+import { ParcelBusyError } from "../../src/store/store.ts";
+import { at, icpId, interception, merchant, seed } from "./contract/fixtures.ts";
+
+let tempDir: string;
+
+beforeEach(() => {
+  tempDir = mkdtempSync(join(tmpdir(), "store-test-"));
+});
+
+afterEach(() => {
+  rmSync(tempDir, { recursive: true, force: true });
+});
+
+const backends: [string, () => SqliteStore][] = [
+  ["in-memory", () => openSqliteStore({ path: ":memory:" })],
+  ["temp file", () => openSqliteStore({ path: join(tempDir, "gateway.db") })],
+];
+
+describe.each(backends)("SqliteStore (%s)", (_name, open) => {
+  let store: SqliteStore;
+
+  beforeEach(async () => {
+    store = open();
+    await store.merchants.create(merchant("mer_a"));
+  });
+
+  afterEach(async () => {
+    await store.close();
+  });
+
+  it("stores absent JSON values as SQL NULL and present ones as JSON text", async () => {
+    const withAddress = interception(icpId(1), "mer_a");
+    const withoutAddress = interception(icpId(2), "mer_a", { redirectTo: null });
+    await seed(store, withAddress);
+    await seed(store, withoutAddress);
+    const columns = store.database
+      .prepare(
+        "SELECT redirect_to IS NULL AS noAddress, failure IS NULL AS noFailure, typeof(cost) AS cost FROM interceptions ORDER BY id",
+      )
+      .all();
+    expect(columns).toEqual([
+      { noAddress: 0, noFailure: 1, cost: "text" },
+      { noAddress: 1, noFailure: 1, cost: "text" },
+    ]);
+    expect((await store.interceptions.getById(withoutAddress.id))?.redirectTo).toBeNull();
+  });
+
+  it("stores a failure patched to null as SQL NULL", async () => {
+    const id = icpId(1);
+    await seed(store, interception(id, "mer_a"));
+    await store.interceptions.transition(id, {
+      from: ["pending"],
+      patch: { failure: { code: "x", message: "y", advice: "z" } },
+      event: { at: at(2), detail: "Failed once." },
+    });
+    await store.interceptions.transition(id, {
+      from: ["pending"],
+      to: "submitted",
+      patch: { carrierReference: undefined, failure: null, parcelState: "returned" },
+      event: { at: at(3), detail: "Submitted." },
+    });
+    const stored = store.database
+      .prepare("SELECT failure IS NULL AS noFailure FROM interceptions WHERE id = ?")
+      .get(id);
+    expect(stored).toEqual({ noFailure: 1 });
+  });
+
+  it("loads the events of a whole page in one query", async () => {
+    for (let i = 0; i < 3; i++) {
+      await seed(store, interception(icpId(i), "mer_a"));
+    }
+    const prepare = vi.spyOn(store.database, "prepare");
+    const page = await store.interceptions.list("mer_a", {}, { limit: 10 });
+    const selects = prepare.mock.calls
+      .map(([source]) => String(source))
+      .filter((source) => /^\s*select/i.test(source));
+    prepare.mockRestore();
+    expect(page).toHaveLength(3);
+    expect(selects, selects.join("\n")).toHaveLength(2);
+  });
+
+  it("takes only the one-open-interception index as a busy parcel: a duplicate id still throws", async () => {
+    const id = icpId(1);
+    await seed(store, interception(id, "mer_a"));
+    // A second open interception of the parcel: the index the insert names as its conflict target.
+    await expect(
+      seed(store, interception(icpId(2), "mer_a", { trackingNumber: `SF${id.slice(-10)}` })),
+    ).rejects.toBeInstanceOf(ParcelBusyError);
+    // The same id again, on another parcel: a bug, reported as SQLite's own error.
+    const duplicate = seed(store, interception(id, "mer_a", { trackingNumber: "SF1499999999999" }));
+    await expect(duplicate).rejects.toMatchObject({ code: "SQLITE_CONSTRAINT_PRIMARYKEY" });
+  });
+});
+
+describe("openSqliteStore on a file", () => {
+  it("uses WAL, synchronous=FULL, foreign keys and a short busy timeout", async () => {
+    const path = join(tempDir, "nested", "deeper", "gateway.db");
+    const store = openSqliteStore({ path });
+    try {
+      expect(existsSync(path), "parent folders created").toBe(true);
+      const db = store.database;
+      expect(db.pragma("journal_mode", { simple: true })).toBe("wal");
+      // 2 = FULL (0 OFF, 1 NORMAL, 3 EXTRA).
+      expect(db.pragma("synchronous", { simple: true })).toBe(2);
+      expect(db.pragma("foreign_keys", { simple: true })).toBe(1);
+      // A few ms only: SQLite sleeps on the event loop for it (busy.ts waits on timers).
+      expect(db.pragma("busy_timeout", { simple: true })).toBe(5);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it("keeps data across reopening and does not re-run migrations", async () => {
+    const path = join(tempDir, "gateway.db");
+    const first = openSqliteStore({ path });
+    await first.merchants.create(merchant("mer_a"));
+    await first.close();
+
+    const second = openSqliteStore({ path });
+    try {
+      expect(await second.merchants.get("mer_a")).toEqual(merchant("mer_a"));
+      const applied = second.database
+        .prepare("SELECT count(*) AS n FROM __drizzle_migrations")
+        .get();
+      const migrations = readdirSync(new URL("../../drizzle/", import.meta.url)).filter((name) =>
+        name.endsWith(".sql"),
+      );
+      expect(applied).toEqual({ n: migrations.length });
+    } finally {
+      await second.close();
+    }
+  });
+
+  it("opens an in-memory database without WAL", async () => {
+    const store = openSqliteStore({ path: ":memory:" });
+    try {
+      expect(store.database.pragma("journal_mode", { simple: true })).toBe("memory");
+      expect(store.database.pragma("synchronous", { simple: true })).toBe(2);
+    } finally {
+      await store.close();
+    }
+  });
+});
