@@ -1,12 +1,57 @@
-import { defineConfig } from "vitest/config";
+import { configDefaults, defineConfig } from "vitest/config";
+
+/**
+ * Three projects, so a change can be checked in seconds before the whole suite runs:
+ * - unit: pure code and code against in-memory fakes or undici's MockAgent; no socket, no process;
+ * - slow: reliability, where real processes are killed and restarted, carriers misbehave on real
+ *   sockets, and the compiled build is started;
+ * - integration: everything else (routes in-process over a real store, the store itself, the
+ *   worker, the real server against the sandboxes, the carrier contract suites).
+ * Integration is defined as "not unit, not slow", so a new test file always runs in some project.
+ * `npm test` runs all three; `npm run test:unit` (…`:integration`, `:slow`) one.
+ */
+const unitTests = ["test/*.test.ts", "test/domain/**/*.test.ts", "test/resilience/**/*.test.ts"];
+/** An adapter's own tests use fixtures and MockAgent; its contract suite runs its sandbox. */
+const adapterTests = "adapters/**/*.test.ts";
+const contractSuites = "adapters/**/contract.test.ts";
+const slow = ["test/reliability/**/*.test.ts", "test/build/**/*.test.ts"];
+
+const timeouts = { testTimeout: 20_000, hookTimeout: 20_000 };
 
 export default defineConfig({
   test: {
+    // Declared here and not in the projects, so it runs once per run whichever projects run: a
+    // project inheriting it would start a PostgreSQL of its own.
     globalSetup: ["test/support/postgres-global-setup.ts"],
-    include: ["test/**/*.test.ts", "adapters/**/*.test.ts", "contracts/**/*.test.ts"],
-    testTimeout: 20_000,
-    hookTimeout: 20_000,
     // Integration tests start real servers on loopback; two cores do not gain from more workers.
     maxWorkers: 2,
+    projects: [
+      {
+        test: {
+          ...timeouts,
+          name: "unit",
+          include: [...unitTests, adapterTests, "contracts/**/*.test.ts"],
+          exclude: [...configDefaults.exclude, contractSuites],
+        },
+      },
+      {
+        test: {
+          ...timeouts,
+          name: "integration",
+          include: ["test/**/*.test.ts", contractSuites],
+          exclude: [...configDefaults.exclude, ...unitTests, ...slow],
+        },
+      },
+      {
+        test: {
+          ...timeouts,
+          name: "slow",
+          include: slow,
+          // After the others: their failures show first, and these multi-process tests do not
+          // compete with them for the two cores.
+          sequence: { groupOrder: 1 },
+        },
+      },
+    ],
   },
 });
