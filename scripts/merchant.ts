@@ -4,6 +4,7 @@
  * `--help` (`-h`) prints the usage.
  */
 import { parseArgs } from "node:util";
+import { systemClock } from "../src/clock.ts";
 import { ConfigError, loadConfig } from "../src/config.ts";
 import { MerchantService } from "../src/services/merchants.ts";
 import { StoreBusyError } from "../src/store/busy.ts";
@@ -38,7 +39,7 @@ async function main(): Promise<void> {
   // A second writer beside a running gateway: the store's few-ms busy timeout keeps this CLI from
   // holding the gateway up, and its short writes wait on timers for the gateway's commits.
   const store = openSqliteStore({ path: config.databasePath });
-  const merchants = new MerchantService(store, () => new Date());
+  const merchants = new MerchantService(store, systemClock);
   try {
     if (createName) {
       const created = await merchants.create({

@@ -1,4 +1,5 @@
 /** Structured JSON logs, one object per line, to stdout (errors to stderr). */
+import { type Clock, systemClock } from "./clock.ts";
 
 export type LogLevel = "debug" | "info" | "warn" | "error";
 export type LogFields = Record<string, unknown>;
@@ -12,14 +13,18 @@ export interface Logger {
 
 const rank: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 };
 
-/** A logger that writes JSON lines at or above `level`. */
-export function createJsonLogger(level: LogLevel, base: LogFields = {}): Logger {
+/** A logger that writes JSON lines at or above `level`, each stamped with `clock`'s time. */
+export function createJsonLogger(
+  level: LogLevel,
+  clock: Clock = systemClock,
+  base: LogFields = {},
+): Logger {
   const write = (at: LogLevel, message: string, fields?: LogFields) => {
     if (rank[at] < rank[level]) {
       return;
     }
     const line = JSON.stringify({
-      time: new Date().toISOString(),
+      time: clock().toISOString(),
       level: at,
       message,
       ...base,

@@ -12,6 +12,7 @@ import { createApp } from "./app.ts";
 import type { SandboxLink } from "./carriers/carrier-module.ts";
 import { buildCarrierRegistry, gatewayModeOf, sandboxPushUrls } from "./carriers/modules.ts";
 import type { CarrierRegistry } from "./carriers/registry.ts";
+import { type Clock, systemClock } from "./clock.ts";
 import type { GatewayConfig } from "./config.ts";
 import type { AppServices } from "./http/env.ts";
 import { JobRunner } from "./jobs/runner.ts";
@@ -66,11 +67,11 @@ export function buildServices(input: {
   carriers: CarrierRegistry;
   logger: Logger;
   metrics: Metrics;
-  now?: () => Date;
+  /** The clock the carriers were built with: deadlines are set and read on the same one. */
+  now: Clock;
   isShuttingDown?: () => boolean;
 }): { services: AppServices; worker: JobWorker } {
-  const { config, store, carriers, logger, metrics } = input;
-  const now = input.now ?? (() => new Date());
+  const { config, store, carriers, logger, metrics, now } = input;
   const deps: ServiceDeps = {
     store,
     carriers,
@@ -144,15 +145,15 @@ export async function startGateway(
   config: GatewayConfig,
   sandbox?: SandboxLink,
 ): Promise<RunningGateway> {
-  const logger = createJsonLogger(config.logLevel);
+  // One clock for the logs, the carriers' deadlines and the services that set them.
+  const now = systemClock;
+  const logger = createJsonLogger(config.logLevel, now);
   const metrics = new Metrics();
   const mode = gatewayModeOf(config);
   const store = openSqliteStore({
     path: config.databasePath,
     onCommit: storeCommitMetric(metrics),
   });
-  // One clock for the carriers' deadlines and the services that set them.
-  const now = () => new Date();
   let ownSandbox: RunningSandbox | null = null;
   let demo: DemoLogin | null = null;
   let link: SandboxLink | null = null;

@@ -6,6 +6,7 @@ import type { CarrierAdapter } from "../contracts/carrier-adapter.ts";
 import type { InterceptionRequest } from "../contracts/interception.ts";
 import { createApp } from "../src/app.ts";
 import { registryOf } from "../src/carriers/registry.ts";
+import { type Clock, systemClock } from "../src/clock.ts";
 import { loadConfig } from "../src/config.ts";
 import { type Logger, silentLogger } from "../src/logger.ts";
 import { Metrics } from "../src/metrics.ts";
@@ -40,7 +41,7 @@ export function interceptBody(overrides: Partial<InterceptionRequest> = {}): Int
 export async function createTestGateway(
   adapters: CarrierAdapter | CarrierAdapter[],
   env: Record<string, string> = {},
-  options: { now?: () => Date; logger?: Logger } = {},
+  options: { now?: Clock; logger?: Logger } = {},
 ) {
   const logger = options.logger ?? silentLogger;
   const config = loadConfig({
@@ -54,8 +55,8 @@ export async function createTestGateway(
   });
   const metrics = new Metrics();
   const store = openSqliteStore({ path: ":memory:", onCommit: storeCommitMetric(metrics) });
-  // By default the real clock, read through Date so vitest's fake timers can move it.
-  const now = options.now ?? (() => new Date());
+  // By default the real clock, which vitest's fake timers move too.
+  const now = options.now ?? systemClock;
   const carriers = registryOf(
     [adapters].flat().map((adapter) => ({ adapter, mode: "sandbox" as const })),
     config,

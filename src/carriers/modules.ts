@@ -3,6 +3,7 @@
  * adapter fails the type check. Only the server imports this (it pulls in every adapter).
  */
 import { type CarrierId, carrierIds } from "../../contracts/carrier-adapter.ts";
+import type { Clock } from "../clock.ts";
 import type { GatewayConfig } from "../config.ts";
 import type { Logger } from "../logger.ts";
 import type { Metrics } from "../metrics.ts";
@@ -30,7 +31,7 @@ export function buildCarrierRegistry(
   input: CarrierBuildInput,
   metrics: Metrics,
   logger: Logger,
-  now: () => Date,
+  now: Clock,
 ): CarrierRegistry {
   // Without a sandbox, a carrier without credentials is left out (requests for it get
   // unknown_carrier) rather than pointed at a sandbox that would fake its answers.

@@ -3,6 +3,7 @@
  * breaker and rules. `modules.ts` builds them from the configuration; tests pass fakes.
  */
 import type { CarrierAdapter, CarrierId } from "../../contracts/carrier-adapter.ts";
+import type { Clock } from "../clock.ts";
 import type { GatewayConfig, PollSchedule } from "../config.ts";
 import type { CarrierRules } from "../domain/rules.ts";
 import type { Logger } from "../logger.ts";
@@ -53,7 +54,7 @@ export function registryOf(
   metrics: Metrics,
   logger: Logger,
   /** The gateway's clock: the one its services compute carrier-call deadlines with. */
-  now: () => Date,
+  now: Clock,
 ): CarrierRegistry {
   const carriers = new Map<CarrierId, RegisteredCarrier>();
   for (const { adapter, mode } of adapters) {

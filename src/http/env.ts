@@ -1,5 +1,6 @@
 /** The Hono environment: what middleware puts on the context for handlers. */
 import type { CarrierRegistry } from "../carriers/registry.ts";
+import type { Clock } from "../clock.ts";
 import type { Logger } from "../logger.ts";
 import type { Metrics } from "../metrics.ts";
 import type { InterceptionService } from "../services/interceptions.ts";
@@ -21,7 +22,7 @@ export interface AppServices {
   logger: Logger;
   metrics: Metrics;
   /** The gateway's clock, the one the services use (tests may move it). */
-  now: () => Date;
+  now: Clock;
   /** True when the gateway can take traffic (database answers, not shutting down). */
   isReady: () => Promise<boolean>;
 }

@@ -20,6 +20,7 @@ import type {
   CarrierError,
   CarrierResult,
 } from "../../contracts/carrier-adapter.ts";
+import type { Clock } from "../clock.ts";
 import { isOutage } from "../domain/carrier-errors.ts";
 import type { LogFields, Logger } from "../logger.ts";
 import type { Metrics } from "../metrics.ts";
@@ -63,7 +64,7 @@ export class ResilientCarrier {
     private readonly settings: ResilienceSettings,
     private readonly metrics: Metrics,
     private readonly logger: Logger,
-    private readonly now: () => Date,
+    private readonly now: Clock,
   ) {
     this.adapter = adapter;
     this.breaker = new CircuitBreaker(

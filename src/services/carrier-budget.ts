@@ -9,6 +9,7 @@
  * already accepted, which must not be dropped, and the job schedules bound them. In memory, so
  * per process, like the HTTP rate limit.
  */
+import type { Clock } from "../clock.ts";
 import { GatewayError } from "../http/problem.ts";
 import { RateLimiter } from "../http/rate-limit.ts";
 
@@ -17,7 +18,7 @@ export class CarrierCallBudget {
 
   constructor(
     private readonly callsPerMinute: number,
-    now: () => Date,
+    now: Clock,
   ) {
     this.buckets = new RateLimiter({ burst: callsPerMinute, perSecond: callsPerMinute / 60 }, () =>
       now().getTime(),

@@ -1,5 +1,6 @@
 /** What the interception services share, built once at start-up. */
 import type { CarrierRegistry, RegisteredCarrier } from "../carriers/registry.ts";
+import type { Clock } from "../clock.ts";
 import { GatewayError } from "../http/problem.ts";
 import type { Logger } from "../logger.ts";
 import type { Metrics } from "../metrics.ts";
@@ -12,7 +13,7 @@ export interface ServiceDeps {
   carriers: CarrierRegistry;
   logger: Logger;
   metrics: Metrics;
-  now: () => Date;
+  now: Clock;
   /** Time a request may spend on carrier calls before answering `pending`. */
   requestDeadlineMs: number;
   /** How long a worker holds a job before another may take it over. */

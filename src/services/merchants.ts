@@ -1,6 +1,7 @@
 /** Merchants and their API keys. */
 
 import { apiKeyId, apiKeyMatches, generateApiKey, hashApiKey } from "../auth/api-keys.ts";
+import type { Clock } from "../clock.ts";
 import { newId } from "../ids.ts";
 import type { MerchantRecord, Store } from "../store/store.ts";
 
@@ -15,7 +16,7 @@ const demoMerchantId = "mer_demo";
 export class MerchantService {
   constructor(
     private readonly store: Store,
-    private readonly now: () => Date,
+    private readonly now: Clock,
   ) {}
 
   /** Creates a merchant with its first key; the key is returned this once. */

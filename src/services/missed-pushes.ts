@@ -10,6 +10,7 @@
  * several instances, each start checks them again, which costs tracking calls and nothing else.
  */
 import type { CarrierRegistry } from "../carriers/registry.ts";
+import type { Clock } from "../clock.ts";
 import type { Logger } from "../logger.ts";
 import type { Store } from "../store/store.ts";
 
@@ -18,7 +19,7 @@ export async function checkForMissedPushes(input: {
   store: Store;
   carriers: CarrierRegistry;
   logger: Logger;
-  now: () => Date;
+  now: Clock;
   windowMs: number;
 }): Promise<number> {
   const pushing = input.carriers

@@ -15,6 +15,7 @@
  */
 import type { CarrierResult, TrackResult } from "../../contracts/carrier-adapter.ts";
 import type { RegisteredCarrier } from "../carriers/registry.ts";
+import type { Clock } from "../clock.ts";
 import type { MerchantRecord } from "../store/store.ts";
 import type { ServiceDeps } from "./deps.ts";
 
@@ -33,7 +34,7 @@ export class TrackingCache {
   /** `ttlMs` 0 keeps nothing. */
   constructor(
     private readonly ttlMs: number,
-    private readonly now: () => Date,
+    private readonly now: Clock,
   ) {}
 
   /** The answer tracked less than `ttlMs` ago for this merchant's parcel, or null. */

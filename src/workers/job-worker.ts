@@ -9,6 +9,7 @@
  */
 import { type CarrierId, carrierIds } from "../../contracts/carrier-adapter.ts";
 import type { CarrierRegistry } from "../carriers/registry.ts";
+import type { Clock } from "../clock.ts";
 import type { JobRunner } from "../jobs/runner.ts";
 import { errorText, type Logger } from "../logger.ts";
 import type { CarrierRoom, JobRecord, Store } from "../store/store.ts";
@@ -19,7 +20,7 @@ export interface WorkerOptions {
   /** Read for each carrier's breaker: how many calls it would let through. */
   carriers: CarrierRegistry;
   logger: Logger;
-  now: () => Date;
+  now: Clock;
   intervalMs: number;
   jobLeaseMs: number;
   /** Budget for one job's carrier calls. */
