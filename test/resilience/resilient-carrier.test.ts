@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
+import { type Clock, systemClock } from "../../src/clock.ts";
 import { silentLogger } from "../../src/logger.ts";
 import { Metrics } from "../../src/metrics.ts";
 import {
@@ -25,7 +26,25 @@ let resilient: ResilientCarrier | null = null;
 afterEach(() => {
   resilient?.shutdown();
   resilient = null;
+  vi.useRealTimers();
 });
+
+/**
+ * For tests whose subject is a wait: retry delays (p-retry's timers and its `performance.now()`
+ * budget) and deadlines (read on `Date`) move only when the test advances them.
+ */
+function useFakeClock(): void {
+  vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout", "Date", "performance"] });
+}
+
+/** Whether `promise` has settled, read after the test moved the fake clock. */
+function tracked<T>(promise: Promise<T>): { promise: Promise<T>; settled: () => boolean } {
+  let settled = false;
+  void promise.finally(() => {
+    settled = true;
+  });
+  return { promise, settled: () => settled };
+}
 
 function setup(overrides: Partial<ResilienceSettings> = {}) {
   const carrier = new FakeCarrier();
@@ -35,7 +54,7 @@ function setup(overrides: Partial<ResilienceSettings> = {}) {
     { ...settings, ...overrides },
     new Metrics(),
     silentLogger,
-    () => new Date(),
+    systemClock,
   );
   const track = () =>
     (resilient as ResilientCarrier).call("track", (ctx) => carrier.adapter.track("SF1", ctx), {
@@ -81,65 +100,72 @@ describe("retries", () => {
   });
 
   it("spreads retries with jitter: the wait scales with a random factor between 1 and 2", async () => {
+    useFakeClock();
     const { carrier, track } = setup({ minRetryDelayMs: 100, maxRetryDelayMs: 1_000 });
     carrier.scriptedErrors.track.push("unavailable");
-    // p-retry multiplies the delay by (1 + Math.random()) when randomize is on.
+    // p-retry multiplies the delay by (1 + Math.random()) when randomize is on: 100 ms × 1.9.
     const random = vi.spyOn(Math, "random").mockReturnValue(0.9);
     try {
-      const started = performance.now();
-      const result = await track();
-      expect(result.ok).toBe(true);
-      expect(performance.now() - started).toBeGreaterThanOrEqual(185);
+      const call = tracked(track());
+      await vi.advanceTimersByTimeAsync(189);
+      expect(carrier.callsOf("track"), "no retry before 190 ms").toHaveLength(1);
+      expect(call.settled()).toBe(false);
+      await vi.advanceTimersByTimeAsync(1);
+      expect(carrier.callsOf("track")).toHaveLength(2);
+      expect((await call.promise).ok).toBe(true);
     } finally {
       random.mockRestore();
     }
   });
 
   it("waits out Retry-After only when another attempt follows", async () => {
+    useFakeClock();
     const { resilient: carrier } = setup({ retries: 0 });
     let calls = 0;
-    const started = performance.now();
-    const result = await carrier.call(
-      "track",
-      async () => {
-        calls += 1;
-        return {
-          ok: false,
-          error: {
-            carrier: "sf-express",
-            code: "rate_limited",
-            message: "slow down",
-            retryable: true,
-            retryAfterMs: 1_000,
-          },
-        };
-      },
-      { deadline: Date.now() + 5_000 },
+    const call = tracked(
+      carrier.call(
+        "track",
+        async () => {
+          calls += 1;
+          return {
+            ok: false,
+            error: {
+              carrier: "sf-express",
+              code: "rate_limited",
+              message: "slow down",
+              retryable: true,
+              retryAfterMs: 1_000,
+            },
+          };
+        },
+        { deadline: Date.now() + 5_000 },
+      ),
     );
-    expect(result).toMatchObject({ ok: false, error: { code: "rate_limited" } });
+    // Far less than the 1 s asked for: no attempt follows, so nothing waits it out.
+    await vi.advanceTimersByTimeAsync(499);
+    expect(call.settled()).toBe(true);
+    expect(await call.promise).toMatchObject({ ok: false, error: { code: "rate_limited" } });
     expect(calls).toBe(1);
-    expect(performance.now() - started).toBeLessThan(500);
   });
 
   it("gives up at the deadline instead of retrying past it", async () => {
+    useFakeClock();
     const { carrier } = setup({ minRetryDelayMs: 200, maxRetryDelayMs: 200 });
     carrier.scriptedErrors.track.push("unavailable", "unavailable", "unavailable");
-    const started = Date.now();
-    const result = await (resilient as ResilientCarrier).call(
-      "track",
-      (ctx) => carrier.adapter.track("SF1", ctx),
-      {
+    const call = tracked(
+      (resilient as ResilientCarrier).call("track", (ctx) => carrier.adapter.track("SF1", ctx), {
         deadline: Date.now() + 100,
-      },
+      }),
     );
-    expect(result.ok).toBe(false);
-    expect(Date.now() - started).toBeLessThan(1_000);
+    await vi.advanceTimersByTimeAsync(100);
+    expect(call.settled(), "answered by the deadline, not after a 200 ms retry delay").toBe(true);
+    expect((await call.promise).ok).toBe(false);
     expect(carrier.callsOf("track").length).toBeLessThanOrEqual(2);
   });
 });
 
 describe("on the gateway's clock", () => {
-  function onClock(now: () => Date, overrides: Partial<ResilienceSettings> = {}) {
+  function onClock(now: Clock, overrides: Partial<ResilienceSettings> = {}) {
     const carrier = new FakeCarrier();
     carrier.states.set("SF1", "in_transit");
     resilient = new ResilientCarrier(
@@ -173,7 +199,7 @@ describe("on the gateway's clock", () => {
   });
 
   it("caps a carrier's Retry-After at retryAfterCapMs", async () => {
-    onClock(() => new Date(), { retryAfterCapMs: 60_000 });
+    onClock(systemClock, { retryAfterCapMs: 60_000 });
     const result = await (resilient as ResilientCarrier).call(
       "track",
       async () => ({
@@ -195,13 +221,7 @@ describe("on the gateway's clock", () => {
     const carrier = new FakeCarrier();
     carrier.states.set("SF1", "in_transit");
     const metrics = new Metrics();
-    resilient = new ResilientCarrier(
-      carrier.adapter,
-      settings,
-      metrics,
-      silentLogger,
-      () => new Date(),
-    );
+    resilient = new ResilientCarrier(carrier.adapter, settings, metrics, silentLogger, systemClock);
     carrier.scriptedErrors.track.push("unavailable");
     const result = await resilient.call("track", (ctx) => carrier.adapter.track("SF1", ctx), {
       deadline: Date.now() + 2_000,

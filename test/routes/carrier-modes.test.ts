@@ -10,6 +10,7 @@ import type { CarrierReport } from "../../contracts/carrier-adapter.ts";
 import { silentLogger } from "../../src/logger.ts";
 import { checkForMissedPushes } from "../../src/services/missed-pushes.ts";
 import type { JobRecord } from "../../src/store/store.ts";
+import { type ManualClock, manualClock } from "../fakes/clock.ts";
 import { FakeCarrier } from "../fakes/fake-carrier.ts";
 import {
   createTestGateway,
@@ -30,11 +31,18 @@ afterEach(async () => {
   gateway = null;
 });
 
-async function start(carrier: FakeCarrier, env: Record<string, string> = {}): Promise<TestGateway> {
+async function start(
+  carrier: FakeCarrier,
+  env: Record<string, string> = {},
+  clock?: ManualClock,
+): Promise<TestGateway> {
   carrier.states.set("SF1400000000001", "in_transit");
-  gateway = await createTestGateway(carrier.adapter, env);
+  gateway = await createTestGateway(carrier.adapter, env, clock ? { now: clock.now } : {});
   return gateway;
 }
+
+/** A poll horizon of one minute, on a clock the test moves past it. */
+const horizonMs = 60_000;
 
 /** Makes every job due now and runs one worker pass. */
 async function runDueJobs(target: TestGateway): Promise<number> {
@@ -123,10 +131,11 @@ describe("a carrier whose outcome must be polled", () => {
 
   it("fails a poll that crashes past its horizon as outcome_unknown", async () => {
     const carrier = new FakeCarrier({ outcome: "poll" });
-    const target = await start(carrier, { POLL_HORIZON_MS: "1" });
+    const clock = manualClock();
+    const target = await start(carrier, { POLL_HORIZON_MS: String(horizonMs) }, clock);
     const created = await json(await target.intercept(target.merchantA, "k1", interceptBody()));
     const id = String(created.body.id);
-    await new Promise((resolve) => setTimeout(resolve, 5));
+    clock.advance(horizonMs + 1);
     // The poll finds itself past its horizon; recording that fails once, and the run crashes.
     failNthTransition(target.store);
     await runDueJobs(target);
@@ -138,12 +147,13 @@ describe("a carrier whose outcome must be polled", () => {
 
   it("asks about the interception from its acceptance, whatever events came after", async () => {
     const carrier = new FakeCarrier({ outcome: "poll" });
-    const target = await start(carrier);
+    const clock = manualClock();
+    const target = await start(carrier, {}, clock);
     const created = await json(await target.intercept(target.merchantA, "k1", interceptBody()));
     const id = String(created.body.id);
     const accepted = (await read(target, id)).body.events as Array<{ status: string; at: string }>;
     const acceptedAt = accepted.find((event) => event.status === "submitted")?.at;
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    clock.advance(20_000);
     // A later event in the same status: the carrier refused to cancel.
     carrier.scriptedErrors.cancel.push("rejected");
     const refused = await json(
@@ -202,9 +212,10 @@ describe("a carrier whose outcome must be polled", () => {
 
   it("keeps polling through carrier errors, then gives up at the horizon as outcome_unknown", async () => {
     const carrier = new FakeCarrier({ outcome: "poll" });
-    const target = await start(carrier, { POLL_HORIZON_MS: "1" });
+    const clock = manualClock();
+    const target = await start(carrier, { POLL_HORIZON_MS: String(horizonMs) }, clock);
     const created = await json(await target.intercept(target.merchantA, "k1", interceptBody()));
-    await new Promise((resolve) => setTimeout(resolve, 5));
+    clock.advance(horizonMs + 1);
     await runDueJobs(target);
     const after = await read(target, created.body.id);
     expect(after.body, after.text).toMatchObject({
