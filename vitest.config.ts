@@ -10,7 +10,12 @@ import { configDefaults, defineConfig } from "vitest/config";
  * Integration is defined as "not unit, not slow", so a new test file always runs in some project.
  * `npm test` runs all three; `npm run test:unit` (…`:integration`, `:slow`) one.
  */
-const unitTests = ["test/*.test.ts", "test/domain/**/*.test.ts", "test/resilience/**/*.test.ts"];
+const unitTests = [
+  "test/*.test.ts",
+  "test/domain/**/*.test.ts",
+  "test/resilience/**/*.test.ts",
+  "test/jobs/**/*.test.ts",
+];
 /** An adapter's own tests use fixtures and MockAgent; its contract suite runs its sandbox. */
 const adapterTests = "adapters/**/*.test.ts";
 const contractSuites = "adapters/**/contract.test.ts";
