@@ -210,41 +210,116 @@ export interface ParsedCallback {
   reply: CallbackReply;
 }
 
+/**
+ * What a carrier can do, as the gateway and `GET /v1/carriers` read it. Never declared by hand:
+ * `capabilitiesOf` reads it from the operations the adapter has, so the two cannot disagree.
+ */
 export interface CarrierCapabilities {
+  /** The actions it has an operation for (`intercept`, `redirect`). */
   actions: Action[];
-  /** Whether an accepted interception can be withdrawn through the carrier. */
+  /** Whether an accepted interception can be withdrawn through the carrier (`cancel`). */
   cancel: boolean;
   /**
-   * How the final outcome arrives: the carrier pushes it (`parseCallback`), or the gateway must
-   * poll (`pollOutcome`).
+   * How the final outcome arrives: the gateway polls (`pollOutcome`), or else the carrier pushes
+   * it (`parseCallback`).
    */
   outcome: "push" | "poll";
-  /** Whether the carrier can quote a fee. */
+  /** Whether the carrier can quote a fee (`quotesFees`). */
   feeQuote: boolean;
   /** Whether the carrier can cancel the pickup of a parcel it has not collected (`cancelPickup`). */
   pickupCancel: boolean;
 }
 
+/**
+ * One carrier, in the gateway's terms. An operation the carrier does not offer is left out (not
+ * stubbed): its presence is the capability.
+ */
 export interface CarrierAdapter {
   id: CarrierId;
   displayName: string;
-  capabilities: CarrierCapabilities;
+  /**
+   * Whether the carrier's acceptance can carry a fee (`SubmitAccepted.fee`). A property of its
+   * replies, not an operation, so it is the one capability declared.
+   */
+  quotesFees: boolean;
   track(trackingNumber: string, ctx: CallContext): Promise<CarrierResult<TrackResult>>;
-  intercept(command: InterceptCommand, ctx: CallContext): Promise<CarrierResult<SubmitAccepted>>;
-  redirect(command: RedirectCommand, ctx: CallContext): Promise<CarrierResult<SubmitAccepted>>;
-  cancel(command: CancelCommand, ctx: CallContext): Promise<CarrierResult<CancelAccepted>>;
-  /** Present exactly when `capabilities.outcome` is `poll`. */
+  /** Returns a collected parcel to its sender. */
+  intercept?(command: InterceptCommand, ctx: CallContext): Promise<CarrierResult<SubmitAccepted>>;
+  /** Delivers a collected parcel to another address. */
+  redirect?(command: RedirectCommand, ctx: CallContext): Promise<CarrierResult<SubmitAccepted>>;
+  /** Withdraws an accepted interception or redirect. */
+  cancel?(command: CancelCommand, ctx: CallContext): Promise<CarrierResult<CancelAccepted>>;
+  /** Present when the outcome must be polled; without it the carrier pushes the outcome. */
   pollOutcome?(query: OutcomeQuery, ctx: CallContext): Promise<CarrierResult<PolledOutcome>>;
-  /** Present exactly when `capabilities.pickupCancel` is true. */
+  /** Cancels the booked pickup of a parcel the carrier has not collected. */
   cancelPickup?(
     command: PickupCancelCommand,
     ctx: CallContext,
   ): Promise<CarrierResult<CancelAccepted>>;
   /**
    * Authenticates and reads one carrier push. An unauthenticated push returns an `auth_failed`
-   * error and must change nothing.
+   * error and must change nothing; a carrier that never pushes refuses every push.
    */
   parseCallback(request: IncomingCallback): CarrierResult<ParsedCallback>;
   /** Releases the adapter's connection pool. */
   close(): Promise<void>;
+}
+
+/** The operations a carrier may or may not offer. */
+export type OptionalOperation =
+  | "intercept"
+  | "redirect"
+  | "cancel"
+  | "pollOutcome"
+  | "cancelPickup";
+
+/**
+ * An adapter known to have the operations `K`: what a factory returns, so that its own tests call
+ * them without checking first.
+ */
+export type CarrierAdapterWith<K extends OptionalOperation> = CarrierAdapter &
+  Required<Pick<CarrierAdapter, K>>;
+
+/** What the adapter can do, read from the operations it has. */
+export function capabilitiesOf(adapter: CarrierAdapter): CarrierCapabilities {
+  const actions: Action[] = [];
+  if (adapter.intercept) {
+    actions.push("intercept");
+  }
+  if (adapter.redirect) {
+    actions.push("redirect");
+  }
+  return {
+    actions,
+    cancel: adapter.cancel !== undefined,
+    outcome: adapter.pollOutcome ? "poll" : "push",
+    feeQuote: adapter.quotesFees,
+    pickupCancel: adapter.cancelPickup !== undefined,
+  };
+}
+
+const offeredNoun = {
+  intercept: "interception",
+  redirect: "redirect",
+  cancel: "withdrawal of an interception",
+} as const;
+
+/**
+ * The answer for an operation the adapter does not have: a refusal, as the carrier would give.
+ * The gateway reads the capabilities before it queues work, so only work queued under other
+ * settings (ZTO_VIA_KUAIDI100 since turned off) meets it.
+ */
+export async function notOffered(
+  adapter: CarrierAdapter,
+  operation: keyof typeof offeredNoun,
+): Promise<{ ok: false; error: CarrierError }> {
+  return {
+    ok: false,
+    error: {
+      carrier: adapter.id,
+      code: "rejected",
+      message: `${adapter.displayName} offers no ${offeredNoun[operation]}.`,
+      retryable: false,
+    },
+  };
 }

@@ -149,9 +149,9 @@ export function useCarrierSandbox(
 }
 
 /** An adapter over a MockAgent, both renewed for each test of the enclosing block. */
-export interface MockedAdapter {
+export interface MockedAdapter<A extends CarrierAdapter = CarrierAdapter> {
   readonly agent: MockAgent;
-  readonly adapter: CarrierAdapter;
+  readonly adapter: A;
 }
 
 /**
@@ -159,9 +159,11 @@ export interface MockedAdapter {
  * adapter `create` builds over it; after each test, expects every reply used and closes the
  * adapter, which closes the agent it owns.
  */
-export function useMockAgentAdapter(create: (agent: MockAgent) => CarrierAdapter): MockedAdapter {
-  let current: MockedAdapter | undefined;
-  const get = (): MockedAdapter => {
+export function useMockAgentAdapter<A extends CarrierAdapter>(
+  create: (agent: MockAgent) => A,
+): MockedAdapter<A> {
+  let current: MockedAdapter<A> | undefined;
+  const get = (): MockedAdapter<A> => {
     if (current === undefined) {
       throw new Error("the mocked adapter is read outside a test");
     }

@@ -5,7 +5,7 @@
  */
 import { MockAgent } from "undici";
 import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import type { InterceptCommand } from "../../contracts/carrier-adapter.ts";
+import { capabilitiesOf, type InterceptCommand } from "../../contracts/carrier-adapter.ts";
 import {
   callContext,
   expectCarrierError,
@@ -284,31 +284,16 @@ describe("Cainiao adapter over a MockAgent", () => {
     );
   });
 
-  it("refuses redirect and cancel without calling TOP", async () => {
-    const redirect = await mock.adapter.redirect(
-      {
-        ...command,
-        redirectTo: {
-          name: "Li Lei",
-          phone: "13800138000",
-          country: "CN",
-          city: "深圳市",
-          line1: "科技园路 1 号",
-        },
-      },
-      callContext(),
-    );
-    expectCarrierError(redirect, "rejected", false);
-    const cancel = await mock.adapter.cancel(
-      {
-        reference: command.reference,
-        trackingNumber: command.trackingNumber,
-        carrierReference: command.reference,
-        action: "intercept",
-      },
-      callContext(),
-    );
-    expectCarrierError(cancel, "rejected", false);
+  it("offers no redirect and no cancel: TOP's delivery cut has neither", () => {
+    expect(capabilitiesOf(mock.adapter)).toEqual({
+      actions: ["intercept"],
+      cancel: false,
+      outcome: "push",
+      feeQuote: false,
+      pickupCancel: false,
+    });
+    expect(mock.adapter).not.toHaveProperty("redirect");
+    expect(mock.adapter).not.toHaveProperty("cancel");
   });
 });
 

@@ -8,6 +8,7 @@ import type { Dispatcher } from "undici";
 import { z } from "zod";
 import type {
   CarrierAdapter,
+  CarrierAdapterWith,
   CarrierError,
   CarrierResult,
 } from "../../contracts/carrier-adapter.ts";
@@ -53,18 +54,6 @@ export const CainiaoSettingsSchema = z.object({
 });
 export type CainiaoSettings = z.infer<typeof CainiaoSettingsSchema>;
 
-function notOffered(operation: string): { ok: false; error: CarrierError } {
-  return {
-    ok: false,
-    error: {
-      carrier: CAINIAO_CARRIER,
-      code: "rejected",
-      message: `Cainiao's delivery cut API offers no ${operation}`,
-      retryable: false,
-    },
-  };
-}
-
 function pushRefused(message: string): { ok: false; error: CarrierError } {
   return {
     ok: false,
@@ -88,7 +77,7 @@ function formParams(body: string): Record<string, string> {
 export function createCainiaoAdapter(
   settings: CainiaoSettings,
   transport: { dispatcher: Dispatcher },
-): CarrierAdapter {
+): CarrierAdapterWith<"intercept"> {
   const client = createCainiaoClient(settings, transport.dispatcher);
 
   async function callTop(
@@ -107,14 +96,9 @@ export function createCainiaoAdapter(
   return {
     id: CAINIAO_CARRIER,
     displayName: "Cainiao (Taobao TOP)",
-    capabilities: {
-      // The delivery cut returns a parcel to the sender; TOP offers no reroute with it.
-      actions: ["intercept"],
-      cancel: false,
-      outcome: "push",
-      feeQuote: false,
-      pickupCancel: false,
-    },
+    // The delivery cut returns a parcel to the sender; TOP offers no reroute with it, and the
+    // merchant cannot withdraw it (cut.notify status 3, 拦截取消, is the carrier withdrawing it).
+    quotesFees: false,
     async track(trackingNumber, ctx) {
       const reply = await callTop(
         TRACE_METHOD,
@@ -135,13 +119,6 @@ export function createCainiaoAdapter(
       return reply.ok
         ? unknownIfUnreadable(parseDeliveryCutReply(reply.value, command.reference))
         : reply;
-    },
-    async redirect() {
-      return notOffered("redirect");
-    },
-    async cancel() {
-      // cut.notify status 3 (拦截取消) is the carrier withdrawing it; the merchant cannot.
-      return notOffered("way to withdraw a delivery cut");
     },
     parseCallback(request) {
       const params = formParams(request.body);

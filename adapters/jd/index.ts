@@ -6,7 +6,11 @@
  */
 import type { Dispatcher } from "undici";
 import { z } from "zod";
-import type { CarrierAdapter, CarrierResult } from "../../contracts/carrier-adapter.ts";
+import type {
+  CarrierAdapter,
+  CarrierAdapterWith,
+  CarrierResult,
+} from "../../contracts/carrier-adapter.ts";
 import { readReply, unknownIfUnreadable } from "../http.ts";
 import { createJdClient, JD_CARRIER, type JdMethod } from "./client.ts";
 import {
@@ -40,7 +44,7 @@ export type JdSettings = z.infer<typeof JdSettingsSchema>;
 export function createJdAdapter(
   settings: JdSettings,
   transport: { dispatcher: Dispatcher },
-): CarrierAdapter {
+): CarrierAdapterWith<"intercept" | "pollOutcome" | "cancelPickup"> {
   const client = createJdClient(settings, transport.dispatcher);
 
   async function callJd(
@@ -71,31 +75,12 @@ export function createJdAdapter(
     return reply.ok ? parseTrackReply(trackingNumber, reply.value) : reply;
   }
 
-  const refusal = (operation: string) =>
-    ({
-      ok: false,
-      error: {
-        carrier: JD_CARRIER,
-        code: "rejected",
-        message: `JD offers no ${operation}`,
-        retryable: false,
-      },
-    }) as const;
-
   return {
     id: JD_CARRIER,
     displayName: "JD Logistics",
-    capabilities: {
-      // No redirect API was found for JD (carriers.md §4.2).
-      actions: ["intercept"],
-      // No way to withdraw an accepted interception was found.
-      cancel: false,
-      // "异步返回,建议轮询": the result is asynchronous and must be polled.
-      outcome: "poll",
-      feeQuote: false,
-      // The intercept API cancels the waybill when JD has not collected it yet.
-      pickupCancel: true,
-    },
+    // No redirect API was found for JD (carriers.md §4.2), nor a way to withdraw an accepted
+    // interception, so neither operation is here.
+    quotesFees: false,
     track: (trackingNumber, ctx) => track(trackingNumber, ctx.signal),
     async intercept(command, ctx) {
       const reply = await callJd(
@@ -113,18 +98,14 @@ export function createJdAdapter(
         ? { ok: true, value: { carrierReference: command.reference, fee: null } }
         : accepted;
     },
-    async redirect() {
-      return refusal("redirect");
-    },
-    async cancel() {
-      return refusal("withdrawal of an interception");
-    },
+    // "异步返回,建议轮询": the result is asynchronous and must be polled.
     async pollOutcome(query, ctx) {
       const tracked = await track(query.trackingNumber, ctx.signal);
       return tracked.ok
         ? { ok: true, value: outcomeOfTraces(tracked.value, query.submittedAt) }
         : tracked;
     },
+    // The intercept API cancels the waybill when JD has not collected it yet.
     async cancelPickup(command, ctx) {
       const reply = await callJd(
         "jingdong.ldop.receive.order.intercept",

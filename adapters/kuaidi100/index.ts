@@ -8,7 +8,11 @@
 import { createHash, timingSafeEqual } from "node:crypto";
 import type { Dispatcher } from "undici";
 import { z } from "zod";
-import type { CarrierAdapter, CarrierResult } from "../../contracts/carrier-adapter.ts";
+import type {
+  CarrierAdapter,
+  CarrierAdapterWith,
+  CarrierResult,
+} from "../../contracts/carrier-adapter.ts";
 import { readReply } from "../http.ts";
 import { callbackSign, createKuaidi100Client, KUAIDI100_CARRIER } from "./client.ts";
 import {
@@ -64,7 +68,7 @@ function authFailed(message: string): CarrierResult<never> {
 export function createKuaidi100Adapter(
   settings: Kuaidi100Settings,
   transport: { dispatcher: Dispatcher; queryDispatcher?: Dispatcher },
-): CarrierAdapter {
+): CarrierAdapterWith<"intercept" | "redirect"> {
   const queryDispatcher = transport.queryDispatcher ?? transport.dispatcher;
   const client = createKuaidi100Client(settings, {
     label: transport.dispatcher,
@@ -89,15 +93,9 @@ export function createKuaidi100Adapter(
   return {
     id: KUAIDI100_CARRIER,
     displayName: "Kuaidi100",
-    capabilities: {
-      actions: ["intercept", "redirect"],
-      // interceptOrder has no withdrawal; the research found none.
-      cancel: false,
-      // "所有快递公司的拦截状态均通过回调返回": every result comes back by callback.
-      outcome: "push",
-      feeQuote: false,
-      pickupCancel: false,
-    },
+    // interceptOrder has no withdrawal (the research found none), so there is no `cancel`; and
+    // "所有快递公司的拦截状态均通过回调返回": every result comes back by callback, so no poll.
+    quotesFees: false,
     async track(trackingNumber, ctx) {
       const response = await client.query(buildTrackQuery(settings.company, trackingNumber), {
         signal: ctx.signal,
@@ -108,18 +106,6 @@ export function createKuaidi100Adapter(
       submit(buildInterceptParam(command, defaults), command.reference, ctx.signal),
     redirect: (command, ctx) =>
       submit(buildRedirectParam(command, defaults), command.reference, ctx.signal),
-    async cancel() {
-      // Declared `cancel: false`: the gateway never calls this; answer as a refusal, not a bug.
-      return {
-        ok: false,
-        error: {
-          carrier: KUAIDI100_CARRIER,
-          code: "rejected",
-          message: "Kuaidi100 cannot withdraw an interception",
-          retryable: false,
-        },
-      };
-    },
     parseCallback(request) {
       const form = new URLSearchParams(request.body);
       const param = form.get("param");

@@ -5,10 +5,11 @@
  */
 import { MockAgent } from "undici";
 import { afterAll, describe, expect, it, vi } from "vitest";
-import type {
-  IncomingCallback,
-  InterceptCommand,
-  RedirectCommand,
+import {
+  capabilitiesOf,
+  type IncomingCallback,
+  type InterceptCommand,
+  type RedirectCommand,
 } from "../../contracts/carrier-adapter.ts";
 import {
   callContext,
@@ -267,17 +268,15 @@ describe("Kuaidi100 adapter over a MockAgent", () => {
     );
   });
 
-  it("refuses to cancel (Kuaidi100 has no withdrawal)", async () => {
-    const result = await mock.adapter.cancel(
-      {
-        reference: command.reference,
-        trackingNumber: command.trackingNumber,
-        carrierReference: command.reference,
-        action: "intercept",
-      },
-      callContext(),
-    );
-    expectCarrierError(result, "rejected", false);
+  it("offers no cancel (Kuaidi100 has no withdrawal), and the outcome comes by callback", () => {
+    expect(capabilitiesOf(mock.adapter)).toEqual({
+      actions: ["intercept", "redirect"],
+      cancel: false,
+      outcome: "push",
+      feeQuote: false,
+      pickupCancel: false,
+    });
+    expect(mock.adapter).not.toHaveProperty("cancel");
   });
 });
 

@@ -6,7 +6,11 @@
 import { createHash, timingSafeEqual } from "node:crypto";
 import type { Dispatcher } from "undici";
 import { z } from "zod";
-import type { CarrierAdapter, CarrierResult } from "../../contracts/carrier-adapter.ts";
+import type {
+  CarrierAdapter,
+  CarrierAdapterWith,
+  CarrierResult,
+} from "../../contracts/carrier-adapter.ts";
 import { readReply, unknownIfUnreadable } from "../http.ts";
 import { createSfClient, SF_CARRIER, type SfServiceCode } from "./client.ts";
 import {
@@ -52,7 +56,7 @@ function sameSecret(given: string, expected: string): boolean {
 export function createSfExpressAdapter(
   settings: SfExpressSettings,
   transport: { dispatcher: Dispatcher },
-): CarrierAdapter {
+): CarrierAdapterWith<"intercept" | "redirect" | "cancel"> {
   const client = createSfClient(settings, transport.dispatcher);
 
   async function callSf(
@@ -71,14 +75,8 @@ export function createSfExpressAdapter(
   return {
     id: SF_CARRIER,
     displayName: "SF Express",
-    capabilities: {
-      actions: ["intercept", "redirect"],
-      cancel: true,
-      outcome: "push",
-      // The fee variants of SF's intercept reply carry the amount charged.
-      feeQuote: true,
-      pickupCancel: false,
-    },
+    // The fee variants of SF's intercept reply carry the amount charged.
+    quotesFees: true,
     async track(trackingNumber, ctx) {
       const reply = await callSf(
         "EXP_RECE_SEARCH_ROUTES",

@@ -9,7 +9,7 @@ import type { Dispatcher } from "undici";
 import { z } from "zod";
 import type {
   CarrierAdapter,
-  CarrierCapabilities,
+  CarrierAdapterWith,
   CarrierError,
   CarrierResult,
   IncomingCallback,
@@ -65,22 +65,6 @@ export const UpsSettingsSchema = z.object({
 });
 export type UpsSettings = z.infer<typeof UpsSettingsSchema>;
 
-/** What UPS offers, given the settings: the outcome is pushed only with Track Alert enabled. */
-export function upsCapabilities(
-  settings: Pick<UpsSettings, "trackAlertToken">,
-): CarrierCapabilities {
-  return {
-    // Return to sender and deliver to another address; will call / reschedule are not actions
-    // of the gateway.
-    actions: ["intercept", "redirect"],
-    cancel: true,
-    outcome: settings.trackAlertToken === undefined ? "poll" : "push",
-    // POST /charges quotes the intercept before it is submitted.
-    feeQuote: true,
-    pickupCancel: false,
-  };
-}
-
 function sameSecret(given: string, expected: string): boolean {
   // Hash first so the comparison takes the same time whatever the lengths.
   const a = createHash("sha256").update(given).digest();
@@ -112,9 +96,10 @@ function refused(message: string): { ok: false; error: CarrierError } {
 export function createUpsAdapter(
   settings: UpsSettings,
   transport: { dispatcher: Dispatcher },
-): CarrierAdapter {
+): CarrierAdapterWith<"intercept" | "redirect" | "cancel"> {
   const client = createUpsClient(settings, transport.dispatcher);
-  const capabilities = upsCapabilities(settings);
+  // The outcome is pushed only with Track Alert enabled; otherwise the gateway polls tracking.
+  const pushes = settings.trackAlertToken !== undefined;
   const requester = {
     name: settings.requester.name,
     telephone: settings.requester.telephone,
@@ -190,7 +175,7 @@ export function createUpsAdapter(
     reference: string,
     signal: AbortSignal,
   ): Promise<void> {
-    if (capabilities.outcome !== "push") {
+    if (!pushes) {
       return;
     }
     await client.call({
@@ -210,7 +195,9 @@ export function createUpsAdapter(
   const adapter = {
     id: UPS_CARRIER,
     displayName: "UPS",
-    capabilities,
+    // POST /charges quotes the intercept before it is submitted. Return to sender and deliver to
+    // another address are the actions; will call / reschedule are not actions of the gateway.
+    quotesFees: true,
     async track(trackingNumber, ctx) {
       const read = await trackRead(trackingNumber, ctx.signal);
       return read.ok ? { ok: true, value: read.value.result } : read;
@@ -349,10 +336,10 @@ export function createUpsAdapter(
     },
   } satisfies CarrierAdapter;
 
-  if (capabilities.outcome === "push") {
+  if (pushes) {
     return adapter;
   }
-  // Poll mode: pollOutcome exists exactly when the outcome is polled (the contract).
+  // Poll mode: having pollOutcome is what makes the gateway poll.
   return {
     ...adapter,
     async pollOutcome(query, ctx) {

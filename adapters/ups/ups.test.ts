@@ -5,10 +5,11 @@
  */
 import { MockAgent } from "undici";
 import { describe, expect, it } from "vitest";
-import type {
-  IncomingCallback,
-  InterceptCommand,
-  RedirectCommand,
+import {
+  capabilitiesOf,
+  type IncomingCallback,
+  type InterceptCommand,
+  type RedirectCommand,
 } from "../../contracts/carrier-adapter.ts";
 import {
   callContext,
@@ -411,7 +412,7 @@ describe("UPS adapter over a MockAgent", () => {
   });
 
   it("polls the outcome from tracking in poll mode; parseCallback refuses everything", async () => {
-    expect(mock.adapter.capabilities.outcome).toBe("poll");
+    expect(capabilitiesOf(mock.adapter).outcome).toBe("poll");
     expect(typeof mock.adapter.pollOutcome).toBe("function");
     const push = {
       url: "https://gw.example/v1/carriers/ups/callbacks?token=anything",
@@ -454,7 +455,7 @@ describe("Track Alert push (push mode)", () => {
   };
 
   it("declares push and has no pollOutcome", () => {
-    expect(adapter.capabilities.outcome).toBe("push");
+    expect(capabilitiesOf(adapter).outcome).toBe("push");
     expect(adapter.pollOutcome).toBeUndefined();
   });
 

@@ -8,7 +8,7 @@ import type { Dispatcher } from "undici";
 import { z } from "zod";
 import type {
   CarrierAdapter,
-  CarrierError,
+  CarrierAdapterWith,
   CarrierResult,
 } from "../../contracts/carrier-adapter.ts";
 import { readReply, unknownIfUnreadable } from "../http.ts";
@@ -32,19 +32,6 @@ export const ZtoSettingsSchema = z.object({
 });
 export type ZtoSettings = z.infer<typeof ZtoSettingsSchema>;
 
-/** The refusal for operations ZTO does not offer; no network call is made. */
-function notOffered(operation: string): { ok: false; error: CarrierError } {
-  return {
-    ok: false,
-    error: {
-      carrier: ZTO_CARRIER,
-      code: "rejected",
-      message: `ZTO offers no ${operation} API to the gateway; only a pickup can be cancelled`,
-      retryable: false,
-    },
-  };
-}
-
 /**
  * Creates the ZTO adapter. It takes ownership of `transport.dispatcher` (closed by `close()`);
  * give it a Pool with timeouts for the ZOP origin.
@@ -52,7 +39,7 @@ function notOffered(operation: string): { ok: false; error: CarrierError } {
 export function createZtoAdapter(
   settings: ZtoSettings,
   transport: { dispatcher: Dispatcher },
-): CarrierAdapter {
+): CarrierAdapterWith<"cancelPickup"> {
   const client = createZtoClient(settings, transport.dispatcher);
 
   async function callZto(
@@ -71,17 +58,10 @@ export function createZtoAdapter(
   return {
     id: ZTO_CARRIER,
     displayName: "ZTO Express",
-    capabilities: {
-      // No ZTO intercept API is known to the research (carriers.md §4.3); intercepting a
-      // collected ZTO parcel goes through Kuaidi100 instead.
-      actions: [],
-      cancel: false,
-      // Nominally push: there is nothing to poll for, since no interception is ever submitted.
-      // parseCallback refuses every push (see below).
-      outcome: "push",
-      feeQuote: false,
-      pickupCancel: true,
-    },
+    // No ZTO intercept API is known to the research (carriers.md §4.3), so there is no
+    // intercept, redirect or cancel: intercepting a collected ZTO parcel goes through Kuaidi100
+    // instead. Nothing is polled either: no interception is ever submitted.
+    quotesFees: false,
     async track(trackingNumber, ctx) {
       const reply = await callZto(
         "zto.merchant.waybill.track.query",
@@ -90,15 +70,6 @@ export function createZtoAdapter(
         true,
       );
       return reply.ok ? parseTrackReply(trackingNumber, reply.value) : reply;
-    },
-    async intercept() {
-      return notOffered("intercept");
-    },
-    async redirect() {
-      return notOffered("redirect");
-    },
-    async cancel() {
-      return notOffered("interception cancel");
     },
     async cancelPickup(command, ctx) {
       // Not idempotent for the HTTP helper: ZTO's answer to a repeated cancel is unknown, so a

@@ -5,7 +5,7 @@
  */
 import { MockAgent } from "undici";
 import { afterAll, describe, expect, it } from "vitest";
-import type { PickupCancelCommand } from "../../contracts/carrier-adapter.ts";
+import { capabilitiesOf, type PickupCancelCommand } from "../../contracts/carrier-adapter.ts";
 import {
   callContext,
   expectCarrierError,
@@ -82,8 +82,8 @@ describe("ZTO adapter over a MockAgent", () => {
 
   it("maps an unreadable 200 to a pickup cancel to outcome_unknown: ZTO took the call", async () => {
     replyOnce("/zto.open.cancelPreOrder", "<html>gateway</html>");
-    const result = await mock.adapter.cancelPickup?.(pickupCancel, callContext());
-    expectCarrierError(result ?? { ok: true, value: null }, "outcome_unknown", false);
+    const result = await mock.adapter.cancelPickup(pickupCancel, callContext());
+    expectCarrierError(result, "outcome_unknown", false);
   });
 
   it("sends the trace query and maps the latest listed scan", async () => {
@@ -191,39 +191,21 @@ describe("ZTO adapter over a MockAgent", () => {
       .get(ORIGIN)
       .intercept({ path: "/zto.open.cancelPreOrder", method: "POST" })
       .replyWithError(reset);
-    const result = await mock.adapter.cancelPickup?.(pickupCancel, callContext());
-    expectCarrierError(result ?? { ok: true, value: null }, "outcome_unknown", false);
+    const result = await mock.adapter.cancelPickup(pickupCancel, callContext());
+    expectCarrierError(result, "outcome_unknown", false);
   });
 
-  it("refuses intercept, redirect and cancel as rejected without any call", async () => {
-    const command = {
-      reference: "icp_1",
-      trackingNumber: "73100196611386",
-      reason: "buyer_cancelled" as const,
-      payment: { payer: "platform" as const, mode: "free_return" as const },
-    };
-    expectCarrierError(await mock.adapter.intercept(command, callContext()), "rejected", false);
-    expectCarrierError(
-      await mock.adapter.redirect(
-        {
-          ...command,
-          redirectTo: { name: "Li", phone: "138", country: "CN", city: "郑州市", line1: "x" },
-        },
-        callContext(),
-      ),
-      "rejected",
-      false,
-    );
-    expectCarrierError(
-      await mock.adapter.cancel(
-        { reference: "icp_1", trackingNumber: "7310", carrierReference: "x", action: "intercept" },
-        callContext(),
-      ),
-      "rejected",
-      false,
-    );
-    // No interceptor was registered and net connect is disabled: any call would have failed
-    // as `unavailable`, not `rejected`.
+  it("offers only tracking and pickup cancels: no intercept, redirect or cancel", () => {
+    expect(capabilitiesOf(mock.adapter)).toEqual({
+      actions: [],
+      cancel: false,
+      outcome: "push",
+      feeQuote: false,
+      pickupCancel: true,
+    });
+    expect(mock.adapter).not.toHaveProperty("intercept");
+    expect(mock.adapter).not.toHaveProperty("redirect");
+    expect(mock.adapter).not.toHaveProperty("cancel");
   });
 });
 

@@ -2,7 +2,12 @@
  * The carriers the gateway runs with: each adapter wrapped once, at start-up, with its circuit
  * breaker and rules. `modules.ts` builds them from the configuration; tests pass fakes.
  */
-import type { CarrierAdapter, CarrierId } from "../../contracts/carrier-adapter.ts";
+import {
+  type CarrierAdapter,
+  type CarrierCapabilities,
+  type CarrierId,
+  capabilitiesOf,
+} from "../../contracts/carrier-adapter.ts";
 import type { Clock } from "../clock.ts";
 import type { GatewayConfig, PollSchedule } from "../config.ts";
 import type { CarrierRules } from "../domain/rules.ts";
@@ -14,6 +19,8 @@ import type { CarrierMode } from "./carrier-module.ts";
 export interface RegisteredCarrier {
   id: CarrierId;
   mode: CarrierMode;
+  /** Read once from the adapter's operations. */
+  capabilities: CarrierCapabilities;
   rules: CarrierRules;
   poll: PollSchedule;
   resilient: ResilientCarrier;
@@ -61,6 +68,7 @@ export function registryOf(
     carriers.set(adapter.id, {
       id: adapter.id,
       mode,
+      capabilities: capabilitiesOf(adapter),
       rules: config.carriers[adapter.id].rules,
       poll: config.carriers[adapter.id].poll,
       resilient: new ResilientCarrier(adapter, config.resilience, metrics, logger, now),

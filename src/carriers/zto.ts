@@ -76,7 +76,8 @@ function buildZto(
 
 /**
  * ZTO tracked and pickups cancelled by ZTO itself, interceptions and redirects (and their
- * callbacks) handled by a Kuaidi100 adapter for company `zhongtong`.
+ * callbacks) handled by a Kuaidi100 adapter for company `zhongtong`. Each operation is taken
+ * from the adapter that has it, so the capabilities follow.
  */
 export function routedThroughKuaidi100(
   zto: CarrierAdapter,
@@ -85,12 +86,12 @@ export function routedThroughKuaidi100(
   return {
     id: zto.id,
     displayName: "ZTO (intercepts through Kuaidi100)",
-    capabilities: { ...kuaidi100.capabilities, pickupCancel: zto.capabilities.pickupCancel },
+    quotesFees: kuaidi100.quotesFees,
     track: (trackingNumber, ctx) => zto.track(trackingNumber, ctx),
-    intercept: (command, ctx) => kuaidi100.intercept(command, ctx),
-    redirect: (command, ctx) => kuaidi100.redirect(command, ctx),
-    cancel: (command, ctx) => kuaidi100.cancel(command, ctx),
-    ...(zto.cancelPickup ? { cancelPickup: zto.cancelPickup.bind(zto) } : {}),
+    ...(kuaidi100.intercept ? { intercept: kuaidi100.intercept } : {}),
+    ...(kuaidi100.redirect ? { redirect: kuaidi100.redirect } : {}),
+    ...(kuaidi100.cancel ? { cancel: kuaidi100.cancel } : {}),
+    ...(zto.cancelPickup ? { cancelPickup: zto.cancelPickup } : {}),
     parseCallback: (request) => kuaidi100.parseCallback(request),
     close: async () => {
       await zto.close();

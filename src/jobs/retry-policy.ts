@@ -104,7 +104,7 @@ export function nextPoll(
   attempts: number,
 ): JobRecord {
   const first =
-    carrier.resilient.adapter.capabilities.outcome === "poll"
+    carrier.capabilities.outcome === "poll"
       ? carrier.poll.initialDelayMs
       : carrier.poll.pushFallbackDelayMs;
   const delay = Math.min(first * 2 ** attempts, Math.max(first, carrier.poll.maxIntervalMs));

@@ -79,7 +79,7 @@ async function settleLateAssessment(
   }
   let result: TransitionResult;
   if (assessment.decision.disposition === "lock") {
-    const pickupCancel = assessment.carrier.resilient.adapter.capabilities.pickupCancel;
+    const pickupCancel = assessment.carrier.capabilities.pickupCancel;
     result = await store.interceptions.transition(record.id, {
       from: statusesLeadingTo("locked"),
       to: "locked",

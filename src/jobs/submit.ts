@@ -3,7 +3,11 @@
  * stored the interception runs it within its deadline; the worker runs it when that was not
  * enough. On acceptance the interception is submitted and its first poll scheduled.
  */
-import type { CarrierResult, SubmitAccepted } from "../../contracts/carrier-adapter.ts";
+import {
+  type CarrierResult,
+  notOffered,
+  type SubmitAccepted,
+} from "../../contracts/carrier-adapter.ts";
 import type { RegisteredCarrier } from "../carriers/registry.ts";
 import { isRefusal, mayHaveActed } from "../domain/carrier-errors.ts";
 import { carrierRefused, submitOutcomeUnknown } from "../domain/failure.ts";
@@ -54,13 +58,15 @@ async function submit(
     record.action === "redirect" && redirectTo
       ? await carrier.resilient.call(
           "redirect",
-          (ctx) => adapter.redirect({ ...command, redirectTo }, ctx),
+          (ctx) =>
+            adapter.redirect?.({ ...command, redirectTo }, ctx) ?? notOffered(adapter, "redirect"),
           { deadline, log },
         )
-      : await carrier.resilient.call("intercept", (ctx) => adapter.intercept(command, ctx), {
-          deadline,
-          log,
-        });
+      : await carrier.resilient.call(
+          "intercept",
+          (ctx) => adapter.intercept?.(command, ctx) ?? notOffered(adapter, "intercept"),
+          { deadline, log },
+        );
 
   // Our earlier attempt may have reached the carrier with its reply lost: the carrier now holds
   // the interception we sent (under our reference), so "already intercepted" is our acceptance.

@@ -42,10 +42,7 @@ export function carrierOffers(
   carrier: RegisteredCarrier,
   action: InterceptionRequest["action"],
 ): boolean {
-  return (
-    carrier.resilient.adapter.capabilities.actions.includes(action) &&
-    carrier.rules.actions.includes(action)
-  );
+  return carrier.capabilities.actions.includes(action) && carrier.rules.actions.includes(action);
 }
 
 /**
@@ -56,7 +53,7 @@ export function carrierCanEverDo(
   carrier: RegisteredCarrier,
   action: InterceptionRequest["action"],
 ): boolean {
-  return carrierOffers(carrier, action) || carrier.resilient.adapter.capabilities.pickupCancel;
+  return carrierOffers(carrier, action) || carrier.capabilities.pickupCancel;
 }
 
 /** Refuses, before any carrier call, an action the carrier cannot take at all. */

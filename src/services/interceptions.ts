@@ -359,7 +359,7 @@ export class InterceptionService {
       }
       const interception = this.newInterception(merchant, request, assessment);
       const locked = interception.status === "locked";
-      const capabilities = assessment.carrier.resilient.adapter.capabilities;
+      const capabilities = assessment.carrier.capabilities;
       // A lock needs the carrier only to cancel a booked pickup, where the carrier can. The job
       // is stored already leased to this request, which runs it right after the insert.
       const kind = locked ? (capabilities.pickupCancel ? "cancel_pickup" : null) : "submit";
@@ -507,8 +507,9 @@ export class InterceptionService {
    */
   private async cancelAtCarrier(record: InterceptionRecord): Promise<boolean> {
     const { store } = this.deps;
-    const { adapter } = carrierFor(this.deps, record.carrier).resilient;
-    if (!adapter.capabilities.cancel || !record.carrierReference) {
+    const carrier = carrierFor(this.deps, record.carrier);
+    const { adapter } = carrier.resilient;
+    if (!carrier.capabilities.cancel || !record.carrierReference) {
       throw new GatewayError(
         "invalid_transition",
         `${adapter.displayName} cannot withdraw an accepted interception.`,

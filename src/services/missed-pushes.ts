@@ -24,7 +24,7 @@ export async function checkForMissedPushes(input: {
 }): Promise<number> {
   const pushing = input.carriers
     .all()
-    .filter((carrier) => carrier.resilient.adapter.capabilities.outcome === "push")
+    .filter((carrier) => carrier.capabilities.outcome === "push")
     .map((carrier) => carrier.id);
   const moved = await input.store.jobs.bringForwardPolls({
     carriers: pushing,

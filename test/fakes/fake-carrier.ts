@@ -9,9 +9,11 @@ import type {
   CarrierId,
   CarrierReport,
   CarrierResult,
+  InterceptCommand,
   OutcomeQuery,
   PickupCancelCommand,
   PolledOutcome,
+  RedirectCommand,
 } from "../../contracts/carrier-adapter.ts";
 import type { Action, ParcelState } from "../../contracts/normalized.ts";
 
@@ -88,7 +90,8 @@ export class FakeCarrier {
 
   /**
    * A push carrier by default, standing in for SF unless `id` names another; `poll` and
-   * `pickupCancel` add those operations.
+   * `pickupCancel` add those operations, and `actions` (default both) says which of intercept
+   * and redirect it has.
    */
   constructor(
     options: {
@@ -99,13 +102,9 @@ export class FakeCarrier {
     } = {},
   ) {
     this.id = options.id ?? "sf-express";
-    const base = this.pushAdapter(
-      options.actions ?? ["intercept", "redirect"],
-      options.pickupCancel ?? false,
-    );
+    const base = this.pushAdapter(options.actions ?? ["intercept", "redirect"]);
     this.adapter = {
       ...base,
-      capabilities: { ...base.capabilities, outcome: options.outcome ?? "push" },
       ...(options.outcome === "poll"
         ? {
             pollOutcome: async (query: OutcomeQuery) => {
@@ -145,17 +144,12 @@ export class FakeCarrier {
     };
   }
 
-  private pushAdapter(actions: Action[], pickupCancel: boolean): CarrierAdapter {
+  /** Tracks, cancels, and takes the given actions; the constructor adds the other operations. */
+  private pushAdapter(actions: Action[]): CarrierAdapter {
     return {
       id: this.id,
       displayName: "SF Express (fake)",
-      capabilities: {
-        actions,
-        cancel: true,
-        outcome: "push",
-        feeQuote: false,
-        pickupCancel,
-      },
+      quotesFees: false,
       track: async (trackingNumber) => {
         this.calls.push({ operation: "track", trackingNumber });
         await this.trackGate;
@@ -186,10 +180,18 @@ export class FakeCarrier {
           },
         };
       },
-      intercept: async (command) =>
-        this.submit("intercept", command.trackingNumber, command.reference),
-      redirect: async (command) =>
-        this.submit("redirect", command.trackingNumber, command.reference),
+      ...(actions.includes("intercept")
+        ? {
+            intercept: async (command: InterceptCommand) =>
+              this.submit("intercept", command.trackingNumber, command.reference),
+          }
+        : {}),
+      ...(actions.includes("redirect")
+        ? {
+            redirect: async (command: RedirectCommand) =>
+              this.submit("redirect", command.trackingNumber, command.reference),
+          }
+        : {}),
       cancel: async (command) => {
         this.calls.push({
           operation: "cancel",

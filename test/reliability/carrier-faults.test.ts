@@ -90,7 +90,7 @@ interface PoolOptions {
 function sfAdapter(
   baseOrigin: string,
   pool: PoolOptions = {},
-): { adapter: CarrierAdapter; pool: Pool } {
+): { adapter: ReturnType<typeof createSfExpressAdapter>; pool: Pool } {
   const dispatcher = new Pool(baseOrigin, {
     connections: pool.connections ?? 4,
     connectTimeout: 500,

@@ -312,11 +312,15 @@ describe("circuit breaker half-open, on an injected clock", () => {
     vi.advanceTimersByTime(1_000);
     expect(breaker.circuitState).toBe("half_open");
     const release = carrier.hold();
+    const { intercept } = carrier.adapter;
+    if (!intercept) {
+      throw new Error("the fake carrier intercepts by default");
+    }
     const intercepts = [1, 2, 3].map(() =>
       breaker.call(
         "intercept",
         (ctx) =>
-          carrier.adapter.intercept(
+          intercept(
             {
               reference: "r",
               trackingNumber: "SF1",

@@ -72,7 +72,10 @@ function watchIntercepts(carriers: FakeCarrier[]) {
   const most = { all: 0, byCarrier: new Map<CarrierId, number>() };
   const inFlight = () => [...now.values()].reduce((sum, each) => sum + each, 0);
   for (const carrier of carriers) {
-    const intercept = carrier.adapter.intercept.bind(carrier.adapter);
+    const { intercept } = carrier.adapter;
+    if (!intercept) {
+      throw new Error("the fake carrier intercepts by default");
+    }
     carrier.adapter.intercept = async (command, ctx) => {
       now.set(carrier.id, (now.get(carrier.id) ?? 0) + 1);
       most.all = Math.max(most.all, inFlight());

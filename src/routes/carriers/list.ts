@@ -24,8 +24,8 @@ export function registerListCarriers(app: OpenAPIHono<AppEnv>): void {
     const data = c
       .get("services")
       .carriers.all()
-      .map(({ id, mode, rules, resilient }) => {
-        const { actions, cancel, outcome, feeQuote, pickupCancel } = resilient.adapter.capabilities;
+      .map(({ id, mode, capabilities, rules, resilient }) => {
+        const { actions, cancel, outcome, feeQuote, pickupCancel } = capabilities;
         return {
           id,
           displayName: resilient.adapter.displayName,
