@@ -1,10 +1,14 @@
 /**
  * Configuration, read once at start-up from the environment (and an optional rules file) and
- * validated with zod. Errors name the variable. Nothing else reads process.env.
+ * validated with zod. Errors name the variable. Nothing else reads process.env: each carrier's
+ * variables are read here too, by its definition (src/carriers/definitions.ts).
  */
 import { readFileSync } from "node:fs";
 import { z } from "zod";
 import { type CarrierId, carrierIds } from "../contracts/carrier-adapter.ts";
+import type { CarrierSetup } from "./carriers/definition.ts";
+import { carrierDefinitions } from "./carriers/definitions.ts";
+import { ConfigError } from "./config-error.ts";
 import { type CarrierRules, CarrierRulesSchema, defaultCarrierRules } from "./domain/rules.ts";
 import type { RateLimitSettings } from "./http/rate-limit.ts";
 import type { LogLevel } from "./logger.ts";
@@ -130,23 +134,14 @@ export interface GatewayConfig {
   maxJobAttempts: number;
   /** At start, push carriers' tracking checks are brought forward to within this window. */
   pushRestartWindowMs: number;
-  /**
-   * HTTP settings for carrier calls. The defaults here; a carrier's module is handed a config
-   * whose `http` already holds that carrier's own overrides.
-   */
-  http: CarrierHttpSettings;
-  /** Per carrier: its rules, how it is polled, its HTTP settings. */
+  /** Per carrier: its rules, how it is polled, its HTTP settings, its own variables. */
   carriers: Record<CarrierId, CarrierSettings>;
   /** The validated gateway variables. */
   env: Env;
-  /**
-   * The whole environment: each carrier module in src/carriers/ reads and validates its own
-   * variables (credentials, base URL) from it, so a carrier's settings live with the carrier.
-   */
-  carrierEnvironment: Readonly<Record<string, string | undefined>>;
 }
 
-export class ConfigError extends Error {}
+// Thrown by carrier definitions too; defined apart so they need not import this module.
+export { ConfigError };
 
 /** Reads and validates the configuration; throws ConfigError naming each bad variable. */
 export function loadConfig(
@@ -213,10 +208,8 @@ export function loadConfig(
     jobLeaseMs: env.JOB_LEASE_MS,
     maxJobAttempts: env.JOB_MAX_ATTEMPTS,
     pushRestartWindowMs: env.POLL_PUSH_RESTART_WINDOW_MS,
-    http: httpDefaults(env),
-    carriers: loadCarrierSettings(env),
+    carriers: loadCarrierSettings(env, present),
     env,
-    carrierEnvironment: present,
   };
 }
 
@@ -238,6 +231,8 @@ export interface CarrierSettings {
   rules: CarrierRules;
   poll: PollSchedule;
   http: CarrierHttpSettings;
+  /** The carrier's own variables, read and checked by its definition. */
+  setup: CarrierSetup;
 }
 
 const PollScheduleSchema = z.object({
@@ -265,8 +260,15 @@ const CarrierConfigFileSchema = z.partialRecord(
   }),
 );
 
-/** Defaults from the environment, each carrier's own rules, then the file's overrides. */
-function loadCarrierSettings(env: Env): Record<CarrierId, CarrierSettings> {
+/**
+ * Defaults from the environment, each carrier's own rules, then the file's overrides; and each
+ * carrier's variables, every problem named at once.
+ */
+function loadCarrierSettings(
+  env: Env,
+  environment: Readonly<Record<string, string | undefined>>,
+): Record<CarrierId, CarrierSettings> {
+  const setups = readCarrierSetups(environment);
   const overrides = readCarrierConfigFile(env.CARRIER_CONFIG_FILE);
   const http = httpDefaults(env);
   const poll: PollSchedule = {
@@ -279,9 +281,14 @@ function loadCarrierSettings(env: Env): Record<CarrierId, CarrierSettings> {
     carrierIds.map((id) => [
       id,
       {
-        rules: { ...defaultCarrierRules, ...carrierRuleDefaults[id], ...overrides[id]?.rules },
+        rules: {
+          ...defaultCarrierRules,
+          ...carrierDefinitions[id].ruleDefaults,
+          ...overrides[id]?.rules,
+        },
         poll: { ...poll, ...overrides[id]?.poll },
         http: { ...http, ...overrides[id]?.http },
+        setup: setups[id],
       },
     ]),
   ) as Record<CarrierId, CarrierSettings>;
@@ -315,21 +322,28 @@ function readCarrierConfigFile(file: string | undefined): z.infer<typeof Carrier
   return parsed.data;
 }
 
-/** Each carrier's own rules on top of the platform defaults. */
-const carrierRuleDefaults: Record<CarrierId, Partial<CarrierRules>> = {
-  // SF Express accepts one successful interception per waybill (SF 快递管家 API notes).
-  "sf-express": { oneInterceptionPerParcel: true },
-  // UPS Delivery Intercept serves the US and Puerto Rico in USD; ~1000 CNY is about 140 USD.
-  ups: {
-    currencies: ["USD"],
-    valueCeiling: { amount: "140.00", currency: "USD" },
-    countries: ["US", "PR"],
-  },
-  // JD's intercept API has no redirect.
-  jd: { actions: ["intercept"] },
-  kuaidi100: {},
-  // Cainiao's delivery cut stops a parcel; it does not reroute one.
-  cainiao: { actions: ["intercept"] },
-  // ZTO can only cancel a pickup; intercepting a collected parcel needs Kuaidi100 routing.
-  zto: {},
-};
+/**
+ * Each carrier's variables, read by its definition. Carriers may share variables (ZTO reads
+ * Kuaidi100's), so a problem is named once.
+ */
+function readCarrierSetups(
+  environment: Readonly<Record<string, string | undefined>>,
+): Record<CarrierId, CarrierSetup> {
+  const problems = new Set<string>();
+  const setups = new Map<CarrierId, CarrierSetup>();
+  for (const id of carrierIds) {
+    const read = carrierDefinitions[id].read(environment);
+    if (read.ok) {
+      setups.set(id, read.setup);
+    } else {
+      for (const problem of read.problems) {
+        problems.add(problem);
+      }
+    }
+  }
+  if (problems.size > 0) {
+    const lines = [...problems].map((problem) => `  ${problem}`);
+    throw new ConfigError(`Invalid carrier configuration:\n${lines.join("\n")}`);
+  }
+  return Object.fromEntries(setups) as Record<CarrierId, CarrierSetup>;
+}

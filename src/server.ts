@@ -9,7 +9,7 @@ import { serve } from "@hono/node-server";
 import { newSandboxSecret } from "../adapters/sandbox-kit/secret.ts";
 import { type RunningSandbox, startSandbox } from "../adapters/sandbox-kit/server.ts";
 import { createApp } from "./app.ts";
-import type { SandboxLink } from "./carriers/carrier-module.ts";
+import type { SandboxLink } from "./carriers/definition.ts";
 import { buildCarrierRegistry, gatewayModeOf, sandboxPushUrls } from "./carriers/modules.ts";
 import type { CarrierRegistry } from "./carriers/registry.ts";
 import { type Clock, systemClock } from "./clock.ts";

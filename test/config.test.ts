@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { type CarrierId, carrierIds } from "../contracts/carrier-adapter.ts";
 import { buildCarrierRegistry, carriersNeedingSandbox } from "../src/carriers/modules.ts";
 import { ConfigError, loadConfig } from "../src/config.ts";
 import { silentLogger } from "../src/logger.ts";
@@ -77,35 +78,18 @@ describe("configuration is validated at start-up, naming each bad variable", () 
     expect(message).toContain("WORKER_CONCURRENCY_PER_CARRIER");
   });
 
-  it("names a carrier's variables when its adapter is built", () => {
-    const config = loadConfig({
-      DATABASE_URL: ":memory:",
-      SF_BASE_URL: "not a url",
-      UPS_BASE_URL: "nope",
-    });
+  it("names every carrier's bad variables when the configuration is read", () => {
     const message = configError(() =>
-      buildCarrierRegistry(
-        { config, sandbox: { url: "http://127.0.0.1:1", secret: "a-run-secret-0123456789" } },
-        new Metrics(),
-        silentLogger,
-        () => new Date(),
-      ),
+      loadConfig({ DATABASE_URL: ":memory:", SF_BASE_URL: "not a url", UPS_BASE_URL: "nope" }),
     );
-    expect(message).toMatch(/SF_BASE_URL|UPS_BASE_URL/);
+    expect(message).toContain("SF_BASE_URL");
+    expect(message).toContain("UPS_BASE_URL");
   });
 
   it("asks for the rest of a credential set instead of silently using the sandbox", () => {
-    const config = loadConfig({ DATABASE_URL: ":memory:", ZTO_APP_KEY: "only-the-key" });
     expect(
-      configError(() =>
-        buildCarrierRegistry(
-          { config, sandbox: { url: "http://127.0.0.1:1", secret: "a-run-secret-0123456789" } },
-          new Metrics(),
-          silentLogger,
-          () => new Date(),
-        ),
-      ),
-    ).toContain("ZTO_APP_SECRET");
+      configError(() => loadConfig({ DATABASE_URL: ":memory:", ZTO_APP_KEY: "only-the-key" })),
+    ).toContain("ZTO_APP_SECRET: required with ZTO_APP_KEY");
   });
 
   it("uses the sandbox for every carrier without credentials, and the real carrier otherwise", async () => {
@@ -198,4 +182,65 @@ describe("carriers without credentials outside demo mode", () => {
     expect(registry.get("ups")).toBeNull();
     await registry.close();
   });
+});
+
+/** Each carrier's whole credential set, with valid values: what it needs to go live. */
+const credentialSets = {
+  "sf-express": { SF_PARTNER_ID: "P", SF_CHECKWORD: "C", SF_PUSH_TOKEN: "a-secret-token" },
+  ups: {
+    UPS_CLIENT_ID: "client",
+    UPS_CLIENT_SECRET: "secret",
+    UPS_REQUESTER_NAME: "Returns desk",
+    UPS_REQUESTER_PHONE: "+14105550100",
+  },
+  jd: {
+    JD_APP_KEY: "key",
+    JD_APP_SECRET: "secret",
+    JD_ACCESS_TOKEN: "token",
+    JD_VENDOR_CODE: "010K000000",
+  },
+  kuaidi100: {
+    KUAIDI100_KEY: "key",
+    KUAIDI100_SECRET: "secret",
+    KUAIDI100_CUSTOMER: "customer",
+    KUAIDI100_SALT: "a-salt-0123",
+  },
+  cainiao: { CAINIAO_APP_KEY: "key", CAINIAO_APP_SECRET: "secret", CAINIAO_SESSION: "session" },
+  zto: { ZTO_APP_KEY: "key", ZTO_APP_SECRET: "secret" },
+} satisfies Record<CarrierId, Record<string, string>>;
+
+const halfSets = Object.entries(credentialSets).flatMap(([carrier, set]) => {
+  const names = Object.keys(set);
+  return names.flatMap((name) => [
+    {
+      carrier,
+      set: `only ${name}`,
+      env: Object.fromEntries(Object.entries(set).filter(([each]) => each === name)),
+      missing: names.filter((each) => each !== name),
+    },
+    {
+      carrier,
+      set: `all but ${name}`,
+      env: Object.fromEntries(Object.entries(set).filter(([each]) => each !== name)),
+      missing: [name],
+    },
+  ]);
+});
+
+describe("a carrier's credential set is all or nothing", () => {
+  it.each(Object.entries(credentialSets))("%s goes live with its whole set", (id, set) => {
+    const config = loadConfig({ DATABASE_URL: ":memory:", ...set });
+    expect(carriersNeedingSandbox(config)).not.toContain(id);
+    expect(carriersNeedingSandbox(config)).toHaveLength(carrierIds.length - 1);
+  });
+
+  it.each(halfSets)(
+    "$carrier with $set stops the start, naming what is missing",
+    ({ env, missing }) => {
+      const message = configError(() => loadConfig({ DATABASE_URL: ":memory:", ...env }));
+      for (const name of missing) {
+        expect(message).toContain(`${name}: required with`);
+      }
+    },
+  );
 });

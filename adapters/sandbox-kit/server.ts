@@ -3,41 +3,22 @@
  * API. Used by `npm run sandbox` and by `npm start` without credentials.
  */
 import { Hono } from "hono";
-import type { CarrierId } from "../../contracts/carrier-adapter.ts";
-import { createCainiaoSandbox } from "../cainiao/sandbox.ts";
-import { createJdSandbox } from "../jd/sandbox.ts";
-import { createKuaidi100Sandbox } from "../kuaidi100/sandbox.ts";
-import { createSfExpressSandbox } from "../sf-express/sandbox.ts";
-import { createUpsSandbox } from "../ups/sandbox.ts";
-import { createZtoSandbox } from "../zto/sandbox.ts";
+import { type CarrierId, carrierIds } from "../../contracts/carrier-adapter.ts";
+import { carrierDefinitions } from "../../src/carriers/definitions.ts";
 import type { SandboxEnv } from "./faults.ts";
-import { carrierPushSecret, newSandboxSecret } from "./secret.ts";
+import { newSandboxSecret } from "./secret.ts";
 import { composeSandboxApp, type RunningSandbox as ServedSandbox, serveSandbox } from "./serve.ts";
 import { createWorld, type World } from "./world.ts";
 
 /** The running sandboxes and the run secret their push secrets derive from (secret.ts). */
 export type RunningSandbox = ServedSandbox & { secret: string };
 
-/**
- * Each carrier's sandbox, mounted at `/<carrier>`; a carrier id without one fails tsc. SF, UPS
- * and Kuaidi100 get their push secret from the push URL or the request; Cainiao signs its pushes
- * with its app secret, so that one is the run's.
- */
-const sandboxes: Record<CarrierId, (world: World, secret: string) => Hono<SandboxEnv>> = {
-  "sf-express": (world) => createSfExpressSandbox(world),
-  ups: (world) => createUpsSandbox(world),
-  jd: (world) => createJdSandbox(world),
-  kuaidi100: (world) => createKuaidi100Sandbox(world),
-  cainiao: (world, secret) =>
-    createCainiaoSandbox(world, { appSecret: carrierPushSecret(secret, "cainiao") }),
-  zto: (world) => createZtoSandbox(world),
-};
-
 /** Builds the sandbox app (control API + every carrier) over the given world and run secret. */
 export function createSandboxApp(world: World, secret: string): Hono<SandboxEnv> {
-  const mounts = Object.entries(sandboxes).map(([carrier, create]) => ({
+  // Each carrier's sandbox comes from its definition, mounted at `/<carrier>`.
+  const mounts = carrierIds.map((carrier) => ({
     basePath: `/${carrier}`,
-    app: create(world, secret),
+    app: carrierDefinitions[carrier].sandbox.app(world, secret),
   }));
   return composeSandboxApp(world, mounts, new Hono<SandboxEnv>());
 }

@@ -32,8 +32,11 @@ export const SfExpressSettingsSchema = z.object({
   partnerId: z.string().min(1),
   /** The check word used to sign `msgDigest`. */
   checkWord: z.string().min(1),
-  /** The platform's monthly card, charged for platform-paid returns and the free redirect. */
-  monthlyCardNo: z.string().min(1),
+  /**
+   * The platform's monthly card, charged for platform-paid returns and the free redirect; empty
+   * when SF_MONTHLY_CARD_NO is not set.
+   */
+  monthlyCardNo: z.string(),
   /**
    * Secret expected in the `token` query parameter of route pushes. SF signs nothing in json
    * mode, so the push URL registered at SF carries this secret (ASSUMED scheme).

@@ -12,7 +12,6 @@ import {
   SF_SANDBOX_PARTNER_ID,
   SF_SANDBOX_PUSH_TOKEN,
 } from "../../adapters/sf-express/sandbox.ts";
-import type { CarrierAdapter } from "../../contracts/carrier-adapter.ts";
 import { loadConfig } from "../../src/config.ts";
 import { createCarrierPool } from "../../src/resilience/carrier-pool.ts";
 import { closedLoop } from "./load.ts";
@@ -112,7 +111,7 @@ export function gatewayClient(gatewayUrl: string, apiKey: string, connections: n
  * default carrier-pool settings.
  */
 export function directClient(sandboxUrl: string): {
-  adapter: CarrierAdapter;
+  adapter: ReturnType<typeof createSfExpressAdapter>;
   intercept(trackingNumber: string): Promise<boolean>;
   close(): Promise<void>;
 } {
@@ -125,7 +124,7 @@ export function directClient(sandboxUrl: string): {
       monthlyCardNo: "7551234567",
       pushToken: SF_SANDBOX_PUSH_TOKEN,
     },
-    { dispatcher: createCarrierPool(baseUrl, loadConfig({}).http) },
+    { dispatcher: createCarrierPool(baseUrl, loadConfig({}).carriers["sf-express"].http) },
   );
   return {
     adapter,

@@ -1,6 +1,6 @@
 /**
- * The typed list of carrier modules: every CarrierId has one, so a carrier id without an
- * adapter fails the type check. Only the server imports this (it pulls in every adapter).
+ * The gateway's carriers, built from the configuration (each carrier's variables, read at start
+ * by its definition) and the sandboxes, if any. Only the server imports this.
  */
 import { type CarrierId, carrierIds } from "../../contracts/carrier-adapter.ts";
 import type { Clock } from "../clock.ts";
@@ -8,51 +8,37 @@ import type { GatewayConfig } from "../config.ts";
 import type { Logger } from "../logger.ts";
 import type { Metrics } from "../metrics.ts";
 import type { GatewayMode } from "../store/store.ts";
-import { cainiaoCarrier } from "./cainiao.ts";
-import type { CarrierBuildInput, CarrierModule } from "./carrier-module.ts";
-import { jdCarrier } from "./jd.ts";
-import { kuaidi100Carrier } from "./kuaidi100.ts";
+import type { SandboxLink } from "./definition.ts";
+import { carrierDefinitions } from "./definitions.ts";
 import { type CarrierRegistry, registryOf } from "./registry.ts";
-import { sfExpressCarrier } from "./sf-express.ts";
-import { upsCarrier } from "./ups.ts";
-import { ztoCarrier } from "./zto.ts";
-
-export const carrierModules: Record<CarrierId, CarrierModule> = {
-  "sf-express": sfExpressCarrier,
-  ups: upsCarrier,
-  jd: jdCarrier,
-  kuaidi100: kuaidi100Carrier,
-  cainiao: cainiaoCarrier,
-  zto: ztoCarrier,
-};
 
 /** Builds every carrier from the configuration. */
 export function buildCarrierRegistry(
-  input: CarrierBuildInput,
+  input: { config: GatewayConfig; sandbox: SandboxLink | null },
   metrics: Metrics,
   logger: Logger,
   now: Clock,
 ): CarrierRegistry {
+  const { config, sandbox } = input;
   // Without a sandbox, a carrier without credentials is left out (requests for it get
   // unknown_carrier) rather than pointed at a sandbox that would fake its answers.
-  const usable = carrierIds.filter(
-    (id) => input.sandbox || carrierModules[id].hasCredentials(input.config),
-  );
+  const usable = carrierIds.filter((id) => sandbox || config.carriers[id].setup.live);
   for (const id of carrierIds.filter((each) => !usable.includes(each))) {
     logger.warn("carrier disabled: no credentials and no sandbox", { carrier: id });
   }
   const built = usable.map((id) =>
-    carrierModules[id].build({
-      ...input,
-      config: { ...input.config, http: input.config.carriers[id].http },
+    config.carriers[id].setup.build({
+      http: config.carriers[id].http,
+      publicUrl: config.publicUrl,
+      sandbox,
     }),
   );
-  return registryOf(built, input.config, metrics, logger, now);
+  return registryOf(built, config, metrics, logger, now);
 }
 
 /** Carriers that have no credentials configured and so need the sandbox. */
 export function carriersNeedingSandbox(config: GatewayConfig): CarrierId[] {
-  return carrierIds.filter((id) => !carrierModules[id].hasCredentials(config));
+  return carrierIds.filter((id) => !config.carriers[id].setup.live);
 }
 
 /**
@@ -66,6 +52,6 @@ export function gatewayModeOf(config: GatewayConfig): GatewayMode {
 /** The callback URLs the sandboxes of a run push to, for a gateway at `gatewayUrl`. */
 export function sandboxPushUrls(gatewayUrl: string, runSecret: string): Record<CarrierId, string> {
   return Object.fromEntries(
-    carrierIds.map((id) => [id, carrierModules[id].sandboxPushUrl(gatewayUrl, runSecret)]),
+    carrierIds.map((id) => [id, carrierDefinitions[id].sandbox.pushUrl(gatewayUrl, runSecret)]),
   ) as Record<CarrierId, string>;
 }

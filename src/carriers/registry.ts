@@ -14,7 +14,7 @@ import type { CarrierRules } from "../domain/rules.ts";
 import type { Logger } from "../logger.ts";
 import type { Metrics } from "../metrics.ts";
 import { type CircuitState, ResilientCarrier } from "../resilience/resilient-carrier.ts";
-import type { CarrierMode } from "./carrier-module.ts";
+import type { CarrierMode } from "./definition.ts";
 
 export interface RegisteredCarrier {
   id: CarrierId;
