@@ -1,8 +1,9 @@
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { type CarrierId, carrierIds } from "../contracts/carrier-adapter.ts";
+import { carrierDefinitions } from "../src/carriers/definitions.ts";
 import { buildCarrierRegistry, carriersNeedingSandbox } from "../src/carriers/modules.ts";
 import { ConfigError, loadConfig } from "../src/config.ts";
 import { silentLogger } from "../src/logger.ts";
@@ -243,4 +244,15 @@ describe("a carrier's credential set is all or nothing", () => {
       }
     },
   );
+});
+
+describe("the README", () => {
+  const readme = readFileSync(new URL("../README.md", import.meta.url), "utf8");
+
+  it.each(carrierIds)("documents every variable %s reads", (id) => {
+    const undocumented = carrierDefinitions[id].variables.filter(
+      (name) => !readme.includes(`| \`${name}\` |`),
+    );
+    expect(undocumented).toEqual([]);
+  });
 });

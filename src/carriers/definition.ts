@@ -66,6 +66,8 @@ export type CarrierRead = { ok: true; setup: CarrierSetup } | { ok: false; probl
 /** A carrier as the gateway uses it; `defineCarrier` makes one from a `CarrierSpec`. */
 export interface CarrierDefinition<Id extends CarrierId = CarrierId> {
   id: Id;
+  /** Every variable the carrier reads. */
+  variables: readonly string[];
   /** The variables the real carrier needs, all set together. */
   required: readonly string[];
   /**
@@ -158,6 +160,7 @@ export function defineCarrier<
 
   return {
     id: spec.id,
+    variables: Object.keys(spec.variables),
     required: spec.required,
     ruleDefaults: spec.ruleDefaults,
     sandbox: spec.sandbox,
