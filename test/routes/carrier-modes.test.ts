@@ -343,6 +343,24 @@ describe("actions and countries", () => {
     expect(carrier.calls).toEqual([]);
   });
 
+  it("fails a submit queued before the carrier stopped offering the action, as refused", async () => {
+    // As after a restart with ZTO_VIA_KUAIDI100 turned off: the job outlives the operation.
+    const carrier = new FakeCarrier();
+    const target = await start(carrier);
+    carrier.scriptedErrors.intercept.push(...unreachable);
+    const created = await json(await target.intercept(target.merchantA, "k1", interceptBody()));
+    expect(created.body.status, created.text).toBe("pending");
+    const attempts = carrier.callsOf("intercept").length;
+    delete carrier.adapter.intercept;
+    await runDueJobs(target);
+    const after = await read(target, String(created.body.id));
+    expect(after.body, after.text).toMatchObject({
+      status: "failed",
+      failure: { code: "carrier_rejected", message: "SF Express (fake) offers no interception." },
+    });
+    expect(carrier.callsOf("intercept")).toHaveLength(attempts);
+  });
+
   it("refuses a destination outside the carrier's countries as not_eligible", async () => {
     const directory = mkdtempSync(join(tmpdir(), "carrier-config-"));
     const file = join(directory, "carriers.json");
