@@ -10,8 +10,8 @@ import type { CarrierSetup } from "./carriers/definition.ts";
 import { carrierDefinitions } from "./carriers/definitions.ts";
 import { ConfigError } from "./config-error.ts";
 import { type CarrierRules, CarrierRulesSchema, defaultCarrierRules } from "./domain/rules.ts";
-import type { RateLimitSettings } from "./http/rate-limit.ts";
 import type { LogLevel } from "./logger.ts";
+import type { RateLimitSettings } from "./rate-limiter.ts";
 import type { CarrierHttpSettings } from "./resilience/carrier-pool.ts";
 import type { ResilienceSettings } from "./resilience/resilient-carrier.ts";
 

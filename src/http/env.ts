@@ -3,10 +3,10 @@ import type { CarrierRegistry } from "../carriers/registry.ts";
 import type { Clock } from "../clock.ts";
 import type { Logger } from "../logger.ts";
 import type { Metrics } from "../metrics.ts";
+import type { RateLimitSettings } from "../rate-limiter.ts";
 import type { InterceptionService } from "../services/interceptions.ts";
 import type { MerchantService } from "../services/merchants.ts";
 import type { MerchantRecord, Store } from "../store/store.ts";
-import type { RateLimitSettings } from "./rate-limit.ts";
 
 /** Everything handlers use, built once at start-up and injected (never read from globals). */
 export interface AppServices {

@@ -1,6 +1,7 @@
 /**
- * One error class, one problem+json writer, one onError handler and one validation hook for
- * every route (STYLE.md point 7).
+ * One error model, one problem+json writer, one onError handler and one validation hook for
+ * every route (STYLE.md point 7). Services throw ServiceError; the HTTP layer's own errors are
+ * GatewayErrors, a ServiceError with headers and field errors.
  */
 import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
@@ -12,16 +13,18 @@ import {
   statusOfErrorCode,
   titleOfErrorCode,
 } from "../../contracts/problem.ts";
+import { ServiceError } from "../services/service-error.ts";
 import { StoreBusyError } from "../store/busy.ts";
 import type { AppEnv } from "./env.ts";
 
 export const problemContentType = "application/problem+json";
 
-export class GatewayError extends Error {
-  readonly code: ErrorCode;
-  readonly detail: string;
+/**
+ * An error the HTTP layer raises itself: a service error with what only HTTP has, the fields a
+ * body failed on and headers (an authentication challenge, rate-limit counters).
+ */
+export class GatewayError extends ServiceError {
   readonly errors?: Problem["errors"];
-  readonly reasons?: EligibilityReason[];
   readonly headers?: Record<string, string>;
 
   constructor(
@@ -34,35 +37,38 @@ export class GatewayError extends Error {
       cause?: unknown;
     } = {},
   ) {
-    super(detail, { cause: extra.cause });
+    super(code, detail, { reasons: extra.reasons, cause: extra.cause });
     this.name = "GatewayError";
-    this.code = code;
-    this.detail = detail;
     this.errors = extra.errors;
-    this.reasons = extra.reasons;
     this.headers = extra.headers;
   }
 }
 
 /** Builds the problem body for an error; the request id ties it to the logs. */
-export function problemBody(error: GatewayError, requestId: string): Problem {
+export function problemBody(error: ServiceError, requestId: string): Problem {
   return {
     // A URN: stable and unique per code, without pretending to be a page that exists.
     type: `urn:interception-gateway:problem:${error.code}`,
     title: titleOfErrorCode[error.code],
     status: statusOfErrorCode[error.code],
-    detail: error.detail,
+    detail: error.message,
     code: error.code,
     requestId,
-    ...(error.errors ? { errors: error.errors } : {}),
+    ...(error instanceof GatewayError && error.errors ? { errors: error.errors } : {}),
     ...(error.reasons ? { reasons: error.reasons } : {}),
   };
 }
 
-/** Writes a GatewayError as an application/problem+json response. */
-export function problemResponse(c: Context<AppEnv>, error: GatewayError): Response {
+/** Writes a service error (or the HTTP layer's own) as an application/problem+json response. */
+export function problemResponse(c: Context<AppEnv>, error: ServiceError): Response {
   const body = problemBody(error, c.get("requestId") ?? "");
-  const headers: Record<string, string> = { "content-type": problemContentType, ...error.headers };
+  const headers: Record<string, string> = {
+    "content-type": problemContentType,
+    ...(error.retryAfterSeconds !== undefined
+      ? { "retry-after": String(error.retryAfterSeconds) }
+      : {}),
+    ...(error instanceof GatewayError ? error.headers : {}),
+  };
   return c.body(JSON.stringify(body), body.status as 400, headers);
 }
 
@@ -109,7 +115,7 @@ export function validationHook(
 
 /** The app's onError: known errors become their problem; anything else is logged as a bug. */
 export function handleError(error: Error, c: Context<AppEnv>): Response {
-  if (error instanceof GatewayError) {
+  if (error instanceof ServiceError) {
     return problemResponse(c, error);
   }
   if (error instanceof HTTPException) {
@@ -137,10 +143,10 @@ export function handleError(error: Error, c: Context<AppEnv>): Response {
     });
     return problemResponse(
       c,
-      new GatewayError(
+      new ServiceError(
         "internal",
         "The database is busy: another process held its lock too long. Retry shortly (an intercept with the same Idempotency-Key).",
-        { headers: { "retry-after": "1" } },
+        { retryAfterSeconds: 1 },
       ),
     );
   }

@@ -1,81 +1,11 @@
 /**
  * Rate limiting per API key (never per forwarded address, which a client can forge): a token
- * bucket per key, refilled continuously. In memory, so per process; a shared store comes with
- * the multi-instance PostgreSQL setup. The same buckets hold each merchant's carrier-call budget
- * (src/services/carrier-budget.ts).
+ * bucket per key (src/rate-limiter.ts).
  */
 import type { MiddlewareHandler } from "hono";
+import type { RateLimiter, RateLimitSettings } from "../rate-limiter.ts";
 import type { AppEnv } from "./env.ts";
 import { GatewayError } from "./problem.ts";
-
-export interface RateLimitSettings {
-  /** Requests a key may make in a burst. */
-  burst: number;
-  /** Sustained requests per second per key. */
-  perSecond: number;
-}
-
-interface Bucket {
-  tokens: number;
-  updatedAt: number;
-}
-
-export class RateLimiter {
-  private readonly buckets = new Map<string, Bucket>();
-
-  constructor(
-    private readonly settings: RateLimitSettings,
-    private readonly now: () => number = () => performance.now(),
-  ) {}
-
-  /**
-   * Takes `count` tokens for `key`, all or none: `retryAfterMs` is 0 when allowed, else the wait
-   * until `count` tokens are there.
-   */
-  take(key: string, count = 1): { remaining: number; retryAfterMs: number } {
-    const at = this.now();
-    const refilled = this.refilled(key, at);
-    if (refilled < count) {
-      this.buckets.set(key, { tokens: refilled, updatedAt: at });
-      return {
-        remaining: 0,
-        retryAfterMs: ((count - refilled) / this.settings.perSecond) * 1000,
-      };
-    }
-    this.buckets.set(key, { tokens: refilled - count, updatedAt: at });
-    this.forgetIdleBuckets(at);
-    return { remaining: Math.floor(refilled - count), retryAfterMs: 0 };
-  }
-
-  /** Puts back tokens taken for work that was not done (never above the burst). */
-  giveBack(key: string, count: number): void {
-    const at = this.now();
-    const tokens = Math.min(this.settings.burst, this.refilled(key, at) + count);
-    this.buckets.set(key, { tokens, updatedAt: at });
-  }
-
-  /** The tokens in `key`'s bucket at `at`: a new key starts with a full burst. */
-  private refilled(key: string, at: number): number {
-    const bucket = this.buckets.get(key) ?? { tokens: this.settings.burst, updatedAt: at };
-    return Math.min(
-      this.settings.burst,
-      bucket.tokens + ((at - bucket.updatedAt) / 1000) * this.settings.perSecond,
-    );
-  }
-
-  /** Keeps memory bounded: a bucket that has refilled completely carries no information. */
-  private forgetIdleBuckets(at: number): void {
-    if (this.buckets.size < 10_000) {
-      return;
-    }
-    const fullAfterMs = (this.settings.burst / this.settings.perSecond) * 1000;
-    for (const [key, bucket] of this.buckets) {
-      if (at - bucket.updatedAt > fullAfterMs) {
-        this.buckets.delete(key);
-      }
-    }
-  }
-}
 
 /** 429 `rate_limited` with Retry-After once a key's bucket is empty; runs after authentication. */
 export function rateLimitByApiKey(

@@ -9,9 +9,9 @@ import type { ParcelState } from "../../contracts/normalized.ts";
 import type { RegisteredCarrier } from "../carriers/registry.ts";
 import { attributeCost, holdsFreeRedirect } from "../domain/cost.ts";
 import { decideEligibility, type EligibilityDecision } from "../domain/eligibility.ts";
-import { GatewayError } from "../http/problem.ts";
 import type { MerchantRecord } from "../store/store.ts";
 import { carrierFor, type ServiceDeps } from "./deps.ts";
+import { ServiceError } from "./service-error.ts";
 import { trackForAssessment } from "./tracking.ts";
 
 export interface Assessment {
@@ -63,7 +63,7 @@ export function refuseImpossibleAction(
 ): void {
   if (!carrierCanEverDo(carrier, action)) {
     const adapter = carrier.resilient.adapter;
-    throw new GatewayError(
+    throw new ServiceError(
       "action_not_supported",
       `${adapter.displayName} does not offer "${action}".`,
       {

@@ -10,8 +10,8 @@
  * per process, like the HTTP rate limit.
  */
 import type { Clock } from "../clock.ts";
-import { GatewayError } from "../http/problem.ts";
-import { RateLimiter } from "../http/rate-limit.ts";
+import { RateLimiter } from "../rate-limiter.ts";
+import { ServiceError } from "./service-error.ts";
 
 export class CarrierCallBudget {
   private readonly buckets: RateLimiter;
@@ -36,10 +36,10 @@ export class CarrierCallBudget {
     const { retryAfterMs } = this.buckets.take(merchantId, calls);
     if (retryAfterMs > 0) {
       const seconds = Math.max(1, Math.ceil(retryAfterMs / 1000));
-      throw new GatewayError(
+      throw new ServiceError(
         "rate_limited",
         `This merchant's carrier-call budget (${this.callsPerMinute} calls per minute) is used up; retry in ${seconds} s.`,
-        { headers: { "retry-after": String(seconds) } },
+        { retryAfterSeconds: seconds },
       );
     }
   }

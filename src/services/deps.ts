@@ -1,11 +1,11 @@
 /** What the interception services share, built once at start-up. */
 import type { CarrierRegistry, RegisteredCarrier } from "../carriers/registry.ts";
 import type { Clock } from "../clock.ts";
-import { GatewayError } from "../http/problem.ts";
 import type { Logger } from "../logger.ts";
 import type { Metrics } from "../metrics.ts";
 import type { Store } from "../store/store.ts";
 import type { CarrierCallBudget } from "./carrier-budget.ts";
+import { ServiceError } from "./service-error.ts";
 import type { TrackingCache } from "./tracking.ts";
 
 export interface ServiceDeps {
@@ -30,7 +30,7 @@ export interface ServiceDeps {
 export function carrierFor(deps: ServiceDeps, id: string): RegisteredCarrier {
   const carrier = deps.carriers.get(id);
   if (!carrier) {
-    throw new GatewayError("unknown_carrier", `The gateway has no adapter for carrier "${id}".`);
+    throw new ServiceError("unknown_carrier", `The gateway has no adapter for carrier "${id}".`);
   }
   return carrier;
 }

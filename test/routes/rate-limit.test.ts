@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { RateLimiter } from "../../src/http/rate-limit.ts";
+import { RateLimiter } from "../../src/rate-limiter.ts";
 import { FakeCarrier } from "../fakes/fake-carrier.ts";
 import { createTestGateway, interceptBody, json, type TestGateway } from "../harness.ts";
 

@@ -1,0 +1,26 @@
+/**
+ * The one error the services throw for a request they refuse or cannot serve now. It names the
+ * problem by its API code (contracts/problem.ts) and knows nothing of HTTP: src/http/problem.ts
+ * turns it into problem+json, with the status of its code and a `Retry-After` when it has one.
+ */
+import type { EligibilityReason, ErrorCode } from "../../contracts/problem.ts";
+
+export class ServiceError extends Error {
+  readonly code: ErrorCode;
+  /** Every eligibility rule that refused the request, when that is the problem. */
+  readonly reasons?: EligibilityReason[];
+  /** When the same request may succeed: a key still in use, a budget spent, a busy moment. */
+  readonly retryAfterSeconds?: number;
+
+  constructor(
+    code: ErrorCode,
+    message: string,
+    extra: { reasons?: EligibilityReason[]; retryAfterSeconds?: number; cause?: unknown } = {},
+  ) {
+    super(message, { cause: extra.cause });
+    this.name = "ServiceError";
+    this.code = code;
+    this.reasons = extra.reasons;
+    this.retryAfterSeconds = extra.retryAfterSeconds;
+  }
+}
