@@ -148,6 +148,11 @@ export interface InterceptionTransition {
    * it already is; refused with `parcel_of_another_merchant` if another merchant has it.
    */
   bindParcel?: boolean;
+  /**
+   * Completes an idempotency key with its answer in the same transaction: a request that ran its
+   * interception's job itself commits the outcome and the answer it gives together.
+   */
+  completeIdempotency?: IdempotencyCompletion;
 }
 
 /**
@@ -172,6 +177,14 @@ export type IdempotencyKeyClaim = {
   fingerprint: string;
   now: string;
   lockedUntil: string;
+};
+
+/** The answer a key's request gave, stored for replays. A type, for the same reason. */
+export type IdempotencyCompletion = {
+  merchantId: string;
+  key: string;
+  status: number;
+  body: string;
 };
 
 /**
@@ -257,7 +270,7 @@ export interface IdempotencyRepository {
    */
   storeResponse(claim: IdempotencyKeyClaim & { status: number; body: string }): Promise<boolean>;
   /** Stores the response to replay for this key. */
-  complete(done: { merchantId: string; key: string; status: number; body: string }): Promise<void>;
+  complete(done: IdempotencyCompletion): Promise<void>;
   /**
    * Lets go of a claim whose request failed: forgotten when it stored nothing (the client simply
    * retries); unlocked when it stored its interception, so a retry answers from that.

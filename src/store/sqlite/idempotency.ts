@@ -1,7 +1,12 @@
 /** `IdempotencyRepository` on SQLite: who holds each key, and the answer to replay. */
 import { and, asc, eq, inArray, isNull, lt, ne, sql } from "drizzle-orm";
 import { idempotencyKeysTable } from "../schema.ts";
-import type { IdempotencyClaim, IdempotencyKeyClaim, IdempotencyRepository } from "../store.ts";
+import type {
+  IdempotencyClaim,
+  IdempotencyCompletion,
+  IdempotencyKeyClaim,
+  IdempotencyRepository,
+} from "../store.ts";
 import type { Db, SqliteConnection } from "./connection.ts";
 
 /** The idempotency key bound as `merchantId` and `key`, in prepared reads and writes alike. */
@@ -112,7 +117,7 @@ export function sqliteIdempotency(
       });
     },
 
-    complete(done: { merchantId: string; key: string; status: number; body: string }) {
+    complete(done: IdempotencyCompletion) {
       return write(() => {
         keys.completeKey.run(done);
       });

@@ -251,6 +251,9 @@ export function sqliteInterceptions(
         if (transition.scheduleJob) {
           writes.insertJob.run({ ...transition.scheduleJob });
         }
+        if (transition.completeIdempotency) {
+          keys.completeKey.run(transition.completeIdempotency);
+        }
         return "applied";
       });
     },

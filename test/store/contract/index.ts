@@ -10,6 +10,7 @@
  */
 import { afterEach, beforeEach, describe } from "vitest";
 import type { Store } from "../../../src/store/store.ts";
+import { appliedTransitionContract } from "./applied-transition.ts";
 import { bringForwardPollsContract } from "./bring-forward-polls.ts";
 import { merchant } from "./fixtures.ts";
 import { idempotencyContract } from "./idempotency.ts";
@@ -79,6 +80,7 @@ export function describeStoreContract(name: string, open: () => Promise<Contract
     interceptionsContract(subject);
     ownersAndOrdersContract(subject);
     transitionsContract(subject);
+    appliedTransitionContract(subject);
     jobsContract(subject);
     bringForwardPollsContract(subject);
     instancesContract(subject);
