@@ -2,6 +2,7 @@
  * A submit accepted while the carrier could not be asked about the parcel: its eligibility is
  * decided when the job runs, once the carrier answers.
  */
+import type { RegisteredCarrier } from "../carriers/registry.ts";
 import { notEligible } from "../domain/failure.ts";
 import { statusesLeadingTo } from "../domain/status.ts";
 import { type Assessment, assess } from "../services/assessment.ts";
@@ -25,13 +26,14 @@ export async function assessLate(
   deps: ServiceDeps,
   job: JobRecord,
   record: InterceptionRecord,
+  carrier: RegisteredCarrier,
   deadline: number,
 ): Promise<boolean> {
   const merchant = await deps.store.merchants.get(record.merchantId);
   if (!merchant) {
     throw new Error(`interception ${record.id} has no merchant ${record.merchantId}`);
   }
-  const assessment = await assess(deps, merchant, record, deadline, record.id);
+  const assessment = await assess(deps, carrier, merchant, record, deadline, record.id);
   return settleLateAssessment(deps, job, record, merchant, assessment, deadline);
 }
 
@@ -106,7 +108,7 @@ async function settleLateAssessment(
     }
   }
   if (result === "parcel_of_another_merchant") {
-    const again = await assess(deps, merchant, record, deadline, record.id);
+    const again = await assess(deps, assessment.carrier, merchant, record, deadline, record.id);
     return settleLateAssessment(deps, job, record, merchant, again, deadline);
   }
   // The interception moved on meanwhile (withdrawn, say): nothing left to send.

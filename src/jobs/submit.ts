@@ -37,7 +37,10 @@ async function submit(
   deadline: number,
 ): Promise<void> {
   // Accepted while the carrier could not be asked: decide eligibility now.
-  if (record.parcelState === "unknown" && (await assessLate(deps, job, record, deadline))) {
+  if (
+    record.parcelState === "unknown" &&
+    (await assessLate(deps, job, record, carrier, deadline))
+  ) {
     return;
   }
   if (await decidedDespiteLostReply(deps, job, record, carrier, deadline)) {

@@ -10,7 +10,7 @@ import type { RegisteredCarrier } from "../carriers/registry.ts";
 import { attributeCost, holdsFreeRedirect } from "../domain/cost.ts";
 import { decideEligibility, type EligibilityDecision } from "../domain/eligibility.ts";
 import type { MerchantRecord } from "../store/store.ts";
-import { carrierFor, type ServiceDeps } from "./deps.ts";
+import type { ServiceDeps } from "./deps.ts";
 import { ServiceError } from "./service-error.ts";
 import { trackForAssessment } from "./tracking.ts";
 
@@ -75,16 +75,18 @@ export function refuseImpossibleAction(
   }
 }
 
-/** Tracks the parcel (within the deadline) and applies the rules. */
+/**
+ * Tracks the parcel (within the deadline) and applies the rules. The caller looked the carrier
+ * up, and refused an action the carrier cannot take at all (`refuseImpossibleAction`) before.
+ */
 export async function assess(
   deps: ServiceDeps,
+  carrier: RegisteredCarrier,
   merchant: MerchantRecord,
   request: AssessedRequest,
   deadline: number,
   excludeId?: string,
 ): Promise<Assessment> {
-  const carrier = carrierFor(deps, request.carrier);
-  refuseImpossibleAction(carrier, request.action);
   const owner = await deps.store.interceptions.parcelOwner(carrier.id, request.trackingNumber);
   // Another merchant's parcel is, for this one, a parcel the carrier does not know: the carrier
   // is not asked, and nothing in the answer tells that someone else has it.

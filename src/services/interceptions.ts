@@ -7,19 +7,19 @@
  * job's completion. A request that cannot reach the carrier in time stays `pending` and its job
  * is finished by the worker.
  */
-import { createHash } from "node:crypto";
 import type { CarrierReport } from "../../contracts/carrier-adapter.ts";
-import type { EligibilityResult, InterceptionRequest } from "../../contracts/interception.ts";
+import type { Cost, InterceptionRequest } from "../../contracts/interception.ts";
+import type { ParcelState } from "../../contracts/normalized.ts";
 import type { EligibilityReason } from "../../contracts/problem.ts";
+import type { RegisteredCarrier } from "../carriers/registry.ts";
 import { noCharge } from "../domain/cost.ts";
-import { GatewayError, problemBody } from "../http/problem.ts";
+import type { EligibilityDecision } from "../domain/eligibility.ts";
 import { newId } from "../ids.ts";
 import type { CancelEnd } from "../jobs/cancel.ts";
 import { newJob } from "../jobs/new-job.ts";
 import type { JobRunner } from "../jobs/runner.ts";
 import { errorText } from "../logger.ts";
 import {
-  IdempotencyConflictError,
   type IdempotencyKeyClaim,
   type InterceptionFilter,
   type InterceptionRecord,
@@ -33,33 +33,39 @@ import {
 } from "../store/store.ts";
 import { type Assessment, assess, carrierCanEverDo, refuseImpossibleAction } from "./assessment.ts";
 import { carrierFor, countStatus, leaseUntil, type ServiceDeps } from "./deps.ts";
+import {
+  type Finished,
+  fingerprintOf,
+  type IdempotentAnswer,
+  type Started,
+  type StoredAnswer,
+  withIdempotency,
+} from "./idempotency.ts";
 import { applyCarrierReports } from "./outcomes.ts";
-import { toInterceptionResource } from "./resource.ts";
+import { ServiceError } from "./service-error.ts";
 
-/** A stored response to send (and to replay for the same idempotency key). */
-export interface StoredResponse {
-  status: number;
-  body: string;
-  replayed: boolean;
+/** What an intercept came to: the interception it stored, or the rules that refused it. */
+export type InterceptResult =
+  | { kind: "created"; interception: InterceptionWithEvents }
+  | { kind: "refused"; reasons: EligibilityReason[] };
+
+/** What an eligibility check found: the decision, where the parcel is, and who would pay. */
+export interface EligibilityCheck {
+  decision: Pick<EligibilityDecision, "eligible" | "reasons" | "successLikelihood">;
+  parcelState: ParcelState;
+  cost: Cost;
 }
 
-/** An answer to store under the idempotency key. */
-interface Answer {
-  status: number;
-  body: string;
+/** A new interception as its first commit stored it, with its first job if it has one. */
+interface StoredInterception {
+  interception: InterceptionWithEvents;
+  job: JobRecord | null;
+  /** The request's deadline for carrier calls, its job's included. */
+  deadline: number;
 }
-
-/** What assessing a new request ended in: the stored interception and its job, or a refusal. */
-type Assessed = { interception: InterceptionRecord; job: JobRecord | null } | { refusal: Answer };
 
 /** How many times one request assesses a redirect whose order's redirects keep changing. */
 const maxAssessments = 3;
-
-/** What `createFresh` answered, and whether it claimed the idempotency key doing so. */
-interface FreshResponse {
-  response: Answer;
-  keyClaimed: boolean;
-}
 
 export class InterceptionService {
   constructor(
@@ -72,164 +78,78 @@ export class InterceptionService {
   async checkEligibility(
     merchant: MerchantRecord,
     request: InterceptionRequest,
-  ): Promise<EligibilityResult> {
+  ): Promise<EligibilityCheck> {
     const carrier = carrierFor(this.deps, request.carrier);
     if (!carrierCanEverDo(carrier, request.action)) {
       // An answer, not an error: this carrier cannot take the action, whatever the parcel.
       return {
-        eligible: false,
-        reasons: [
-          {
-            code: "action_not_supported",
-            message: `The carrier cannot ${request.action} parcels.`,
-          },
-        ],
+        decision: {
+          eligible: false,
+          reasons: [
+            {
+              code: "action_not_supported",
+              message: `The carrier cannot ${request.action} parcels.`,
+            },
+          ],
+          successLikelihood: "normal",
+        },
         parcelState: "unknown",
-        successLikelihood: "normal",
         cost: noCharge(),
       };
     }
     this.deps.carrierBudget.reserve(merchant.id, this.trackingCalls(merchant, request));
-    const assessment = await assess(this.deps, merchant, request, this.deadline());
-    return {
-      eligible: assessment.decision.eligible,
-      reasons: assessment.decision.reasons,
-      parcelState: assessment.parcelState,
-      successLikelihood: assessment.decision.successLikelihood,
-      cost: assessment.cost,
-    };
+    return assess(this.deps, carrier, merchant, request, this.deadline());
   }
 
   /**
-   * `POST /v1/interceptions`, idempotent per merchant and key: a replay returns the first
-   * response, a different body under the same key is refused, a concurrent one gets 409.
-   *
-   * A key never seen is claimed in the transaction that stores the interception (or its
-   * refusal): one commit fewer before the carrier is called. A key seen before, or claimed by a
-   * concurrent request meanwhile, goes through the claim, which decides replays, mismatches,
-   * requests in progress and takeovers.
+   * `POST /v1/interceptions`, idempotent per merchant and key (see idempotency.ts): assesses and
+   * stores the interception with its first job in one commit, runs that job (the carrier call),
+   * and commits its outcome with the key's answer, which `encode` makes of the result.
    */
   async create(
     merchant: MerchantRecord,
     idempotencyKey: string,
     request: InterceptionRequest,
-    requestId: string,
-  ): Promise<StoredResponse> {
-    refuseImpossibleAction(carrierFor(this.deps, request.carrier), request.action);
+    encode: (result: InterceptResult) => StoredAnswer,
+  ): Promise<IdempotentAnswer> {
+    const carrier = carrierFor(this.deps, request.carrier);
+    refuseImpossibleAction(carrier, request.action);
     const { now } = this.deps;
     const claim: IdempotencyKeyClaim = {
       merchantId: merchant.id,
       key: idempotencyKey,
-      fingerprint: fingerprintOf(request),
+      fingerprint: interceptFingerprint(request),
       now: now().toISOString(),
       // Long enough for the request's own carrier calls; after it, a crashed owner is taken over.
       lockedUntil: new Date(
         now().getTime() + this.deps.requestDeadlineMs * 2 + 10_000,
       ).toISOString(),
     };
-    if (!(await this.deps.store.idempotency.has(merchant.id, idempotencyKey))) {
-      const answered = await this.createUnderNewKey(merchant, request, claim, requestId);
-      if (answered) {
-        return answered;
-      }
+    const { answer, result } = await withIdempotency(this.deps.store.idempotency, claim, {
+      start: (keyClaim) =>
+        this.start(merchant, carrier, request, {
+          merchantId: merchant.id,
+          key: idempotencyKey,
+          ...(keyClaim ? { claim: keyClaim } : {}),
+        }),
+      finish: (stored) => this.finish(stored),
+      resume: async (id) => ({
+        kind: "created" as const,
+        interception: await this.get(merchant.id, id),
+      }),
+      encode,
+    });
+    // Counted once it is the answer: a refusal that lost its key to a duplicate is never sent.
+    if (result?.kind === "refused") {
+      countStatus(this.deps, "not_eligible", request.carrier);
     }
-    return this.createUnderClaim(merchant, request, claim, requestId);
-  }
-
-  /** Null when a concurrent request claimed the key first: the caller answers as a duplicate. */
-  private async createUnderNewKey(
-    merchant: MerchantRecord,
-    request: InterceptionRequest,
-    claim: IdempotencyKeyClaim,
-    requestId: string,
-  ): Promise<StoredResponse | null> {
-    const { store } = this.deps;
-    let created: FreshResponse;
-    try {
-      const idempotency = { merchantId: claim.merchantId, key: claim.key, claim };
-      created = await this.createFresh(merchant, request, idempotency, requestId);
-    } catch (error) {
-      if (error instanceof IdempotencyConflictError) {
-        return null;
-      }
-      // Nothing to release here: a failure before the insert left no key (the key may now be
-      // another request's), and one after it was released by createFresh.
-      throw error;
-    }
-    if (created.keyClaimed) {
-      await store.idempotency.complete({ ...claim, ...created.response });
-    } else if (!(await store.idempotency.storeResponse({ ...claim, ...created.response }))) {
-      return null;
-    }
-    this.countAnswer(request.carrier, created.response);
-    return { ...created.response, replayed: false };
-  }
-
-  private async createUnderClaim(
-    merchant: MerchantRecord,
-    request: InterceptionRequest,
-    claim: IdempotencyKeyClaim,
-    requestId: string,
-  ): Promise<StoredResponse> {
-    const { store, now } = this.deps;
-    const claimed = await store.idempotency.claim(claim);
-    switch (claimed.outcome) {
-      case "mismatch":
-        throw new GatewayError(
-          "idempotency_key_reused",
-          "This Idempotency-Key was already used with a different request body.",
-        );
-      case "in_progress":
-        throw new GatewayError(
-          "request_in_progress",
-          "A request with this Idempotency-Key is still being processed; retry shortly.",
-          { headers: { "retry-after": "1" } },
-        );
-      case "completed":
-        return { status: claimed.status, body: claimed.body, replayed: true };
-      case "claimed":
-        break;
-    }
-
-    const key = { merchantId: claim.merchantId, key: claim.key };
-    let response: { status: number; body: string };
-    try {
-      response = claimed.interceptionId
-        ? await this.responseFor(merchant.id, claimed.interceptionId)
-        : (await this.createFresh(merchant, request, key, requestId)).response;
-    } catch (error) {
-      if (error instanceof IdempotencyConflictError) {
-        // A newer request took this key over after our lock expired; it owns the answer.
-        throw new GatewayError(
-          "request_in_progress",
-          "Another request now holds this Idempotency-Key.",
-          {
-            headers: { "retry-after": "1" },
-          },
-        );
-      }
-      await store.idempotency.release(claim.merchantId, claim.key, now().toISOString());
-      throw error;
-    }
-    await store.idempotency.complete({ ...key, status: response.status, body: response.body });
-    this.countAnswer(request.carrier, response);
-    return { ...response, replayed: false };
-  }
-
-  /**
-   * Counts a refusal once it is the answer: one built by a request that then lost its key to a
-   * concurrent duplicate is never sent.
-   */
-  private countAnswer(carrier: string, response: { status: number }): void {
-    if (response.status === 422) {
-      countStatus(this.deps, "not_eligible", carrier);
-    }
+    return answer;
   }
 
   async get(merchantId: string, id: string): Promise<InterceptionWithEvents> {
     const record = await this.deps.store.interceptions.get(merchantId, id);
     if (!record) {
-      throw new GatewayError("not_found", `No interception ${id} for this merchant.`);
+      throw new ServiceError("not_found", `No interception ${id} for this merchant.`);
     }
     return record;
   }
@@ -273,7 +193,7 @@ export class InterceptionService {
         done = await this.cancelAtCarrier(record);
         break;
       default:
-        throw new GatewayError(
+        throw new ServiceError(
           "invalid_transition",
           `An interception that is ${record.status} cannot be cancelled.`,
         );
@@ -287,79 +207,76 @@ export class InterceptionService {
   }
 
   /**
-   * Assesses, stores and submits a new interception; with `idempotency.claim` the key is claimed
-   * in the same transaction as the interception. `keyClaimed` is false for a refusal, which
-   * stored nothing.
+   * The intercept's first commit: assesses the request, then stores the interception it accepts
+   * with its first job (and, with `idempotency.claim`, the key's claim), or comes to a refusal
+   * that stores nothing.
    */
-  private async createFresh(
+  private async start(
     merchant: MerchantRecord,
+    carrier: RegisteredCarrier,
     request: InterceptionRequest,
     idempotency: { merchantId: string; key: string; claim?: IdempotencyKeyClaim },
-    requestId: string,
-  ): Promise<FreshResponse> {
-    const { store } = this.deps;
+  ): Promise<Started<StoredInterception, InterceptResult>> {
     const deadline = this.deadline();
     // Before any carrier call: the tracking call, then the job's call right after the insert.
     this.deps.carrierBudget.reserve(merchant.id, this.trackingCalls(merchant, request) + 1);
-    let stored: Assessed;
+    let started: Started<StoredInterception, InterceptResult>;
     try {
-      stored = await this.assessAndStore(merchant, request, idempotency, requestId, deadline);
+      started = await this.assessAndStore(merchant, carrier, request, idempotency, deadline);
     } catch (error) {
       // Nothing was stored, so the job's carrier call will not be made.
       this.deps.carrierBudget.giveBack(merchant.id, 1);
       throw error;
     }
-    if ("refusal" in stored) {
+    if ("result" in started) {
       this.deps.carrierBudget.giveBack(merchant.id, 1);
-      return { response: stored.refusal, keyClaimed: false };
+      return started;
     }
-    const { interception, job } = stored;
-    const { id, createdAt: at } = interception;
+    const { interception, job } = started.stored;
     if (!job) {
       // A lock the carrier cannot act on: no carrier call after the assessment.
       this.deps.carrierBudget.giveBack(merchant.id, 1);
     }
     countStatus(this.deps, interception.status, interception.carrier);
+    return started;
+  }
 
-    try {
-      if (job) {
-        try {
-          await this.jobs.run(job, deadline);
-        } catch (error) {
-          await this.handOver(job, error);
-          throw error;
-        }
+  /** Runs the stored interception's job within the request's deadline, and answers from it. */
+  private async finish(stored: StoredInterception): Promise<Finished<InterceptResult>> {
+    const { interception, job, deadline } = stored;
+    if (job) {
+      try {
+        await this.jobs.run(job, deadline);
+      } catch (error) {
+        await this.handOver(job, error);
+        throw error;
       }
-      return { response: await this.responseFor(merchant.id, id), keyClaimed: true };
-    } catch (error) {
-      // The interception is stored under this request's key: unlock the key so that a retry
-      // answers from the interception instead of waiting out the lock.
-      await store.idempotency.release(idempotency.merchantId, idempotency.key, at);
-      throw error;
     }
+    const record = await this.get(interception.merchantId, interception.id);
+    return { result: { kind: "created", interception: record }, completedWith: null };
   }
 
   /**
-   * Assesses the request and stores the interception it accepts, or answers the refusal. A
+   * Assesses the request and stores the interception it accepts, or comes to the refusal. A
    * redirect whose order gained or lost a free redirect between its assessment and its insert
    * is assessed again (the tracking cache answers, so the carrier is not asked twice), a bounded
    * number of times.
    */
   private async assessAndStore(
     merchant: MerchantRecord,
+    carrier: RegisteredCarrier,
     request: InterceptionRequest,
     idempotency: { merchantId: string; key: string; claim?: IdempotencyKeyClaim },
-    requestId: string,
     deadline: number,
-  ): Promise<Assessed> {
+  ): Promise<Started<StoredInterception, InterceptResult>> {
     for (let assessments = 1; ; assessments += 1) {
-      const assessment = await assess(this.deps, merchant, request, deadline);
+      const assessment = await assess(this.deps, carrier, merchant, request, deadline);
       if (!assessment.decision.eligible) {
-        return { refusal: this.refusal(requestId, assessment.decision.reasons) };
+        return { result: { kind: "refused", reasons: assessment.decision.reasons } };
       }
       const interception = this.newInterception(merchant, request, assessment);
       const locked = interception.status === "locked";
-      const capabilities = assessment.carrier.capabilities;
+      const capabilities = carrier.capabilities;
       // A lock needs the carrier only to cancel a booked pickup, where the carrier can. The job
       // is stored already leased to this request, which runs it right after the insert.
       const kind = locked ? (capabilities.pickupCancel ? "cancel_pickup" : null) : "submit";
@@ -367,52 +284,56 @@ export class InterceptionService {
       const job = kind
         ? { ...newJob(interception.id, kind, at), leaseUntil: leaseUntil(this.deps) }
         : null;
+      const event = {
+        at,
+        status: interception.status,
+        detail: locked
+          ? "Not collected by the carrier yet: held (locked) in the warehouse."
+          : "Accepted and stored; the carrier is being asked.",
+        carrierEventId: null,
+      };
       try {
         await this.deps.store.interceptions.insert({
           interception,
-          event: {
-            at,
-            status: interception.status,
-            detail: locked
-              ? "Not collected by the carrier yet: held (locked) in the warehouse."
-              : "Accepted and stored; the carrier is being asked.",
-            carrierEventId: null,
-          },
+          event,
           job,
           idempotency,
           ...(assessment.freeRedirects !== undefined
             ? { assumedFreeRedirects: assessment.freeRedirects }
             : {}),
         });
-        return { interception, job };
+        return { stored: { interception: { ...interception, events: [event] }, job, deadline } };
       } catch (error) {
         if (error instanceof OrderRedirectsChangedError) {
           if (assessments < maxAssessments) {
             continue;
           }
-          throw new GatewayError(
+          throw new ServiceError(
             "internal",
             "Other redirects of this order were being stored at the same time. Retry shortly (with the same Idempotency-Key).",
-            { headers: { "retry-after": "1" } },
+            { retryAfterSeconds: 1 },
           );
         }
         if (error instanceof ParcelOfAnotherMerchantError) {
           // Another merchant's request for this parcel was stored first. Assessed again, the
           // parcel now reads as unknown (no carrier call): the same answer as for any such one.
-          const again = await assess(this.deps, merchant, request, deadline);
-          return { refusal: this.refusal(requestId, again.decision.reasons) };
+          const again = await assess(this.deps, carrier, merchant, request, deadline);
+          return { result: { kind: "refused", reasons: again.decision.reasons } };
         }
         if (!(error instanceof ParcelBusyError)) {
           throw error;
         }
         // Another request for this parcel won the race past the eligibility check.
         return {
-          refusal: this.refusal(requestId, [
-            {
-              code: "already_intercepted",
-              message: "Another interception of this parcel is still under way.",
-            },
-          ]),
+          result: {
+            kind: "refused",
+            reasons: [
+              {
+                code: "already_intercepted",
+                message: "Another interception of this parcel is still under way.",
+              },
+            ],
+          },
         };
       }
     }
@@ -448,17 +369,6 @@ export class InterceptionService {
     };
   }
 
-  /** A 422 not_eligible answer, stored under the idempotency key like any other answer. */
-  private refusal(
-    requestId: string,
-    reasons: EligibilityReason[],
-  ): { status: number; body: string } {
-    const error = new GatewayError("not_eligible", "The parcel cannot be intercepted.", {
-      reasons,
-    });
-    return { status: 422, body: JSON.stringify(problemBody(error, requestId)) };
-  }
-
   /**
    * Stops a locked or pending interception. Its job (a pickup cancel or a submit) is held first,
    * so no worker calls the carrier meanwhile; a job in flight right now means 409.
@@ -479,10 +389,10 @@ export class InterceptionService {
     }
     const held = job ? await store.jobs.claim(job.id, now, leaseUntil(this.deps)) : null;
     if (job && !held) {
-      throw new GatewayError(
+      throw new ServiceError(
         "request_in_progress",
         "The carrier is being called for this interception right now; retry in a moment.",
-        { headers: { "retry-after": "1" } },
+        { retryAfterSeconds: 1 },
       );
     }
     if (held?.maybeSent) {
@@ -510,7 +420,7 @@ export class InterceptionService {
     const carrier = carrierFor(this.deps, record.carrier);
     const { adapter } = carrier.resilient;
     if (!carrier.capabilities.cancel || !record.carrierReference) {
-      throw new GatewayError(
+      throw new ServiceError(
         "invalid_transition",
         `${adapter.displayName} cannot withdraw an accepted interception.`,
       );
@@ -532,7 +442,7 @@ export class InterceptionService {
       return false;
     }
     if (stored !== "applied") {
-      throw new GatewayError(
+      throw new ServiceError(
         "invalid_transition",
         "The interception changed while this request ran; read it again and retry.",
       );
@@ -549,7 +459,7 @@ export class InterceptionService {
       return true;
     }
     if (end.kind === "ended") {
-      throw new GatewayError("invalid_transition", end.detail);
+      throw new ServiceError("invalid_transition", end.detail);
     }
     // Waiting for another attempt, or moved on: a push or poll may have decided it meanwhile.
     const after = await store.interceptions.getById(record.id);
@@ -559,7 +469,7 @@ export class InterceptionService {
     if (after?.status === "submitted" && end.kind === "waiting") {
       return false;
     }
-    throw new GatewayError(
+    throw new ServiceError(
       "invalid_transition",
       `The interception became ${after?.status} before the carrier cancelled it.`,
     );
@@ -592,19 +502,11 @@ export class InterceptionService {
   ): Promise<void> {
     const result = await this.deps.store.interceptions.transition(record.id, transition);
     if (result !== "applied") {
-      throw new GatewayError(
+      throw new ServiceError(
         "invalid_transition",
         "The interception changed while this request ran; read it again and retry.",
       );
     }
-  }
-
-  private async responseFor(
-    merchantId: string,
-    id: string,
-  ): Promise<{ status: number; body: string }> {
-    const record = await this.get(merchantId, id);
-    return { status: 201, body: JSON.stringify(toInterceptionResource(record)) };
   }
 
   /** The tracking call an assessment makes: none while the merchant's answer is cached. */
@@ -618,36 +520,22 @@ export class InterceptionService {
 }
 
 /** The 409 for stopping an interception whose job may already have reached the carrier. */
-function maybeActed(): GatewayError {
-  return new GatewayError(
+function maybeActed(): ServiceError {
+  return new ServiceError(
     "invalid_transition",
     "The carrier may already have acted on this interception (an earlier call was cut off before its reply); try again once its outcome is known.",
   );
 }
 
 /**
- * SHA-256 of the request with keys sorted, so key order does not make a different request;
+ * What tells two intercept requests apart under one key: key order does not, and
  * `redirectTo: null` and `items: []` mean the same as leaving them out.
  */
-export function fingerprintOf(request: InterceptionRequest): string {
+function interceptFingerprint(request: InterceptionRequest): string {
   const { redirectTo, items, ...rest } = request;
-  const normalized = {
+  return fingerprintOf({
     ...rest,
     ...(redirectTo ? { redirectTo } : {}),
     ...(items && items.length > 0 ? { items } : {}),
-  };
-  return createHash("sha256").update(canonicalJson(normalized)).digest("hex");
-}
-
-function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) {
-    return `[${value.map(canonicalJson).join(",")}]`;
-  }
-  if (value && typeof value === "object") {
-    const entries = Object.entries(value as Record<string, unknown>)
-      .filter(([, each]) => each !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([key, each]) => `${JSON.stringify(key)}:${canonicalJson(each)}`).join(",")}}`;
-  }
-  return JSON.stringify(value);
+  });
 }

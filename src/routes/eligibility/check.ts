@@ -6,6 +6,7 @@ import {
 } from "../../../contracts/interception.ts";
 import type { AppEnv } from "../../http/env.ts";
 import { bearerSecurity, problemResponses } from "../../http/openapi.ts";
+import { toEligibilityResult } from "../../http/presenter.ts";
 
 const route = createRoute({
   method: "post",
@@ -30,9 +31,9 @@ const route = createRoute({
 
 export function registerCheckEligibility(app: OpenAPIHono<AppEnv>): void {
   app.openapi(route, async (c) => {
-    const result = await c
+    const check = await c
       .get("services")
       .interceptions.checkEligibility(c.get("merchant"), c.req.valid("json"));
-    return c.json(result, 200);
+    return c.json(toEligibilityResult(check), 200);
   });
 }

@@ -3,7 +3,7 @@ import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
 import { InterceptionSchema } from "../../../contracts/interception.ts";
 import type { AppEnv } from "../../http/env.ts";
 import { bearerSecurity, IdParamSchema, problemResponses } from "../../http/openapi.ts";
-import { toInterceptionResource } from "../../services/resource.ts";
+import { toInterceptionResource } from "../../http/presenter.ts";
 
 const route = createRoute({
   method: "post",

@@ -3,8 +3,8 @@ import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
 import { InterceptionRequestSchema, InterceptionSchema } from "../../../contracts/interception.ts";
 import type { AppEnv } from "../../http/env.ts";
 import { bearerSecurity, problemResponses } from "../../http/openapi.ts";
+import { interceptAnswer, sendIdempotentAnswer } from "../../http/presenter.ts";
 import { GatewayError } from "../../http/problem.ts";
-import { sendStoredResponse } from "../../http/stored-response.ts";
 
 const idempotencyKeyPattern = /^[\x21-\x7e]{1,255}$/;
 
@@ -62,9 +62,12 @@ export function registerCreateInterception(app: OpenAPIHono<AppEnv>): void {
         },
       );
     }
-    const stored = await c
+    const requestId = c.get("requestId");
+    const answer = await c
       .get("services")
-      .interceptions.create(c.get("merchant"), key, c.req.valid("json"), c.get("requestId"));
-    return sendStoredResponse(c, stored);
+      .interceptions.create(c.get("merchant"), key, c.req.valid("json"), (result) =>
+        interceptAnswer(result, requestId),
+      );
+    return sendIdempotentAnswer(c, answer);
   });
 }

@@ -6,7 +6,7 @@ import {
 } from "../../../contracts/interception.ts";
 import type { AppEnv } from "../../http/env.ts";
 import { bearerSecurity, problemResponses } from "../../http/openapi.ts";
-import { toInterceptionResource } from "../../services/resource.ts";
+import { toInterceptionResource } from "../../http/presenter.ts";
 
 const route = createRoute({
   method: "get",
