@@ -5,8 +5,9 @@
  * run.
  */
 import type { InterceptionStatus } from "../../contracts/normalized.ts";
+import type { RegisteredCarrier } from "../carriers/registry.ts";
 import { carrierFor, type ServiceDeps } from "../services/deps.ts";
-import type { InterceptionWithEvents, JobRecord } from "../store/store.ts";
+import type { InterceptionWithEvents, JobRecord, Store } from "../store/store.ts";
 import { type CancelEnd, cancel, cancelJob } from "./cancel.ts";
 import { jobHandlers } from "./handlers.ts";
 
@@ -20,6 +21,21 @@ export class JobRunner {
     if (record) {
       await handler.run(this.deps, job, record, carrierFor(this.deps, record.carrier), deadline);
     }
+  }
+
+  /**
+   * Runs the job a request has just stored (leased to it) on the interception and carrier the
+   * request holds, so neither is read or looked up again, through the request's `store` (see
+   * services/own-run.ts).
+   */
+  async runStored(
+    job: JobRecord,
+    record: InterceptionWithEvents,
+    carrier: RegisteredCarrier,
+    deadline: number,
+    store: Store,
+  ): Promise<void> {
+    await jobHandlers[job.kind].run({ ...this.deps, store }, job, record, carrier, deadline);
   }
 
   /**

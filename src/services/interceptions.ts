@@ -6,6 +6,10 @@
  * call; carrier calls run outside transactions; each outcome is committed together with the
  * job's completion. A request that cannot reach the carrier in time stays `pending` and its job
  * is finished by the worker.
+ *
+ * An intercept costs two commits: the interception with its job and its idempotency key's claim
+ * before the carrier call, and the outcome with the key's answer after it. It reads nothing it
+ * wrote: the answer is built from the records it holds.
  */
 import type { CarrierReport } from "../../contracts/carrier-adapter.ts";
 import type { Cost, InterceptionRequest } from "../../contracts/interception.ts";
@@ -20,6 +24,7 @@ import { newJob } from "../jobs/new-job.ts";
 import type { JobRunner } from "../jobs/runner.ts";
 import { errorText } from "../logger.ts";
 import {
+  type IdempotencyCompletion,
   type IdempotencyKeyClaim,
   type InterceptionFilter,
   type InterceptionRecord,
@@ -42,6 +47,7 @@ import {
   withIdempotency,
 } from "./idempotency.ts";
 import { applyCarrierReports } from "./outcomes.ts";
+import { OwnRun } from "./own-run.ts";
 import { ServiceError } from "./service-error.ts";
 
 /** What an intercept came to: the interception it stored, or the rules that refused it. */
@@ -132,7 +138,7 @@ export class InterceptionService {
           key: idempotencyKey,
           ...(keyClaim ? { claim: keyClaim } : {}),
         }),
-      finish: (stored) => this.finish(stored),
+      finish: (stored, completion) => this.finish(stored, carrier, completion),
       resume: async (id) => ({
         kind: "created" as const,
         interception: await this.get(merchant.id, id),
@@ -241,19 +247,32 @@ export class InterceptionService {
     return started;
   }
 
-  /** Runs the stored interception's job within the request's deadline, and answers from it. */
-  private async finish(stored: StoredInterception): Promise<Finished<InterceptResult>> {
+  /**
+   * Runs the stored interception's job, within the request's deadline, and answers from the
+   * interception as the run left it. The run's last commit carries the key's answer (see
+   * own-run.ts): the carrier's answer and the merchant's commit together.
+   */
+  private async finish(
+    stored: StoredInterception,
+    carrier: RegisteredCarrier,
+    completion: (result: InterceptResult) => IdempotencyCompletion,
+  ): Promise<Finished<InterceptResult>> {
     const { interception, job, deadline } = stored;
-    if (job) {
-      try {
-        await this.jobs.run(job, deadline);
-      } catch (error) {
-        await this.handOver(job, error);
-        throw error;
-      }
+    if (!job) {
+      return { result: { kind: "created", interception }, completedWith: null };
     }
-    const record = await this.get(interception.merchantId, interception.id);
-    return { result: { kind: "created", interception: record }, completedWith: null };
+    const run = new OwnRun(this.deps.store, interception, job, (record) =>
+      completion({ kind: "created", interception: record }),
+    );
+    try {
+      await this.jobs.runStored(job, interception, carrier, deadline, run.store);
+    } catch (error) {
+      await this.handOver(job, error);
+      throw error;
+    }
+    // Read back only when someone else changed the interception during the run.
+    const record = run.record ?? (await this.get(interception.merchantId, interception.id));
+    return { result: { kind: "created", interception: record }, completedWith: run.completedWith };
   }
 
   /**
