@@ -15,7 +15,7 @@ import { merchantsTable } from "../../src/store/schema.ts";
 import { openSqliteStore } from "../../src/store/sqlite/open.ts";
 import type { MerchantRecord } from "../../src/store/store.ts";
 
-const migrations = fileURLToPath(new URL("../../drizzle/", import.meta.url));
+const migrations = fileURLToPath(new URL("../../drizzle/sqlite/", import.meta.url));
 let directory: string;
 
 beforeEach(() => {

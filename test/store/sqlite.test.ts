@@ -132,8 +132,8 @@ describe("openSqliteStore on a file", () => {
       const applied = second.database
         .prepare("SELECT count(*) AS n FROM __drizzle_migrations")
         .get();
-      const migrations = readdirSync(new URL("../../drizzle/", import.meta.url)).filter((name) =>
-        name.endsWith(".sql"),
+      const migrations = readdirSync(new URL("../../drizzle/sqlite/", import.meta.url)).filter(
+        (name) => name.endsWith(".sql"),
       );
       expect(applied).toEqual({ n: migrations.length });
     } finally {

@@ -23,7 +23,7 @@ import { sqliteMeta } from "./meta.ts";
 export type SqliteStore = Store & { readonly database: Database.Database };
 
 // Resolved from this file, not the cwd, so the server, scripts and tests find the same folder.
-const migrationsFolder = fileURLToPath(new URL("../../../drizzle/", import.meta.url));
+const migrationsFolder = fileURLToPath(new URL("../../../drizzle/sqlite/", import.meta.url));
 
 /** How long one SQLite call may sleep on a lock held elsewhere, blocking the event loop. */
 export const defaultBusyTimeoutMs = 5;

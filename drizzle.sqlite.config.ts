@@ -4,5 +4,5 @@ import { defineConfig } from "drizzle-kit";
 export default defineConfig({
   dialect: "sqlite",
   schema: "./src/store/schema.ts",
-  out: "./drizzle",
+  out: "./drizzle/sqlite",
 });
