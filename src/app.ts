@@ -10,7 +10,6 @@ import type { AppEnv, AppServices } from "./http/env.ts";
 import { accessLog, provideServices, requireAdminToken, requireApiKey } from "./http/middleware.ts";
 import { GatewayError, handleError, problemResponse, validationHook } from "./http/problem.ts";
 import { rateLimitByApiKey } from "./http/rate-limit.ts";
-import { RateLimiter } from "./rate-limiter.ts";
 import { registerAdminRoutes } from "./routes/admin/merchants.ts";
 import { registerCarrierCallback } from "./routes/carriers/callback.ts";
 import { registerListCarriers } from "./routes/carriers/list.ts";
@@ -35,12 +34,11 @@ export function createApp(services: AppServices): OpenAPIHono<AppEnv> {
       ),
     ),
   );
-  const limiter = new RateLimiter(services.rateLimit);
   // Patterns that never overlap, so a request is authenticated and charged once: a trailing `/*`
   // also matches the bare path (`/v1/interceptions`), and `/v1/carriers` alone leaves the
   // carriers' callbacks, which speak the carrier's own auth, out.
   for (const path of ["/v1/interceptions/*", "/v1/eligibility", "/v1/carriers"]) {
-    app.use(path, requireApiKey(), rateLimitByApiKey(limiter, services.rateLimit));
+    app.use(path, requireApiKey(), rateLimitByApiKey(services.rateLimiter, services.rateLimit));
   }
   app.use("/admin/*", requireAdminToken());
 

@@ -1,14 +1,32 @@
 /**
  * Token buckets by key, refilled continuously: the HTTP rate limit per API key
  * (src/http/rate-limit.ts) and each merchant's carrier-call budget
- * (src/services/carrier-budget.ts). In memory, so per process; a shared store comes with the
- * multi-instance PostgreSQL setup.
+ * (src/services/carrier-budget.ts). In memory, so per process. The HTTP middleware asks a
+ * `KeyRateLimiter`: these buckets on SQLite (one process), the database's on PostgreSQL
+ * (src/store/postgres/rate-limits.ts), so a key cannot get N times its limit from N instances.
  */
 export interface RateLimitSettings {
   /** Requests a key may make in a burst. */
   burst: number;
   /** Sustained requests per second per key. */
   perSecond: number;
+}
+
+/** One take from a bucket: `retryAfterMs` is 0 when allowed, else the wait until it would be. */
+export interface RateLimitTake {
+  remaining: number;
+  retryAfterMs: number;
+}
+
+/** Takes one token from an API key's bucket, wherever the buckets live. */
+export interface KeyRateLimiter {
+  take(key: string): Promise<RateLimitTake>;
+}
+
+/** Buckets of this process only, as a `KeyRateLimiter`. */
+export function inMemoryKeyRateLimiter(settings: RateLimitSettings): KeyRateLimiter {
+  const limiter = new RateLimiter(settings);
+  return { take: async (key) => limiter.take(key) };
 }
 
 interface Bucket {
@@ -28,7 +46,7 @@ export class RateLimiter {
    * Takes `count` tokens for `key`, all or none: `retryAfterMs` is 0 when allowed, else the wait
    * until `count` tokens are there.
    */
-  take(key: string, count = 1): { remaining: number; retryAfterMs: number } {
+  take(key: string, count = 1): RateLimitTake {
     const at = this.now();
     const refilled = this.refilled(key, at);
     if (refilled < count) {

@@ -18,6 +18,7 @@ import type { AppServices } from "./http/env.ts";
 import { JobRunner } from "./jobs/runner.ts";
 import { createJsonLogger, type Logger } from "./logger.ts";
 import { Metrics } from "./metrics.ts";
+import { inMemoryKeyRateLimiter, type KeyRateLimiter } from "./rate-limiter.ts";
 import { CarrierCallBudget } from "./services/carrier-budget.ts";
 import { type DemoLogin, setUpDemoMerchant } from "./services/demo.ts";
 import type { ServiceDeps } from "./services/deps.ts";
@@ -70,6 +71,8 @@ export function buildServices(input: {
   /** The clock the carriers were built with: deadlines are set and read on the same one. */
   now: Clock;
   isShuttingDown?: () => boolean;
+  /** The per-key rate limit's buckets; by default this process's own (one instance). */
+  rateLimiter?: KeyRateLimiter;
 }): { services: AppServices; worker: JobWorker } {
   const { config, store, carriers, logger, metrics, now } = input;
   const deps: ServiceDeps = {
@@ -101,6 +104,7 @@ export function buildServices(input: {
     publicUrl: config.publicUrl,
     bodyLimitBytes: config.bodyLimitBytes,
     rateLimit: config.rateLimit,
+    rateLimiter: input.rateLimiter ?? inMemoryKeyRateLimiter(config.rateLimit),
     store,
     carriers,
     merchants: new MerchantService(store, now),

@@ -3,7 +3,7 @@ import type { CarrierRegistry } from "../carriers/registry.ts";
 import type { Clock } from "../clock.ts";
 import type { Logger } from "../logger.ts";
 import type { Metrics } from "../metrics.ts";
-import type { RateLimitSettings } from "../rate-limiter.ts";
+import type { KeyRateLimiter, RateLimitSettings } from "../rate-limiter.ts";
 import type { InterceptionService } from "../services/interceptions.ts";
 import type { MerchantService } from "../services/merchants.ts";
 import type { MerchantRecord, Store } from "../store/store.ts";
@@ -15,6 +15,8 @@ export interface AppServices {
   publicUrl: string;
   bodyLimitBytes: number;
   rateLimit: RateLimitSettings;
+  /** The per-key buckets: this process's on SQLite, the database's on PostgreSQL. */
+  rateLimiter: KeyRateLimiter;
   store: Store;
   carriers: CarrierRegistry;
   merchants: MerchantService;

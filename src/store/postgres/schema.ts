@@ -1,0 +1,195 @@
+/**
+ * PostgreSQL tables behind `Store`, the same tables, constraints and indexes as the SQLite schema
+ * (src/store/schema.ts). Only src/store/postgres/ and drizzle-kit read this file. Jobs are not
+ * here: on PostgreSQL they live in pg-boss's own schema (jobs.ts).
+ *
+ * Timestamps stay ISO-8601 text written by `Date.prototype.toISOString()`, as on SQLite, so a
+ * record reads back exactly as written and both stores answer the same bytes. Text that is
+ * compared or ordered (interception ids, which are time-ordered ULIDs, and the timestamps pruning
+ * compares) uses the "C" collation: byte order, whatever locale the database was created with,
+ * so text order is creation order as the SQLite store assumes.
+ *
+ * JSON columns are `json`, not `jsonb`: `json` keeps the text as written (key order included),
+ * so a resource read from either store serializes the same.
+ */
+import { sql } from "drizzle-orm";
+import {
+  bigint,
+  boolean,
+  customType,
+  doublePrecision,
+  index,
+  integer,
+  json,
+  pgTable,
+  primaryKey,
+  text,
+  uniqueIndex,
+} from "drizzle-orm/pg-core";
+import type { CarrierId } from "../../../contracts/carrier-adapter.ts";
+import type { Cost, Failure, InterceptionRequest, Item } from "../../../contracts/interception.ts";
+import type {
+  Action,
+  Address,
+  InterceptionStatus,
+  ParcelState,
+  Reason,
+  SuccessLikelihood,
+} from "../../../contracts/normalized.ts";
+
+/** Text compared byte by byte (see the file comment). */
+const orderedText = customType<{ data: string; driverData: string }>({
+  dataType: () => 'text COLLATE "C"',
+});
+
+export const merchantsTable = pgTable("merchants", {
+  id: text("id").primaryKey(),
+  name: text("name").notNull(),
+  pickupService: boolean("pickup_service").notNull(),
+  createdAt: text("created_at").notNull(),
+});
+
+export const apiKeysTable = pgTable(
+  "api_keys",
+  {
+    id: text("id").primaryKey(),
+    merchantId: text("merchant_id")
+      .notNull()
+      .references(() => merchantsTable.id),
+    hash: text("hash").notNull(),
+    createdAt: text("created_at").notNull(),
+    revokedAt: text("revoked_at"),
+  },
+  (table) => [
+    uniqueIndex("api_keys_hash_unique").on(table.hash),
+    index("api_keys_merchant_idx").on(table.merchantId),
+  ],
+);
+
+export const interceptionsTable = pgTable(
+  "interceptions",
+  {
+    // `icp_` + ULID: byte order is creation order, which listing and paging rely on.
+    id: orderedText("id").primaryKey(),
+    merchantId: text("merchant_id")
+      .notNull()
+      .references(() => merchantsTable.id),
+    carrier: text("carrier").$type<CarrierId>().notNull(),
+    trackingNumber: text("tracking_number").notNull(),
+    orderId: text("order_id").notNull(),
+    action: text("action").$type<Action>().notNull(),
+    reason: text("reason").$type<Reason>().notNull(),
+    items: json("items").$type<Item[]>().notNull(),
+    parcel: json("parcel").$type<InterceptionRequest["parcel"]>().notNull(),
+    redirectTo: json("redirect_to").$type<Address>(),
+    note: text("note"),
+    status: text("status").$type<InterceptionStatus>().notNull(),
+    parcelState: text("parcel_state").$type<ParcelState>().notNull(),
+    successLikelihood: text("success_likelihood").$type<SuccessLikelihood>().notNull(),
+    carrierReference: text("carrier_reference"),
+    cost: json("cost").$type<Cost>().notNull(),
+    failure: json("failure").$type<Failure>(),
+    createdAt: text("created_at").notNull(),
+    updatedAt: text("updated_at").notNull(),
+  },
+  (table) => [
+    // Serves the newest-first listing (`merchant_id = $1 AND id < $2 ORDER BY id DESC`).
+    index("interceptions_merchant_id_idx").on(table.merchantId, table.id),
+    index("interceptions_merchant_order_idx").on(table.merchantId, table.orderId),
+    // Carrier callbacks and "one open interception per parcel" checks look parcels up this way.
+    index("interceptions_parcel_idx").on(table.carrier, table.trackingNumber),
+    // One open interception per parcel and merchant, whichever instance's request races for it:
+    // the second insert waits for the first's transaction and then fails (23505) instead of
+    // reaching the carrier. Between merchants the parcel's owner decides (parcel_owners).
+    uniqueIndex("interceptions_one_open_per_merchant_parcel")
+      .on(table.merchantId, table.carrier, table.trackingNumber)
+      .where(sql`${table.status} in ('pending', 'submitted', 'locked')`),
+  ],
+);
+
+export const interceptionEventsTable = pgTable(
+  "interception_events",
+  {
+    // An identity so insertion order is the history order even when two events share `at`.
+    id: bigint("id", { mode: "number" }).primaryKey().generatedAlwaysAsIdentity(),
+    interceptionId: orderedText("interception_id")
+      .notNull()
+      .references(() => interceptionsTable.id, { onDelete: "cascade" }),
+    at: text("at").notNull(),
+    status: text("status").$type<InterceptionStatus>().notNull(),
+    detail: text("detail").notNull(),
+    carrierEventId: text("carrier_event_id"),
+  },
+  (table) => [
+    index("interception_events_interception_idx").on(table.interceptionId, table.id),
+    // NULLs are distinct here (PostgreSQL's default, as SQLite's), so gateway-made events (no
+    // carrier id) never collide, while a carrier re-sending the same report cannot be stored twice.
+    uniqueIndex("interception_events_carrier_event_unique").on(
+      table.interceptionId,
+      table.carrierEventId,
+    ),
+  ],
+);
+
+export const idempotencyKeysTable = pgTable(
+  "idempotency_keys",
+  {
+    merchantId: text("merchant_id")
+      .notNull()
+      .references(() => merchantsTable.id),
+    key: text("key").notNull(),
+    /** SHA-256 of the canonical request; a different one under the same key is a mismatch. */
+    fingerprint: text("fingerprint").notNull(),
+    state: text("state").$type<"in_progress" | "completed">().notNull(),
+    /** While in progress, the owner holds the key until then; after it, a retry may take over. */
+    lockedUntil: text("locked_until").notNull(),
+    /** Set in the transaction that stores the interception, so a takeover answers from it. */
+    interceptionId: orderedText("interception_id").references(() => interceptionsTable.id, {
+      onDelete: "set null",
+    }),
+    responseStatus: integer("response_status"),
+    responseBody: text("response_body"),
+    createdAt: orderedText("created_at").notNull(),
+  },
+  (table) => [
+    // Keys are scoped to the merchant: one merchant cannot read another's replay.
+    primaryKey({ columns: [table.merchantId, table.key] }),
+    index("idempotency_keys_created_at_idx").on(table.createdAt),
+  ],
+);
+
+/**
+ * Which merchant a parcel belongs to (API.md "Parcels belong to merchants"): the first whose
+ * interception of it was accepted. Its own table because shipping binds parcels never intercepted.
+ */
+export const parcelOwnersTable = pgTable(
+  "parcel_owners",
+  {
+    carrier: text("carrier").$type<CarrierId>().notNull(),
+    trackingNumber: text("tracking_number").notNull(),
+    merchantId: text("merchant_id")
+      .notNull()
+      .references(() => merchantsTable.id),
+    boundAt: text("bound_at").notNull(),
+  },
+  (table) => [primaryKey({ columns: [table.carrier, table.trackingNumber] })],
+);
+
+/**
+ * Facts about the database itself, one row per key. `mode` is `demo` or `live`: the mode of the
+ * first start, so the other mode refuses to start on it (demo and live data never mix).
+ */
+export const gatewayMetaTable = pgTable("gateway_meta", {
+  key: text("key").primaryKey(),
+  value: text("value").notNull(),
+});
+
+/**
+ * The per-API-key rate limit, shared by every instance (rate-limits.ts): one row per key holding
+ * the time, in ms since the epoch, at which its bucket is full again (GCRA's "theoretical arrival
+ * time"). A key that has been idle long enough holds no information and may be deleted.
+ */
+export const rateLimitBucketsTable = pgTable("rate_limit_buckets", {
+  key: text("key").primaryKey(),
+  fullAt: doublePrecision("full_at").notNull(),
+});

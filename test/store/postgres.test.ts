@@ -1,0 +1,344 @@
+/**
+ * What only the PostgreSQL store has: migrations under the advisory lock when instances start
+ * together, races between instances decided by the database, the shared rate-limit buckets, and
+ * how values are stored. (The behaviour every store shares is the store contract's.)
+ */
+import { readdirSync } from "node:fs";
+import pg from "pg";
+import { ulid } from "ulid";
+import { afterEach, describe, expect, it } from "vitest";
+import type { PostgresStore } from "../../src/store/postgres/index.ts";
+import { migrationLockKey } from "../../src/store/postgres/migrate.ts";
+import {
+  IdempotencyConflictError,
+  type InterceptionRecord,
+  OrderRedirectsChangedError,
+  ParcelBusyError,
+  ParcelOfAnotherMerchantError,
+} from "../../src/store/store.ts";
+import { freshPostgresDatabase } from "../support/postgres.ts";
+import { openTestPostgresStore } from "../support/postgres-store.ts";
+
+const T0 = Date.parse("2026-11-21T08:00:00.000Z");
+
+function at(seconds: number): string {
+  return new Date(T0 + seconds * 1000).toISOString();
+}
+
+function icpId(seconds: number): string {
+  return `icp_${ulid(T0 + seconds * 1000)}`;
+}
+
+function interception(id: string, overrides: Partial<InterceptionRecord> = {}): InterceptionRecord {
+  return {
+    id,
+    merchantId: "mer_a",
+    carrier: "sf-express",
+    trackingNumber: "SF1400000000001",
+    orderId: "ORD-1",
+    action: "redirect",
+    reason: "address_error",
+    items: [{ subOrderId: "SUB-1", quantity: 2 }],
+    parcel: { declaredValue: { amount: "899.00", currency: "CNY" }, category: "apparel" },
+    redirectTo: { name: "Li Lei", phone: "13800138000", country: "CN", city: "深圳", line1: "1" },
+    note: null,
+    status: "pending",
+    parcelState: "in_transit",
+    successLikelihood: "normal",
+    carrierReference: null,
+    cost: {
+      payer: "platform",
+      mode: "free_redirect",
+      quoted: null,
+      final: null,
+      settlement: "none",
+    },
+    failure: null,
+    createdAt: at(0),
+    updatedAt: at(0),
+    ...overrides,
+  };
+}
+
+const opened: PostgresStore[] = [];
+
+afterEach(async () => {
+  await Promise.all(opened.splice(0).map((store) => store.close()));
+});
+
+/** `count` stores on one new database, as `count` instances, with merchants A and B. */
+async function instances(count: number): Promise<PostgresStore[]> {
+  const url = await freshPostgresDatabase();
+  const first = await openTestPostgresStore(url);
+  opened.push(first);
+  for (const id of ["mer_a", "mer_b"]) {
+    await first.merchants.create({ id, name: id, pickupService: true, createdAt: at(0) });
+  }
+  const others = await Promise.all(
+    Array.from({ length: count - 1 }, () => openTestPostgresStore(url)),
+  );
+  opened.push(...others);
+  return [first, ...others];
+}
+
+async function oneInstance(): Promise<PostgresStore> {
+  const [store] = await instances(1);
+  if (!store) {
+    throw new Error("no instance");
+  }
+  return store;
+}
+
+async function twoInstances(): Promise<[PostgresStore, PostgresStore]> {
+  const [one, two] = await instances(2);
+  if (!one || !two) {
+    throw new Error("not two instances");
+  }
+  return [one, two];
+}
+
+/** Each outcome of settled calls: the value, or the error's class name. */
+function outcomes(results: PromiseSettledResult<unknown>[]): unknown[] {
+  return results.map((result) =>
+    result.status === "fulfilled" ? result.value : (result.reason as Error).name,
+  );
+}
+
+function insert(store: PostgresStore, record: InterceptionRecord, assumedFreeRedirects?: number) {
+  return store.interceptions.insert({
+    interception: record,
+    event: { at: record.createdAt, status: "pending", detail: "Stored.", carrierEventId: null },
+    job: null,
+    idempotency: null,
+    assumedFreeRedirects,
+  });
+}
+
+async function query<T extends pg.QueryResultRow>(url: string, text: string): Promise<T[]> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    return (await client.query<T>(text)).rows;
+  } finally {
+    await client.end();
+  }
+}
+
+describe("starting on PostgreSQL", () => {
+  it("applies the migrations once when several instances start on a new database at once", async () => {
+    const url = await freshPostgresDatabase();
+    const stores = await Promise.all(Array.from({ length: 4 }, () => openTestPostgresStore(url)));
+    opened.push(...stores);
+    const files = readdirSync(new URL("../../drizzle/postgres/", import.meta.url)).filter((name) =>
+      name.endsWith(".sql"),
+    );
+    const applied = await query<{ n: number }>(
+      url,
+      "SELECT count(*)::int AS n FROM drizzle.__drizzle_migrations",
+    );
+    expect(applied).toEqual([{ n: files.length }]);
+    // Every instance works on the one schema.
+    await stores[0]?.merchants.create({
+      id: "mer_a",
+      name: "A",
+      pickupService: false,
+      createdAt: at(0),
+    });
+    for (const store of stores) {
+      expect(await store.merchants.get("mer_a")).toMatchObject({ id: "mer_a" });
+    }
+    // A later start finds nothing to apply.
+    opened.push(await openTestPostgresStore(url));
+    expect(await query(url, "SELECT count(*)::int AS n FROM drizzle.__drizzle_migrations")).toEqual(
+      [{ n: files.length }],
+    );
+  });
+
+  it("waits for the migration lock while another instance holds it", async () => {
+    const url = await freshPostgresDatabase();
+    const holder = new pg.Client({ connectionString: url });
+    await holder.connect();
+    try {
+      await holder.query("SELECT pg_advisory_lock($1)", [migrationLockKey.toString()]);
+      const starting = openTestPostgresStore(url);
+      const waiting = async () =>
+        (
+          await holder.query<{ n: number }>(
+            "SELECT count(*)::int AS n FROM pg_locks WHERE locktype = 'advisory' AND NOT granted",
+          )
+        ).rows[0]?.n;
+      await expect.poll(waiting, { timeout: 10_000 }).toBe(1);
+      const tables = await holder.query(
+        "SELECT 1 FROM pg_tables WHERE tablename = 'interceptions'",
+      );
+      expect(tables.rowCount, "nothing migrated while the lock is held").toBe(0);
+      await holder.query("SELECT pg_advisory_unlock($1)", [migrationLockKey.toString()]);
+      opened.push(await starting);
+      expect(await opened[0]?.meta.claimMode("live")).toBe("live");
+    } finally {
+      await holder.end();
+    }
+  });
+});
+
+describe("races between instances, decided by the database", () => {
+  const claim = (second: number, lockedFor = 30) => ({
+    merchantId: "mer_a",
+    key: "key-1",
+    fingerprint: "fp",
+    now: at(second),
+    lockedUntil: at(second + lockedFor),
+  });
+
+  it("gives an idempotency key to one of many claims at once, and a lapsed one to one taker", async () => {
+    const stores = await instances(3);
+    const first = await Promise.all(stores.map((store) => store.idempotency.claim(claim(0))));
+    expect(first.map((c) => c.outcome).sort()).toEqual(["claimed", "in_progress", "in_progress"]);
+    // The lock lapsed; three retries take it over at once: one wins, the others see its lock.
+    const takeover = await Promise.all(stores.map((store) => store.idempotency.claim(claim(60))));
+    expect(takeover.map((c) => c.outcome).sort()).toEqual([
+      "claimed",
+      "in_progress",
+      "in_progress",
+    ]);
+  });
+
+  it("stores one interception for a key sent to two instances at once", async () => {
+    const [one, two] = await twoInstances();
+    const attempt = (store: PostgresStore, seconds: number) =>
+      store.interceptions.insert({
+        interception: interception(icpId(seconds), { trackingNumber: `SF14000000000${seconds}` }),
+        event: { at: at(1), status: "pending", detail: "Stored.", carrierEventId: null },
+        job: null,
+        idempotency: { merchantId: "mer_a", key: "key-1", claim: claim(1) },
+      });
+    const results = await Promise.allSettled([attempt(one, 1), attempt(two, 2)]);
+    expect(outcomes(results).sort()).toEqual([IdempotencyConflictError.name, undefined]);
+    const stored = await one.interceptions.list("mer_a", {}, { limit: 10 });
+    expect(stored).toHaveLength(1);
+  });
+
+  it("keeps one open interception per merchant and parcel, by the unique index", async () => {
+    const [one, two] = await twoInstances();
+    const results = await Promise.allSettled([
+      insert(one, interception(icpId(1))),
+      insert(two, interception(icpId(2))),
+    ]);
+    expect(outcomes(results).sort()).toEqual([ParcelBusyError.name, undefined]);
+    expect(
+      await one.interceptions.findForParcel(null, "sf-express", "SF1400000000001"),
+    ).toHaveLength(1);
+  });
+
+  it("binds a parcel two merchants intercept at once to one of them", async () => {
+    const [one, two] = await twoInstances();
+    const results = await Promise.allSettled([
+      insert(one, interception(icpId(1), { merchantId: "mer_a" })),
+      insert(two, interception(icpId(2), { merchantId: "mer_b" })),
+    ]);
+    expect(outcomes(results).sort()).toEqual([ParcelOfAnotherMerchantError.name, undefined]);
+    const [stored] = await one.interceptions.findForParcel(null, "sf-express", "SF1400000000001");
+    expect(await two.interceptions.parcelOwner("sf-express", "SF1400000000001")).toBe(
+      stored?.merchantId,
+    );
+  });
+
+  it("lets one of two redirects of an order stored at once take its free redirect", async () => {
+    const [one, two] = await twoInstances();
+    // Both assessed the order with no redirect holding the free one.
+    const results = await Promise.allSettled([
+      insert(one, interception(icpId(1), { trackingNumber: "SF1400000000001" }), 0),
+      insert(two, interception(icpId(2), { trackingNumber: "SF1400000000002" }), 0),
+    ]);
+    expect(outcomes(results).sort()).toEqual([OrderRedirectsChangedError.name, undefined]);
+    expect(await one.interceptions.redirectsOfOrder("mer_a", "ORD-1")).toHaveLength(1);
+  });
+
+  it("applies one of two transitions of an interception at once, and a carrier report once", async () => {
+    const [one, two] = await twoInstances();
+    const id = icpId(1);
+    await insert(one, interception(id));
+    const submit = (detail: string) => ({
+      from: ["pending"] as const,
+      to: "submitted" as const,
+      event: { at: at(5), detail },
+    });
+    const submitted = await Promise.all([
+      one.interceptions.transition(id, submit("one")),
+      two.interceptions.transition(id, submit("two")),
+    ]);
+    expect(submitted.sort()).toEqual(["applied", "status_mismatch"]);
+    const report = {
+      from: ["submitted"] as const,
+      patch: { parcelState: "out_for_delivery" as const },
+      event: { at: at(6), detail: "Out for delivery.", carrierEventId: "sf-1" },
+    };
+    const reported = await Promise.all([
+      one.interceptions.transition(id, report),
+      two.interceptions.transition(id, report),
+    ]);
+    expect(reported.sort()).toEqual(["applied", "duplicate_event"]);
+    expect((await two.interceptions.getById(id))?.events).toHaveLength(3);
+  });
+});
+
+describe("the shared per-key rate limit", () => {
+  it("gives a key its burst once, however many instances it asks", async () => {
+    const stores = await instances(3);
+    const now = () => new Date(T0);
+    const limiters = stores.map((store) => store.keyRateLimiter({ burst: 5, perSecond: 1 }, now));
+    const takes = await Promise.all(
+      Array.from({ length: 15 }, (_, index) => limiters[index % 3]?.take("igk_a")),
+    );
+    const allowed = takes.filter((take) => take?.retryAfterMs === 0);
+    expect(allowed.map((take) => take?.remaining).sort()).toEqual([0, 1, 2, 3, 4]);
+    // Another key has its own bucket.
+    expect((await limiters[0]?.take("igk_b"))?.retryAfterMs).toBe(0);
+  });
+
+  it("refills at the sustained rate on the gateway's clock, and says how long to wait", async () => {
+    const store = await oneInstance();
+    let ms = T0;
+    const limiter = store.keyRateLimiter({ burst: 3, perSecond: 2 }, () => new Date(ms));
+    const take = () => limiter.take("igk_a");
+    expect([await take(), await take(), await take()].map((t) => t.retryAfterMs)).toEqual([
+      0, 0, 0,
+    ]);
+    expect(await take()).toEqual({ remaining: 0, retryAfterMs: 500 });
+    ms += 200;
+    expect(await take(), "refused takes change nothing").toEqual({
+      remaining: 0,
+      retryAfterMs: 300,
+    });
+    ms += 300;
+    expect(await take()).toEqual({ remaining: 0, retryAfterMs: 0 });
+    ms += 60_000;
+    expect(await take(), "never above the burst").toEqual({ remaining: 2, retryAfterMs: 0 });
+  });
+});
+
+describe("values as PostgreSQL stores them", () => {
+  it("keeps JSON as written, absent values as SQL NULL, and ids in byte order", async () => {
+    const store = await oneInstance();
+    const record = interception(icpId(1), { redirectTo: null });
+    await insert(store, record);
+    const [row] = (
+      await store.pool.query(
+        "SELECT cost::text AS cost, redirect_to IS NULL AS no_address, failure IS NULL AS no_failure FROM interceptions",
+      )
+    ).rows;
+    expect(row).toEqual({
+      cost: JSON.stringify(record.cost),
+      no_address: true,
+      no_failure: true,
+    });
+    expect(await store.interceptions.getById(record.id)).toEqual({
+      ...record,
+      events: [{ at: at(0), status: "pending", detail: "Stored.", carrierEventId: null }],
+    });
+    const collations = await store.pool.query(
+      "SELECT collation_name FROM information_schema.columns WHERE table_name = 'interceptions' AND column_name = 'id'",
+    );
+    expect(collations.rows).toEqual([{ collation_name: "C" }]);
+  });
+});
