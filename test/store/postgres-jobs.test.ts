@@ -327,6 +327,14 @@ describe("a request's hold on a job", () => {
     expect(await queue.forInterception("icp_job_1")).toEqual(waiting);
     expect(await queue.claim("job_missing", fromNow(0), fromNow(30))).toBeNull();
 
+    // The claimant's now against the holder's lease, as in every store: past it, a takeover.
+    const lost = await queue.claim("job_1", fromNow(0), fromNow(30));
+    expect(await queue.claim("job_1", fromNow(29), fromNow(60)), "lease live").toBeNull();
+    const taken = await queue.claim("job_1", fromNow(31), fromNow(60));
+    expect(taken, "its holder was lost").toMatchObject({ id: "job_1", maybeSent: true });
+    await queue.release(lost as JobRecord);
+    expect(await queue.forInterception("icp_job_1"), "the lost holder is fenced").toEqual(taken);
+
     await enqueue(instance, job("job_2"));
     const [running] = await claimDue(instance, 10);
     expect(running?.id).toBe("job_2");

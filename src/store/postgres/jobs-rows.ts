@@ -83,8 +83,6 @@ export type JobRow = {
   data: JobData;
   /** The holder's lease (its fence), null while nobody holds the job. */
   lease_until: string | null;
-  /** A holder's lease is live right now, by the database's clock. */
-  held: boolean;
   /** An attempt may have reached the carrier already (sticky, plus a lost holder). */
   maybe_sent: boolean;
   /** Someone held the job before (taking it over now means its holder was lost). */
@@ -92,12 +90,11 @@ export type JobRow = {
 };
 
 /**
- * The columns of a `JobRow`. Leases are judged by the database's clock, the one clock every
- * instance shares. A job is maybe-sent when stored so, or when a holder was lost: pg-boss moved an
- * expired `active` job to `retry`, fetched it again (`retry_count` > 0), or a worker fetched a job
- * whose request hold lapsed (the request never completed, rescheduled or released it).
- * `lease_until` is formatted here, with milliseconds like every time in the gateway, so that the
- * fence compares exactly the text the holder was given.
+ * The columns of a `JobRow`. A job is maybe-sent when stored so, or when a holder was lost:
+ * pg-boss moved an expired `active` job to `retry`, fetched it again (`retry_count` > 0), or a
+ * worker fetched a job whose request hold lapsed (the request never completed, rescheduled or
+ * released it). `lease_until` is formatted here, with milliseconds like every time in the
+ * gateway, so that the fence compares exactly the text the holder was given.
  */
 export const jobRowColumns = `
   name,
@@ -109,8 +106,6 @@ export const jobRowColumns = `
       THEN to_char((started_on + expire_in) AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')
     ELSE data->>'heldUntil'
   END AS lease_until,
-  (state = 'active' AND started_on + expire_in > now())
-    OR (state = 'created' AND data->>'heldUntil' IS NOT NULL AND start_after > now()) AS held,
   COALESCE((data->>'maybeSent')::boolean, false)
     OR state = 'retry'
     OR (state = 'active' AND (retry_count > 0 OR data->>'heldUntil' IS NOT NULL)) AS maybe_sent,

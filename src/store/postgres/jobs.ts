@@ -25,12 +25,14 @@
  *   a whole, so a job that fails never re-runs the jobs fetched with it (pg-boss's `work()` would).
  *   Handlers stay idempotent all the same: pg-boss delivers at least once.
  *
- * Time: pg-boss judges "due" (`start_after < now()`) and "lapsed" by the database's clock, the one
- * clock all instances share, not by the `now` a caller passes (which only the SQLite store, one
- * process, can honour to the millisecond). `claimDue`'s `now` and `leaseUntil` are therefore not
- * used: the lease is the queue's. A hold's length (`leaseUntil - now`) is measured from the
- * database's now. A `runAt` is stored as given; callers' clocks agree with the database's within
- * NTP skew, far below a lease or a backoff.
+ * Time: what pg-boss decides, it decides by the database's clock, the one clock all instances
+ * share: whether a job is due for a fetch (`start_after < now()`), when a worker's lease lapses
+ * (`started_on + expire_in`). So `claimDue`'s `now` and `leaseUntil` are not used: due means
+ * `runAt` before the database's now, and the lease is the queue's. What the gateway decides itself
+ * follows the store contract: `claim` compares the claimant's `now` with the holder's lease, as
+ * every store does. A request's hold keeps workers off for its length (`leaseUntil - now`), counted
+ * from the database's now. Callers' clocks agree with the database's within NTP skew, far below a
+ * lease or a backoff; a test's fake clock does not move pg-boss's.
  */
 import { createHash } from "node:crypto";
 import type pg from "pg";
@@ -213,7 +215,9 @@ class PgBossJobQueue implements PgJobQueue {
   claim(jobId: string, now: string, leaseUntil: string): Promise<JobRecord | null> {
     return inTransaction(this.pool, async ({ client }) => {
       const row = await lockJob(client, jobId);
-      if (!row || row.held) {
+      // A live lease is one that ends after the claimant's now, as in every store (ISO text in
+      // UTC with milliseconds compares as time).
+      if (!row || (row.lease_until !== null && row.lease_until > now)) {
         return null;
       }
       const data: JobData = {
