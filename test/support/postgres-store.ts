@@ -1,35 +1,33 @@
 /**
- * A PostgreSQL store for tests: on a fresh database (postgres.ts) unless a URL is given, with its
- * job queue, as the gateway opens it.
+ * A PostgreSQL store for tests, opened as the gateway opens it (its pg-boss job queue included):
+ * on a fresh database (postgres.ts) unless a URL is given.
  */
-
 import { openPostgresStore, type PostgresStore } from "../../src/store/postgres/index.ts";
-import type { PgJobQueue } from "../../src/store/postgres/job-queue.ts";
+import { startPgJobQueue } from "../../src/store/postgres/jobs.ts";
 import { freshPostgresDatabase } from "./postgres.ts";
 
-// TEMPORARY until jobs.ts (B2) exports startPgJobQueue: a queue that holds no jobs.
-function stubQueue(): PgJobQueue {
-  const notYet = () => Promise.reject(new Error("jobs: pg-boss queue not wired yet"));
-  return {
-    enqueue: async () => {},
-    removeAllFor: async () => {},
-    remove: async () => {},
-    hasOpenJob: async () => false,
-    stop: async () => {},
-    claim: notYet,
-    claimDue: notYet,
-    reschedule: notYet,
-    complete: notYet,
-    release: notYet,
-    bringForwardPolls: notYet,
-    forInterception: notYet,
-  };
+export interface TestPostgresStoreOptions {
+  /** The jobs' lease (JOB_LEASE_MS); the gateway's default unless given. */
+  jobLeaseMs?: number;
+  /** Hears the job queue's errors; by default they go to stderr. */
+  onJobQueueError?: (error: Error) => void;
 }
 
 /** Opens a store on `url`, or on a new empty database. */
-export async function openTestPostgresStore(url?: string): Promise<PostgresStore> {
+export async function openTestPostgresStore(
+  url?: string,
+  options: TestPostgresStoreOptions = {},
+): Promise<PostgresStore> {
   return openPostgresStore({
     url: url ?? (await freshPostgresDatabase()),
-    jobQueue: async () => stubQueue(),
+    jobQueue: ({ pool }) =>
+      startPgJobQueue({
+        pool,
+        leaseMs: options.jobLeaseMs ?? 30_000,
+        // Not thrown: pg-boss emits from a timer, where a throw would kill the test worker.
+        onError:
+          options.onJobQueueError ??
+          ((error) => process.stderr.write(`job queue error: ${error.stack ?? error}\n`)),
+      }),
   });
 }
