@@ -5,17 +5,18 @@
  */
 import { parseArgs } from "node:util";
 import { systemClock } from "../src/clock.ts";
-import { ConfigError, loadConfig } from "../src/config.ts";
+import { ConfigError, databaseName, loadConfig } from "../src/config.ts";
+import { createJsonLogger } from "../src/logger.ts";
 import { MerchantService } from "../src/services/merchants.ts";
 import { StoreBusyError } from "../src/store/busy.ts";
-import { openSqliteStore } from "../src/store/sqlite/open.ts";
+import { openConfiguredStore } from "../src/store/open.ts";
 
 const usage = `Usage:
   npm run merchant -- create --name "Tea House" [--pickup-service]
   npm run merchant -- key --merchant mer_…
   npm run merchant -- --help
 
-Writes to the database at DATABASE_URL; works while the gateway is running.`;
+Writes to the database at DATABASE_URL (a SQLite file or PostgreSQL); works while the gateway is running.`;
 
 /** A command line the script cannot run: the usage goes to stderr and the exit code is 1. */
 class UsageError extends Error {}
@@ -36,9 +37,12 @@ async function main(): Promise<void> {
     throw new UsageError(command === "create" ? "create needs --name." : "key needs --merchant.");
   }
   const config = loadConfig(process.env);
-  // A second writer beside a running gateway: the store's few-ms busy timeout keeps this CLI from
-  // holding the gateway up, and its short writes wait on timers for the gateway's commits.
-  const store = openSqliteStore({ path: config.databasePath });
+  // A second writer beside a running gateway: on SQLite the store's few-ms busy timeout keeps this
+  // CLI from holding the gateway up, and its short writes wait on timers for the gateway's commits.
+  const { store } = await openConfiguredStore(config, {
+    logger: createJsonLogger("error"),
+    now: systemClock,
+  });
   const merchants = new MerchantService(store, systemClock);
   try {
     if (createName) {
@@ -55,7 +59,7 @@ async function main(): Promise<void> {
       });
     } else if (keyFor) {
       if (!(await merchants.get(keyFor))) {
-        throw new ConfigError(`No merchant ${keyFor} in ${config.databasePath}.`);
+        throw new ConfigError(`No merchant ${keyFor} in ${databaseName(config.database)}.`);
       }
       print(await merchants.issueKey(keyFor));
     }

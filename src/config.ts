@@ -30,7 +30,10 @@ const EnvSchema = z.object({
   SANDBOX_URL: z.url().optional(),
   /** The run secret of the sandboxes at SANDBOX_URL (`npm run sandbox` prints it). */
   SANDBOX_SECRET: z.string().min(16, "must be at least 16 characters").optional(),
+  /** A SQLite file (`file:./data/x.db`, `./data/x.db`, `:memory:`) or `postgres://…` (many instances). */
   DATABASE_URL: z.string().min(1).default("file:./data/gateway.db"),
+  /** On PostgreSQL: connections one instance keeps at most (its job queue shares them). */
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(2).default(10),
   ADMIN_TOKEN: z.string().min(16, "must be at least 16 characters").optional(),
   DEMO_API_KEY: z
     .string()
@@ -113,7 +116,7 @@ export interface GatewayConfig {
   host: string;
   port: number;
   publicUrl: string;
-  databasePath: string;
+  database: DatabaseConfig;
   /** Sandboxes running elsewhere (SANDBOX_URL) and their run secret; null when not set. */
   sandbox: { url: string; secret: string } | null;
   adminToken: string | null;
@@ -174,7 +177,7 @@ export function loadConfig(
     host: env.GATEWAY_HOST,
     port: env.GATEWAY_PORT,
     publicUrl: env.PUBLIC_URL ?? `http://127.0.0.1:${env.GATEWAY_PORT}`,
-    databasePath: databasePathOf(env.DATABASE_URL),
+    database: databaseOf(env.DATABASE_URL, env.DATABASE_POOL_SIZE),
     sandbox:
       env.SANDBOX_URL && env.SANDBOX_SECRET
         ? { url: env.SANDBOX_URL, secret: env.SANDBOX_SECRET }
@@ -213,9 +216,30 @@ export function loadConfig(
   };
 }
 
-/** `file:./data/x.db`, `./data/x.db` and `:memory:` are accepted. */
-function databasePathOf(url: string): string {
-  return url.startsWith("file:") ? url.slice("file:".length) : url;
+/**
+ * Where the gateway keeps its data: a SQLite file (one process), or a PostgreSQL database that any
+ * number of instances share.
+ */
+export type DatabaseConfig =
+  | { engine: "sqlite"; path: string }
+  | { engine: "postgres"; url: string; poolSize: number };
+
+/** `postgres://` and `postgresql://` select PostgreSQL; `file:./data/x.db`, `./data/x.db` and `:memory:` SQLite. */
+function databaseOf(url: string, poolSize: number): DatabaseConfig {
+  if (/^postgres(ql)?:\/\//i.test(url)) {
+    return { engine: "postgres", url, poolSize };
+  }
+  return { engine: "sqlite", path: url.startsWith("file:") ? url.slice("file:".length) : url };
+}
+
+/** The database for messages: a SQLite path, or a PostgreSQL URL without its password. */
+export function databaseName(database: DatabaseConfig): string {
+  if (database.engine === "sqlite") {
+    return database.path;
+  }
+  const url = new URL(database.url);
+  url.password = "";
+  return url.toString();
 }
 
 export interface PollSchedule {

@@ -13,7 +13,7 @@ import type { SandboxLink } from "./carriers/definition.ts";
 import { buildCarrierRegistry, gatewayModeOf, sandboxPushUrls } from "./carriers/modules.ts";
 import type { CarrierRegistry } from "./carriers/registry.ts";
 import { type Clock, systemClock } from "./clock.ts";
-import type { GatewayConfig } from "./config.ts";
+import { ConfigError, databaseName, type GatewayConfig } from "./config.ts";
 import type { AppServices } from "./http/env.ts";
 import { JobRunner } from "./jobs/runner.ts";
 import { createJsonLogger, type Logger } from "./logger.ts";
@@ -28,7 +28,7 @@ import { MerchantService } from "./services/merchants.ts";
 import { checkForMissedPushes } from "./services/missed-pushes.ts";
 import { TrackingCache } from "./services/tracking.ts";
 import type { CommitObserver } from "./store/group-commit.ts";
-import { openSqliteStore } from "./store/sqlite/open.ts";
+import { openConfiguredStore } from "./store/open.ts";
 import type { GatewayMode, Store } from "./store/store.ts";
 import { JobWorker } from "./workers/job-worker.ts";
 
@@ -154,8 +154,19 @@ export async function startGateway(
   const logger = createJsonLogger(config.logLevel, now);
   const metrics = new Metrics();
   const mode = gatewayModeOf(config);
-  const store = openSqliteStore({
-    path: config.databasePath,
+  // Demo mode (sandboxes in this process, a demo merchant) is for one process on a SQLite file:
+  // instances sharing PostgreSQL would each start their own sandboxes and demo merchant.
+  const sqliteDemo = mode === "demo" && config.database.engine === "sqlite";
+  if (mode === "demo" && !sqliteDemo && !sandbox && !config.sandbox) {
+    throw new ConfigError(
+      "Invalid configuration:\n  DATABASE_URL: PostgreSQL runs live, with no sandboxes in the " +
+        'process: set the carrier credentials (see README "Configuration"), or SANDBOX_URL and ' +
+        "SANDBOX_SECRET of running sandboxes (npm run sandbox), or use a SQLite file for the demo.",
+    );
+  }
+  const { store, rateLimiter } = await openConfiguredStore(config, {
+    logger,
+    now,
     onCommit: storeCommitMetric(metrics),
   });
   let ownSandbox: RunningSandbox | null = null;
@@ -169,11 +180,11 @@ export async function startGateway(
     await store.close();
   };
   try {
-    await claimDatabaseMode(store, mode, config.databasePath);
-    if (mode === "demo") {
+    await claimDatabaseMode(store, mode, databaseName(config.database));
+    if (sqliteDemo) {
       demo = await setUpDemoMerchant(new MerchantService(store, now), config.demo);
     }
-    if (!sandbox && !config.sandbox && mode === "demo") {
+    if (!sandbox && !config.sandbox && sqliteDemo) {
       ownSandbox = await startOwnSandbox(config);
     }
     link = sandbox ?? config.sandbox ?? ownSandbox;
@@ -198,6 +209,7 @@ export async function startGateway(
     metrics,
     now,
     isShuttingDown: () => shuttingDown,
+    rateLimiter: rateLimiter ?? undefined,
   });
   const app = createApp(services);
 

@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 import { type CarrierId, carrierIds } from "../contracts/carrier-adapter.ts";
 import { carrierDefinitions } from "../src/carriers/definitions.ts";
 import { buildCarrierRegistry, carriersNeedingSandbox } from "../src/carriers/modules.ts";
-import { ConfigError, loadConfig } from "../src/config.ts";
+import { ConfigError, databaseName, loadConfig } from "../src/config.ts";
 import { silentLogger } from "../src/logger.ts";
 import { Metrics } from "../src/metrics.ts";
 
@@ -64,6 +64,29 @@ describe("configuration is validated at start-up, naming each bad variable", () 
       url: "http://127.0.0.1:4010",
       secret: "a-run-secret-0123456789",
     });
+  });
+
+  it("selects PostgreSQL by a postgres:// URL and a SQLite file otherwise", () => {
+    const url = "postgres://gateway:s3cret@db.internal:5432/gateway";
+    expect(loadConfig({ DATABASE_URL: url }).database).toEqual({
+      engine: "postgres",
+      url,
+      poolSize: 10,
+    });
+    const longForm = loadConfig({ DATABASE_URL: "postgresql://db/x", DATABASE_POOL_SIZE: "40" });
+    expect(longForm.database).toMatchObject({ engine: "postgres", poolSize: 40 });
+    expect(loadConfig({}).database).toEqual({ engine: "sqlite", path: "./data/gateway.db" });
+    expect(loadConfig({ DATABASE_URL: "/var/lib/gw.db" }).database).toEqual({
+      engine: "sqlite",
+      path: "/var/lib/gw.db",
+    });
+    // Messages name the database without its password.
+    expect(databaseName(loadConfig({ DATABASE_URL: url }).database)).toBe(
+      "postgres://gateway@db.internal:5432/gateway",
+    );
+    expect(configError(() => loadConfig({ DATABASE_POOL_SIZE: "1" }))).toContain(
+      "DATABASE_POOL_SIZE",
+    );
   });
 
   it("bounds the worker's concurrency in all and per carrier", () => {
