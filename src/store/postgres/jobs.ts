@@ -76,7 +76,7 @@ export interface LostHolderRetry {
  * lease); a job that takes every holder down with it is offered less and less often, and is given
  * up when its 11th holder is lost (after 1.5 to 3 h of backoff on top of its leases).
  */
-export const defaultLostHolderRetry: LostHolderRetry = {
+const defaultLostHolderRetry: LostHolderRetry = {
   limit: 10,
   delaySeconds: 5,
   backoff: true,
