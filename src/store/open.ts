@@ -28,9 +28,11 @@ export async function openConfiguredStore(
       rateLimiter: null,
     };
   }
+  const { onCommit } = input;
   const store = await openPostgresStore({
     url: database.url,
     poolSize: database.poolSize,
+    onCommit: onCommit && ((seconds) => onCommit(seconds, 1)),
     jobQueue: ({ pool }) =>
       startPgJobQueue({
         pool,

@@ -9,6 +9,8 @@ import { freshPostgresDatabase } from "./postgres.ts";
 export interface TestPostgresStoreOptions {
   /** The jobs' lease (JOB_LEASE_MS); the gateway's default unless given. */
   jobLeaseMs?: number;
+  /** Hears how long each transaction's COMMIT took, in seconds. */
+  onCommit?: (seconds: number) => void;
   /** Hears the job queue's errors; by default they go to stderr. */
   onJobQueueError?: (error: Error) => void;
 }
@@ -20,6 +22,7 @@ export async function openTestPostgresStore(
 ): Promise<PostgresStore> {
   return openPostgresStore({
     url: url ?? (await freshPostgresDatabase()),
+    onCommit: options.onCommit,
     jobQueue: ({ pool }) =>
       startPgJobQueue({
         pool,

@@ -8,10 +8,9 @@
  * second sees the first's fresh lock.
  */
 import { and, asc, eq, isNull, lt, ne, sql } from "drizzle-orm";
-import type pg from "pg";
 import type { IdempotencyClaim, IdempotencyKeyClaim, IdempotencyRepository } from "../store.ts";
 import { idempotencyKeysTable } from "./schema.ts";
-import { inTransaction, type PgDb } from "./transaction.ts";
+import type { InTransaction, PgDb } from "./transaction.ts";
 
 /** The key `(merchantId, key)`. */
 export function keyNamed(merchantId: string, key: string) {
@@ -41,10 +40,13 @@ export async function insertClaim(db: PgDb, claim: IdempotencyKeyClaim): Promise
  */
 const claimRounds = 3;
 
-export function pgIdempotencyRepository(pool: pg.Pool, db: PgDb): IdempotencyRepository {
+export function pgIdempotencyRepository(
+  inTransaction: InTransaction,
+  db: PgDb,
+): IdempotencyRepository {
   /** One round of `claim`; null when the conflicting key vanished before it was read. */
   const claimOnce = (claim: IdempotencyKeyClaim) =>
-    inTransaction(pool, async ({ db: tx }): Promise<IdempotencyClaim | null> => {
+    inTransaction(async ({ db: tx }): Promise<IdempotencyClaim | null> => {
       if (await insertClaim(tx, claim)) {
         return { outcome: "claimed", interceptionId: null };
       }
@@ -131,7 +133,7 @@ export function pgIdempotencyRepository(pool: pg.Pool, db: PgDb): IdempotencyRep
         keyNamed(merchantId, key),
         ne(idempotencyKeysTable.state, "completed"),
       );
-      await inTransaction(pool, async ({ db: tx }) => {
+      await inTransaction(async ({ db: tx }) => {
         // A claim that stored nothing is forgotten: the client simply retries.
         await tx
           .delete(idempotencyKeysTable)

@@ -14,6 +14,7 @@ import { pgMerchantRepository } from "./merchants.ts";
 import { pgMetaRepository } from "./meta.ts";
 import { applyMigrations } from "./migrate.ts";
 import { pgKeyRateLimiter } from "./rate-limits.ts";
+import { transactions } from "./transaction.ts";
 
 /** The store, plus what only PostgreSQL offers: shared rate-limit buckets, and the pool for tests. */
 export type PostgresStore = Store & {
@@ -31,6 +32,8 @@ export interface PostgresStoreOptions {
   jobQueue: JobQueueFactory;
   /** Connections this instance keeps at most (node-postgres's default: 10). */
   poolSize?: number;
+  /** Hears how long each transaction's COMMIT took, in seconds. */
+  onCommit?: (seconds: number) => void;
   /** Hears of an idle pooled connection that failed (the pool drops it and opens another). */
   onPoolError?: (error: Error) => void;
 }
@@ -54,12 +57,13 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
   }
   const jobs = queue;
   const db = drizzle({ client: pool });
+  const inTransaction = transactions(pool, options.onCommit);
   return {
     pool,
     meta: pgMetaRepository(db),
     merchants: pgMerchantRepository(db),
-    idempotency: pgIdempotencyRepository(pool, db),
-    interceptions: pgInterceptionRepository(pool, db, jobs),
+    idempotency: pgIdempotencyRepository(inTransaction, db),
+    interceptions: pgInterceptionRepository(inTransaction, db, jobs),
     jobs,
     keyRateLimiter: (settings, now) => pgKeyRateLimiter(db, settings, now),
     async close() {

@@ -17,7 +17,6 @@
  */
 import type { SQL } from "drizzle-orm";
 import { and, asc, desc, eq, getTableColumns, isNull, lt, sql } from "drizzle-orm";
-import type pg from "pg";
 import type { CarrierId } from "../../../contracts/carrier-adapter.ts";
 import { chargesNothingOnceIn, holdsFreeRedirect, noCharge } from "../../domain/cost.ts";
 import { isFinal } from "../../domain/status.ts";
@@ -42,7 +41,7 @@ import {
   interceptionsTable,
   parcelOwnersTable,
 } from "./schema.ts";
-import { inTransaction, type PgDb } from "./transaction.ts";
+import type { InTransaction, PgDb } from "./transaction.ts";
 
 /**
  * The class of the advisory locks on an order's redirects (the bytes of "IGWR"), in the two-int
@@ -67,7 +66,7 @@ const eventsOfRow = sql<InterceptionEventRecord[]>`coalesce((
 const withEvents = { ...getTableColumns(interceptionsTable), events: eventsOfRow };
 
 export function pgInterceptionRepository(
-  pool: pg.Pool,
+  inTransaction: InTransaction,
   db: PgDb,
   queue: PgJobQueue,
 ): InterceptionRepository {
@@ -88,7 +87,7 @@ export function pgInterceptionRepository(
     insert(input) {
       const { interception, event, job, idempotency, assumedFreeRedirects } = input;
       const { carrier, trackingNumber, merchantId } = interception;
-      return inTransaction(pool, async ({ db: tx, client }) => {
+      return inTransaction(async ({ db: tx, client }) => {
         if (idempotency?.claim && !(await insertClaim(tx, idempotency.claim))) {
           throw new IdempotencyConflictError(idempotency.merchantId, idempotency.key);
         }
@@ -210,7 +209,7 @@ export function pgInterceptionRepository(
     },
 
     transition(id: string, transition: InterceptionTransition) {
-      return inTransaction(pool, async ({ db: tx, client }): Promise<TransitionResult> => {
+      return inTransaction(async ({ db: tx, client }): Promise<TransitionResult> => {
         const [row] = await tx
           .select({
             status: interceptionsTable.status,

@@ -25,11 +25,29 @@ export interface Tx {
 /** Attempts of one transaction that PostgreSQL keeps aborting to resolve a race. */
 const maxAttempts = 4;
 
+/** Runs `work` in one transaction of the store's (see `transactions`). */
+export type InTransaction = <T>(work: (tx: Tx) => Promise<T>) => Promise<T>;
+
+/**
+ * Transactions on `pool`. `onCommit` hears how long each COMMIT took (seconds, its round trip:
+ * the server's WAL flush included), so slow storage shows as it does on SQLite.
+ */
+export function transactions(
+  pool: pg.Pool,
+  onCommit: ((seconds: number) => void) | undefined,
+): InTransaction {
+  return (work) => inTransaction(pool, work, onCommit);
+}
+
 /** Runs `work` in one transaction; its result once committed, its error once rolled back. */
-export async function inTransaction<T>(pool: pg.Pool, work: (tx: Tx) => Promise<T>): Promise<T> {
+export async function inTransaction<T>(
+  pool: pg.Pool,
+  work: (tx: Tx) => Promise<T>,
+  onCommit?: (seconds: number) => void,
+): Promise<T> {
   for (let attempt = 1; ; attempt += 1) {
     try {
-      return await attemptTransaction(pool, work);
+      return await attemptTransaction(pool, work, onCommit);
     } catch (error) {
       if (attempt >= maxAttempts || !isRetryableConflict(error)) {
         throw error;
@@ -38,13 +56,19 @@ export async function inTransaction<T>(pool: pg.Pool, work: (tx: Tx) => Promise<
   }
 }
 
-async function attemptTransaction<T>(pool: pg.Pool, work: (tx: Tx) => Promise<T>): Promise<T> {
+async function attemptTransaction<T>(
+  pool: pg.Pool,
+  work: (tx: Tx) => Promise<T>,
+  onCommit: ((seconds: number) => void) | undefined,
+): Promise<T> {
   const client = await pool.connect();
   let broken: Error | undefined;
   try {
     await client.query("BEGIN");
     const result = await work({ db: drizzle({ client }), client });
+    const started = performance.now();
     await client.query("COMMIT");
+    onCommit?.((performance.now() - started) / 1000);
     return result;
   } catch (error) {
     try {
