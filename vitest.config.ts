@@ -8,7 +8,8 @@ import { configDefaults, defineConfig } from "vitest/config";
  * - integration: everything else (routes in-process over a real store, the store itself, the
  *   worker, the real server against the sandboxes, the carrier contract suites).
  * Integration is defined as "not unit, not slow", so a new test file always runs in some project.
- * `npm test` runs all three; `npm run test:unit` (…`:integration`, `:slow`) one.
+ * A fourth, postgres (vitest.postgres.config.ts), runs the route and worker suites again on
+ * PostgreSQL. `npm test` runs all four; `npm run test:unit` (…`:integration`, `:slow`) one.
  */
 const unitTests = [
   "test/*.test.ts",
@@ -57,6 +58,7 @@ export default defineConfig({
           sequence: { groupOrder: 1 },
         },
       },
+      "./vitest.postgres.config.ts",
     ],
   },
 });
