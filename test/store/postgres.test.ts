@@ -1,7 +1,7 @@
 /**
  * What only the PostgreSQL store has: migrations under the advisory lock when instances start
- * together, races between instances decided by the database, the shared rate-limit buckets, and
- * how values are stored. (The behaviour every store shares is the store contract's.)
+ * together, the shared rate-limit buckets, and how values are stored. (What every store does,
+ * races between instances included, is the store contract's: postgres.contract.test.ts.)
  */
 import { readdirSync } from "node:fs";
 import pg from "pg";
@@ -9,13 +9,7 @@ import { ulid } from "ulid";
 import { afterEach, describe, expect, it } from "vitest";
 import type { PostgresStore } from "../../src/store/postgres/index.ts";
 import { migrationLockKey } from "../../src/store/postgres/migrate.ts";
-import {
-  IdempotencyConflictError,
-  type InterceptionRecord,
-  OrderRedirectsChangedError,
-  ParcelBusyError,
-  ParcelOfAnotherMerchantError,
-} from "../../src/store/store.ts";
+import type { InterceptionRecord } from "../../src/store/store.ts";
 import { freshPostgresDatabase } from "../support/postgres.ts";
 import { openTestPostgresStore } from "../support/postgres-store.ts";
 
@@ -89,28 +83,12 @@ async function oneInstance(): Promise<PostgresStore> {
   return store;
 }
 
-async function twoInstances(): Promise<[PostgresStore, PostgresStore]> {
-  const [one, two] = await instances(2);
-  if (!one || !two) {
-    throw new Error("not two instances");
-  }
-  return [one, two];
-}
-
-/** Each outcome of settled calls: the value, or the error's class name. */
-function outcomes(results: PromiseSettledResult<unknown>[]): unknown[] {
-  return results.map((result) =>
-    result.status === "fulfilled" ? result.value : (result.reason as Error).name,
-  );
-}
-
-function insert(store: PostgresStore, record: InterceptionRecord, assumedFreeRedirects?: number) {
+function insert(store: PostgresStore, record: InterceptionRecord) {
   return store.interceptions.insert({
     interception: record,
     event: { at: record.createdAt, status: "pending", detail: "Stored.", carrierEventId: null },
     job: null,
     idempotency: null,
-    assumedFreeRedirects,
   });
 }
 
@@ -178,107 +156,6 @@ describe("starting on PostgreSQL", () => {
     } finally {
       await holder.end();
     }
-  });
-});
-
-describe("races between instances, decided by the database", () => {
-  const claim = (second: number, lockedFor = 30) => ({
-    merchantId: "mer_a",
-    key: "key-1",
-    fingerprint: "fp",
-    now: at(second),
-    lockedUntil: at(second + lockedFor),
-  });
-
-  it("gives an idempotency key to one of many claims at once, and a lapsed one to one taker", async () => {
-    const stores = await instances(3);
-    const first = await Promise.all(stores.map((store) => store.idempotency.claim(claim(0))));
-    expect(first.map((c) => c.outcome).sort()).toEqual(["claimed", "in_progress", "in_progress"]);
-    // The lock lapsed; three retries take it over at once: one wins, the others see its lock.
-    const takeover = await Promise.all(stores.map((store) => store.idempotency.claim(claim(60))));
-    expect(takeover.map((c) => c.outcome).sort()).toEqual([
-      "claimed",
-      "in_progress",
-      "in_progress",
-    ]);
-  });
-
-  it("stores one interception for a key sent to two instances at once", async () => {
-    const [one, two] = await twoInstances();
-    const attempt = (store: PostgresStore, seconds: number) =>
-      store.interceptions.insert({
-        interception: interception(icpId(seconds), { trackingNumber: `SF14000000000${seconds}` }),
-        event: { at: at(1), status: "pending", detail: "Stored.", carrierEventId: null },
-        job: null,
-        idempotency: { merchantId: "mer_a", key: "key-1", claim: claim(1) },
-      });
-    const results = await Promise.allSettled([attempt(one, 1), attempt(two, 2)]);
-    expect(outcomes(results).sort()).toEqual([IdempotencyConflictError.name, undefined]);
-    const stored = await one.interceptions.list("mer_a", {}, { limit: 10 });
-    expect(stored).toHaveLength(1);
-  });
-
-  it("keeps one open interception per merchant and parcel, by the unique index", async () => {
-    const [one, two] = await twoInstances();
-    const results = await Promise.allSettled([
-      insert(one, interception(icpId(1))),
-      insert(two, interception(icpId(2))),
-    ]);
-    expect(outcomes(results).sort()).toEqual([ParcelBusyError.name, undefined]);
-    expect(
-      await one.interceptions.findForParcel(null, "sf-express", "SF1400000000001"),
-    ).toHaveLength(1);
-  });
-
-  it("binds a parcel two merchants intercept at once to one of them", async () => {
-    const [one, two] = await twoInstances();
-    const results = await Promise.allSettled([
-      insert(one, interception(icpId(1), { merchantId: "mer_a" })),
-      insert(two, interception(icpId(2), { merchantId: "mer_b" })),
-    ]);
-    expect(outcomes(results).sort()).toEqual([ParcelOfAnotherMerchantError.name, undefined]);
-    const [stored] = await one.interceptions.findForParcel(null, "sf-express", "SF1400000000001");
-    expect(await two.interceptions.parcelOwner("sf-express", "SF1400000000001")).toBe(
-      stored?.merchantId,
-    );
-  });
-
-  it("lets one of two redirects of an order stored at once take its free redirect", async () => {
-    const [one, two] = await twoInstances();
-    // Both assessed the order with no redirect holding the free one.
-    const results = await Promise.allSettled([
-      insert(one, interception(icpId(1), { trackingNumber: "SF1400000000001" }), 0),
-      insert(two, interception(icpId(2), { trackingNumber: "SF1400000000002" }), 0),
-    ]);
-    expect(outcomes(results).sort()).toEqual([OrderRedirectsChangedError.name, undefined]);
-    expect(await one.interceptions.redirectsOfOrder("mer_a", "ORD-1")).toHaveLength(1);
-  });
-
-  it("applies one of two transitions of an interception at once, and a carrier report once", async () => {
-    const [one, two] = await twoInstances();
-    const id = icpId(1);
-    await insert(one, interception(id));
-    const submit = (detail: string) => ({
-      from: ["pending"] as const,
-      to: "submitted" as const,
-      event: { at: at(5), detail },
-    });
-    const submitted = await Promise.all([
-      one.interceptions.transition(id, submit("one")),
-      two.interceptions.transition(id, submit("two")),
-    ]);
-    expect(submitted.sort()).toEqual(["applied", "status_mismatch"]);
-    const report = {
-      from: ["submitted"] as const,
-      patch: { parcelState: "out_for_delivery" as const },
-      event: { at: at(6), detail: "Out for delivery.", carrierEventId: "sf-1" },
-    };
-    const reported = await Promise.all([
-      one.interceptions.transition(id, report),
-      two.interceptions.transition(id, report),
-    ]);
-    expect(reported.sort()).toEqual(["applied", "duplicate_event"]);
-    expect((await two.interceptions.getById(id))?.events).toHaveLength(3);
   });
 });
 

@@ -31,6 +31,12 @@ export interface ContractDatabase {
   connectAnother: (() => Promise<Store>) | null;
   /** After each test: closes `store` and drops the database. */
   dispose(): Promise<void>;
+  /**
+   * True where the database's own clock, not the caller's `now`, decides which jobs are due and
+   * whose worker lease lapsed (PostgreSQL: pg-boss), so the cases that move `now` over fixed past
+   * times cannot drive `claimDue`; that engine tests the same rules on its clock beside the suite.
+   */
+  dueByDatabaseClock?: boolean;
 }
 
 /** What the tests of each part read: the current test's database, with `mer_a` and `mer_b`. */
@@ -38,6 +44,8 @@ export interface ContractSubject {
   readonly store: Store;
   /** Another store on the current database (closed after the test), or null; see above. */
   anotherStore(): Promise<Store | null>;
+  /** See `ContractDatabase.dueByDatabaseClock`. */
+  readonly dueByDatabaseClock: boolean;
 }
 
 export function describeStoreContract(name: string, open: () => Promise<ContractDatabase>): void {
@@ -51,6 +59,9 @@ export function describeStoreContract(name: string, open: () => Promise<Contract
           throw new Error("The store is only open inside a test.");
         }
         return database.store;
+      },
+      get dueByDatabaseClock() {
+        return database?.dueByDatabaseClock ?? false;
       },
       async anotherStore() {
         const other = (await database?.connectAnother?.()) ?? null;

@@ -3,7 +3,13 @@
  * the same job, key or parcel. Each race has exactly one winner, whatever the engine's locking.
  */
 import { describe, expect, it } from "vitest";
-import { IdempotencyConflictError, ParcelBusyError, type Store } from "../../../src/store/store.ts";
+import {
+  IdempotencyConflictError,
+  OrderRedirectsChangedError,
+  ParcelBusyError,
+  ParcelOfAnotherMerchantError,
+  type Store,
+} from "../../../src/store/store.ts";
 import { at, claimDue, createdEvent, icpId, interception, job, seed } from "./fixtures.ts";
 import type { ContractSubject } from "./index.ts";
 
@@ -100,6 +106,102 @@ export function instancesContract(subject: ContractSubject): void {
       ]);
       const stored = await two.interceptions.findForParcel(null, "sf-express", "SF1400000000001");
       expect(stored).toHaveLength(1);
+    });
+
+    it("gives a lapsed idempotency key to one of two retries taking it over at once", async ({
+      skip,
+    }) => {
+      const two = (await subject.anotherStore()) ?? skip(oneConnection);
+      const claim = (second: number) => ({
+        merchantId: "mer_a",
+        key: "key-1",
+        fingerprint: "fp",
+        now: at(second),
+        lockedUntil: at(second + 30),
+      });
+      expect((await subject.store.idempotency.claim(claim(0))).outcome).toBe("claimed");
+      // Its owner vanished; its lock lapsed.
+      const takeovers = await Promise.all([
+        subject.store.idempotency.claim(claim(60)),
+        two.idempotency.claim(claim(60)),
+      ]);
+      expect(takeovers.map((c) => c.outcome).sort(), JSON.stringify(takeovers)).toEqual([
+        "claimed",
+        "in_progress",
+      ]);
+    });
+
+    it("binds a parcel two merchants intercept at once to one of them", async ({ skip }) => {
+      const two = (await subject.anotherStore()) ?? skip(oneConnection);
+      const parcel = { trackingNumber: "SF1400000000001" };
+      const results = await Promise.allSettled([
+        seed(subject.store, interception(icpId(1), "mer_a", parcel)),
+        seed(two, interception(icpId(2), "mer_b", parcel)),
+      ]);
+      expect(outcomes(results).sort(), JSON.stringify(outcomes(results))).toEqual([
+        ParcelOfAnotherMerchantError.name,
+        undefined,
+      ]);
+      const [stored] = await two.interceptions.findForParcel(
+        null,
+        "sf-express",
+        parcel.trackingNumber,
+      );
+      expect(
+        await subject.store.interceptions.parcelOwner("sf-express", parcel.trackingNumber),
+      ).toBe(stored?.merchantId);
+    });
+
+    it("lets one of two redirects of an order stored at once take its free redirect", async ({
+      skip,
+    }) => {
+      const two = (await subject.anotherStore()) ?? skip(oneConnection);
+      // Both requests assessed the order with no redirect holding its free one.
+      const redirect = (store: Store, seconds: number) => {
+        const record = interception(icpId(seconds), "mer_a");
+        return store.interceptions.insert({
+          interception: record,
+          event: createdEvent(record.createdAt),
+          job: null,
+          idempotency: null,
+          assumedFreeRedirects: 0,
+        });
+      };
+      const results = await Promise.allSettled([redirect(subject.store, 1), redirect(two, 2)]);
+      expect(outcomes(results).sort(), JSON.stringify(outcomes(results))).toEqual([
+        OrderRedirectsChangedError.name,
+        undefined,
+      ]);
+      expect(await two.interceptions.redirectsOfOrder("mer_a", "ORD-1")).toHaveLength(1);
+    });
+
+    it("applies one of two transitions of an interception at once, and a carrier report once", async ({
+      skip,
+    }) => {
+      const two = (await subject.anotherStore()) ?? skip(oneConnection);
+      const id = icpId(1);
+      await seed(subject.store, interception(id, "mer_a"), false);
+      const submit = (detail: string) => ({
+        from: ["pending"] as const,
+        to: "submitted" as const,
+        event: { at: at(5), detail },
+      });
+      const submitted = await Promise.all([
+        subject.store.interceptions.transition(id, submit("one")),
+        two.interceptions.transition(id, submit("two")),
+      ]);
+      expect(submitted.sort()).toEqual(["applied", "status_mismatch"]);
+      const report = {
+        from: ["submitted"] as const,
+        patch: { parcelState: "out_for_delivery" as const },
+        event: { at: at(6), detail: "Out for delivery.", carrierEventId: "sf-1" },
+      };
+      const reported = await Promise.all([
+        subject.store.interceptions.transition(id, report),
+        two.interceptions.transition(id, report),
+      ]);
+      expect(reported.sort()).toEqual(["applied", "duplicate_event"]);
+      expect((await two.interceptions.getById(id))?.events).toHaveLength(3);
     });
 
     it("brings a late poll forward once when both start together", async ({ skip }) => {
