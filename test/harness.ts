@@ -11,7 +11,8 @@ import { type GatewayConfig, loadConfig } from "../src/config.ts";
 import { type Logger, silentLogger } from "../src/logger.ts";
 import { Metrics } from "../src/metrics.ts";
 import { buildServices, storeCommitMetric } from "../src/server.ts";
-import { openSqliteStore, type SqliteStore } from "../src/store/sqlite/open.ts";
+import { openSqliteStore } from "../src/store/sqlite/open.ts";
+import type { TestStore } from "./support/jobs.ts";
 import { openTestPostgresStore } from "./support/postgres-store.ts";
 
 export const adminToken = "test-admin-token-0123456789";
@@ -129,25 +130,30 @@ export async function createTestGateway(
 
 export type TestGateway = Awaited<ReturnType<typeof createTestGateway>>;
 
+/** Whether test gateways run on PostgreSQL (the `postgres` vitest project). */
+export const onPostgres = process.env.GATEWAY_TEST_STORE === "postgres";
+
 /**
  * The store the test gateway runs on: SQLite in memory, or, with `GATEWAY_TEST_STORE=postgres`
  * (the `postgres` vitest project), PostgreSQL on a fresh database of its own, with its pg-boss
  * queue and its shared rate-limit buckets, as `DATABASE_URL=postgres://…` would give.
  */
 async function openTestStore(config: GatewayConfig, metrics: Metrics, now: Clock) {
-  if (process.env.GATEWAY_TEST_STORE === "postgres") {
+  if (onPostgres) {
     const commits = storeCommitMetric(metrics);
     const store = await openTestPostgresStore(undefined, {
       jobLeaseMs: config.jobLeaseMs,
       onCommit: (seconds) => commits(seconds, 1),
     });
-    // TEMPORARY cast while route tests still reach into SQLite's tables.
     return {
-      store: store as unknown as SqliteStore,
+      store: store as TestStore,
       rateLimiter: store.keyRateLimiter(config.rateLimit, now),
     };
   }
-  const store = openSqliteStore({ path: ":memory:", onCommit: storeCommitMetric(metrics) });
+  const store: TestStore = openSqliteStore({
+    path: ":memory:",
+    onCommit: storeCommitMetric(metrics),
+  });
   return { store, rateLimiter: undefined };
 }
 

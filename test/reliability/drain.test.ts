@@ -15,7 +15,7 @@ import { sandboxPushUrls } from "../../src/carriers/modules.ts";
 import { FakeCarrier } from "../fakes/fake-carrier.ts";
 import { createTestGateway, interceptBody, json } from "../harness.ts";
 import { freePort, http } from "../integration/loopback.ts";
-import { makeJobsDue } from "../support/sqlite.ts";
+import { makeJobsDue } from "../support/jobs.ts";
 import { type ChildGateway, killGateway, sleep, spawnGateway, waitReady } from "./child-gateway.ts";
 
 const adminToken = "drain-test-admin-token-01234567";
@@ -191,7 +191,7 @@ describe("the worker's part of a drain", () => {
         expect(created.body.status, created.text).toBe("pending");
         ids.push(String(created.body.id));
       }
-      makeJobsDue(target.store);
+      await makeJobsDue(target.store);
 
       const release = carrier.hold();
       const callsBefore = carrier.callsOf("intercept").length;

@@ -20,7 +20,7 @@ import {
   lastEventDetail,
   type TestGateway,
 } from "../harness.ts";
-import { makeJobsDue, postponeJobs, setJobAttempts, setJobLeases } from "../support/sqlite.ts";
+import { makeJobsDue, postponeJobs, setJobAttempts, setJobLeases } from "../support/jobs.ts";
 
 /** Every attempt of one call (the harness allows 2 retries) refused before the carrier saw it. */
 const unreachable = ["unavailable", "unavailable", "unavailable"] as const;
@@ -46,7 +46,7 @@ const horizonMs = 60_000;
 
 /** Makes every job due now and runs one worker pass. */
 async function runDueJobs(target: TestGateway): Promise<number> {
-  makeJobsDue(target.store);
+  await makeJobsDue(target.store);
   return target.worker.runOnce();
 }
 
@@ -92,7 +92,7 @@ describe("a carrier whose outcome must be polled", () => {
     const created = await json(await target.intercept(target.merchantA, "k1", interceptBody()));
     const id = String(created.body.id);
     // 29 ordinary polls have run; the next one crashes once.
-    setJobAttempts(target.store, 29);
+    await setJobAttempts(target.store, 29);
     const pollOutcome = carrier.adapter.pollOutcome?.bind(carrier.adapter);
     let crashes = 1;
     carrier.adapter.pollOutcome = async (query, ctx) => {
@@ -115,7 +115,7 @@ describe("a carrier whose outcome must be polled", () => {
     const target = await start(carrier, { JOB_MAX_ATTEMPTS: "30" });
     const created = await json(await target.intercept(target.merchantA, "k1", interceptBody()));
     const id = String(created.body.id);
-    setJobAttempts(target.store, 29);
+    await setJobAttempts(target.store, 29);
     // The carrier is no longer registered: the run throws before the poll starts.
     const registry = target.services.carriers;
     const get = registry.get.bind(registry);
@@ -514,8 +514,8 @@ describe("a submit that may have reached the carrier, found out otherwise than b
     expect((await target.store.jobs.forInterception(id))?.maybeSent).toBe(false);
     // ...then a worker leases it and dies (its lease runs out with nobody giving the job back).
     const past = new Date(Date.now() - 1_000).toISOString();
-    setJobLeases(target.store, past);
-    makeJobsDue(target.store);
+    await setJobLeases(target.store, past);
+    await makeJobsDue(target.store);
 
     carrier.polls.push({
       outcome: "succeeded",
@@ -657,12 +657,12 @@ describe("withdrawing a pending interception the carrier may already hold", () =
     const id = String(created.body.id);
     const past = new Date(Date.now() - 1_000).toISOString();
 
-    setJobLeases(target.store, past);
+    await setJobLeases(target.store, past);
     const refused = await cancel(target, id);
     expect(refused.status, refused.text).toBe(409);
     expect((await read(target, id)).body.status).toBe("pending");
 
-    setJobLeases(target.store, null);
+    await setJobLeases(target.store, null);
     const withdrawn = await cancel(target, id);
     expect(withdrawn.status, withdrawn.text).toBe(200);
     expect(withdrawn.body.status).toBe("cancelled");
@@ -677,9 +677,9 @@ describe("a carrier's cancel whose reply was lost", () => {
 
   /** Runs the cancel job alone: the interception's poll job stays out of the way. */
   async function runCancelJob(target: TestGateway): Promise<void> {
-    makeJobsDue(target.store, "cancel");
+    await makeJobsDue(target.store, "cancel");
     const later = new Date(Date.now() + 3_600_000).toISOString();
-    postponeJobs(target.store, later, { except: "cancel" });
+    await postponeJobs(target.store, later, { except: "cancel" });
     await target.worker.runOnce();
   }
 

@@ -9,7 +9,7 @@ import {
   lastEventDetail,
   type TestGateway,
 } from "../harness.ts";
-import { countJobs, makeJobsDue } from "../support/sqlite.ts";
+import { countJobs, makeJobsDue } from "../support/jobs.ts";
 
 let carrier: FakeCarrier;
 let gateway: TestGateway;
@@ -266,9 +266,9 @@ describe("POST /v1/interceptions/{id}/cancel", () => {
     );
     expect(again.status, again.text).toBe(202);
     expect(carrier.callsOf("cancel")).toHaveLength(3);
-    expect(countJobs(gateway.store, "cancel")).toBe(1);
+    expect(await countJobs(gateway.store, "cancel")).toBe(1);
 
-    makeJobsDue(gateway.store);
+    await makeJobsDue(gateway.store);
     await gateway.worker.runOnce();
     const after = await json(
       await gateway.call(gateway.merchantA, "GET", `/v1/interceptions/${id}`),
@@ -307,13 +307,13 @@ describe("POST /v1/interceptions/{id}/cancel", () => {
       await gateway.call(gateway.merchantA, "POST", `/v1/interceptions/${id}/cancel`),
     );
     expect(second.status, second.text).toBe(202);
-    expect(countJobs(gateway.store, "cancel")).toBe(1);
+    expect(await countJobs(gateway.store, "cancel")).toBe(1);
     release();
     const done = await json(await first);
     expect(done.status, done.text).toBe(200);
     expect(done.body.status).toBe("cancelled");
     expect(carrier.callsOf("cancel")).toHaveLength(1);
-    expect(countJobs(gateway.store, "cancel")).toBe(0);
+    expect(await countJobs(gateway.store, "cancel")).toBe(0);
   });
 
   it.each([
@@ -339,7 +339,7 @@ describe("POST /v1/interceptions/{id}/cancel", () => {
         await gateway.call(gateway.merchantA, "GET", `/v1/interceptions/${id}`),
       );
       expect(after.body.status).toBe("succeeded");
-      expect(countJobs(gateway.store, "cancel")).toBe(0);
+      expect(await countJobs(gateway.store, "cancel")).toBe(0);
     },
   );
 

@@ -3,6 +3,7 @@ import type { TrackResult } from "../../contracts/carrier-adapter.ts";
 import { TrackingCache } from "../../src/services/tracking.ts";
 import { FakeCarrier } from "../fakes/fake-carrier.ts";
 import { createTestGateway, interceptBody, json, type TestGateway } from "../harness.ts";
+import { makeJobsDue } from "../support/jobs.ts";
 
 let gateway: TestGateway | null = null;
 afterEach(async () => {
@@ -130,6 +131,8 @@ describe("tracking cache", () => {
     carrier.states.set("SF1400000000001", "returned");
 
     clock.at += 1_000;
+    // PostgreSQL's job queue goes by the database's clock, not this one: the job is due there too.
+    await makeJobsDue(target.store);
     await target.worker.runOnce();
     const after = await json(
       await target.call(target.merchantA, "GET", `/v1/interceptions/${String(created.body.id)}`),
