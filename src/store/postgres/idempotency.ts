@@ -8,7 +8,12 @@
  * second sees the first's fresh lock.
  */
 import { and, asc, eq, isNull, lt, ne, sql } from "drizzle-orm";
-import type { IdempotencyClaim, IdempotencyKeyClaim, IdempotencyRepository } from "../store.ts";
+import type {
+  IdempotencyClaim,
+  IdempotencyCompletion,
+  IdempotencyKeyClaim,
+  IdempotencyRepository,
+} from "../store.ts";
 import { idempotencyKeysTable } from "./schema.ts";
 import type { InTransaction, PgDb } from "./transaction.ts";
 
@@ -32,6 +37,14 @@ export async function insertClaim(db: PgDb, claim: IdempotencyKeyClaim): Promise
     .onConflictDoNothing()
     .returning({ key: idempotencyKeysTable.key });
   return inserted.length === 1;
+}
+
+/** Stores the answer to replay for a key (in the caller's transaction, or on its own). */
+export async function completeKey(db: PgDb, done: IdempotencyCompletion): Promise<void> {
+  await db
+    .update(idempotencyKeysTable)
+    .set({ state: "completed", responseStatus: done.status, responseBody: done.body })
+    .where(keyNamed(done.merchantId, done.key));
 }
 
 /**
@@ -121,11 +134,8 @@ export function pgIdempotencyRepository(
       return inserted.length === 1;
     },
 
-    async complete(done: { merchantId: string; key: string; status: number; body: string }) {
-      await db
-        .update(idempotencyKeysTable)
-        .set({ state: "completed", responseStatus: done.status, responseBody: done.body })
-        .where(keyNamed(done.merchantId, done.key));
+    complete(done: IdempotencyCompletion) {
+      return completeKey(db, done);
     },
 
     async release(merchantId: string, key: string, now: string) {

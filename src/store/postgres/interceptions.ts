@@ -33,7 +33,7 @@ import {
   type TransitionResult,
 } from "../store.ts";
 import { violatesUnique } from "./errors.ts";
-import { insertClaim, keyNamed } from "./idempotency.ts";
+import { completeKey, insertClaim, keyNamed } from "./idempotency.ts";
 import type { PgJobQueue } from "./job-queue.ts";
 import {
   idempotencyKeysTable,
@@ -276,6 +276,10 @@ export function pgInterceptionRepository(
         }
         if (scheduled) {
           await queue.enqueue(client, scheduled, row.carrier);
+        }
+        if (transition.completeIdempotency) {
+          // The request's answer commits with the outcome it reports.
+          await completeKey(tx, transition.completeIdempotency);
         }
         return "applied";
       });
