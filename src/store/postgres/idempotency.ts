@@ -8,6 +8,7 @@
  * second sees the first's fresh lock.
  */
 import { and, asc, eq, isNull, lt, ne, sql } from "drizzle-orm";
+import type pg from "pg";
 import type {
   IdempotencyClaim,
   IdempotencyCompletion,
@@ -15,7 +16,7 @@ import type {
   IdempotencyRepository,
 } from "../store.ts";
 import { idempotencyKeysTable } from "./schema.ts";
-import type { InTransaction, PgDb } from "./transaction.ts";
+import { autocommit, inTransaction, type PgDb } from "./transaction.ts";
 
 /** The key `(merchantId, key)`. */
 export function keyNamed(merchantId: string, key: string) {
@@ -53,13 +54,10 @@ export async function completeKey(db: PgDb, done: IdempotencyCompletion): Promis
  */
 const claimRounds = 3;
 
-export function pgIdempotencyRepository(
-  inTransaction: InTransaction,
-  db: PgDb,
-): IdempotencyRepository {
+export function pgIdempotencyRepository(pool: pg.Pool, db: PgDb): IdempotencyRepository {
   /** One round of `claim`; null when the conflicting key vanished before it was read. */
   const claimOnce = (claim: IdempotencyKeyClaim) =>
-    inTransaction(async ({ db: tx }): Promise<IdempotencyClaim | null> => {
+    inTransaction(pool, async ({ db: tx }): Promise<IdempotencyClaim | null> => {
       if (await insertClaim(tx, claim)) {
         return { outcome: "claimed", interceptionId: null };
       }
@@ -117,25 +115,27 @@ export function pgIdempotencyRepository(
 
     async storeResponse(claim: IdempotencyKeyClaim & { status: number; body: string }) {
       // Claimed and completed in one statement: a key that exists is left as it is.
-      const inserted = await db
-        .insert(idempotencyKeysTable)
-        .values({
-          merchantId: claim.merchantId,
-          key: claim.key,
-          fingerprint: claim.fingerprint,
-          state: "completed",
-          lockedUntil: claim.lockedUntil,
-          responseStatus: claim.status,
-          responseBody: claim.body,
-          createdAt: claim.now,
-        })
-        .onConflictDoNothing()
-        .returning({ key: idempotencyKeysTable.key });
+      const inserted = await autocommit(pool, () =>
+        db
+          .insert(idempotencyKeysTable)
+          .values({
+            merchantId: claim.merchantId,
+            key: claim.key,
+            fingerprint: claim.fingerprint,
+            state: "completed",
+            lockedUntil: claim.lockedUntil,
+            responseStatus: claim.status,
+            responseBody: claim.body,
+            createdAt: claim.now,
+          })
+          .onConflictDoNothing()
+          .returning({ key: idempotencyKeysTable.key }),
+      );
       return inserted.length === 1;
     },
 
     complete(done: IdempotencyCompletion) {
-      return completeKey(db, done);
+      return autocommit(pool, () => completeKey(db, done));
     },
 
     async release(merchantId: string, key: string, now: string) {
@@ -143,7 +143,7 @@ export function pgIdempotencyRepository(
         keyNamed(merchantId, key),
         ne(idempotencyKeysTable.state, "completed"),
       );
-      await inTransaction(async ({ db: tx }) => {
+      await inTransaction(pool, async ({ db: tx }) => {
         // A claim that stored nothing is forgotten: the client simply retries.
         await tx
           .delete(idempotencyKeysTable)
@@ -163,9 +163,13 @@ export function pgIdempotencyRepository(
         .orderBy(asc(idempotencyKeysTable.createdAt))
         .limit(limit)
         .for("update", { skipLocked: true });
-      const result = await db
-        .delete(idempotencyKeysTable)
-        .where(sql`(${idempotencyKeysTable.merchantId}, ${idempotencyKeysTable.key}) in ${oldest}`);
+      const result = await autocommit(pool, () =>
+        db
+          .delete(idempotencyKeysTable)
+          .where(
+            sql`(${idempotencyKeysTable.merchantId}, ${idempotencyKeysTable.key}) in ${oldest}`,
+          ),
+      );
       return result.rowCount ?? 0;
     },
   };

@@ -14,7 +14,7 @@ import { pgMerchantRepository } from "./merchants.ts";
 import { pgMetaRepository } from "./meta.ts";
 import { applyMigrations } from "./migrate.ts";
 import { pgKeyRateLimiter } from "./rate-limits.ts";
-import { transactions } from "./transaction.ts";
+import { observeCommits } from "./transaction.ts";
 
 /** The store, plus what only PostgreSQL offers: shared rate-limit buckets, and the pool for tests. */
 export type PostgresStore = Store & {
@@ -32,7 +32,7 @@ export interface PostgresStoreOptions {
   jobQueue: JobQueueFactory;
   /** Connections this instance keeps at most (node-postgres's default: 10). */
   poolSize?: number;
-  /** Hears how long each transaction's COMMIT took, in seconds. */
+  /** Hears how long each commit took, in seconds (every transaction, and every lone write). */
   onCommit?: (seconds: number) => void;
   /** Hears of an idle pooled connection that failed (the pool drops it and opens another). */
   onPoolError?: (error: Error) => void;
@@ -40,37 +40,51 @@ export interface PostgresStoreOptions {
 
 /** Connects, applies migrations (under the migration lock), starts the job queue. */
 export async function openPostgresStore(options: PostgresStoreOptions): Promise<PostgresStore> {
+  const poolSize = options.poolSize ?? 10;
   const pool = new pg.Pool({
     connectionString: options.url,
-    max: options.poolSize ?? 10,
+    max: poolSize,
     application_name: "interception-gateway",
+  });
+  // The rate-limit buckets change on every request, and a crash that loses their last moments
+  // only forgets a few requests: their writes go over connections of their own that do not wait
+  // for the WAL flush (synchronous_commit off), so the limit costs no disk wait per request.
+  const bucketPool = new pg.Pool({
+    connectionString: options.url,
+    max: Math.max(2, Math.ceil(poolSize / 4)),
+    application_name: "interception-gateway-rate-limits",
+    options: "-c synchronous_commit=off",
   });
   // Without a listener, an idle connection dropped by the server would crash the process.
   pool.on("error", (error) => options.onPoolError?.(error));
+  bucketPool.on("error", (error) => options.onPoolError?.(error));
+  if (options.onCommit) {
+    observeCommits(pool, options.onCommit);
+  }
   let queue: PgJobQueue | null = null;
   try {
     await applyMigrations(pool);
     queue = await options.jobQueue({ pool, url: options.url });
   } catch (error) {
-    await pool.end();
+    await Promise.all([pool.end(), bucketPool.end()]);
     throw error;
   }
   const jobs = queue;
   const db = drizzle({ client: pool });
-  const inTransaction = transactions(pool, options.onCommit);
   return {
     pool,
-    meta: pgMetaRepository(db),
-    merchants: pgMerchantRepository(db),
-    idempotency: pgIdempotencyRepository(inTransaction, db),
-    interceptions: pgInterceptionRepository(inTransaction, db, jobs),
+    meta: pgMetaRepository(pool, db),
+    merchants: pgMerchantRepository(pool, db),
+    idempotency: pgIdempotencyRepository(pool, db),
+    interceptions: pgInterceptionRepository(pool, db, jobs),
     jobs,
-    keyRateLimiter: (settings, now) => pgKeyRateLimiter(db, settings, now),
+    keyRateLimiter: (settings, now) =>
+      pgKeyRateLimiter(drizzle({ client: bucketPool }), settings, now),
     async close() {
       try {
         await jobs.stop();
       } finally {
-        await pool.end();
+        await Promise.all([pool.end(), bucketPool.end()]);
       }
     },
   };

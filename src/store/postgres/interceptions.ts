@@ -17,6 +17,7 @@
  */
 import type { SQL } from "drizzle-orm";
 import { and, asc, desc, eq, getTableColumns, isNull, lt, sql } from "drizzle-orm";
+import type pg from "pg";
 import type { CarrierId } from "../../../contracts/carrier-adapter.ts";
 import { chargesNothingOnceIn, holdsFreeRedirect, noCharge } from "../../domain/cost.ts";
 import { isFinal } from "../../domain/status.ts";
@@ -41,7 +42,7 @@ import {
   interceptionsTable,
   parcelOwnersTable,
 } from "./schema.ts";
-import type { InTransaction, PgDb } from "./transaction.ts";
+import { inTransaction, type PgDb } from "./transaction.ts";
 
 /**
  * The class of the advisory locks on an order's redirects (the bytes of "IGWR"), in the two-int
@@ -66,7 +67,7 @@ const eventsOfRow = sql<InterceptionEventRecord[]>`coalesce((
 const withEvents = { ...getTableColumns(interceptionsTable), events: eventsOfRow };
 
 export function pgInterceptionRepository(
-  inTransaction: InTransaction,
+  pool: pg.Pool,
   db: PgDb,
   queue: PgJobQueue,
 ): InterceptionRepository {
@@ -87,7 +88,7 @@ export function pgInterceptionRepository(
     insert(input) {
       const { interception, event, job, idempotency, assumedFreeRedirects } = input;
       const { carrier, trackingNumber, merchantId } = interception;
-      return inTransaction(async ({ db: tx, client }) => {
+      return inTransaction(pool, async ({ db: tx, client }) => {
         if (idempotency?.claim && !(await insertClaim(tx, idempotency.claim))) {
           throw new IdempotencyConflictError(idempotency.merchantId, idempotency.key);
         }
@@ -209,7 +210,7 @@ export function pgInterceptionRepository(
     },
 
     transition(id: string, transition: InterceptionTransition) {
-      return inTransaction(async ({ db: tx, client }): Promise<TransitionResult> => {
+      return inTransaction(pool, async ({ db: tx, client }): Promise<TransitionResult> => {
         const [row] = await tx
           .select({
             status: interceptionsTable.status,

@@ -1,14 +1,17 @@
 /** `MerchantRepository` on PostgreSQL: merchants and their API keys. */
 import { and, eq, sql } from "drizzle-orm";
+import type pg from "pg";
 import type { ApiKeyRecord, MerchantRecord, MerchantRepository } from "../store.ts";
 import { withDriverErrors } from "./errors.ts";
 import { apiKeysTable, merchantsTable } from "./schema.ts";
-import type { PgDb } from "./transaction.ts";
+import { autocommit, type PgDb } from "./transaction.ts";
 
-export function pgMerchantRepository(db: PgDb): MerchantRepository {
+export function pgMerchantRepository(pool: pg.Pool, db: PgDb): MerchantRepository {
   return {
     async create(merchant: MerchantRecord) {
-      await withDriverErrors(() => db.insert(merchantsTable).values(merchant));
+      await autocommit(pool, () =>
+        withDriverErrors(() => db.insert(merchantsTable).values(merchant)),
+      );
     },
 
     async get(id: string) {
@@ -18,7 +21,7 @@ export function pgMerchantRepository(db: PgDb): MerchantRepository {
 
     async createApiKey(key: ApiKeyRecord) {
       // A second key with the same hash, or one of no merchant, fails on its constraint.
-      await withDriverErrors(() => db.insert(apiKeysTable).values(key));
+      await autocommit(pool, () => withDriverErrors(() => db.insert(apiKeysTable).values(key)));
     },
 
     async getApiKeyWithMerchant(id: string) {
@@ -32,10 +35,12 @@ export function pgMerchantRepository(db: PgDb): MerchantRepository {
 
     async revokeApiKey(merchantId: string, keyId: string, at: string) {
       // Revoking twice keeps the first time: that is when the key stopped being trusted.
-      const result = await db
-        .update(apiKeysTable)
-        .set({ revokedAt: sql`coalesce(${apiKeysTable.revokedAt}, ${at})` })
-        .where(and(eq(apiKeysTable.id, keyId), eq(apiKeysTable.merchantId, merchantId)));
+      const result = await autocommit(pool, () =>
+        db
+          .update(apiKeysTable)
+          .set({ revokedAt: sql`coalesce(${apiKeysTable.revokedAt}, ${at})` })
+          .where(and(eq(apiKeysTable.id, keyId), eq(apiKeysTable.merchantId, merchantId))),
+      );
       return (result.rowCount ?? 0) > 0;
     },
   };

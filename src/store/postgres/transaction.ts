@@ -25,29 +25,23 @@ export interface Tx {
 /** Attempts of one transaction that PostgreSQL keeps aborting to resolve a race. */
 const maxAttempts = 4;
 
-/** Runs `work` in one transaction of the store's (see `transactions`). */
-export type InTransaction = <T>(work: (tx: Tx) => Promise<T>) => Promise<T>;
-
 /**
- * Transactions on `pool`. `onCommit` hears how long each COMMIT took (seconds, its round trip:
- * the server's WAL flush included), so slow storage shows as it does on SQLite.
+ * Who hears how long each commit of a pool took (seconds): a transaction's COMMIT round trip, or a
+ * statement committed on its own (`autocommit`), the server's WAL flush included. Kept per pool so
+ * every transaction on the store's pool is heard, the job queue's included, and slow storage
+ * shows in `gateway_store_commit_seconds` as it does on SQLite.
  */
-export function transactions(
-  pool: pg.Pool,
-  onCommit: ((seconds: number) => void) | undefined,
-): InTransaction {
-  return (work) => inTransaction(pool, work, onCommit);
+const commitObservers = new WeakMap<pg.Pool, (seconds: number) => void>();
+
+export function observeCommits(pool: pg.Pool, onCommit: (seconds: number) => void): void {
+  commitObservers.set(pool, onCommit);
 }
 
 /** Runs `work` in one transaction; its result once committed, its error once rolled back. */
-export async function inTransaction<T>(
-  pool: pg.Pool,
-  work: (tx: Tx) => Promise<T>,
-  onCommit?: (seconds: number) => void,
-): Promise<T> {
+export async function inTransaction<T>(pool: pg.Pool, work: (tx: Tx) => Promise<T>): Promise<T> {
   for (let attempt = 1; ; attempt += 1) {
     try {
-      return await attemptTransaction(pool, work, onCommit);
+      return await attemptTransaction(pool, work);
     } catch (error) {
       if (attempt >= maxAttempts || !isRetryableConflict(error)) {
         throw error;
@@ -56,11 +50,15 @@ export async function inTransaction<T>(
   }
 }
 
-async function attemptTransaction<T>(
-  pool: pg.Pool,
-  work: (tx: Tx) => Promise<T>,
-  onCommit: ((seconds: number) => void) | undefined,
-): Promise<T> {
+/** One writing statement that commits on its own (no BEGIN/COMMIT round trips), heard as a commit. */
+export async function autocommit<T>(pool: pg.Pool, statement: () => Promise<T>): Promise<T> {
+  const started = performance.now();
+  const result = await statement();
+  commitObservers.get(pool)?.((performance.now() - started) / 1000);
+  return result;
+}
+
+async function attemptTransaction<T>(pool: pg.Pool, work: (tx: Tx) => Promise<T>): Promise<T> {
   const client = await pool.connect();
   let broken: Error | undefined;
   try {
@@ -68,7 +66,7 @@ async function attemptTransaction<T>(
     const result = await work({ db: drizzle({ client }), client });
     const started = performance.now();
     await client.query("COMMIT");
-    onCommit?.((performance.now() - started) / 1000);
+    commitObservers.get(pool)?.((performance.now() - started) / 1000);
     return result;
   } catch (error) {
     try {
