@@ -3,8 +3,8 @@
  * pg-boss job queue and its shared rate-limit buckets (any number of instances).
  */
 import type { GatewayConfig } from "../config.ts";
-import type { KeyRateLimiter } from "../rate-limiter.ts";
 import type { Logger } from "../logger.ts";
+import type { KeyRateLimiter } from "../rate-limiter.ts";
 import type { CommitObserver } from "./group-commit.ts";
 import { openPostgresStore } from "./postgres/index.ts";
 import { startPgJobQueue } from "./postgres/jobs.ts";
