@@ -4,7 +4,9 @@ import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import pg from "pg";
 import { afterAll, describe, expect, it } from "vitest";
+import { freshPostgresDatabase } from "../support/postgres.ts";
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
 const directory = mkdtempSync(join(tmpdir(), "merchant-cli-"));
@@ -16,11 +18,18 @@ afterAll(() => {
 
 /** Runs `scripts/merchant.ts` as `npm run merchant --` does, with its own database. */
 function merchant(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return merchantOn(`file:${databasePath}`, args);
+}
+
+function merchantOn(
+  databaseUrl: string,
+  args: string[],
+): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
     execFile(
       process.execPath,
       ["--import", "tsx", "scripts/merchant.ts", ...args],
-      { cwd: root, env: { PATH: process.env.PATH, DATABASE_URL: `file:${databasePath}` } },
+      { cwd: root, env: { PATH: process.env.PATH, DATABASE_URL: databaseUrl } },
       (error, stdout, stderr) => {
         resolve({ code: error ? Number(error.code) : 0, stdout, stderr });
       },
@@ -59,5 +68,22 @@ describe("npm run merchant", () => {
       pickupService: true,
       apiKey: expect.stringMatching(/^igk_/),
     });
+  });
+
+  it("creates a merchant in a PostgreSQL database, and a key for it", async () => {
+    const url = await freshPostgresDatabase();
+    const created = await merchantOn(url, ["create", "--name", "Tea House"]);
+    expect(created.code, JSON.stringify(created)).toBe(0);
+    const { id } = JSON.parse(created.stdout) as { id: string };
+    const issued = await merchantOn(url, ["key", "--merchant", id]);
+    expect(issued.code, JSON.stringify(issued)).toBe(0);
+    const client = new pg.Client({ connectionString: url });
+    await client.connect();
+    try {
+      const keys = await client.query("SELECT merchant_id FROM api_keys ORDER BY created_at");
+      expect(keys.rows).toEqual([{ merchant_id: id }, { merchant_id: id }]);
+    } finally {
+      await client.end();
+    }
   });
 });
