@@ -71,6 +71,19 @@ describe("the gateway on PostgreSQL", () => {
     expect(one.demo, "no demo merchant with running sandboxes either").toBeNull();
   });
 
+  it("keeps the database's mode: one started on sandboxes refuses to start live", async () => {
+    const live = startGateway(
+      config({
+        SF_PARTNER_ID: "P",
+        SF_CHECKWORD: "C",
+        SF_PUSH_TOKEN: "a-secret-token",
+        SF_BASE_URL: "http://127.0.0.1:9/std/service",
+      }),
+    );
+    await expect(live).rejects.toBeInstanceOf(ConfigError);
+    await expect(live).rejects.toThrow(/holds demo data/);
+  });
+
   it("serves one interception from either instance: created on one, replayed and settled on the other", async () => {
     const trackingNumber = `SF16${String(Date.now()).slice(-9)}`;
     const parcel = await http("POST", `${sandbox.url}/_sandbox/parcels`, {
