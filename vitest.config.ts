@@ -9,7 +9,8 @@ import { configDefaults, defineConfig } from "vitest/config";
  *   worker, the real server against the sandboxes, the carrier contract suites).
  * Integration is defined as "not unit, not slow", so a new test file always runs in some project.
  * A fourth, postgres (vitest.postgres.config.ts), runs the route and worker suites again on
- * PostgreSQL. `npm test` runs all four; `npm run test:unit` (…`:integration`, `:slow`) one.
+ * PostgreSQL; slow-multi-instance is one slow file run on its own (below). `npm test` runs them
+ * all; `npm run test:unit` (…`:integration`, `:slow` with slow-multi-instance) one.
  */
 const unitTests = [
   "test/*.test.ts",
@@ -21,6 +22,11 @@ const unitTests = [
 const adapterTests = "adapters/**/*.test.ts";
 const contractSuites = "adapters/**/contract.test.ts";
 const slow = ["test/reliability/**/*.test.ts", "test/build/**/*.test.ts"];
+/**
+ * Four processes and a database at full tilt: run alone, after the other slow tests, so that it
+ * starves none of their child gateways (beside it, crash.test.ts overran its 60 s).
+ */
+const multiInstance = "test/reliability/multi-instance.test.ts";
 
 const timeouts = { testTimeout: 20_000, hookTimeout: 20_000 };
 
@@ -53,9 +59,18 @@ export default defineConfig({
           ...timeouts,
           name: "slow",
           include: slow,
+          exclude: [...configDefaults.exclude, multiInstance],
           // After the others: their failures show first, and these multi-process tests do not
           // compete with them for the two cores.
           sequence: { groupOrder: 1 },
+        },
+      },
+      {
+        test: {
+          ...timeouts,
+          name: "slow-multi-instance",
+          include: [multiInstance],
+          sequence: { groupOrder: 2 },
         },
       },
       "./vitest.postgres.config.ts",

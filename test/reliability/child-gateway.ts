@@ -1,7 +1,8 @@
 /**
  * Runs the real gateway (`src/main.ts`) as a child process, so a test can SIGKILL or SIGTERM it
- * and start it again on the same database. The sandboxes stay in the test process (pass their
- * URL), so they outlive the gateway.
+ * and start it again on the same database. The sandboxes usually stay in the test process (pass
+ * their URL), so they outlive the gateway; `spawnSandbox` runs them as a process of their own,
+ * for tests with several gateways.
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
@@ -11,7 +12,9 @@ const root = fileURLToPath(new URL("../../", import.meta.url));
 
 export interface ChildGatewayOptions {
   port: number;
-  databasePath: string;
+  /** The SQLite file; or `databaseUrl` (e.g. `postgres://…`, shared by several gateways). */
+  databasePath?: string;
+  databaseUrl?: string;
   /** The test's sandboxes: their URL and run secret (SANDBOX_URL, SANDBOX_SECRET). */
   sandbox: { url: string; secret: string };
   adminToken: string;
@@ -38,7 +41,7 @@ export function spawnGateway(options: ChildGatewayOptions): ChildGateway {
     GATEWAY_HOST: "127.0.0.1",
     GATEWAY_PORT: String(options.port),
     PUBLIC_URL: url,
-    DATABASE_URL: `file:${options.databasePath}`,
+    DATABASE_URL: options.databaseUrl ?? `file:${options.databasePath}`,
     SANDBOX_URL: options.sandbox.url,
     SANDBOX_SECRET: options.sandbox.secret,
     ADMIN_TOKEN: options.adminToken,
@@ -52,7 +55,30 @@ export function spawnGateway(options: ChildGatewayOptions): ChildGateway {
     CARRIER_RETRY_MAX_DELAY_MS: "50",
     ...options.env,
   };
-  const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
+  return spawnScript("src/main.ts", url, env);
+}
+
+/**
+ * Spawns `npm run sandbox`'s script (`src/sandbox-main.ts`) on `port`: every carrier sandbox,
+ * pushing outcomes to `gatewayUrl`, with push secrets derived from `secret`.
+ */
+export function spawnSandbox(options: {
+  port: number;
+  gatewayUrl: string;
+  secret: string;
+}): ChildGateway {
+  return spawnScript("src/sandbox-main.ts", `http://127.0.0.1:${options.port}`, {
+    PATH: process.env.PATH ?? "",
+    HOME: process.env.HOME ?? "",
+    SANDBOX_PORT: String(options.port),
+    GATEWAY_URL: options.gatewayUrl,
+    SANDBOX_SECRET: options.secret,
+  });
+}
+
+/** Runs one of the repository's scripts with tsx, keeping its output for assertion messages. */
+function spawnScript(script: string, url: string, env: Record<string, string>): ChildGateway {
+  const child = spawn(process.execPath, ["--import", "tsx", script], {
     cwd: root,
     env,
     stdio: ["ignore", "pipe", "pipe"],
@@ -72,8 +98,17 @@ export function spawnGateway(options: ChildGatewayOptions): ChildGateway {
   return { url, child, exited, output: () => output };
 }
 
-/** Waits until `/readyz` answers 200; throws with the child's output after `timeoutMs`. */
-export async function waitReady(gateway: ChildGateway, timeoutMs = 20_000): Promise<void> {
+/**
+ * Waits until `path` answers 200; throws with the child's output after `timeoutMs`. The default
+ * is generous: tsx compiles the gateway as it starts, and on two loaded cores (the slow project
+ * runs two files at once, one of them perhaps four processes of multi-instance.test.ts) that
+ * alone has taken over 20 s.
+ */
+export async function waitReady(
+  gateway: ChildGateway,
+  timeoutMs = 40_000,
+  path = "/readyz",
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let exitedEarly = false;
   void gateway.exited.then(() => {
@@ -81,7 +116,7 @@ export async function waitReady(gateway: ChildGateway, timeoutMs = 20_000): Prom
   });
   for (;;) {
     try {
-      const response = await fetch(`${gateway.url}/readyz`, { signal: AbortSignal.timeout(1_000) });
+      const response = await fetch(`${gateway.url}${path}`, { signal: AbortSignal.timeout(1_000) });
       await response.arrayBuffer();
       if (response.status === 200) {
         return;
