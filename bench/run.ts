@@ -6,6 +6,8 @@
  *   npm run bench -- --only=store,get run some scenarios (report to a temp file)
  *   npm run bench -- --render=<results.json>  re-render BENCHMARKS.md from a saved run
  *
+ * The gateway runs compiled, as `npm start` runs it: `npm run build` first, then
+ * `node dist/src/main.js` (lib/build.ts).
  * Order: intercept → breaker → store (seeds the 1M database) → GET (on that database). Every
  * child process is stopped at the end, on error and on SIGINT/SIGTERM.
  */
@@ -13,6 +15,7 @@ import { execFileSync } from "node:child_process";
 import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, release, totalmem, type } from "node:os";
 import { basename, dirname, join } from "node:path";
+import { buildGateway } from "./lib/build.ts";
 import { killAllNow, repoRoot, stopAll } from "./lib/procs.ts";
 import { type Machine, type Results, renderReport, type Targets } from "./lib/report.ts";
 import { createdTempDirs, tempDir } from "./lib/stack.ts";
@@ -91,6 +94,8 @@ async function main(): Promise<void> {
     errors: {},
   };
   const outDir = tempDir("results");
+  log("build (npm run build)…");
+  buildGateway();
   const attempt = async <T>(name: string, run: () => Promise<T>): Promise<T | undefined> => {
     if (!enabled(name)) {
       return undefined;
