@@ -217,3 +217,20 @@ export function summarize(sorted: Float64Array): Summary {
     mean: sorted.length ? sum / sorted.length : Number.NaN,
   };
 }
+
+/** Least-squares slope of y over x (a trend: MiB per second of heap, say). */
+export function slope(points: [number, number][]): number {
+  const n = points.length;
+  if (n < 2) {
+    return Number.NaN;
+  }
+  const mx = points.reduce((sum, [x]) => sum + x, 0) / n;
+  const my = points.reduce((sum, [, y]) => sum + y, 0) / n;
+  let num = 0;
+  let den = 0;
+  for (const [x, y] of points) {
+    num += (x - mx) * (y - my);
+    den += (x - mx) ** 2;
+  }
+  return den === 0 ? 0 : num / den;
+}
