@@ -96,7 +96,7 @@ export function interceptBody(trackingNumber: string): string {
   });
 }
 
-/** A gateway client: `intercept(tn)` is true when the answer is 201 `submitted`. */
+/** A gateway client: `intercept(tn)` is true when the answer is 201 `submitted`, else throws it. */
 export function gatewayClient(gatewayUrl: string, apiKey: string, connections: number) {
   // Long timeouts: an overloaded gateway answers late, and a late answer is a measurement.
   const pool = new Pool(gatewayUrl, {
@@ -121,7 +121,16 @@ export function gatewayClient(gatewayUrl: string, apiKey: string, connections: n
         body: interceptBody(trackingNumber),
       });
       const text = await response.body.text();
-      return response.statusCode === 201 && text.includes('"status":"submitted"');
+      if (response.statusCode === 201 && text.includes('"status":"submitted"')) {
+        return true;
+      }
+      // A failure with what the gateway said, so the report can name it.
+      const status = /"status":"([^"]+)"/.exec(text)?.[1];
+      throw new Error(
+        status
+          ? `${response.statusCode} with status ${status}`
+          : `${response.statusCode} ${text.slice(0, 300)}`,
+      );
     },
     close: () => pool.close(),
   };

@@ -129,16 +129,16 @@ export async function runPostgres(
     const a = await start(ports.a, processNames.a, null);
     const b = await start(ports.b, processNames.b, null);
     const connections = Math.max(...options.ladder, 16);
-    const client = async (gateway: Gateway, apiKey: string) => {
+    const client = (gateway: Gateway, apiKey: string) => {
       const made = gatewayClient(gateway.url, apiKey, connections);
       clients.push(made);
       return made;
     };
-    const viaSqlite = await client(sqlite, await createMerchant(sqlite.url, "Store bench"));
+    const viaSqlite = client(sqlite, await createMerchant(sqlite.url, "Store bench"));
     // One merchant on the shared database: both PostgreSQL instances accept its key.
     const pgKey = await createMerchant(a.url, "Store bench");
-    const viaA = await client(a, pgKey);
-    const viaB = await client(b, pgKey);
+    const viaA = client(a, pgKey);
+    const viaB = client(b, pgKey);
 
     const perSide = Math.ceil((options.ladder.length * options.stepS + options.warmupS) * 900);
     const perProfile = Math.ceil((options.profileS + 1) * 900);
