@@ -1,7 +1,7 @@
 /**
  * `npm run bench`: every benchmark scenario in one run, then BENCHMARKS.md is rewritten.
  *
- *   npm run bench                     full run (~20 min on 2 cores: the memory run alone is 10 min)
+ *   npm run bench                     full run (~25 min on 2 cores: the memory run alone is 11 min)
  *   npm run bench -- --quick          short phases, report to a temp file (smoke test, ~3 min)
  *   npm run bench -- --only=store,get run some scenarios (report to a temp file)
  *   npm run bench -- --render=<results.json>  re-render BENCHMARKS.md from a saved run

@@ -24,7 +24,7 @@ export function memorySummaryRows(results: Results): string[] {
   const target = results.targets.heapSlopeMiBPerMin;
   if (!result) {
     return [
-      `| Memory over 10 min of intercept load, both stores | flat: heap after GC trend ≤ ${target} MiB/min | not measured: ${results.errors.memory?.split("\n")[0] ?? "skipped"} | n/a | |`,
+      `| Memory over 10 min of intercept load, both stores | flat: heap after GC trend ≤ ${target} MiB/min | not measured: ${(results.errors.memory ?? results.errors.postgres)?.split("\n")[0] ?? "skipped"} | n/a | |`,
     ];
   }
   const minutes = result.durationS / 60;
