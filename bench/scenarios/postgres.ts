@@ -15,7 +15,7 @@
 import { join } from "node:path";
 import { freePort } from "../../test/integration/loopback.ts";
 import { closedLoop, type LoadResult, type Summary, summarize } from "../lib/load.ts";
-import { gatewayApplication, type PgActivity, withPgActivity } from "../lib/pg-activity.ts";
+import { type PgActivity, withPgActivity } from "../lib/pg-activity.ts";
 import type { BenchPostgres } from "../lib/postgres.ts";
 import { meanElu } from "../lib/probe-reader.ts";
 import { CpuMeter, stop } from "../lib/procs.ts";
@@ -83,18 +83,6 @@ export const processNames = {
   sandbox: "sandbox",
 };
 
-/** The `application_name` of each PostgreSQL instance's connections (see lib/pg-activity.ts). */
-export const applicationNames: Record<string, string> = {
-  [processNames.a]: `${gatewayApplication}-A`,
-  [processNames.b]: `${gatewayApplication}-B`,
-};
-
-function withApplicationName(url: string, name: string): string {
-  const named = new URL(url);
-  named.searchParams.set("application_name", applicationNames[name] ?? name);
-  return named.toString();
-}
-
 export async function runPostgres(
   server: BenchPostgres,
   options: PostgresOptions,
@@ -114,10 +102,7 @@ export async function runPostgres(
         port,
         sandboxUrl: sandbox.url,
         env: { DATABASE_POOL_SIZE: String(poolSize) },
-        ...(database ?? {
-          databaseUrl: withApplicationName(databaseUrl, name),
-          probeDirectory: directory,
-        }),
+        ...(database ?? { databaseUrl, probeDirectory: directory }),
       });
       gateways.push(gateway);
       return gateway;
@@ -200,7 +185,10 @@ export async function runPostgres(
       } else {
         // The CPU and the loops are read when the load ends, before the counters' settling.
         let read: { cpu: Record<string, number>; to: number } | undefined;
-        const sampled = await withPgActivity(databaseUrl, async () => {
+        const owners = Object.fromEntries(
+          targets.map(({ name, gateway }) => [name, gateway.child.pid]),
+        );
+        const sampled = await withPgActivity(databaseUrl, owners, async () => {
           const done = await load();
           read = { cpu: meter.read(), to: Date.now() };
           return done;
@@ -284,7 +272,7 @@ async function profileGateway(
     name: "gateway A (cpu-prof)",
     port: await freePort(),
     sandboxUrl: at.sandboxUrl,
-    databaseUrl: withApplicationName(at.databaseUrl, processNames.a),
+    databaseUrl: at.databaseUrl,
     probeDirectory: at.directory,
     env: { DATABASE_POOL_SIZE: String(poolSize) },
     nodeArgs: cpuProfArgs(at.directory),
