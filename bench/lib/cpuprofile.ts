@@ -3,7 +3,7 @@
  * inclusive time of our own code (src/, adapters/), and self time per area (a package, Node
  * internals, GC). Samples can be restricted to a window of `process.hrtime` microseconds:
  * V8 stamps samples with the same monotonic clock, so the benchmark passes the timed phase's
- * window and start-up (tsx, migrations) stays out of the numbers.
+ * window and start-up (module loading, migrations) stays out of the numbers.
  *
  * CLI: `npx tsx bench/lib/cpuprofile.ts <file.cpuprofile> [top]`.
  */
@@ -46,6 +46,11 @@ export interface ProfileSummary {
   areas: { area: string; percent: number; ms: number }[];
 }
 
+/** The share (% of busy samples, self time) of the areas `match` picks. */
+export function areaShare(summary: ProfileSummary, match: (area: string) => boolean): number {
+  return summary.areas.filter((entry) => match(entry.area)).reduce((sum, e) => sum + e.percent, 0);
+}
+
 const repoRoot = fileURLToPath(new URL("../../", import.meta.url));
 
 function shortUrl(url: string): string {
@@ -83,7 +88,8 @@ function areaOf(frame: ProfileNode["callFrame"]): string {
     const name = rest[0]?.startsWith("@") ? `${rest[0]}/${rest[1]}` : (rest[0] ?? "?");
     return `pkg: ${name}`;
   }
-  const short = shortUrl(url);
+  // The gateway runs compiled: dist/src/x.js is src/x.ts's code.
+  const short = shortUrl(url).replace(/^dist\//, "");
   const parts = short.split("/");
   if (parts[0] === "src" || parts[0] === "adapters" || parts[0] === "contracts") {
     return `ours: ${parts.slice(0, Math.min(2, parts.length - 1)).join("/") || short}`;

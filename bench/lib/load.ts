@@ -20,8 +20,10 @@ export interface LoadResult {
   maxLagMs: number;
   /** Open loop: requests sent (fewer than planned when the server fell too far behind). */
   offered: number;
-  /** Open loop: sending stopped early because `maxInFlight` requests were unanswered. */
+  /** Open loop: `maxInFlight` requests were unanswered at some point (sending stopped, or skipped). */
   overloaded: boolean;
+  /** Open loop with `whenFull: "skip"`: scheduled requests not sent, the in-flight cap reached. */
+  skipped?: number;
   firstError?: string;
 }
 
@@ -51,13 +53,16 @@ function finish(
  * `rate` requests per second for `durationMs` (at most `maxRequests`), scheduled by clock.
  * When `maxInFlight` requests are unanswered the server has fallen hopelessly behind: sending
  * stops (`overloaded`), so the backlog it leaves stays bounded, and the phase waits up to
- * `drainTimeoutMs` for the answers.
+ * `drainTimeoutMs` for the answers. With `whenFull: "skip"` a request that falls due while
+ * `maxInFlight` are unanswered is skipped instead (counted in `skipped`), so a long run keeps its
+ * load on for its whole duration.
  */
 export async function openLoop(options: {
   rate: number;
   durationMs: number;
   maxRequests: number;
   maxInFlight?: number;
+  whenFull?: "stop" | "skip";
   drainTimeoutMs?: number;
   fire: Fire;
 }): Promise<LoadResult> {
@@ -74,9 +79,14 @@ export async function openLoop(options: {
   let overloaded = false;
   let firstError: string | undefined;
   const maxInFlight = options.maxInFlight ?? Number.POSITIVE_INFINITY;
+  const skip = options.whenFull === "skip";
   const start = performance.now();
+  // `next` is the next scheduled slot; `sent` the requests actually sent (fewer when skipping).
   let next = 0;
+  let sent = 0;
+  let skipped = 0;
   let total = planned;
+  let sending = true;
   let settle: () => void = () => {};
   const allAnswered = new Promise<void>((resolve) => {
     settle = resolve;
@@ -90,26 +100,33 @@ export async function openLoop(options: {
       firstError ??= error === undefined ? "unexpected answer" : String(error);
     }
     answered += 1;
-    if (answered === total) {
+    if (!sending && answered === sent) {
       settle();
     }
   };
   while (next < total) {
     const now = performance.now();
     // Send everything that is due (catching up after a late wake-up), then sleep to the next.
-    if (next - answered >= maxInFlight) {
+    if (!skip && sent - answered >= maxInFlight) {
       overloaded = true;
       total = next;
-      if (answered === total) {
-        settle();
-      }
       break;
     }
-    while (next < total && start + next * interval <= now && next - answered < maxInFlight) {
+    while (next < total && start + next * interval <= now) {
       const scheduled = start + next * interval;
-      maxLagMs = Math.max(maxLagMs, now - scheduled);
       const index = next;
       next += 1;
+      if (sent - answered >= maxInFlight) {
+        if (!skip) {
+          next -= 1;
+          break;
+        }
+        overloaded = true;
+        skipped += 1;
+        continue;
+      }
+      maxLagMs = Math.max(maxLagMs, now - scheduled);
+      sent += 1;
       options.fire(index).then(
         (success) => record(scheduled, success),
         (error: unknown) => record(scheduled, false, error),
@@ -119,7 +136,8 @@ export async function openLoop(options: {
       await sleep(Math.max(0, start + next * interval - performance.now()));
     }
   }
-  if (total === 0) {
+  sending = false;
+  if (answered === sent) {
     settle();
   }
   let drainTimer: NodeJS.Timeout | undefined;
@@ -130,14 +148,17 @@ export async function openLoop(options: {
     }),
   ]);
   clearTimeout(drainTimer);
-  return finish(
-    latencies,
-    { ok, failed, unanswered: total - answered, offered: total },
-    performance.now() - start,
-    maxLagMs,
-    overloaded,
-    firstError,
-  );
+  return {
+    ...finish(
+      latencies,
+      { ok, failed, unanswered: sent - answered, offered: sent },
+      performance.now() - start,
+      maxLagMs,
+      overloaded,
+      firstError,
+    ),
+    skipped,
+  };
 }
 
 /** `concurrency` workers for `durationMs` (at most `maxRequests` in all). */
@@ -216,4 +237,21 @@ export function summarize(sorted: Float64Array): Summary {
     max: sorted.length ? (sorted[sorted.length - 1] ?? Number.NaN) : Number.NaN,
     mean: sorted.length ? sum / sorted.length : Number.NaN,
   };
+}
+
+/** Least-squares slope of y over x (a trend: MiB per second of heap, say). */
+export function slope(points: [number, number][]): number {
+  const n = points.length;
+  if (n < 2) {
+    return Number.NaN;
+  }
+  const mx = points.reduce((sum, [x]) => sum + x, 0) / n;
+  const my = points.reduce((sum, [, y]) => sum + y, 0) / n;
+  let num = 0;
+  let den = 0;
+  for (const [x, y] of points) {
+    num += (x - mx) * (y - my);
+    den += (x - mx) ** 2;
+  }
+  return den === 0 ? 0 : num / den;
 }

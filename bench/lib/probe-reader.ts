@@ -1,5 +1,6 @@
-/** Reads the lines `probe.ts` wrote. */
+/** Reads the lines `probe.ts` wrote, and asks it for a sample after a full GC. */
 import { existsSync, readFileSync } from "node:fs";
+import { sleep } from "./procs.ts";
 
 export interface ProbeSample {
   at: number;
@@ -66,4 +67,24 @@ export function loopStalls(file: string, from: number, to: number): LoopStalls |
     gcMaxMs: Math.max(...inWindow.map((sample) => sample.gc.maxMs)),
     seconds: (to - from) / 1000,
   };
+}
+
+/**
+ * Signals the probe in `pid` (SIGUSR2) to run a full GC and write a marked sample; resolves to
+ * that sample, or null when none came within 5 s. The process must run with `--expose-gc`.
+ */
+export async function gcSample(
+  file: string,
+  pid: number,
+  after: number,
+): Promise<ProbeSample | null> {
+  process.kill(pid, "SIGUSR2");
+  for (let tries = 0; tries < 50; tries++) {
+    await sleep(100);
+    const found = readProbe(file).filter((sample) => sample.afterGc && sample.at >= after);
+    if (found.length > 0) {
+      return found.at(-1) ?? null;
+    }
+  }
+  return null;
 }

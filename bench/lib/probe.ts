@@ -1,5 +1,6 @@
 /**
- * Preloaded into every benchmarked gateway (`--import ./bench/lib/probe.ts`, after tsx): every
+ * Preloaded into every benchmarked gateway (`node --import <probe.mjs> dist/src/main.js`: the bench
+ * transpiles this file on its own, see build.ts, so it imports only `node:` modules): every
  * BENCH_PROBE_INTERVAL_MS it appends one JSON line to BENCH_PROBE_FILE with, since the previous
  * line:
  * - `process.memoryUsage()`;

@@ -1,9 +1,10 @@
 /**
- * Child processes for the benchmarks: spawn (node --import tsx), wait until ready, sample CPU
- * and memory from /proc, stop. Every child is tracked so `stopAll()` can end them on error.
+ * Child processes for the benchmarks: spawn (compiled JavaScript, or TypeScript through tsx), wait
+ * until ready, sample CPU and memory from /proc, stop. Every child is tracked so `stopAll()` can
+ * end them on error.
  */
 import { type ChildProcess, spawn } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync, readlinkSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 
 export const repoRoot = fileURLToPath(new URL("../../", import.meta.url));
@@ -20,19 +21,19 @@ export interface Child {
 const running = new Set<Child>();
 
 /**
- * Starts `node [nodeArgs] --import tsx [--import each preload] <script>` from the repository
- * root, with a clean environment (only PATH, HOME, TMPDIR are inherited).
+ * Starts `node [nodeArgs] [--import tsx] [--import each preload] <script>` from the repository
+ * root, with a clean environment (only PATH, HOME, TMPDIR are inherited). `tsx: false` runs
+ * compiled JavaScript as shipped, with no loader in the process.
  */
 export function spawnNode(
   name: string,
   script: string,
   env: Record<string, string>,
-  options: { nodeArgs?: string[]; preload?: string[] } = {},
+  options: { nodeArgs?: string[]; preload?: string[]; tsx?: boolean } = {},
 ): Child {
   const args = [
     ...(options.nodeArgs ?? []),
-    "--import",
-    "tsx",
+    ...(options.tsx === false ? [] : ["--import", "tsx"]),
     ...(options.preload ?? []).flatMap((file) => ["--import", file]),
     script,
   ];
@@ -118,16 +119,89 @@ export function killAllNow(): void {
 
 const clockTicksPerSecond = 100;
 
-/** User + system CPU seconds a process has used so far. */
-export function cpuSeconds(pid: number): number {
+/** The fields of /proc/<pid>/stat after the command name (field 3 is index 0); null if gone. */
+function statFields(pid: number): string[] | null {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    // After the command name: field 3 is index 0, so utime (14) and stime (15) are 11 and 12.
-    return (Number(fields[11]) + Number(fields[12])) / clockTicksPerSecond;
+    return stat.slice(stat.lastIndexOf(")") + 2).split(" ");
   } catch {
-    return Number.NaN;
+    return null;
   }
+}
+
+/** User + system CPU seconds a process has used so far. */
+export function cpuSeconds(pid: number): number {
+  const fields = statFields(pid);
+  // utime (14) and stime (15) are indexes 11 and 12.
+  return fields ? (Number(fields[11]) + Number(fields[12])) / clockTicksPerSecond : Number.NaN;
+}
+
+/**
+ * CPU seconds of a process and every descendant, live or gone: each live process's own time plus
+ * what its reaped children used (cutime and cstime, 16 and 17). PostgreSQL forks a backend per
+ * connection and helper processes, and reaps them, so this is the whole server's CPU.
+ */
+export function treeCpuSeconds(root: number): number {
+  const children = new Map<number, number[]>();
+  for (const entry of readdirSync("/proc")) {
+    const pid = Number(entry);
+    const parent = Number.isInteger(pid) ? Number(statFields(pid)?.[1]) : Number.NaN;
+    if (Number.isInteger(parent)) {
+      children.set(parent, [...(children.get(parent) ?? []), pid]);
+    }
+  }
+  let ticks = 0;
+  const pending = [root];
+  for (let pid = pending.pop(); pid !== undefined; pid = pending.pop()) {
+    const fields = statFields(pid);
+    if (fields) {
+      ticks += [11, 12, 13, 14].reduce((sum, index) => sum + Number(fields[index]), 0);
+    }
+    pending.push(...(children.get(pid) ?? []));
+  }
+  return ticks / clockTicksPerSecond;
+}
+
+/**
+ * The local ports of a process's TCP sockets (IPv4 and IPv6), from its open files and the kernel's
+ * socket table: a server that sees the client's port (PostgreSQL's `client_port`) can tell which
+ * process a connection belongs to.
+ */
+export function tcpLocalPorts(pid: number): Set<number> {
+  const inodes = new Set<string>();
+  try {
+    for (const fd of readdirSync(`/proc/${pid}/fd`)) {
+      try {
+        const target = readlinkSync(`/proc/${pid}/fd/${fd}`);
+        if (target.startsWith("socket:[")) {
+          inodes.add(target.slice("socket:[".length, -1));
+        }
+      } catch {
+        // closed meanwhile
+      }
+    }
+  } catch {
+    return new Set();
+  }
+  const ports = new Set<number>();
+  for (const table of ["tcp", "tcp6"]) {
+    let text = "";
+    try {
+      text = readFileSync(`/proc/${pid}/net/${table}`, "utf8");
+    } catch {
+      continue;
+    }
+    // Columns: sl, local_address (hex ip:port), rem_address, st, …, inode (the tenth).
+    for (const line of text.split("\n").slice(1)) {
+      const columns = line.trim().split(/\s+/);
+      const inode = columns[9];
+      const local = columns[1];
+      if (inode && local && inodes.has(inode)) {
+        ports.add(Number.parseInt(local.slice(local.lastIndexOf(":") + 1), 16));
+      }
+    }
+  }
+  return ports;
 }
 
 /** Resident set size in MiB (VmRSS, what `ps -o rss=` shows). */
@@ -160,24 +234,38 @@ function machineJiffies(): { busy: number; steal: number; total: number } {
 /**
  * CPU use of several processes over a phase, in % of one core, plus `machine` (every process
  * on the box, % of one core) and `steal` (time the hypervisor gave to others, % of one core),
- * so load from outside the benchmark shows up.
+ * so load from outside the benchmark shows up. `trees` are counted with all their descendants
+ * (PostgreSQL's server: the postmaster and every backend, see `treeCpuSeconds`).
  */
 export class CpuMeter {
-  private readonly start: Map<string, number>;
+  private readonly start = new Map<string, number>();
   private readonly selfStart = process.cpuUsage();
   private readonly at = performance.now();
   private readonly machineStart = machineJiffies();
+  private readonly readers: [string, () => number][];
 
-  constructor(private readonly processes: Record<string, number>) {
-    this.start = new Map(Object.entries(processes).map(([name, pid]) => [name, cpuSeconds(pid)]));
+  constructor(processes: Record<string, number>, trees: Record<string, number> = {}) {
+    this.readers = [
+      ...Object.entries(processes).map(([name, pid]): [string, () => number] => [
+        name,
+        () => cpuSeconds(pid),
+      ]),
+      ...Object.entries(trees).map(([name, pid]): [string, () => number] => [
+        name,
+        () => treeCpuSeconds(pid),
+      ]),
+    ];
+    for (const [name, read] of this.readers) {
+      this.start.set(name, read());
+    }
   }
 
   /** `{ name: percent of one core }`, plus `bench` for this process (the load generator). */
   read(): Record<string, number> {
     const seconds = (performance.now() - this.at) / 1000;
     const out: Record<string, number> = {};
-    for (const [name, pid] of Object.entries(this.processes)) {
-      out[name] = ((cpuSeconds(pid) - (this.start.get(name) ?? 0)) / seconds) * 100;
+    for (const [name, read] of this.readers) {
+      out[name] = ((read() - (this.start.get(name) ?? 0)) / seconds) * 100;
     }
     const self = process.cpuUsage(this.selfStart);
     out.bench = ((self.user + self.system) / 1e6 / seconds) * 100;

@@ -28,8 +28,8 @@ export async function profilePhase<T>(
   const result = await load();
   const toUs = Number(process.hrtime.bigint() / 1000n);
   await stop(child);
-  // One file per thread (`CPU.<date>.<time>.<pid>.<thread>.<seq>.cpuprofile`); tsx's module
-  // hooks run on a worker thread, the application on thread 0.
+  // One file per thread (`CPU.<date>.<time>.<pid>.<thread>.<seq>.cpuprofile`): the application
+  // runs on thread 0.
   const name = readdirSync(directory).find((file) => /\.\d+\.0\.\d+\.cpuprofile$/.test(file));
   if (!name) {
     throw new Error(`${child.name} wrote no .cpuprofile in ${directory}:\n${child.output()}`);

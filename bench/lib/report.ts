@@ -3,8 +3,15 @@
 import type { BreakerResult } from "../scenarios/breaker.ts";
 import type { GetResult } from "../scenarios/get.ts";
 import type { InterceptResult, PhaseStats } from "../scenarios/intercept.ts";
+import type { MemoryResult } from "../scenarios/memory.ts";
+import type { PostgresResult } from "../scenarios/postgres.ts";
 import type { StoreResult } from "../scenarios/store.ts";
-import type { ProfileSummary } from "./cpuprofile.ts";
+import { areaShare } from "./cpuprofile.ts";
+import { cpuCell, int, ms, pct } from "./format.ts";
+import { memorySection } from "./report-memory.ts";
+import { postgresSection } from "./report-postgres.ts";
+import { profileTables } from "./report-profile.ts";
+import { summaryLines } from "./report-summary.ts";
 import { bucketBound, countAbove } from "./stack.ts";
 
 export interface Machine {
@@ -18,17 +25,18 @@ export interface Machine {
   commit: string;
 }
 
+/** Issue 10, part D. */
 export interface Targets {
   interceptRate: number;
   medianAddedMs: number;
   p99AddedMs: number;
-  throughputShare: number;
   getShare: number;
-  breakerP99Ms: number;
-  /** "No growth": the live heap (after a forced full GC, every 15 s) may trend up at most this. */
+  /** Breaker open: the gateway's p99 minus the bare-Hono floor's, same rate and generator. */
+  breakerP99OverFloorMs: number;
+  /** One PostgreSQL instance's best intercept throughput as a share of SQLite's. */
+  postgresShare: number;
+  /** "Flat": the live heap (after a forced full GC) may trend up at most this. */
   heapSlopeMiBPerMin: number;
-  /** …and the RSS trend may be at most this steep. */
-  rssSlopeMiBPerMin: number;
 }
 
 export interface Results {
@@ -36,26 +44,19 @@ export interface Results {
   command: string;
   startedAt: string;
   wallSeconds: number;
+  /** `npm run build` before the scenarios, seconds. */
+  buildSeconds?: number;
   targets: Targets;
   sandboxLatencyMs: number;
+  /** The run's PostgreSQL server (postgres and memory scenarios). */
+  postgresServer?: { version: string; settings: Record<string, string> };
   store?: StoreResult;
   get?: GetResult;
   intercept?: InterceptResult;
   breaker?: BreakerResult;
+  postgres?: PostgresResult;
+  memory?: MemoryResult;
   errors: Record<string, string>;
-}
-
-const ms = (value: number, digits = 2) => (Number.isFinite(value) ? value.toFixed(digits) : "–");
-const int = (value: number) =>
-  Number.isFinite(value) ? Math.round(value).toLocaleString("en-US") : "–";
-const pct = (value: number, digits = 0) =>
-  Number.isFinite(value) ? `${value.toFixed(digits)} %` : "–";
-const verdict = (pass: boolean | null) => (pass === null ? "n/a" : pass ? "PASS" : "**MISS**");
-
-function cpuCell(cpu: Record<string, number>): string {
-  return Object.entries(cpu)
-    .map(([name, value]) => `${name} ${value.toFixed(0)}`)
-    .join(" / ");
 }
 
 /** Main-thread ms per request (from event-loop utilisation) and CPU ms per request. */
@@ -68,34 +69,6 @@ function perRequest(
     loopMs: (elu / 100 / rate) * 1000,
     cpuMs: ((phase.cpu.gateway ?? Number.NaN) / 100 / rate) * 1000,
   };
-}
-
-function profileTables(title: string, summary: ProfileSummary, lines: string[]): void {
-  lines.push(
-    `**${title}** — ${ms(summary.windowMs / 1000, 1)} s window, main thread busy ${pct(summary.busyPercent)} of it. ` +
-      "Percentages are of the busy samples. V8 samples the main thread by wall clock, so time the " +
-      "thread spends blocked inside a synchronous native call (SQLite's COMMIT and its fsync) is " +
-      "charged to the JS function that made the call.",
-    "",
-    "| Self time | Function | Where |",
-    "|---:|---|---|",
-  );
-  for (const entry of summary.topSelf) {
-    lines.push(
-      `| ${pct(entry.percent, 1)} | \`${entry.name}\` | ${entry.location || entry.area} |`,
-    );
-  }
-  lines.push("", "| By area (self) | Area |", "|---:|---|");
-  for (const entry of summary.areas.slice(0, 10)) {
-    lines.push(`| ${pct(entry.percent, 1)} | ${entry.area} |`);
-  }
-  lines.push("", "| Inclusive | Our function | File |", "|---:|---|---|");
-  for (const entry of summary.topOwnInclusive.slice(0, 10)) {
-    lines.push(
-      `| ${pct(entry.percent, 1)} | \`${entry.name}\` | ${entry.location.replace(/:1$/, "")} |`,
-    );
-  }
-  lines.push("");
 }
 
 /** What held the gateway's event loop up during an open-loop phase, as one paragraph. */
@@ -120,10 +93,6 @@ function stallsParagraph(pair: InterceptResult["targetRate"]): string | null {
     "Every stall above lands on whichever requests are queued behind it.",
   );
   return parts.join(" ");
-}
-
-function areaShare(summary: ProfileSummary, match: (area: string) => boolean): number {
-  return summary.areas.filter((entry) => match(entry.area)).reduce((sum, e) => sum + e.percent, 0);
 }
 
 /** CPU used by processes outside the benchmark in each measured phase, % of one core. */
@@ -151,6 +120,14 @@ function outsideLoad(results: Results): { phase: string; percent: number }[] {
     if (results.breaker.floor) {
       phases.push({ phase: "breaker floor (bare Hono)", cpu: results.breaker.floor.cpu });
     }
+  }
+  for (const step of results.postgres?.steps ?? []) {
+    for (const side of ["sqlite", "postgres1", "postgres2"] as const) {
+      phases.push({ phase: `store c=${step.concurrency} ${side}`, cpu: step[side].cpu });
+    }
+  }
+  if (results.memory) {
+    phases.push({ phase: "memory", cpu: results.memory.cpu });
   }
   return phases
     .filter(({ cpu }) => cpu.machine !== undefined)
@@ -183,82 +160,27 @@ export function renderReport(results: Results): string {
     `| OS | ${machine.os} |`,
     `| Commit | ${machine.commit} |`,
     "",
-    "Set-up: every process on this machine, loopback only. The SF sandbox runs alone in its own " +
-      `process (\`src/sandbox-main.ts\`, \`SANDBOX_LATENCY_MS=${results.sandboxLatencyMs}\`), the ` +
-      "gateway in its own (`node --import tsx src/main.ts`, fresh temp database, `LOG_LEVEL=error`, " +
-      "rate limiter raised out of the way), the load generator (undici Pools, open or closed loop, " +
-      "`bench/lib/load.ts`) in the bench process. The three compete for the same two cores; the " +
-      "tables give each process's CPU (% of one core, all its threads), `machine` (every process on " +
-      "the box, % of one core, so 200 = both cores busy) and `steal` (time the hypervisor gave to " +
-      "other guests), so the bottleneck and any outside load are visible. The event-loop " +
-      "utilisation of the gateway comes from a probe preloaded into it (`bench/lib/probe.ts`).",
+    "Set-up: every process on this machine, loopback only. The gateway runs compiled, as " +
+      `\`npm start\` runs it: \`npm run build\` first (${ms(results.buildSeconds ?? Number.NaN, 0)} s), then ` +
+      "`node --import <probe> dist/src/main.js` in its own process (fresh temp database, " +
+      "`LOG_LEVEL=error`, rate limiter raised out of the way); the probe (`bench/lib/probe.ts`, " +
+      "transpiled on its own to plain JavaScript) reports the gateway's event-loop utilisation, " +
+      "stalls, GC pauses and, on request, its heap after a full GC. The SF sandbox runs alone in its " +
+      `own process (\`dist/src/sandbox-main.js\`, \`SANDBOX_LATENCY_MS=${results.sandboxLatencyMs}\`); ` +
+      "the bare-Hono baseline (`bench/bare-hono.ts`) runs under tsx, whose loader only acts while " +
+      "modules load. The load generator (undici Pools, open or closed loop, `bench/lib/load.ts`) " +
+      "runs in the bench process. All of them, and PostgreSQL where it runs, compete for the same " +
+      "cores; the tables give each process's CPU (% of one core, all its threads), `machine` (every " +
+      "process on the box, % of one core, so 200 = two cores busy) and `steal` (time the hypervisor " +
+      "gave to other guests), so the bottleneck and any outside load are visible.",
     "",
   );
 
-  // Summary
-  const rows: string[] = [];
+  lines.push(...summaryLines(results));
   const intercept = results.intercept;
-  if (intercept) {
-    const { targetRate } = intercept;
-    const medianAdded = targetRate.gateway.summary.p50 - targetRate.direct.summary.p50;
-    const p99Added = targetRate.gateway.summary.p99 - targetRate.direct.summary.p99;
-    const sustained = !targetRate.gateway.overloaded && targetRate.gateway.unanswered === 0;
-    const note = sustained ? "" : ` (gateway could not sustain ${targetRate.rate}/s)`;
-    rows.push(
-      `| Intercept median added at ${targetRate.rate} req/s | ≤ ${targets.medianAddedMs} ms | ${ms(medianAdded)} ms${note} | ${verdict(medianAdded <= targets.medianAddedMs)} |`,
-      `| Intercept p99 added at ${targetRate.rate} req/s | ≤ ${targets.p99AddedMs} ms | ${ms(p99Added)} ms${note} | ${verdict(p99Added <= targets.p99AddedMs)} |`,
-    );
-    const bestGateway = Math.max(...intercept.ladder.map((step) => step.gateway.throughput));
-    const bestDirect = Math.max(...intercept.ladder.map((step) => step.direct.throughput));
-    const share = bestGateway / bestDirect;
-    rows.push(
-      `| Max intercept throughput vs direct | ≥ ${pct(targets.throughputShare * 100)} | ${int(bestGateway)}/s vs ${int(bestDirect)}/s = ${pct(share * 100)} | ${verdict(share >= targets.throughputShare)} |`,
-    );
-  } else {
-    rows.push(`| Intercept | | not measured: ${results.errors.intercept ?? "skipped"} | n/a |`);
-  }
   const get = results.get;
-  if (get) {
-    const bestGateway = Math.max(...get.steps.map((step) => step.gateway.throughput));
-    const bestBare = Math.max(...get.steps.map((step) => step.bare.throughput));
-    const share = bestGateway / bestBare;
-    rows.push(
-      `| \`GET /v1/interceptions/{id}\` vs bare Hono, ${int(get.rows)} stored | ≥ ${pct(targets.getShare * 100)} | ${int(bestGateway)}/s vs ${int(bestBare)}/s = ${pct(share * 100)} | ${verdict(share >= targets.getShare)} |`,
-    );
-  } else {
-    rows.push(`| GET | | not measured: ${results.errors.get ?? "skipped"} | n/a |`);
-  }
   const breaker = results.breaker;
-  if (breaker) {
-    const noGrowth =
-      breaker.heapSlopeMiBPerMin <= targets.heapSlopeMiBPerMin &&
-      breaker.rssSlopeMiBPerMin <= targets.rssSlopeMiBPerMin;
-    // Results saved before the floor was measured have no `floor`.
-    const floor = breaker.floor
-      ? ` (floor: bare Hono at the same rate, same generator: p99 ${ms(breaker.floor.summary.p99)} ms)`
-      : "";
-    rows.push(
-      `| Breaker open: p99 at ${breaker.rate} req/s | ≤ ${targets.breakerP99Ms} ms | ${ms(breaker.summary.p99)} ms${floor} | ${verdict(breaker.summary.p99 <= targets.breakerP99Ms && breaker.failed === 0)} |`,
-      `| Breaker open: memory over ${breaker.durationS} s | no growth: trend of heap after full GC ≤ ${targets.heapSlopeMiBPerMin} MiB/min and of RSS ≤ ${targets.rssSlopeMiBPerMin} MiB/min | heap after GC ${ms(breaker.heapAfterGcStartMiB ?? Number.NaN, 1)} → ${ms(breaker.heapAfterGcEndMiB ?? Number.NaN, 1)} MiB (trend ${ms(breaker.heapSlopeMiBPerMin, 2)} MiB/min), RSS ${ms(breaker.rssStartMiB, 1)} → ${ms(breaker.rssEndMiB, 1)} MiB (trend ${ms(breaker.rssSlopeMiBPerMin, 1)} MiB/min) | ${verdict(noGrowth)} |`,
-    );
-  } else {
-    rows.push(`| Breaker open | | not measured: ${results.errors.breaker ?? "skipped"} | n/a |`);
-  }
   const store = results.store;
-  if (store) {
-    const largest = store.sizes.at(-1);
-    rows.push(
-      `| Store cost as it grows | reported | ${largest ? `at ${int(largest.rows)}: insert p50 ${ms(largest.insert.p50)} ms, get p50 ${ms(largest.getById.p50)} ms, ${int(largest.bytesPerInterception)} B/interception` : "–"} | n/a |`,
-    );
-  }
-  lines.push(
-    "## Summary",
-    "",
-    "| Target | Wanted | Measured | Result |",
-    "|---|---|---|---|",
-    ...rows,
-    "",
-  );
   const outside = outsideLoad(results);
   if (outside.length > 0) {
     const worst = Math.max(...outside.map((entry) => entry.percent));
@@ -392,7 +314,7 @@ export function renderReport(results: Results): string {
     }
     lines.push(
       "",
-      `Heap after a forced full GC (s: MiB): ${breaker.heapAfterGc.map(([second, value]) => `${Math.round(second)}: ${value.toFixed(2)}`).join(", ")}.`,
+      `Heap after a forced full GC, before and after the timed run, none inside it so no forced pause lands in the latency (s: MiB): ${breaker.heapAfterGc.map(([second, value]) => `${Math.round(second)}: ${value.toFixed(2)}`).join(", ")}.`,
       "",
       `RSS every 10 s (MiB): ${breaker.rss
         .filter(([second], index) => index === 0 || Math.round(second) % 10 === 0)
@@ -401,6 +323,8 @@ export function renderReport(results: Results): string {
       "",
     );
   }
+
+  lines.push(...postgresSection(results), ...memorySection(results));
 
   if (store) {
     lines.push(
@@ -430,8 +354,19 @@ export function renderReport(results: Results): string {
       b.gateway.throughput > a.gateway.throughput ? b : a,
     );
     const bestCost = perRequest(best.gateway, best.gateway.gatewayElu);
+    const alone = intercept.ladder.find((step) => step.concurrency === 1);
+    const aloneCommits = alone?.gateway.commits;
+    const commitsPerIntercept = aloneCommits
+      ? aloneCommits.count / Math.max(1, alone.gateway.ok)
+      : Number.NaN;
+    const aloneCommitMs = aloneCommits
+      ? (aloneCommits.sum / Math.max(1, aloneCommits.count)) * 1000
+      : Number.NaN;
+    const aloneSentence = aloneCommits
+      ? `One intercept at a time (c=1, so no two share a commit) waited for ${ms(commitsPerIntercept, 1)} commits each (\`gateway_store_commit_seconds\` counted over the step), ${ms(aloneCommitMs)} ms on average: ${ms(commitsPerIntercept * aloneCommitMs)} ms of each intercept's time (the issue counts two commits per intercept as the floor on this disk).`
+      : "";
     lines.push(
-      `**Intercept.** At its best (c=${best.concurrency}) the gateway completed ${int(best.gateway.throughput)} intercepts/s with its event loop busy ${pct(best.gateway.gatewayElu)} of the time and ${pct(best.gateway.cpu.gateway ?? Number.NaN)} of a core in CPU: ${ms(bestCost.loopMs)} ms of main-thread time per intercept against ${ms(bestCost.cpuMs)} ms of process CPU (all threads). ${bestCost.cpuMs < bestCost.loopMs * 0.8 ? "The gap is the main thread blocked in system calls (SQLite's fsync under `synchronous = FULL`) or waiting for a core." : "So at this step the loop was computing rather than waiting: the work per intercept is CPU (fsync waits show at the steps where loop time exceeds CPU time)."} The sandbox and the load generator used ${pct(best.gateway.cpu.sandbox ?? Number.NaN)} and ${pct(best.gateway.cpu.bench ?? Number.NaN)} of a core and the whole machine ${pct(best.gateway.cpu.machine ?? Number.NaN)} of its 200 % (steal ${pct(best.gateway.cpu.steal ?? Number.NaN)}): the ceiling is the gateway's single event loop, not the carrier or the load generator. Each intercept makes eight store calls on that loop: the API-key look-up (joined with its merchant), a read of the idempotency key, the open-interceptions check for the parcel, one write that claims the key and inserts the interception, its first event and its already-leased submit job, a read-back before the carrier call, the transition to submitted (with the poll job), a read-back for the answer, and the idempotency completion. Three of them are writes, each committed before the request goes on (an fsync under \`synchronous = FULL\`, WAL). Writes go through a group commit (\`src/store/group-commit.ts\`): the writes queued in the same event-loop turn share one \`BEGIN IMMEDIATE\` transaction and one COMMIT, each in its own savepoint, so under load concurrent intercepts share fsyncs. Every statement on the request path is compiled once (prepared); a transition's UPDATE is compiled once per set of patched columns. The fsync still runs on the event loop (better-sqlite3 is synchronous), so the time blocked in COMMIT shows as \`sqliteTransaction\` self time in the profile.`,
+      `**Intercept.** At its best (c=${best.concurrency}) the gateway completed ${int(best.gateway.throughput)} intercepts/s with its event loop busy ${pct(best.gateway.gatewayElu)} of the time and ${pct(best.gateway.cpu.gateway ?? Number.NaN)} of a core in CPU: ${ms(bestCost.loopMs)} ms of main-thread time per intercept against ${ms(bestCost.cpuMs)} ms of process CPU (all threads). ${bestCost.cpuMs < bestCost.loopMs * 0.8 ? "The gap is the main thread blocked in system calls (SQLite's fsync under `synchronous = FULL`) or waiting for a core." : "So at this step the loop was computing rather than waiting: the work per intercept is CPU (fsync waits show at the steps where loop time exceeds CPU time)."} The sandbox and the load generator used ${pct(best.gateway.cpu.sandbox ?? Number.NaN)} and ${pct(best.gateway.cpu.bench ?? Number.NaN)} of a core and the whole machine ${pct(best.gateway.cpu.machine ?? Number.NaN)} of its 200 % (steal ${pct(best.gateway.cpu.steal ?? Number.NaN)}): the ceiling is the gateway's single event loop, not the carrier or the load generator. ${aloneSentence} Writes go through a group commit (\`src/store/group-commit.ts\`): the writes queued in the same event-loop turn share one \`BEGIN IMMEDIATE\` transaction and one COMMIT, so under load concurrent intercepts share fsyncs. better-sqlite3 is synchronous: time the main thread spends blocked in a COMMIT and its fsync shows as better-sqlite3 self time in the profile below.`,
       "",
       `In the profiled run (a separate gateway under \`--cpu-prof\`, closed loop at c=${profile.concurrency}, ${int(profile.result.throughput)} intercepts/s, ${ms(cost.loopMs)} ms main-thread time per intercept) better-sqlite3 took ${pct(sqlite, 1)} and drizzle-orm ${pct(drizzle, 1)} of the busy main-thread samples. Profile file: \`${profile.file}\`.`,
       "",
@@ -439,10 +374,8 @@ export function renderReport(results: Results): string {
     const stalls = intercept.targetRate.gateway.stalls;
     if (stalls?.loop) {
       const { targetRate } = intercept;
-      const meanCommitMs = (stalls.commits.sum / Math.max(1, stalls.commits.count)) * 1000;
-      const alone = intercept.ladder.find((step) => step.concurrency === 1);
       lines.push(
-        `**Intercept latency at ${targetRate.rate}/s.** Of the median added (${ms(targetRate.gateway.summary.p50 - targetRate.direct.summary.p50)} ms), about ${ms(3 * meanCommitMs, 1)} ms is the three commits each intercept waits for in turn (at that run's mean commit time); the rest is the gateway's own work and queueing behind other requests on a loop busy ${pct(targetRate.gateway.gatewayElu)} of the time${(targetRate.gateway.cpu.steal ?? 0) > 5 ? `, on a machine whose hypervisor took ${pct(targetRate.gateway.cpu.steal ?? Number.NaN)} of a core meanwhile (steal)` : ""}.${alone ? ` Even one intercept at a time (closed loop, c=${alone.concurrency}, nothing to queue behind) added ${ms(alone.gateway.summary.p50 - alone.direct.summary.p50)} ms at the median.` : ""} The p99 added (${ms(targetRate.gateway.summary.p99 - targetRate.direct.summary.p99)} ms) comes from the stalls measured in the same run and the queue that builds behind each: GC pauses up to ${ms(stalls.loop.gcMaxMs, 1)} ms, the slowest commits up to ${ms(bucketBound(stalls.commits, 1) * 1000, 1)} ms, and timers running up to ${ms(stalls.loop.maxMs, 1)} ms late, with the sandbox and the load generator sharing the two cores. Reaching ≤ ${targets.medianAddedMs} ms and ≤ ${targets.p99AddedMs} ms would take the fsync off the event loop (a writer thread; tsx cannot start a \`.ts\` worker on Node 20, so that needs a compiled build of the store) and fewer allocations per intercept; neither is done.`,
+        `**Intercept latency at ${targetRate.rate}/s.** Of the median added (${ms(targetRate.gateway.summary.p50 - targetRate.direct.summary.p50)} ms), ${aloneCommits ? `about ${ms(commitsPerIntercept * aloneCommitMs, 1)} ms is the ${ms(commitsPerIntercept, 1)} commits each intercept waits for in turn (measured at c=1); ` : ""}the rest is the gateway's own work and queueing behind other requests on a loop busy ${pct(targetRate.gateway.gatewayElu)} of the time${(targetRate.gateway.cpu.steal ?? 0) > 5 ? `, on a machine whose hypervisor took ${pct(targetRate.gateway.cpu.steal ?? Number.NaN)} of a core meanwhile (steal)` : ""}.${alone ? ` Even one intercept at a time (closed loop, c=${alone.concurrency}, nothing to queue behind) added ${ms(alone.gateway.summary.p50 - alone.direct.summary.p50)} ms at the median.` : ""} The p99 added (${ms(targetRate.gateway.summary.p99 - targetRate.direct.summary.p99)} ms) comes from the stalls measured in the same run and the queue that builds behind each: GC pauses up to ${ms(stalls.loop.gcMaxMs, 1)} ms, the slowest commits up to ${ms(bucketBound(stalls.commits, 1) * 1000, 1)} ms, and timers running up to ${ms(stalls.loop.maxMs, 1)} ms late, with the sandbox and the load generator sharing the cores. Against ≤ ${targets.medianAddedMs} ms and ≤ ${targets.p99AddedMs} ms, those are the measured costs to remove: commits waited on the event loop, GC, and the loop's busy share.`,
         "",
       );
     }
@@ -472,7 +405,7 @@ export function renderReport(results: Results): string {
     );
   }
   lines.push(
-    "Profiles are summarised by `bench/lib/cpuprofile.ts` (also a CLI: `npx tsx bench/lib/cpuprofile.ts <file> [top]`), restricted to the timed window. Line numbers of our own files are not meaningful (tsx transpiles them), so they are shown without.",
+    "Profiles are summarised by `bench/lib/cpuprofile.ts` (also a CLI: `npx tsx bench/lib/cpuprofile.ts <file> [top]`), restricted to the timed window. The gateway runs compiled: our own functions are located in the JavaScript it runs (`dist/src/…js:line`), grouped by their source folder.",
     "",
   );
   return `${lines.join("\n")}\n`;

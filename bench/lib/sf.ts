@@ -24,11 +24,16 @@ export function nextTrackingNumber(): string {
 }
 
 /**
- * Creates `count` in-transit SF parcels whose interception succeeds. The outcome push is put
- * off past the end of the run (600 s), so the timed phases measure the intercept call alone
- * and the direct baseline and the gateway do the same carrier work.
+ * Creates `count` in-transit SF parcels whose interception succeeds. By default the outcome push
+ * is put off past the end of the run (600 s), so the timed phases measure the intercept call
+ * alone and the direct baseline and the gateway do the same carrier work; `outcomeDelayMs` sets
+ * when the sandbox pushes the outcome after the intercept instead.
  */
-export async function createParcels(sandboxUrl: string, count: number): Promise<string[]> {
+export async function createParcels(
+  sandboxUrl: string,
+  count: number,
+  outcomeDelayMs = 600_000,
+): Promise<string[]> {
   const pool = new Pool(sandboxUrl, { connections: 16 });
   const numbers = Array.from({ length: count }, nextTrackingNumber);
   try {
@@ -46,7 +51,7 @@ export async function createParcels(sandboxUrl: string, count: number): Promise<
             trackingNumber: numbers[index],
             state: "in_transit",
             interceptOutcome: "success",
-            outcomeDelayMs: 600_000,
+            outcomeDelayMs,
           }),
         });
         await response.body.dump();
@@ -62,6 +67,23 @@ export async function createParcels(sandboxUrl: string, count: number): Promise<
   return numbers;
 }
 
+/** Hands out each parcel once; a phase that runs out stops early (its count shows it). */
+export class Parcels {
+  private next = 0;
+  constructor(private readonly numbers: string[]) {}
+  take(): string {
+    const number = this.numbers[this.next];
+    this.next += 1;
+    if (number === undefined) {
+      throw new Error("out of parcels");
+    }
+    return number;
+  }
+  get left(): number {
+    return Math.max(0, this.numbers.length - this.next);
+  }
+}
+
 /** The public request body for intercepting `trackingNumber`. */
 export function interceptBody(trackingNumber: string): string {
   return JSON.stringify({
@@ -74,7 +96,7 @@ export function interceptBody(trackingNumber: string): string {
   });
 }
 
-/** A gateway client: `intercept(tn)` is true when the answer is 201 `submitted`. */
+/** A gateway client: `intercept(tn)` is true when the answer is 201 `submitted`, else throws it. */
 export function gatewayClient(gatewayUrl: string, apiKey: string, connections: number) {
   // Long timeouts: an overloaded gateway answers late, and a late answer is a measurement.
   const pool = new Pool(gatewayUrl, {
@@ -99,7 +121,16 @@ export function gatewayClient(gatewayUrl: string, apiKey: string, connections: n
         body: interceptBody(trackingNumber),
       });
       const text = await response.body.text();
-      return response.statusCode === 201 && text.includes('"status":"submitted"');
+      if (response.statusCode === 201 && text.includes('"status":"submitted"')) {
+        return true;
+      }
+      // A failure with what the gateway said, so the report can name it.
+      const status = /"status":"([^"]+)"/.exec(text)?.[1];
+      throw new Error(
+        status
+          ? `${response.statusCode} with status ${status}`
+          : `${response.statusCode} ${text.slice(0, 300)}`,
+      );
     },
     close: () => pool.close(),
   };

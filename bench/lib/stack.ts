@@ -1,14 +1,15 @@
 /**
- * The processes under test: the carrier sandboxes (`src/sandbox-main.ts`, SF answering after a
- * fixed latency) and the gateway (`src/main.ts`) on a fresh temp database, plus a merchant.
+ * The processes under test, compiled as shipped (`npm run build` first, see build.ts): the carrier
+ * sandboxes (`dist/src/sandbox-main.js`, SF answering after a fixed latency) and the gateway
+ * (`dist/src/main.js`) on a fresh temp SQLite file or a PostgreSQL database, plus a merchant.
  */
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { request } from "undici";
 import { newSandboxSecret } from "../../adapters/sandbox-kit/secret.ts";
 import { freePort } from "../../test/integration/loopback.ts";
+import { compiled, compileProbe } from "./build.ts";
 import { type Child, spawnNode, waitReady } from "./procs.ts";
 
 export const adminToken = "bench-admin-token-0123456789";
@@ -30,24 +31,36 @@ export interface Sandbox {
 export interface Gateway {
   child: Child;
   url: string;
-  databasePath: string;
+  /** Its DATABASE_URL. */
+  databaseUrl: string;
   /** Where the preloaded probe writes memory and event-loop samples. */
   probeFile: string;
 }
 
-const probe = fileURLToPath(new URL("./probe.ts", import.meta.url));
+let probeScript: string | undefined;
+
+/** The probe as plain JavaScript, compiled once per run. */
+function probe(): string {
+  probeScript ??= compileProbe(tempDir("probe"));
+  return probeScript;
+}
 
 /** The sandboxes' run secret (SANDBOX_SECRET), shared by every sandbox and gateway of a run. */
 const sandboxSecret = newSandboxSecret();
 
 export async function startSandbox(latencyMs: number, gatewayUrl: string): Promise<Sandbox> {
   const port = await freePort();
-  const child = spawnNode("sandbox", "src/sandbox-main.ts", {
-    SANDBOX_PORT: String(port),
-    SANDBOX_LATENCY_MS: String(latencyMs),
-    GATEWAY_URL: gatewayUrl,
-    SANDBOX_SECRET: sandboxSecret,
-  });
+  const child = spawnNode(
+    "sandbox",
+    compiled.sandbox,
+    {
+      SANDBOX_PORT: String(port),
+      SANDBOX_LATENCY_MS: String(latencyMs),
+      GATEWAY_URL: gatewayUrl,
+      SANDBOX_SECRET: sandboxSecret,
+    },
+    { tsx: false },
+  );
   const url = `http://127.0.0.1:${port}`;
   await waitReady(child, `${url}/_sandbox/health`);
   return { child, url };
@@ -62,36 +75,49 @@ export function tempDir(label: string): string {
   return directory;
 }
 
-/** Starts `src/main.ts`; `port` lets the sandbox know the push URL before the gateway is up. */
-export async function startGateway(options: {
-  port: number;
-  sandboxUrl: string;
-  databasePath: string;
-  env?: Record<string, string>;
-  nodeArgs?: string[];
-  name?: string;
-}): Promise<Gateway> {
+/** A SQLite file (the probe writes beside it), or a PostgreSQL URL and a folder for the probe. */
+export type GatewayDatabase =
+  | { databasePath: string }
+  | { databaseUrl: string; probeDirectory: string };
+
+/**
+ * Starts `node --import <probe> dist/src/main.js`; `port` lets the sandbox know the push URL
+ * before the gateway is up.
+ */
+export async function startGateway(
+  options: {
+    port: number;
+    sandboxUrl: string;
+    env?: Record<string, string>;
+    nodeArgs?: string[];
+    name?: string;
+  } & GatewayDatabase,
+): Promise<Gateway> {
   const url = `http://127.0.0.1:${options.port}`;
-  const probeFile = join(dirname(options.databasePath), `probe-${options.port}.jsonl`);
+  const [databaseUrl, probeDirectory] =
+    "databasePath" in options
+      ? [`file:${options.databasePath}`, dirname(options.databasePath)]
+      : [options.databaseUrl, options.probeDirectory];
+  const probeFile = join(probeDirectory, `probe-${options.port}.jsonl`);
   const child = spawnNode(
     options.name ?? "gateway",
-    "src/main.ts",
+    compiled.gateway,
     {
       GATEWAY_PORT: String(options.port),
       PUBLIC_URL: url,
       SANDBOX_URL: options.sandboxUrl,
       SANDBOX_SECRET: sandboxSecret,
-      DATABASE_URL: `file:${options.databasePath}`,
+      DATABASE_URL: databaseUrl,
       ADMIN_TOKEN: adminToken,
       LOG_LEVEL: "error",
       ...unthrottled,
       BENCH_PROBE_FILE: probeFile,
       ...options.env,
     },
-    { nodeArgs: options.nodeArgs ?? [], preload: [probe] },
+    { nodeArgs: options.nodeArgs ?? [], preload: [probe()], tsx: false },
   );
   await waitReady(child, `${url}/healthz`);
-  return { child, url, databasePath: options.databasePath, probeFile };
+  return { child, url, databaseUrl, probeFile };
 }
 
 /** Creates a merchant through the admin API; returns its API key. */

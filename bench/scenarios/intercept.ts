@@ -15,7 +15,7 @@ import { closedLoop, type LoadResult, openLoop, type Summary, summarize } from "
 import { type LoopStalls, loopStalls, meanElu } from "../lib/probe-reader.ts";
 import { CpuMeter, stop } from "../lib/procs.ts";
 import { cpuProfArgs, type ProfiledPhase, profilePhase } from "../lib/profiling.ts";
-import { createParcels, directClient, gatewayClient } from "../lib/sf.ts";
+import { createParcels, directClient, gatewayClient, Parcels } from "../lib/sf.ts";
 import {
   createMerchant,
   type Histogram,
@@ -42,6 +42,8 @@ export interface PhaseStats {
   firstError?: string;
   /** Gateway side of an open-loop phase: what held its event loop up. */
   stalls?: GatewayStalls;
+  /** Gateway side of a closed-loop step: `gateway_store_commit_seconds` over the step. */
+  commits?: Histogram;
 }
 
 export interface GatewayStalls {
@@ -95,23 +97,6 @@ function stats(result: LoadResult, cpu: Record<string, number>, gatewayElu: numb
     gatewayElu,
     ...(result.firstError === undefined ? {} : { firstError: result.firstError }),
   };
-}
-
-/** Hands out each parcel once; a phase that runs out stops early (its count shows it). */
-class Parcels {
-  private next = 0;
-  constructor(private readonly numbers: string[]) {}
-  take(): string {
-    const number = this.numbers[this.next];
-    this.next += 1;
-    if (number === undefined) {
-      throw new Error("out of parcels");
-    }
-    return number;
-  }
-  get left(): number {
-    return Math.max(0, this.numbers.length - this.next);
-  }
 }
 
 type Side = "direct" | "gateway";
@@ -178,7 +163,9 @@ export async function runIntercept(
     for (const concurrency of options.ladder) {
       const step: Partial<Record<Side, PhaseStats>> = {};
       for (const side of ["direct", "gateway"] as const) {
-        step[side] = await measure(() =>
+        const commitsBefore =
+          side === "gateway" ? await readHistogram(gateway.url, commitMetric) : null;
+        const got = await measure(() =>
           closedLoop({
             concurrency,
             durationMs: options.stepS * 1000,
@@ -186,6 +173,13 @@ export async function runIntercept(
             fire: fireFor(side),
           }),
         );
+        if (commitsBefore) {
+          got.commits = histogramDelta(
+            commitsBefore,
+            await readHistogram(gateway.url, commitMetric),
+          );
+        }
+        step[side] = got;
         log(
           `  intercept c=${concurrency} ${side}: ${step[side]?.throughput.toFixed(0)}/s, p50 ${step[side]?.summary.p50.toFixed(1)} ms, ${step[side]?.failed} failed`,
         );
