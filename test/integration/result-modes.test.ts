@@ -165,7 +165,9 @@ describe("each result mode, to succeeded and to failed", () => {
         const trackingNumber = await parcel(target, carrier, "in_transit", interceptOutcome);
         const created = await intercept(target, carrier, trackingNumber);
         expect(created.status, created.text).toBe(201);
-        expect(["submitted", "pending"], created.text).toContain(created.body.status);
+        // The carrier decides 50 ms after accepting: on a loaded machine the worker may already
+        // have polled (or the push come) before the answer was sent, and the 201 says so.
+        expect(["submitted", "pending", expected], created.text).toContain(created.body.status);
         const outcome = await settled(target, created.body.id);
         expect(outcome.body.status, outcome.text).toBe(expected);
         if (expected === "failed") {
