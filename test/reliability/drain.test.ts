@@ -59,6 +59,9 @@ describe("SIGTERM drains the gateway", () => {
       databasePath: join(directory, "gateway.db"),
       sandbox,
       adminToken,
+      // Two carrier calls of CARRIER_LATENCY_MS each must fit in the request's deadline with room
+      // for a loaded machine (the lease stays above twice the deadline).
+      env: { REQUEST_DEADLINE_MS: "6000", JOB_LEASE_MS: "14000" },
     });
     const running = gateway;
     await waitReady(running);
