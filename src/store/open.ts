@@ -6,8 +6,6 @@ import type { GatewayConfig } from "../config.ts";
 import type { Logger } from "../logger.ts";
 import type { KeyRateLimiter } from "../rate-limiter.ts";
 import type { CommitObserver } from "./group-commit.ts";
-import { openPostgresStore } from "./postgres/index.ts";
-import { startPgJobQueue } from "./postgres/jobs.ts";
 import { openSqliteStore } from "./sqlite/open.ts";
 import type { Store } from "./store.ts";
 
@@ -28,6 +26,10 @@ export async function openConfiguredStore(
       rateLimiter: null,
     };
   }
+  // Loaded only for PostgreSQL: pg-boss and its dependencies would add about a second to every
+  // start on SQLite.
+  const { openPostgresStore } = await import("./postgres/index.ts");
+  const { startPgJobQueue } = await import("./postgres/jobs.ts");
   const { onCommit } = input;
   const store = await openPostgresStore({
     url: database.url,
