@@ -98,15 +98,10 @@ function spawnScript(script: string, url: string, env: Record<string, string>): 
   return { url, child, exited, output: () => output };
 }
 
-/**
- * Waits until `path` answers 200; throws with the child's output after `timeoutMs`. The default
- * is generous: tsx compiles the gateway as it starts, and on two loaded cores (the slow project
- * runs two files at once, one of them perhaps four processes of multi-instance.test.ts) that
- * alone has taken over 20 s.
- */
+/** Waits until `path` answers 200; throws with the child's output after `timeoutMs`. */
 export async function waitReady(
   gateway: ChildGateway,
-  timeoutMs = 40_000,
+  timeoutMs = 20_000,
   path = "/readyz",
 ): Promise<void> {
   const deadline = Date.now() + timeoutMs;
