@@ -9,6 +9,7 @@
  */
 import { and, asc, eq, isNull, lt, ne, sql } from "drizzle-orm";
 import type pg from "pg";
+import { decideClaimOnStoredKey } from "../idempotency-claim.ts";
 import type {
   IdempotencyClaim,
   IdempotencyCompletion,
@@ -69,29 +70,14 @@ export function pgIdempotencyRepository(pool: pg.Pool, db: PgDb): IdempotencyRep
       if (!existing) {
         return null;
       }
-      if (existing.fingerprint !== claim.fingerprint) {
-        return { outcome: "mismatch" };
+      const decided = decideClaimOnStoredKey(existing, claim);
+      if (decided.outcome === "claimed") {
+        await tx
+          .update(idempotencyKeysTable)
+          .set({ lockedUntil: claim.lockedUntil })
+          .where(keyNamed(claim.merchantId, claim.key));
       }
-      if (existing.state === "completed") {
-        if (existing.responseStatus === null || existing.responseBody === null) {
-          throw new Error(`Idempotency key ${claim.key} is completed without a response.`);
-        }
-        return {
-          outcome: "completed",
-          status: existing.responseStatus,
-          body: existing.responseBody,
-        };
-      }
-      if (existing.lockedUntil > claim.now) {
-        return { outcome: "in_progress" };
-      }
-      // The previous owner's lock ran out: it crashed or hung. Take over, and hand back what it
-      // managed to store so the caller answers from that instead of intercepting twice.
-      await tx
-        .update(idempotencyKeysTable)
-        .set({ lockedUntil: claim.lockedUntil })
-        .where(keyNamed(claim.merchantId, claim.key));
-      return { outcome: "claimed", interceptionId: existing.interceptionId };
+      return decided;
     });
 
   return {

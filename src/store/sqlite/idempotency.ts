@@ -1,5 +1,6 @@
 /** `IdempotencyRepository` on SQLite: who holds each key, and the answer to replay. */
 import { and, asc, eq, inArray, isNull, lt, ne, sql } from "drizzle-orm";
+import { decideClaimOnStoredKey } from "../idempotency-claim.ts";
 import { idempotencyKeysTable } from "../schema.ts";
 import type {
   IdempotencyClaim,
@@ -84,26 +85,11 @@ export function sqliteIdempotency(
           // Unreachable inside an immediate transaction: the conflicting row cannot vanish.
           throw new Error(`Idempotency key ${claim.key} conflicted but is missing.`);
         }
-        if (existing.fingerprint !== claim.fingerprint) {
-          return { outcome: "mismatch" };
+        const decided = decideClaimOnStoredKey(existing, claim);
+        if (decided.outcome === "claimed") {
+          keys.relockKey.run(claim);
         }
-        if (existing.state === "completed") {
-          if (existing.responseStatus === null || existing.responseBody === null) {
-            throw new Error(`Idempotency key ${claim.key} is completed without a response.`);
-          }
-          return {
-            outcome: "completed",
-            status: existing.responseStatus,
-            body: existing.responseBody,
-          };
-        }
-        if (existing.lockedUntil > claim.now) {
-          return { outcome: "in_progress" };
-        }
-        // The previous owner's lock ran out: it crashed or hung. Take over, and hand back what it
-        // managed to store so the caller answers from that instead of intercepting twice.
-        keys.relockKey.run(claim);
-        return { outcome: "claimed", interceptionId: existing.interceptionId };
+        return decided;
       });
     },
 
