@@ -15,12 +15,12 @@
  *   carrier report, job of the same kind, owner) and the writes of two transitions of one
  *   interception never interleave.
  */
-import type { SQL } from "drizzle-orm";
-import { and, asc, desc, eq, getTableColumns, isNull, lt, sql } from "drizzle-orm";
+import { and, asc, desc, eq, getTableColumns, isNull, sql } from "drizzle-orm";
 import type pg from "pg";
 import type { CarrierId } from "../../../contracts/carrier-adapter.ts";
 import { chargesNothingOnceIn, holdsFreeRedirect, noCharge } from "../../domain/cost.ts";
 import { isFinal } from "../../domain/status.ts";
+import { listConditions } from "../interception-filter.ts";
 import {
   IdempotencyConflictError,
   type InterceptionEventRecord,
@@ -140,17 +140,8 @@ export function pgInterceptionRepository(
       });
     },
 
-    async parcelOwner(carrier: CarrierId, trackingNumber: string) {
-      const [row] = await db
-        .select({ merchantId: parcelOwnersTable.merchantId })
-        .from(parcelOwnersTable)
-        .where(
-          and(
-            eq(parcelOwnersTable.carrier, carrier),
-            eq(parcelOwnersTable.trackingNumber, trackingNumber),
-          ),
-        );
-      return row?.merchantId ?? null;
+    parcelOwner(carrier: CarrierId, trackingNumber: string) {
+      return ownerOf(db, carrier, trackingNumber);
     },
 
     get(merchantId: string, id: string) {
@@ -165,23 +156,7 @@ export function pgInterceptionRepository(
       if (page.limit <= 0) {
         return [];
       }
-      const conditions: SQL[] = [eq(interceptionsTable.merchantId, merchantId)];
-      if (filter.orderId !== undefined) {
-        conditions.push(eq(interceptionsTable.orderId, filter.orderId));
-      }
-      if (filter.trackingNumber !== undefined) {
-        conditions.push(eq(interceptionsTable.trackingNumber, filter.trackingNumber));
-      }
-      if (filter.status !== undefined) {
-        conditions.push(eq(interceptionsTable.status, filter.status));
-      }
-      if (filter.carrier !== undefined) {
-        // Any string (an unknown carrier simply matches nothing), the column a CarrierId.
-        conditions.push(sql`${interceptionsTable.carrier} = ${filter.carrier}`);
-      }
-      if (page.before !== undefined) {
-        conditions.push(lt(interceptionsTable.id, page.before));
-      }
+      const conditions = listConditions(interceptionsTable, merchantId, filter, page.before);
       // The page and its events in one statement: one snapshot, one round trip.
       return db
         .select(withEvents)
@@ -311,7 +286,13 @@ async function bindOrCheckOwner(
       return true;
     }
   }
-  const [owner] = await tx
+  const owner = await ownerOf(tx, carrier, trackingNumber);
+  return owner === null || owner === merchantId;
+}
+
+/** The id of the merchant a parcel is bound to, or null. */
+async function ownerOf(reader: PgDb, carrier: CarrierId, trackingNumber: string) {
+  const [row] = await reader
     .select({ merchantId: parcelOwnersTable.merchantId })
     .from(parcelOwnersTable)
     .where(
@@ -320,7 +301,7 @@ async function bindOrCheckOwner(
         eq(parcelOwnersTable.trackingNumber, trackingNumber),
       ),
     );
-  return owner === undefined || owner.merchantId === merchantId;
+  return row?.merchantId ?? null;
 }
 
 /** The merchant's redirects of one order, oldest first (for the order's free redirect). */

@@ -2,11 +2,11 @@
  * `InterceptionRepository` on SQLite: interceptions with their events, the parcels' owners, and
  * the jobs each change owes, enqueued in that change's transaction (the outbox rule).
  */
-import type { SQL } from "drizzle-orm";
-import { and, desc, eq, lt, sql } from "drizzle-orm";
+import { and, desc } from "drizzle-orm";
 import type { CarrierId } from "../../../contracts/carrier-adapter.ts";
 import { chargesNothingOnceIn, holdsFreeRedirect, noCharge } from "../../domain/cost.ts";
 import { isFinal } from "../../domain/status.ts";
+import { listConditions } from "../interception-filter.ts";
 import { interceptionsTable } from "../schema.ts";
 import {
   IdempotencyConflictError,
@@ -139,24 +139,7 @@ export function sqliteInterceptions(
         // SQLite reads LIMIT -1 as "no limit"; an empty page is what the caller asked for.
         return Promise.resolve([]);
       }
-      const conditions: SQL[] = [eq(interceptionsTable.merchantId, merchantId)];
-      if (filter.orderId !== undefined) {
-        conditions.push(eq(interceptionsTable.orderId, filter.orderId));
-      }
-      if (filter.trackingNumber !== undefined) {
-        conditions.push(eq(interceptionsTable.trackingNumber, filter.trackingNumber));
-      }
-      if (filter.status !== undefined) {
-        conditions.push(eq(interceptionsTable.status, filter.status));
-      }
-      if (filter.carrier !== undefined) {
-        // The filter is any string (an unknown carrier simply matches nothing), the column a
-        // CarrierId, so compare in SQL rather than cast.
-        conditions.push(sql`${interceptionsTable.carrier} = ${filter.carrier}`);
-      }
-      if (page.before !== undefined) {
-        conditions.push(lt(interceptionsTable.id, page.before));
-      }
+      const conditions = listConditions(interceptionsTable, merchantId, filter, page.before);
       // One read transaction so the page and its events come from the same snapshot.
       const readPage = () =>
         db.transaction((tx) => {
