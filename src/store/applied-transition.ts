@@ -5,20 +5,38 @@
  * every store to it.
  */
 import { chargesNothingOnceIn, noCharge } from "../domain/cost.ts";
-import type { InterceptionTransition, InterceptionWithEvents } from "./store.ts";
+import type {
+  InterceptionRecord,
+  InterceptionTransition,
+  InterceptionWithEvents,
+} from "./store.ts";
+
+/**
+ * The columns a transition writes: its patch, the no-charge rule (applied here, where every
+ * status change passes, so no caller can forget it), the status and the update time.
+ */
+export function transitionColumns(
+  current: Pick<InterceptionRecord, "action" | "status">,
+  transition: InterceptionTransition,
+) {
+  const status = transition.to ?? current.status;
+  return {
+    ...transition.patch,
+    ...(chargesNothingOnceIn(current.action, status) ? { cost: noCharge() } : {}),
+    status,
+    updatedAt: transition.event.at,
+  };
+}
 
 export function appliedTransition(
   record: InterceptionWithEvents,
   transition: InterceptionTransition,
 ): InterceptionWithEvents {
-  const status = transition.to ?? record.status;
+  const columns = transitionColumns(record, transition);
   const { at, detail, carrierEventId = null } = transition.event;
   return {
     ...record,
-    ...transition.patch,
-    ...(chargesNothingOnceIn(record.action, status) ? { cost: noCharge() } : {}),
-    status,
-    updatedAt: at,
-    events: [...record.events, { at, status, detail, carrierEventId }],
+    ...columns,
+    events: [...record.events, { at, status: columns.status, detail, carrierEventId }],
   };
 }

@@ -18,8 +18,9 @@
 import { and, asc, desc, eq, getTableColumns, isNull, sql } from "drizzle-orm";
 import type pg from "pg";
 import type { CarrierId } from "../../../contracts/carrier-adapter.ts";
-import { chargesNothingOnceIn, holdsFreeRedirect, noCharge } from "../../domain/cost.ts";
+import { holdsFreeRedirect } from "../../domain/cost.ts";
 import { isFinal } from "../../domain/status.ts";
+import { transitionColumns } from "../applied-transition.ts";
 import { listConditions } from "../interception-filter.ts";
 import {
   IdempotencyConflictError,
@@ -222,17 +223,12 @@ export function pgInterceptionRepository(
         ) {
           return "parcel_of_another_merchant";
         }
-        const status = transition.to ?? row.status;
+        const columns = transitionColumns(row, transition);
+        const { status } = columns;
         // The status guard is repeated in the UPDATE, so the write is conditional on its own.
         const updated = await tx
           .update(interceptionsTable)
-          .set({
-            ...transition.patch,
-            // Applied here, where every status change passes, so no caller can forget it.
-            ...(chargesNothingOnceIn(row.action, status) ? { cost: noCharge() } : {}),
-            status,
-            updatedAt: transition.event.at,
-          })
+          .set(columns)
           .where(and(eq(interceptionsTable.id, id), eq(interceptionsTable.status, row.status)));
         if (updated.rowCount !== 1) {
           return "status_mismatch";

@@ -4,8 +4,9 @@
  */
 import { and, desc } from "drizzle-orm";
 import type { CarrierId } from "../../../contracts/carrier-adapter.ts";
-import { chargesNothingOnceIn, holdsFreeRedirect, noCharge } from "../../domain/cost.ts";
+import { holdsFreeRedirect } from "../../domain/cost.ts";
 import { isFinal } from "../../domain/status.ts";
+import { transitionColumns } from "../applied-transition.ts";
 import { listConditions } from "../interception-filter.ts";
 import { interceptionsTable } from "../schema.ts";
 import {
@@ -200,16 +201,11 @@ export function sqliteInterceptions(
             return "parcel_of_another_merchant";
           }
         }
-        const status = transition.to ?? row.status;
+        const columns = transitionColumns(row, transition);
+        const { status } = columns;
         // The status guard is repeated in the UPDATE so the write is conditional on its own,
         // whatever isolation a future backend gives the read above.
-        const patch = encodeColumns({
-          ...transition.patch,
-          // Applied here, where every status change passes, so no caller can forget it.
-          ...(chargesNothingOnceIn(row.action, status) ? { cost: noCharge() } : {}),
-          status,
-          updatedAt: transition.event.at,
-        });
+        const patch = encodeColumns(columns);
         const updated = transitionUpdate(Object.keys(patch)).run({
           ...patch,
           id,
