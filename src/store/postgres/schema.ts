@@ -36,6 +36,8 @@ import type {
   Reason,
   SuccessLikelihood,
 } from "../../../contracts/normalized.ts";
+import type { WebhookEventType } from "../../../contracts/webhooks.ts";
+import type { WebhookDeliveryStatus } from "../webhook-records.ts";
 
 /** Text compared byte by byte (see the file comment). */
 const orderedText = customType<{ data: string; driverData: string }>({
@@ -119,6 +121,12 @@ export const interceptionEventsTable = pgTable(
     status: text("status").$type<InterceptionStatus>().notNull(),
     detail: text("detail").notNull(),
     carrierEventId: text("carrier_event_id"),
+    // Who caused the event; events stored before actors were recorded read as the gateway's.
+    actorType: text("actor_type")
+      .$type<"api_key" | "carrier" | "gateway">()
+      .notNull()
+      .default("gateway"),
+    actorId: text("actor_id"),
   },
   (table) => [
     index("interception_events_interception_idx").on(table.interceptionId, table.id),
@@ -193,3 +201,74 @@ export const rateLimitBucketsTable = pgTable("rate_limit_buckets", {
   key: text("key").primaryKey(),
   fullAt: doublePrecision("full_at").notNull(),
 });
+
+/** A merchant's webhook endpoints (webhook-records.ts). Deleted ones stay for their log. */
+export const webhookEndpointsTable = pgTable(
+  "webhook_endpoints",
+  {
+    id: orderedText("id").primaryKey(),
+    merchantId: text("merchant_id")
+      .notNull()
+      .references(() => merchantsTable.id),
+    url: text("url").notNull(),
+    events: json("events").$type<WebhookEventType[]>(),
+    description: text("description"),
+    secret: text("secret").notNull(),
+    previousSecret: text("previous_secret"),
+    previousSecretUntil: text("previous_secret_until"),
+    createdAt: text("created_at").notNull(),
+    deletedAt: text("deleted_at"),
+  },
+  (table) => [index("webhook_endpoints_merchant_idx").on(table.merchantId, table.id)],
+);
+
+/** Events for merchants' webhooks, each with the exact body every attempt posts. */
+export const webhookEventsTable = pgTable(
+  "webhook_events",
+  {
+    id: orderedText("id").primaryKey(),
+    merchantId: text("merchant_id")
+      .notNull()
+      .references(() => merchantsTable.id),
+    type: text("type").$type<WebhookEventType>().notNull(),
+    createdAt: text("created_at").notNull(),
+    body: text("body").notNull(),
+  },
+  (table) => [index("webhook_events_merchant_idx").on(table.merchantId, table.id)],
+);
+
+/**
+ * One delivery of an event to one endpoint; also the delivery worker's queue, leased with
+ * `lease_until` (see webhooks.ts for why not pg-boss).
+ */
+export const webhookDeliveriesTable = pgTable(
+  "webhook_deliveries",
+  {
+    id: orderedText("id").primaryKey(),
+    eventId: orderedText("event_id")
+      .notNull()
+      .references(() => webhookEventsTable.id),
+    endpointId: orderedText("endpoint_id")
+      .notNull()
+      .references(() => webhookEndpointsTable.id),
+    merchantId: text("merchant_id")
+      .notNull()
+      .references(() => merchantsTable.id),
+    type: text("type").$type<WebhookEventType>().notNull(),
+    status: text("status").$type<WebhookDeliveryStatus>().notNull(),
+    attempts: integer("attempts").notNull().default(0),
+    lastStatusCode: integer("last_status_code"),
+    lastError: text("last_error"),
+    nextAttemptAt: orderedText("next_attempt_at"),
+    createdAt: text("created_at").notNull(),
+    leaseUntil: orderedText("lease_until"),
+  },
+  (table) => [
+    // The log of one endpoint, newest first.
+    index("webhook_deliveries_endpoint_idx").on(table.endpointId, table.id),
+    // The worker's look-up of due deliveries: only pending ones are indexed.
+    index("webhook_deliveries_due_idx")
+      .on(table.nextAttemptAt)
+      .where(sql`${table.status} = 'pending'`),
+  ],
+);
