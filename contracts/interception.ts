@@ -86,11 +86,24 @@ export const FailureSchema = z
   .openapi("Failure");
 export type Failure = z.infer<typeof FailureSchema>;
 
+export const EventActorSchema = z
+  .object({
+    type: z.enum(["api_key", "carrier", "gateway"]).openapi({
+      description:
+        "`api_key`: a merchant's request (`id` is the key's visible id); `carrier`: a carrier's push, reply or tracking (`id` is the carrier); `gateway`: the gateway's own scheduler or worker (a timeout, giving up; `id` is null).",
+      example: "api_key",
+    }),
+    id: z.string().nullable().openapi({ example: "igk_5e8f8318ac9c6df1" }),
+  })
+  .openapi("EventActor", { description: "Who caused an event." });
+export type EventActor = z.infer<typeof EventActorSchema>;
+
 export const InterceptionEventSchema = z
   .object({
     at: z.string().openapi({ example: "2026-11-21T08:00:00.000Z" }),
     status: InterceptionStatusSchema,
     detail: z.string().openapi({ example: "Accepted by the carrier." }),
+    actor: EventActorSchema,
   })
   .openapi("InterceptionEvent");
 export type InterceptionEvent = z.infer<typeof InterceptionEventSchema>;

@@ -256,6 +256,7 @@ export async function runStore(
             status: "pending",
             detail: "Accepted and stored; the carrier is being asked.",
             carrierEventId: null,
+            actor: { type: "api_key", id: "igk_bench" },
           },
           // The service's own constructor, so the record follows the store's JobRecord.
           job: newJob(id, "submit", at),

@@ -3,42 +3,13 @@
  * results) into the public resources of API.md and the answers sent for them.
  */
 import type { Context } from "hono";
-import type { EligibilityResult, Interception } from "../../contracts/interception.ts";
+import type { EligibilityResult } from "../../contracts/interception.ts";
+import { toInterceptionResource } from "../domain/interception-resource.ts";
 import type { IdempotentAnswer, StoredAnswer } from "../services/idempotency.ts";
 import type { EligibilityCheck, InterceptResult } from "../services/interceptions.ts";
 import { ServiceError } from "../services/service-error.ts";
-import type { InterceptionWithEvents } from "../store/store.ts";
 import type { AppEnv } from "./env.ts";
 import { problemBody, problemContentType } from "./problem.ts";
-
-/** The public view: internal columns (merchant id, carrier event ids) stay inside. */
-export function toInterceptionResource(record: InterceptionWithEvents): Interception {
-  return {
-    id: record.id,
-    carrier: record.carrier,
-    trackingNumber: record.trackingNumber,
-    orderId: record.orderId,
-    action: record.action,
-    reason: record.reason,
-    items: record.items,
-    parcel: record.parcel,
-    redirectTo: record.redirectTo,
-    note: record.note,
-    status: record.status,
-    parcelState: record.parcelState,
-    successLikelihood: record.successLikelihood,
-    carrierReference: record.carrierReference,
-    cost: record.cost,
-    failure: record.failure,
-    events: record.events.map((event) => ({
-      at: event.at,
-      status: event.status,
-      detail: event.detail,
-    })),
-    createdAt: record.createdAt,
-    updatedAt: record.updatedAt,
-  };
-}
 
 export function toEligibilityResult(check: EligibilityCheck): EligibilityResult {
   return {

@@ -2,8 +2,10 @@
  * `cancel_pickup`: cancels the pickup of a locked parcel the carrier has not collected, so the
  * parcel stays in the merchant's warehouse.
  */
+
 import type { InterceptionStatus } from "../../contracts/normalized.ts";
 import type { RegisteredCarrier } from "../carriers/registry.ts";
+import { carrierActor } from "../domain/actors.ts";
 import { isRefusal, mayHaveActed } from "../domain/carrier-errors.ts";
 import { carrierUnreachable, internalFailure, pickupCancelRefused } from "../domain/failure.ts";
 import type { ServiceDeps } from "../services/deps.ts";
@@ -49,6 +51,7 @@ async function cancelPickup(
       event: {
         at: deps.now().toISOString(),
         detail: "Pickup cancelled at the carrier: it will not collect the parcel.",
+        actor: carrierActor(record.carrier),
       },
       completeJobId: job.id,
     });
@@ -64,6 +67,7 @@ async function cancelPickup(
       record,
       [worksOn],
       `The carrier refused a repeated pickup cancel (${message}); the first may have gone through: check the pickup with the carrier.`,
+      carrierActor(record.carrier),
     );
     return;
   }
@@ -75,6 +79,7 @@ async function cancelPickup(
       worksOn,
       pickupCancelRefused(message),
       `The carrier refused to cancel the pickup: ${message}`,
+      carrierActor(record.carrier),
     );
     return;
   }

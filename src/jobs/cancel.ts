@@ -2,8 +2,10 @@
  * `cancel`: asks the carrier to cancel a submitted interception, as the merchant asked. The
  * request that asked runs the job itself and answers by how it ended.
  */
+
 import type { InterceptionStatus } from "../../contracts/normalized.ts";
 import type { RegisteredCarrier } from "../carriers/registry.ts";
+import { carrierActor } from "../domain/actors.ts";
 import { isRefusal, mayHaveActed } from "../domain/carrier-errors.ts";
 import { statusesLeadingTo } from "../domain/status.ts";
 import { countStatus, type ServiceDeps } from "../services/deps.ts";
@@ -92,7 +94,17 @@ export async function cancel(
   });
   if (result.ok) {
     const detail = "Cancelled at the carrier by the merchant.";
-    if (await endJob(deps, job, record, statusesLeadingTo("cancelled"), detail, "cancelled")) {
+    if (
+      await endJob(
+        deps,
+        job,
+        record,
+        statusesLeadingTo("cancelled"),
+        detail,
+        carrierActor(record.carrier),
+        "cancelled",
+      )
+    ) {
       countStatus(deps, "cancelled", record.carrier);
       return { kind: "cancelled" };
     }
@@ -162,7 +174,7 @@ async function endWithoutCancelling(
   record: InterceptionRecord,
   detail: string,
 ): Promise<CancelEnd> {
-  return (await endJob(deps, job, record, [worksOn], detail))
+  return (await endJob(deps, job, record, [worksOn], detail, carrierActor(record.carrier)))
     ? { kind: "ended", detail }
     : { kind: "moved_on" };
 }

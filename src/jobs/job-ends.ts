@@ -7,8 +7,9 @@
  * about the interception as the job found it. If a push or the merchant moved it meanwhile,
  * that verdict no longer applies and the job just ends.
  */
-import type { Failure } from "../../contracts/interception.ts";
+import type { EventActor, Failure } from "../../contracts/interception.ts";
 import type { InterceptionStatus } from "../../contracts/normalized.ts";
+import { gatewayActor } from "../domain/actors.ts";
 import { statusesLeadingTo } from "../domain/status.ts";
 import { countStatus, type ServiceDeps } from "../services/deps.ts";
 import type { InterceptionRecord, JobRecord } from "../store/store.ts";
@@ -22,12 +23,14 @@ export async function fail(
   from: InterceptionStatus,
   failure: Failure,
   detail: string,
+  /** The carrier for its refusal, the gateway when it gives up. */
+  actor: EventActor,
 ): Promise<void> {
   const result = await deps.store.interceptions.transition(record.id, {
     from: [from],
     to: "failed",
     patch: { failure },
-    event: { at: deps.now().toISOString(), detail },
+    event: { at: deps.now().toISOString(), detail, actor },
     completeJobId: job.id,
   });
   if (result === "applied") {
@@ -45,12 +48,13 @@ export async function endJob(
   record: InterceptionRecord,
   from: readonly InterceptionStatus[],
   detail: string,
+  actor: EventActor,
   to?: InterceptionStatus,
 ): Promise<boolean> {
   const applied = await deps.store.interceptions.transition(record.id, {
     from,
     ...(to ? { to } : {}),
-    event: { at: deps.now().toISOString(), detail },
+    event: { at: deps.now().toISOString(), detail, actor },
     completeJobId: job.id,
   });
   if (applied !== "applied") {
@@ -72,7 +76,15 @@ export async function retryLater(
   failure: Failure,
 ): Promise<void> {
   await retryOrGiveUp(deps, job, attempt, () =>
-    fail(deps, job, record, from, failure, "Gave up: the carrier could not be reached in time."),
+    fail(
+      deps,
+      job,
+      record,
+      from,
+      failure,
+      "Gave up: the carrier could not be reached in time.",
+      gatewayActor,
+    ),
   );
 }
 
@@ -96,6 +108,7 @@ export async function retryCrashed(
       event: {
         at: deps.now().toISOString(),
         detail: "Gave up: the gateway failed on this interception.",
+        actor: gatewayActor,
       },
       completeJobId: job.id,
     }),

@@ -3,8 +3,10 @@
  * else its tracking, for a push carrier whose push may have been lost), until the carrier
  * reports an outcome or the poll horizon passes.
  */
+
 import type { InterceptionStatus } from "../../contracts/normalized.ts";
 import type { RegisteredCarrier } from "../carriers/registry.ts";
+import { gatewayActor } from "../domain/actors.ts";
 import { outcomeNeverConfirmed } from "../domain/failure.ts";
 import type { ServiceDeps } from "../services/deps.ts";
 import type { InterceptionWithEvents, JobRecord } from "../store/store.ts";
@@ -85,5 +87,6 @@ function giveUpPolling(
     worksOn,
     outcomeNeverConfirmed(horizonMs ?? sinceAccepted(deps, record)),
     "Gave up polling: the carrier never confirmed an outcome.",
+    gatewayActor,
   );
 }

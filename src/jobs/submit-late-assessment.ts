@@ -2,7 +2,9 @@
  * A submit accepted while the carrier could not be asked about the parcel: its eligibility is
  * decided when the job runs, once the carrier answers.
  */
+
 import type { RegisteredCarrier } from "../carriers/registry.ts";
+import { carrierActor } from "../domain/actors.ts";
 import { notEligible } from "../domain/failure.ts";
 import { statusesLeadingTo } from "../domain/status.ts";
 import { type Assessment, assess } from "../services/assessment.ts";
@@ -73,6 +75,7 @@ async function settleLateAssessment(
       event: {
         at,
         detail: "Refused once the carrier could be asked: the parcel is not eligible.",
+        actor: carrierActor(record.carrier),
       },
       completeJobId: job.id,
     });
@@ -86,7 +89,11 @@ async function settleLateAssessment(
       from: statusesLeadingTo("locked"),
       to: "locked",
       patch: base,
-      event: { at, detail: "Not collected by the carrier yet: held (locked) in the warehouse." },
+      event: {
+        at,
+        detail: "Not collected by the carrier yet: held (locked) in the warehouse.",
+        actor: carrierActor(record.carrier),
+      },
       completeJobId: job.id,
       ...(pickupCancel ? { scheduleJob: newJob(record.id, "cancel_pickup", at) } : {}),
       bindParcel: true,
@@ -99,7 +106,11 @@ async function settleLateAssessment(
     result = await store.interceptions.transition(record.id, {
       from: [submitWorksOn],
       patch: base,
-      event: { at, detail: `The carrier reports the parcel ${assessment.parcelState}.` },
+      event: {
+        at,
+        detail: `The carrier reports the parcel ${assessment.parcelState}.`,
+        actor: carrierActor(record.carrier),
+      },
       bindParcel: true,
     });
     if (result === "applied") {

@@ -3,12 +3,14 @@
  * stored the interception runs it within its deadline; the worker runs it when that was not
  * enough. On acceptance the interception is submitted and its first poll scheduled.
  */
+
 import {
   type CarrierResult,
   notOffered,
   type SubmitAccepted,
 } from "../../contracts/carrier-adapter.ts";
 import type { RegisteredCarrier } from "../carriers/registry.ts";
+import { carrierActor } from "../domain/actors.ts";
 import { isRefusal, mayHaveActed } from "../domain/carrier-errors.ts";
 import { carrierRefused, submitOutcomeUnknown } from "../domain/failure.ts";
 import { statusesLeadingTo } from "../domain/status.ts";
@@ -87,6 +89,7 @@ async function submit(
         detail: result.ok
           ? `Accepted by the carrier (reference ${carrierReference}).`
           : "Accepted by the carrier (confirmed after a lost reply).",
+        actor: carrierActor(record.carrier),
       },
       completeJobId: job.id,
       // Polled carriers are asked on the poll schedule; push carriers are checked later by
@@ -116,6 +119,7 @@ async function submit(
       submitWorksOn,
       carrierRefused(`carrier_${error.code}`, error.message),
       `Refused by the carrier: ${error.message}`,
+      carrierActor(record.carrier),
     );
     return;
   }

@@ -12,7 +12,7 @@
  * wrote: the answer is built from the records it holds.
  */
 import type { CarrierReport } from "../../contracts/carrier-adapter.ts";
-import type { Cost, InterceptionRequest } from "../../contracts/interception.ts";
+import type { Cost, EventActor, InterceptionRequest } from "../../contracts/interception.ts";
 import type { ParcelState } from "../../contracts/normalized.ts";
 import type { EligibilityReason } from "../../contracts/problem.ts";
 import type { RegisteredCarrier } from "../carriers/registry.ts";
@@ -117,6 +117,8 @@ export class InterceptionService {
     idempotencyKey: string,
     request: InterceptionRequest,
     encode: (result: InterceptResult) => StoredAnswer,
+    /** Who asked (the API key): the new interception's first event says so. */
+    actor: EventActor,
   ): Promise<IdempotentAnswer> {
     const carrier = carrierFor(this.deps, request.carrier);
     refuseImpossibleAction(carrier, request.action);
@@ -133,11 +135,17 @@ export class InterceptionService {
     };
     const { answer, result } = await withIdempotency(this.deps.store.idempotency, claim, {
       start: (keyClaim) =>
-        this.start(merchant, carrier, request, {
-          merchantId: merchant.id,
-          key: idempotencyKey,
-          ...(keyClaim ? { claim: keyClaim } : {}),
-        }),
+        this.start(
+          merchant,
+          carrier,
+          request,
+          {
+            merchantId: merchant.id,
+            key: idempotencyKey,
+            ...(keyClaim ? { claim: keyClaim } : {}),
+          },
+          actor,
+        ),
       finish: (stored, completion) => this.finish(stored, carrier, completion),
       resume: async (id) => ({
         kind: "created" as const,
@@ -176,6 +184,8 @@ export class InterceptionService {
   async cancel(
     merchantId: string,
     id: string,
+    /** Who asked (the API key, or the merchant's dashboard session's key). */
+    actor: EventActor,
   ): Promise<{ interception: InterceptionWithEvents; done: boolean }> {
     const record = await this.get(merchantId, id);
     const at = this.deps.now().toISOString();
@@ -185,18 +195,26 @@ export class InterceptionService {
         await this.stopWithJobHeld(record, {
           from: ["locked"],
           to: "released",
-          event: { at, detail: "Lock released by the merchant: the order may ship again." },
+          event: {
+            at,
+            detail: "Lock released by the merchant: the order may ship again.",
+            actor,
+          },
         });
         break;
       case "pending":
         await this.stopWithJobHeld(record, {
           from: ["pending"],
           to: "cancelled",
-          event: { at, detail: "Withdrawn by the merchant before the carrier was reached." },
+          event: {
+            at,
+            detail: "Withdrawn by the merchant before the carrier was reached.",
+            actor,
+          },
         });
         break;
       case "submitted":
-        done = await this.cancelAtCarrier(record);
+        done = await this.cancelAtCarrier(record, actor);
         break;
       default:
         throw new ServiceError(
@@ -222,13 +240,14 @@ export class InterceptionService {
     carrier: RegisteredCarrier,
     request: InterceptionRequest,
     idempotency: { merchantId: string; key: string; claim?: IdempotencyKeyClaim },
+    actor: EventActor,
   ): Promise<Started<StoredInterception, InterceptResult>> {
     const deadline = this.deadline();
     // Before any carrier call: the tracking call, then the job's call right after the insert.
     this.deps.carrierBudget.reserve(merchant.id, this.trackingCalls(merchant, request) + 1);
     let started: Started<StoredInterception, InterceptResult>;
     try {
-      started = await this.assessAndStore(merchant, carrier, request, idempotency, deadline);
+      started = await this.assessAndStore(merchant, carrier, request, idempotency, deadline, actor);
     } catch (error) {
       // Nothing was stored, so the job's carrier call will not be made.
       this.deps.carrierBudget.giveBack(merchant.id, 1);
@@ -287,6 +306,7 @@ export class InterceptionService {
     request: InterceptionRequest,
     idempotency: { merchantId: string; key: string; claim?: IdempotencyKeyClaim },
     deadline: number,
+    actor: EventActor,
   ): Promise<Started<StoredInterception, InterceptResult>> {
     for (let assessments = 1; ; assessments += 1) {
       const assessment = await assess(this.deps, carrier, merchant, request, deadline);
@@ -310,6 +330,7 @@ export class InterceptionService {
           ? "Not collected by the carrier yet: held (locked) in the warehouse."
           : "Accepted and stored; the carrier is being asked.",
         carrierEventId: null,
+        actor,
       };
       try {
         await this.deps.store.interceptions.insert({
@@ -434,7 +455,7 @@ export class InterceptionService {
    * once the carrier cancelled, false while the carrier has not answered (a cancel already under
    * way included); a refusal, or the interception decided meanwhile, is a 409 saying so.
    */
-  private async cancelAtCarrier(record: InterceptionRecord): Promise<boolean> {
+  private async cancelAtCarrier(record: InterceptionRecord, actor: EventActor): Promise<boolean> {
     const { store } = this.deps;
     const carrier = carrierFor(this.deps, record.carrier);
     const { adapter } = carrier.resilient;
@@ -450,7 +471,11 @@ export class InterceptionService {
     this.deps.carrierBudget.reserve(record.merchantId, 1);
     const stored = await store.interceptions.transition(record.id, {
       from: ["submitted"],
-      event: { at, detail: "Cancellation asked by the merchant: the carrier is being asked." },
+      event: {
+        at,
+        detail: "Cancellation asked by the merchant: the carrier is being asked.",
+        actor,
+      },
       scheduleJob: job,
     });
     if (stored !== "applied") {

@@ -3,6 +3,7 @@
  * the gateway polled for it. Status only moves forward and a repeated report changes nothing.
  */
 import type { CarrierReport } from "../../contracts/carrier-adapter.ts";
+import { carrierActor } from "../domain/actors.ts";
 import { carrierReportedFailure } from "../domain/failure.ts";
 import { statusesLeadingTo } from "../domain/status.ts";
 import type { InterceptionRecord, JobRecord, TransitionResult } from "../store/store.ts";
@@ -27,7 +28,12 @@ export async function recordCarrierReport(
     ...(lowChance ? { successLikelihood: "low" as const } : {}),
     ...(report.fee ? { cost: { ...record.cost, final: report.fee } } : {}),
   };
-  const event = { at: report.at, detail: report.detail, carrierEventId: report.eventId };
+  const event = {
+    at: report.at,
+    detail: report.detail,
+    carrierEventId: report.eventId,
+    actor: carrierActor(record.carrier),
+  };
   if (report.outcome === null) {
     return deps.store.interceptions.transition(record.id, {
       from: ["pending", "submitted"],

@@ -33,10 +33,10 @@ export function appliedTransition(
   transition: InterceptionTransition,
 ): InterceptionWithEvents {
   const columns = transitionColumns(record, transition);
-  const { at, detail, carrierEventId = null } = transition.event;
+  const { at, detail, carrierEventId = null, actor } = transition.event;
   return {
     ...record,
     ...columns,
-    events: [...record.events, { at, status: columns.status, detail, carrierEventId }],
+    events: [...record.events, { at, status: columns.status, detail, carrierEventId, actor }],
   };
 }

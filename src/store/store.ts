@@ -4,7 +4,13 @@
  * SQLite answers synchronously; no method keeps a transaction open across a carrier call.
  */
 import type { CarrierId } from "../../contracts/carrier-adapter.ts";
-import type { Cost, Failure, InterceptionRequest, Item } from "../../contracts/interception.ts";
+import type {
+  Cost,
+  EventActor,
+  Failure,
+  InterceptionRequest,
+  Item,
+} from "../../contracts/interception.ts";
 import type {
   Action,
   Address,
@@ -13,6 +19,9 @@ import type {
   Reason,
   SuccessLikelihood,
 } from "../../contracts/normalized.ts";
+import type { WebhookRepository } from "./webhook-records.ts";
+
+export type * from "./webhook-records.ts";
 
 /**
  * `demo`: every carrier a sandbox, the demo merchant set up. `live`: real carriers. A database
@@ -65,6 +74,8 @@ export interface InterceptionEventRecord {
   detail: string;
   /** The carrier's id for the report that caused this event; a repeat of it is ignored. */
   carrierEventId: string | null;
+  /** Who caused it: the merchant's API key, the carrier, or the gateway itself. */
+  actor: EventActor;
 }
 
 export interface InterceptionWithEvents extends InterceptionRecord {
@@ -135,7 +146,7 @@ export interface InterceptionTransition {
       "parcelState" | "successLikelihood" | "carrierReference" | "cost" | "failure"
     >
   >;
-  event: { at: string; detail: string; carrierEventId?: string };
+  event: { at: string; detail: string; carrierEventId?: string; actor: EventActor };
   /**
    * Committed in the same transaction as the status change (the outbox rule). Reaching a final
    * status (succeeded, failed, cancelled, released) deletes every job of the interception.
@@ -287,6 +298,8 @@ export interface IdempotencyRepository {
 export interface InterceptionRepository {
   /**
    * Stores a new interception, its first event and (if any) its first job in one transaction,
+   * with its webhook events (`interception.created`, and `interception.locked` for a lock) and one
+   * delivery of each per subscribed endpoint of the merchant,
    * and links it to the idempotency key that created it. With `claim`, the key is claimed in
    * that same transaction (a key not seen before); `IdempotencyConflictError` if it exists.
    * `ParcelOfAnotherMerchantError` if another merchant has the parcel. The parcel is bound to
@@ -330,7 +343,9 @@ export interface InterceptionRepository {
     orderId: string,
   ): Promise<Array<Pick<InterceptionRecord, "id" | "status" | "cost">>>;
   /**
-   * Conditional, forward-only update plus an appended event, in one transaction. A redirect
+   * Conditional, forward-only update plus an appended event, in one transaction; a status change
+   * also records its webhook event (`interception.<status>`) with one delivery per subscribed
+   * endpoint of the merchant, in that transaction. A redirect
    * reaching failed or cancelled is stored with no charge (`chargesNothingOnceIn`), whatever
    * the patch says.
    */
@@ -395,5 +410,6 @@ export interface Store {
   idempotency: IdempotencyRepository;
   interceptions: InterceptionRepository;
   jobs: JobRepository;
+  webhooks: WebhookRepository;
   close(): Promise<void>;
 }

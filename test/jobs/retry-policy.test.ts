@@ -2,8 +2,10 @@
  * The one retry policy every job follows: when a failed job runs again, when it gives up, and
  * when polling a submitted interception has gone on past its carrier's horizon.
  */
+
 import { describe, expect, it } from "vitest";
 import type { InterceptionStatus } from "../../contracts/normalized.ts";
+import { gatewayActor } from "../../src/domain/actors.ts";
 import { newJob } from "../../src/jobs/new-job.ts";
 import {
   acceptedAt,
@@ -20,6 +22,7 @@ const event = (at: number, status: InterceptionStatus) => ({
   status,
   detail: status,
   carrierEventId: null,
+  actor: gatewayActor,
 });
 
 describe("giving up", () => {

@@ -42,6 +42,18 @@ const repositoryMethods = {
     "bringForwardPolls",
     "forInterception",
   ],
+  webhooks: [
+    "createEndpoint",
+    "listEndpoints",
+    "getEndpoint",
+    "deleteEndpoint",
+    "rotateSecret",
+    "listDeliveries",
+    "retryDelivery",
+    "getEvent",
+    "claimDue",
+    "recordAttempt",
+  ],
 } satisfies { [R in keyof Omit<Store, "close">]: Array<keyof Store[R]> };
 
 /** Records each call of a store method, as `repository.method`, from now on. */

@@ -3,10 +3,12 @@
  * together, the shared rate-limit buckets, and how values are stored. (What every store does,
  * races between instances included, is the store contract's: postgres.contract.test.ts.)
  */
+
 import { readdirSync } from "node:fs";
 import pg from "pg";
 import { ulid } from "ulid";
 import { afterEach, describe, expect, it } from "vitest";
+import { gatewayActor } from "../../src/domain/actors.ts";
 import type { PostgresStore } from "../../src/store/postgres/index.ts";
 import { migrationLockKey } from "../../src/store/postgres/migrate.ts";
 import type { InterceptionRecord } from "../../src/store/store.ts";
@@ -86,7 +88,13 @@ async function oneInstance(): Promise<PostgresStore> {
 function insert(store: PostgresStore, record: InterceptionRecord) {
   return store.interceptions.insert({
     interception: record,
-    event: { at: record.createdAt, status: "pending", detail: "Stored.", carrierEventId: null },
+    event: {
+      at: record.createdAt,
+      status: "pending",
+      detail: "Stored.",
+      carrierEventId: null,
+      actor: gatewayActor,
+    },
     job: null,
     idempotency: null,
   });
@@ -211,7 +219,15 @@ describe("values as PostgreSQL stores them", () => {
     });
     expect(await store.interceptions.getById(record.id)).toEqual({
       ...record,
-      events: [{ at: at(0), status: "pending", detail: "Stored.", carrierEventId: null }],
+      events: [
+        {
+          at: at(0),
+          status: "pending",
+          detail: "Stored.",
+          carrierEventId: null,
+          actor: gatewayActor,
+        },
+      ],
     });
     const collations = await store.pool.query(
       "SELECT collation_name FROM information_schema.columns WHERE table_name = 'interceptions' AND column_name = 'id'",

@@ -3,10 +3,12 @@
  * and how many statements a read takes. What every store does is the contract's
  * (test/store/contract, run on SQLite by sqlite.contract.test.ts).
  */
+
 import { existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { gatewayActor } from "../../src/domain/actors.ts";
 import { openSqliteStore, type SqliteStore } from "../../src/store/sqlite/open.ts";
 import { ParcelBusyError } from "../../src/store/store.ts";
 import { at, icpId, interception, merchant, seed } from "./contract/fixtures.ts";
@@ -61,13 +63,13 @@ describe.each(backends)("SqliteStore (%s)", (_name, open) => {
     await store.interceptions.transition(id, {
       from: ["pending"],
       patch: { failure: { code: "x", message: "y", advice: "z" } },
-      event: { at: at(2), detail: "Failed once." },
+      event: { at: at(2), detail: "Failed once.", actor: gatewayActor },
     });
     await store.interceptions.transition(id, {
       from: ["pending"],
       to: "submitted",
       patch: { carrierReference: undefined, failure: null, parcelState: "returned" },
-      event: { at: at(3), detail: "Submitted." },
+      event: { at: at(3), detail: "Submitted.", actor: gatewayActor },
     });
     const stored = store.database
       .prepare("SELECT failure IS NULL AS noFailure FROM interceptions WHERE id = ?")

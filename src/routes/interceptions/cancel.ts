@@ -1,9 +1,10 @@
 /** POST /v1/interceptions/{id}/cancel — withdraw an interception or release a lock. */
 import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
 import { InterceptionSchema } from "../../../contracts/interception.ts";
+import { apiKeyActor } from "../../domain/actors.ts";
+import { toInterceptionResource } from "../../domain/interception-resource.ts";
 import type { AppEnv } from "../../http/env.ts";
 import { bearerSecurity, IdParamSchema, problemResponses } from "../../http/openapi.ts";
-import { toInterceptionResource } from "../../http/presenter.ts";
 
 const route = createRoute({
   method: "post",
@@ -32,7 +33,11 @@ export function registerCancelInterception(app: OpenAPIHono<AppEnv>): void {
   app.openapi(route, async (c) => {
     const { interception, done } = await c
       .get("services")
-      .interceptions.cancel(c.get("merchant").id, c.req.valid("param").id);
+      .interceptions.cancel(
+        c.get("merchant").id,
+        c.req.valid("param").id,
+        apiKeyActor(c.get("apiKeyId")),
+      );
     const resource = toInterceptionResource(interception);
     return done ? c.json(resource, 200) : c.json(resource, 202);
   });

@@ -1,6 +1,7 @@
 /** POST /v1/interceptions — the single intercept endpoint. */
 import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
 import { InterceptionRequestSchema, InterceptionSchema } from "../../../contracts/interception.ts";
+import { apiKeyActor } from "../../domain/actors.ts";
 import type { AppEnv } from "../../http/env.ts";
 import { bearerSecurity, problemResponses } from "../../http/openapi.ts";
 import { interceptAnswer, sendIdempotentAnswer } from "../../http/presenter.ts";
@@ -65,8 +66,12 @@ export function registerCreateInterception(app: OpenAPIHono<AppEnv>): void {
     const requestId = c.get("requestId");
     const answer = await c
       .get("services")
-      .interceptions.create(c.get("merchant"), key, c.req.valid("json"), (result) =>
-        interceptAnswer(result, requestId),
+      .interceptions.create(
+        c.get("merchant"),
+        key,
+        c.req.valid("json"),
+        (result) => interceptAnswer(result, requestId),
+        apiKeyActor(c.get("apiKeyId")),
       );
     return sendIdempotentAnswer(c, answer);
   });

@@ -1,9 +1,9 @@
 /** GET /v1/interceptions/{id} — one interception of the calling merchant. */
 import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
 import { InterceptionSchema } from "../../../contracts/interception.ts";
+import { toInterceptionResource } from "../../domain/interception-resource.ts";
 import type { AppEnv } from "../../http/env.ts";
 import { bearerSecurity, IdParamSchema, problemResponses } from "../../http/openapi.ts";
-import { toInterceptionResource } from "../../http/presenter.ts";
 
 const route = createRoute({
   method: "get",

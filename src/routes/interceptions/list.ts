@@ -4,9 +4,9 @@ import {
   InterceptionListQuerySchema,
   InterceptionListSchema,
 } from "../../../contracts/interception.ts";
+import { toInterceptionResource } from "../../domain/interception-resource.ts";
 import type { AppEnv } from "../../http/env.ts";
 import { bearerSecurity, problemResponses } from "../../http/openapi.ts";
-import { toInterceptionResource } from "../../http/presenter.ts";
 
 const route = createRoute({
   method: "get",

@@ -15,6 +15,7 @@ import { pgMetaRepository } from "./meta.ts";
 import { applyMigrations } from "./migrate.ts";
 import { pgKeyRateLimiter } from "./rate-limits.ts";
 import { observeCommits } from "./transaction.ts";
+import { pgWebhookRepository } from "./webhooks.ts";
 
 /** The store, plus what only PostgreSQL offers: shared rate-limit buckets, and the pool for tests. */
 export type PostgresStore = Store & {
@@ -78,6 +79,7 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
     idempotency: pgIdempotencyRepository(pool, db),
     interceptions: pgInterceptionRepository(pool, db, jobs),
     jobs,
+    webhooks: pgWebhookRepository(pool, db),
     keyRateLimiter: (settings, now) =>
       pgKeyRateLimiter(drizzle({ client: bucketPool }), settings, now),
     async close() {

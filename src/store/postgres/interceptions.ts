@@ -20,6 +20,7 @@ import type pg from "pg";
 import type { CarrierId } from "../../../contracts/carrier-adapter.ts";
 import { holdsFreeRedirect } from "../../domain/cost.ts";
 import { isFinal } from "../../domain/status.ts";
+import { createdEventTypes, statusEventTypes } from "../../webhooks/events.ts";
 import { transitionColumns } from "../applied-transition.ts";
 import { listConditions } from "../interception-filter.ts";
 import {
@@ -44,6 +45,7 @@ import {
   parcelOwnersTable,
 } from "./schema.ts";
 import { inTransaction, type PgDb } from "./transaction.ts";
+import { recordWebhooks } from "./webhooks.ts";
 
 /**
  * The class of the advisory locks on an order's redirects (the bytes of "IGWR"), in the two-int
@@ -58,7 +60,8 @@ const orderRedirectsLockClass = 0x4947_5752;
  */
 const eventsOfRow = sql<InterceptionEventRecord[]>`coalesce((
   select json_agg(json_build_object(
-    'at', e.at, 'status', e.status, 'detail', e.detail, 'carrierEventId', e.carrier_event_id
+    'at', e.at, 'status', e.status, 'detail', e.detail, 'carrierEventId', e.carrier_event_id,
+    'actor', json_build_object('type', e.actor_type, 'id', e.actor_id)
   ) order by e.id)
   from ${interceptionEventsTable} e
   where e.interception_id = ${interceptionsTable}.id
@@ -116,9 +119,13 @@ export function pgInterceptionRepository(
           }
           throw error;
         }
-        await tx
-          .insert(interceptionEventsTable)
-          .values({ interceptionId: interception.id, ...event });
+        await tx.insert(interceptionEventsTable).values(eventColumns(interception.id, event));
+        await recordWebhooks(tx, {
+          merchantId,
+          types: createdEventTypes(interception.status),
+          record: () => ({ ...interception, events: [event] }),
+          at: interception.createdAt,
+        });
         if (job) {
           await queue.enqueue(client, job, carrier);
         }
@@ -233,12 +240,30 @@ export function pgInterceptionRepository(
         if (updated.rowCount !== 1) {
           return "status_mismatch";
         }
-        await tx.insert(interceptionEventsTable).values({
-          interceptionId: id,
+        await tx.insert(interceptionEventsTable).values(
+          eventColumns(id, {
+            at: transition.event.at,
+            status,
+            detail: transition.event.detail,
+            carrierEventId,
+            actor: transition.event.actor,
+          }),
+        );
+        await recordWebhooks(tx, {
+          merchantId: row.merchantId,
+          types: statusEventTypes(row.status, status),
+          // The interception as GET would now answer it, read in this transaction.
+          record: async () => {
+            const [changed] = await tx
+              .select(withEvents)
+              .from(interceptionsTable)
+              .where(eq(interceptionsTable.id, id));
+            if (!changed) {
+              throw new Error(`interception ${id} vanished inside its own transition`);
+            }
+            return changed;
+          },
           at: transition.event.at,
-          status,
-          detail: transition.event.detail,
-          carrierEventId,
         });
         if (isFinal(status)) {
           // Decided: whatever jobs are left (a poll beside a cancel, say) have nothing to do.
@@ -331,4 +356,10 @@ async function hasCarrierEvent(tx: PgDb, id: string, carrierEventId: string): Pr
     )
     .limit(1);
   return rows.length > 0;
+}
+
+/** An event's columns: its actor in two. */
+function eventColumns(interceptionId: string, event: InterceptionEventRecord) {
+  const { actor, ...rest } = event;
+  return { interceptionId, ...rest, actorType: actor.type, actorId: actor.id };
 }

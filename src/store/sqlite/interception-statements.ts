@@ -29,6 +29,8 @@ export function interceptionReads(db: Db) {
         status: interceptionEventsTable.status,
         detail: interceptionEventsTable.detail,
         carrierEventId: interceptionEventsTable.carrierEventId,
+        actorType: interceptionEventsTable.actorType,
+        actorId: interceptionEventsTable.actorId,
       })
       .from(interceptionEventsTable)
       .where(eq(interceptionEventsTable.interceptionId, sql.placeholder("id")))
@@ -47,7 +49,11 @@ export function interceptionReads(db: Db) {
       )
       .prepare(),
     statusOf: db
-      .select({ status: interceptionsTable.status, action: interceptionsTable.action })
+      .select({
+        status: interceptionsTable.status,
+        action: interceptionsTable.action,
+        merchantId: interceptionsTable.merchantId,
+      })
       .from(interceptionsTable)
       .where(eq(interceptionsTable.id, sql.placeholder("id")))
       .prepare(),
@@ -149,6 +155,8 @@ export function interceptionWrites(db: Db) {
         status: p("status"),
         detail: p("detail"),
         carrierEventId: p("carrierEventId"),
+        actorType: p("actorType"),
+        actorId: sql`${p("actorId")}`,
       })
       .prepare(),
     insertJob: db
@@ -241,12 +249,15 @@ export function loadEvents(reader: Reader, ids: string[]): Map<string, Intercept
       status: interceptionEventsTable.status,
       detail: interceptionEventsTable.detail,
       carrierEventId: interceptionEventsTable.carrierEventId,
+      actorType: interceptionEventsTable.actorType,
+      actorId: interceptionEventsTable.actorId,
     })
     .from(interceptionEventsTable)
     .where(inArray(interceptionEventsTable.interceptionId, ids))
     .orderBy(asc(interceptionEventsTable.interceptionId), asc(interceptionEventsTable.id))
     .all();
-  for (const { interceptionId, ...event } of rows) {
+  for (const { interceptionId, ...row } of rows) {
+    const event = toEventRecord(row);
     const list = byInterception.get(interceptionId);
     if (list) {
       list.push(event);
@@ -255,4 +266,23 @@ export function loadEvents(reader: Reader, ids: string[]): Map<string, Intercept
     }
   }
   return byInterception;
+}
+
+/** An event row as stored (its actor in two columns) as the record the store returns. */
+export function toEventRecord(row: {
+  at: string;
+  status: InterceptionEventRecord["status"];
+  detail: string;
+  carrierEventId: string | null;
+  actorType: InterceptionEventRecord["actor"]["type"];
+  actorId: string | null;
+}): InterceptionEventRecord {
+  const { actorType, actorId, ...event } = row;
+  return { ...event, actor: { type: actorType, id: actorId } };
+}
+
+/** An event's columns, bound by name to `insertEvent`. */
+export function eventColumns(interceptionId: string, event: InterceptionEventRecord) {
+  const { actor, ...rest } = event;
+  return { interceptionId, ...rest, actorType: actor.type, actorId: actor.id };
 }

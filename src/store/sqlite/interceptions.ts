@@ -6,6 +6,7 @@ import { and, desc } from "drizzle-orm";
 import type { CarrierId } from "../../../contracts/carrier-adapter.ts";
 import { holdsFreeRedirect } from "../../domain/cost.ts";
 import { isFinal } from "../../domain/status.ts";
+import { createdEventTypes, statusEventTypes } from "../../webhooks/events.ts";
 import { transitionColumns } from "../applied-transition.ts";
 import { listConditions } from "../interception-filter.ts";
 import { interceptionsTable } from "../schema.ts";
@@ -25,15 +26,19 @@ import type { SqliteConnection } from "./connection.ts";
 import type { KeyStatements } from "./idempotency.ts";
 import {
   encodeColumns,
+  eventColumns,
   interceptionReads,
   interceptionWrites,
   loadEvents,
+  toEventRecord,
   transitionUpdates,
 } from "./interception-statements.ts";
+import type { WebhookOutbox } from "./webhooks.ts";
 
 export function sqliteInterceptions(
   { sqlite, db, read, write }: SqliteConnection,
   keys: KeyStatements,
+  webhooks: WebhookOutbox,
 ): InterceptionRepository {
   const reads = interceptionReads(db);
   const writes = interceptionWrites(db);
@@ -72,7 +77,7 @@ export function sqliteInterceptions(
       if (!row || (merchantId !== null && row.merchantId !== merchantId)) {
         return null;
       }
-      return { ...row, events: reads.eventsOf.all({ id }) };
+      return { ...row, events: reads.eventsOf.all({ id }).map(toEventRecord) };
     },
   );
 
@@ -106,7 +111,13 @@ export function sqliteInterceptions(
           // Throwing undoes this write's claim and binding with it.
           throw new ParcelBusyError(carrier, trackingNumber);
         }
-        writes.insertEvent.run({ interceptionId: interception.id, ...event });
+        writes.insertEvent.run(eventColumns(interception.id, event));
+        webhooks({
+          merchantId,
+          types: createdEventTypes(interception.status),
+          record: () => ({ ...interception, events: [event] }),
+          at: interception.createdAt,
+        });
         if (job) {
           writes.insertJob.run({ ...job });
         }
@@ -214,12 +225,27 @@ export function sqliteInterceptions(
         if (updated.changes !== 1) {
           return "status_mismatch";
         }
-        writes.insertEvent.run({
-          interceptionId: id,
+        writes.insertEvent.run(
+          eventColumns(id, {
+            at: transition.event.at,
+            status,
+            detail: transition.event.detail,
+            carrierEventId,
+            actor: transition.event.actor,
+          }),
+        );
+        webhooks({
+          merchantId: row.merchantId,
+          types: statusEventTypes(row.status, status),
+          // The interception as GET would now answer it, read inside this write.
+          record: () => {
+            const changed = readOne(id, null);
+            if (!changed) {
+              throw new Error(`interception ${id} vanished inside its own transition`);
+            }
+            return changed;
+          },
           at: transition.event.at,
-          status,
-          detail: transition.event.detail,
-          carrierEventId,
         });
         if (isFinal(status)) {
           // Decided: whatever jobs are left (a poll beside a cancel, say) have nothing to do.

@@ -18,6 +18,7 @@ import { sqliteInterceptions } from "./interceptions.ts";
 import { sqliteJobs } from "./jobs.ts";
 import { sqliteMerchants } from "./merchants.ts";
 import { sqliteMeta } from "./meta.ts";
+import { sqliteWebhooks, webhookOutbox } from "./webhooks.ts";
 
 /** The store plus the raw connection, for tests and benchmarks that inspect pragmas or tables. */
 export type SqliteStore = Store & { readonly database: Database.Database };
@@ -75,8 +76,9 @@ export function openSqliteStore(options: SqliteStoreOptions): SqliteStore {
       meta: sqliteMeta(connection),
       merchants: sqliteMerchants(connection),
       idempotency: sqliteIdempotency(connection, keys),
-      interceptions: sqliteInterceptions(connection, keys),
+      interceptions: sqliteInterceptions(connection, keys, webhookOutbox(db)),
       jobs: sqliteJobs(connection),
+      webhooks: sqliteWebhooks(connection),
       async close() {
         connection.close();
       },

@@ -3,7 +3,9 @@
  * from the interception it holds, changed by `appliedTransition`, instead of reading it back: the
  * store must leave exactly that. A transition's completion commits with it, or not at all.
  */
+
 import { describe, expect, it } from "vitest";
+import { gatewayActor } from "../../../src/domain/actors.ts";
 import { appliedTransition } from "../../../src/store/applied-transition.ts";
 import type {
   IdempotencyKeyClaim,
@@ -60,13 +62,18 @@ export function appliedTransitionContract(subject: ContractSubject): void {
             carrierReference: "SF-REF-1",
             cost: { ...paid, quoted: { amount: "12.00", currency: "CNY" } },
           },
-          event: { at: at(1), detail: "Accepted by the carrier." },
+          event: { at: at(1), detail: "Accepted by the carrier.", actor: gatewayActor },
         },
         {
           from: ["submitted"],
           to: "succeeded",
           patch: { parcelState: "returned", successLikelihood: "low" },
-          event: { at: at(3600), detail: "Returned.", carrierEventId: "sf-evt-1" },
+          event: {
+            at: at(3600),
+            detail: "Returned.",
+            carrierEventId: "sf-evt-1",
+            actor: gatewayActor,
+          },
         },
       ]);
     });
@@ -76,7 +83,7 @@ export function appliedTransitionContract(subject: ContractSubject): void {
         {
           from: ["pending"],
           patch: { parcelState: "out_for_delivery", successLikelihood: "low" },
-          event: { at: at(1), detail: "The parcel is out for delivery." },
+          event: { at: at(1), detail: "The parcel is out for delivery.", actor: gatewayActor },
         },
       ]);
     });
@@ -91,7 +98,7 @@ export function appliedTransitionContract(subject: ContractSubject): void {
             cost: { ...freeRedirect, quoted: { amount: "12.00", currency: "CNY" } },
             failure: { code: "carrier_refused", message: "Refused.", advice: "Call them." },
           },
-          event: { at: at(1), detail: "Refused by the carrier." },
+          event: { at: at(1), detail: "Refused by the carrier.", actor: gatewayActor },
         },
       ]);
       expect((await subject.store.interceptions.get("mer_a", id))?.cost.mode).toBe("none");
@@ -108,7 +115,7 @@ export function appliedTransitionContract(subject: ContractSubject): void {
       const result = await store.interceptions.transition(id, {
         from: ["pending"],
         to: "submitted",
-        event: { at: at(1), detail: "Accepted by the carrier." },
+        event: { at: at(1), detail: "Accepted by the carrier.", actor: gatewayActor },
         completeIdempotency: answer,
       });
       expect(result).toBe("applied");
@@ -126,7 +133,7 @@ export function appliedTransitionContract(subject: ContractSubject): void {
       const result = await store.interceptions.transition(id, {
         from: ["submitted"],
         to: "succeeded",
-        event: { at: at(1), detail: "Returned." },
+        event: { at: at(1), detail: "Returned.", actor: gatewayActor },
         completeIdempotency: answer,
       });
       expect(result).toBe("status_mismatch");

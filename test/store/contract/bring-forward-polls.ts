@@ -1,5 +1,7 @@
 /** The contract of `store.jobs.bringForwardPolls`. */
+
 import { beforeEach, describe, expect, it } from "vitest";
+import { gatewayActor } from "../../../src/domain/actors.ts";
 import type { InterceptionRecord, Store } from "../../../src/store/store.ts";
 import { at, icpId, interception, job, seed } from "./fixtures.ts";
 import type { ContractSubject } from "./index.ts";
@@ -22,7 +24,7 @@ export function bringForwardPollsContract(subject: ContractSubject): void {
       await seed(store, interception(id, "mer_a", { carrier, status: "submitted" }), false);
       const result = await store.interceptions.transition(id, {
         from: ["submitted"],
-        event: { at: at(seconds), detail: "Accepted by the carrier." },
+        event: { at: at(seconds), detail: "Accepted by the carrier.", actor: gatewayActor },
         scheduleJob: { ...job(jobId, id, runAt), kind: "poll" },
       });
       expect(result).toBe("applied");
@@ -41,7 +43,7 @@ export function bringForwardPollsContract(subject: ContractSubject): void {
       await seed(store, interception(pending, "mer_a"), false);
       await store.interceptions.transition(pending, {
         from: ["pending"],
-        event: { at: at(7), detail: "Deferred." },
+        event: { at: at(7), detail: "Deferred.", actor: gatewayActor },
         scheduleJob: job("job_7", pending, at(900)),
       });
 

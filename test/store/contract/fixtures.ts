@@ -3,6 +3,7 @@
  * test: no clock is read, so the suite asserts the same thing on every run and every engine.
  */
 import { ulid } from "ulid";
+import { gatewayActor } from "../../../src/domain/actors.ts";
 import type {
   InterceptionEventRecord,
   InterceptionRecord,
@@ -73,7 +74,13 @@ export function interception(
 }
 
 export function createdEvent(when: string): InterceptionEventRecord {
-  return { at: when, status: "pending", detail: "Stored.", carrierEventId: null };
+  return {
+    at: when,
+    status: "pending",
+    detail: "Stored.",
+    carrierEventId: null,
+    actor: gatewayActor,
+  };
 }
 
 /** A submit job, never run. */

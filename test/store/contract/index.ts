@@ -20,6 +20,7 @@ import { jobsContract } from "./jobs.ts";
 import { merchantsContract } from "./merchants.ts";
 import { ownersAndOrdersContract } from "./owners-and-orders.ts";
 import { transitionsContract } from "./transitions.ts";
+import { webhooksContract } from "./webhooks.ts";
 
 /** A new, empty (migrated) database with a store open on it, made before each test. */
 export interface ContractDatabase {
@@ -95,5 +96,6 @@ export function describeStoreContract(name: string, open: () => Promise<Contract
     jobsContract(subject);
     bringForwardPollsContract(subject);
     instancesContract(subject);
+    webhooksContract(subject);
   });
 }

@@ -2,7 +2,9 @@
  * The contract between instances: two stores on one database (two gateway instances) racing for
  * the same job, key or parcel. Each race has exactly one winner, whatever the engine's locking.
  */
+
 import { describe, expect, it } from "vitest";
+import { gatewayActor } from "../../../src/domain/actors.ts";
 import {
   IdempotencyConflictError,
   OrderRedirectsChangedError,
@@ -184,7 +186,7 @@ export function instancesContract(subject: ContractSubject): void {
       const submit = (detail: string) => ({
         from: ["pending"] as const,
         to: "submitted" as const,
-        event: { at: at(5), detail },
+        event: { at: at(5), detail, actor: gatewayActor },
       });
       const submitted = await Promise.all([
         subject.store.interceptions.transition(id, submit("one")),
@@ -194,7 +196,12 @@ export function instancesContract(subject: ContractSubject): void {
       const report = {
         from: ["submitted"] as const,
         patch: { parcelState: "out_for_delivery" as const },
-        event: { at: at(6), detail: "Out for delivery.", carrierEventId: "sf-1" },
+        event: {
+          at: at(6),
+          detail: "Out for delivery.",
+          carrierEventId: "sf-1",
+          actor: gatewayActor,
+        },
       };
       const reported = await Promise.all([
         subject.store.interceptions.transition(id, report),
@@ -210,7 +217,7 @@ export function instancesContract(subject: ContractSubject): void {
       await seed(subject.store, interception(id, "mer_a", { status: "submitted" }), false);
       await subject.store.interceptions.transition(id, {
         from: ["submitted"],
-        event: { at: at(1), detail: "Accepted by the carrier." },
+        event: { at: at(1), detail: "Accepted by the carrier.", actor: gatewayActor },
         scheduleJob: { ...job("job_poll", id, at(900)), kind: "poll" },
       });
       const start = { carriers: ["sf-express"] as const, now: at(0), windowMs: 60_000 };

@@ -1,6 +1,7 @@
 /** The contract of `store.jobs`. */
 import { beforeEach, describe, expect, it } from "vitest";
 import type { CarrierId } from "../../../contracts/carrier-adapter.ts";
+import { gatewayActor } from "../../../src/domain/actors.ts";
 import type { JobRecord, Store } from "../../../src/store/store.ts";
 import { at, claimDue, icpId, interception, job, seed, T0 } from "./fixtures.ts";
 import type { ContractSubject } from "./index.ts";
@@ -35,7 +36,7 @@ export function jobsContract(subject: ContractSubject): void {
       }
       const result = await store.interceptions.transition(owner, {
         from: ["pending"],
-        event: { at: runAt, detail: `Scheduled ${jobId}.` },
+        event: { at: runAt, detail: `Scheduled ${jobId}.`, actor: gatewayActor },
         scheduleJob: job(jobId, owner, runAt),
       });
       expect(result).toBe("applied");

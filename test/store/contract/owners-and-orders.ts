@@ -2,7 +2,9 @@
  * The contract of parcel ownership (API.md "Parcels belong to merchants") and of the order's free
  * redirect (DOMAIN.md "Redirect") as the store keeps them.
  */
+
 import { beforeEach, describe, expect, it } from "vitest";
+import { gatewayActor } from "../../../src/domain/actors.ts";
 import { noCharge } from "../../../src/domain/cost.ts";
 import { newId } from "../../../src/ids.ts";
 import {
@@ -58,7 +60,13 @@ export function ownersAndOrdersContract(subject: ContractSubject): void {
     function insert(record: InterceptionRecord, key: string | null = null) {
       return store.interceptions.insert({
         interception: record,
-        event: { at, status: record.status, detail: "Stored.", carrierEventId: null },
+        event: {
+          at,
+          status: record.status,
+          detail: "Stored.",
+          carrierEventId: null,
+          actor: gatewayActor,
+        },
         job: null,
         idempotency: key
           ? {
@@ -80,7 +88,7 @@ export function ownersAndOrdersContract(subject: ContractSubject): void {
       return store.interceptions.transition(id, {
         from: ["pending", "submitted"],
         to,
-        event: { at, detail: to },
+        event: { at, detail: to, actor: gatewayActor },
       });
     }
 
@@ -141,7 +149,7 @@ export function ownersAndOrdersContract(subject: ContractSubject): void {
         const bind = {
           from: ["pending"] as const,
           patch: { parcelState: "in_transit" as const },
-          event: { at, detail: "The carrier reports the parcel in_transit." },
+          event: { at, detail: "The carrier reports the parcel in_transit.", actor: gatewayActor },
           bindParcel: true,
         };
         expect(await store.interceptions.transition(ofB.id, bind)).toBe(
@@ -196,7 +204,7 @@ export function ownersAndOrdersContract(subject: ContractSubject): void {
           from: ["pending"],
           to: "failed",
           patch: { cost: { ...freeRedirect, final: { amount: "9.00", currency: "CNY" } } },
-          event: { at, detail: "failed" },
+          event: { at, detail: "failed", actor: gatewayActor },
         });
         await end(cancelled.id, "cancelled");
         await end(succeeded.id, "succeeded");
@@ -234,7 +242,13 @@ export function ownersAndOrdersContract(subject: ContractSubject): void {
         const redirect = (record: InterceptionRecord, assumedFreeRedirects: number) =>
           store.interceptions.insert({
             interception: record,
-            event: { at, status: record.status, detail: "Stored.", carrierEventId: null },
+            event: {
+              at,
+              status: record.status,
+              detail: "Stored.",
+              carrierEventId: null,
+              actor: gatewayActor,
+            },
             job: null,
             idempotency: null,
             assumedFreeRedirects,

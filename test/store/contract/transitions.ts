@@ -1,5 +1,7 @@
 /** The contract of `store.interceptions.transition`. */
+
 import { beforeEach, describe, expect, it } from "vitest";
+import { carrierActor, gatewayActor } from "../../../src/domain/actors.ts";
 import type { Store } from "../../../src/store/store.ts";
 import { at, icpId, interception, job, seed } from "./fixtures.ts";
 import type { ContractSubject } from "./index.ts";
@@ -20,14 +22,14 @@ export function transitionsContract(subject: ContractSubject): void {
         from: ["pending"],
         to: "submitted",
         patch: { carrierReference: "SF-REF-1", parcelState: "at_delivery_station" },
-        event: { at: at(5), detail: "Accepted by the carrier." },
+        event: { at: at(5), detail: "Accepted by the carrier.", actor: gatewayActor },
       });
       expect(submitted).toBe("applied");
 
       const backwards = await store.interceptions.transition(id, {
         from: ["pending"],
         to: "submitted",
-        event: { at: at(6), detail: "Replayed submit." },
+        event: { at: at(6), detail: "Replayed submit.", actor: gatewayActor },
       });
       expect(backwards).toBe("status_mismatch");
 
@@ -43,7 +45,7 @@ export function transitionsContract(subject: ContractSubject): void {
       expect(
         await store.interceptions.transition("icp_missing", {
           from: ["pending"],
-          event: { at: at(7), detail: "x" },
+          event: { at: at(7), detail: "x", actor: gatewayActor },
         }),
       ).toBe("not_found");
     });
@@ -53,13 +55,18 @@ export function transitionsContract(subject: ContractSubject): void {
         from: ["pending", "submitted"] as const,
         to: "submitted" as const,
         patch: { parcelState: "out_for_delivery" as const, successLikelihood: "low" as const },
-        event: { at: at(5), detail: "Out for delivery.", carrierEventId: "sf-evt-1" },
+        event: {
+          at: at(5),
+          detail: "Out for delivery.",
+          carrierEventId: "sf-evt-1",
+          actor: gatewayActor,
+        },
       };
       expect(await store.interceptions.transition(id, report)).toBe("applied");
       const repeat = {
         ...report,
         patch: { parcelState: "delivered" as const },
-        event: { ...report.event, at: at(9) },
+        event: { ...report.event, at: at(9), actor: gatewayActor },
       };
       expect(await store.interceptions.transition(id, repeat)).toBe("duplicate_event");
 
@@ -81,13 +88,13 @@ export function transitionsContract(subject: ContractSubject): void {
           carrierReference: "SF-REF-1",
           failure: { code: "x", message: "y", advice: "z" },
         },
-        event: { at: at(2), detail: "Reference known." },
+        event: { at: at(2), detail: "Reference known.", actor: gatewayActor },
       });
       await store.interceptions.transition(id, {
         from: ["pending"],
         to: "submitted",
         patch: { carrierReference: undefined, failure: null, parcelState: "returned" },
-        event: { at: at(3), detail: "Submitted." },
+        event: { at: at(3), detail: "Submitted.", actor: gatewayActor },
       });
       const read = await store.interceptions.getById(id);
       expect(read).toMatchObject({
@@ -112,7 +119,7 @@ export function transitionsContract(subject: ContractSubject): void {
             },
             failure: { code: "x", message: "y", advice: "z" },
           },
-          event: { at: at(3), detail: "Quote received." },
+          event: { at: at(3), detail: "Quote received.", actor: carrierActor("sf-express") },
         }),
       ).toBe("applied");
       const read = await store.interceptions.getById(id);
@@ -124,6 +131,7 @@ export function transitionsContract(subject: ContractSubject): void {
         status: "pending",
         detail: "Quote received.",
         carrierEventId: null,
+        actor: { type: "carrier", id: "sf-express" },
       });
     });
 
@@ -133,7 +141,7 @@ export function transitionsContract(subject: ContractSubject): void {
         await store.interceptions.transition(id, {
           from: ["pending"],
           to: "submitted",
-          event: { at: at(5), detail: "Accepted." },
+          event: { at: at(5), detail: "Accepted.", actor: gatewayActor },
           completeJobId: `job_${id}`,
           scheduleJob: followUp,
         }),
@@ -144,7 +152,7 @@ export function transitionsContract(subject: ContractSubject): void {
       expect(
         await store.interceptions.transition(id, {
           from: ["submitted"],
-          event: { at: at(9), detail: "Scheduled again." },
+          event: { at: at(9), detail: "Scheduled again.", actor: gatewayActor },
           scheduleJob: job("job_other", id, at(90)),
         }),
       ).toBe("job_exists");
@@ -159,7 +167,7 @@ export function transitionsContract(subject: ContractSubject): void {
       expect(
         await store.interceptions.transition(id, {
           from: ["pending"],
-          event: { at: at(5), detail: "Cancel asked." },
+          event: { at: at(5), detail: "Cancel asked.", actor: gatewayActor },
           scheduleJob: cancel,
         }),
       ).toBe("applied");
@@ -171,7 +179,7 @@ export function transitionsContract(subject: ContractSubject): void {
         await store.interceptions.transition(id, {
           from: ["pending"],
           to: "succeeded",
-          event: { at: at(9), detail: "Returned to sender." },
+          event: { at: at(9), detail: "Returned to sender.", actor: gatewayActor },
         }),
       ).toBe("applied");
       expect(await store.jobs.forInterception(id)).toBeNull();

@@ -1,0 +1,52 @@
+/**
+ * Which due deliveries a worker may take, the same on every store: oldest due first, at most
+ * `room.total` in all and, per endpoint, what `room.perEndpoint` leaves beside the worker's
+ * deliveries to it still in flight. So one dead or slow endpoint holds at most its own share of
+ * the worker's slots, and the others' deliveries never wait behind its timeouts.
+ */
+import type { DeliveryAttempt, DeliveryRoom, WebhookDeliveryStatus } from "./webhook-records.ts";
+
+/** A due delivery, with its rank among its endpoint's due deliveries (1 = the oldest). */
+export interface DueCandidate {
+  id: string;
+  endpointId: string;
+  rank: number;
+}
+
+/** The candidates to lease, given in oldest-due-first order. */
+export function pickWithinRoom(candidates: readonly DueCandidate[], room: DeliveryRoom): string[] {
+  const picked: string[] = [];
+  for (const candidate of candidates) {
+    if (picked.length >= room.total) {
+      break;
+    }
+    const free = room.perEndpoint - (room.inFlight.get(candidate.endpointId) ?? 0);
+    if (candidate.rank <= free) {
+      picked.push(candidate.id);
+    }
+  }
+  return picked;
+}
+
+/** The columns one attempt writes besides `attempts + 1`: delivered, pending again, or failed. */
+export function attemptColumns(attempt: DeliveryAttempt) {
+  const status: WebhookDeliveryStatus = attempt.delivered
+    ? "delivered"
+    : attempt.nextAttemptAt === null
+      ? "failed"
+      : "pending";
+  return {
+    status,
+    lastStatusCode: attempt.statusCode,
+    lastError: attempt.error,
+    nextAttemptAt: status === "pending" ? attempt.nextAttemptAt : null,
+    leaseUntil: null,
+  };
+}
+
+/** What a pending delivery of a deleted endpoint becomes. */
+export const failedAsDeleted = {
+  status: "failed",
+  lastError: "The endpoint was deleted.",
+  nextAttemptAt: null,
+} as const;

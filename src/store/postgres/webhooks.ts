@@ -1,0 +1,256 @@
+/**
+ * `WebhookRepository` on PostgreSQL, and the outbox the interception repository writes through in
+ * the transaction of each change (`recordWebhooks`).
+ *
+ * The deliveries table is the delivery worker's queue here too, not pg-boss: a worker must pick
+ * due deliveries per endpoint (a dead endpoint gets at most its share of slots), which one
+ * pg-boss queue cannot do short of a queue per endpoint, and the log the merchant reads must be
+ * the delivery's own state anyway. Instances share it safely: a claim leases candidates with one
+ * conditional UPDATE, which PostgreSQL re-checks on each row after waiting for a concurrent
+ * claimer's lock, so one delivery is never leased to two holders at once. Leases compare the
+ * caller's clock (ISO text in UTC), as the SQLite store does.
+ */
+import { and, asc, desc, eq, inArray, isNull, lt, lte, or, type SQL, sql } from "drizzle-orm";
+import type pg from "pg";
+import type { WebhookEventType } from "../../../contracts/webhooks.ts";
+import { interceptionWebhooks } from "../../webhooks/events.ts";
+import { attemptColumns, failedAsDeleted, pickWithinRoom } from "../delivery-room.ts";
+import type { DueDelivery, InterceptionWithEvents, WebhookRepository } from "../store.ts";
+import { webhookDeliveriesTable, webhookEndpointsTable, webhookEventsTable } from "./schema.ts";
+import { autocommit, inTransaction, type PgDb } from "./transaction.ts";
+
+const deliveries = webhookDeliveriesTable;
+const endpoints = webhookEndpointsTable;
+
+/**
+ * Inside a change's transaction: records its webhook events and their deliveries. One indexed
+ * read when the merchant has no endpoint.
+ */
+export async function recordWebhooks(
+  tx: PgDb,
+  input: {
+    merchantId: string;
+    types: readonly WebhookEventType[];
+    record: () => InterceptionWithEvents | Promise<InterceptionWithEvents>;
+    at: string;
+  },
+): Promise<void> {
+  if (input.types.length === 0) {
+    return;
+  }
+  const found = await tx
+    .select({ id: endpoints.id, events: endpoints.events })
+    .from(endpoints)
+    .where(and(eq(endpoints.merchantId, input.merchantId), isNull(endpoints.deletedAt)))
+    .orderBy(asc(endpoints.id));
+  if (found.length === 0) {
+    return;
+  }
+  const record = await input.record();
+  const made = interceptionWebhooks({ ...input, record: () => record, endpoints: found });
+  if (made.events.length > 0) {
+    await tx.insert(webhookEventsTable).values(made.events);
+    await tx.insert(deliveries).values(made.deliveries);
+  }
+}
+
+export function pgWebhookRepository(pool: pg.Pool, db: PgDb): WebhookRepository {
+  const ownEndpoint = (merchantId: string, id: string): SQL =>
+    and(eq(endpoints.merchantId, merchantId), eq(endpoints.id, id)) ?? sql`false`;
+
+  return {
+    async createEndpoint(endpoint) {
+      await autocommit(pool, () => db.insert(endpoints).values(endpoint));
+    },
+
+    listEndpoints(merchantId) {
+      return db
+        .select()
+        .from(endpoints)
+        .where(and(eq(endpoints.merchantId, merchantId), isNull(endpoints.deletedAt)))
+        .orderBy(asc(endpoints.id));
+    },
+
+    async getEndpoint(merchantId, id) {
+      const [row] = await db
+        .select()
+        .from(endpoints)
+        .where(and(ownEndpoint(merchantId, id), isNull(endpoints.deletedAt)));
+      return row ?? null;
+    },
+
+    deleteEndpoint(merchantId, id, at) {
+      return inTransaction(pool, async ({ db: tx }) => {
+        const deleted = await tx
+          .update(endpoints)
+          .set({ deletedAt: at })
+          .where(and(ownEndpoint(merchantId, id), isNull(endpoints.deletedAt)));
+        if (deleted.rowCount !== 1) {
+          return false;
+        }
+        await tx
+          .update(deliveries)
+          .set(failedAsDeleted)
+          .where(and(eq(deliveries.endpointId, id), eq(deliveries.status, "pending")));
+        return true;
+      });
+    },
+
+    async rotateSecret(merchantId, id, secret, previousUntil) {
+      const [row] = await autocommit(pool, () =>
+        db
+          .update(endpoints)
+          .set({
+            previousSecret: sql`${endpoints.secret}`,
+            previousSecretUntil: previousUntil,
+            secret,
+          })
+          .where(and(ownEndpoint(merchantId, id), isNull(endpoints.deletedAt)))
+          .returning(),
+      );
+      return row ?? null;
+    },
+
+    async listDeliveries(merchantId, endpointId, page) {
+      const [endpoint] = await db
+        .select({ id: endpoints.id })
+        .from(endpoints)
+        .where(ownEndpoint(merchantId, endpointId));
+      if (!endpoint) {
+        return null;
+      }
+      if (page.limit <= 0) {
+        return [];
+      }
+      return db
+        .select()
+        .from(deliveries)
+        .where(
+          and(
+            eq(deliveries.endpointId, endpointId),
+            page.before === undefined ? undefined : lt(deliveries.id, page.before),
+          ),
+        )
+        .orderBy(desc(deliveries.id))
+        .limit(page.limit);
+    },
+
+    retryDelivery(merchantId, id, now) {
+      return inTransaction(pool, async ({ db: tx }) => {
+        const [found] = await tx
+          .select({ delivery: deliveries, deletedAt: endpoints.deletedAt })
+          .from(deliveries)
+          .innerJoin(endpoints, eq(endpoints.id, deliveries.endpointId))
+          .where(and(eq(deliveries.merchantId, merchantId), eq(deliveries.id, id)))
+          .for("update", { of: deliveries });
+        if (!found || found.deletedAt !== null) {
+          return null;
+        }
+        const [retried] = await tx
+          .update(deliveries)
+          .set({ status: "pending", nextAttemptAt: now })
+          .where(and(eq(deliveries.id, id), leaseIsFree(now)))
+          .returning();
+        return retried ?? found.delivery;
+      });
+    },
+
+    async getEvent(merchantId, id) {
+      const [row] = await db
+        .select()
+        .from(webhookEventsTable)
+        .where(and(eq(webhookEventsTable.merchantId, merchantId), eq(webhookEventsTable.id, id)));
+      return row ?? null;
+    },
+
+    async claimDue(now, leaseUntil, room) {
+      if (room.total <= 0) {
+        return [];
+      }
+      const ranked = db
+        .select({
+          id: deliveries.id,
+          endpointId: deliveries.endpointId,
+          nextAttemptAt: deliveries.nextAttemptAt,
+          rank: sql<number>`(row_number() over (partition by ${deliveries.endpointId} order by ${deliveries.nextAttemptAt}, ${deliveries.id}))::int`.as(
+            "rank",
+          ),
+        })
+        .from(deliveries)
+        .innerJoin(endpoints, eq(endpoints.id, deliveries.endpointId))
+        .where(
+          and(
+            eq(deliveries.status, "pending"),
+            lte(deliveries.nextAttemptAt, now),
+            leaseIsFree(now),
+            isNull(endpoints.deletedAt),
+          ),
+        )
+        .as("ranked");
+      const candidates = await db
+        .select()
+        .from(ranked)
+        .where(lte(ranked.rank, room.perEndpoint))
+        .orderBy(asc(ranked.nextAttemptAt), asc(ranked.id));
+      const ids = pickWithinRoom(candidates, room);
+      if (ids.length === 0) {
+        return [];
+      }
+      return inTransaction(pool, async ({ db: tx }): Promise<DueDelivery[]> => {
+        // Re-checked on each row under its lock: of two instances claiming at once, one wins.
+        const leased = await tx
+          .update(deliveries)
+          .set({ leaseUntil })
+          .where(
+            and(inArray(deliveries.id, ids), eq(deliveries.status, "pending"), leaseIsFree(now)),
+          )
+          .returning({ id: deliveries.id });
+        if (leased.length === 0) {
+          return [];
+        }
+        return tx
+          .select({
+            delivery: deliveries,
+            event: webhookEventsTable,
+            endpoint: {
+              id: endpoints.id,
+              url: endpoints.url,
+              secret: endpoints.secret,
+              previousSecret: endpoints.previousSecret,
+              previousSecretUntil: endpoints.previousSecretUntil,
+            },
+          })
+          .from(deliveries)
+          .innerJoin(webhookEventsTable, eq(webhookEventsTable.id, deliveries.eventId))
+          .innerJoin(endpoints, eq(endpoints.id, deliveries.endpointId))
+          .where(
+            inArray(
+              deliveries.id,
+              leased.map((row) => row.id),
+            ),
+          )
+          .orderBy(asc(deliveries.nextAttemptAt), asc(deliveries.id));
+      });
+    },
+
+    async recordAttempt(held, attempt) {
+      await autocommit(pool, () =>
+        db
+          .update(deliveries)
+          .set({ ...attemptColumns(attempt), attempts: sql`${deliveries.attempts} + 1` })
+          .where(
+            and(
+              eq(deliveries.id, held.id),
+              held.leaseUntil === null
+                ? isNull(deliveries.leaseUntil)
+                : eq(deliveries.leaseUntil, held.leaseUntil),
+            ),
+          ),
+      );
+    },
+  };
+}
+
+function leaseIsFree(now: string): SQL {
+  return or(isNull(deliveries.leaseUntil), lte(deliveries.leaseUntil, now)) ?? sql`true`;
+}

@@ -1,0 +1,306 @@
+/**
+ * `WebhookRepository` on SQLite, and the outbox the interception repository writes through in
+ * the transaction of each change (`webhookOutbox`). The deliveries table is the worker's queue:
+ * a delivery is leased like a job (`lease_until`), by one conditional UPDATE.
+ */
+import { and, asc, desc, eq, inArray, isNull, lt, lte, or, type SQL, sql } from "drizzle-orm";
+import type { WebhookEventType } from "../../../contracts/webhooks.ts";
+import { interceptionWebhooks } from "../../webhooks/events.ts";
+import { attemptColumns, failedAsDeleted, pickWithinRoom } from "../delivery-room.ts";
+import { webhookDeliveriesTable, webhookEndpointsTable, webhookEventsTable } from "../schema.ts";
+import type {
+  DueDelivery,
+  HeldDelivery,
+  InterceptionWithEvents,
+  WebhookRepository,
+} from "../store.ts";
+import type { Db, SqliteConnection } from "./connection.ts";
+
+const deliveries = webhookDeliveriesTable;
+const endpoints = webhookEndpointsTable;
+
+/**
+ * Records the webhook events of one interception change and their deliveries; runs inside the
+ * change's write. Costs one indexed read when the merchant has no endpoint.
+ */
+export type WebhookOutbox = (input: {
+  merchantId: string;
+  types: readonly WebhookEventType[];
+  record: () => InterceptionWithEvents;
+  at: string;
+}) => void;
+
+export function webhookOutbox(db: Db): WebhookOutbox {
+  const p = sql.placeholder;
+  const subscribers = db
+    .select({ id: endpoints.id, events: endpoints.events })
+    .from(endpoints)
+    .where(and(eq(endpoints.merchantId, p("merchantId")), isNull(endpoints.deletedAt)))
+    .orderBy(asc(endpoints.id))
+    .prepare();
+  const insertEvent = db
+    .insert(webhookEventsTable)
+    .values({
+      id: p("id"),
+      merchantId: p("merchantId"),
+      type: p("type"),
+      createdAt: p("createdAt"),
+      body: p("body"),
+    })
+    .prepare();
+  const insertDelivery = db
+    .insert(deliveries)
+    .values({
+      id: p("id"),
+      eventId: p("eventId"),
+      endpointId: p("endpointId"),
+      merchantId: p("merchantId"),
+      type: p("type"),
+      status: p("status"),
+      attempts: p("attempts"),
+      lastStatusCode: sql`${p("lastStatusCode")}`,
+      lastError: sql`${p("lastError")}`,
+      nextAttemptAt: p("nextAttemptAt"),
+      createdAt: p("createdAt"),
+      leaseUntil: sql`${p("leaseUntil")}`,
+    })
+    .prepare();
+  return (input) => {
+    if (input.types.length === 0) {
+      return;
+    }
+    const found = subscribers.all({ merchantId: input.merchantId });
+    if (found.length === 0) {
+      return;
+    }
+    const made = interceptionWebhooks({ ...input, endpoints: found });
+    for (const event of made.events) {
+      insertEvent.run({ ...event });
+    }
+    for (const delivery of made.deliveries) {
+      insertDelivery.run({ ...delivery });
+    }
+  };
+}
+
+export function sqliteWebhooks({ db, read, write }: SqliteConnection): WebhookRepository {
+  const ownEndpoint = (merchantId: string, id: string): SQL =>
+    and(eq(endpoints.merchantId, merchantId), eq(endpoints.id, id)) ?? sql`0`;
+
+  return {
+    createEndpoint(endpoint) {
+      return write(() => {
+        db.insert(endpoints).values(endpoint).run();
+      });
+    },
+
+    listEndpoints(merchantId) {
+      return read(() =>
+        db
+          .select()
+          .from(endpoints)
+          .where(and(eq(endpoints.merchantId, merchantId), isNull(endpoints.deletedAt)))
+          .orderBy(asc(endpoints.id))
+          .all(),
+      );
+    },
+
+    getEndpoint(merchantId, id) {
+      return read(
+        () =>
+          db
+            .select()
+            .from(endpoints)
+            .where(and(ownEndpoint(merchantId, id), isNull(endpoints.deletedAt)))
+            .get() ?? null,
+      );
+    },
+
+    deleteEndpoint(merchantId, id, at) {
+      return write(() => {
+        const deleted = db
+          .update(endpoints)
+          .set({ deletedAt: at })
+          .where(and(ownEndpoint(merchantId, id), isNull(endpoints.deletedAt)))
+          .run();
+        if (deleted.changes !== 1) {
+          return false;
+        }
+        db.update(deliveries)
+          .set(failedAsDeleted)
+          .where(and(eq(deliveries.endpointId, id), eq(deliveries.status, "pending")))
+          .run();
+        return true;
+      });
+    },
+
+    rotateSecret(merchantId, id, secret, previousUntil) {
+      return write(
+        () =>
+          db
+            .update(endpoints)
+            .set({
+              previousSecret: sql`${endpoints.secret}`,
+              previousSecretUntil: previousUntil,
+              secret,
+            })
+            .where(and(ownEndpoint(merchantId, id), isNull(endpoints.deletedAt)))
+            .returning()
+            .get() ?? null,
+      );
+    },
+
+    listDeliveries(merchantId, endpointId, page) {
+      return read(() =>
+        db.transaction((tx) => {
+          const endpoint = tx
+            .select({ id: endpoints.id })
+            .from(endpoints)
+            .where(ownEndpoint(merchantId, endpointId))
+            .get();
+          if (!endpoint) {
+            return null;
+          }
+          if (page.limit <= 0) {
+            return [];
+          }
+          return tx
+            .select()
+            .from(deliveries)
+            .where(
+              and(
+                eq(deliveries.endpointId, endpointId),
+                page.before === undefined ? undefined : lt(deliveries.id, page.before),
+              ),
+            )
+            .orderBy(desc(deliveries.id))
+            .limit(page.limit)
+            .all();
+        }),
+      );
+    },
+
+    retryDelivery(merchantId, id, now) {
+      return write(() => {
+        const [found] = db
+          .select({ delivery: deliveries, deletedAt: endpoints.deletedAt })
+          .from(deliveries)
+          .innerJoin(endpoints, eq(endpoints.id, deliveries.endpointId))
+          .where(and(eq(deliveries.merchantId, merchantId), eq(deliveries.id, id)))
+          .all();
+        if (!found || found.deletedAt !== null) {
+          return null;
+        }
+        return (
+          db
+            .update(deliveries)
+            .set({ status: "pending", nextAttemptAt: now })
+            .where(and(eq(deliveries.id, id), leaseIsFree(now)))
+            .returning()
+            .get() ?? found.delivery
+        );
+      });
+    },
+
+    getEvent(merchantId, id) {
+      return read(
+        () =>
+          db
+            .select()
+            .from(webhookEventsTable)
+            .where(
+              and(eq(webhookEventsTable.merchantId, merchantId), eq(webhookEventsTable.id, id)),
+            )
+            .get() ?? null,
+      );
+    },
+
+    claimDue(now, leaseUntil, room) {
+      if (room.total <= 0) {
+        return Promise.resolve([]);
+      }
+      return write((): DueDelivery[] => {
+        const ranked = db
+          .select({
+            id: deliveries.id,
+            endpointId: deliveries.endpointId,
+            nextAttemptAt: deliveries.nextAttemptAt,
+            rank: sql<number>`row_number() over (partition by ${deliveries.endpointId} order by ${deliveries.nextAttemptAt}, ${deliveries.id})`.as(
+              "rank",
+            ),
+          })
+          .from(deliveries)
+          .innerJoin(endpoints, eq(endpoints.id, deliveries.endpointId))
+          .where(dueAt(now))
+          .as("ranked");
+        const candidates = db
+          .select()
+          .from(ranked)
+          .where(lte(ranked.rank, room.perEndpoint))
+          .orderBy(asc(ranked.nextAttemptAt), asc(ranked.id))
+          .all();
+        const ids = pickWithinRoom(candidates, room);
+        if (ids.length === 0) {
+          return [];
+        }
+        // Nothing else writes between the read above and this update: one write transaction.
+        db.update(deliveries)
+          .set({ leaseUntil })
+          .where(
+            and(inArray(deliveries.id, ids), eq(deliveries.status, "pending"), leaseIsFree(now)),
+          )
+          .run();
+        return db
+          .select({
+            delivery: deliveries,
+            event: webhookEventsTable,
+            endpoint: {
+              id: endpoints.id,
+              url: endpoints.url,
+              secret: endpoints.secret,
+              previousSecret: endpoints.previousSecret,
+              previousSecretUntil: endpoints.previousSecretUntil,
+            },
+          })
+          .from(deliveries)
+          .innerJoin(webhookEventsTable, eq(webhookEventsTable.id, deliveries.eventId))
+          .innerJoin(endpoints, eq(endpoints.id, deliveries.endpointId))
+          .where(and(inArray(deliveries.id, ids), eq(deliveries.leaseUntil, leaseUntil)))
+          .orderBy(asc(deliveries.nextAttemptAt), asc(deliveries.id))
+          .all();
+      });
+    },
+
+    recordAttempt(held, attempt) {
+      return write(() => {
+        db.update(deliveries)
+          .set({ ...attemptColumns(attempt), attempts: sql`${deliveries.attempts} + 1` })
+          .where(heldBy(held))
+          .run();
+      });
+    },
+  };
+}
+
+/** Pending, due by `now`, nobody holds it, and its endpoint is not deleted (joined by caller). */
+function dueAt(now: string): SQL {
+  return (
+    and(
+      eq(deliveries.status, "pending"),
+      lte(deliveries.nextAttemptAt, now),
+      leaseIsFree(now),
+      isNull(endpoints.deletedAt),
+    ) ?? sql`0`
+  );
+}
+
+function leaseIsFree(now: string): SQL {
+  return or(isNull(deliveries.leaseUntil), lte(deliveries.leaseUntil, now)) ?? sql`1`;
+}
+
+/** The delivery still under the lease its holder took. */
+function heldBy(held: HeldDelivery): SQL {
+  return (
+    and(eq(deliveries.id, held.id), sql`${deliveries.leaseUntil} IS ${held.leaseUntil}`) ?? sql`0`
+  );
+}
