@@ -6,6 +6,7 @@
  * check and the connection (rebinding) cannot move the request inside.
  */
 import { lookup } from "node:dns/promises";
+import { isIP } from "node:net";
 import ipaddr from "ipaddr.js";
 
 export interface WebhookUrlPolicy {
@@ -55,34 +56,55 @@ export async function checkWebhookUrl(
   // WHATWG URL has already normalised IPv4 literals (2130706433, 0x7f.1 → 127.0.0.1); IPv6
   // literals keep their brackets in `hostname`.
   const host = parsed.hostname.replace(/^\[(.*)\]$/, "$1");
-  let addresses: ResolvedAddress[];
-  if (ipaddr.isValid(host)) {
-    addresses = [{ address: host, family: ipaddr.parse(host).kind() === "ipv6" ? 6 : 4 }];
+  let answers: ResolvedAddress[];
+  if (isIP(host) !== 0) {
+    answers = [{ address: host, family: isIP(host) }];
   } else {
     try {
-      addresses = await resolve(host);
+      answers = await resolve(host);
     } catch {
       return { ok: false, reason: `The host name ${host} could not be resolved.` };
     }
   }
-  const first = addresses[0];
+
+  const vetted: Array<{ address: string; family: 4 | 6 }> = [];
+  for (const answer of answers) {
+    const where = answer.address === host ? `${host} is` : `${host} resolves to ${answer.address},`;
+    const address = canonicalIp(answer.address);
+    if (address === null) {
+      return { ok: false, reason: `${where} not an IP address.` };
+    }
+    const internal = policy.allowPrivate ? null : internalRange(address.address);
+    if (internal !== null) {
+      return { ok: false, reason: `${where} ${internal}; webhooks go to public addresses only.` };
+    }
+    vetted.push(address);
+  }
+  const first = vetted[0];
   if (first === undefined) {
     return { ok: false, reason: `The host name ${host} has no address.` };
   }
+  return { ok: true, url: parsed, ...first };
+}
 
-  if (!policy.allowPrivate) {
-    for (const { address } of addresses) {
-      const internal = internalRange(address);
-      if (internal !== null) {
-        const where = address === host ? `${host} is` : `${host} resolves to ${address},`;
-        return {
-          ok: false,
-          reason: `${where} ${internal}; webhooks go to public addresses only.`,
-        };
-      }
+/**
+ * The address in the form that was judged and will be connected to. ipaddr.js reads the
+ * IPv4-compatible "::127.0.0.1" as the mapped ::ffff:127.0.0.1, which is not what a socket
+ * reaches; WHATWG URL's IPv6 serialiser is exact ("::7f00:1").
+ */
+function canonicalIp(address: string): { address: string; family: 4 | 6 } | null {
+  const family = isIP(address);
+  if (family === 4) {
+    return { address, family };
+  }
+  if (family === 6) {
+    try {
+      return { address: new URL(`http://[${address}]/`).hostname.slice(1, -1), family };
+    } catch {
+      return null; // a zone id ("fe80::1%eth0"), which URL refuses and no webhook needs
     }
   }
-  return { ok: true, url: parsed, address: first.address, family: first.family === 6 ? 6 : 4 };
+  return null;
 }
 
 /**
@@ -91,10 +113,7 @@ export async function checkWebhookUrl(
  * inside 2000::/3, the only block IANA has allocated for global unicast); the special ranges are
  * ipaddr.js's (RFC 6890 and successors), named here for the merchant.
  */
-export function internalRange(address: string): string | null {
-  if (!ipaddr.isValid(address)) {
-    return "not an IP address";
-  }
+function internalRange(address: string): string | null {
   const parsed = ipaddr.parse(address);
   if (parsed.kind() === "ipv4") {
     return describeIpv4(parsed as ipaddr.IPv4);
