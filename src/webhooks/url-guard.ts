@@ -69,10 +69,12 @@ export async function checkWebhookUrl(
 
   const vetted: Array<{ address: string; family: 4 | 6 }> = [];
   for (const answer of answers) {
-    const where = answer.address === host ? `${host} is` : `${host} resolves to ${answer.address},`;
+    // A resolved address is not echoed: our resolver may know internal names, and the reason
+    // goes back to the merchant. A literal host is the merchant's own text.
+    const where = answer.address === host ? `${host} is` : `${host} resolves to`;
     const address = canonicalIp(answer.address);
     if (address === null) {
-      return { ok: false, reason: `${where} not an IP address.` };
+      return { ok: false, reason: `${where} something that is not an IP address.` };
     }
     const internal = policy.allowPrivate ? null : internalRange(address.address);
     if (internal !== null) {

@@ -117,7 +117,8 @@ describe("checkWebhookUrl: every internal range is refused", () => {
     async (address, why) => {
       const check = await checkWebhookUrl("https://hooks.example/in", strict, resolverOf(address));
       const reason = refusal(check);
-      expect(reason).toContain(`hooks.example resolves to ${address}`);
+      // The address itself is not echoed: our resolver may know internal names.
+      expect(reason).toMatch(/^hooks\.example resolves to (a|an|the) /);
       expect(reason).toContain(why);
     },
   );
@@ -152,7 +153,7 @@ describe("checkWebhookUrl: every internal range is refused", () => {
       const reason = refusal(
         await checkWebhookUrl("https://hooks.example/", strict, resolverOf(...order)),
       );
-      expect(reason).toMatch(/10\.0\.0\.1|::1/);
+      expect(reason).toMatch(/resolves to a (private|loopback) address/);
     }
   });
 
@@ -206,7 +207,7 @@ describe("checkWebhookUrl: public addresses are accepted", () => {
   it("refuses a resolver answer that is not an IP address", async () => {
     for (const answer of ["fe80::1%eth0", "hooks.example", "127.1"]) {
       const check = await checkWebhookUrl("https://h.example/", relaxed, resolverOf(answer));
-      expect(refusal(check)).toBe(`h.example resolves to ${answer}, not an IP address.`);
+      expect(refusal(check)).toBe("h.example resolves to something that is not an IP address.");
     }
   });
 
@@ -300,7 +301,7 @@ describe("checkWebhookUrl: DNS rebinding", () => {
     expect(calls).toBe(1);
     // The next check (the next delivery) sees the new answer and refuses it.
     const second = await checkWebhookUrl("https://rebind.example/", strict, rebinding);
-    expect(refusal(second)).toContain("resolves to 127.0.0.1, a loopback address");
+    expect(refusal(second)).toContain("rebind.example resolves to a loopback address");
     expect(calls).toBe(2);
   });
 });
