@@ -18,6 +18,7 @@ import { registerInterceptionRoutes } from "./routes/interceptions/index.ts";
 import { registerDocs } from "./routes/system/docs.ts";
 import { registerSystemRoutes } from "./routes/system/health.ts";
 import { registerOpenApiDocument } from "./routes/system/openapi.ts";
+import { registerWebhookRoutes } from "./routes/webhooks/index.ts";
 
 export function createApp(services: AppServices): OpenAPIHono<AppEnv> {
   const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
@@ -37,7 +38,13 @@ export function createApp(services: AppServices): OpenAPIHono<AppEnv> {
   // Patterns that never overlap, so a request is authenticated and charged once: a trailing `/*`
   // also matches the bare path (`/v1/interceptions`), and `/v1/carriers` alone leaves the
   // carriers' callbacks, which speak the carrier's own auth, out.
-  for (const path of ["/v1/interceptions/*", "/v1/eligibility", "/v1/carriers"]) {
+  for (const path of [
+    "/v1/interceptions/*",
+    "/v1/eligibility",
+    "/v1/carriers",
+    "/v1/webhook-endpoints/*",
+    "/v1/webhook-deliveries/*",
+  ]) {
     app.use(path, requireApiKey(), rateLimitByApiKey(services.rateLimiter, services.rateLimit));
   }
   app.use("/admin/*", requireAdminToken());
@@ -46,6 +53,7 @@ export function createApp(services: AppServices): OpenAPIHono<AppEnv> {
   registerCheckEligibility(app);
   registerListCarriers(app);
   registerCarrierCallback(app);
+  registerWebhookRoutes(app);
   registerAdminRoutes(app);
   registerSystemRoutes(app);
   registerDocs(app);

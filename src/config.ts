@@ -89,6 +89,13 @@ const EnvSchema = z.object({
   /** Jobs the worker runs at once, in all and per carrier (so one slow carrier cannot hold all). */
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).default(16),
   WORKER_CONCURRENCY_PER_CARRIER: z.coerce.number().int().min(1).default(4),
+  /** Webhook URLs may also be `http://` and internal addresses (API.md; demo mode allows them too). */
+  WEBHOOK_ALLOW_PRIVATE_URLS: flag.default(false),
+  /** Webhook attempts the delivery worker makes at once, in all and to one endpoint. */
+  WEBHOOK_CONCURRENCY: z.coerce.number().int().min(1).default(16),
+  WEBHOOK_CONCURRENCY_PER_ENDPOINT: z.coerce.number().int().min(1).default(4),
+  /** How often the delivery worker looks for due deliveries (it also does as each one ends). */
+  WEBHOOK_WORKER_INTERVAL_MS: positiveMs.default(250),
   /** How long a worker holds a job before another may take it over. */
   JOB_LEASE_MS: positiveMs.default(30_000),
   /** Submit attempts after which the gateway gives up and fails the interception. */
@@ -135,12 +142,24 @@ export interface GatewayConfig {
   workerConcurrency: { total: number; perCarrier: number };
   jobLeaseMs: number;
   maxJobAttempts: number;
+  webhooks: WebhookSettings;
   /** At start, push carriers' tracking checks are brought forward to within this window. */
   pushRestartWindowMs: number;
   /** Per carrier: its rules, how it is polled, its HTTP settings, its own variables. */
   carriers: Record<CarrierId, CarrierSettings>;
   /** The validated gateway variables. */
   env: Env;
+}
+
+/** The delivery worker's settings and the URL policy of merchants' endpoints. */
+export interface WebhookSettings {
+  /** WEBHOOK_ALLOW_PRIVATE_URLS (demo mode allows private URLs whatever it says). */
+  allowPrivateUrls: boolean;
+  intervalMs: number;
+  concurrency: { total: number; perEndpoint: number };
+  /** One attempt's deadline: API.md's 10 s. */
+  timeoutMs: number;
+  leaseMs: number;
 }
 
 // Thrown by carrier definitions too; defined apart so they need not import this module.
@@ -210,6 +229,17 @@ export function loadConfig(
     },
     jobLeaseMs: env.JOB_LEASE_MS,
     maxJobAttempts: env.JOB_MAX_ATTEMPTS,
+    webhooks: {
+      allowPrivateUrls: env.WEBHOOK_ALLOW_PRIVATE_URLS,
+      intervalMs: env.WEBHOOK_WORKER_INTERVAL_MS,
+      concurrency: {
+        total: env.WEBHOOK_CONCURRENCY,
+        perEndpoint: env.WEBHOOK_CONCURRENCY_PER_ENDPOINT,
+      },
+      timeoutMs: 10_000,
+      // Well past an attempt's deadline, so only a worker that died loses its deliveries.
+      leaseMs: 60_000,
+    },
     pushRestartWindowMs: env.POLL_PUSH_RESTART_WINDOW_MS,
     carriers: loadCarrierSettings(env, present),
     env,

@@ -27,10 +27,14 @@ import { InterceptionService } from "./services/interceptions.ts";
 import { MerchantService } from "./services/merchants.ts";
 import { checkForMissedPushes } from "./services/missed-pushes.ts";
 import { TrackingCache } from "./services/tracking.ts";
+import { WebhookService } from "./services/webhooks.ts";
 import type { CommitObserver } from "./store/group-commit.ts";
 import { openConfiguredStore } from "./store/open.ts";
 import type { GatewayMode, Store } from "./store/store.ts";
+import { closeWebhookConnections, postWebhook, type WebhookPoster } from "./webhooks/post.ts";
+import type { Resolve } from "./webhooks/url-guard.ts";
 import { JobWorker } from "./workers/job-worker.ts";
+import { WebhookWorker } from "./workers/webhook-worker.ts";
 
 export interface RunningGateway {
   url: string;
@@ -41,6 +45,7 @@ export interface RunningGateway {
   demo: DemoLogin | null;
   services: AppServices;
   worker: JobWorker;
+  webhookWorker: WebhookWorker;
   close(): Promise<void>;
 }
 
@@ -73,8 +78,16 @@ export function buildServices(input: {
   isShuttingDown?: () => boolean;
   /** The per-key rate limit's buckets; by default this process's own (one instance). */
   rateLimiter?: KeyRateLimiter;
-}): { services: AppServices; worker: JobWorker } {
+  /** Webhook POSTs; by default the process's shared pools (closed by `startGateway`'s close). */
+  webhookPoster?: Pick<WebhookPoster, "post">;
+  /** The URL guard's resolver; by default the system's. */
+  resolve?: Resolve;
+}): { services: AppServices; worker: JobWorker; webhookWorker: WebhookWorker } {
   const { config, store, carriers, logger, metrics, now } = input;
+  // API.md: demo mode allows `http://` and loopback endpoints, as WEBHOOK_ALLOW_PRIVATE_URLS does.
+  const webhookPolicy = {
+    allowPrivate: config.webhooks.allowPrivateUrls || gatewayModeOf(config) === "demo",
+  };
   const deps: ServiceDeps = {
     store,
     carriers,
@@ -109,6 +122,7 @@ export function buildServices(input: {
     carriers,
     merchants: new MerchantService(store, now),
     interceptions,
+    webhooks: new WebhookService(store, now, webhookPolicy, input.resolve),
     logger,
     metrics,
     now,
@@ -137,7 +151,20 @@ export function buildServices(input: {
     idempotencyRetentionMs: 48 * 60 * 60_000,
     pruneBatchSize: 500,
   });
-  return { services, worker };
+  // Its own worker: a dead endpoint's timeouts never hold a carrier job's slot, nor the reverse.
+  const webhookWorker = new WebhookWorker({
+    store,
+    poster: input.webhookPoster ?? { post: postWebhook },
+    policy: webhookPolicy,
+    ...(input.resolve ? { resolve: input.resolve } : {}),
+    logger,
+    now,
+    intervalMs: config.webhooks.intervalMs,
+    timeoutMs: config.webhooks.timeoutMs,
+    leaseMs: config.webhooks.leaseMs,
+    concurrency: config.webhooks.concurrency,
+  });
+  return { services, worker, webhookWorker };
 }
 
 /**
@@ -201,7 +228,7 @@ export async function startGateway(
     throw error;
   }
   let shuttingDown = false;
-  const { services, worker } = buildServices({
+  const { services, worker, webhookWorker } = buildServices({
     config,
     store,
     carriers,
@@ -222,6 +249,8 @@ export async function startGateway(
     );
   });
   worker.start();
+  // Deliveries committed before a crash or stop are still pending: this start delivers them.
+  webhookWorker.start();
   const url = `http://${config.host}:${port}`;
   logger.info("gateway listening", {
     url,
@@ -235,6 +264,7 @@ export async function startGateway(
     demo,
     services,
     worker,
+    webhookWorker,
     close: async () => {
       shuttingDown = true;
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
@@ -243,12 +273,13 @@ export async function startGateway(
       // would wait for the client (or the 5 s keep-alive timeout) to drop it.
       const sweep = setInterval(() => server.closeIdleConnections(), 50);
       try {
-        await worker.stop();
+        await Promise.all([worker.stop(), webhookWorker.stop()]);
         await closed;
       } finally {
         clearInterval(sweep);
       }
       await carriers.close();
+      await closeWebhookConnections();
       await store.close();
       await ownSandbox?.close();
     },

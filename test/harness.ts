@@ -66,7 +66,7 @@ export async function createTestGateway(
     logger,
     now,
   );
-  const { services, worker } = buildServices({
+  const { services, worker, webhookWorker } = buildServices({
     config,
     store,
     carriers,
@@ -114,6 +114,7 @@ export async function createTestGateway(
     config,
     services,
     worker,
+    webhookWorker,
     store,
     metrics,
     merchantA,
@@ -121,7 +122,7 @@ export async function createTestGateway(
     call,
     intercept,
     close: async () => {
-      await worker.stop();
+      await Promise.all([worker.stop(), webhookWorker.stop()]);
       await carriers.close();
       await store.close();
     },

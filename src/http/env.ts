@@ -6,6 +6,7 @@ import type { Metrics } from "../metrics.ts";
 import type { KeyRateLimiter, RateLimitSettings } from "../rate-limiter.ts";
 import type { InterceptionService } from "../services/interceptions.ts";
 import type { MerchantService } from "../services/merchants.ts";
+import type { WebhookService } from "../services/webhooks.ts";
 import type { MerchantRecord, Store } from "../store/store.ts";
 
 /** Everything handlers use, built once at start-up and injected (never read from globals). */
@@ -21,6 +22,7 @@ export interface AppServices {
   carriers: CarrierRegistry;
   merchants: MerchantService;
   interceptions: InterceptionService;
+  webhooks: WebhookService;
   logger: Logger;
   metrics: Metrics;
   /** The gateway's clock, the one the services use (tests may move it). */

@@ -4,12 +4,39 @@
  */
 import type { Context } from "hono";
 import type { EligibilityResult } from "../../contracts/interception.ts";
+import type { WebhookDelivery, WebhookEndpoint } from "../../contracts/webhooks.ts";
 import { toInterceptionResource } from "../domain/interception-resource.ts";
 import type { IdempotentAnswer, StoredAnswer } from "../services/idempotency.ts";
 import type { EligibilityCheck, InterceptResult } from "../services/interceptions.ts";
 import { ServiceError } from "../services/service-error.ts";
+import type { WebhookDeliveryRecord, WebhookEndpointRecord } from "../store/store.ts";
 import type { AppEnv } from "./env.ts";
 import { problemBody, problemContentType } from "./problem.ts";
+
+/** An endpoint as merchants see it: never its secrets (shown once, when made). */
+export function toWebhookEndpointResource(endpoint: WebhookEndpointRecord): WebhookEndpoint {
+  return {
+    id: endpoint.id,
+    url: endpoint.url,
+    events: endpoint.events,
+    description: endpoint.description,
+    createdAt: endpoint.createdAt,
+  };
+}
+
+export function toWebhookDeliveryResource(delivery: WebhookDeliveryRecord): WebhookDelivery {
+  return {
+    id: delivery.id,
+    eventId: delivery.eventId,
+    type: delivery.type,
+    status: delivery.status,
+    attempts: delivery.attempts,
+    lastStatusCode: delivery.lastStatusCode,
+    lastError: delivery.lastError,
+    nextAttemptAt: delivery.nextAttemptAt,
+    createdAt: delivery.createdAt,
+  };
+}
 
 export function toEligibilityResult(check: EligibilityCheck): EligibilityResult {
   return {
