@@ -168,16 +168,26 @@ export class WebhookWorker {
 
   private async send(due: DueDelivery): Promise<PostResult> {
     const { policy, resolve, poster, now, timeoutMs } = this.options;
-    const check = await checkWebhookUrl(due.endpoint.url, policy, resolve);
-    if (!check.ok) {
-      return { delivered: false, statusCode: null, error: `URL refused: ${check.reason}` };
+    try {
+      const check = await checkWebhookUrl(due.endpoint.url, policy, resolve);
+      if (!check.ok) {
+        return { delivered: false, statusCode: null, error: `URL refused: ${check.reason}` };
+      }
+      const { url, address, family } = check;
+      return await poster.post(
+        { url, address, family },
+        { headers: signedHeaders(due, now()), body: due.event.body },
+        { timeoutMs },
+      );
+    } catch (error) {
+      // Network failures come back as data; this is a bug, counted as a failed attempt so the
+      // schedule still ends rather than the delivery being retried at every lease forever.
+      this.options.logger.error("webhook attempt crashed", {
+        deliveryId: due.delivery.id,
+        error: errorText(error),
+      });
+      return { delivered: false, statusCode: null, error: "The gateway failed on this attempt." };
     }
-    const { url, address, family } = check;
-    return poster.post(
-      { url, address, family },
-      { headers: signedHeaders(due, now()), body: due.event.body },
-      { timeoutMs },
-    );
   }
 
   private outcome(due: DueDelivery, result: PostResult): DeliveryAttempt {

@@ -50,6 +50,10 @@ function validRequest(route: JsonRoute): { body: unknown; headers: Record<string
   if (route.path === "/v1/eligibility") {
     return { body: interceptBody(), headers: merchant };
   }
+  if (route.path === "/v1/webhook-endpoints") {
+    // Loopback is allowed here: the test gateway runs in demo mode. Never posted to.
+    return { body: { url: "http://127.0.0.1:9/hooks" }, headers: merchant };
+  }
   if (route.path === "/admin/merchants") {
     return {
       body: { name: "Tea House", pickupService: true },
@@ -101,6 +105,7 @@ describe("415 unsupported_media_type on every JSON route", () => {
         vi.spyOn(gateway.services.interceptions, "create"),
         vi.spyOn(gateway.services.interceptions, "checkEligibility"),
         vi.spyOn(gateway.services.merchants, "create"),
+        vi.spyOn(gateway.services.webhooks, "createEndpoint"),
       ];
       const routes = await jsonRoutes();
       for (const route of routes) {

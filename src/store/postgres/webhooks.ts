@@ -202,7 +202,12 @@ export function pgWebhookRepository(pool: pg.Pool, db: PgDb): WebhookRepository 
           .update(deliveries)
           .set({ leaseUntil })
           .where(
-            and(inArray(deliveries.id, ids), eq(deliveries.status, "pending"), leaseIsFree(now)),
+            and(
+              inArray(deliveries.id, ids),
+              eq(deliveries.status, "pending"),
+              lte(deliveries.nextAttemptAt, now),
+              leaseIsFree(now),
+            ),
           )
           .returning({ id: deliveries.id });
         if (leased.length === 0) {

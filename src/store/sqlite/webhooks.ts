@@ -215,41 +215,54 @@ export function sqliteWebhooks({ db, read, write }: SqliteConnection): WebhookRe
       );
     },
 
-    claimDue(now, leaseUntil, room) {
+    async claimDue(now, leaseUntil, room) {
       if (room.total <= 0) {
-        return Promise.resolve([]);
+        return [];
       }
-      return write((): DueDelivery[] => {
-        const ranked = db
-          .select({
-            id: deliveries.id,
-            endpointId: deliveries.endpointId,
-            nextAttemptAt: deliveries.nextAttemptAt,
-            rank: sql<number>`row_number() over (partition by ${deliveries.endpointId} order by ${deliveries.nextAttemptAt}, ${deliveries.id})`.as(
-              "rank",
-            ),
-          })
-          .from(deliveries)
-          .innerJoin(endpoints, eq(endpoints.id, deliveries.endpointId))
-          .where(dueAt(now))
-          .as("ranked");
-        const candidates = db
+      // The look-up is a read, so an idle worker's passes take no write lock.
+      const ranked = db
+        .select({
+          id: deliveries.id,
+          endpointId: deliveries.endpointId,
+          nextAttemptAt: deliveries.nextAttemptAt,
+          rank: sql<number>`row_number() over (partition by ${deliveries.endpointId} order by ${deliveries.nextAttemptAt}, ${deliveries.id})`.as(
+            "rank",
+          ),
+        })
+        .from(deliveries)
+        .innerJoin(endpoints, eq(endpoints.id, deliveries.endpointId))
+        .where(dueAt(now))
+        .as("ranked");
+      const candidates = await read(() =>
+        db
           .select()
           .from(ranked)
           .where(lte(ranked.rank, room.perEndpoint))
           .orderBy(asc(ranked.nextAttemptAt), asc(ranked.id))
-          .all();
-        const ids = pickWithinRoom(candidates, room);
-        if (ids.length === 0) {
-          return [];
-        }
-        // Nothing else writes between the read above and this update: one write transaction.
-        db.update(deliveries)
+          .all(),
+      );
+      const ids = pickWithinRoom(candidates, room);
+      if (ids.length === 0) {
+        return [];
+      }
+      return write((): DueDelivery[] => {
+        // Checked again under the write lock: another connection may have leased some meanwhile.
+        const leased = db
+          .update(deliveries)
           .set({ leaseUntil })
           .where(
-            and(inArray(deliveries.id, ids), eq(deliveries.status, "pending"), leaseIsFree(now)),
+            and(
+              inArray(deliveries.id, ids),
+              eq(deliveries.status, "pending"),
+              lte(deliveries.nextAttemptAt, now),
+              leaseIsFree(now),
+            ),
           )
-          .run();
+          .returning({ id: deliveries.id })
+          .all();
+        if (leased.length === 0) {
+          return [];
+        }
         return db
           .select({
             delivery: deliveries,
@@ -265,7 +278,12 @@ export function sqliteWebhooks({ db, read, write }: SqliteConnection): WebhookRe
           .from(deliveries)
           .innerJoin(webhookEventsTable, eq(webhookEventsTable.id, deliveries.eventId))
           .innerJoin(endpoints, eq(endpoints.id, deliveries.endpointId))
-          .where(and(inArray(deliveries.id, ids), eq(deliveries.leaseUntil, leaseUntil)))
+          .where(
+            inArray(
+              deliveries.id,
+              leased.map((row) => row.id),
+            ),
+          )
           .orderBy(asc(deliveries.nextAttemptAt), asc(deliveries.id))
           .all();
       });
