@@ -60,6 +60,7 @@ export class OwnRun {
       idempotency: store.idempotency,
       interceptions: own,
       jobs: store.jobs,
+      dashboardSessions: store.dashboardSessions,
       close: () => store.close(),
     };
   }

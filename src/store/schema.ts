@@ -193,3 +193,30 @@ export const gatewayMetaTable = sqliteTable("gateway_meta", {
   key: text("key").primaryKey(),
   value: text("value").notNull(),
 });
+
+/**
+ * Signed-in dashboard sessions (src/dashboard/sessions.ts). The row is found by the SHA-256 of
+ * the session token: the token itself lives only in the browser's cookie, so a read of this
+ * table signs nobody in. Each request also reads the API key the session was opened with, so
+ * revoking that key ends its sessions at once.
+ */
+export const dashboardSessionsTable = sqliteTable(
+  "dashboard_sessions",
+  {
+    tokenHash: text("token_hash").primaryKey(),
+    merchantId: text("merchant_id")
+      .notNull()
+      .references(() => merchantsTable.id),
+    apiKeyId: text("api_key_id")
+      .notNull()
+      .references(() => apiKeysTable.id),
+    createdAt: text("created_at").notNull(),
+    lastSeenAt: text("last_seen_at").notNull(),
+    expiresAt: text("expires_at").notNull(),
+  },
+  // Pruning ended sessions reads by either end.
+  (table) => [
+    index("dashboard_sessions_expires_at_idx").on(table.expiresAt),
+    index("dashboard_sessions_last_seen_at_idx").on(table.lastSeenAt),
+  ],
+);

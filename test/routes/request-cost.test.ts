@@ -42,6 +42,7 @@ const repositoryMethods = {
     "bringForwardPolls",
     "forInterception",
   ],
+  dashboardSessions: ["create", "get", "touch", "delete", "deleteEnded"],
 } satisfies { [R in keyof Omit<Store, "close">]: Array<keyof Store[R]> };
 
 /** Records each call of a store method, as `repository.method`, from now on. */

@@ -193,3 +193,28 @@ export const rateLimitBucketsTable = pgTable("rate_limit_buckets", {
   key: text("key").primaryKey(),
   fullAt: doublePrecision("full_at").notNull(),
 });
+
+/**
+ * Signed-in dashboard sessions (src/dashboard/sessions.ts), as on SQLite: found by the SHA-256 of
+ * the session token, which itself lives only in the browser's cookie.
+ */
+export const dashboardSessionsTable = pgTable(
+  "dashboard_sessions",
+  {
+    tokenHash: text("token_hash").primaryKey(),
+    merchantId: text("merchant_id")
+      .notNull()
+      .references(() => merchantsTable.id),
+    apiKeyId: text("api_key_id")
+      .notNull()
+      .references(() => apiKeysTable.id),
+    createdAt: text("created_at").notNull(),
+    lastSeenAt: orderedText("last_seen_at").notNull(),
+    expiresAt: orderedText("expires_at").notNull(),
+  },
+  // Pruning ended sessions reads by either end.
+  (table) => [
+    index("dashboard_sessions_expires_at_idx").on(table.expiresAt),
+    index("dashboard_sessions_last_seen_at_idx").on(table.lastSeenAt),
+  ],
+);

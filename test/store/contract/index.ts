@@ -12,6 +12,7 @@ import { afterEach, beforeEach, describe } from "vitest";
 import type { Store } from "../../../src/store/store.ts";
 import { appliedTransitionContract } from "./applied-transition.ts";
 import { bringForwardPollsContract } from "./bring-forward-polls.ts";
+import { dashboardSessionsContract } from "./dashboard-sessions.ts";
 import { merchant } from "./fixtures.ts";
 import { idempotencyContract } from "./idempotency.ts";
 import { instancesContract } from "./instances.ts";
@@ -95,5 +96,6 @@ export function describeStoreContract(name: string, open: () => Promise<Contract
     jobsContract(subject);
     bringForwardPollsContract(subject);
     instancesContract(subject);
+    dashboardSessionsContract(subject);
   });
 }
