@@ -5,6 +5,7 @@
 
 import { OpenAPIHono } from "@hono/zod-openapi";
 import { requestId } from "hono/request-id";
+import { registerDashboard } from "./dashboard/register.tsx";
 import { limitRequestBodies } from "./http/body-limit.ts";
 import type { AppEnv, AppServices } from "./http/env.ts";
 import { accessLog, provideServices, requireAdminToken, requireApiKey } from "./http/middleware.ts";
@@ -50,6 +51,7 @@ export function createApp(services: AppServices): OpenAPIHono<AppEnv> {
   registerSystemRoutes(app);
   registerDocs(app);
   registerOpenApiDocument(app);
+  registerDashboard(app, services);
 
   app.notFound((c) =>
     problemResponse(c, new GatewayError("not_found", `No route ${c.req.method} ${c.req.path}.`)),

@@ -122,6 +122,10 @@ export interface InterceptionFilter {
   trackingNumber?: string;
   status?: InterceptionStatus;
   carrier?: string;
+  /** Created at or after this ISO time. */
+  createdFrom?: string;
+  /** Created before this ISO time. */
+  createdBefore?: string;
 }
 
 export interface InterceptionTransition {
