@@ -28,7 +28,9 @@ export function securityHeaders(): MiddlewareHandler<DashboardEnv> {
       "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
     );
     c.header("x-content-type-options", "nosniff");
-    c.header("referrer-policy", "no-referrer");
+    // Not `no-referrer`: under it a browser sends `Origin: null` with the forms' posts, which
+    // the origin check (sameOrigin) must refuse.
+    c.header("referrer-policy", "same-origin");
     c.header("x-frame-options", "DENY");
     if (!c.res.headers.has("cache-control")) {
       c.header("cache-control", "no-store");

@@ -17,7 +17,7 @@ export const stylesheet = `
   color-scheme: light;
   font-family: system-ui, -apple-system, "Segoe UI", Roboto, "Open Sans", "Noto Sans",
     "PingFang SC", "Hiragino Sans GB", "Microsoft YaHei", "Noto Sans SC", "Noto Sans CJK SC",
-    "Source Han Sans SC", sans-serif;
+    "Source Han Sans SC", "Noto Sans S Chinese", sans-serif;
   font-size: 15px;
   line-height: 1.5;
   color: var(--ink);
@@ -56,7 +56,8 @@ main { max-width: 1180px; margin: 0 auto; padding: 28px; }
 h1 { font-size: 24px; margin: 0 0 20px; font-weight: 600; }
 h2 { font-size: 17px; margin: 0 0 14px; font-weight: 600; }
 .muted { color: var(--muted); }
-.mono { font-family: ui-monospace, "SFMono-Regular", Menlo, Consolas, monospace; font-size: 13.5px; }
+/* Ids and numbers: same-width digits, in the page's own face so rows keep one baseline. */
+.mono { font-variant-numeric: tabular-nums; letter-spacing: 0.01em; }
 
 .panel {
   background: var(--surface); border: 1px solid var(--line); border-radius: 10px;
@@ -66,8 +67,11 @@ h2 { font-size: 17px; margin: 0 0 14px; font-weight: 600; }
 .notice.ok { background: #ecfdf3; border-color: #abefc6; color: #05603a; }
 .notice.error { background: #fef3f2; border-color: #fecdca; color: var(--danger); }
 
-form.filters { display: grid; grid-template-columns: repeat(auto-fill, minmax(170px, 1fr)); gap: 14px 16px; align-items: end; }
-form.filters .buttons { display: flex; gap: 10px; align-items: center; }
+form.filters { display: grid; grid-template-columns: repeat(4, minmax(0, 1fr)); gap: 14px 16px; align-items: end; }
+form.filters .buttons { grid-column: span 2; display: flex; gap: 10px; align-items: center; }
+@media (max-width: 760px) {
+  form.filters { grid-template-columns: repeat(2, minmax(0, 1fr)); }
+}
 label { display: block; font-size: 13px; font-weight: 600; color: var(--muted); margin-bottom: 5px; }
 input[type="text"], input[type="password"], input[type="date"], select {
   width: 100%; font: inherit; padding: 7px 10px; border: 1px solid #b8c0cc; border-radius: 6px;
@@ -76,7 +80,7 @@ input[type="text"], input[type="password"], input[type="date"], select {
 .hint { font-size: 13px; color: var(--muted); margin: 6px 0 0; }
 
 button, .button {
-  display: inline-block; font: inherit; font-weight: 600; padding: 8px 16px; border-radius: 6px;
+  display: inline-block; white-space: nowrap; font: inherit; font-weight: 600; padding: 8px 16px; border-radius: 6px;
   border: 1px solid var(--brand); background: var(--brand); color: var(--brand-ink); cursor: pointer;
   text-decoration: none;
 }
@@ -128,4 +132,5 @@ ol.timeline .who { font-size: 13px; color: var(--muted); }
 .login .brand-line { font-weight: 600; color: var(--brand); margin-bottom: 8px; }
 .login button { width: 100%; margin-top: 16px; padding: 10px; }
 .login .langs { text-align: center; margin-top: 16px; font-size: 14px; display: flex; gap: 14px; justify-content: center; }
+.login .langs a[aria-current="true"] { color: var(--ink); font-weight: 600; text-decoration: none; }
 `;
