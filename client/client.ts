@@ -60,6 +60,10 @@ export interface GatewayClient {
 const sideEffectFreeOperations = ["POST /v1/eligibility"];
 const idempotentMethods = new Set(["GET", "HEAD", "OPTIONS", "PUT", "DELETE"]);
 
+/**
+ * A client for one merchant key. Each call is one logical request: keyed operations carry one
+ * Idempotency-Key across all their attempts, and retries follow `retry` (see client/retry.ts).
+ */
 export function createGatewayClient(options: GatewayClientOptions): GatewayClient {
   const retry: RetryOptions = { ...defaultRetryOptions, ...options.retry };
   const basePath = new URL(options.baseUrl).pathname.replace(/\/+$/, "");
