@@ -14,12 +14,10 @@
  * - Rows are ordered by their group's values, compared in the order of `groupBy`; sums by
  *   currency code. The same lines give the same rows, whatever order they were added in.
  */
+import type { CostDimension } from "../../contracts/costs.ts";
 import type { Cost } from "../../contracts/interception.ts";
 import type { CostMode, Money, Payer } from "../../contracts/normalized.ts";
 import { fromMinorUnitsSum, toMinorUnits } from "./money.ts";
-
-export const costDimensions = ["carrier", "payer", "mode"] as const;
-export type CostDimension = (typeof costDimensions)[number];
 
 /** What the ledger reads of one interception. */
 export interface LedgerLine {
