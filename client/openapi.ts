@@ -28,6 +28,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/interceptions/release": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Release locked interceptions in bulk (no refund came: ship again)
+         * @description Releases the merchant's `locked` interceptions of `orderIds` and/or locked before `lockedBefore` (the time each became locked), each exactly as its own `POST /v1/interceptions/{id}/cancel` would. Repeating it is harmless: what was released is no longer matched. At most 500 locks per call, oldest lock first; `more` says to call again.
+         */
+        post: operations["releaseLocks"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/interceptions/{id}": {
         parameters: {
             query?: never;
@@ -73,6 +93,26 @@ export interface paths {
         put?: never;
         /** Check whether a parcel can be intercepted, and who would pay */
         post: operations["checkEligibility"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/costs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Count interceptions and sum their fees per group and currency
+         * @description Over the merchant's interceptions created in [from, to): both are required, so a ledger always names its period and the same request gives the same answer tomorrow. Sums are per currency, never converted. `final` sums only the fees carriers reported at the end; an interception without one adds nothing there. With `Accept: text/csv`, the same as CSV: a header row (the grouped dimensions, `count`, `currency`, `quoted`, `final`), then one line per group and currency.
+         */
+        get: operations["getCostLedger"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -484,12 +524,91 @@ export interface components {
             /** @description Pass as `cursor` for the next page. */
             nextCursor: string | null;
         };
+        ReleaseResult: {
+            /**
+             * @description The interceptions released by this call, now `released`.
+             * @example [
+             *       "icp_01JD3Q2K6W6R8Z7Y5X4V3T2S1R"
+             *     ]
+             */
+            released: string[];
+            /** @description Matched locks that could not be released now, and why. */
+            skipped: {
+                /** @example icp_01JD3Q2K6W6R8Z7Y5X4V3T2S1S */
+                id: string;
+                /**
+                 * @description The code the same interception's cancel would answer with.
+                 * @example invalid_transition
+                 */
+                code: string;
+                /** @example The interception is failed, no longer locked. */
+                reason: string;
+            }[];
+            /**
+             * @description True when more locks matched than one call handles: call again for the rest.
+             * @example false
+             */
+            more: boolean;
+        };
+        /** @description Which locks to release; given both, a lock must match both. */
+        ReleaseRequest: {
+            /**
+             * @description Release the locks of these orders (at most 100).
+             * @example [
+             *       "ORD-20261121-0001"
+             *     ]
+             */
+            orderIds?: string[];
+            /**
+             * Format: date-time
+             * @description Release the locks taken before this time (when the interception became locked).
+             * @example 2026-11-20T00:00:00Z
+             */
+            lockedBefore?: string;
+        };
         EligibilityResult: {
             eligible: boolean;
             reasons: components["schemas"]["EligibilityReason"][];
             parcelState: components["schemas"]["ParcelState"];
             successLikelihood: components["schemas"]["SuccessLikelihood"];
             cost: components["schemas"]["Cost"];
+        };
+        /** @description The merchant's interceptions created in [from, to), counted and their fees summed per group and currency. */
+        CostLedger: {
+            /**
+             * @description The period's start, in UTC.
+             * @example 2026-11-01T00:00:00.000Z
+             */
+            from: string;
+            /**
+             * @description The period's end, in UTC.
+             * @example 2026-12-01T00:00:00.000Z
+             */
+            to: string;
+            groupBy: components["schemas"]["CostDimension"][];
+            data: components["schemas"]["CostLedgerRow"][];
+        };
+        /**
+         * @description What the ledger can group by.
+         * @example carrier
+         * @enum {string}
+         */
+        CostDimension: "carrier" | "payer" | "mode";
+        /** @description One group: only the dimensions grouped by are present. */
+        CostLedgerRow: {
+            /** @example sf-express */
+            carrier?: string;
+            payer?: components["schemas"]["Payer"];
+            mode?: components["schemas"]["CostMode"];
+            /**
+             * @description Interceptions in the group.
+             * @example 3
+             */
+            count: number;
+            /** @description The fees carriers quoted, summed per currency (one entry per currency). */
+            quoted: components["schemas"]["Money"][];
+            /** @description The fees carriers reported at the end, summed per currency. An interception without a final fee yet adds nothing here (its quote is not counted as final). */
+            final: components["schemas"]["Money"][];
         };
         CarrierList: {
             data: components["schemas"]["Carrier"][];
@@ -727,6 +846,84 @@ export interface operations {
             };
         };
     };
+    releaseLocks: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReleaseRequest"];
+            };
+        };
+        responses: {
+            /** @description What was released, and what matched but could not be. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReleaseResult"];
+                };
+            };
+            /** @description Malformed request (`validation_failed`, `idempotency_key_required`, `unknown_carrier`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, unknown or revoked API key (`unauthorized`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body over the size limit (`payload_too_large`). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not sent as `application/json` (`unsupported_media_type`). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests (`rate_limited`). */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error (`internal`). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     getInterception: {
         parameters: {
             query?: never;
@@ -921,6 +1118,70 @@ export interface operations {
             };
             /** @description Refused (`not_eligible`, `idempotency_key_reused`, `action_not_supported`). */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests (`rate_limited`). */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error (`internal`). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getCostLedger: {
+        parameters: {
+            query: {
+                /** @description Start of the period, included: interceptions created at or after it. */
+                from: string;
+                /** @description End of the period, excluded: interceptions created before it. */
+                to: string;
+                /** @description Comma-separated, any of `carrier`, `payer`, `mode`, each at most once, in any order (the order of the rows and of the CSV columns). Absent: one row for the whole period. */
+                groupBy?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The ledger. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CostLedger"];
+                    "text/csv": string;
+                };
+            };
+            /** @description Malformed request (`validation_failed`, `idempotency_key_required`, `unknown_carrier`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, unknown or revoked API key (`unauthorized`). */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };
