@@ -18,6 +18,7 @@ const unitTests = [
   "test/domain/**/*.test.ts",
   "test/resilience/**/*.test.ts",
   "test/jobs/**/*.test.ts",
+  "test/client/**/*.test.ts",
 ];
 /** An adapter's own tests use fixtures and MockAgent; its contract suite runs its sandbox. */
 const adapterTests = "adapters/**/*.test.ts";

@@ -6,9 +6,9 @@
  *   npm run bench -- --only=store,get run some scenarios (report to a temp file)
  *   npm run bench -- --render=<results.json>  re-render BENCHMARKS.md from a saved run
  *
- * Scenarios: intercept, breaker, postgres, memory, store, get. The gateway runs compiled, as
+ * Scenarios: intercept, breaker, webhooks, postgres, memory, store, get. The gateway runs compiled, as
  * `npm start` runs it: `npm run build` first, then `node dist/src/main.js` (lib/build.ts).
- * Order: intercept → breaker → postgres (SQLite and PostgreSQL side by side) → memory (both
+ * Order: intercept → breaker → webhooks → postgres (SQLite and PostgreSQL side by side) → memory (both
  * stores, 10 min) → store (seeds the 1M database) → GET (on that database). PostgreSQL (one
  * server, fsync on) is started for the postgres and memory scenarios. Every child process and
  * the PostgreSQL server are stopped at the end, on error and on SIGINT/SIGTERM.
@@ -28,6 +28,7 @@ import { runIntercept } from "./scenarios/intercept.ts";
 import { runMemory } from "./scenarios/memory.ts";
 import { runPostgres } from "./scenarios/postgres.ts";
 import { runStore } from "./scenarios/store.ts";
+import { runWebhooks } from "./scenarios/webhooks.ts";
 
 const args = process.argv.slice(2);
 const quick = args.includes("--quick");
@@ -38,7 +39,7 @@ const only = args
 const enabled = (name: string) => !only || only.includes(name);
 
 const SANDBOX_LATENCY_MS = 20;
-/** Issue 10, part D. */
+/** Issue 10, part D, and issue 11's performance targets. */
 const targets: Targets = {
   interceptRate: 200,
   medianAddedMs: 1.5,
@@ -47,6 +48,8 @@ const targets: Targets = {
   breakerP99OverFloorMs: 1,
   postgresShare: 0.8,
   heapSlopeMiBPerMin: 0.5,
+  webhookLatencyShare: 0.1,
+  fastEndpointLagP99Ms: 1000,
 };
 
 function machine(): Machine {
@@ -155,6 +158,30 @@ async function main(): Promise<void> {
         quick
           ? { rate: 200, durationS: 10, warmupS: 2, floorS: 5 }
           : { rate: 200, durationS: 60, warmupS: 20, floorS: 30 },
+        log,
+      ),
+    );
+    results.webhooks = await attempt("webhooks", () =>
+      runWebhooks(
+        quick
+          ? {
+              latencyMs: SANDBOX_LATENCY_MS,
+              rate: targets.interceptRate,
+              durationS: 4,
+              warmupS: 1,
+              slowRate: 20,
+              slowDurationS: 4,
+              drainS: 15,
+            }
+          : {
+              latencyMs: SANDBOX_LATENCY_MS,
+              rate: targets.interceptRate,
+              durationS: 20,
+              warmupS: 2,
+              slowRate: 50,
+              slowDurationS: 30,
+              drainS: 30,
+            },
         log,
       ),
     );

@@ -14,6 +14,7 @@ import { rateLimitByApiKey } from "./http/rate-limit.ts";
 import { registerAdminRoutes } from "./routes/admin/merchants.ts";
 import { registerCarrierCallback } from "./routes/carriers/callback.ts";
 import { registerListCarriers } from "./routes/carriers/list.ts";
+import { registerCostLedger } from "./routes/costs/ledger.ts";
 import { registerCheckEligibility } from "./routes/eligibility/check.ts";
 import { registerInterceptionRoutes } from "./routes/interceptions/index.ts";
 import { registerDocs } from "./routes/system/docs.ts";
@@ -38,13 +39,14 @@ export function createApp(services: AppServices): OpenAPIHono<AppEnv> {
   // Patterns that never overlap, so a request is authenticated and charged once: a trailing `/*`
   // also matches the bare path (`/v1/interceptions`), and `/v1/carriers` alone leaves the
   // carriers' callbacks, which speak the carrier's own auth, out.
-  for (const path of ["/v1/interceptions/*", "/v1/eligibility", "/v1/carriers"]) {
+  for (const path of ["/v1/interceptions/*", "/v1/eligibility", "/v1/carriers", "/v1/costs"]) {
     app.use(path, requireApiKey(), rateLimitByApiKey(services.rateLimiter, services.rateLimit));
   }
   app.use("/admin/*", requireAdminToken());
 
   registerInterceptionRoutes(app);
   registerCheckEligibility(app);
+  registerCostLedger(app);
   registerListCarriers(app);
   registerCarrierCallback(app);
   registerAdminRoutes(app);

@@ -5,8 +5,8 @@
  * missing.
  *
  * Unlike the tests, the bench keeps durability on: `fsync=on` and `synchronous_commit=on` (the
- * defaults, set explicitly), so every COMMIT waits for its WAL flush, as SQLite's
- * `synchronous = FULL` does; that wait is part of what is measured. `track_io_timing` and
+ * defaults, set explicitly), so every COMMIT waits for its WAL flush, as the SQLite store waits
+ * for its own WAL fsync; that wait is part of what is measured. `track_io_timing` and
  * `track_wal_io_timing` are on so `pg_stat_io` times the WAL fsyncs. Everything else is
  * PostgreSQL's default.
  */

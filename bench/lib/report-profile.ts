@@ -6,7 +6,7 @@ export function profileTables(title: string, summary: ProfileSummary, lines: str
   lines.push(
     `**${title}** — ${ms(summary.windowMs / 1000, 1)} s window, main thread busy ${pct(summary.busyPercent)} of it. ` +
       "Percentages are of the busy samples. V8 samples the main thread by wall clock, so time the " +
-      "thread spends blocked inside a synchronous native call (SQLite's COMMIT and its fsync) is " +
+      "thread spends blocked inside a synchronous native call (SQLite's writes and COMMIT) is " +
       "charged to the JS function that made the call.",
     "",
     "| Self time | Function | Where |",

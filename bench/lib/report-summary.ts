@@ -10,6 +10,7 @@ import { int, ms, pct, signed, verdict } from "./format.ts";
 import type { Results } from "./report.ts";
 import { memorySummaryRows } from "./report-memory.ts";
 import { postgresSummaryRows } from "./report-postgres.ts";
+import { webhookSummaryRows } from "./report-webhooks.ts";
 import { bucketBound, type Histogram } from "./stack.ts";
 
 const row = (cells: string[]) => `| ${cells.join(" | ")} |`;
@@ -214,6 +215,7 @@ export function summaryLines(results: Results): string[] {
     breaker.target,
     ...(postgresTarget ? [postgresTarget] : []),
     ...memorySummaryRows(results),
+    ...webhookSummaryRows(results),
     ...postgresReported,
     ...(breaker.memory ? [breaker.memory] : []),
     ...reportedRows(results),

@@ -6,12 +6,14 @@ import type { InterceptResult, PhaseStats } from "../scenarios/intercept.ts";
 import type { MemoryResult } from "../scenarios/memory.ts";
 import type { PostgresResult } from "../scenarios/postgres.ts";
 import type { StoreResult } from "../scenarios/store.ts";
+import type { WebhookResult } from "../scenarios/webhooks.ts";
 import { areaShare } from "./cpuprofile.ts";
 import { cpuCell, int, ms, pct } from "./format.ts";
 import { memorySection } from "./report-memory.ts";
 import { postgresSection } from "./report-postgres.ts";
 import { profileTables } from "./report-profile.ts";
 import { summaryLines } from "./report-summary.ts";
+import { webhookSection } from "./report-webhooks.ts";
 import { bucketBound, countAbove } from "./stack.ts";
 
 export interface Machine {
@@ -25,7 +27,7 @@ export interface Machine {
   commit: string;
 }
 
-/** Issue 10, part D. */
+/** Issue 10, part D, and issue 11's performance targets. */
 export interface Targets {
   interceptRate: number;
   medianAddedMs: number;
@@ -37,6 +39,10 @@ export interface Targets {
   postgresShare: number;
   /** "Flat": the live heap (after a forced full GC) may trend up at most this. */
   heapSlopeMiBPerMin: number;
+  /** Issue 11: intercept latency with two webhook endpoints may grow at most this share. */
+  webhookLatencyShare: number;
+  /** Issue 11: beside a 10 s endpoint, a fast one's delivery lag p99 at most this. */
+  fastEndpointLagP99Ms: number;
 }
 
 export interface Results {
@@ -56,6 +62,7 @@ export interface Results {
   breaker?: BreakerResult;
   postgres?: PostgresResult;
   memory?: MemoryResult;
+  webhooks?: WebhookResult;
   errors: Record<string, string>;
 }
 
@@ -89,7 +96,7 @@ function stallsParagraph(pair: InterceptResult["targetRate"]): string | null {
     );
   }
   parts.push(
-    `The store made ${int(commits.count)} group commits (writes, COMMIT and fsync on the event loop), ${ms(meanCommitMs)} ms on average; half took at most ${ms(bucketBound(commits, 0.5) * 1000, 1)} ms, 99 % at most ${ms(bucketBound(commits, 0.99) * 1000, 1)} ms (bucket bounds), and ${int(countAbove(commits, 0.005))} took longer than 5 ms.`,
+    `The store made ${int(commits.count)} group commits (writes and COMMIT on the event loop; the WAL fsync after them runs on libuv's thread pool, \`src/store/sqlite/wal-sync.ts\`), ${ms(meanCommitMs)} ms on average; half took at most ${ms(bucketBound(commits, 0.5) * 1000, 1)} ms, 99 % at most ${ms(bucketBound(commits, 0.99) * 1000, 1)} ms (bucket bounds), and ${int(countAbove(commits, 0.005))} took longer than 5 ms.`,
     "Every stall above lands on whichever requests are queued behind it.",
   );
   return parts.join(" ");
@@ -324,13 +331,13 @@ export function renderReport(results: Results): string {
     );
   }
 
-  lines.push(...postgresSection(results), ...memorySection(results));
+  lines.push(...postgresSection(results), ...memorySection(results), ...webhookSection(results));
 
   if (store) {
     lines.push(
       "## Store cost as it grows",
       "",
-      "In-process, `openSqliteStore` on a temp file with the store's own pragmas (WAL, `synchronous = FULL`). Seeded rows are settled interceptions with 3 events each, 20 merchants, scattered tracking numbers (seeding itself: one prepared INSERT, one transaction per 50k rows, `synchronous = OFF` for the seeding only). At each size: 300 `insertInterception` calls (interception + event + submit job, one `BEGIN IMMEDIATE` transaction and its fsync each), 2,000 `getInterception` of random rows (row + events, one read transaction), 300 `listInterceptions` first pages (21 rows + their events). Timings in ms, after untimed warm-up calls.",
+      "In-process, `openSqliteStore` on a temp file with the store's own pragmas (WAL, `synchronous = NORMAL` plus the store's own WAL fsync before a write settles). Seeded rows are settled interceptions with 3 events each, 20 merchants, scattered tracking numbers (seeding itself: one prepared INSERT, one transaction per 50k rows, `synchronous = OFF` for the seeding only). At each size: 300 `insertInterception` calls (interception + event + submit job, one `BEGIN IMMEDIATE` transaction and its WAL fsync each), 2,000 `getInterception` of random rows (row + events, one read transaction), 300 `listInterceptions` first pages (21 rows + their events). Timings in ms, after untimed warm-up calls.",
       "",
       "| Interceptions | insert p50 | insert p99 | get p50 | get p99 | list page p50 | list page p99 | DB + WAL on disk | after checkpoint | bytes / interception |",
       "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
@@ -366,7 +373,7 @@ export function renderReport(results: Results): string {
       ? `One intercept at a time (c=1, so no two share a commit) waited for ${ms(commitsPerIntercept, 1)} commits each (\`gateway_store_commit_seconds\` counted over the step), ${ms(aloneCommitMs)} ms on average: ${ms(commitsPerIntercept * aloneCommitMs)} ms of each intercept's time (the issue counts two commits per intercept as the floor on this disk).`
       : "";
     lines.push(
-      `**Intercept.** At its best (c=${best.concurrency}) the gateway completed ${int(best.gateway.throughput)} intercepts/s with its event loop busy ${pct(best.gateway.gatewayElu)} of the time and ${pct(best.gateway.cpu.gateway ?? Number.NaN)} of a core in CPU: ${ms(bestCost.loopMs)} ms of main-thread time per intercept against ${ms(bestCost.cpuMs)} ms of process CPU (all threads). ${bestCost.cpuMs < bestCost.loopMs * 0.8 ? "The gap is the main thread blocked in system calls (SQLite's fsync under `synchronous = FULL`) or waiting for a core." : "So at this step the loop was computing rather than waiting: the work per intercept is CPU (fsync waits show at the steps where loop time exceeds CPU time)."} The sandbox and the load generator used ${pct(best.gateway.cpu.sandbox ?? Number.NaN)} and ${pct(best.gateway.cpu.bench ?? Number.NaN)} of a core and the whole machine ${pct(best.gateway.cpu.machine ?? Number.NaN)} of its 200 % (steal ${pct(best.gateway.cpu.steal ?? Number.NaN)}): the ceiling is the gateway's single event loop, not the carrier or the load generator. ${aloneSentence} Writes go through a group commit (\`src/store/group-commit.ts\`): the writes queued in the same event-loop turn share one \`BEGIN IMMEDIATE\` transaction and one COMMIT, so under load concurrent intercepts share fsyncs. better-sqlite3 is synchronous: time the main thread spends blocked in a COMMIT and its fsync shows as better-sqlite3 self time in the profile below.`,
+      `**Intercept.** At its best (c=${best.concurrency}) the gateway completed ${int(best.gateway.throughput)} intercepts/s with its event loop busy ${pct(best.gateway.gatewayElu)} of the time and ${pct(best.gateway.cpu.gateway ?? Number.NaN)} of a core in CPU: ${ms(bestCost.loopMs)} ms of main-thread time per intercept against ${ms(bestCost.cpuMs)} ms of process CPU (all threads). ${bestCost.cpuMs < bestCost.loopMs * 0.8 ? "The gap is the main thread blocked in system calls (SQLite's writes and COMMIT) or waiting for a core." : "So at this step the loop was computing rather than waiting: the work per intercept is CPU (fsync waits show at the steps where loop time exceeds CPU time)."} The sandbox and the load generator used ${pct(best.gateway.cpu.sandbox ?? Number.NaN)} and ${pct(best.gateway.cpu.bench ?? Number.NaN)} of a core and the whole machine ${pct(best.gateway.cpu.machine ?? Number.NaN)} of its 200 % (steal ${pct(best.gateway.cpu.steal ?? Number.NaN)}): the ceiling is the gateway's single event loop, not the carrier or the load generator. ${aloneSentence} Writes go through a group commit (\`src/store/group-commit.ts\`): the writes queued in the same event-loop turn share one \`BEGIN IMMEDIATE\` transaction and one COMMIT, so under load concurrent intercepts share fsyncs; the fsync itself runs off the event loop, on libuv's thread pool, and the writes settle after it. better-sqlite3 is synchronous: time the main thread spends blocked in a COMMIT shows as better-sqlite3 self time in the profile below.`,
       "",
       `In the profiled run (a separate gateway under \`--cpu-prof\`, closed loop at c=${profile.concurrency}, ${int(profile.result.throughput)} intercepts/s, ${ms(cost.loopMs)} ms main-thread time per intercept) better-sqlite3 took ${pct(sqlite, 1)} and drizzle-orm ${pct(drizzle, 1)} of the busy main-thread samples. Profile file: \`${profile.file}\`.`,
       "",

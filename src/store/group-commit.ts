@@ -1,11 +1,13 @@
 /**
  * Group commit: the writes that arrive in one turn of the event loop share one transaction, so
- * one COMMIT (and its fsync under `synchronous = FULL`) makes all of them durable.
+ * one COMMIT and one fsync make all of them durable. With a `WalSync` (a database file), the
+ * fsync runs off the event loop after the COMMIT, and commits made while one fsync runs share
+ * the next; without one (in memory), a write is done at its COMMIT.
  *
  * Each write runs in its own savepoint inside that transaction: one that throws is undone alone
  * and the others still commit, unless its error ended the whole transaction (then none does).
- * A write's promise settles only after the COMMIT that made it durable, so nobody hears "done"
- * for work a crash could still lose. Concurrent requests share the cost of the fsync instead of
+ * A write's promise settles only after the COMMIT and the fsync that made it durable, so nobody
+ * hears "done" for work a crash could still lose. Concurrent requests share the cost of the fsync instead of
  * queueing behind one each on the single event loop.
  *
  * When another connection holds the write lock, the batch is not waited for on the event loop
@@ -15,6 +17,7 @@
  */
 import type Database from "better-sqlite3";
 import { BusyBackoff, defaultMaxBusyWaitMs, isBusy, StoreBusyError } from "./busy.ts";
+import type { WalSync } from "./sqlite/wal-sync.ts";
 
 interface QueuedWrite {
   work: () => unknown;
@@ -23,6 +26,12 @@ interface QueuedWrite {
 }
 
 type Settled = { ok: true; value: unknown } | { ok: false; error: unknown };
+
+/** A committed write waiting for the fsync that makes it durable. */
+interface Committed {
+  done: () => void;
+  fail: (error: unknown) => void;
+}
 
 /** Told how long each batch held the event loop (its writes, COMMIT and fsync), and its size. */
 export type CommitObserver = (seconds: number, writes: number) => void;
@@ -35,11 +44,16 @@ export class GroupCommit {
   /** While the queue waits for a lock held by another connection: its waits so far. */
   private backoff: BusyBackoff | null = null;
   private retryTimer: NodeJS.Timeout | null = null;
+  /** Committed writes whose fsync has not started yet. */
+  private awaitingSync: Committed[] = [];
+  /** The writes of the fsync running now, if any. */
+  private syncingNow: Committed[] = [];
 
   constructor(
     private readonly sqlite: Database.Database,
     private readonly onCommit: CommitObserver = () => {},
     private readonly maxBusyWaitMs = defaultMaxBusyWaitMs,
+    private readonly wal: WalSync | null = null,
   ) {
     this.inSavepoint = sqlite.transaction((work: () => unknown) => work());
     this.commitBatch = sqlite.transaction((batch: QueuedWrite[]) =>
@@ -79,6 +93,14 @@ export class GroupCommit {
       this.retryTimer = null;
     }
     this.commit(false);
+    const unsynced = [...this.syncingNow, ...this.awaitingSync];
+    if (this.wal && unsynced.length > 0) {
+      // Blocking, once: the connection closes next, and these writes must be durable first. A
+      // background fsync still running settles them again later, which changes nothing.
+      this.awaitingSync = [];
+      const wal = this.wal;
+      settleAfterSync(unsynced, () => wal.syncNow());
+    }
   }
 
   private commit(mayWait: boolean): void {
@@ -111,12 +133,39 @@ export class GroupCommit {
     this.onCommit((performance.now() - started) / 1000, batch.length);
     batch.forEach((write, index) => {
       const outcome = settled[index];
-      if (outcome?.ok) {
-        write.resolve(outcome.value);
-      } else {
+      if (!outcome?.ok) {
         write.reject(outcome?.error);
+      } else if (this.wal) {
+        this.awaitingSync.push({ done: () => write.resolve(outcome.value), fail: write.reject });
+      } else {
+        write.resolve(outcome.value);
       }
     });
+    this.startSync();
+  }
+
+  /** Starts an fsync for the commits waiting on one, unless one is running (they take the next). */
+  private startSync(): void {
+    const wal = this.wal;
+    if (!wal || this.syncingNow.length > 0 || this.awaitingSync.length === 0) {
+      return;
+    }
+    const waiting = this.awaitingSync;
+    this.awaitingSync = [];
+    this.syncingNow = waiting;
+    wal
+      .sync()
+      .then(
+        () => settleAfterSync(waiting, () => {}),
+        (error: unknown) =>
+          settleAfterSync(waiting, () => {
+            throw error;
+          }),
+      )
+      .finally(() => {
+        this.syncingNow = [];
+        this.startSync();
+      });
   }
 
   /** Puts the batch back first in line and tries it again on a timer; false once the wait is spent. */
@@ -132,5 +181,23 @@ export class GroupCommit {
       this.commit(true);
     }, delay);
     return true;
+  }
+}
+
+/**
+ * Settles committed writes by whether their fsync succeeded. A failed fsync leaves them committed
+ * but maybe not on the disk: their callers hear the error, as they would from COMMIT.
+ */
+function settleAfterSync(writes: Committed[], sync: () => void): void {
+  try {
+    sync();
+  } catch (error) {
+    for (const write of writes) {
+      write.fail(error);
+    }
+    return;
+  }
+  for (const write of writes) {
+    write.done();
   }
 }

@@ -128,6 +128,26 @@ export interface InterceptionFilter {
   createdBefore?: string;
 }
 
+/** What the cost ledger reads of an interception. */
+export type CostLine = Pick<InterceptionRecord, "id" | "carrier" | "cost" | "createdAt">;
+
+/** Where a page of cost lines starts: after this line (the previous page's last). */
+export type CostLineCursor = Pick<CostLine, "createdAt" | "id">;
+
+/** A `locked` interception, with the time it became locked (its first `locked` event). */
+export interface LockedInterception {
+  id: string;
+  orderId: string;
+  lockedAt: string;
+}
+
+/** Which locks to find: all given criteria must match. */
+export interface LockCriteria {
+  orderIds?: readonly string[];
+  /** Locked strictly before this time. */
+  lockedBefore?: string;
+}
+
 export interface InterceptionTransition {
   /** The update happens only while the interception is in one of these statuses. */
   from: readonly InterceptionStatus[];
@@ -339,6 +359,25 @@ export interface InterceptionRepository {
    * the patch says.
    */
   transition(id: string, transition: InterceptionTransition): Promise<TransitionResult>;
+  /**
+   * The cost ledger's lines: the merchant's interceptions created in `[from, to)`, in
+   * (createdAt, id) order, at most `limit` after `after`. Read a page at a time, so a long range
+   * never sits in memory whole.
+   */
+  costLines(
+    merchantId: string,
+    range: { from: string; to: string },
+    page: { limit: number; after?: CostLineCursor },
+  ): Promise<CostLine[]>;
+  /**
+   * The merchant's interceptions that are `locked` now and match `criteria`, oldest lock first
+   * (then by id), at most `limit`.
+   */
+  lockedOf(
+    merchantId: string,
+    criteria: LockCriteria,
+    limit: number,
+  ): Promise<LockedInterception[]>;
 }
 
 /** The work owed to carriers, leased to one runner at a time. */

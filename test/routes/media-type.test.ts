@@ -50,6 +50,9 @@ function validRequest(route: JsonRoute): { body: unknown; headers: Record<string
   if (route.path === "/v1/eligibility") {
     return { body: interceptBody(), headers: merchant };
   }
+  if (route.path === "/v1/interceptions/release") {
+    return { body: { orderIds: ["ORD-20261121-0001"] }, headers: merchant };
+  }
   if (route.path === "/admin/merchants") {
     return {
       body: { name: "Tea House", pickupService: true },
@@ -101,6 +104,7 @@ describe("415 unsupported_media_type on every JSON route", () => {
         vi.spyOn(gateway.services.interceptions, "create"),
         vi.spyOn(gateway.services.interceptions, "checkEligibility"),
         vi.spyOn(gateway.services.merchants, "create"),
+        vi.spyOn(gateway.services.interceptions, "releaseLocks"),
       ];
       const routes = await jsonRoutes();
       for (const route of routes) {

@@ -1,6 +1,6 @@
 /**
  * Group commit: writes of one event-loop turn share one transaction, each undone alone when it
- * throws, and none is reported done before its COMMIT.
+ * throws, and none is reported done before its COMMIT and the fsync after it.
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -8,6 +8,7 @@ import { join } from "node:path";
 import Database from "better-sqlite3";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { GroupCommit } from "../../src/store/group-commit.ts";
+import { type WalSync, walSync } from "../../src/store/sqlite/wal-sync.ts";
 
 let dir: string;
 let writer: Database.Database;
@@ -126,6 +127,122 @@ describe("GroupCommit", () => {
     for (const batch of batches) {
       expect(batch.seconds).toBeGreaterThan(0);
       expect(batch.seconds).toBeLessThan(10);
+    }
+  });
+});
+
+/** A WalSync whose fsyncs finish when the test says, each with success or an error. */
+function heldWalSync() {
+  const pending: Array<{ finish: (error?: Error) => void }> = [];
+  const wal: WalSync & { syncs: number; blockingSyncs: number } = {
+    syncs: 0,
+    blockingSyncs: 0,
+    sync() {
+      wal.syncs += 1;
+      return new Promise<void>((resolve, reject) => {
+        pending.push({ finish: (error) => (error ? reject(error) : resolve()) });
+      });
+    },
+    syncNow() {
+      wal.blockingSyncs += 1;
+    },
+    close() {},
+  };
+  const finishNext = async (error?: Error) => {
+    pending.shift()?.finish(error);
+    // Let the settled promises run their callbacks.
+    await nextTurn();
+  };
+  return { wal, finishNext };
+}
+
+/** Follows a promise: `settled` turns true once it has (callbacks run by the next turn). */
+function track(promise: Promise<unknown>): { settled: boolean } {
+  const tracked = { settled: false };
+  promise.then(
+    () => {
+      tracked.settled = true;
+    },
+    () => {
+      tracked.settled = true;
+    },
+  );
+  return tracked;
+}
+
+const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
+
+describe("GroupCommit with the WAL flushed off the event loop", () => {
+  it("reports a write done only after the fsync that follows its COMMIT", async () => {
+    const { wal, finishNext } = heldWalSync();
+    const commit = new GroupCommit(writer, undefined, undefined, wal);
+    const write = commit.run(() => {
+      insert("a")();
+      return "stored";
+    });
+    const tracked = track(write);
+    await nextTurn();
+    expect(visible(), "committed").toEqual(["a"]);
+    expect(tracked.settled, "not yet durable").toBe(false);
+    await finishNext();
+    await expect(write).resolves.toBe("stored");
+  });
+
+  it("lets the commits made during one fsync share the next one", async () => {
+    const { wal, finishNext } = heldWalSync();
+    const commit = new GroupCommit(writer, undefined, undefined, wal);
+    const first = track(commit.run(insert("a")));
+    await nextTurn();
+    // Two more batches commit while the first fsync runs.
+    const second = commit.run(insert("b"));
+    const secondTracked = track(second);
+    await nextTurn();
+    const third = commit.run(insert("c"));
+    await nextTurn();
+    expect(visible()).toEqual(["a", "b", "c"]);
+    expect(wal.syncs).toBe(1);
+    await finishNext();
+    expect(first.settled).toBe(true);
+    expect(secondTracked.settled).toBe(false);
+    expect(wal.syncs, "one fsync for both later batches").toBe(2);
+    await finishNext();
+    await Promise.all([second, third]);
+  });
+
+  it("rejects the writes a failed fsync covered, and flushes later ones again", async () => {
+    const { wal, finishNext } = heldWalSync();
+    const commit = new GroupCommit(writer, undefined, undefined, wal);
+    const lost = commit.run(insert("a")).catch((error: Error) => error.message);
+    await nextTurn();
+    await finishNext(new Error("EIO"));
+    expect(await lost).toBe("EIO");
+    const next = commit.run(insert("b"));
+    await nextTurn();
+    await finishNext();
+    await expect(next).resolves.toBeDefined();
+  });
+
+  it("flush commits and flushes at once, settling writes a background fsync still holds", async () => {
+    const { wal } = heldWalSync();
+    const commit = new GroupCommit(writer, undefined, undefined, wal);
+    const inFlight = commit.run(insert("a"));
+    await nextTurn();
+    const queued = commit.run(insert("b"));
+    commit.flush();
+    expect(visible()).toEqual(["a", "b"]);
+    expect(wal.blockingSyncs).toBe(1);
+    await Promise.all([inFlight, queued]);
+  });
+
+  it("flushes the real WAL file of the database", async () => {
+    const wal = walSync(join(dir, "db.sqlite"));
+    try {
+      const commit = new GroupCommit(writer, undefined, undefined, wal);
+      await commit.run(insert("a"));
+      expect(visible()).toEqual(["a"]);
+      wal.syncNow();
+    } finally {
+      wal.close();
     }
   });
 });

@@ -9,6 +9,7 @@ import { ulid } from "ulid";
 import { afterEach, describe, expect, it } from "vitest";
 import type { PostgresStore } from "../../src/store/postgres/index.ts";
 import { migrationLockKey } from "../../src/store/postgres/migrate.ts";
+import { pgKeyRateLimiter } from "../../src/store/postgres/rate-limits.ts";
 import type { InterceptionRecord } from "../../src/store/store.ts";
 import { freshPostgresDatabase } from "../support/postgres.ts";
 import { openTestPostgresStore } from "../support/postgres-store.ts";
@@ -191,6 +192,32 @@ describe("the shared per-key rate limit", () => {
     expect(await take()).toEqual({ remaining: 0, retryAfterMs: 0 });
     ms += 60_000;
     expect(await take(), "never above the burst").toEqual({ remaining: 2, retryAfterMs: 0 });
+  });
+
+  it("reads the time once it has a connection, not before waiting for one", async () => {
+    const store = await oneInstance();
+    let ms = T0;
+    const clock = () => new Date(ms);
+    // This instance's only connection is busy: its take waits, and meanwhile another instance
+    // takes the key's one token five seconds later.
+    const busyPool = new pg.Pool({ connectionString: store.pool.options.connectionString, max: 1 });
+    try {
+      const waiting = pgKeyRateLimiter(busyPool, { burst: 1, perSecond: 1 }, clock);
+      const held = await busyPool.connect();
+      const pending = waiting.take("igk_a");
+      ms += 5000;
+      const other = store.keyRateLimiter({ burst: 1, perSecond: 1 }, clock);
+      expect((await other.take("igk_a")).retryAfterMs).toBe(0);
+      // One second later the bucket holds a token again; the waiting take runs only now.
+      ms += 1000;
+      held.release();
+      expect(await pending, "a time read before the wait would have been refused").toEqual({
+        remaining: 0,
+        retryAfterMs: 0,
+      });
+    } finally {
+      await busyPool.end();
+    }
   });
 });
 

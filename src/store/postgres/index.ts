@@ -80,8 +80,7 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
     idempotency: pgIdempotencyRepository(pool, db),
     interceptions: pgInterceptionRepository(pool, db, jobs),
     jobs,
-    keyRateLimiter: (settings, now) =>
-      pgKeyRateLimiter(drizzle({ client: bucketPool }), settings, now),
+    keyRateLimiter: (settings, now) => pgKeyRateLimiter(bucketPool, settings, now),
     async close() {
       try {
         await jobs.stop();

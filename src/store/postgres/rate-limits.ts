@@ -9,39 +9,49 @@
  * row lock, so concurrent takes of one key from any instance queue on that row and each sees the
  * last one's `full_at`; a refused take changes nothing. The clock is the gateway's (`now`);
  * instances a few ms apart only shift a bucket by those ms.
+ *
+ * The time is read once a connection is in hand, not before: under load a take waits for one,
+ * and a time read before that wait is older than the `full_at` that takes sent meanwhile have
+ * written, which made the bucket look fuller than it was and refused requests within the limit.
  */
-import { sql } from "drizzle-orm";
+import type pg from "pg";
 import type { KeyRateLimiter, RateLimitSettings, RateLimitTake } from "../../rate-limiter.ts";
-import { rateLimitBucketsTable } from "./schema.ts";
-import type { PgDb } from "./transaction.ts";
+
+// $1 key, $2 the time (ms), $3 one token's time, $4 the bucket's capacity in time. A new key
+// starts full (burst ≥ 1), so its first take always succeeds. A refused take reads the bucket as
+// the statement found it, for the Retry-After.
+const TAKE = `
+  with taken as (
+    insert into rate_limit_buckets as b (key, full_at)
+    values ($1, $2::float8 + $3::float8)
+    on conflict (key) do update
+      set full_at = greatest(b.full_at, $2::float8) + $3::float8
+      where greatest(b.full_at, $2::float8) + $3::float8 - $2::float8 <= $4::float8
+    returning full_at
+  )
+  select full_at, true as taken from taken
+  union all
+  select full_at, false from rate_limit_buckets
+  where key = $1 and not exists (select from taken)`;
 
 export function pgKeyRateLimiter(
-  db: PgDb,
+  pool: pg.Pool,
   settings: RateLimitSettings,
   now: () => Date,
 ): KeyRateLimiter {
   const interval = 1000 / settings.perSecond;
   const capacity = settings.burst * interval;
-  const bucket = rateLimitBucketsTable;
   return {
     async take(key: string): Promise<RateLimitTake> {
-      const at = now().getTime();
-      // A new key starts full (burst ≥ 1), so its first take always succeeds. A refused take
-      // reads the bucket as the statement found it, for the Retry-After.
-      const result = await db.execute<{ full_at: number; taken: boolean }>(sql`
-        with taken as (
-          insert into ${bucket} as b (key, full_at)
-          values (${key}, ${at}::float8 + ${interval}::float8)
-          on conflict (key) do update
-            set full_at = greatest(b.full_at, ${at}::float8) + ${interval}::float8
-            where greatest(b.full_at, ${at}::float8) + ${interval}::float8 - ${at}::float8
-              <= ${capacity}::float8
-          returning full_at
-        )
-        select full_at, true as taken from taken
-        union all
-        select full_at, false from ${bucket}
-        where key = ${key} and not exists (select from taken)`);
+      const client = await pool.connect();
+      let at: number;
+      let result: pg.QueryResult<{ full_at: number; taken: boolean }>;
+      try {
+        at = now().getTime();
+        result = await client.query({ text: TAKE, values: [key, at, interval, capacity] });
+      } finally {
+        client.release();
+      }
       const row = result.rows[0];
       if (row?.taken) {
         return {

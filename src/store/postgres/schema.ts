@@ -96,6 +96,15 @@ export const interceptionsTable = pgTable(
     // Serves the newest-first listing (`merchant_id = $1 AND id < $2 ORDER BY id DESC`).
     index("interceptions_merchant_id_idx").on(table.merchantId, table.id),
     index("interceptions_merchant_order_idx").on(table.merchantId, table.orderId),
+    // The cost ledger (`GET /v1/costs`): one merchant's interceptions created in a time range,
+    // read in (created_at, id) order a page at a time. Not the id: ids are minted on the process's
+    // own clock, `created_at` on the gateway's, and the ledger's range is over `created_at`.
+    index("interceptions_merchant_created_idx").on(table.merchantId, table.createdAt, table.id),
+    // A merchant's locks (bulk release): few rows, found without reading the merchant's others.
+    // Queries must spell `status = 'locked'` as a literal for the planner to use it.
+    index("interceptions_merchant_locked_idx")
+      .on(table.merchantId, table.id)
+      .where(sql`${table.status} = 'locked'`),
     // Carrier callbacks and "one open interception per parcel" checks look parcels up this way.
     index("interceptions_parcel_idx").on(table.carrier, table.trackingNumber),
     // One open interception per parcel and merchant, whichever instance's request races for it:

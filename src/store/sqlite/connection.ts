@@ -18,6 +18,7 @@ import type Database from "better-sqlite3";
 import type { BetterSQLite3Database } from "drizzle-orm/better-sqlite3";
 import { retryWhileBusy } from "../busy.ts";
 import { type CommitObserver, GroupCommit } from "../group-commit.ts";
+import type { WalSync } from "./wal-sync.ts";
 
 export type Db = BetterSQLite3Database;
 type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
@@ -41,9 +42,9 @@ export interface SqliteConnection {
 export function sqliteConnection(
   sqlite: Database.Database,
   db: Db,
-  options: { onCommit: CommitObserver | undefined; maxBusyWaitMs: number },
+  options: { onCommit: CommitObserver | undefined; maxBusyWaitMs: number; wal: WalSync | null },
 ): SqliteConnection {
-  const groupCommit = new GroupCommit(sqlite, options.onCommit, options.maxBusyWaitMs);
+  const groupCommit = new GroupCommit(sqlite, options.onCommit, options.maxBusyWaitMs, options.wal);
   return {
     sqlite,
     db,
@@ -55,6 +56,7 @@ export function sqliteConnection(
       // connection holds the lock, they fail with StoreBusyError (their callers see it) instead
       // of holding the close up.
       groupCommit.flush();
+      options.wal?.close();
       sqlite.close();
     },
   };

@@ -30,11 +30,13 @@ import {
   loadEvents,
   transitionUpdates,
 } from "./interception-statements.ts";
+import { sqliteLedgerAndLocks } from "./ledger-and-locks.ts";
 
 export function sqliteInterceptions(
-  { sqlite, db, read, write }: SqliteConnection,
+  connection: SqliteConnection,
   keys: KeyStatements,
 ): InterceptionRepository {
+  const { sqlite, db, read, write } = connection;
   const reads = interceptionReads(db);
   const writes = interceptionWrites(db);
   const transitionUpdate = transitionUpdates(db);
@@ -77,6 +79,8 @@ export function sqliteInterceptions(
   );
 
   return {
+    ...sqliteLedgerAndLocks(connection),
+
     insert(input) {
       const { interception, event, job, idempotency, assumedFreeRedirects } = input;
       return write(() => {

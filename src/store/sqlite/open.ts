@@ -19,6 +19,7 @@ import { sqliteInterceptions } from "./interceptions.ts";
 import { sqliteJobs } from "./jobs.ts";
 import { sqliteMerchants } from "./merchants.ts";
 import { sqliteMeta } from "./meta.ts";
+import { walSync } from "./wal-sync.ts";
 
 /** The store plus the raw connection, for tests and benchmarks that inspect pragmas or tables. */
 export type SqliteStore = Store & { readonly database: Database.Database };
@@ -54,9 +55,10 @@ export function openSqliteStore(options: SqliteStoreOptions): SqliteStore {
       // Readers no longer block the writer; an in-memory database cannot use WAL.
       sqlite.pragma("journal_mode = WAL");
     }
-    // This build defaults WAL to NORMAL, which can lose the last commits on power loss; the
-    // gateway promises the interception is durable before it calls the carrier.
-    sqlite.pragma("synchronous = FULL");
+    // The gateway promises the interception is durable before it calls the carrier. On a file,
+    // COMMIT does not flush (NORMAL) and the group commit flushes the WAL itself, off the event
+    // loop, before any write is reported done (wal-sync.ts); in memory there is nothing to flush.
+    sqlite.pragma(inMemory ? "synchronous = FULL" : "synchronous = NORMAL");
     sqlite.pragma("foreign_keys = ON");
     sqlite.pragma(`busy_timeout = ${openBusyTimeoutMs}`);
     // 64 MiB of page cache instead of the default 2 MiB: a GET of a random interception among
@@ -68,6 +70,7 @@ export function openSqliteStore(options: SqliteStoreOptions): SqliteStore {
     const connection = sqliteConnection(sqlite, db, {
       onCommit: options.onCommit,
       maxBusyWaitMs: options.maxBusyWaitMs ?? defaultMaxBusyWaitMs,
+      wal: inMemory ? null : walSync(options.path),
     });
     // Claiming a key is also part of storing an interception: both use the same statements.
     const keys = keyStatements(db);

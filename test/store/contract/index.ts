@@ -18,6 +18,7 @@ import { idempotencyContract } from "./idempotency.ts";
 import { instancesContract } from "./instances.ts";
 import { interceptionsContract } from "./interceptions.ts";
 import { jobsContract } from "./jobs.ts";
+import { ledgerAndLocksContract } from "./ledger-and-locks.ts";
 import { merchantsContract } from "./merchants.ts";
 import { ownersAndOrdersContract } from "./owners-and-orders.ts";
 import { transitionsContract } from "./transitions.ts";
@@ -93,6 +94,7 @@ export function describeStoreContract(name: string, open: () => Promise<Contract
     ownersAndOrdersContract(subject);
     transitionsContract(subject);
     appliedTransitionContract(subject);
+    ledgerAndLocksContract(subject);
     jobsContract(subject);
     bringForwardPollsContract(subject);
     instancesContract(subject);

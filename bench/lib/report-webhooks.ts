@@ -1,0 +1,114 @@
+/** BENCHMARKS.md's webhook parts (issue 11): Summary rows and the section with every phase. */
+import type { ReceiverView, WebhookPhase } from "../scenarios/webhooks.ts";
+import { cpuCell, int, ms, pct, signed, verdict } from "./format.ts";
+import type { Results } from "./report.ts";
+
+const row = (cells: string[]) => `| ${cells.join(" | ")} |`;
+
+/** The change of `value` against `baseline`, as a share (0.1 = 10 % slower). */
+const change = (value: number, baseline: number) => value / baseline - 1;
+
+function baselines(without: [WebhookPhase, WebhookPhase]) {
+  return {
+    p50: (without[0].summary.p50 + without[1].summary.p50) / 2,
+    p99: (without[0].summary.p99 + without[1].summary.p99) / 2,
+  };
+}
+
+/** Whether the fast endpoint kept its pace beside the slow one. */
+export function fastKeptPace(results: Results): boolean | null {
+  const result = results.webhooks;
+  if (!result) {
+    return null;
+  }
+  const { fast, ok } = result.slowAndFast;
+  return fast.submitted >= ok && fast.lag.p99 <= results.targets.fastEndpointLagP99Ms;
+}
+
+export function webhookSummaryRows(results: Results): string[] {
+  const result = results.webhooks;
+  const { targets } = results;
+  const share = `within ${pct(targets.webhookLatencyShare * 100)}`;
+  if (!result) {
+    const why = `not measured: ${results.errors.webhooks?.split("\n")[0] ?? "skipped"}`;
+    return [
+      row(["Intercept latency with two webhook endpoints vs none", share, why, "n/a", ""]),
+      row(["A 10 s endpoint beside a fast one", "the fast one keeps its pace", why, "n/a", ""]),
+    ];
+  }
+  const base = baselines(result.without);
+  const withTwo = result.withTwo;
+  const p50Change = change(withTwo.summary.p50, base.p50);
+  const p99Change = change(withTwo.summary.p99, base.p99);
+  const delivering = `${pct(withTwo.gatewayElu)} event loop busy with endpoints vs ${pct((result.without[0].gatewayElu + result.without[1].gatewayElu) / 2)} without; ${cpuCell(withTwo.cpu)}`;
+  const latencyRow = (label: string, value: number, before: number, after: number) =>
+    row([
+      `Intercept ${label} with two subscribed webhook endpoints vs none, ${result.rate} req/s`,
+      share,
+      `${ms(after)} ms vs ${ms(before)} ms = ${signed(value * 100, 1)} %`,
+      verdict(value <= targets.webhookLatencyShare),
+      value <= targets.webhookLatencyShare
+        ? ""
+        : `${pct((value - targets.webhookLatencyShare) * 100, 1)} over. Bound: delivery shares the gateway's process and cores with the requests (${delivering}).`,
+    ]);
+  const fast = result.slowAndFast.fast;
+  const kept = fastKeptPace(results);
+  return [
+    latencyRow("median", p50Change, base.p50, withTwo.summary.p50),
+    latencyRow("p99", p99Change, base.p99, withTwo.summary.p99),
+    row([
+      `A 10 s endpoint beside a fast one (same merchant, ${result.slowAndFast.rate} intercepts/s)`,
+      `the fast one gets every event, p99 lag ≤ ${int(targets.fastEndpointLagP99Ms)} ms`,
+      `${int(fast.submitted)} of ${int(result.slowAndFast.ok)} events; lag p50 ${ms(fast.lag.p50, 0)} ms, p99 ${ms(fast.lag.p99, 0)} ms`,
+      verdict(kept),
+      kept
+        ? ""
+        : `${fast.submitted < result.slowAndFast.ok ? `${int(result.slowAndFast.ok - fast.submitted)} events missing after ${result.slowAndFast.drainS} s; ` : ""}p99 lag ${ms(fast.lag.p99 - targets.fastEndpointLagP99Ms, 0)} ms over the bound.`,
+    ]),
+  ];
+}
+
+function receiverCells(view: ReceiverView): string {
+  return `${int(view.submitted)} submitted events (${int(view.received)} deliveries in all); lag p50 ${ms(view.lag.p50, 0)} ms, p99 ${ms(view.lag.p99, 0)} ms, max ${ms(view.lag.max, 0)} ms`;
+}
+
+function phaseRow(name: string, phase: WebhookPhase, receivers: string): string {
+  return row([
+    name,
+    `${phase.rate}/s`,
+    `${int(phase.ok)} / ${int(phase.failed)} / ${int(phase.unanswered)}`,
+    ms(phase.summary.p50),
+    ms(phase.summary.p99),
+    pct(phase.gatewayElu),
+    cpuCell(phase.cpu),
+    receivers,
+  ]);
+}
+
+export function webhookSection(results: Results): string[] {
+  const result = results.webhooks;
+  if (!result) {
+    return [];
+  }
+  return [
+    "## Webhook delivery off the request path",
+    "",
+    `One gateway on a SQLite file (\`WEBHOOK_ALLOW_PRIVATE_URLS=true\`, so receivers can listen on 127.0.0.1 in the bench process). Open loop of fresh intercepts at ${result.rate}/s for three merchants in turn: one with no endpoint, one with two endpoints subscribed to every event (each intercept makes two events, \`interception.created\` and \`interception.submitted\`, so four deliveries), then the first again; the baseline is the mean of the two runs without. Then one merchant with an endpoint that answers after 10.5 s (past the gateway's 10 s delivery timeout, so every attempt to it fails and is retried) and one that answers at once, at ${result.slowAndFast.rate}/s. A receiver notes when each event first arrived; lag = arrival − the event's \`createdAt\`. After each phase with endpoints the receivers get up to the drain time to catch up.`,
+    "",
+    "| Phase | Offered | ok / failed / unanswered | p50 ms | p99 ms | Gateway event loop busy | CPU % of one core | Receivers |",
+    "|---|---:|---|---:|---:|---:|---|---|",
+    phaseRow("no endpoint", result.without[0], "–"),
+    phaseRow(
+      "two endpoints",
+      result.withTwo,
+      result.withTwo.receivers.map(receiverCells).join("<br>"),
+    ),
+    phaseRow("no endpoint, again", result.without[1], "–"),
+    phaseRow(
+      "10 s endpoint + fast endpoint",
+      result.slowAndFast,
+      `fast: ${receiverCells(result.slowAndFast.fast)}<br>slow: ${int(result.slowAndFast.slowReceived)} attempts reached it`,
+    ),
+    "",
+  ];
+}
