@@ -15,6 +15,7 @@ import {
   requireSession,
   securityHeaders,
 } from "./middleware.tsx";
+import { registerCostPages } from "./routes/costs.tsx";
 import { notFoundPage, registerInterceptionPages } from "./routes/interceptions.tsx";
 import { registerLockPages } from "./routes/locks.tsx";
 import { registerLoginRoutes } from "./routes/login.tsx";
@@ -43,6 +44,7 @@ export function registerDashboard(app: OpenAPIHono<AppEnv>, services: AppService
   dashboard.get("/", (c) => c.redirect("/dashboard/interceptions", 303));
   registerInterceptionPages(dashboard);
   registerLockPages(dashboard);
+  registerCostPages(dashboard);
   dashboard.all("*", notFoundPage);
 
   dashboard.onError((error, c) => {

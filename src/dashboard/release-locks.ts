@@ -1,8 +1,10 @@
 /**
- * Bulk release of the locks a merchant picked on the locks page: each through the same service
- * path as `POST /v1/interceptions/{id}/cancel` on a locked interception, so each release is an
- * ordinary status change (with its event). Repeating it is harmless: an interception no longer
- * locked is skipped, with its status. No HTTP here.
+ * Bulk release of the locks a merchant picked on the locks page: each through
+ * `InterceptionService.release`, the one release rule that `POST /v1/interceptions/release` and
+ * a cancel of a locked interception also follow, so each release is an ordinary status change
+ * (with its event). The API's bulk release picks locks by order ids or lock age; the page picks
+ * them one by one, hence this loop. Repeating it is harmless: an interception no longer locked is
+ * skipped, with its status. No HTTP here.
  */
 import type { InterceptionStatus } from "../../contracts/normalized.ts";
 import type { InterceptionService } from "../services/interceptions.ts";
@@ -19,7 +21,7 @@ export interface LockRelease {
 /** At most this many ids per form: a page shows fewer. */
 export const maxReleasesPerRequest = 200;
 
-export async function releaseLocks(
+export async function releasePickedLocks(
   interceptions: InterceptionService,
   merchantId: string,
   ids: readonly string[],
@@ -32,8 +34,8 @@ export async function releaseLocks(
         result.skipped.push({ id, trackingNumber: record.trackingNumber, status: record.status });
         continue;
       }
-      const { interception } = await interceptions.cancel(merchantId, id);
-      result.released.push({ id, trackingNumber: interception.trackingNumber });
+      await interceptions.release(merchantId, id);
+      result.released.push({ id, trackingNumber: record.trackingNumber });
     } catch (error) {
       if (!(error instanceof ServiceError)) {
         throw error;

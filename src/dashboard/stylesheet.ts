@@ -77,6 +77,10 @@ input[type="text"], input[type="password"], input[type="date"], select {
   width: 100%; font: inherit; padding: 7px 10px; border: 1px solid #b8c0cc; border-radius: 6px;
   background: #ffffff; color: var(--ink);
 }
+fieldset.choices { border: none; margin: 0; padding: 0; grid-column: span 2; }
+fieldset.choices legend { font-size: 13px; font-weight: 600; color: var(--muted); margin-bottom: 8px; padding: 0; }
+label.choice { display: inline-flex; align-items: center; gap: 6px; margin: 0 18px 8px 0; font-size: 15px; font-weight: 400; color: var(--ink); }
+label.choice input { width: 16px; height: 16px; margin: 0; }
 .hint { font-size: 13px; color: var(--muted); margin: 6px 0 0; }
 
 button, .button {

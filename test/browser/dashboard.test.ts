@@ -254,6 +254,17 @@ describe("the dashboard in a browser", () => {
     expect(await page.locator("td.empty").textContent()).toBe("No locks are held.");
   });
 
+  it("shows the costs of the month, with a CSV download", async () => {
+    await page.getByRole("link", { name: "Costs" }).click();
+    await expect.poll(() => page.locator("h1").textContent()).toBe("Costs");
+    expect(await page.locator("tbody tr").count()).toBeGreaterThan(0);
+    const download = page.waitForEvent("download");
+    await page.getByRole("link", { name: "Download CSV" }).click();
+    const csv = await download;
+    expect(csv.suggestedFilename()).toMatch(/^costs-.*\.csv$/);
+    await page.screenshot({ path: join(screenshots, "costs.png"), fullPage: true });
+  });
+
   it("switches to Chinese, rendered with the CJK font", async () => {
     await page.goto(`${gateway.url}/dashboard/interceptions`);
     await page.getByRole("link", { name: "中文" }).click();

@@ -8,6 +8,7 @@ export const en: Messages = {
   nav: {
     interceptions: "Interceptions",
     locks: "Locks",
+    costs: "Costs",
     language: "Language",
     signOut: "Sign out",
   },
@@ -94,6 +95,22 @@ export const en: Messages = {
     released: "Released: {count}.",
     skipped: "Not released: {list}.",
     noneSelected: "Select at least one lock to release.",
+  },
+  costs: {
+    title: "Costs",
+    intro:
+      "Interceptions created in the period, counted and with their fees summed per currency. Quoted fees are the carriers' quotes; final fees are those the carriers reported at the end.",
+    from: "From",
+    to: "To (included)",
+    groupBy: "Group by",
+    show: "Show",
+    download: "Download CSV",
+    count: "Interceptions",
+    quoted: "Quoted",
+    final: "Final",
+    all: "All interceptions",
+    empty: "No interceptions were created in this period.",
+    badPeriod: "Give a period with dates such as 2026-11-01, the first not after the last.",
   },
   errors: {
     csrfTitle: "This form was not accepted",

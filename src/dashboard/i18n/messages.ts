@@ -22,7 +22,13 @@ export interface Messages {
   languageName: string;
   appName: string;
   skipToContent: string;
-  nav: { interceptions: string; locks: string; language: string; signOut: string };
+  nav: {
+    interceptions: string;
+    locks: string;
+    costs: string;
+    language: string;
+    signOut: string;
+  };
   signedInAs: string;
   login: {
     title: string;
@@ -103,6 +109,21 @@ export interface Messages {
     released: string;
     skipped: string;
     noneSelected: string;
+  };
+  costs: {
+    title: string;
+    intro: string;
+    from: string;
+    to: string;
+    groupBy: string;
+    show: string;
+    download: string;
+    count: string;
+    quoted: string;
+    final: string;
+    all: string;
+    empty: string;
+    badPeriod: string;
   };
   errors: {
     csrfTitle: string;

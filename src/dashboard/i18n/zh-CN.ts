@@ -8,6 +8,7 @@ export const zhCN: Messages = {
   nav: {
     interceptions: "拦截记录",
     locks: "锁单",
+    costs: "费用",
     language: "语言",
     signOut: "退出登录",
   },
@@ -92,6 +93,22 @@ export const zhCN: Messages = {
     released: "已释放：{count} 个。",
     skipped: "未释放：{list}。",
     noneSelected: "请至少选择一个要释放的锁单。",
+  },
+  costs: {
+    title: "费用",
+    intro:
+      "统计期间内创建的拦截记录数量，并按币种汇总费用。报价为承运商的报价；实际费用为承运商最终报告的费用。",
+    from: "开始日期",
+    to: "结束日期（含）",
+    groupBy: "分组方式",
+    show: "查询",
+    download: "下载 CSV",
+    count: "拦截数",
+    quoted: "报价",
+    final: "实际费用",
+    all: "全部拦截记录",
+    empty: "该期间内没有创建拦截记录。",
+    badPeriod: "请填写形如 2026-11-01 的日期，且开始日期不晚于结束日期。",
   },
   errors: {
     csrfTitle: "表单未被接受",

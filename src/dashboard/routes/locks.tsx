@@ -4,7 +4,7 @@ import { carrierNames } from "../carriers.ts";
 import type { DashboardEnv } from "../env.ts";
 import { fill } from "../i18n/messages.ts";
 import { frameOf, renderPage, requireCsrf } from "../middleware.tsx";
-import { releaseLocks } from "../release-locks.ts";
+import { releasePickedLocks } from "../release-locks.ts";
 import { LocksPage } from "../views/locks.tsx";
 
 /** Locks shown at once; a merchant holding more releases these first, then sees the rest. */
@@ -20,7 +20,7 @@ export function registerLockPages(dashboard: Hono<DashboardEnv>): void {
     if (ids.length === 0) {
       return showLocks(c, [{ kind: "error", text: t.locks.noneSelected }], 400);
     }
-    const outcome = await releaseLocks(
+    const outcome = await releasePickedLocks(
       c.get("services").interceptions,
       c.get("session").merchant.id,
       ids,

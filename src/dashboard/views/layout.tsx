@@ -18,7 +18,7 @@ export interface PageFrame {
   session?: ActiveSession;
 }
 
-type Section = "interceptions" | "locks";
+type Section = "interceptions" | "locks" | "costs";
 
 export function Layout(props: {
   frame: PageFrame;
@@ -30,6 +30,7 @@ export function Layout(props: {
   const sections: Array<{ id: Section; href: string; label: string }> = [
     { id: "interceptions", href: "/dashboard/interceptions", label: t.nav.interceptions },
     { id: "locks", href: "/dashboard/locks", label: t.nav.locks },
+    { id: "costs", href: "/dashboard/costs", label: t.nav.costs },
   ];
   return (
     <html lang={lang}>

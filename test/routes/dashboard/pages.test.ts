@@ -252,6 +252,7 @@ describe("what the pages load", () => {
       "/dashboard/interceptions",
       `/dashboard/interceptions/${idOf(fixture, "SF1000000000001")}`,
       "/dashboard/locks",
+      "/dashboard/costs",
     ]) {
       const page = await fixture.a.get(path);
       expect(page.headers.get("content-security-policy"), path).toContain("default-src 'none'");
