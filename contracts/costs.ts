@@ -62,7 +62,7 @@ export const CostLedgerQuerySchema = z
   })
   .refine((query) => Date.parse(query.from) < Date.parse(query.to), {
     path: ["to"],
-    message: "must be later than from",
+    message: "must be later than the start of the period (`from`)",
   });
 
 export const CostLedgerRowSchema = z
