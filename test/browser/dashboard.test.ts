@@ -1,8 +1,9 @@
 /**
  * The dashboard in a real Chromium (test/support/browser.ts) against the real gateway and the
  * carrier sandboxes, all on 127.0.0.1: sign in from the keyboard, filter, open a record, cancel
- * and release, bulk release, switch to Chinese (rendered with the CJK font), and never a
- * request to anywhere else. Screenshots go to test-results/dashboard/.
+ * and release, bulk release, costs and their CSV, switch to Chinese (rendered with the CJK font),
+ * and never a request to anywhere else; all with JavaScript turned off in the browser.
+ * Screenshots go to test-results/dashboard/.
  */
 import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -136,6 +137,8 @@ beforeAll(async () => {
 
   browser = await launchChromium();
   context = await browser.newContext({
+    // Every flow works without JavaScript: the pages have none, and the test proves they need none.
+    javaScriptEnabled: false,
     locale: "en-US",
     viewport: { width: 1280, height: 800 },
   });
