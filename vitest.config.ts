@@ -9,7 +9,8 @@ import { configDefaults, defineConfig } from "vitest/config";
  *   worker, the real server against the sandboxes, the carrier contract suites).
  * Integration is defined as "not unit, not slow", so a new test file always runs in some project.
  * A fourth, postgres (vitest.postgres.config.ts), runs the route and worker suites again on
- * PostgreSQL; slow-multi-instance is one slow file run on its own (below). `npm test` runs them
+ * PostgreSQL; slow-multi-instance is one slow file run on its own (below); browser drives the
+ * dashboard in a real Chromium (test/browser, its own global setup unpacks the browser). `npm test` runs them
  * all; `npm run test:unit` (…`:integration`, `:slow` with slow-multi-instance) one.
  */
 const unitTests = [
@@ -17,11 +18,13 @@ const unitTests = [
   "test/domain/**/*.test.ts",
   "test/resilience/**/*.test.ts",
   "test/jobs/**/*.test.ts",
+  "test/client/**/*.test.ts",
 ];
 /** An adapter's own tests use fixtures and MockAgent; its contract suite runs its sandbox. */
 const adapterTests = "adapters/**/*.test.ts";
 const contractSuites = "adapters/**/contract.test.ts";
 const slow = ["test/reliability/**/*.test.ts", "test/build/**/*.test.ts"];
+const browser = "test/browser/**/*.test.ts";
 /**
  * Four processes and a database at full tilt: run alone, after the other slow tests, so that it
  * starves none of their child gateways (beside it, crash.test.ts overran its 60 s).
@@ -51,7 +54,7 @@ export default defineConfig({
           ...timeouts,
           name: "integration",
           include: ["test/**/*.test.ts", contractSuites],
-          exclude: [...configDefaults.exclude, ...unitTests, ...slow],
+          exclude: [...configDefaults.exclude, ...unitTests, ...slow, browser],
         },
       },
       {
@@ -71,6 +74,17 @@ export default defineConfig({
           name: "slow-multi-instance",
           include: [multiInstance],
           sequence: { groupOrder: 2 },
+        },
+      },
+      {
+        test: {
+          // A page load and a click each wait on Chromium: more room than the in-process tests.
+          testTimeout: 60_000,
+          hookTimeout: 60_000,
+          name: "browser",
+          include: [browser],
+          // Unpacks Chromium on the first run (about 10 s), and only for this project.
+          globalSetup: ["test/support/chromium-global-setup.ts"],
         },
       },
       "./vitest.postgres.config.ts",

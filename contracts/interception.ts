@@ -68,8 +68,12 @@ export const CostSchema = z
   .object({
     payer: PayerSchema,
     mode: CostModeSchema,
-    quoted: MoneySchema.nullable().openapi({ description: "A fee the carrier quoted." }),
-    final: MoneySchema.nullable().openapi({ description: "The fee the carrier finally reported." }),
+    // A union, not `.nullable()`: on a named schema that makes the document say
+    // `allOf: [Money, object|null]`, which is never null, and typed clients read it so.
+    quoted: z.union([MoneySchema, z.null()]).openapi({ description: "A fee the carrier quoted." }),
+    final: z
+      .union([MoneySchema, z.null()])
+      .openapi({ description: "The fee the carrier finally reported." }),
     settlement: SettlementSchema,
   })
   .openapi("Cost");

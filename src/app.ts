@@ -5,6 +5,7 @@
 
 import { OpenAPIHono } from "@hono/zod-openapi";
 import { requestId } from "hono/request-id";
+import { registerDashboard } from "./dashboard/register.tsx";
 import { limitRequestBodies } from "./http/body-limit.ts";
 import type { AppEnv, AppServices } from "./http/env.ts";
 import { accessLog, provideServices, requireAdminToken, requireApiKey } from "./http/middleware.ts";
@@ -13,6 +14,7 @@ import { rateLimitByApiKey } from "./http/rate-limit.ts";
 import { registerAdminRoutes } from "./routes/admin/merchants.ts";
 import { registerCarrierCallback } from "./routes/carriers/callback.ts";
 import { registerListCarriers } from "./routes/carriers/list.ts";
+import { registerCostLedger } from "./routes/costs/ledger.ts";
 import { registerCheckEligibility } from "./routes/eligibility/check.ts";
 import { registerInterceptionRoutes } from "./routes/interceptions/index.ts";
 import { registerDocs } from "./routes/system/docs.ts";
@@ -42,6 +44,7 @@ export function createApp(services: AppServices): OpenAPIHono<AppEnv> {
     "/v1/interceptions/*",
     "/v1/eligibility",
     "/v1/carriers",
+    "/v1/costs",
     "/v1/webhook-endpoints/*",
     "/v1/webhook-deliveries/*",
   ]) {
@@ -51,6 +54,7 @@ export function createApp(services: AppServices): OpenAPIHono<AppEnv> {
 
   registerInterceptionRoutes(app);
   registerCheckEligibility(app);
+  registerCostLedger(app);
   registerListCarriers(app);
   registerCarrierCallback(app);
   registerWebhookRoutes(app);
@@ -58,6 +62,7 @@ export function createApp(services: AppServices): OpenAPIHono<AppEnv> {
   registerSystemRoutes(app);
   registerDocs(app);
   registerOpenApiDocument(app);
+  registerDashboard(app, services);
 
   app.notFound((c) =>
     problemResponse(c, new GatewayError("not_found", `No route ${c.req.method} ${c.req.path}.`)),

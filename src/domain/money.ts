@@ -17,3 +17,9 @@ export function fromMinorUnits(minor: number): string {
 export function formatMoney(money: Money): string {
   return `${fromMinorUnits(toMinorUnits(money.amount))} ${money.currency}`;
 }
+
+/** 89950n → "899.50": for sums, which may pass the integers a number holds exactly. */
+export function fromMinorUnitsSum(minor: bigint): string {
+  const cents = String(minor % 100n).padStart(2, "0");
+  return `${minor / 100n}.${cents}`;
+}

@@ -15,6 +15,7 @@ import type { CarrierReport } from "../../contracts/carrier-adapter.ts";
 import type { Cost, EventActor, InterceptionRequest } from "../../contracts/interception.ts";
 import type { ParcelState } from "../../contracts/normalized.ts";
 import type { EligibilityReason } from "../../contracts/problem.ts";
+import type { ReleaseResult } from "../../contracts/release.ts";
 import type { RegisteredCarrier } from "../carriers/registry.ts";
 import { noCharge } from "../domain/cost.ts";
 import type { EligibilityDecision } from "../domain/eligibility.ts";
@@ -31,12 +32,15 @@ import {
   type InterceptionTransition,
   type InterceptionWithEvents,
   type JobRecord,
+  type LockCriteria,
   type MerchantRecord,
   OrderRedirectsChangedError,
   ParcelBusyError,
   ParcelOfAnotherMerchantError,
 } from "../store/store.ts";
 import { type Assessment, assess, carrierCanEverDo, refuseImpossibleAction } from "./assessment.ts";
+import { releaseLocks } from "./bulk-release.ts";
+import { type CostLedgerQuery, type CostLedgerResult, costLedger } from "./costs.ts";
 import { carrierFor, countStatus, leaseUntil, type ServiceDeps } from "./deps.ts";
 import {
   type Finished,
@@ -192,15 +196,7 @@ export class InterceptionService {
     let done = true;
     switch (record.status) {
       case "locked":
-        await this.stopWithJobHeld(record, {
-          from: ["locked"],
-          to: "released",
-          event: {
-            at,
-            detail: "Lock released by the merchant: the order may ship again.",
-            actor,
-          },
-        });
+        await this.releaseLock(record, actor);
         break;
       case "pending":
         await this.stopWithJobHeld(record, {
@@ -223,6 +219,41 @@ export class InterceptionService {
         );
     }
     return { interception: await this.get(merchantId, id), done };
+  }
+
+  /**
+   * Releases one lock, as `cancel` does; an interception no longer locked is 409
+   * `invalid_transition` (a release never withdraws a submitted one instead).
+   */
+  async release(merchantId: string, id: string, actor: EventActor): Promise<void> {
+    const record = await this.get(merchantId, id);
+    if (record.status !== "locked") {
+      throw new ServiceError(
+        "invalid_transition",
+        `The interception is ${record.status}, no longer locked.`,
+      );
+    }
+    await this.releaseLock(record, actor);
+  }
+
+  /** `POST /v1/interceptions/release`: the merchant's matching locks; see bulk-release.ts. */
+  releaseLocks(
+    merchantId: string,
+    criteria: LockCriteria,
+    /** Who asked: each release's event says so. */
+    actor: EventActor,
+  ): Promise<ReleaseResult> {
+    return releaseLocks(
+      this.deps.store,
+      (id) => this.release(merchantId, id, actor),
+      merchantId,
+      criteria,
+    );
+  }
+
+  /** `GET /v1/costs`: the merchant's cost ledger; see costs.ts. */
+  costs(merchantId: string, query: CostLedgerQuery): Promise<CostLedgerResult> {
+    return costLedger(this.deps.store, merchantId, query);
   }
 
   /** Applies a carrier push's reports; see outcomes.ts. */
@@ -407,6 +438,19 @@ export class InterceptionService {
       createdAt: at,
       updatedAt: at,
     };
+  }
+
+  /** The one rule that releases a lock (its pickup cancel, if any, held first). */
+  private releaseLock(record: InterceptionRecord, actor: EventActor): Promise<void> {
+    return this.stopWithJobHeld(record, {
+      from: ["locked"],
+      to: "released",
+      event: {
+        at: this.deps.now().toISOString(),
+        detail: "Lock released by the merchant: the order may ship again.",
+        actor,
+      },
+    });
   }
 
   /**

@@ -49,6 +49,9 @@ export class OwnRun {
         interceptions.findForParcel(merchantId, carrier, trackingNumber),
       redirectsOfOrder: (merchantId, orderId) =>
         interceptions.redirectsOfOrder(merchantId, orderId),
+      costLines: (merchantId, range, page) => interceptions.costLines(merchantId, range, page),
+      lockedOf: (merchantId, criteria, limit) =>
+        interceptions.lockedOf(merchantId, criteria, limit),
       transition: (id, transition) =>
         id === stored.id
           ? this.transition(interceptions, id, transition)
@@ -61,6 +64,7 @@ export class OwnRun {
       interceptions: own,
       jobs: store.jobs,
       webhooks: store.webhooks,
+      dashboardSessions: store.dashboardSessions,
       close: () => store.close(),
     };
   }

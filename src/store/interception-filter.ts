@@ -2,7 +2,7 @@
  * What a page of `interceptions.list` matches, the same on every store: the merchant's rows, the
  * filter's fields, and ids before the previous page's last (ids sort by creation).
  */
-import { type AnyColumn, eq, lt, type SQL, sql } from "drizzle-orm";
+import { type AnyColumn, eq, gte, lt, type SQL, sql } from "drizzle-orm";
 import type { InterceptionFilter } from "./store.ts";
 
 /** The interceptions table's columns the filter reads, of either dialect's table. */
@@ -13,6 +13,7 @@ interface FilterColumns {
   trackingNumber: AnyColumn;
   status: AnyColumn;
   carrier: AnyColumn;
+  createdAt: AnyColumn;
 }
 
 export function listConditions(
@@ -35,6 +36,13 @@ export function listConditions(
     // The filter is any string (an unknown carrier simply matches nothing), the column a
     // CarrierId, so compare in SQL rather than cast.
     conditions.push(sql`${table.carrier} = ${filter.carrier}`);
+  }
+  // ISO-8601 UTC text of one fixed form on both stores: text order is time order.
+  if (filter.createdFrom !== undefined) {
+    conditions.push(gte(table.createdAt, filter.createdFrom));
+  }
+  if (filter.createdBefore !== undefined) {
+    conditions.push(lt(table.createdAt, filter.createdBefore));
   }
   if (before !== undefined) {
     conditions.push(lt(table.id, before));

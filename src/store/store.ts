@@ -133,6 +133,30 @@ export interface InterceptionFilter {
   trackingNumber?: string;
   status?: InterceptionStatus;
   carrier?: string;
+  /** Created at or after this ISO time. */
+  createdFrom?: string;
+  /** Created before this ISO time. */
+  createdBefore?: string;
+}
+
+/** What the cost ledger reads of an interception. */
+export type CostLine = Pick<InterceptionRecord, "id" | "carrier" | "cost" | "createdAt">;
+
+/** Where a page of cost lines starts: after this line (the previous page's last). */
+export type CostLineCursor = Pick<CostLine, "createdAt" | "id">;
+
+/** A `locked` interception, with the time it became locked (its first `locked` event). */
+export interface LockedInterception {
+  id: string;
+  orderId: string;
+  lockedAt: string;
+}
+
+/** Which locks to find: all given criteria must match. */
+export interface LockCriteria {
+  orderIds?: readonly string[];
+  /** Locked strictly before this time. */
+  lockedBefore?: string;
 }
 
 export interface InterceptionTransition {
@@ -350,6 +374,25 @@ export interface InterceptionRepository {
    * the patch says.
    */
   transition(id: string, transition: InterceptionTransition): Promise<TransitionResult>;
+  /**
+   * The cost ledger's lines: the merchant's interceptions created in `[from, to)`, in
+   * (createdAt, id) order, at most `limit` after `after`. Read a page at a time, so a long range
+   * never sits in memory whole.
+   */
+  costLines(
+    merchantId: string,
+    range: { from: string; to: string },
+    page: { limit: number; after?: CostLineCursor },
+  ): Promise<CostLine[]>;
+  /**
+   * The merchant's interceptions that are `locked` now and match `criteria`, oldest lock first
+   * (then by id), at most `limit`.
+   */
+  lockedOf(
+    merchantId: string,
+    criteria: LockCriteria,
+    limit: number,
+  ): Promise<LockedInterception[]>;
 }
 
 /** The work owed to carriers, leased to one runner at a time. */
@@ -400,6 +443,42 @@ export interface JobRepository {
   forInterception(interceptionId: string, kind?: JobRecord["kind"]): Promise<JobRecord | null>;
 }
 
+/** A signed-in dashboard session (src/dashboard/sessions.ts). */
+export interface DashboardSessionRecord {
+  /** Hex SHA-256 of the session token; the token itself is only in the browser's cookie. */
+  tokenHash: string;
+  merchantId: string;
+  /** The API key the merchant signed in with: revoking it ends the session. */
+  apiKeyId: string;
+  createdAt: string;
+  /** The last request seen (kept to the minute): the idle timeout counts from it. */
+  lastSeenAt: string;
+  /** The absolute end, however active the session is. */
+  expiresAt: string;
+}
+
+/** A session with what every dashboard request checks: its merchant and its key's revocation. */
+export interface DashboardSessionWithKey {
+  session: DashboardSessionRecord;
+  merchant: MerchantRecord;
+  keyRevokedAt: string | null;
+}
+
+/** Dashboard sessions. */
+export interface DashboardSessionRepository {
+  create(session: DashboardSessionRecord): Promise<void>;
+  /** The session, its merchant and its key, in one look-up; null when there is none. */
+  get(tokenHash: string): Promise<DashboardSessionWithKey | null>;
+  /** Moves `lastSeenAt` forward (never back). */
+  touch(tokenHash: string, at: string): Promise<void>;
+  delete(tokenHash: string): Promise<void>;
+  /**
+   * Deletes up to `limit` sessions that have ended: past `expiresAt` at `now`, or last seen
+   * before `idleSince`. Returns how many.
+   */
+  deleteEnded(input: { now: string; idleSince: string; limit: number }): Promise<number>;
+}
+
 /**
  * One repository per aggregate; each method is a whole unit of work (its own transaction,
  * including any job it enqueues). Every implementation passes test/store/contract.
@@ -411,5 +490,6 @@ export interface Store {
   interceptions: InterceptionRepository;
   jobs: JobRepository;
   webhooks: WebhookRepository;
+  dashboardSessions: DashboardSessionRepository;
   close(): Promise<void>;
 }

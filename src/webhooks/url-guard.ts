@@ -61,9 +61,15 @@ export async function checkWebhookUrl(
     answers = [{ address: host, family: isIP(host) }];
   } else {
     try {
-      answers = await resolve(host);
-    } catch {
-      return { ok: false, reason: `The host name ${host} could not be resolved.` };
+      answers = await withDeadline(resolve(host), resolveTimeoutMs);
+    } catch (error) {
+      return {
+        ok: false,
+        reason:
+          error === timedOut
+            ? `The host name ${host} could not be resolved within ${resolveTimeoutMs / 1000} s.`
+            : `The host name ${host} could not be resolved.`,
+      };
     }
   }
 
@@ -87,6 +93,22 @@ export async function checkWebhookUrl(
     return { ok: false, reason: `The host name ${host} has no address.` };
   }
   return { ok: true, url: parsed, ...first };
+}
+
+/**
+ * getaddrinfo has no deadline of its own (resolv.conf's retries can take 30 s), and a merchant's
+ * slow name server must not hold a registration or a delivery attempt that long. The lookup
+ * itself runs on to its end in libuv's pool; only our wait is cut.
+ */
+const resolveTimeoutMs = 5_000;
+const timedOut = new Error("lookup timed out");
+
+function withDeadline<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => reject(timedOut), ms);
+  });
+  return Promise.race([promise, deadline]).finally(() => clearTimeout(timer));
 }
 
 /**

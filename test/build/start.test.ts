@@ -205,7 +205,9 @@ function javaScriptFiles(folder: string): string[] {
  * the build's own files.
  */
 function bareSpecifiers(source: string): string[] {
-  const pattern = /(?:\bfrom\s*|\bimport\s*\(?\s*|\bresolve\(\s*)["']([^"'./][^"']*)["']/g;
+  // No whitespace in a specifier: the word "from" ending a string literal (a label, a query
+  // parameter's name) is then not read as an import.
+  const pattern = /(?:\bfrom\s*|\bimport\s*\(?\s*|\bresolve\(\s*)["']([^"'./\s][^"'\s]*)["']/g;
   return [...source.matchAll(pattern)].map((match) => match[1] ?? "");
 }
 

@@ -54,6 +54,9 @@ function validRequest(route: JsonRoute): { body: unknown; headers: Record<string
     // Loopback is allowed here: the test gateway runs in demo mode. Never posted to.
     return { body: { url: "http://127.0.0.1:9/hooks" }, headers: merchant };
   }
+  if (route.path === "/v1/interceptions/release") {
+    return { body: { orderIds: ["ORD-20261121-0001"] }, headers: merchant };
+  }
   if (route.path === "/admin/merchants") {
     return {
       body: { name: "Tea House", pickupService: true },
@@ -106,6 +109,7 @@ describe("415 unsupported_media_type on every JSON route", () => {
         vi.spyOn(gateway.services.interceptions, "checkEligibility"),
         vi.spyOn(gateway.services.merchants, "create"),
         vi.spyOn(gateway.services.webhooks, "createEndpoint"),
+        vi.spyOn(gateway.services.interceptions, "releaseLocks"),
       ];
       const routes = await jsonRoutes();
       for (const route of routes) {

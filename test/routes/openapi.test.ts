@@ -76,6 +76,29 @@ describe("GET /openapi.json", () => {
     expect(header).toMatchObject({ in: "header", required: true });
   });
 
+  it("serves the cost ledger (JSON and CSV, from and to required) and bulk release", async () => {
+    const { document } = await served();
+    const ledger = document.paths["/v1/costs"]?.get as
+      | (Operation & { responses?: Record<string, { content?: Record<string, unknown> }> })
+      | undefined;
+    expect(ledger?.parameters?.map(({ name, required }) => ({ name, required }))).toEqual([
+      { name: "from", required: true },
+      { name: "to", required: true },
+      { name: "groupBy", required: false },
+    ]);
+    expect(ledger?.responses?.["200"]?.content).toEqual({
+      "application/json": { schema: { $ref: "#/components/schemas/CostLedger" } },
+      "text/csv": { schema: expect.objectContaining({ type: "string" }) },
+    });
+    const release = document.paths["/v1/interceptions/release"]?.post as
+      | (Operation & { requestBody?: { content?: Record<string, unknown> } })
+      | undefined;
+    expect(release?.operationId).toBe("releaseLocks");
+    expect(release?.requestBody?.content).toEqual({
+      "application/json": { schema: { $ref: "#/components/schemas/ReleaseRequest" } },
+    });
+  });
+
   it("declares no security on exactly the public routes, and a defined scheme on the others", async () => {
     const { document } = await served();
     const all = operations(document);

@@ -54,6 +54,7 @@ const repositoryMethods = {
     "claimDue",
     "recordAttempt",
   ],
+  dashboardSessions: ["create", "get", "touch", "delete", "deleteEnded"],
 } satisfies { [R in keyof Omit<Store, "close">]: Array<keyof Store[R]> };
 
 /** Records each call of a store method, as `repository.method`, from now on. */

@@ -91,6 +91,36 @@ describe.each(backends)("SqliteStore (%s)", (_name, open) => {
     expect(selects, selects.join("\n")).toHaveLength(2);
   });
 
+  it("reads the cost ledger and a merchant's locks through their indexes, not the merchant's rows", async () => {
+    const prepare = vi.spyOn(store.database, "prepare");
+    await store.interceptions.costLines(
+      "mer_a",
+      { from: at(0), to: at(10) },
+      { limit: 10, after: { createdAt: at(1), id: icpId(1) } },
+    );
+    await store.interceptions.lockedOf("mer_a", { lockedBefore: at(5) }, 10);
+    await store.interceptions.lockedOf("mer_a", { orderIds: ["ORD-1"] }, 10);
+    const selects = prepare.mock.calls
+      .map(([source]) => String(source))
+      .filter((source) => /^\s*select/i.test(source));
+    prepare.mockRestore();
+    const plans = selects.map((source) =>
+      store.database
+        .prepare(`explain query plan ${source}`)
+        .all(...Array.from(source.matchAll(/\?/g), () => "x"))
+        .map((row) => (row as { detail: string }).detail)
+        .join("; "),
+    );
+    expect(plans, plans.join("\n")).toEqual([
+      expect.stringMatching(/^SEARCH interceptions USING INDEX interceptions_merchant_created_idx/),
+      expect.stringMatching(/^SEARCH interceptions USING INDEX interceptions_merchant_locked_idx/),
+      // By order: the (merchant, order) index or the locks' index, never a scan.
+      expect.stringMatching(
+        /^SEARCH interceptions USING INDEX interceptions_merchant_(order|locked)_idx/,
+      ),
+    ]);
+  });
+
   it("takes only the one-open-interception index as a busy parcel: a duplicate id still throws", async () => {
     const id = icpId(1);
     await seed(store, interception(id, "mer_a"));

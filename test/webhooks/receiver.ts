@@ -84,8 +84,11 @@ export async function startReceiver(
   };
 }
 
-/** Resolves once `socket` has closed (at once if it already has). */
-export function closed(socket: Socket): Promise<void> {
+/** Resolves once `socket` has closed (at once if it already has); no socket is a failure. */
+export function closed(socket: Socket | undefined): Promise<void> {
+  if (socket === undefined) {
+    return Promise.reject(new Error("the receiver accepted no connection"));
+  }
   return socket.destroyed
     ? Promise.resolve()
     : new Promise((resolve) => socket.once("close", () => resolve()));

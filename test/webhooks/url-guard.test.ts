@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { checkWebhookUrl, type Resolve, type UrlCheck } from "../../src/webhooks/url-guard.ts";
 
 const strict = { allowPrivate: false };
@@ -222,6 +222,10 @@ describe("checkWebhookUrl: public addresses are accepted", () => {
 });
 
 describe("checkWebhookUrl: the URL itself", () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
   it("refuses http:// unless private URLs are allowed", async () => {
     const resolve = resolverOf("8.8.8.8");
     expect(refusal(await checkWebhookUrl("http://hooks.example/", strict, resolve))).toBe(
@@ -270,6 +274,22 @@ describe("checkWebhookUrl: the URL itself", () => {
     );
     expect(refusal(await checkWebhookUrl("https://nowhere.example/", strict, resolverOf()))).toBe(
       "The host name nowhere.example has no address.",
+    );
+  });
+
+  it("gives up on a name server that does not answer within 5 s", async () => {
+    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] });
+    const silent: Resolve = () => new Promise(() => undefined);
+    const check = checkWebhookUrl("https://slow.example/", strict, silent);
+    let settled = false;
+    void check.then(() => {
+      settled = true;
+    });
+    await vi.advanceTimersByTimeAsync(4_999);
+    expect(settled).toBe(false);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(refusal(await check)).toBe(
+      "The host name slow.example could not be resolved within 5 s.",
     );
   });
 

@@ -4,11 +4,14 @@ import { registerCancelInterception } from "./cancel.ts";
 import { registerCreateInterception } from "./create.ts";
 import { registerGetInterception } from "./get.ts";
 import { registerListInterceptions } from "./list.ts";
+import { registerReleaseLocks } from "./release.ts";
 
 /** The interception resource's routes. */
 export function registerInterceptionRoutes(app: OpenAPIHono<AppEnv>): void {
   registerCreateInterception(app);
   registerListInterceptions(app);
+  // Before `/v1/interceptions/{id}…`, so "release" is never read as an id.
+  registerReleaseLocks(app);
   registerGetInterception(app);
   registerCancelInterception(app);
 }

@@ -7,6 +7,7 @@ import { drizzle } from "drizzle-orm/node-postgres";
 import pg from "pg";
 import type { KeyRateLimiter, RateLimitSettings } from "../../rate-limiter.ts";
 import type { Store } from "../store.ts";
+import { pgDashboardSessionRepository } from "./dashboard-sessions.ts";
 import { pgIdempotencyRepository } from "./idempotency.ts";
 import { pgInterceptionRepository } from "./interceptions.ts";
 import type { PgJobQueue } from "./job-queue.ts";
@@ -76,6 +77,7 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
     pool,
     meta: pgMetaRepository(pool, db),
     merchants: pgMerchantRepository(pool, db),
+    dashboardSessions: pgDashboardSessionRepository(pool, db),
     idempotency: pgIdempotencyRepository(pool, db),
     interceptions: pgInterceptionRepository(pool, db, jobs),
     jobs,

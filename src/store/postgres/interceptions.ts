@@ -38,6 +38,7 @@ import {
 import { violatesUnique } from "./errors.ts";
 import { completeKey, insertClaim, keyNamed } from "./idempotency.ts";
 import type { PgJobQueue } from "./job-queue.ts";
+import { pgLedgerAndLocks } from "./ledger-and-locks.ts";
 import {
   idempotencyKeysTable,
   interceptionEventsTable,
@@ -89,6 +90,8 @@ export function pgInterceptionRepository(
   };
 
   return {
+    ...pgLedgerAndLocks(db),
+
     insert(input) {
       const { interception, event, job, idempotency, assumedFreeRedirects } = input;
       const { carrier, trackingNumber, merchantId } = interception;

@@ -98,6 +98,15 @@ export const interceptionsTable = pgTable(
     // Serves the newest-first listing (`merchant_id = $1 AND id < $2 ORDER BY id DESC`).
     index("interceptions_merchant_id_idx").on(table.merchantId, table.id),
     index("interceptions_merchant_order_idx").on(table.merchantId, table.orderId),
+    // The cost ledger (`GET /v1/costs`): one merchant's interceptions created in a time range,
+    // read in (created_at, id) order a page at a time. Not the id: ids are minted on the process's
+    // own clock, `created_at` on the gateway's, and the ledger's range is over `created_at`.
+    index("interceptions_merchant_created_idx").on(table.merchantId, table.createdAt, table.id),
+    // A merchant's locks (bulk release): few rows, found without reading the merchant's others.
+    // Queries must spell `status = 'locked'` as a literal for the planner to use it.
+    index("interceptions_merchant_locked_idx")
+      .on(table.merchantId, table.id)
+      .where(sql`${table.status} = 'locked'`),
     // Carrier callbacks and "one open interception per parcel" checks look parcels up this way.
     index("interceptions_parcel_idx").on(table.carrier, table.trackingNumber),
     // One open interception per parcel and merchant, whichever instance's request races for it:
@@ -270,5 +279,30 @@ export const webhookDeliveriesTable = pgTable(
     index("webhook_deliveries_due_idx")
       .on(table.nextAttemptAt)
       .where(sql`${table.status} = 'pending'`),
+  ],
+);
+
+/**
+ * Signed-in dashboard sessions (src/dashboard/sessions.ts), as on SQLite: found by the SHA-256 of
+ * the session token, which itself lives only in the browser's cookie.
+ */
+export const dashboardSessionsTable = pgTable(
+  "dashboard_sessions",
+  {
+    tokenHash: text("token_hash").primaryKey(),
+    merchantId: text("merchant_id")
+      .notNull()
+      .references(() => merchantsTable.id),
+    apiKeyId: text("api_key_id")
+      .notNull()
+      .references(() => apiKeysTable.id),
+    createdAt: text("created_at").notNull(),
+    lastSeenAt: orderedText("last_seen_at").notNull(),
+    expiresAt: orderedText("expires_at").notNull(),
+  },
+  // Pruning ended sessions reads by either end.
+  (table) => [
+    index("dashboard_sessions_expires_at_idx").on(table.expiresAt),
+    index("dashboard_sessions_last_seen_at_idx").on(table.lastSeenAt),
   ],
 );

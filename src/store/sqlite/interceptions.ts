@@ -33,13 +33,15 @@ import {
   toEventRecord,
   transitionUpdates,
 } from "./interception-statements.ts";
+import { sqliteLedgerAndLocks } from "./ledger-and-locks.ts";
 import type { WebhookOutbox } from "./webhooks.ts";
 
 export function sqliteInterceptions(
-  { sqlite, db, read, write }: SqliteConnection,
+  connection: SqliteConnection,
   keys: KeyStatements,
   webhooks: WebhookOutbox,
 ): InterceptionRepository {
+  const { sqlite, db, read, write } = connection;
   const reads = interceptionReads(db);
   const writes = interceptionWrites(db);
   const transitionUpdate = transitionUpdates(db);
@@ -82,6 +84,8 @@ export function sqliteInterceptions(
   );
 
   return {
+    ...sqliteLedgerAndLocks(connection),
+
     insert(input) {
       const { interception, event, job, idempotency, assumedFreeRedirects } = input;
       return write(() => {

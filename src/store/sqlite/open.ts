@@ -13,6 +13,7 @@ import { defaultMaxBusyWaitMs } from "../busy.ts";
 import type { CommitObserver } from "../group-commit.ts";
 import type { Store } from "../store.ts";
 import { sqliteConnection } from "./connection.ts";
+import { sqliteDashboardSessions } from "./dashboard-sessions.ts";
 import { keyStatements, sqliteIdempotency } from "./idempotency.ts";
 import { sqliteInterceptions } from "./interceptions.ts";
 import { sqliteJobs } from "./jobs.ts";
@@ -82,6 +83,7 @@ export function openSqliteStore(options: SqliteStoreOptions): SqliteStore {
       interceptions: sqliteInterceptions(connection, keys, webhookOutbox(db)),
       jobs: sqliteJobs(connection),
       webhooks: sqliteWebhooks(connection),
+      dashboardSessions: sqliteDashboardSessions(connection),
       async close() {
         connection.close();
       },

@@ -12,11 +12,13 @@ import { afterEach, beforeEach, describe } from "vitest";
 import type { Store } from "../../../src/store/store.ts";
 import { appliedTransitionContract } from "./applied-transition.ts";
 import { bringForwardPollsContract } from "./bring-forward-polls.ts";
+import { dashboardSessionsContract } from "./dashboard-sessions.ts";
 import { merchant } from "./fixtures.ts";
 import { idempotencyContract } from "./idempotency.ts";
 import { instancesContract } from "./instances.ts";
 import { interceptionsContract } from "./interceptions.ts";
 import { jobsContract } from "./jobs.ts";
+import { ledgerAndLocksContract } from "./ledger-and-locks.ts";
 import { merchantsContract } from "./merchants.ts";
 import { ownersAndOrdersContract } from "./owners-and-orders.ts";
 import { transitionsContract } from "./transitions.ts";
@@ -93,9 +95,11 @@ export function describeStoreContract(name: string, open: () => Promise<Contract
     ownersAndOrdersContract(subject);
     transitionsContract(subject);
     appliedTransitionContract(subject);
+    ledgerAndLocksContract(subject);
     jobsContract(subject);
     bringForwardPollsContract(subject);
     instancesContract(subject);
     webhooksContract(subject);
+    dashboardSessionsContract(subject);
   });
 }

@@ -1,0 +1,1606 @@
+/**
+ * Generated from the gateway's GET /openapi.json by `npm run client:generate`: do not edit.
+ * Run that command again after changing a route, and commit the result.
+ */
+
+export interface paths {
+    "/v1/interceptions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List interceptions
+         * @description Filters combine with AND. Pass `nextCursor` back as `cursor` for the next page.
+         */
+        get: operations["listInterceptions"];
+        put?: never;
+        /**
+         * Stop or reroute a parcel
+         * @description Checks eligibility against the carrier's tracking and rules, then locks the order (not yet collected) or asks the carrier to intercept or redirect it. Idempotent per `Idempotency-Key`.
+         */
+        post: operations["createInterception"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/interceptions/release": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Release locked interceptions in bulk (no refund came: ship again)
+         * @description Releases the merchant's `locked` interceptions of `orderIds` and/or locked before `lockedBefore` (the time each became locked), each exactly as its own `POST /v1/interceptions/{id}/cancel` would. Repeating it is harmless: what was released is no longer matched. At most 500 locks per call, oldest lock first; `more` says to call again.
+         */
+        post: operations["releaseLocks"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/interceptions/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Read one interception, with its history and who pays */
+        get: operations["getInterception"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/interceptions/{id}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Cancel a pending or submitted interception, or release a lock */
+        post: operations["cancelInterception"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/eligibility": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Check whether a parcel can be intercepted, and who would pay */
+        post: operations["checkEligibility"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/costs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Count interceptions and sum their fees per group and currency
+         * @description Over the merchant's interceptions created in [from, to): both are required, so a ledger always names its period and the same request gives the same answer tomorrow. Sums are per currency, never converted. `final` sums only the fees carriers reported at the end; an interception without one adds nothing there. With `Accept: text/csv`, the same as CSV: a header row (the grouped dimensions, `count`, `currency`, `quoted`, `final`), then one line per group and currency.
+         */
+        get: operations["getCostLedger"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/carriers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List carriers, their rules and circuit state */
+        get: operations["listCarriers"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/carriers/{carrier}/callbacks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Receive a carrier's outcome push (carrier-facing)
+         * @description The body is the carrier's own format; the answer is the carrier's own acknowledgement.
+         */
+        post: operations["receiveCarrierCallback"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/merchants": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Create a merchant and its first API key */
+        post: operations["createMerchant"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/merchants/{id}/keys": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Issue another API key */
+        post: operations["issueMerchantKey"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/merchants/{id}/keys/{keyId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Revoke an API key (401 from the next request on) */
+        delete: operations["revokeMerchantKey"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/healthz": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Liveness: the process answers */
+        get: operations["getLiveness"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/readyz": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Readiness: the database answers and the gateway is not shutting down */
+        get: operations["getReadiness"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/metrics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Prometheus metrics */
+        get: operations["getMetrics"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/docs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The interactive API documentation (Swagger UI), served by the gateway itself */
+        get: operations["getApiDocsPage"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/openapi.json": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** This OpenAPI 3.1 document */
+        get: operations["getOpenApiDocument"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+}
+export type webhooks = Record<string, never>;
+export interface components {
+    schemas: {
+        Interception: {
+            /** @example icp_01JD3Q2K6W6R8Z7Y5X4V3T2S1R */
+            id: string;
+            /** @example sf-express */
+            carrier: string;
+            /** @example SF1400000000001 */
+            trackingNumber: string;
+            /** @example ORD-20261121-0001 */
+            orderId: string;
+            action: components["schemas"]["Action"];
+            reason: components["schemas"]["Reason"];
+            items: components["schemas"]["Item"][];
+            parcel: components["schemas"]["Parcel"];
+            redirectTo: components["schemas"]["Address"];
+            note: string | null;
+            status: components["schemas"]["InterceptionStatus"];
+            parcelState: components["schemas"]["ParcelState"];
+            successLikelihood: components["schemas"]["SuccessLikelihood"];
+            /** @example icp_01JD3Q2K6W6R8Z7Y5X4V3T2S1R */
+            carrierReference: string | null;
+            cost: components["schemas"]["Cost"];
+            failure: components["schemas"]["Failure"];
+            events: components["schemas"]["InterceptionEvent"][];
+            /** @example 2026-11-21T08:00:00.000Z */
+            createdAt: string;
+            /** @example 2026-11-21T08:00:01.000Z */
+            updatedAt: string;
+        };
+        /**
+         * @description `intercept` returns the parcel to the sender; `redirect` delivers it elsewhere.
+         * @example intercept
+         * @enum {string}
+         */
+        Action: "intercept" | "redirect";
+        /**
+         * @description Why the parcel must be stopped.
+         * @example buyer_cancelled
+         * @enum {string}
+         */
+        Reason: "buyer_cancelled" | "merchant_error" | "address_error" | "logistics_exception" | "other";
+        /** @description A sub-order to intercept; absent items mean the whole order. */
+        Item: {
+            /** @example SUB-1 */
+            subOrderId: string;
+            /** @example 1 */
+            quantity: number;
+        };
+        Parcel: {
+            declaredValue: components["schemas"]["Money"];
+            /**
+             * @description Matched case-insensitively after trimming against the carrier's rules: by default `fresh`, `virtual`, `jewellery`, `antiques`, `second_hand`, `tea`, `large_appliance` and `custom_made` cannot be intercepted; any other name (`general`, `apparel`, ...) can.
+             * @example apparel
+             */
+            category: string;
+        };
+        Money: {
+            /**
+             * @description Decimal string, never a float.
+             * @example 899.00
+             */
+            amount: string;
+            /**
+             * @description ISO 4217 currency code.
+             * @example CNY
+             */
+            currency: string;
+        };
+        /** @description Where a redirected parcel should go. */
+        Address: {
+            /** @example Li Lei */
+            name: string;
+            /** @example +86 138 0013 8000 */
+            phone: string;
+            /**
+             * @description ISO 3166-1 alpha-2.
+             * @example CN
+             */
+            country: string;
+            /** @example 广东省 */
+            province?: string;
+            /** @example 深圳市 */
+            city: string;
+            /** @example 南山区 */
+            district?: string;
+            /** @example 科技园路 1 号 */
+            line1: string;
+            /** @example A 栋 1201 */
+            line2?: string;
+            /** @example 518057 */
+            postalCode?: string;
+        } | null;
+        /**
+         * @description `pending`: stored, carrier not yet reached. `submitted`: carrier accepted, outcome not known. `locked`: parcel not yet collected, held without a carrier call. `released`: a lock undone.
+         * @example submitted
+         * @enum {string}
+         */
+        InterceptionStatus: "pending" | "submitted" | "succeeded" | "failed" | "cancelled" | "locked" | "released";
+        /**
+         * @description Where the parcel is, as the carrier's tracking reports it.
+         * @example in_transit
+         * @enum {string}
+         */
+        ParcelState: "not_collected" | "in_transit" | "at_delivery_station" | "out_for_delivery" | "delivered" | "returned" | "unknown";
+        /**
+         * @description `low` when the parcel is already at the delivery station or out for delivery.
+         * @example normal
+         * @enum {string}
+         */
+        SuccessLikelihood: "normal" | "low";
+        Cost: {
+            payer: components["schemas"]["Payer"];
+            mode: components["schemas"]["CostMode"];
+            /** @description A fee the carrier quoted. */
+            quoted: components["schemas"]["Money"] | null;
+            /** @description The fee the carrier finally reported. */
+            final: components["schemas"]["Money"] | null;
+            settlement: components["schemas"]["Settlement"];
+        };
+        /**
+         * @description Who pays for the interception.
+         * @example platform
+         * @enum {string}
+         */
+        Payer: "platform" | "merchant" | "none";
+        /**
+         * @description `free_return`: the platform pickup service brings it back. `collect_on_delivery`: the merchant pays freight on arrival. `free_redirect`: the first redirect of an order, across its parcels and carriers. `paid_redirect`: any later redirect of the same order, paid by the merchant (settled offline). `none`: nothing to pay (a lock, or a redirect that failed or was withdrawn, which does not use the order's free one).
+         * @example free_return
+         * @enum {string}
+         */
+        CostMode: "free_return" | "collect_on_delivery" | "free_redirect" | "paid_redirect" | "none";
+        /**
+         * @description `offline`: the merchant settles with the carrier outlet directly (e.g. freight collected on delivery); `none`: nothing for the merchant to settle.
+         * @example none
+         * @enum {string}
+         */
+        Settlement: "none" | "offline";
+        Failure: {
+            /** @example carrier_rejected */
+            code: string;
+            /** @example The carrier could not stop the parcel. */
+            message: string;
+            /** @example Ask the buyer to refuse delivery, then process the return. */
+            advice: string;
+        } | null;
+        InterceptionEvent: {
+            /** @example 2026-11-21T08:00:00.000Z */
+            at: string;
+            status: components["schemas"]["InterceptionStatus"];
+            /** @example Accepted by the carrier. */
+            detail: string;
+        };
+        Problem: {
+            /** @example urn:interception-gateway:problem:not_found */
+            type: string;
+            /** @example No such resource */
+            title: string;
+            /** @example 404 */
+            status: number;
+            /** @example No interception icp_01J… for this merchant. */
+            detail: string;
+            /**
+             * @example not_found
+             * @enum {string}
+             */
+            code: "unauthorized" | "validation_failed" | "not_found" | "idempotency_key_required" | "idempotency_key_reused" | "request_in_progress" | "unknown_carrier" | "not_eligible" | "action_not_supported" | "invalid_transition" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "internal";
+            /** @example 3f0c… */
+            requestId: string;
+            /** @description One entry per invalid field, for `validation_failed`. */
+            errors?: {
+                path: string;
+                message: string;
+            }[];
+            /** @description Every rule that refused the request, for `not_eligible`. */
+            reasons?: components["schemas"]["EligibilityReason"][];
+        };
+        EligibilityReason: {
+            code: components["schemas"]["EligibilityReasonCode"];
+            /** @example Declared value 1200.00 CNY is above 1000.00 CNY. */
+            message: string;
+        };
+        /**
+         * @example value_above_limit
+         * @enum {string}
+         */
+        EligibilityReasonCode: "already_delivered" | "value_above_limit" | "currency_not_supported" | "category_not_interceptable" | "action_not_supported" | "free_redirect_used" | "already_intercepted" | "unknown_parcel" | "country_not_supported";
+        InterceptionRequest: {
+            /** @example sf-express */
+            carrier: string;
+            /** @example SF1400000000001 */
+            trackingNumber: string;
+            /** @example ORD-20261121-0001 */
+            orderId: string;
+            action: components["schemas"]["Action"];
+            reason: components["schemas"]["Reason"];
+            items?: components["schemas"]["Item"][];
+            parcel: components["schemas"]["Parcel"];
+            /** @description Required for `redirect`, forbidden otherwise. */
+            redirectTo?: {
+                /** @example Li Lei */
+                name: string;
+                /** @example +86 138 0013 8000 */
+                phone: string;
+                /**
+                 * @description ISO 3166-1 alpha-2.
+                 * @example CN
+                 */
+                country: string;
+                /** @example 广东省 */
+                province?: string;
+                /** @example 深圳市 */
+                city: string;
+                /** @example 南山区 */
+                district?: string;
+                /** @example 科技园路 1 号 */
+                line1: string;
+                /** @example A 栋 1201 */
+                line2?: string;
+                /** @example 518057 */
+                postalCode?: string;
+            } | null;
+            /** @example Buyer cancelled by phone. */
+            note?: string;
+        };
+        InterceptionList: {
+            data: components["schemas"]["Interception"][];
+            /** @description Pass as `cursor` for the next page. */
+            nextCursor: string | null;
+        };
+        ReleaseResult: {
+            /**
+             * @description The interceptions released by this call, now `released`.
+             * @example [
+             *       "icp_01JD3Q2K6W6R8Z7Y5X4V3T2S1R"
+             *     ]
+             */
+            released: string[];
+            /** @description Matched locks that could not be released now, and why. */
+            skipped: {
+                /** @example icp_01JD3Q2K6W6R8Z7Y5X4V3T2S1S */
+                id: string;
+                /**
+                 * @description The code the same interception's cancel would answer with.
+                 * @example invalid_transition
+                 */
+                code: string;
+                /** @example The interception is failed, no longer locked. */
+                reason: string;
+            }[];
+            /**
+             * @description True when more locks matched than one call handles: call again for the rest.
+             * @example false
+             */
+            more: boolean;
+        };
+        /** @description Which locks to release; given both, a lock must match both. */
+        ReleaseRequest: {
+            /**
+             * @description Release the locks of these orders (at most 100).
+             * @example [
+             *       "ORD-20261121-0001"
+             *     ]
+             */
+            orderIds?: string[];
+            /**
+             * Format: date-time
+             * @description Release the locks taken before this time (when the interception became locked).
+             * @example 2026-11-20T00:00:00Z
+             */
+            lockedBefore?: string;
+        };
+        EligibilityResult: {
+            eligible: boolean;
+            reasons: components["schemas"]["EligibilityReason"][];
+            parcelState: components["schemas"]["ParcelState"];
+            successLikelihood: components["schemas"]["SuccessLikelihood"];
+            cost: components["schemas"]["Cost"];
+        };
+        /** @description The merchant's interceptions created in [from, to), counted and their fees summed per group and currency. */
+        CostLedger: {
+            /**
+             * @description The period's start, in UTC.
+             * @example 2026-11-01T00:00:00.000Z
+             */
+            from: string;
+            /**
+             * @description The period's end, in UTC.
+             * @example 2026-12-01T00:00:00.000Z
+             */
+            to: string;
+            groupBy: components["schemas"]["CostDimension"][];
+            data: components["schemas"]["CostLedgerRow"][];
+        };
+        /**
+         * @description What the ledger can group by.
+         * @example carrier
+         * @enum {string}
+         */
+        CostDimension: "carrier" | "payer" | "mode";
+        /** @description One group: only the dimensions grouped by are present. */
+        CostLedgerRow: {
+            /** @example sf-express */
+            carrier?: string;
+            payer?: components["schemas"]["Payer"];
+            mode?: components["schemas"]["CostMode"];
+            /**
+             * @description Interceptions in the group.
+             * @example 3
+             */
+            count: number;
+            /** @description The fees carriers quoted, summed per currency (one entry per currency). */
+            quoted: components["schemas"]["Money"][];
+            /** @description The fees carriers reported at the end, summed per currency. An interception without a final fee yet adds nothing here (its quote is not counted as final). */
+            final: components["schemas"]["Money"][];
+        };
+        CarrierList: {
+            data: components["schemas"]["Carrier"][];
+        };
+        Carrier: {
+            /** @example sf-express */
+            id: string;
+            /** @example SF Express */
+            displayName: string;
+            /**
+             * @description `sandbox` when no credentials are set.
+             * @enum {string}
+             */
+            mode: "live" | "sandbox";
+            actions: components["schemas"]["Action"][];
+            capabilities: {
+                cancel: boolean;
+                /** @enum {string} */
+                outcome: "push" | "poll";
+                feeQuote: boolean;
+                /** @description Cancels the pickup of a locked parcel it has not collected. */
+                pickupCancel: boolean;
+            };
+            rules: {
+                valueCeiling: components["schemas"]["Money"];
+                currencies: string[];
+                blockedCategories: string[];
+                freeRedirectsPerOrder: number;
+                refusePaidRedirects: boolean;
+                oneInterceptionPerParcel: boolean;
+                /** @description Destination countries; empty: any. */
+                countries: string[];
+            };
+            /** @enum {string} */
+            circuitState: "closed" | "open" | "half_open";
+        };
+        CreatedMerchant: {
+            /** @example mer_01JD3Q2K6W6R8Z7Y5X4V3T2S1R */
+            id: string;
+            name: string;
+            pickupService: boolean;
+            /** @description Shown this once; only its hash is stored. */
+            apiKey: string;
+            /** @example igk_3f9a0c1d2e4b5a6f */
+            keyId: string;
+        };
+        CreateMerchant: {
+            /** @example Tea House Hangzhou */
+            name: string;
+            /**
+             * @description Uses the platform's door-to-door pickup service (free returns).
+             * @example true
+             */
+            pickupService: boolean;
+        };
+        IssuedKey: {
+            /** @description Shown this once; only its hash is stored. */
+            apiKey: string;
+            /** @example igk_3f9a0c1d2e4b5a6f */
+            keyId: string;
+        };
+        HealthStatus: {
+            /** @enum {string} */
+            status: "ok" | "unavailable";
+        };
+    };
+    responses: never;
+    parameters: never;
+    requestBodies: never;
+    headers: never;
+    pathItems: never;
+}
+export type $defs = Record<string, never>;
+export interface operations {
+    listInterceptions: {
+        parameters: {
+            query?: {
+                orderId?: string;
+                trackingNumber?: string;
+                /** @description `pending`: stored, carrier not yet reached. `submitted`: carrier accepted, outcome not known. `locked`: parcel not yet collected, held without a carrier call. `released`: a lock undone. */
+                status?: components["schemas"]["InterceptionStatus"];
+                carrier?: string;
+                limit?: number;
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of interceptions. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InterceptionList"];
+                };
+            };
+            /** @description Malformed request (`validation_failed`, `idempotency_key_required`, `unknown_carrier`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, unknown or revoked API key (`unauthorized`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests (`rate_limited`). */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error (`internal`). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    createInterception: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description 1–255 printable ASCII characters, e.g. a UUID. */
+                "idempotency-key": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["InterceptionRequest"];
+            };
+        };
+        responses: {
+            /** @description Accepted and stored (the interception may still be `pending`). */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Interception"];
+                };
+            };
+            /** @description Malformed request (`validation_failed`, `idempotency_key_required`, `unknown_carrier`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, unknown or revoked API key (`unauthorized`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict (`request_in_progress`, `invalid_transition`). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body over the size limit (`payload_too_large`). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not sent as `application/json` (`unsupported_media_type`). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Refused (`not_eligible`, `idempotency_key_reused`, `action_not_supported`). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests (`rate_limited`). */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error (`internal`). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    releaseLocks: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReleaseRequest"];
+            };
+        };
+        responses: {
+            /** @description What was released, and what matched but could not be. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReleaseResult"];
+                };
+            };
+            /** @description Malformed request (`validation_failed`, `idempotency_key_required`, `unknown_carrier`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, unknown or revoked API key (`unauthorized`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body over the size limit (`payload_too_large`). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not sent as `application/json` (`unsupported_media_type`). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests (`rate_limited`). */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error (`internal`). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getInterception: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The interception. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Interception"];
+                };
+            };
+            /** @description Missing, unknown or revoked API key (`unauthorized`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource for this merchant (`not_found`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests (`rate_limited`). */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error (`internal`). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    cancelInterception: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The interception, now `cancelled` or `released`. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Interception"];
+                };
+            };
+            /** @description The carrier's cancel is stored and under way but not answered yet (the carrier is down or its reply was lost): the interception is still `submitted`, and becomes `cancelled` once the carrier confirms; its events say if the carrier refuses. */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Interception"];
+                };
+            };
+            /** @description Missing, unknown or revoked API key (`unauthorized`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource for this merchant (`not_found`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict (`request_in_progress`, `invalid_transition`). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests (`rate_limited`). */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error (`internal`). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    checkEligibility: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["InterceptionRequest"];
+            };
+        };
+        responses: {
+            /** @description The assessment. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EligibilityResult"];
+                };
+            };
+            /** @description Malformed request (`validation_failed`, `idempotency_key_required`, `unknown_carrier`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, unknown or revoked API key (`unauthorized`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body over the size limit (`payload_too_large`). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not sent as `application/json` (`unsupported_media_type`). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Refused (`not_eligible`, `idempotency_key_reused`, `action_not_supported`). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests (`rate_limited`). */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error (`internal`). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getCostLedger: {
+        parameters: {
+            query: {
+                /** @description Start of the period, included: interceptions created at or after it. */
+                from: string;
+                /** @description End of the period, excluded: interceptions created before it. */
+                to: string;
+                /** @description Comma-separated, any of `carrier`, `payer`, `mode`, each at most once, in any order (the order of the rows and of the CSV columns). Absent: one row for the whole period. */
+                groupBy?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The ledger. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CostLedger"];
+                    "text/csv": string;
+                };
+            };
+            /** @description Malformed request (`validation_failed`, `idempotency_key_required`, `unknown_carrier`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, unknown or revoked API key (`unauthorized`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests (`rate_limited`). */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error (`internal`). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listCarriers: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The carriers. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CarrierList"];
+                };
+            };
+            /** @description Missing, unknown or revoked API key (`unauthorized`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests (`rate_limited`). */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error (`internal`). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    receiveCarrierCallback: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                carrier: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Acknowledged in the carrier's format. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Malformed request (`validation_failed`, `idempotency_key_required`, `unknown_carrier`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, unknown or revoked API key (`unauthorized`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body over the size limit (`payload_too_large`). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error (`internal`). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    createMerchant: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateMerchant"];
+            };
+        };
+        responses: {
+            /** @description Created; the key is shown this once. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreatedMerchant"];
+                };
+            };
+            /** @description Malformed request (`validation_failed`, `idempotency_key_required`, `unknown_carrier`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, unknown or revoked API key (`unauthorized`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource for this merchant (`not_found`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body over the size limit (`payload_too_large`). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not sent as `application/json` (`unsupported_media_type`). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error (`internal`). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    issueMerchantKey: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Issued; shown this once. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IssuedKey"];
+                };
+            };
+            /** @description Missing, unknown or revoked API key (`unauthorized`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource for this merchant (`not_found`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error (`internal`). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    revokeMerchantKey: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                keyId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Revoked. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Missing, unknown or revoked API key (`unauthorized`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource for this merchant (`not_found`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error (`internal`). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getLiveness: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Alive. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HealthStatus"];
+                };
+            };
+        };
+    };
+    getReadiness: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Ready. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HealthStatus"];
+                };
+            };
+            /** @description Not ready. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HealthStatus"];
+                };
+            };
+        };
+    };
+    getMetrics: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Prometheus text format. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": string;
+                };
+            };
+        };
+    };
+    getApiDocsPage: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The viewer's page. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+        };
+    };
+    getOpenApiDocument: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The document. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+    };
+}
+
+/** The operations whose Idempotency-Key the gateway honours (a required header in the document). */
+export const keyedOperations: readonly string[] = [
+  "POST /v1/interceptions",
+];

@@ -1,0 +1,2 @@
+CREATE INDEX `interceptions_merchant_created_idx` ON `interceptions` (`merchant_id`,`created_at`,`id`);--> statement-breakpoint
+CREATE INDEX `interceptions_merchant_locked_idx` ON `interceptions` (`merchant_id`,`id`) WHERE "interceptions"."status" = 'locked';
