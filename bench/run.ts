@@ -50,6 +50,7 @@ const targets: Targets = {
   heapSlopeMiBPerMin: 0.5,
   webhookLatencyShare: 0.1,
   fastEndpointLagP99Ms: 1000,
+  dashboardP95Ms: 20,
 };
 
 function machine(): Machine {

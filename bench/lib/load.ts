@@ -219,6 +219,7 @@ export interface Summary {
   count: number;
   p50: number;
   p90: number;
+  p95: number;
   p99: number;
   max: number;
   mean: number;
@@ -233,6 +234,7 @@ export function summarize(sorted: Float64Array): Summary {
     count: sorted.length,
     p50: quantile(sorted, 0.5),
     p90: quantile(sorted, 0.9),
+    p95: quantile(sorted, 0.95),
     p99: quantile(sorted, 0.99),
     max: sorted.length ? (sorted[sorted.length - 1] ?? Number.NaN) : Number.NaN,
     mean: sorted.length ? sum / sorted.length : Number.NaN,

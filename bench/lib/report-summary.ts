@@ -107,6 +107,24 @@ function getRow(results: Results): string {
   ]);
 }
 
+function dashboardRow(results: Results): string {
+  const wanted = `≤ ${results.targets.dashboardP95Ms} ms p95`;
+  const page = results.get?.dashboard;
+  if (!page) {
+    return notMeasured("Dashboard list page over 1M interceptions", wanted, results.errors.get);
+  }
+  const pass = page.summary.p95 <= results.targets.dashboardP95Ms && page.failed === 0;
+  return row([
+    `Dashboard list page (${page.rowsPerPage} rows, server-rendered, one request at a time) over ${int(results.get?.rows ?? 0)} stored`,
+    wanted,
+    `p50 ${ms(page.summary.p50)} ms, p95 ${ms(page.summary.p95)} ms, p99 ${ms(page.summary.p99)} ms over ${int(page.ok)} pages (${int(page.htmlBytes)} bytes of HTML)`,
+    verdict(pass),
+    pass
+      ? ""
+      : `${signed(page.summary.p95 - results.targets.dashboardP95Ms)} ms over${page.failed > 0 ? `, ${int(page.failed)} pages not 200` : ""}; gateway event loop busy ${pct(page.serverElu)}, ${pct(page.cpu.gateway ?? Number.NaN)} of a core (${machineFacts(page.cpu, results.machine.cores)}).`,
+  ]);
+}
+
 /** The breaker's target row, and its memory row (reported beside it) when it ran. */
 function breakerRows(results: Results): { target: string; memory: string | null } {
   const breaker = results.breaker;
@@ -216,6 +234,7 @@ export function summaryLines(results: Results): string[] {
     ...(postgresTarget ? [postgresTarget] : []),
     ...memorySummaryRows(results),
     ...webhookSummaryRows(results),
+    dashboardRow(results),
     ...postgresReported,
     ...(breaker.memory ? [breaker.memory] : []),
     ...reportedRows(results),

@@ -43,6 +43,8 @@ export interface Targets {
   webhookLatencyShare: number;
   /** Issue 11: beside a 10 s endpoint, a fast one's delivery lag p99 at most this. */
   fastEndpointLagP99Ms: number;
+  /** Issue 11: the dashboard's 50-row list page over 1M interceptions, p95 at most this. */
+  dashboardP95Ms: number;
 }
 
 export interface Results {

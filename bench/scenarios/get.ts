@@ -1,7 +1,9 @@
 /**
  * `GET /v1/interceptions/{id}` throughput on a database of 1M interceptions (seeded by the store
- * scenario) against a bare Hono JSON route, same load generator and concurrency, then a profiled
- * run of the gateway.
+ * scenario) against a bare Hono JSON route, same load generator and concurrency; then the
+ * dashboard's interceptions page (50 rows, server-rendered) one request at a time, signed in as
+ * the benchmark merchant, each request a different page of its list (issue 11: ≤ 20 ms p95); then
+ * a profiled run of the gateway.
  */
 import { Pool, request } from "undici";
 import { freePort } from "../../test/integration/loopback.ts";
@@ -25,6 +27,8 @@ export interface GetResult {
   rows: number;
   bodyBytes: number;
   steps: { concurrency: number; gateway: GetPhase; bare: GetPhase }[];
+  /** The dashboard's list page, one request at a time; bytes of the first page's HTML. */
+  dashboard?: GetPhase & { htmlBytes: number; rowsPerPage: number };
   profile: ProfiledPhase<GetPhase> & { concurrency: number };
 }
 
@@ -37,6 +41,40 @@ function phase(result: LoadResult, cpu: Record<string, number>, serverElu: numbe
     cpu,
     serverElu,
     ...(result.firstError === undefined ? {} : { firstError: result.firstError }),
+  };
+}
+
+/** Signs in to the dashboard with an API key; returns the session cookie (`name=value`). */
+async function dashboardSession(gatewayUrl: string, apiKey: string): Promise<string> {
+  const response = await request(`${gatewayUrl}/dashboard/login`, {
+    method: "POST",
+    headers: { "content-type": "application/x-www-form-urlencoded" },
+    body: new URLSearchParams({ apiKey }).toString(),
+  });
+  await response.body.dump();
+  const setCookie = [response.headers["set-cookie"] ?? []].flat();
+  const session = setCookie.map((line) => line.split(";")[0]).find((pair) => pair?.includes("="));
+  if (response.statusCode !== 303 || !session) {
+    throw new Error(`dashboard sign-in: ${response.statusCode}, no session cookie`);
+  }
+  return session;
+}
+
+/** Each request a page of the merchant's list: the first, or the one older than a seeded id. */
+function dashboardPager(url: string, cookie: string, ids: string[]) {
+  const pool = new Pool(url, { connections: 1, keepAliveTimeout: 30_000 });
+  return {
+    fire: async (index: number) => {
+      const cursor = index % 10 === 0 ? null : ids[(index * 7_919) % ids.length];
+      const response = await pool.request({
+        path: `/dashboard/interceptions${cursor ? `?cursor=${cursor}` : ""}`,
+        method: "GET",
+        headers: { cookie },
+      });
+      const html = await response.body.text();
+      return response.statusCode === 200 && html.includes("<table");
+    },
+    close: () => pool.close(),
   };
 }
 
@@ -122,6 +160,37 @@ export async function runGet(
       steps.push({ concurrency, gateway: gatewayPhase, bare: barePhase });
     }
     await viaGateway.close();
+
+    // The dashboard's list page: one request at a time, so its latency is its rendering time.
+    const cookie = await dashboardSession(gateway.url, input.apiKey);
+    const firstPage = await request(`${gateway.url}/dashboard/interceptions`, {
+      headers: { cookie },
+    });
+    const html = await firstPage.body.text();
+    const pager = dashboardPager(gateway.url, cookie, input.ids);
+    await closedLoop({
+      concurrency: 1,
+      durationMs: options.warmupS * 1000,
+      maxRequests: 1e6,
+      fire: pager.fire,
+    });
+    const meter = new CpuMeter({ gateway: gateway.child.pid });
+    const from = Date.now();
+    const pages = await closedLoop({
+      concurrency: 1,
+      durationMs: options.stepS * 1000,
+      maxRequests: 1e6,
+      fire: pager.fire,
+    });
+    const dashboard = {
+      ...phase(pages, meter.read(), meanElu(gateway.probeFile, from, Date.now())),
+      htmlBytes: Buffer.byteLength(html),
+      rowsPerPage: (html.match(/<tr/g)?.length ?? 1) - 1,
+    };
+    await pager.close();
+    log(
+      `  dashboard list page: p50 ${dashboard.summary.p50.toFixed(1)} ms, p95 ${dashboard.summary.p95.toFixed(1)} ms, ${dashboard.failed} failed`,
+    );
     await stop(gateway.child);
 
     const profileDirectory = tempDir("get-prof");
@@ -158,6 +227,7 @@ export async function runGet(
       rows: input.rows,
       bodyBytes: Buffer.byteLength(body),
       steps,
+      dashboard,
       profile: { ...profile, concurrency },
     };
   } finally {
