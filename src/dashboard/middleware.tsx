@@ -67,7 +67,7 @@ export function chooseLanguage(): MiddlewareHandler<DashboardEnv> {
 }
 
 /** Whether cookies must be `Secure`: the request came over https, or the gateway is public on it. */
-function overHttps(c: Context<DashboardEnv>): boolean {
+export function overHttps(c: Context<DashboardEnv>): boolean {
   return (
     new URL(c.req.url).protocol === "https:" || c.get("services").publicUrl.startsWith("https:")
   );

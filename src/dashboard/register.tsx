@@ -19,6 +19,7 @@ import { registerCostPages } from "./routes/costs.tsx";
 import { notFoundPage, registerInterceptionPages } from "./routes/interceptions.tsx";
 import { registerLockPages } from "./routes/locks.tsx";
 import { registerLoginRoutes } from "./routes/login.tsx";
+import { registerWebhookPages } from "./routes/webhooks.tsx";
 import { DashboardSessions } from "./sessions.ts";
 import { stylesheet } from "./stylesheet.ts";
 import { MessagePage } from "./views/message-page.tsx";
@@ -45,6 +46,7 @@ export function registerDashboard(app: OpenAPIHono<AppEnv>, services: AppService
   registerInterceptionPages(dashboard);
   registerLockPages(dashboard);
   registerCostPages(dashboard);
+  registerWebhookPages(dashboard);
   dashboard.all("*", notFoundPage);
 
   dashboard.onError((error, c) => {

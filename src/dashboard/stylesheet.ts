@@ -101,7 +101,7 @@ td.empty { text-align: center; color: var(--muted); padding: 28px; }
 
 .status { display: inline-block; padding: 2px 10px; border-radius: 999px; font-size: 13px; font-weight: 600; border: 1px solid; }
 .status-pending, .status-submitted { background: #eff6ff; color: #1e40af; border-color: #bfdbfe; }
-.status-succeeded { background: #ecfdf3; color: #05603a; border-color: #abefc6; }
+.status-succeeded, .status-delivered { background: #ecfdf3; color: #05603a; border-color: #abefc6; }
 .status-failed { background: #fef3f2; color: #b42318; border-color: #fecdca; }
 .status-cancelled, .status-released { background: #f2f4f7; color: #344054; border-color: #d0d5dd; }
 .status-locked { background: #fffaeb; color: #93370d; border-color: #fedf89; }
@@ -130,6 +130,12 @@ ol.timeline .who { font-size: 13px; color: var(--muted); }
 
 .actions form { margin: 0 0 12px; }
 .failure { border-color: #fecdca; background: #fffbfa; }
+.secret { border-color: #abefc6; background: #f6fef9; }
+.secret code { display: block; margin: 10px 0; padding: 10px 12px; background: #ffffff; border: 1px solid var(--line); border-radius: 6px; font-size: 15px; word-break: break-all; user-select: all; }
+td.error-text { max-width: 280px; overflow-wrap: anywhere; }
+td form { margin: 0; }
+.table-wrap + .panel { margin-top: 20px; }
+button.small { padding: 4px 12px; font-size: 13px; }
 
 .login { max-width: 440px; margin: 72px auto; }
 .login h1 { font-size: 22px; }

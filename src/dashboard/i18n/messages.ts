@@ -13,6 +13,7 @@ import type {
   Settlement,
   SuccessLikelihood,
 } from "../../../contracts/normalized.ts";
+import type { WebhookDeliveryStatus } from "../../store/store.ts";
 
 export const languages = ["en", "zh-CN"] as const;
 export type Language = (typeof languages)[number];
@@ -26,6 +27,7 @@ export interface Messages {
     interceptions: string;
     locks: string;
     costs: string;
+    webhooks: string;
     language: string;
     signOut: string;
   };
@@ -125,6 +127,47 @@ export interface Messages {
     empty: string;
     badPeriod: string;
   };
+  webhooks: {
+    title: string;
+    intro: string;
+    url: string;
+    events: string;
+    allEvents: string;
+    description: string;
+    created: string;
+    empty: string;
+    add: string;
+    urlHint: string;
+    eventsHint: string;
+    submit: string;
+    badUrl: string;
+    badForm: string;
+    deleted: string;
+    back: string;
+    endpoint: string;
+    secretTitle: string;
+    secretCreated: string;
+    secretRotated: string;
+    copyNow: string;
+    rotate: string;
+    rotateHint: string;
+    delete: string;
+    deleteHint: string;
+    deliveries: string;
+    deliveriesEmpty: string;
+    event: string;
+    status: string;
+    attempts: string;
+    lastStatusCode: string;
+    lastError: string;
+    nextAttempt: string;
+    retry: string;
+    retryLabel: string;
+    retried: string;
+    next: string;
+    first: string;
+  };
+  deliveryStatus: Record<WebhookDeliveryStatus, string>;
   errors: {
     csrfTitle: string;
     csrfBody: string;

@@ -18,7 +18,7 @@ export interface PageFrame {
   session?: ActiveSession;
 }
 
-type Section = "interceptions" | "locks" | "costs";
+type Section = "interceptions" | "locks" | "costs" | "webhooks";
 
 export function Layout(props: {
   frame: PageFrame;
@@ -31,6 +31,7 @@ export function Layout(props: {
     { id: "interceptions", href: "/dashboard/interceptions", label: t.nav.interceptions },
     { id: "locks", href: "/dashboard/locks", label: t.nav.locks },
     { id: "costs", href: "/dashboard/costs", label: t.nav.costs },
+    { id: "webhooks", href: "/dashboard/webhooks", label: t.nav.webhooks },
   ];
   return (
     <html lang={lang}>
