@@ -73,7 +73,7 @@ form.filters .buttons { grid-column: span 2; display: flex; gap: 10px; align-ite
   form.filters { grid-template-columns: repeat(2, minmax(0, 1fr)); }
 }
 label { display: block; font-size: 13px; font-weight: 600; color: var(--muted); margin-bottom: 5px; }
-input[type="text"], input[type="password"], input[type="date"], select {
+input[type="text"], input[type="password"], input[type="date"], input[type="url"], select {
   width: 100%; font: inherit; padding: 7px 10px; border: 1px solid #b8c0cc; border-radius: 6px;
   background: #ffffff; color: var(--ink);
 }
@@ -134,6 +134,8 @@ ol.timeline .who { font-size: 13px; color: var(--muted); }
 .secret code { display: block; margin: 10px 0; padding: 10px 12px; background: #ffffff; border: 1px solid var(--line); border-radius: 6px; font-size: 15px; word-break: break-all; user-select: all; }
 td.error-text { max-width: 280px; overflow-wrap: anywhere; }
 td form { margin: 0; }
+form.endpoint fieldset.choices { margin: 16px 0; }
+form.endpoint .hint { margin-bottom: 4px; }
 .table-wrap + .panel { margin-top: 20px; }
 button.small { padding: 4px 12px; font-size: 13px; }
 

@@ -1,14 +1,16 @@
 /**
  * The dashboard in a real Chromium (test/support/browser.ts) against the real gateway and the
  * carrier sandboxes, all on 127.0.0.1: sign in from the keyboard, filter, open a record, cancel
- * and release, bulk release, costs and their CSV, switch to Chinese (rendered with the CJK font),
- * and never a request to anywhere else; all with JavaScript turned off in the browser.
+ * and release, bulk release, costs and their CSV, register a webhook endpoint (a receiver on
+ * 127.0.0.1) and see its delivery, switch to Chinese (rendered with the CJK font), and never a
+ * request to anywhere else; all with JavaScript turned off in the browser.
  * Screenshots go to test-results/dashboard/.
  */
 import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Browser, BrowserContext, Page } from "playwright-core";
+import { Webhook } from "standardwebhooks";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type RunningSandbox, startSandbox } from "../../adapters/sandbox-kit/server.ts";
 import { sandboxPushUrls } from "../../src/carriers/modules.ts";
@@ -16,6 +18,7 @@ import { loadConfig } from "../../src/config.ts";
 import { type RunningGateway, startGateway } from "../../src/server.ts";
 import { http } from "../integration/loopback.ts";
 import { launchChromium } from "../support/browser.ts";
+import { type Receiver, startReceiver } from "../webhooks/receiver.ts";
 
 const adminToken = "browser-admin-token-0123456789";
 const screenshots = join(process.cwd(), "test-results", "dashboard");
@@ -27,6 +30,8 @@ let apiKey: string;
 let browser: Browser;
 let context: BrowserContext;
 let page: Page;
+/** The merchant's webhook receiver, on 127.0.0.1 (the gateway allows private URLs here). */
+let receiver: Receiver;
 /** Every URL the browser asked for, and those the guard stopped (not on 127.0.0.1). */
 const requested: string[] = [];
 const stopped: string[] = [];
@@ -38,6 +43,7 @@ const parcels = {
   failed: "SF1500000000105",
   succeeded: "SF1500000000106",
   submitted: ["SF1500000000107", "SF1500000000108"],
+  webhook: "SF1500000000109",
 };
 
 async function intercept(
@@ -92,6 +98,7 @@ beforeAll(async () => {
   mkdirSync(screenshots, { recursive: true });
   directory = mkdtempSync(join(tmpdir(), "gateway-browser-"));
   sandbox = await startSandbox({ port: 0, host: "127.0.0.1" });
+  receiver = await startReceiver((_request, response) => response.writeHead(204).end());
   gateway = await startGateway(
     loadConfig({
       GATEWAY_PORT: "0",
@@ -99,6 +106,8 @@ beforeAll(async () => {
       ADMIN_TOKEN: adminToken,
       LOG_LEVEL: "error",
       WORKER_INTERVAL_MS: "50",
+      WEBHOOK_WORKER_INTERVAL_MS: "50",
+      WEBHOOK_ALLOW_PRIVATE_URLS: "true",
     }),
     sandbox,
   );
@@ -159,6 +168,7 @@ afterAll(async () => {
   await browser?.close();
   await gateway?.close();
   await sandbox?.close();
+  await receiver?.close();
   rmSync(directory, { recursive: true, force: true });
 });
 
@@ -266,6 +276,76 @@ describe("the dashboard in a browser", () => {
     const csv = await download;
     expect(csv.suggestedFilename()).toMatch(/^costs-.*\.csv$/);
     await page.screenshot({ path: join(screenshots, "costs.png"), fullPage: true });
+  });
+
+  it("registers a webhook endpoint, sees its delivery, and retries it", async () => {
+    await page.getByRole("link", { name: "Webhooks" }).click();
+    await expect.poll(() => page.locator("h1").textContent()).toBe("Webhooks");
+    const url = `http://127.0.0.1:${receiver.port}/hooks`;
+    await page.getByLabel("URL", { exact: true }).fill(url);
+    await page.getByLabel("interception.created").check();
+    await page.getByLabel("Description").fill("ERP order hold");
+    await page.screenshot({ path: join(screenshots, "webhooks.png"), fullPage: true });
+    await page.getByRole("button", { name: "Add endpoint" }).click();
+    await page.waitForURL(/\/dashboard\/webhooks\/we_/);
+    const secret = String(await page.locator("#new-secret").textContent());
+    expect(secret).toMatch(/^whsec_/);
+    expect(await page.getByText("Copy it now: it is shown only this once.").count()).toBe(1);
+    await page.screenshot({ path: join(screenshots, "webhook-secret.png"), fullPage: true });
+    const endpointPage = page.url().split("?")[0] ?? "";
+
+    // An interception change: its `interception.created` event reaches the receiver.
+    await intercept(parcels.webhook, "in_transit", "success");
+    const row = page.locator("tbody tr").first();
+    await expect
+      .poll(
+        async () => {
+          await page.goto(endpointPage);
+          return row.locator(".status").textContent();
+        },
+        { timeout: 10_000, interval: 200 },
+      )
+      .toBe("Delivered");
+    expect(await row.locator("td:nth-child(2)").textContent()).toBe("interception.created");
+    expect(await row.locator("td:nth-child(4)").textContent()).toBe("1");
+    expect(await row.locator("td:nth-child(5)").textContent()).toBe("204");
+    expect(await page.getByText(secret).count(), "the secret is not shown again").toBe(0);
+
+    await row.getByRole("button", { name: /^Retry delivery whd_/ }).click();
+    await expect
+      .poll(() => page.getByRole("status").textContent())
+      .toBe("The delivery will be attempted again now.");
+    await expect
+      .poll(
+        async () => {
+          await page.goto(endpointPage);
+          return row.locator("td:nth-child(4)").textContent();
+        },
+        { timeout: 10_000, interval: 200 },
+      )
+      .toBe("2");
+    expect(await row.locator(".status").textContent()).toBe("Delivered");
+    // Both attempts reached the receiver with the same event id, signed with the page's secret.
+    expect(receiver.requests).toHaveLength(2);
+    const ids = receiver.requests.map((request) => {
+      const headers = {
+        "webhook-id": String(request.headers["webhook-id"]),
+        "webhook-timestamp": String(request.headers["webhook-timestamp"]),
+        "webhook-signature": String(request.headers["webhook-signature"]),
+      };
+      const event = new Webhook(secret).verify(request.body, headers) as { type: string };
+      expect(event.type).toBe("interception.created");
+      return headers["webhook-id"];
+    });
+    expect(new Set(ids).size).toBe(1);
+    await page.screenshot({ path: join(screenshots, "webhook-endpoint.png"), fullPage: true });
+
+    await page.getByRole("link", { name: "中文" }).click();
+    await expect.poll(() => page.locator("h1").textContent()).toBe("接收地址");
+    expect(await row.locator(".status").textContent()).toBe("已送达");
+    await page.screenshot({ path: join(screenshots, "webhook-endpoint-zh.png"), fullPage: true });
+    await page.getByRole("link", { name: "English" }).click();
+    await expect.poll(() => page.locator("h1").textContent()).toBe("Endpoint");
   });
 
   it("switches to Chinese, rendered with the CJK font", async () => {

@@ -42,7 +42,7 @@ export function WebhookEndpointPage(props: {
       ) : null}
       <div class="grid">
         <section class="panel" aria-labelledby="endpoint-heading">
-          <h2 id="endpoint-heading">{t.webhooks.endpoint}</h2>
+          <h2 id="endpoint-heading">{t.detail.summary}</h2>
           <dl class="facts">
             <dt>{t.webhooks.url}</dt>
             <dd class="mono error-text">{endpoint.url}</dd>

@@ -62,7 +62,7 @@ export function WebhooksPage(props: {
       </div>
       <section class="panel" aria-labelledby="add-heading">
         <h2 id="add-heading">{t.webhooks.add}</h2>
-        <form method="post" action="/dashboard/webhooks">
+        <form class="endpoint" method="post" action="/dashboard/webhooks">
           <input type="hidden" name="csrf" value={session?.csrfToken ?? ""} />
           <label for="w-url">{t.webhooks.url}</label>
           <input
