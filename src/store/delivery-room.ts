@@ -13,6 +13,21 @@ export interface DueCandidate {
   rank: number;
 }
 
+/**
+ * Ranks due deliveries within their endpoint (1 = the oldest), given each endpoint's oldest due
+ * ones in oldest-due-first order across endpoints.
+ */
+export function rankedByEndpoint(
+  rows: readonly { id: string; endpointId: string }[],
+): DueCandidate[] {
+  const seen = new Map<string, number>();
+  return rows.map((row) => {
+    const rank = (seen.get(row.endpointId) ?? 0) + 1;
+    seen.set(row.endpointId, rank);
+    return { id: row.id, endpointId: row.endpointId, rank };
+  });
+}
+
 /** The candidates to lease, given in oldest-due-first order. */
 export function pickWithinRoom(candidates: readonly DueCandidate[], room: DeliveryRoom): string[] {
   const picked: string[] = [];

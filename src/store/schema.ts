@@ -272,9 +272,10 @@ export const webhookDeliveriesTable = sqliteTable(
   (table) => [
     // The log of one endpoint, newest first.
     index("webhook_deliveries_endpoint_idx").on(table.endpointId, table.id),
-    // The worker's look-up of due deliveries: only pending ones are indexed.
-    index("webhook_deliveries_due_idx")
-      .on(table.nextAttemptAt)
+    // The worker's look-up of each endpoint's oldest due deliveries: only pending ones are
+    // indexed, so delivered and failed ones (the log) cost the look-up nothing.
+    index("webhook_deliveries_endpoint_due_idx")
+      .on(table.endpointId, table.nextAttemptAt, table.id)
       .where(sql`${table.status} = 'pending'`),
   ],
 );

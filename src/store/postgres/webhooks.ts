@@ -14,7 +14,12 @@ import { and, asc, desc, eq, inArray, isNull, lt, lte, or, type SQL, sql } from 
 import type pg from "pg";
 import type { WebhookEventType } from "../../../contracts/webhooks.ts";
 import { interceptionWebhooks } from "../../webhooks/events.ts";
-import { attemptColumns, failedAsDeleted, pickWithinRoom } from "../delivery-room.ts";
+import {
+  attemptColumns,
+  failedAsDeleted,
+  pickWithinRoom,
+  rankedByEndpoint,
+} from "../delivery-room.ts";
 import type { DueDelivery, InterceptionWithEvents, WebhookRepository } from "../store.ts";
 import { webhookDeliveriesTable, webhookEndpointsTable, webhookEventsTable } from "./schema.ts";
 import { autocommit, inTransaction, type PgDb } from "./transaction.ts";
@@ -167,31 +172,23 @@ export function pgWebhookRepository(pool: pg.Pool, db: PgDb): WebhookRepository 
       if (room.total <= 0) {
         return [];
       }
-      const ranked = db
-        .select({
-          id: deliveries.id,
-          endpointId: deliveries.endpointId,
-          nextAttemptAt: deliveries.nextAttemptAt,
-          rank: sql<number>`(row_number() over (partition by ${deliveries.endpointId} order by ${deliveries.nextAttemptAt}, ${deliveries.id}))::int`.as(
-            "rank",
-          ),
-        })
-        .from(deliveries)
-        .innerJoin(endpoints, eq(endpoints.id, deliveries.endpointId))
-        .where(
-          and(
-            eq(deliveries.status, "pending"),
-            lte(deliveries.nextAttemptAt, now),
-            leaseIsFree(now),
-            isNull(endpoints.deletedAt),
-          ),
-        )
-        .as("ranked");
-      const candidates = await db
-        .select()
-        .from(ranked)
-        .where(lte(ranked.rank, room.perEndpoint))
-        .orderBy(asc(ranked.nextAttemptAt), asc(ranked.id));
+      // Each endpoint's oldest due deliveries through its own index range: one probe per
+      // endpoint whatever the backlog (ranking every due delivery made each claim scan them all).
+      const due = await db.execute<{ id: string; endpointId: string }>(sql`
+        select d.id as "id", d.endpoint_id as "endpointId"
+        from ${endpoints} e
+        cross join lateral (
+          select oldest.id, oldest.endpoint_id, oldest.next_attempt_at
+          from ${deliveries} oldest
+          where oldest.endpoint_id = e.id and oldest.status = 'pending'
+            and oldest.next_attempt_at <= ${now}
+            and (oldest.lease_until is null or oldest.lease_until <= ${now})
+          order by oldest.next_attempt_at, oldest.id
+          limit ${room.perEndpoint}
+        ) d
+        where e.deleted_at is null
+        order by d.next_attempt_at, d.id`);
+      const candidates = rankedByEndpoint(due.rows);
       const ids = pickWithinRoom(candidates, room);
       if (ids.length === 0) {
         return [];

@@ -6,7 +6,12 @@
 import { and, asc, desc, eq, inArray, isNull, lt, lte, or, type SQL, sql } from "drizzle-orm";
 import type { WebhookEventType } from "../../../contracts/webhooks.ts";
 import { interceptionWebhooks } from "../../webhooks/events.ts";
-import { attemptColumns, failedAsDeleted, pickWithinRoom } from "../delivery-room.ts";
+import {
+  attemptColumns,
+  failedAsDeleted,
+  pickWithinRoom,
+  rankedByEndpoint,
+} from "../delivery-room.ts";
 import { webhookDeliveriesTable, webhookEndpointsTable, webhookEventsTable } from "../schema.ts";
 import type {
   DueDelivery,
@@ -219,27 +224,24 @@ export function sqliteWebhooks({ db, read, write }: SqliteConnection): WebhookRe
       if (room.total <= 0) {
         return [];
       }
-      // The look-up is a read, so an idle worker's passes take no write lock.
-      const ranked = db
-        .select({
-          id: deliveries.id,
-          endpointId: deliveries.endpointId,
-          nextAttemptAt: deliveries.nextAttemptAt,
-          rank: sql<number>`row_number() over (partition by ${deliveries.endpointId} order by ${deliveries.nextAttemptAt}, ${deliveries.id})`.as(
-            "rank",
-          ),
-        })
-        .from(deliveries)
-        .innerJoin(endpoints, eq(endpoints.id, deliveries.endpointId))
-        .where(dueAt(now))
-        .as("ranked");
+      // The look-up is a read, so an idle worker's passes take no write lock. Each endpoint's
+      // oldest due deliveries are read through its own index range, so the cost is one probe per
+      // endpoint whatever the backlog (ranking every due delivery made each claim scan them all).
       const candidates = await read(() =>
-        db
-          .select()
-          .from(ranked)
-          .where(lte(ranked.rank, room.perEndpoint))
-          .orderBy(asc(ranked.nextAttemptAt), asc(ranked.id))
-          .all(),
+        rankedByEndpoint(
+          db.all<{ id: string; endpointId: string }>(sql`
+            select d.id as id, d.endpoint_id as endpointId
+            from ${endpoints} e
+            join ${deliveries} d on d.id in (
+              select due.id from ${deliveries} due
+              where due.endpoint_id = e.id and due.status = 'pending'
+                and due.next_attempt_at <= ${now}
+                and (due.lease_until is null or due.lease_until <= ${now})
+              order by due.next_attempt_at, due.id
+              limit ${room.perEndpoint})
+            where e.deleted_at is null
+            order by d.next_attempt_at, d.id`),
+        ),
       );
       const ids = pickWithinRoom(candidates, room);
       if (ids.length === 0) {
@@ -298,18 +300,6 @@ export function sqliteWebhooks({ db, read, write }: SqliteConnection): WebhookRe
       });
     },
   };
-}
-
-/** Pending, due by `now`, nobody holds it, and its endpoint is not deleted (joined by caller). */
-function dueAt(now: string): SQL {
-  return (
-    and(
-      eq(deliveries.status, "pending"),
-      lte(deliveries.nextAttemptAt, now),
-      leaseIsFree(now),
-      isNull(endpoints.deletedAt),
-    ) ?? sql`0`
-  );
 }
 
 function leaseIsFree(now: string): SQL {
