@@ -1,6 +1,7 @@
 /**
  * The interception workflow as the API sees it: assess, store, hand the carrier work to a job,
- * answer; read, list and cancel.
+ * answer; read and list. Cancelling and releasing are stopping.ts's, the cost ledger costs.ts's,
+ * bulk release bulk-release.ts's; this class is their one entry for routes and the dashboard.
  *
  * Durability rule: an accepted request is committed (with its first job) before any carrier
  * call; carrier calls run outside transactions; each outcome is committed together with the
@@ -20,16 +21,13 @@ import type { RegisteredCarrier } from "../carriers/registry.ts";
 import { noCharge } from "../domain/cost.ts";
 import type { EligibilityDecision } from "../domain/eligibility.ts";
 import { newId } from "../ids.ts";
-import type { CancelEnd } from "../jobs/cancel.ts";
 import { newJob } from "../jobs/new-job.ts";
 import type { JobRunner } from "../jobs/runner.ts";
-import { errorText } from "../logger.ts";
 import {
   type IdempotencyCompletion,
   type IdempotencyKeyClaim,
   type InterceptionFilter,
   type InterceptionRecord,
-  type InterceptionTransition,
   type InterceptionWithEvents,
   type JobRecord,
   type LockCriteria,
@@ -42,6 +40,7 @@ import { type Assessment, assess, carrierCanEverDo, refuseImpossibleAction } fro
 import { releaseLocks } from "./bulk-release.ts";
 import { type CostLedgerQuery, type CostLedgerResult, costLedger } from "./costs.ts";
 import { carrierFor, countStatus, leaseUntil, type ServiceDeps } from "./deps.ts";
+import { handOver } from "./hand-over.ts";
 import {
   type Finished,
   fingerprintOf,
@@ -53,6 +52,7 @@ import {
 import { applyCarrierReports } from "./outcomes.ts";
 import { OwnRun } from "./own-run.ts";
 import { ServiceError } from "./service-error.ts";
+import { InterceptionStopping } from "./stopping.ts";
 
 /** What an intercept came to: the interception it stored, or the rules that refused it. */
 export type InterceptResult =
@@ -78,11 +78,15 @@ interface StoredInterception {
 const maxAssessments = 3;
 
 export class InterceptionService {
+  private readonly stopping: InterceptionStopping;
+
   constructor(
     private readonly deps: ServiceDeps,
     /** Runs the job a request stores, within the request's deadline. */
     private readonly jobs: JobRunner,
-  ) {}
+  ) {
+    this.stopping = new InterceptionStopping(deps, jobs);
+  }
 
   /** `POST /v1/eligibility`: the same assessment as an intercept, with no side effects. */
   async checkEligibility(
@@ -191,33 +195,7 @@ export class InterceptionService {
     /** Who asked (the API key, or the merchant's dashboard session's key). */
     actor: EventActor,
   ): Promise<{ interception: InterceptionWithEvents; done: boolean }> {
-    const record = await this.get(merchantId, id);
-    const at = this.deps.now().toISOString();
-    let done = true;
-    switch (record.status) {
-      case "locked":
-        await this.releaseLock(record, actor);
-        break;
-      case "pending":
-        await this.stopWithJobHeld(record, {
-          from: ["pending"],
-          to: "cancelled",
-          event: {
-            at,
-            detail: "Withdrawn by the merchant before the carrier was reached.",
-            actor,
-          },
-        });
-        break;
-      case "submitted":
-        done = await this.cancelAtCarrier(record, actor);
-        break;
-      default:
-        throw new ServiceError(
-          "invalid_transition",
-          `An interception that is ${record.status} cannot be cancelled.`,
-        );
-    }
+    const done = await this.stopping.cancel(await this.get(merchantId, id), actor);
     return { interception: await this.get(merchantId, id), done };
   }
 
@@ -226,14 +204,7 @@ export class InterceptionService {
    * `invalid_transition` (a release never withdraws a submitted one instead).
    */
   async release(merchantId: string, id: string, actor: EventActor): Promise<void> {
-    const record = await this.get(merchantId, id);
-    if (record.status !== "locked") {
-      throw new ServiceError(
-        "invalid_transition",
-        `The interception is ${record.status}, no longer locked.`,
-      );
-    }
-    await this.releaseLock(record, actor);
+    await this.stopping.release(await this.get(merchantId, id), actor);
   }
 
   /** `POST /v1/interceptions/release`: the merchant's matching locks; see bulk-release.ts. */
@@ -317,7 +288,7 @@ export class InterceptionService {
     try {
       await this.jobs.runStored(job, interception, carrier, deadline, run.store);
     } catch (error) {
-      await this.handOver(job, error);
+      await handOver(this.deps, this.jobs, job, error);
       throw error;
     }
     // Read back only when someone else changed the interception during the run.
@@ -440,163 +411,6 @@ export class InterceptionService {
     };
   }
 
-  /** The one rule that releases a lock (its pickup cancel, if any, held first). */
-  private releaseLock(record: InterceptionRecord, actor: EventActor): Promise<void> {
-    return this.stopWithJobHeld(record, {
-      from: ["locked"],
-      to: "released",
-      event: {
-        at: this.deps.now().toISOString(),
-        detail: "Lock released by the merchant: the order may ship again.",
-        actor,
-      },
-    });
-  }
-
-  /**
-   * Stops a locked or pending interception. Its job (a pickup cancel or a submit) is held first,
-   * so no worker calls the carrier meanwhile; a job in flight right now means 409.
-   */
-  private async stopWithJobHeld(
-    record: InterceptionRecord,
-    transition: InterceptionTransition,
-  ): Promise<void> {
-    const { store } = this.deps;
-    const job = await store.jobs.forInterception(record.id);
-    const now = this.deps.now().toISOString();
-    // A lapsed lease: its holder crashed or hung, maybe after reaching the carrier.
-    const holderLost = job?.leaseUntil != null && job.leaseUntil <= now;
-    if (job?.maybeSent || holderLost) {
-      // The carrier may already have acted on the job's request (a reply was lost): stopping
-      // here could leave the parcel doing one thing while the merchant thinks it does another.
-      throw maybeActed();
-    }
-    const held = job ? await store.jobs.claim(job.id, now, leaseUntil(this.deps)) : null;
-    if (job && !held) {
-      throw new ServiceError(
-        "request_in_progress",
-        "The carrier is being called for this interception right now; retry in a moment.",
-        { retryAfterSeconds: 1 },
-      );
-    }
-    if (held?.maybeSent) {
-      // Marked between the read above and the claim (a run that just lost its reply).
-      await store.jobs.release(held);
-      throw maybeActed();
-    }
-    await this.transitionOrConflict(record, {
-      ...transition,
-      ...(held ? { completeJobId: held.id } : {}),
-    });
-    if (transition.to) {
-      countStatus(this.deps, transition.to, record.carrier);
-    }
-  }
-
-  /**
-   * Stores a `cancel` job with an event, leased to this request, then runs it (see
-   * jobs/cancel.ts), so a cancellation the merchant was told about is never lost. Returns true
-   * once the carrier cancelled, false while the carrier has not answered (a cancel already under
-   * way included); a refusal, or the interception decided meanwhile, is a 409 saying so.
-   */
-  private async cancelAtCarrier(record: InterceptionRecord, actor: EventActor): Promise<boolean> {
-    const { store } = this.deps;
-    const carrier = carrierFor(this.deps, record.carrier);
-    const { adapter } = carrier.resilient;
-    if (!carrier.capabilities.cancel || !record.carrierReference) {
-      throw new ServiceError(
-        "invalid_transition",
-        `${adapter.displayName} cannot withdraw an accepted interception.`,
-      );
-    }
-    const at = this.deps.now().toISOString();
-    const job = { ...newJob(record.id, "cancel", at), leaseUntil: leaseUntil(this.deps) };
-    // Before the cancel is stored: the carrier call this request makes.
-    this.deps.carrierBudget.reserve(record.merchantId, 1);
-    const stored = await store.interceptions.transition(record.id, {
-      from: ["submitted"],
-      event: {
-        at,
-        detail: "Cancellation asked by the merchant: the carrier is being asked.",
-        actor,
-      },
-      scheduleJob: job,
-    });
-    if (stored !== "applied") {
-      this.deps.carrierBudget.giveBack(record.merchantId, 1);
-    }
-    if (stored === "job_exists") {
-      // Another request's cancel is under way.
-      return false;
-    }
-    if (stored !== "applied") {
-      throw new ServiceError(
-        "invalid_transition",
-        "The interception changed while this request ran; read it again and retry.",
-      );
-    }
-    let end: CancelEnd;
-    try {
-      end = await this.jobs.runCancel(job, this.deadline());
-    } catch (error) {
-      // The cancel is stored: the worker carries on with it.
-      await this.handOver(job, error);
-      return false;
-    }
-    if (end.kind === "cancelled") {
-      return true;
-    }
-    if (end.kind === "ended") {
-      throw new ServiceError("invalid_transition", end.detail);
-    }
-    // Waiting for another attempt, or moved on: a push or poll may have decided it meanwhile.
-    const after = await store.interceptions.getById(record.id);
-    if (after?.status === "cancelled") {
-      return true;
-    }
-    if (after?.status === "submitted" && end.kind === "waiting") {
-      return false;
-    }
-    throw new ServiceError(
-      "invalid_transition",
-      `The interception became ${after?.status} before the carrier cancelled it.`,
-    );
-  }
-
-  /**
-   * A job this request ran threw: it goes to the worker now (see `JobRunner.crashed`) rather
-   * than when its lease runs out. Never throws: the caller reports the original error.
-   */
-  private async handOver(job: JobRecord, error: unknown): Promise<void> {
-    const text = errorText(error);
-    this.deps.logger.error("job crashed in a request", {
-      jobId: job.id,
-      kind: job.kind,
-      error: text,
-    });
-    try {
-      await this.jobs.crashed(job, text);
-    } catch (handOverError) {
-      this.deps.logger.error("could not hand a crashed job to the worker", {
-        jobId: job.id,
-        error: String(handOverError),
-      });
-    }
-  }
-
-  private async transitionOrConflict(
-    record: InterceptionRecord,
-    transition: InterceptionTransition,
-  ): Promise<void> {
-    const result = await this.deps.store.interceptions.transition(record.id, transition);
-    if (result !== "applied") {
-      throw new ServiceError(
-        "invalid_transition",
-        "The interception changed while this request ran; read it again and retry.",
-      );
-    }
-  }
-
   /** The tracking call an assessment makes: none while the merchant's answer is cached. */
   private trackingCalls(merchant: MerchantRecord, request: InterceptionRequest): number {
     return this.deps.tracking.fresh(merchant.id, request.carrier, request.trackingNumber) ? 0 : 1;
@@ -605,14 +419,6 @@ export class InterceptionService {
   private deadline(): number {
     return this.deps.now().getTime() + this.deps.requestDeadlineMs;
   }
-}
-
-/** The 409 for stopping an interception whose job may already have reached the carrier. */
-function maybeActed(): ServiceError {
-  return new ServiceError(
-    "invalid_transition",
-    "The carrier may already have acted on this interception (an earlier call was cut off before its reply); try again once its outcome is known.",
-  );
 }
 
 /**
