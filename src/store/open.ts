@@ -17,12 +17,22 @@ export interface OpenedStore {
 
 export async function openConfiguredStore(
   config: GatewayConfig,
-  input: { logger: Logger; now: () => Date; onCommit?: CommitObserver },
+  input: {
+    logger: Logger;
+    now: () => Date;
+    onCommit?: CommitObserver;
+    /** SQLite only: each WAL fsync's time (PostgreSQL flushes its WAL itself). */
+    onFsync?: (seconds: number) => void;
+  },
 ): Promise<OpenedStore> {
   const { database } = config;
   if (database.engine === "sqlite") {
     return {
-      store: openSqliteStore({ path: database.path, onCommit: input.onCommit }),
+      store: openSqliteStore({
+        path: database.path,
+        onCommit: input.onCommit,
+        onFsync: input.onFsync,
+      }),
       rateLimiter: null,
     };
   }

@@ -234,12 +234,15 @@ describe("GroupCommit with the WAL flushed off the event loop", () => {
     await Promise.all([inFlight, queued]);
   });
 
-  it("flushes the real WAL file of the database", async () => {
-    const wal = walSync(join(dir, "db.sqlite"));
+  it("flushes the real WAL file of the database, and says how long each fsync took", async () => {
+    const took: number[] = [];
+    const wal = walSync(join(dir, "db.sqlite"), (seconds) => took.push(seconds));
     try {
       const commit = new GroupCommit(writer, undefined, undefined, wal);
       await commit.run(insert("a"));
       expect(visible()).toEqual(["a"]);
+      expect(took).toHaveLength(1);
+      expect(took[0]).toBeGreaterThan(0);
       wal.syncNow();
     } finally {
       wal.close();

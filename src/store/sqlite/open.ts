@@ -38,6 +38,8 @@ export interface SqliteStoreOptions {
   path: string;
   /** Hears of every group commit (for the commit-time metric). */
   onCommit?: CommitObserver;
+  /** Hears how long each WAL fsync took, off the event loop (a database file only). */
+  onFsync?: (seconds: number) => void;
   /** SQLite's own `busy_timeout` once open: keep it to a few ms, it blocks the event loop. */
   busyTimeoutMs?: number;
   /** The total time a write or read waits, on timers, for a lock held elsewhere. */
@@ -71,7 +73,7 @@ export function openSqliteStore(options: SqliteStoreOptions): SqliteStore {
     const connection = sqliteConnection(sqlite, db, {
       onCommit: options.onCommit,
       maxBusyWaitMs: options.maxBusyWaitMs ?? defaultMaxBusyWaitMs,
-      wal: inMemory ? null : walSync(options.path),
+      wal: inMemory ? null : walSync(options.path, options.onFsync),
     });
     // Claiming a key is also part of storing an interception: both use the same statements.
     const keys = keyStatements(db);

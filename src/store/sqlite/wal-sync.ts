@@ -19,7 +19,8 @@ export interface WalSync {
   close(): void;
 }
 
-export function walSync(databasePath: string): WalSync {
+/** `onSync` hears how long each background fsync took, in seconds. */
+export function walSync(databasePath: string, onSync?: (seconds: number) => void): WalSync {
   const walPath = `${databasePath}-wal`;
   let fd: number | null = null;
   // Opened at the first sync, after a commit has written the WAL (SQLite creates it lazily).
@@ -29,8 +30,16 @@ export function walSync(databasePath: string): WalSync {
   };
   return {
     sync() {
+      const started = performance.now();
       return new Promise<void>((resolve, reject) => {
-        fsync(descriptor(), (error) => (error ? reject(error) : resolve()));
+        fsync(descriptor(), (error) => {
+          if (error) {
+            reject(error);
+            return;
+          }
+          onSync?.((performance.now() - started) / 1000);
+          resolve();
+        });
       });
     },
     syncNow() {
