@@ -98,8 +98,12 @@ export class GroupCommit {
       // Blocking, once: the connection closes next, and these writes must be durable first. A
       // background fsync still running settles them again later, which changes nothing.
       this.awaitingSync = [];
-      const wal = this.wal;
-      settleAfterSync(unsynced, () => wal.syncNow());
+      try {
+        this.wal.syncNow();
+        settleAfterSync(unsynced, null);
+      } catch (error) {
+        settleAfterSync(unsynced, { error });
+      }
     }
   }
 
@@ -156,11 +160,8 @@ export class GroupCommit {
     wal
       .sync()
       .then(
-        () => settleAfterSync(waiting, () => {}),
-        (error: unknown) =>
-          settleAfterSync(waiting, () => {
-            throw error;
-          }),
+        () => settleAfterSync(waiting, null),
+        (error: unknown) => settleAfterSync(waiting, { error }),
       )
       .finally(() => {
         this.syncingNow = [];
@@ -188,16 +189,12 @@ export class GroupCommit {
  * Settles committed writes by whether their fsync succeeded. A failed fsync leaves them committed
  * but maybe not on the disk: their callers hear the error, as they would from COMMIT.
  */
-function settleAfterSync(writes: Committed[], sync: () => void): void {
-  try {
-    sync();
-  } catch (error) {
-    for (const write of writes) {
-      write.fail(error);
-    }
-    return;
-  }
+function settleAfterSync(writes: Committed[], failure: { error: unknown } | null): void {
   for (const write of writes) {
-    write.done();
+    if (failure) {
+      write.fail(failure.error);
+    } else {
+      write.done();
+    }
   }
 }
