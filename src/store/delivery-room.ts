@@ -2,9 +2,51 @@
  * Which due deliveries a worker may take, the same on every store: oldest due first, at most
  * `room.total` in all and, per endpoint, what `room.perEndpoint` leaves beside the worker's
  * deliveries to it still in flight. So one dead or slow endpoint holds at most its own share of
- * the worker's slots, and the others' deliveries never wait behind its timeouts.
+ * the worker's slots, and the others' deliveries never wait behind its timeouts. Also the
+ * conditions of a delivery's lease, for either dialect's deliveries table.
  */
-import type { DeliveryAttempt, DeliveryRoom, WebhookDeliveryStatus } from "./webhook-records.ts";
+import { type AnyColumn, and, eq, inArray, isNull, lte, or, type SQL, sql } from "drizzle-orm";
+import type {
+  DeliveryAttempt,
+  DeliveryRoom,
+  HeldDelivery,
+  WebhookDeliveryStatus,
+} from "./webhook-records.ts";
+
+/** The deliveries table's columns the lease conditions read. */
+interface LeaseColumns {
+  id: AnyColumn;
+  status: AnyColumn;
+  nextAttemptAt: AnyColumn;
+  leaseUntil: AnyColumn;
+}
+
+/** Nobody holds the delivery: never leased, or its lease lapsed by `now`. */
+export function leaseIsFree(table: LeaseColumns, now: string): SQL {
+  return or(isNull(table.leaseUntil), lte(table.leaseUntil, now)) ?? sql`1 = 1`;
+}
+
+/** Of `ids`, those still leasable, checked again under the write lock: pending, due and free. */
+export function stillDue(table: LeaseColumns, ids: string[], now: string): SQL {
+  return (
+    and(
+      inArray(table.id, ids),
+      eq(table.status, "pending"),
+      lte(table.nextAttemptAt, now),
+      leaseIsFree(table, now),
+    ) ?? sql`1 = 0`
+  );
+}
+
+/** The delivery still under the lease its holder took (a holder that lost it changes nothing). */
+export function heldBy(table: LeaseColumns, held: HeldDelivery): SQL {
+  return (
+    and(
+      eq(table.id, held.id),
+      held.leaseUntil === null ? isNull(table.leaseUntil) : eq(table.leaseUntil, held.leaseUntil),
+    ) ?? sql`1 = 0`
+  );
+}
 
 /** A due delivery, with its rank among its endpoint's due deliveries (1 = the oldest). */
 export interface DueCandidate {

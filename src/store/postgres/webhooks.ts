@@ -10,15 +10,18 @@
  * claimer's lock, so one delivery is never leased to two holders at once. Leases compare the
  * caller's clock (ISO text in UTC), as the SQLite store does.
  */
-import { and, asc, desc, eq, inArray, isNull, lt, lte, or, type SQL, sql } from "drizzle-orm";
+import { and, asc, desc, eq, inArray, isNull, lt, type SQL, sql } from "drizzle-orm";
 import type pg from "pg";
 import type { WebhookEventType } from "../../../contracts/webhooks.ts";
 import { interceptionWebhooks } from "../../webhooks/events.ts";
 import {
   attemptColumns,
   failedAsDeleted,
+  heldBy,
+  leaseIsFree,
   pickWithinRoom,
   rankedByEndpoint,
+  stillDue,
 } from "../delivery-room.ts";
 import type { DueDelivery, InterceptionWithEvents, WebhookRepository } from "../store.ts";
 import { webhookDeliveriesTable, webhookEndpointsTable, webhookEventsTable } from "./schema.ts";
@@ -154,7 +157,7 @@ export function pgWebhookRepository(pool: pg.Pool, db: PgDb): WebhookRepository 
         const [retried] = await tx
           .update(deliveries)
           .set({ status: "pending", nextAttemptAt: now })
-          .where(and(eq(deliveries.id, id), leaseIsFree(now)))
+          .where(and(eq(deliveries.id, id), leaseIsFree(deliveries, now)))
           .returning();
         return retried ?? found.delivery;
       });
@@ -198,14 +201,7 @@ export function pgWebhookRepository(pool: pg.Pool, db: PgDb): WebhookRepository 
         const leased = await tx
           .update(deliveries)
           .set({ leaseUntil })
-          .where(
-            and(
-              inArray(deliveries.id, ids),
-              eq(deliveries.status, "pending"),
-              lte(deliveries.nextAttemptAt, now),
-              leaseIsFree(now),
-            ),
-          )
+          .where(stillDue(deliveries, ids, now))
           .returning({ id: deliveries.id });
         if (leased.length === 0) {
           return [];
@@ -240,19 +236,8 @@ export function pgWebhookRepository(pool: pg.Pool, db: PgDb): WebhookRepository 
         db
           .update(deliveries)
           .set({ ...attemptColumns(attempt), attempts: sql`${deliveries.attempts} + 1` })
-          .where(
-            and(
-              eq(deliveries.id, held.id),
-              held.leaseUntil === null
-                ? isNull(deliveries.leaseUntil)
-                : eq(deliveries.leaseUntil, held.leaseUntil),
-            ),
-          ),
+          .where(heldBy(deliveries, held)),
       );
     },
   };
-}
-
-function leaseIsFree(now: string): SQL {
-  return or(isNull(deliveries.leaseUntil), lte(deliveries.leaseUntil, now)) ?? sql`true`;
 }

@@ -3,22 +3,20 @@
  * the transaction of each change (`webhookOutbox`). The deliveries table is the worker's queue:
  * a delivery is leased like a job (`lease_until`), by one conditional UPDATE.
  */
-import { and, asc, desc, eq, inArray, isNull, lt, lte, or, type SQL, sql } from "drizzle-orm";
+import { and, asc, desc, eq, inArray, isNull, lt, type SQL, sql } from "drizzle-orm";
 import type { WebhookEventType } from "../../../contracts/webhooks.ts";
 import { interceptionWebhooks } from "../../webhooks/events.ts";
 import {
   attemptColumns,
   failedAsDeleted,
+  heldBy,
+  leaseIsFree,
   pickWithinRoom,
   rankedByEndpoint,
+  stillDue,
 } from "../delivery-room.ts";
 import { webhookDeliveriesTable, webhookEndpointsTable, webhookEventsTable } from "../schema.ts";
-import type {
-  DueDelivery,
-  HeldDelivery,
-  InterceptionWithEvents,
-  WebhookRepository,
-} from "../store.ts";
+import type { DueDelivery, InterceptionWithEvents, WebhookRepository } from "../store.ts";
 import type { Db, SqliteConnection } from "./connection.ts";
 
 const deliveries = webhookDeliveriesTable;
@@ -200,7 +198,7 @@ export function sqliteWebhooks({ db, read, write }: SqliteConnection): WebhookRe
           db
             .update(deliveries)
             .set({ status: "pending", nextAttemptAt: now })
-            .where(and(eq(deliveries.id, id), leaseIsFree(now)))
+            .where(and(eq(deliveries.id, id), leaseIsFree(deliveries, now)))
             .returning()
             .get() ?? found.delivery
         );
@@ -252,14 +250,7 @@ export function sqliteWebhooks({ db, read, write }: SqliteConnection): WebhookRe
         const leased = db
           .update(deliveries)
           .set({ leaseUntil })
-          .where(
-            and(
-              inArray(deliveries.id, ids),
-              eq(deliveries.status, "pending"),
-              lte(deliveries.nextAttemptAt, now),
-              leaseIsFree(now),
-            ),
-          )
+          .where(stillDue(deliveries, ids, now))
           .returning({ id: deliveries.id })
           .all();
         if (leased.length === 0) {
@@ -295,20 +286,9 @@ export function sqliteWebhooks({ db, read, write }: SqliteConnection): WebhookRe
       return write(() => {
         db.update(deliveries)
           .set({ ...attemptColumns(attempt), attempts: sql`${deliveries.attempts} + 1` })
-          .where(heldBy(held))
+          .where(heldBy(deliveries, held))
           .run();
       });
     },
   };
-}
-
-function leaseIsFree(now: string): SQL {
-  return or(isNull(deliveries.leaseUntil), lte(deliveries.leaseUntil, now)) ?? sql`1`;
-}
-
-/** The delivery still under the lease its holder took. */
-function heldBy(held: HeldDelivery): SQL {
-  return (
-    and(eq(deliveries.id, held.id), sql`${deliveries.leaseUntil} IS ${held.leaseUntil}`) ?? sql`0`
-  );
 }
