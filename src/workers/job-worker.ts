@@ -13,6 +13,7 @@ import type { Clock } from "../clock.ts";
 import type { JobRunner } from "../jobs/runner.ts";
 import { errorText, type Logger } from "../logger.ts";
 import type { CarrierRoom, JobRecord, Store } from "../store/store.ts";
+import { IntervalPass } from "./interval-pass.ts";
 
 export interface WorkerOptions {
   store: Store;
@@ -40,38 +41,26 @@ interface RunningJob {
 }
 
 export class JobWorker {
-  private timer: NodeJS.Timeout | null = null;
-  /** The timer's pass in progress (claiming, pruning). */
-  private ticking: Promise<void> | null = null;
+  /** The timer's passes (claiming, pruning). */
+  private readonly passes: IntervalPass;
   /** The last claim: claims run one after another, so two never count the same free slot. */
   private claiming: Promise<unknown> = Promise.resolve();
   private readonly running = new Map<string, RunningJob>();
   private lastPrune = 0;
   private stopping = false;
 
-  constructor(private readonly options: WorkerOptions) {}
+  constructor(private readonly options: WorkerOptions) {
+    this.passes = new IntervalPass(() => this.tick(), options.intervalMs);
+  }
 
   start(): void {
-    if (this.timer) {
-      return;
-    }
-    this.timer = setInterval(() => {
-      if (!this.ticking) {
-        this.ticking = this.tick().finally(() => {
-          this.ticking = null;
-        });
-      }
-    }, this.options.intervalMs);
+    this.passes.start();
   }
 
   /** Stops taking new jobs and waits for the jobs in flight. */
   async stop(): Promise<void> {
     this.stopping = true;
-    if (this.timer) {
-      clearInterval(this.timer);
-      this.timer = null;
-    }
-    await this.ticking;
+    await this.passes.stop();
     await this.claiming;
     // No claim starts a job any more: the jobs in flight now are the last ones.
     await Promise.all([...this.running.values()].map((job) => job.done));
@@ -186,7 +175,7 @@ export class JobWorker {
 
   /** A slot came free: while the worker runs on its timer, the next due job takes it at once. */
   private refill(): void {
-    if (!this.timer) {
+    if (!this.passes.started) {
       return;
     }
     this.fillFreeSlots(this.options.now()).catch((error: unknown) => {

@@ -19,6 +19,7 @@ import type { PostResult, WebhookPoster } from "../webhooks/post.ts";
 import { nextAttemptAfter } from "../webhooks/retry-schedule.ts";
 import { signedHeaders } from "../webhooks/sign.ts";
 import { checkWebhookUrl, type Resolve, type WebhookUrlPolicy } from "../webhooks/url-guard.ts";
+import { IntervalPass } from "./interval-pass.ts";
 
 export interface WebhookWorkerOptions {
   store: Store;
@@ -44,43 +45,37 @@ interface RunningDelivery {
 }
 
 export class WebhookWorker {
-  private timer: NodeJS.Timeout | null = null;
-  private ticking: Promise<void> | null = null;
+  private readonly passes: IntervalPass;
   /** Claims run one after another, so two never count the same free slot. */
   private claiming: Promise<unknown> = Promise.resolve();
   private readonly running = new Map<string, RunningDelivery>();
   private stopping = false;
 
-  constructor(private readonly options: WebhookWorkerOptions) {}
-
-  start(): void {
-    if (this.timer) {
-      return;
-    }
-    this.stopping = false;
-    this.timer = setInterval(() => {
-      if (!this.ticking) {
-        this.ticking = this.fillFreeSlots()
+  constructor(private readonly options: WebhookWorkerOptions) {
+    this.passes = new IntervalPass(
+      () =>
+        this.fillFreeSlots()
           .then(() => undefined)
           .catch((error: unknown) => {
             // The database busy, say: logged; the next tick tries again.
             this.options.logger.error("webhook worker pass failed", { error: errorText(error) });
-          })
-          .finally(() => {
-            this.ticking = null;
-          });
-      }
-    }, this.options.intervalMs);
+          }),
+      options.intervalMs,
+    );
+  }
+
+  start(): void {
+    if (this.passes.started) {
+      return;
+    }
+    this.stopping = false;
+    this.passes.start();
   }
 
   /** Stops taking deliveries and waits for the attempts in flight to be recorded. */
   async stop(): Promise<void> {
     this.stopping = true;
-    if (this.timer) {
-      clearInterval(this.timer);
-      this.timer = null;
-    }
-    await this.ticking;
+    await this.passes.stop();
     await this.claiming;
     await Promise.all([...this.running.values()].map((delivery) => delivery.done));
   }
@@ -135,7 +130,7 @@ export class WebhookWorker {
 
   /** A slot came free: while the worker runs on its timer, the next due delivery takes it. */
   private refill(): void {
-    if (!this.timer) {
+    if (!this.passes.started) {
       return;
     }
     this.fillFreeSlots().catch((error: unknown) => {
