@@ -14,6 +14,7 @@ import type { PgJobQueue } from "./job-queue.ts";
 import { pgMerchantRepository } from "./merchants.ts";
 import { pgMetaRepository } from "./meta.ts";
 import { applyMigrations } from "./migrate.ts";
+import { namingStatements } from "./named-statements.ts";
 import { pgKeyRateLimiter } from "./rate-limits.ts";
 import { observeCommits } from "./transaction.ts";
 import { pgWebhookRepository } from "./webhooks.ts";
@@ -72,7 +73,7 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
     throw error;
   }
   const jobs = queue;
-  const db = drizzle({ client: pool });
+  const db = drizzle({ client: namingStatements(pool) });
   return {
     pool,
     meta: pgMetaRepository(pool, db),

@@ -34,7 +34,6 @@
  * from the database's now. Callers' clocks agree with the database's within NTP skew, far below a
  * lease or a backoff; a test's fake clock does not move pg-boss's.
  */
-import { createHash } from "node:crypto";
 import type pg from "pg";
 import PgBoss from "pg-boss";
 import { type CarrierId, carrierIds } from "../../../contracts/carrier-adapter.ts";
@@ -56,6 +55,7 @@ import {
   singletonKey,
   toJobRecord,
 } from "./jobs-rows.ts";
+import { statementName } from "./named-statements.ts";
 import { inTransaction } from "./transaction.ts";
 
 /**
@@ -190,20 +190,14 @@ function on(client: pg.PoolClient): PgBoss.Db {
   return { executeSql: (text, values) => client.query(prepared(text, values)) };
 }
 
-const statementNames = new Map<string, string>();
-
 /**
- * A statement named after its text, so that each connection parses and plans it once: planning
- * over six partitions cost as much as running the statement. Only for single statements (pg-boss's
- * install and maintenance send several at once, unprepared).
+ * A statement named after its text (named-statements.ts), so that each connection parses and plans
+ * it once: planning over six partitions cost as much as running the statement. Only for single
+ * statements (pg-boss's install and maintenance send several at once, unprepared).
  */
 function prepared(text: string, values?: unknown[]): pg.QueryConfig {
-  let name = statementNames.get(text);
-  if (name === undefined) {
-    name = `jobs_${createHash("sha1").update(text).digest("hex").slice(0, 24)}`;
-    statementNames.set(text, name);
-  }
-  return { name, text, values };
+  const name = statementName(text);
+  return name ? { name, text, values } : { text, values };
 }
 
 class PgBossJobQueue implements PgJobQueue {

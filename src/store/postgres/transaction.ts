@@ -13,6 +13,7 @@
 import { drizzle, type NodePgDatabase } from "drizzle-orm/node-postgres";
 import type pg from "pg";
 import { isRetryableConflict } from "./errors.ts";
+import { namingStatements } from "./named-statements.ts";
 
 export type PgDb = NodePgDatabase;
 
@@ -63,7 +64,7 @@ async function attemptTransaction<T>(pool: pg.Pool, work: (tx: Tx) => Promise<T>
   let broken: Error | undefined;
   try {
     await client.query("BEGIN");
-    const result = await work({ db: drizzle({ client }), client });
+    const result = await work({ db: drizzle({ client: namingStatements(client) }), client });
     const started = performance.now();
     await client.query("COMMIT");
     commitObservers.get(pool)?.((performance.now() - started) / 1000);
