@@ -73,11 +73,14 @@ export interface LostHolderRetry {
 
 /**
  * A holder lost now and then (an instance killed mid-job) costs a short wait (5 to 10 s after its
- * lease); a job that takes every holder down with it is offered less and less often, and is given
- * up when its 11th holder is lost (after 1.5 to 3 h of backoff on top of its leases).
+ * lease); a job that takes every holder down with it is offered less and less often (pg-boss
+ * caps the doubling, at most about 45 h apart), but never marked `failed`: a failed pg-boss job is
+ * one nobody runs again, so its interception would wait forever with nothing to say why. Like the
+ * SQLite store's queue, which takes a lapsed lease over at its next pass however often that
+ * happened, the job stays the gateway's until a run of it ends.
  */
 const defaultLostHolderRetry: LostHolderRetry = {
-  limit: 10,
+  limit: 1_000_000,
   delaySeconds: 5,
   backoff: true,
 };
