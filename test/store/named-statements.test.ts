@@ -20,7 +20,10 @@ describe("named statements", () => {
     const named = namingStatements(client);
     await named.query({ text: "select $1::int", values: [1] });
     await named.query({ text: "select $1::int", values: [2], name: "mine" });
-    expect(seen[0]).toMatchObject({ text: "select $1::int", name: statementName("select $1::int") });
+    expect(seen[0]).toMatchObject({
+      text: "select $1::int",
+      name: statementName("select $1::int"),
+    });
     expect(seen[1]?.name).toBe("mine");
   });
 
