@@ -37,21 +37,19 @@ export function answerAsBuyer(
         );
   }
   const at = now.toISOString();
-  const answered: Ticket = {
-    ...current,
-    buyerAnswer: { accepted, at, bySilence: false },
-    status: accepted ? "awaiting_shipment" : "overdue",
-  };
+  const status = accepted ? "awaiting_shipment" : "overdue";
+  const answered: Ticket = { ...current, buyerAnswer: { accepted, at, bySilence: false }, status };
   const events: TicketEvent[] = [
     ...before.events,
     accepted
-      ? { type: "buyer_accepted", at, detail: "The buyer accepted the later ship date." }
-      : { type: "buyer_rejected", at, detail: "The buyer rejected the later ship date." },
+      ? { type: "buyer_accepted", at, status, detail: "The buyer accepted the later ship date." }
+      : { type: "buyer_rejected", at, status, detail: "The buyer rejected the later ship date." },
   ];
   if (!accepted) {
     events.push({
       type: "overdue",
       at,
+      status,
       detail: "No agreement with the buyer: the platform files a complaint for the buyer.",
     });
   }
@@ -109,8 +107,18 @@ export function takeSecondChance(
       },
       events: [
         ...before.events,
-        { type: "second_chance", at, detail: "The merchant compensates the buyer." },
-        { type: "resolved", at, detail: "Compensated: paid, no fault recorded." },
+        {
+          type: "second_chance",
+          at,
+          status: "resolved",
+          detail: "The merchant compensates the buyer.",
+        },
+        {
+          type: "resolved",
+          at,
+          status: "resolved",
+          detail: "Compensated: paid, no fault recorded.",
+        },
       ],
     };
   }
@@ -130,6 +138,7 @@ export function takeSecondChance(
       {
         type: "second_chance",
         at,
+        status: "under_review",
         detail: "The merchant says the buyer caused it; the platform reviews the evidence.",
       },
     ],

@@ -18,6 +18,7 @@ import {
   type TicketChange,
   type TicketEvent,
   type TicketReply,
+  type TicketStatus,
   urgeCollectionReplyKinds,
   urgeShipmentReplyKinds,
 } from "./tickets.ts";
@@ -60,37 +61,52 @@ export function replyToTicket(
   if ("ok" in reply) {
     return reply;
   }
-  const replied = { ...current, replies: [...current.replies, reply] };
+  const status = statusAfter(reply);
+  const replied: Ticket = { ...current, replies: [...current.replies, reply], status };
   const events: TicketEvent[] = [
     ...before.events,
-    { type: "replied", at: reply.at, detail: `The merchant replied ${reply.kind}.` },
+    { type: "replied", at: reply.at, status, detail: `The merchant replied ${reply.kind}.` },
   ];
-  if (current.type === "urge_collection") {
-    events.push({ type: "resolved", at: reply.at, detail: "The merchant replied." });
+  if (status === "resolved") {
+    events.push({ type: "resolved", at: reply.at, status, detail: "The merchant replied." });
     return {
       ok: true,
-      ticket: { ...replied, status: "resolved", resolution: "replied" },
+      ticket: { ...replied, resolution: "replied" },
       events,
       ...(reply.kind === "changed_waybill"
         ? { shipment: { trackingNumber: reply.trackingNumber } }
         : {}),
     };
   }
-  if (reply.kind === "cannot_ship") {
+  if (status === "overdue") {
     events.push({
       type: "overdue",
       at: reply.at,
+      status,
       detail: "The merchant cannot ship: the platform files a complaint for the buyer.",
     });
-    return { ok: true, ticket: { ...replied, status: "overdue" }, events };
+    return { ok: true, ticket: replied, events };
   }
-  const waiting: Ticket = {
-    ...replied,
-    status: reply.kind === "ship_later" ? "awaiting_buyer" : "awaiting_shipment",
-  };
   // Whatever is already due from here on (a date ending, collection time running out) applies.
-  const after = advanceTicket(waiting, shipment, now, rules);
+  const after = advanceTicket(replied, shipment, now, rules);
   return { ok: true, ticket: after.ticket, events: [...events, ...after.events] };
+}
+
+/**
+ * Any urge-collection reply resolves the ticket; `ship_later` waits for the buyer, `shipped` for
+ * the collection, and `cannot_ship` is overdue at once.
+ */
+function statusAfter(reply: TicketReply): TicketStatus {
+  switch (reply.kind) {
+    case "ship_later":
+      return "awaiting_buyer";
+    case "shipped":
+      return "awaiting_shipment";
+    case "cannot_ship":
+      return "overdue";
+    default:
+      return "resolved";
+  }
 }
 
 /** The reply as the ticket keeps it, once its own fields and the shipment allow it. */

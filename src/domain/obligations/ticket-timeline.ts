@@ -144,6 +144,7 @@ export function advanceTicket(
       events.push({
         type: "resolved",
         at: end.at,
+        status: "resolved",
         detail:
           end.resolution === "collected"
             ? "The carrier collected the parcel."
@@ -170,13 +171,19 @@ function passDeadline(
       event: {
         type: "accepted_by_silence",
         at: deadline.at,
+        status: "awaiting_shipment",
         detail: "The buyer did not answer: the later ship date counts as accepted.",
       },
     };
   }
   return {
     ticket: { ...ticket, status: "overdue" },
-    event: { type: "overdue", at: deadline.at, detail: overdueDetail(ticket, deadline.kind) },
+    event: {
+      type: "overdue",
+      at: deadline.at,
+      status: "overdue",
+      detail: overdueDetail(ticket, deadline.kind),
+    },
   };
 }
 

@@ -95,6 +95,8 @@ export type TicketEventType = (typeof ticketEventTypes)[number];
 export interface TicketEvent {
   type: TicketEventType;
   at: string;
+  /** The ticket's status once it happened (metrics count the statuses reached from it). */
+  status: TicketStatus;
   detail: string;
 }
 
@@ -189,6 +191,7 @@ export function openTicket(
   const opened: TicketEvent = {
     type: "opened",
     at: ticket.openedAt,
+    status: "awaiting_merchant",
     detail: `The buyer urged ${request.type === "urge_collection" ? "collection" : "shipment"}; the merchant has until ${ticket.dueAt}.`,
   };
   const advanced = advanceTicket(ticket, shipment, now, rules);

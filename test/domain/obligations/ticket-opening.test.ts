@@ -34,7 +34,12 @@ describe("who may open which ticket when", () => {
         secondChance: null,
       });
       expect(accepted(result).events).toEqual([
-        { type: "opened", at: t0, detail: expect.stringContaining(plus(t0, day)) },
+        {
+          type: "opened",
+          at: t0,
+          status: "awaiting_merchant",
+          detail: expect.stringContaining(plus(t0, day)),
+        },
       ]);
     } else {
       expect(refused(result)).toMatchObject({ code: "invalid_transition", rule });

@@ -177,7 +177,9 @@ describe("urge-shipment: overdue as the platform's complaint", () => {
     );
     const late = advanceTicket(ticket, waiting, at(dueAt), rules);
     expect(late.ticket.status).toBe("overdue");
-    expect(late.events).toEqual([{ type: "overdue", at: dueAt, detail: expect.any(String) }]);
+    expect(late.events).toEqual([
+      { type: "overdue", at: dueAt, status: "overdue", detail: expect.any(String) },
+    ]);
   });
 
   it("cannot_ship: overdue at once, and still open until shipped and collected or refunded", () => {
