@@ -26,10 +26,17 @@ export interface TicketDeadline {
 }
 
 /**
- * The next instant the ticket changes by itself, or null when only an act can change it
- * (`overdue`, `under_review`, `resolved` wait for the shipment's collection or refund, which its
- * own events report). The scheduler keeps one job at this time per ticket, and moves it whenever
- * an act changes the answer; a job that finds nothing due does nothing.
+ * The next instant the ticket changes by itself, or null when only an act can change it. State by
+ * state (an urge-collection ticket waits only while `awaiting_merchant`, for `dueAt`):
+ * - `awaiting_merchant`: `reply_due` at `dueAt`; and `collect_by` once the shipment shipped.
+ * - `awaiting_buyer`: `answer_due` at the earlier of the reply + 24 h and the end of the promised
+ *   date; and `collect_by` once shipped.
+ * - `awaiting_shipment`: `ship_date_due` at the end of the promised date, until the shipment
+ *   ships before it; then (and after a `shipped` reply) `collect_by` at `shippedAt` + 24 h.
+ * - `overdue`, `under_review`, `resolved`: none; the first two end with the shipment's
+ *   collection or refund, which the shipment's own changes report (advance the ticket then).
+ * The scheduler keeps one job per ticket at this instant and moves it whenever a change moves
+ * the answer; a job that finds nothing due (`advanceTicket` with no events) does nothing.
  */
 export function nextDeadline(
   ticket: Ticket,
