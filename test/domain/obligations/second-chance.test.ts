@@ -179,3 +179,20 @@ describe("the second chance, after ship_later while unresolved", () => {
     ).toBe("compensated");
   });
 });
+
+describe("every change's events end in the status the ticket is left in", () => {
+  it.each<[string, Ticket]>([
+    ["awaiting the buyer", awaitingBuyer],
+    ["awaiting shipment", awaitingShipment],
+    ["rejected", rejected],
+  ])("%s, then each second chance", (_, ticket) => {
+    for (const request of [compensate, buyerCaused]) {
+      const result = accepted(takeSecondChance(ticket, waiting, request, now, rules));
+      expect(result.events.at(-1)?.status).toBe(result.ticket.status);
+    }
+    const refunded = { ...waiting, status: "refunded" as const, refundedAt: now.toISOString() };
+    const late = advanceTicket(ticket, refunded, at("2026-12-09T00:00:00.000Z"), rules);
+    expect(late.events.at(-1)?.status).toBe("resolved");
+    expect(late.ticket.status).toBe("resolved");
+  });
+});
