@@ -9,6 +9,11 @@ import { type CarrierId, carrierIds } from "../contracts/carrier-adapter.ts";
 import type { CarrierSetup } from "./carriers/definition.ts";
 import { carrierDefinitions } from "./carriers/definitions.ts";
 import { ConfigError } from "./config-error.ts";
+import {
+  defaultObligationRules,
+  type ObligationRules,
+  replyReasons,
+} from "./domain/obligations/rules.ts";
 import { type CarrierRules, CarrierRulesSchema, defaultCarrierRules } from "./domain/rules.ts";
 import type { LogLevel } from "./logger.ts";
 import type { RateLimitSettings } from "./rate-limiter.ts";
@@ -20,6 +25,15 @@ const positiveMs = z.coerce.number().int().min(1);
 const flag = z
   .enum(["true", "false", "1", "0"])
   .transform((value) => value === "true" || value === "1");
+/** A comma-separated list; blanks around items are ignored. */
+const list = z.string().transform((value) =>
+  value
+    .split(",")
+    .map((item) => item.trim())
+    .filter((item) => item !== ""),
+);
+const days = z.coerce.number().int().min(1);
+const obligations = defaultObligationRules;
 
 const EnvSchema = z.object({
   GATEWAY_HOST: z.string().default("127.0.0.1"),
@@ -111,6 +125,19 @@ const EnvSchema = z.object({
   POLL_PUSH_RESTART_WINDOW_MS: positiveMs.default(30_000),
   POLL_MAX_INTERVAL_MS: positiveMs.default(30 * 60_000),
   POLL_HORIZON_MS: positiveMs.default(72 * 60 * 60_000),
+  /** Shipping obligations (src/domain/obligations/rules.ts, seeds 001, 002, 004). */
+  URGE_COLLECTION_WINDOW_MS: positiveMs.default(obligations.urgeCollectionWindowMs),
+  URGE_SHIPMENT_REPLY_WINDOW_MS: positiveMs.default(obligations.urgeShipmentReplyWindowMs),
+  SHIP_LATER_ANSWER_WINDOW_MS: positiveMs.default(obligations.shipLaterAnswerWindowMs),
+  COLLECT_AFTER_SHIP_WINDOW_MS: positiveMs.default(obligations.collectAfterShipWindowMs),
+  SHIP_DATE_PROPOSAL_WINDOW_MS: positiveMs.default(obligations.proposalAnswerWindowMs),
+  SHIP_DATE_PROPOSALS_MAX: z.coerce.number().int().min(1).default(obligations.maxProposals),
+  SHIP_LATER_MAX_DAYS: days.default(obligations.shipLaterMaxDays),
+  SHIP_LATER_MAX_DAYS_FRESH: days.default(obligations.shipLaterMaxDaysFresh),
+  FRESH_CATEGORIES: list.default(obligations.freshCategories),
+  TICKET_REPLY_REASONS: list
+    .pipe(z.array(z.enum(replyReasons)).min(1, "must name at least one reason"))
+    .default(obligations.reasons),
   /**
    * JSON file with per-carrier overrides of rules, polling and HTTP settings:
    * `{ "ups": { "rules": { … }, "poll": { … }, "http": { … } } }`.
@@ -147,6 +174,8 @@ export interface GatewayConfig {
   pushRestartWindowMs: number;
   /** Per carrier: its rules, how it is polled, its HTTP settings, its own variables. */
   carriers: Record<CarrierId, CarrierSettings>;
+  /** The platform's shipping-obligation windows, limits and reasons. */
+  obligations: ObligationRules;
   /** The validated gateway variables. */
   env: Env;
 }
@@ -242,6 +271,18 @@ export function loadConfig(
     },
     pushRestartWindowMs: env.POLL_PUSH_RESTART_WINDOW_MS,
     carriers: loadCarrierSettings(env, present),
+    obligations: {
+      urgeCollectionWindowMs: env.URGE_COLLECTION_WINDOW_MS,
+      urgeShipmentReplyWindowMs: env.URGE_SHIPMENT_REPLY_WINDOW_MS,
+      shipLaterAnswerWindowMs: env.SHIP_LATER_ANSWER_WINDOW_MS,
+      collectAfterShipWindowMs: env.COLLECT_AFTER_SHIP_WINDOW_MS,
+      proposalAnswerWindowMs: env.SHIP_DATE_PROPOSAL_WINDOW_MS,
+      maxProposals: env.SHIP_DATE_PROPOSALS_MAX,
+      shipLaterMaxDays: env.SHIP_LATER_MAX_DAYS,
+      shipLaterMaxDaysFresh: env.SHIP_LATER_MAX_DAYS_FRESH,
+      freshCategories: env.FRESH_CATEGORIES,
+      reasons: env.TICKET_REPLY_REASONS,
+    },
     env,
   };
 }
