@@ -4,6 +4,10 @@
  *   npm run bench                     full run (~25 min on 2 cores: the memory run alone is 11 min)
  *   npm run bench -- --quick          short phases, report to a temp file (smoke test, ~3 min)
  *   npm run bench -- --only=store,get run some scenarios (report to a temp file)
+ *   npm run bench -- --only=store,get --seeded=/tmp/gateway-1m
+ *                                     keep the database the store scenario seeds in that folder;
+ *                                     a later run with the same flag skips the seeding (~1–2 min)
+ *                                     and runs GET on the kept file
  *   npm run bench -- --render=<results.json>  re-render BENCHMARKS.md from a saved run
  *
  * Scenarios: intercept, breaker, webhooks, postgres, memory, store, get. The gateway runs compiled, as
@@ -27,7 +31,7 @@ import { runGet } from "./scenarios/get.ts";
 import { runIntercept } from "./scenarios/intercept.ts";
 import { runMemory } from "./scenarios/memory.ts";
 import { runPostgres } from "./scenarios/postgres.ts";
-import { runStore } from "./scenarios/store.ts";
+import { readSeeded, runStore, type SeededDatabase, writeSeeded } from "./scenarios/store.ts";
 import { runWebhooks } from "./scenarios/webhooks.ts";
 
 const args = process.argv.slice(2);
@@ -37,6 +41,8 @@ const only = args
   ?.slice("--only=".length)
   .split(",");
 const enabled = (name: string) => !only || only.includes(name);
+/** Where the seeded database is kept between runs (`--seeded=<folder>`), if anywhere. */
+const seededFolder = args.find((arg) => arg.startsWith("--seeded="))?.slice("--seeded=".length);
 
 const SANDBOX_LATENCY_MS = 20;
 /** Issue 10, part D, and issue 11's performance targets. */
@@ -241,23 +247,25 @@ async function main(): Promise<void> {
         postgres = undefined;
       }
     }
-    const storeDir = tempDir("store");
-    const sizes = quick ? [10_000, 100_000] : [10_000, 100_000, 1_000_000];
-    results.store = await attempt("store", () => runStore(storeDir, log, sizes));
+    // A database kept by an earlier run with the same --seeded folder is reused as it is.
+    let seeded: SeededDatabase | undefined = seededFolder ? readSeeded(seededFolder) : undefined;
+    if (seeded) {
+      log(`store: reusing ${seeded.databasePath} (${seeded.rows} interceptions), not seeding`);
+    } else {
+      const storeDir = seededFolder ?? tempDir("store");
+      const sizes = quick ? [10_000, 100_000] : [10_000, 100_000, 1_000_000];
+      results.store = await attempt("store", () => runStore(storeDir, log, sizes));
+      seeded = results.store && writeSeeded(storeDir, results.store);
+    }
     execFileSync("sync");
-    const store = results.store;
-    if (enabled("get") && !store) {
+    if (enabled("get") && !seeded) {
       results.errors.get = "needs the database the store scenario seeds";
     }
-    if (store && enabled("get")) {
+    const database = seeded;
+    if (database && enabled("get")) {
       results.get = await attempt("get", () =>
         runGet(
-          {
-            databasePath: store.databasePath,
-            apiKey: store.apiKey,
-            ids: store.benchMerchantIds,
-            rows: store.sizes.at(-1)?.rows ?? 0,
-          },
+          database,
           quick
             ? { concurrency: [32], stepS: 3, warmupS: 1, profileS: 3 }
             : { concurrency: [8, 32], stepS: 8, warmupS: 2, profileS: 6 },

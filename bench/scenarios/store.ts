@@ -7,7 +7,7 @@
  * reused by the GET scenario.
  */
 import { randomBytes } from "node:crypto";
-import { statSync } from "node:fs";
+import { existsSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { ulid } from "ulid";
 import { newJob } from "../../src/jobs/new-job.ts";
@@ -35,6 +35,39 @@ export interface StoreResult {
   apiKey: string;
   merchantIds: string[];
   benchMerchantIds: string[];
+}
+
+/** What the GET scenario needs of a seeded database; kept beside it by `--seeded`. */
+export interface SeededDatabase {
+  databasePath: string;
+  apiKey: string;
+  /** Interceptions of the merchant whose key that is. */
+  ids: string[];
+  rows: number;
+}
+
+const seededFile = "seeded.json";
+
+/** Notes beside the database what the GET scenario needs of it; returns that. */
+export function writeSeeded(directory: string, result: StoreResult): SeededDatabase {
+  const seeded = {
+    databasePath: result.databasePath,
+    apiKey: result.apiKey,
+    ids: result.benchMerchantIds,
+    rows: result.sizes.at(-1)?.rows ?? 0,
+  };
+  writeFileSync(join(directory, seededFile), JSON.stringify(seeded));
+  return seeded;
+}
+
+/** A database an earlier run seeded and kept in `directory`, if there is one. */
+export function readSeeded(directory: string): SeededDatabase | undefined {
+  const file = join(directory, seededFile);
+  if (!existsSync(file)) {
+    return undefined;
+  }
+  const seeded = JSON.parse(readFileSync(file, "utf8")) as SeededDatabase;
+  return existsSync(seeded.databasePath) ? seeded : undefined;
 }
 
 const MERCHANTS = 20;
