@@ -121,6 +121,32 @@ describe.each(backends)("SqliteStore (%s)", (_name, open) => {
     ]);
   });
 
+  it("finds due jobs and late polls starting from the jobs, not from every interception of the carrier", async () => {
+    const prepare = vi.spyOn(store.database, "prepare");
+    await store.jobs.claimDue(at(1), at(2), { total: 1, perCarrier: { "sf-express": 1 } });
+    await store.jobs.bringForwardPolls({ carriers: ["sf-express"], now: at(1), windowMs: 1_000 });
+    const selects = prepare.mock.calls
+      .map(([source]) => String(source))
+      .filter((source) => /^\s*select/i.test(source));
+    prepare.mockRestore();
+    const plans = selects.map((source) =>
+      store.database
+        .prepare(`explain query plan ${source}`)
+        .all(...Array.from(source.matchAll(/\?/g), () => "x"))
+        .map((row) => (row as { detail: string }).detail)
+        .join("; "),
+    );
+    // The outer loop is over jobs (few); interceptions are then looked up by id.
+    expect(plans, plans.join("\n")).toEqual([
+      expect.stringMatching(
+        /^(SEARCH|SCAN) jobs\b.*; SEARCH interceptions USING INDEX \S+ \(id=\?\)/,
+      ),
+      expect.stringMatching(
+        /^(SEARCH|SCAN) jobs\b.*; SEARCH interceptions USING INDEX \S+ \(id=\?\)/,
+      ),
+    ]);
+  });
+
   it("takes only the one-open-interception index as a busy parcel: a duplicate id still throws", async () => {
     const id = icpId(1);
     await seed(store, interception(id, "mer_a"));
