@@ -4,47 +4,48 @@
  * deliveries to it still in flight. So one dead or slow endpoint holds at most its own share of
  * the worker's slots, and the others' deliveries never wait behind its timeouts. Also the
  * conditions of a delivery's lease, for either dialect's deliveries table.
+ *
+ * A holder's record of an attempt is fenced by its lease: it changes the delivery only while the
+ * row's `lease_until` is still the one the holder took, so a holder whose lease lapsed and was
+ * taken over changes nothing. Each store writes that comparison in its own dialect (NULL-safe:
+ * SQLite's `IS`, PostgreSQL's `IS NOT DISTINCT FROM`), for a whole batch of attempts at once.
  */
-import { type AnyColumn, and, eq, inArray, isNull, lte, or, type SQL, sql } from "drizzle-orm";
-import type {
-  DeliveryAttempt,
-  DeliveryRoom,
-  HeldDelivery,
-  WebhookDeliveryStatus,
-} from "./webhook-records.ts";
+import {
+  type AnyColumn,
+  and,
+  eq,
+  isNull,
+  lte,
+  or,
+  type Placeholder,
+  type SQL,
+  sql,
+} from "drizzle-orm";
+import type { DeliveryAttempt, DeliveryRoom, WebhookDeliveryStatus } from "./webhook-records.ts";
 
 /** The deliveries table's columns the lease conditions read. */
 interface LeaseColumns {
-  id: AnyColumn;
   status: AnyColumn;
   nextAttemptAt: AnyColumn;
   leaseUntil: AnyColumn;
 }
 
+/** A time: a value, or a placeholder of a statement prepared once. */
+type At = string | Placeholder;
+
 /** Nobody holds the delivery: never leased, or its lease lapsed by `now`. */
-export function leaseIsFree(table: LeaseColumns, now: string): SQL {
+export function leaseIsFree(table: LeaseColumns, now: At): SQL {
   return or(isNull(table.leaseUntil), lte(table.leaseUntil, now)) ?? sql`1 = 1`;
 }
 
-/** Of `ids`, those still leasable, checked again under the write lock: pending, due and free. */
-export function stillDue(table: LeaseColumns, ids: string[], now: string): SQL {
+/**
+ * Leasable now: pending, due and free. Checked again under the write lock on the candidates a
+ * claim read, since another connection may have leased some meanwhile.
+ */
+export function leasable(table: LeaseColumns, now: At): SQL {
   return (
-    and(
-      inArray(table.id, ids),
-      eq(table.status, "pending"),
-      lte(table.nextAttemptAt, now),
-      leaseIsFree(table, now),
-    ) ?? sql`1 = 0`
-  );
-}
-
-/** The delivery still under the lease its holder took (a holder that lost it changes nothing). */
-export function heldBy(table: LeaseColumns, held: HeldDelivery): SQL {
-  return (
-    and(
-      eq(table.id, held.id),
-      held.leaseUntil === null ? isNull(table.leaseUntil) : eq(table.leaseUntil, held.leaseUntil),
-    ) ?? sql`1 = 0`
+    and(eq(table.status, "pending"), lte(table.nextAttemptAt, now), leaseIsFree(table, now)) ??
+    sql`1 = 0`
   );
 }
 

@@ -86,6 +86,12 @@ export interface DeliveryAttempt {
   nextAttemptAt: string | null;
 }
 
+/** An attempt, with the delivery as its holder leased it (the lease fences the record). */
+export interface HeldAttempt {
+  delivery: HeldDelivery;
+  attempt: DeliveryAttempt;
+}
+
 /** Endpoints, events and deliveries of each merchant's webhooks. */
 export interface WebhookRepository {
   createEndpoint(endpoint: WebhookEndpointRecord): Promise<void>;
@@ -132,8 +138,9 @@ export interface WebhookRepository {
    */
   claimDue(now: string, leaseUntil: string, room: DeliveryRoom): Promise<DueDelivery[]>;
   /**
-   * Records one attempt: `delivered`, `pending` again at `nextAttemptAt`, or `failed`; attempts
-   * + 1, lease cleared. Fenced by the lease: a holder that lost the delivery changes nothing.
+   * Records attempts, all in one write: each delivery `delivered`, `pending` again at
+   * `nextAttemptAt`, or `failed`; attempts + 1, lease cleared. Each is fenced by its lease: a
+   * holder that lost a delivery changes nothing of it.
    */
-  recordAttempt(delivery: HeldDelivery, attempt: DeliveryAttempt): Promise<void>;
+  recordAttempts(attempts: readonly HeldAttempt[]): Promise<void>;
 }

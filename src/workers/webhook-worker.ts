@@ -11,10 +11,15 @@
  *
  * At least once: a delivery is leased before it is sent and recorded after; a worker that dies in
  * between leaves its lease to lapse, and the delivery is sent again (same `webhook-id`).
+ *
+ * Cheap on the event loop, which it shares with the requests: work with the store goes in passes,
+ * one at a time. A pass records every attempt that ended since the last one in one write, and
+ * leases due deliveries for all the free slots in one claim; attempts that end while a pass runs
+ * wait for the next. So under load the store is written once per pass, not twice per delivery.
  */
 import type { Clock } from "../clock.ts";
 import { errorText, type Logger } from "../logger.ts";
-import type { DeliveryAttempt, DueDelivery, Store } from "../store/store.ts";
+import type { DeliveryAttempt, DueDelivery, HeldAttempt, Store } from "../store/store.ts";
 import type { PostResult, WebhookPoster } from "../webhooks/post.ts";
 import { nextAttemptAfter } from "../webhooks/retry-schedule.ts";
 import { signedHeaders } from "../webhooks/sign.ts";
@@ -40,21 +45,25 @@ export interface WebhookWorkerOptions {
 
 interface RunningDelivery {
   endpointId: string;
-  /** Settles when the attempt is recorded; never rejects. */
+  /** Settles when the attempt has ended (its outcome waits for the next pass); never rejects. */
   done: Promise<void>;
 }
 
 export class WebhookWorker {
   private readonly passes: IntervalPass;
-  /** Claims run one after another, so two never count the same free slot. */
-  private claiming: Promise<unknown> = Promise.resolve();
+  /** Passes run one after another, so two never count the same free slot. */
+  private lastPass: Promise<unknown> = Promise.resolve();
+  /** The pass queued behind the one running: it serves every request made before it starts. */
+  private queuedPass: Promise<number> | null = null;
   private readonly running = new Map<string, RunningDelivery>();
+  /** Attempts that ended and are not recorded yet: the next pass records them in one write. */
+  private unrecorded: HeldAttempt[] = [];
   private stopping = false;
 
   constructor(private readonly options: WebhookWorkerOptions) {
     this.passes = new IntervalPass(
       () =>
-        this.fillFreeSlots()
+        this.pass()
           .then(() => undefined)
           .catch((error: unknown) => {
             // The database busy, say: logged; the next tick tries again.
@@ -72,33 +81,60 @@ export class WebhookWorker {
     this.passes.start();
   }
 
-  /** Stops taking deliveries and waits for the attempts in flight to be recorded. */
+  /** Stops taking deliveries, waits for the attempts in flight and records them. */
   async stop(): Promise<void> {
     this.stopping = true;
     await this.passes.stop();
-    await this.claiming;
+    await this.lastPass;
     await Promise.all([...this.running.values()].map((delivery) => delivery.done));
+    // Claims nothing now, records what the last attempts came to.
+    await this.pass().catch((error: unknown) => {
+      this.options.logger.error("webhook worker pass failed", { error: errorText(error) });
+    });
   }
 
   /**
-   * Attempts every delivery due now, within the bounds, until none is due or in flight; returns
-   * how many attempts it made. For tests, which drive the worker step by step.
+   * Attempts every delivery due now, within the bounds, until none is due or in flight, and
+   * records them; returns how many attempts it made. For tests, which drive the worker step by
+   * step.
    */
   async runOnce(): Promise<number> {
     let attempted = 0;
     for (;;) {
-      attempted += await this.fillFreeSlots();
-      if (this.running.size === 0) {
+      attempted += await this.pass();
+      if (this.running.size === 0 && this.unrecorded.length === 0) {
         return attempted;
       }
       await Promise.race([...this.running.values()].map((delivery) => delivery.done));
     }
   }
 
-  private fillFreeSlots(): Promise<number> {
-    const claim = this.claiming.then(() => this.claimAndStart());
-    this.claiming = claim.catch(() => undefined);
-    return claim;
+  /**
+   * Records the attempts that ended and fills the free slots with due deliveries: the next pass
+   * after those running, or the one already queued (so attempts that end while a pass runs are
+   * recorded together by the next). It starts on the next turn of the event loop, so the answers
+   * that arrived in this one are recorded together too. Returns how many attempts it started.
+   */
+  private pass(): Promise<number> {
+    if (this.queuedPass) {
+      return this.queuedPass;
+    }
+    const pass = this.lastPass.then(nextTurn).then(() => {
+      this.queuedPass = null;
+      return this.recordAndClaim();
+    });
+    this.queuedPass = pass;
+    this.lastPass = pass.catch(() => undefined);
+    return pass;
+  }
+
+  private async recordAndClaim(): Promise<number> {
+    const ended = this.unrecorded;
+    this.unrecorded = [];
+    // Both at once: on SQLite the record and the lease share one group commit. The attempts
+    // being recorded are still leased, so the claim cannot hand them out again.
+    const [, started] = await Promise.all([this.record(ended), this.claimAndStart()]);
+    return started;
   }
 
   private async claimAndStart(): Promise<number> {
@@ -121,43 +157,55 @@ export class WebhookWorker {
     for (const due of claimed) {
       const done = this.attempt(due).finally(() => {
         this.running.delete(due.delivery.id);
-        this.refill();
+        this.slotFreed();
       });
       this.running.set(due.delivery.id, { endpointId: due.endpoint.id, done });
     }
     return claimed.length;
   }
 
-  /** A slot came free: while the worker runs on its timer, the next due delivery takes it. */
-  private refill(): void {
+  /** While the worker runs on its timer, a pass records the attempt and fills the slot. */
+  private slotFreed(): void {
     if (!this.passes.started) {
       return;
     }
-    this.fillFreeSlots().catch((error: unknown) => {
+    this.pass().catch((error: unknown) => {
       this.options.logger.error("webhook worker pass failed", { error: errorText(error) });
     });
   }
 
-  /** One attempt, recorded; an error recording it leaves the lease to lapse (sent again later). */
+  /** One attempt; its outcome waits in `unrecorded` for the next pass. */
   private async attempt(due: DueDelivery): Promise<void> {
+    const result = await this.send(due);
+    this.unrecorded.push({ delivery: due.delivery, attempt: this.outcome(due, result) });
+  }
+
+  /**
+   * Records attempts in one write. A failed write (or a crash before it) leaves their leases to
+   * lapse, and those deliveries are sent again, same `webhook-id`: at least once allows that, and
+   * a short wait to record a batch together costs the event loop far less than a write each.
+   */
+  private async record(ended: HeldAttempt[]): Promise<void> {
+    if (ended.length === 0) {
+      return;
+    }
     const { store, logger } = this.options;
     try {
-      const result = await this.send(due);
-      const attempt = this.outcome(due, result);
-      await store.webhooks.recordAttempt(due.delivery, attempt);
+      await store.webhooks.recordAttempts(ended);
+    } catch (error) {
+      logger.error("webhook attempts could not be recorded", {
+        deliveryIds: ended.map(({ delivery }) => delivery.id),
+        error: errorText(error),
+      });
+      return;
+    }
+    for (const { delivery, attempt } of ended) {
       if (!attempt.delivered && attempt.nextAttemptAt === null) {
         logger.warn("webhook delivery failed for good", {
-          deliveryId: due.delivery.id,
-          endpointId: due.endpoint.id,
-          eventId: due.event.id,
+          deliveryId: delivery.id,
           error: attempt.error,
         });
       }
-    } catch (error) {
-      logger.error("webhook attempt could not be recorded", {
-        deliveryId: due.delivery.id,
-        error: errorText(error),
-      });
     }
   }
 
@@ -195,4 +243,8 @@ export class WebhookWorker {
       nextAttemptAt: result.delivered ? null : nextAttemptAfter(due.delivery.attempts + 1, at),
     };
   }
+}
+
+function nextTurn(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
 }

@@ -52,7 +52,7 @@ const repositoryMethods = {
     "retryDelivery",
     "getEvent",
     "claimDue",
-    "recordAttempt",
+    "recordAttempts",
   ],
   dashboardSessions: ["create", "get", "touch", "delete", "deleteEnded"],
 } satisfies { [R in keyof Omit<Store, "close">]: Array<keyof Store[R]> };

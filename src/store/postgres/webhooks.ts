@@ -17,11 +17,10 @@ import { interceptionWebhooks } from "../../webhooks/events.ts";
 import {
   attemptColumns,
   failedAsDeleted,
-  heldBy,
+  leasable,
   leaseIsFree,
   pickWithinRoom,
   rankedByEndpoint,
-  stillDue,
 } from "../delivery-room.ts";
 import type { DueDelivery, InterceptionWithEvents, WebhookRepository } from "../store.ts";
 import { webhookDeliveriesTable, webhookEndpointsTable, webhookEventsTable } from "./schema.ts";
@@ -201,7 +200,7 @@ export function pgWebhookRepository(pool: pg.Pool, db: PgDb): WebhookRepository 
         const leased = await tx
           .update(deliveries)
           .set({ leaseUntil })
-          .where(stillDue(deliveries, ids, now))
+          .where(and(inArray(deliveries.id, ids), leasable(deliveries, now)))
           .returning({ id: deliveries.id });
         if (leased.length === 0) {
           return [];
@@ -231,12 +230,35 @@ export function pgWebhookRepository(pool: pg.Pool, db: PgDb): WebhookRepository 
       });
     },
 
-    async recordAttempt(held, attempt) {
+    async recordAttempts(attempts) {
+      if (attempts.length === 0) {
+        return;
+      }
+      const rows = attempts.map(({ delivery, attempt }) => {
+        const { status, lastStatusCode, lastError, nextAttemptAt } = attemptColumns(attempt);
+        return {
+          id: delivery.id,
+          held_lease: delivery.leaseUntil,
+          status,
+          last_status_code: lastStatusCode,
+          last_error: lastError,
+          next_attempt_at: nextAttemptAt,
+        };
+      });
+      // One statement for the batch; each row fenced by the lease its holder took.
       await autocommit(pool, () =>
-        db
-          .update(deliveries)
-          .set({ ...attemptColumns(attempt), attempts: sql`${deliveries.attempts} + 1` })
-          .where(heldBy(deliveries, held)),
+        db.execute(sql`
+          update ${deliveries} d set
+            status = a.status,
+            last_status_code = a.last_status_code,
+            last_error = a.last_error,
+            next_attempt_at = a.next_attempt_at,
+            lease_until = null,
+            attempts = d.attempts + 1
+          from json_to_recordset(${JSON.stringify(rows)}::json) as a(
+            id text, held_lease text, status text, last_status_code integer, last_error text,
+            next_attempt_at text)
+          where d.id = a.id and d.lease_until is not distinct from a.held_lease`),
       );
     },
   };

@@ -1,23 +1,23 @@
 /**
  * `WebhookRepository` on SQLite, and the outbox the interception repository writes through in
  * the transaction of each change (`webhookOutbox`). The deliveries table is the worker's queue:
- * a delivery is leased like a job (`lease_until`), by one conditional UPDATE.
+ * a delivery is leased like a job (`lease_until`), by one conditional UPDATE; the queue's
+ * statements are compiled once (delivery-statements.ts).
  */
-import { and, asc, desc, eq, inArray, isNull, lt, type SQL, sql } from "drizzle-orm";
+import { and, asc, desc, eq, isNull, lt, type SQL, sql } from "drizzle-orm";
 import type { WebhookEventType } from "../../../contracts/webhooks.ts";
 import { interceptionWebhooks } from "../../webhooks/events.ts";
 import {
   attemptColumns,
   failedAsDeleted,
-  heldBy,
   leaseIsFree,
   pickWithinRoom,
   rankedByEndpoint,
-  stillDue,
 } from "../delivery-room.ts";
 import { webhookDeliveriesTable, webhookEndpointsTable, webhookEventsTable } from "../schema.ts";
 import type { DueDelivery, InterceptionWithEvents, WebhookRepository } from "../store.ts";
 import type { Db, SqliteConnection } from "./connection.ts";
+import { deliveryStatements } from "./delivery-statements.ts";
 
 const deliveries = webhookDeliveriesTable;
 const endpoints = webhookEndpointsTable;
@@ -89,6 +89,7 @@ export function webhookOutbox(db: Db): WebhookOutbox {
 export function sqliteWebhooks({ db, read, write }: SqliteConnection): WebhookRepository {
   const ownEndpoint = (merchantId: string, id: string): SQL =>
     and(eq(endpoints.merchantId, merchantId), eq(endpoints.id, id)) ?? sql`0`;
+  const queue = deliveryStatements(db);
 
   return {
     createEndpoint(endpoint) {
@@ -222,24 +223,9 @@ export function sqliteWebhooks({ db, read, write }: SqliteConnection): WebhookRe
       if (room.total <= 0) {
         return [];
       }
-      // The look-up is a read, so an idle worker's passes take no write lock. Each endpoint's
-      // oldest due deliveries are read through its own index range, so the cost is one probe per
-      // endpoint whatever the backlog (ranking every due delivery made each claim scan them all).
+      // The look-up is a read, so an idle worker's passes take no write lock.
       const candidates = await read(() =>
-        rankedByEndpoint(
-          db.all<{ id: string; endpointId: string }>(sql`
-            select d.id as id, d.endpoint_id as endpointId
-            from ${endpoints} e
-            join ${deliveries} d on d.id in (
-              select due.id from ${deliveries} due
-              where due.endpoint_id = e.id and due.status = 'pending'
-                and due.next_attempt_at <= ${now}
-                and (due.lease_until is null or due.lease_until <= ${now})
-              order by due.next_attempt_at, due.id
-              limit ${room.perEndpoint})
-            where e.deleted_at is null
-            order by d.next_attempt_at, d.id`),
-        ),
+        rankedByEndpoint(queue.dueByEndpoint.all({ now, perEndpoint: room.perEndpoint })),
       );
       const ids = pickWithinRoom(candidates, room);
       if (ids.length === 0) {
@@ -247,47 +233,32 @@ export function sqliteWebhooks({ db, read, write }: SqliteConnection): WebhookRe
       }
       return write((): DueDelivery[] => {
         // Checked again under the write lock: another connection may have leased some meanwhile.
-        const leased = db
-          .update(deliveries)
-          .set({ leaseUntil })
-          .where(stillDue(deliveries, ids, now))
-          .returning({ id: deliveries.id })
-          .all();
+        const leased = queue.lease.all({ ids: JSON.stringify(ids), now, leaseUntil });
         if (leased.length === 0) {
           return [];
         }
-        return db
-          .select({
-            delivery: deliveries,
-            event: webhookEventsTable,
-            endpoint: {
-              id: endpoints.id,
-              url: endpoints.url,
-              secret: endpoints.secret,
-              previousSecret: endpoints.previousSecret,
-              previousSecretUntil: endpoints.previousSecretUntil,
-            },
-          })
-          .from(deliveries)
-          .innerJoin(webhookEventsTable, eq(webhookEventsTable.id, deliveries.eventId))
-          .innerJoin(endpoints, eq(endpoints.id, deliveries.endpointId))
-          .where(
-            inArray(
-              deliveries.id,
-              leased.map((row) => row.id),
-            ),
-          )
-          .orderBy(asc(deliveries.nextAttemptAt), asc(deliveries.id))
-          .all();
+        return queue.withEventAndEndpoint.all({
+          ids: JSON.stringify(leased.map((row) => row.id)),
+        });
       });
     },
 
-    recordAttempt(held, attempt) {
+    recordAttempts(attempts) {
+      if (attempts.length === 0) {
+        return Promise.resolve();
+      }
       return write(() => {
-        db.update(deliveries)
-          .set({ ...attemptColumns(attempt), attempts: sql`${deliveries.attempts} + 1` })
-          .where(heldBy(deliveries, held))
-          .run();
+        for (const { delivery, attempt } of attempts) {
+          const { status, lastStatusCode, lastError, nextAttemptAt } = attemptColumns(attempt);
+          queue.recordAttempt.run({
+            id: delivery.id,
+            heldLease: delivery.leaseUntil,
+            status,
+            lastStatusCode,
+            lastError,
+            nextAttemptAt,
+          });
+        }
       });
     },
   };

@@ -174,7 +174,7 @@ export function webhooksContract(subject: ContractSubject): void {
       expect(await store.webhooks.listDeliveries("mer_a", "we_1", { limit: 10 })).toEqual([]);
     });
 
-    it("leases due deliveries within the room, oldest first, and fences the holder", async () => {
+    it("leases due deliveries within the room, oldest first, and records a batch fenced by each lease", async () => {
       await store.webhooks.createEndpoint(endpoint("we_slow", "mer_a"));
       await store.webhooks.createEndpoint(endpoint("we_fast", "mer_a"));
       for (let n = 1; n <= 3; n += 1) {
@@ -197,31 +197,60 @@ export function webhooksContract(subject: ContractSubject): void {
         ["we_fast", at(1)],
       ]);
 
-      const [stale] = first;
-      if (!stale) {
-        throw new Error("nothing claimed");
-      }
-      await store.webhooks.recordAttempt(stale.delivery, {
-        at: at(72),
-        delivered: true,
-        statusCode: 200,
-        error: null,
-        nextAttemptAt: null,
-      });
+      const [stale, slow, second] = first;
       const [taken] = lapsed;
-      if (!taken) {
-        throw new Error("nothing taken over");
+      if (!stale || !slow || !second || !taken) {
+        throw new Error("not all claimed");
       }
-      await store.webhooks.recordAttempt(taken.delivery, {
-        at: at(73),
-        delivered: false,
-        statusCode: 503,
-        error: "HTTP 503",
-        nextAttemptAt: at(78),
-      });
-      const log = await store.webhooks.listDeliveries("mer_a", "we_fast", { limit: 10 });
-      const row = log?.find((delivery) => delivery.id === taken.delivery.id);
-      expect(row, "the old holder's write changed nothing").toMatchObject({
+      // One batch: the old holder's record of the lapsed one, the new holder's, and two more.
+      await store.webhooks.recordAttempts([
+        {
+          delivery: stale.delivery,
+          attempt: {
+            at: at(72),
+            delivered: true,
+            statusCode: 200,
+            error: null,
+            nextAttemptAt: null,
+          },
+        },
+        {
+          delivery: taken.delivery,
+          attempt: {
+            at: at(73),
+            delivered: false,
+            statusCode: 503,
+            error: "HTTP 503",
+            nextAttemptAt: at(78),
+          },
+        },
+        {
+          delivery: slow.delivery,
+          attempt: {
+            at: at(73),
+            delivered: true,
+            statusCode: 204,
+            error: null,
+            nextAttemptAt: null,
+          },
+        },
+        {
+          delivery: second.delivery,
+          attempt: {
+            at: at(73),
+            delivered: false,
+            statusCode: null,
+            error: "timed out",
+            nextAttemptAt: null,
+          },
+        },
+      ]);
+      const log = [
+        ...((await store.webhooks.listDeliveries("mer_a", "we_fast", { limit: 10 })) ?? []),
+        ...((await store.webhooks.listDeliveries("mer_a", "we_slow", { limit: 10 })) ?? []),
+      ];
+      const row = (id: string) => log.find((delivery) => delivery.id === id);
+      expect(row(taken.delivery.id), "the old holder's write changed nothing").toMatchObject({
         status: "pending",
         attempts: 1,
         lastStatusCode: 503,
@@ -229,6 +258,29 @@ export function webhooksContract(subject: ContractSubject): void {
         nextAttemptAt: at(78),
         leaseUntil: null,
       });
+      expect(row(slow.delivery.id)).toMatchObject({
+        status: "delivered",
+        attempts: 1,
+        lastStatusCode: 204,
+        lastError: null,
+        nextAttemptAt: null,
+        leaseUntil: null,
+      });
+      expect(row(second.delivery.id)).toMatchObject({
+        status: "failed",
+        attempts: 1,
+        lastStatusCode: null,
+        lastError: "timed out",
+        nextAttemptAt: null,
+        leaseUntil: null,
+      });
+      const untouched = log.filter(
+        (delivery) => ![taken, slow, second].some((done) => done.delivery.id === delivery.id),
+      );
+      expect(
+        untouched.map((delivery) => [delivery.status, delivery.attempts]),
+        "the batch changed only its own deliveries",
+      ).toEqual(Array(3).fill(["pending", 0]));
     });
 
     it("marks a delivery delivered or failed, and retries it by hand", async () => {
@@ -238,13 +290,18 @@ export function webhooksContract(subject: ContractSubject): void {
       if (!due) {
         throw new Error("nothing due");
       }
-      await store.webhooks.recordAttempt(due.delivery, {
-        at: at(2),
-        delivered: false,
-        statusCode: null,
-        error: "timed out",
-        nextAttemptAt: null,
-      });
+      await store.webhooks.recordAttempts([
+        {
+          delivery: due.delivery,
+          attempt: {
+            at: at(2),
+            delivered: false,
+            statusCode: null,
+            error: "timed out",
+            nextAttemptAt: null,
+          },
+        },
+      ]);
       const failed = await store.webhooks.listDeliveries("mer_a", "we_1", { limit: 1 });
       expect(failed?.[0]).toMatchObject({ status: "failed", attempts: 1, nextAttemptAt: null });
       expect(await store.webhooks.claimDue(at(3), at(60), room(1))).toEqual([]);
@@ -260,13 +317,18 @@ export function webhooksContract(subject: ContractSubject): void {
       if (!again) {
         throw new Error("not due again");
       }
-      await store.webhooks.recordAttempt(again.delivery, {
-        at: at(5),
-        delivered: true,
-        statusCode: 204,
-        error: null,
-        nextAttemptAt: null,
-      });
+      await store.webhooks.recordAttempts([
+        {
+          delivery: again.delivery,
+          attempt: {
+            at: at(5),
+            delivered: true,
+            statusCode: 204,
+            error: null,
+            nextAttemptAt: null,
+          },
+        },
+      ]);
       const delivered = await store.webhooks.listDeliveries("mer_a", "we_1", { limit: 1 });
       expect(delivered?.[0]).toMatchObject({
         status: "delivered",
