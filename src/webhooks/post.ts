@@ -94,7 +94,11 @@ export function createWebhookPoster(options: WebhookPosterOptions = {}): Webhook
   ): Promise<PostResult> {
     const timeoutMs = limits.timeoutMs ?? defaultTimeoutMs;
     const maxBytes = limits.maxResponseBytes ?? defaultMaxResponseBytes;
-    const signal = AbortSignal.timeout(timeoutMs);
+    // Not AbortSignal.timeout: its timer cannot be cleared, so every attempt, answered or not,
+    // would build a DOMException (with its stack) when the deadline passed, on the event loop.
+    const deadline = new AbortController();
+    const timer = setTimeout(() => deadline.abort(), timeoutMs);
+    const { signal } = deadline;
     let statusCode: number | null = null;
     try {
       const response = await poolFor(target).request({
@@ -115,6 +119,8 @@ export function createWebhookPoster(options: WebhookPosterOptions = {}): Webhook
         return { delivered: false, statusCode: null, error: describe(error, signal, timeoutMs) };
       }
       // The status line arrived; a body that stalls or breaks afterwards changes nothing.
+    } finally {
+      clearTimeout(timer);
     }
     if (statusCode >= 200 && statusCode < 300) {
       return { delivered: true, statusCode, error: null };
