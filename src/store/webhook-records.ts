@@ -143,4 +143,9 @@ export interface WebhookRepository {
    * holder that lost a delivery changes nothing of it.
    */
   recordAttempts(attempts: readonly HeldAttempt[]): Promise<void>;
+  /**
+   * Gives leased deliveries back unattempted, all in one write: lease cleared, nothing else
+   * changed, so they can be leased again at once. Fenced by each lease, as records are.
+   */
+  releaseDeliveries(deliveries: readonly HeldDelivery[]): Promise<void>;
 }

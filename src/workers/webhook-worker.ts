@@ -13,13 +13,22 @@
  * between leaves its lease to lapse, and the delivery is sent again (same `webhook-id`).
  *
  * Cheap on the event loop, which it shares with the requests: work with the store goes in passes,
- * one at a time. A pass records every attempt that ended since the last one in one write, and
- * leases due deliveries for all the free slots in one claim; attempts that end while a pass runs
- * wait for the next. So under load the store is written once per pass, not twice per delivery.
+ * one at a time, a short tick after attempts end. A pass records every attempt that ended since
+ * the last one in one write, and leases due deliveries in one claim, for an endpoint that answers
+ * several times its slots ahead: they wait here for a slot, so a slot that comes free is filled
+ * at once, not after a round trip to the store. An endpoint whose last attempt failed gets none
+ * ahead (its waiting ones are given back), so a dead endpoint still holds only its own slots. So
+ * under load the store is written about once per pass, not twice per delivery.
  */
 import type { Clock } from "../clock.ts";
 import { errorText, type Logger } from "../logger.ts";
-import type { DeliveryAttempt, DueDelivery, HeldAttempt, Store } from "../store/store.ts";
+import type {
+  DeliveryAttempt,
+  DueDelivery,
+  HeldAttempt,
+  HeldDelivery,
+  Store,
+} from "../store/store.ts";
 import type { PostResult, WebhookPoster } from "../webhooks/post.ts";
 import { nextAttemptAfter } from "../webhooks/retry-schedule.ts";
 import { signedHeaders } from "../webhooks/sign.ts";
@@ -49,18 +58,38 @@ interface RunningDelivery {
   done: Promise<void>;
 }
 
+/** How long after an attempt ends the pass that records it runs: attempts ending meanwhile share it. */
+const recordTickMs = 20;
+
 export class WebhookWorker {
   private readonly passes: IntervalPass;
   /** Passes run one after another, so two never count the same free slot. */
   private lastPass: Promise<unknown> = Promise.resolve();
   /** The pass queued behind the one running: it serves every request made before it starts. */
   private queuedPass: Promise<number> | null = null;
+  /** The pass an ended attempt asked for, a short tick later. */
+  private tick: NodeJS.Timeout | null = null;
   private readonly running = new Map<string, RunningDelivery>();
+  private readonly runningTo = new Map<string, number>();
+  /** Leased deliveries waiting for a slot of their endpoint, oldest due first. */
+  private readonly waiting = new Map<string, DueDelivery[]>();
+  /** Endpoints whose last attempt here failed: they get no deliveries ahead of their slots. */
+  private readonly failing = new Set<string>();
   /** Attempts that ended and are not recorded yet: the next pass records them in one write. */
   private unrecorded: HeldAttempt[] = [];
+  /** Leased deliveries not to be attempted here after all: the next pass gives them back. */
+  private unreleased: HeldDelivery[] = [];
+  private attemptsStarted = 0;
   private stopping = false;
+  /**
+   * How many times its slots an endpoint that answers may hold leased: its next deliveries wait
+   * here, not behind a claim. Bounded so the last of them still ends within its lease even if
+   * every attempt before it ran to the deadline, with one deadline to spare.
+   */
+  private readonly ahead: number;
 
   constructor(private readonly options: WebhookWorkerOptions) {
+    this.ahead = Math.max(1, Math.floor(options.leaseMs / options.timeoutMs) - 1);
     this.passes = new IntervalPass(
       () =>
         this.pass()
@@ -81,13 +110,24 @@ export class WebhookWorker {
     this.passes.start();
   }
 
-  /** Stops taking deliveries, waits for the attempts in flight and records them. */
+  /**
+   * Stops taking deliveries, gives back those waiting for a slot, waits for the attempts in
+   * flight and records them.
+   */
   async stop(): Promise<void> {
     this.stopping = true;
     await this.passes.stop();
+    if (this.tick) {
+      clearTimeout(this.tick);
+      this.tick = null;
+    }
     await this.lastPass;
+    for (const queue of this.waiting.values()) {
+      this.giveBack(queue);
+    }
+    this.waiting.clear();
     await Promise.all([...this.running.values()].map((delivery) => delivery.done));
-    // Claims nothing now, records what the last attempts came to.
+    // Claims nothing now: records what the last attempts came to, gives back what waited.
     await this.pass().catch((error: unknown) => {
       this.options.logger.error("webhook worker pass failed", { error: errorText(error) });
     });
@@ -99,27 +139,27 @@ export class WebhookWorker {
    * step.
    */
   async runOnce(): Promise<number> {
-    let attempted = 0;
+    const before = this.attemptsStarted;
     for (;;) {
-      attempted += await this.pass();
-      if (this.running.size === 0 && this.unrecorded.length === 0) {
-        return attempted;
+      await this.pass();
+      if (this.running.size === 0 && this.unrecorded.length === 0 && this.unreleased.length === 0) {
+        return this.attemptsStarted - before;
       }
       await Promise.race([...this.running.values()].map((delivery) => delivery.done));
     }
   }
 
   /**
-   * Records the attempts that ended and fills the free slots with due deliveries: the next pass
-   * after those running, or the one already queued (so attempts that end while a pass runs are
-   * recorded together by the next). It starts on the next turn of the event loop, so the answers
-   * that arrived in this one are recorded together too. Returns how many attempts it started.
+   * Records the attempts that ended, gives back what will not be attempted here, and tops up the
+   * deliveries held with due ones: the next pass after the one running, or the one already
+   * queued (so attempts that end while a pass runs are recorded together by the next). Returns
+   * how many deliveries it leased.
    */
   private pass(): Promise<number> {
     if (this.queuedPass) {
       return this.queuedPass;
     }
-    const pass = this.lastPass.then(nextTurn).then(() => {
+    const pass = this.lastPass.then(() => {
       this.queuedPass = null;
       return this.recordAndClaim();
     });
@@ -130,53 +170,152 @@ export class WebhookWorker {
 
   private async recordAndClaim(): Promise<number> {
     const ended = this.unrecorded;
+    const unwanted = this.unreleased;
     this.unrecorded = [];
-    // Both at once: on SQLite the record and the lease share one group commit. The attempts
-    // being recorded are still leased, so the claim cannot hand them out again.
-    const [, started] = await Promise.all([this.record(ended), this.claimAndStart()]);
-    return started;
+    this.unreleased = [];
+    // All at once: on SQLite the writes share one group commit. The deliveries being recorded
+    // or given back are still leased, so this claim cannot hand them out again.
+    const [, , leased] = await Promise.all([
+      this.record(ended),
+      this.release(unwanted),
+      this.claim(),
+    ]);
+    return leased;
   }
 
-  private async claimAndStart(): Promise<number> {
+  /** Leases due deliveries up to what the worker may hold, and starts what the slots allow. */
+  private async claim(): Promise<number> {
     const { total, perEndpoint } = this.options.concurrency;
-    const free = total - this.running.size;
+    // What each endpoint holds already: attempts in flight and deliveries waiting. One that is
+    // failing counts as full beyond its slots, so it is given no deliveries ahead.
+    const held = new Map<string, number>();
+    for (const endpointId of new Set([...this.runningTo.keys(), ...this.failing])) {
+      held.set(endpointId, this.heldBy(endpointId));
+    }
+    for (const endpointId of this.waiting.keys()) {
+      held.set(endpointId, this.heldBy(endpointId));
+    }
+    let heldInAll = this.running.size;
+    for (const queue of this.waiting.values()) {
+      heldInAll += queue.length;
+    }
+    const free = total * this.ahead - heldInAll;
     if (this.stopping || free <= 0) {
       return 0;
-    }
-    const inFlight = new Map<string, number>();
-    for (const { endpointId } of this.running.values()) {
-      inFlight.set(endpointId, (inFlight.get(endpointId) ?? 0) + 1);
     }
     const { store, now, leaseMs } = this.options;
     const at = now();
     const claimed = await store.webhooks.claimDue(
       at.toISOString(),
       new Date(at.getTime() + leaseMs).toISOString(),
-      { total: free, perEndpoint, inFlight },
+      { total: free, perEndpoint: perEndpoint * this.ahead, inFlight: held },
     );
     for (const due of claimed) {
-      const done = this.attempt(due).finally(() => {
-        this.running.delete(due.delivery.id);
-        this.slotFreed();
-      });
-      this.running.set(due.delivery.id, { endpointId: due.endpoint.id, done });
+      const queue = this.waiting.get(due.endpoint.id);
+      if (queue) {
+        queue.push(due);
+      } else {
+        this.waiting.set(due.endpoint.id, [due]);
+      }
     }
+    this.startWaiting();
     return claimed.length;
   }
 
-  /** While the worker runs on its timer, a pass records the attempt and fills the slot. */
-  private slotFreed(): void {
-    if (!this.passes.started) {
+  private heldBy(endpointId: string): number {
+    const held =
+      (this.runningTo.get(endpointId) ?? 0) + (this.waiting.get(endpointId)?.length ?? 0);
+    return this.failing.has(endpointId)
+      ? held + this.options.concurrency.perEndpoint * (this.ahead - 1)
+      : held;
+  }
+
+  /**
+   * Fills free slots from the deliveries waiting, oldest due first among the endpoints with a
+   * slot free, so no endpoint's queue starves another's. A delivery whose lease would run out
+   * before its attempt could end is given back instead (another pass leases it again).
+   */
+  private startWaiting(): void {
+    const { total, perEndpoint } = this.options.concurrency;
+    while (!this.stopping && this.running.size < total) {
+      let next: DueDelivery | null = null;
+      for (const [endpointId, queue] of this.waiting) {
+        const head = queue[0];
+        if (head && (this.runningTo.get(endpointId) ?? 0) < perEndpoint) {
+          if (next === null || dueBefore(head, next)) {
+            next = head;
+          }
+        }
+      }
+      if (next === null) {
+        break;
+      }
+      const queue = this.waiting.get(next.endpoint.id) ?? [];
+      queue.shift();
+      if (queue.length === 0) {
+        this.waiting.delete(next.endpoint.id);
+      }
+      if (this.leaseEndsTooSoon(next)) {
+        this.giveBack([next]);
+      } else {
+        this.begin(next);
+      }
+    }
+  }
+
+  private leaseEndsTooSoon(due: DueDelivery): boolean {
+    const leaseUntil = due.delivery.leaseUntil;
+    return (
+      leaseUntil === null ||
+      Date.parse(leaseUntil) - this.options.now().getTime() < this.options.timeoutMs
+    );
+  }
+
+  /** Starts an attempt in a free slot. */
+  private begin(due: DueDelivery): void {
+    const endpointId = due.endpoint.id;
+    this.attemptsStarted += 1;
+    this.runningTo.set(endpointId, (this.runningTo.get(endpointId) ?? 0) + 1);
+    const done = this.attempt(due).finally(() => {
+      this.running.delete(due.delivery.id);
+      const left = (this.runningTo.get(endpointId) ?? 1) - 1;
+      if (left === 0) {
+        this.runningTo.delete(endpointId);
+      } else {
+        this.runningTo.set(endpointId, left);
+      }
+      this.startWaiting();
+      this.askForPass();
+    });
+    this.running.set(due.delivery.id, { endpointId, done });
+  }
+
+  /** While the worker runs on its timer, a pass soon records the attempt and tops up. */
+  private askForPass(): void {
+    if (!this.passes.started || this.tick) {
       return;
     }
-    this.pass().catch((error: unknown) => {
-      this.options.logger.error("webhook worker pass failed", { error: errorText(error) });
-    });
+    this.tick = setTimeout(() => {
+      this.tick = null;
+      this.pass().catch((error: unknown) => {
+        this.options.logger.error("webhook worker pass failed", { error: errorText(error) });
+      });
+    }, recordTickMs);
   }
 
   /** One attempt; its outcome waits in `unrecorded` for the next pass. */
   private async attempt(due: DueDelivery): Promise<void> {
     const result = await this.send(due);
+    const endpointId = due.endpoint.id;
+    if (result.delivered) {
+      this.failing.delete(endpointId);
+    } else if (!this.failing.has(endpointId)) {
+      this.failing.add(endpointId);
+      // Its deliveries waiting would mostly wait out its deadlines: given back, they are leased
+      // again within its slots only.
+      this.giveBack(this.waiting.get(endpointId) ?? []);
+      this.waiting.delete(endpointId);
+    }
     this.unrecorded.push({ delivery: due.delivery, attempt: this.outcome(due, result) });
   }
 
@@ -206,6 +345,31 @@ export class WebhookWorker {
           error: attempt.error,
         });
       }
+    }
+  }
+
+  /** Leased deliveries the worker will not attempt: the next pass gives them back. */
+  private giveBack(deliveries: readonly DueDelivery[]): void {
+    for (const due of deliveries) {
+      this.unreleased.push(due.delivery);
+    }
+    if (deliveries.length > 0) {
+      this.askForPass();
+    }
+  }
+
+  /** Gives leased deliveries back in one write; if that fails, their leases lapse instead. */
+  private async release(deliveries: HeldDelivery[]): Promise<void> {
+    if (deliveries.length === 0) {
+      return;
+    }
+    try {
+      await this.options.store.webhooks.releaseDeliveries(deliveries);
+    } catch (error) {
+      this.options.logger.error("webhook deliveries could not be given back", {
+        deliveryIds: deliveries.map((delivery) => delivery.id),
+        error: errorText(error),
+      });
     }
   }
 
@@ -245,6 +409,8 @@ export class WebhookWorker {
   }
 }
 
-function nextTurn(): Promise<void> {
-  return new Promise((resolve) => setImmediate(resolve));
+/** Oldest due first, then by id: the order claims hand deliveries out in. */
+function dueBefore(a: DueDelivery, b: DueDelivery): boolean {
+  const [dueA, dueB] = [a.delivery.nextAttemptAt ?? "", b.delivery.nextAttemptAt ?? ""];
+  return dueA < dueB || (dueA === dueB && a.delivery.id < b.delivery.id);
 }

@@ -53,6 +53,7 @@ const repositoryMethods = {
     "getEvent",
     "claimDue",
     "recordAttempts",
+    "releaseDeliveries",
   ],
   dashboardSessions: ["create", "get", "touch", "delete", "deleteEnded"],
 } satisfies { [R in keyof Omit<Store, "close">]: Array<keyof Store[R]> };

@@ -261,5 +261,18 @@ export function pgWebhookRepository(pool: pg.Pool, db: PgDb): WebhookRepository 
           where d.id = a.id and d.lease_until is not distinct from a.held_lease`),
       );
     },
+
+    async releaseDeliveries(held) {
+      if (held.length === 0) {
+        return;
+      }
+      const rows = held.map((delivery) => ({ id: delivery.id, held_lease: delivery.leaseUntil }));
+      await autocommit(pool, () =>
+        db.execute(sql`
+          update ${deliveries} d set lease_until = null
+          from json_to_recordset(${JSON.stringify(rows)}::json) as a(id text, held_lease text)
+          where d.id = a.id and d.lease_until is not distinct from a.held_lease`),
+      );
+    },
   };
 }

@@ -13,6 +13,8 @@ const deliveries = webhookDeliveriesTable;
 const endpoints = webhookEndpointsTable;
 const p = sql.placeholder;
 const inIds = sql`${deliveries.id} in (select value from json_each(${p("ids")}))`;
+/** Still under the lease its holder took (`IS`: NULL-safe). */
+const heldBy = and(eq(deliveries.id, p("id")), sql`${deliveries.leaseUntil} is ${p("heldLease")}`);
 
 export function deliveryStatements(db: Db) {
   return {
@@ -62,7 +64,7 @@ export function deliveryStatements(db: Db) {
       .where(inIds)
       .orderBy(asc(deliveries.nextAttemptAt), asc(deliveries.id))
       .prepare(),
-    /** One attempt, fenced by the lease its holder took (`IS`: NULL-safe). */
+    /** One attempt, fenced by the lease its holder took. */
     recordAttempt: db
       .update(deliveries)
       .set({
@@ -73,7 +75,9 @@ export function deliveryStatements(db: Db) {
         leaseUntil: null,
         attempts: sql`${deliveries.attempts} + 1`,
       })
-      .where(and(eq(deliveries.id, p("id")), sql`${deliveries.leaseUntil} is ${p("heldLease")}`))
+      .where(heldBy)
       .prepare(),
+    /** Gives a delivery back unattempted, fenced by the lease its holder took. */
+    release: db.update(deliveries).set({ leaseUntil: null }).where(heldBy).prepare(),
   };
 }

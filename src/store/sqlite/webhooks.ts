@@ -261,5 +261,16 @@ export function sqliteWebhooks({ db, read, write }: SqliteConnection): WebhookRe
         }
       });
     },
+
+    releaseDeliveries(held) {
+      if (held.length === 0) {
+        return Promise.resolve();
+      }
+      return write(() => {
+        for (const delivery of held) {
+          queue.release.run({ id: delivery.id, heldLease: delivery.leaseUntil });
+        }
+      });
+    },
   };
 }
