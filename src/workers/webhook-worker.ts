@@ -141,11 +141,12 @@ export class WebhookWorker {
   async runOnce(): Promise<number> {
     const before = this.attemptsStarted;
     for (;;) {
-      await this.pass();
-      if (this.running.size === 0 && this.unrecorded.length === 0 && this.unreleased.length === 0) {
+      const changed = await this.pass();
+      if (this.running.size > 0) {
+        await Promise.race([...this.running.values()].map((delivery) => delivery.done));
+      } else if (changed === 0) {
         return this.attemptsStarted - before;
       }
-      await Promise.race([...this.running.values()].map((delivery) => delivery.done));
     }
   }
 
@@ -153,7 +154,7 @@ export class WebhookWorker {
    * Records the attempts that ended, gives back what will not be attempted here, and tops up the
    * deliveries held with due ones: the next pass after the one running, or the one already
    * queued (so attempts that end while a pass runs are recorded together by the next). Returns
-   * how many deliveries it leased.
+   * how many deliveries it recorded, gave back or leased.
    */
   private pass(): Promise<number> {
     if (this.queuedPass) {
@@ -180,7 +181,7 @@ export class WebhookWorker {
       this.release(unwanted),
       this.claim(),
     ]);
-    return leased;
+    return ended.length + unwanted.length + leased;
   }
 
   /** Leases due deliveries up to what the worker may hold, and starts what the slots allow. */

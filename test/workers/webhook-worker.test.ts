@@ -233,3 +233,134 @@ describe("a dead endpoint", () => {
     expect(dead.requests.length, "its attempts time out and are retried later").toBe(2);
   });
 });
+
+describe("leasing ahead and recording in batches", () => {
+  /** A worker of its own: 2 slots per endpoint, a lease 5 deadlines long (4 times its slots). */
+  function workerFor(on: TestGateway, poster: ReturnType<typeof createWebhookPoster>) {
+    return new WebhookWorker({
+      store: on.store,
+      poster,
+      policy: { allowPrivate: true },
+      logger: silentLogger,
+      now: () => new Date(),
+      intervalMs: 50,
+      timeoutMs: 2_000,
+      leaseMs: 10_000,
+      concurrency: { total: 4, perEndpoint: 2 },
+    });
+  }
+
+  it("leases an answering endpoint's deliveries ahead of its slots, attempts within them, and records them together", async () => {
+    gateway = await createTestGateway(carrierWithParcels(6).adapter);
+    let inFlight = 0;
+    let mostInFlight = 0;
+    const slowly = await startReceiver((_request, response) => {
+      inFlight += 1;
+      mostInFlight = Math.max(mostInFlight, inFlight);
+      setTimeout(() => {
+        inFlight -= 1;
+        response.writeHead(204).end();
+      }, 20);
+    });
+    receivers.push(slowly);
+    const endpoint = await register(gateway, url(slowly));
+    for (let n = 1; n <= 6; n += 1) {
+      await intercept(gateway, n);
+    }
+    const poster = createWebhookPoster();
+    const worker = workerFor(gateway, poster);
+    const claims = vi.spyOn(gateway.store.webhooks, "claimDue");
+    const records = vi.spyOn(gateway.store.webhooks, "recordAttempts");
+    try {
+      worker.start();
+      const started = Date.now();
+      while (slowly.requests.length < 12 && Date.now() - started < 10_000) {
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+    } finally {
+      await worker.stop();
+      await poster.close();
+    }
+    expect(slowly.requests).toHaveLength(12);
+    const firstClaim = (await claims.mock.results[0]?.value) as unknown[];
+    expect(firstClaim, "8 of the 12 due: 4 times its 2 slots").toHaveLength(8);
+    expect(mostInFlight, "never more attempts at once than its slots").toBe(2);
+    const recorded = records.mock.calls.map(([batch]) => batch.length);
+    expect(recorded.reduce((sum, size) => sum + size, 0)).toBe(12);
+    expect(recorded.length, `batches ${JSON.stringify(recorded)}`).toBeLessThan(12);
+    const log = await deliveriesOf(gateway, endpoint.id);
+    expect(log.map((delivery) => [delivery.status, delivery.attempts])).toEqual(
+      Array(12).fill(["delivered", 1]),
+    );
+  });
+
+  it("gives back a failing endpoint's deliveries waiting for a slot, and leases it none ahead", async () => {
+    gateway = await createTestGateway(carrierWithParcels(3).adapter);
+    const failing = await receiver(503);
+    const endpoint = await register(gateway, url(failing));
+    for (let n = 1; n <= 3; n += 1) {
+      await intercept(gateway, n);
+    }
+    const poster = createWebhookPoster();
+    const worker = workerFor(gateway, poster);
+    const claims = vi.spyOn(gateway.store.webhooks, "claimDue");
+    const released = vi.spyOn(gateway.store.webhooks, "releaseDeliveries");
+    try {
+      expect(await worker.runOnce(), "each delivery attempted once").toBe(6);
+    } finally {
+      await worker.stop();
+      await poster.close();
+    }
+    const leased = await Promise.all(
+      claims.mock.results.map(async (result) => ((await result.value) as unknown[]).length),
+    );
+    expect(leased[0], "an endpoint not seen failing yet: all 6, 4 ahead of its 2 slots").toBe(6);
+    expect(released.mock.calls[0]?.[0], "the 4 waiting, after its first failure").toHaveLength(4);
+    expect(
+      leased.slice(1).every((count) => count <= 2),
+      `then within its slots only: ${JSON.stringify(leased)}`,
+    ).toBe(true);
+    expect(new Set(failing.requests.map((request) => request.headers["webhook-id"])).size).toBe(6);
+    const log = await deliveriesOf(gateway, endpoint.id);
+    expect(log.map((delivery) => [delivery.status, delivery.attempts])).toEqual(
+      Array(6).fill(["pending", 1]),
+    );
+  });
+
+  it("gives back at stop the deliveries still waiting for a slot", async () => {
+    gateway = await createTestGateway(carrierWithParcels(3).adapter);
+    const slow = await startReceiver((_request, response) => {
+      setTimeout(() => response.writeHead(204).end(), 300);
+    });
+    receivers.push(slow);
+    const endpoint = await register(gateway, url(slow));
+    for (let n = 1; n <= 3; n += 1) {
+      await intercept(gateway, n);
+    }
+    const poster = createWebhookPoster();
+    const worker = workerFor(gateway, poster);
+    try {
+      worker.start();
+      const started = Date.now();
+      while (slow.requests.length < 2 && Date.now() - started < 5_000) {
+        await new Promise((resolve) => setTimeout(resolve, 5));
+      }
+    } finally {
+      await worker.stop();
+      await poster.close();
+    }
+    expect(slow.requests, "its 2 slots").toHaveLength(2);
+    const log = await deliveriesOf(gateway, endpoint.id);
+    const byStatus = log.map((delivery) => [delivery.status, delivery.attempts]);
+    expect(byStatus.filter(([status]) => status === "delivered")).toHaveLength(2);
+    const given = await gateway.store.webhooks.claimDue(
+      new Date().toISOString(),
+      new Date(Date.now() + 60_000).toISOString(),
+      { total: 10, perEndpoint: 10, inFlight: new Map() },
+    );
+    expect(
+      given.map(({ delivery }) => delivery.attempts),
+      "leasable again at once",
+    ).toEqual([0, 0, 0, 0]);
+  });
+});

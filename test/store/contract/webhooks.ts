@@ -283,6 +283,33 @@ export function webhooksContract(subject: ContractSubject): void {
       ).toEqual(Array(3).fill(["pending", 0]));
     });
 
+    it("gives leased deliveries back untouched, only from the holder of each lease", async () => {
+      await store.webhooks.createEndpoint(endpoint("we_1", "mer_a"));
+      for (let n = 1; n <= 2; n += 1) {
+        await seed(store, interception(icpId(n), "mer_a", { createdAt: at(n) }));
+      }
+      const [one] = await store.webhooks.claimDue(at(10), at(70), room(1));
+      const [two] = await store.webhooks.claimDue(at(10), at(500), room(1));
+      if (!one || !two) {
+        throw new Error("not both claimed");
+      }
+      const [taken] = await store.webhooks.claimDue(at(71), at(131), room(10));
+      expect(taken?.delivery.id, "the first one's lease lapsed and was taken over").toBe(
+        one.delivery.id,
+      );
+      // Its holder gives both back: only the one it still holds is released, and can be leased
+      // again at once, long before its lease would have lapsed.
+      await store.webhooks.releaseDeliveries([one.delivery, two.delivery]);
+      const again = await store.webhooks.claimDue(at(72), at(132), room(10));
+      expect(again.map(({ delivery }) => delivery.id)).toEqual([two.delivery.id]);
+      expect(again[0]?.delivery).toMatchObject({
+        status: "pending",
+        attempts: 0,
+        nextAttemptAt: at(2),
+        leaseUntil: at(132),
+      });
+    });
+
     it("marks a delivery delivered or failed, and retries it by hand", async () => {
       await store.webhooks.createEndpoint(endpoint("we_1", "mer_a"));
       await seed(store, interception(icpId(1), "mer_a"));
