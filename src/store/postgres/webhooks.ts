@@ -10,7 +10,7 @@
  * claimer's lock, so one delivery is never leased to two holders at once. Leases compare the
  * caller's clock (ISO text in UTC), as the SQLite store does.
  */
-import { and, asc, desc, eq, inArray, isNull, lt, type SQL, sql } from "drizzle-orm";
+import { and, asc, desc, eq, isNull, lt, type SQL, sql } from "drizzle-orm";
 import type pg from "pg";
 import type { WebhookEventType } from "../../../contracts/webhooks.ts";
 import { interceptionWebhooks } from "../../webhooks/events.ts";
@@ -28,6 +28,13 @@ import { autocommit, inTransaction, type PgDb } from "./transaction.ts";
 
 const deliveries = webhookDeliveriesTable;
 const endpoints = webhookEndpointsTable;
+
+/**
+ * A delivery among `ids`, bound as one array: the statement's text is the same however many
+ * there are, so it takes one of the pool's bounded statement names (named-statements.ts) rather
+ * than one per list length.
+ */
+const anyOf = (ids: string[]): SQL => sql`${deliveries.id} = any(${sql.param(ids)}::text[])`;
 
 /**
  * Inside a change's transaction: records its webhook events and their deliveries. One indexed
@@ -200,7 +207,7 @@ export function pgWebhookRepository(pool: pg.Pool, db: PgDb): WebhookRepository 
         const leased = await tx
           .update(deliveries)
           .set({ leaseUntil })
-          .where(and(inArray(deliveries.id, ids), leasable(deliveries, now)))
+          .where(and(anyOf(ids), leasable(deliveries, now)))
           .returning({ id: deliveries.id });
         if (leased.length === 0) {
           return [];
@@ -220,12 +227,7 @@ export function pgWebhookRepository(pool: pg.Pool, db: PgDb): WebhookRepository 
           .from(deliveries)
           .innerJoin(webhookEventsTable, eq(webhookEventsTable.id, deliveries.eventId))
           .innerJoin(endpoints, eq(endpoints.id, deliveries.endpointId))
-          .where(
-            inArray(
-              deliveries.id,
-              leased.map((row) => row.id),
-            ),
-          )
+          .where(anyOf(leased.map((row) => row.id)))
           .orderBy(asc(deliveries.nextAttemptAt), asc(deliveries.id));
       });
     },
