@@ -14,11 +14,13 @@ import type { CommitObserver } from "../group-commit.ts";
 import type { Store } from "../store.ts";
 import { sqliteConnection } from "./connection.ts";
 import { sqliteDashboardSessions } from "./dashboard-sessions.ts";
+import { sqliteDeadlines } from "./deadlines.ts";
 import { keyStatements, sqliteIdempotency } from "./idempotency.ts";
 import { sqliteInterceptions } from "./interceptions.ts";
 import { sqliteJobs } from "./jobs.ts";
 import { sqliteMerchants } from "./merchants.ts";
 import { sqliteMeta } from "./meta.ts";
+import { sqliteShipments } from "./shipments.ts";
 import { walSync } from "./wal-sync.ts";
 import { eventOutbox, sqliteWebhooks, webhookOutbox } from "./webhooks.ts";
 
@@ -87,6 +89,8 @@ export function openSqliteStore(options: SqliteStoreOptions): SqliteStore {
       jobs: sqliteJobs(connection),
       webhooks: sqliteWebhooks(connection),
       dashboardSessions: sqliteDashboardSessions(connection),
+      shipments: sqliteShipments(connection, keys, events),
+      deadlines: sqliteDeadlines(connection),
       async close() {
         connection.close();
       },
