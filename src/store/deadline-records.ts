@@ -61,9 +61,10 @@ export function newDeadline(
 /** The deadlines of every store, leased like jobs. */
 export interface DeadlineRepository {
   /**
-   * Leases up to `limit` deadlines that are due and not held, earliest due first. On SQLite due
-   * means `dueAt <= now` and the lease ends at `leaseUntil`; on PostgreSQL the database's clock
-   * decides both (pg-boss), as for jobs.
+   * Leases up to `limit` deadlines that are due and not held, returned earliest due first. On
+   * SQLite due means `dueAt <= now`, the earliest due are taken first and the lease ends at
+   * `leaseUntil`; on PostgreSQL the database's clock decides both (pg-boss), as for jobs, and
+   * pg-boss takes due deadlines in the order they were enqueued.
    */
   claimDue(now: string, leaseUntil: string, limit: number): Promise<DeadlineRecord[]>;
   /** Done: the deadline is gone. Fenced by the holder's lease (a holder that lost it changes nothing). */
