@@ -194,6 +194,7 @@ export function buildServices(input: {
     logger,
     now,
     carrierDeadlineMs: config.requestDeadlineMs,
+    collectionLooks: config.collectionLooks,
     intervalMs: config.workerIntervalMs,
     leaseMs: deadlineLeaseMs,
     batchSize: 20,

@@ -255,6 +255,25 @@ export function putParcel(
   return parcel;
 }
 
+/**
+ * Moves a parcel forward to `state` as the carrier would see it happen now: the timeline steps it
+ * lacks are appended, dated now (a `not_collected` parcel moved to `in_transit` gets its
+ * collection scan now). False, changing nothing, when `state` is not ahead of the parcel's
+ * timeline (a parcel cannot go back to `not_collected`).
+ */
+export function advanceParcel(world: World, parcel: SandboxParcel, state: ParcelState): boolean {
+  const path = PATH_TO[state];
+  const had = parcel.history.map((entry) => entry.kind);
+  const isAhead = had.every((kind, index) => path[index] === kind) && path.length > had.length;
+  if (!isAhead) {
+    return false;
+  }
+  for (const kind of path.slice(had.length)) {
+    appendHistory(world, parcel, kind, `sandbox ${kind}`);
+  }
+  return true;
+}
+
 /** The parcel, or undefined when the carrier does not know the tracking number. */
 export function getParcel(
   world: World,

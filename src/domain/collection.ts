@@ -31,12 +31,19 @@ export function collectionScanTime(tracking: TrackResult, fallback: string): str
   return isPastCollection(tracking.state) ? fallback : null;
 }
 
-/** The first look is a minute after shipping; each look after waits twice as long, up to an hour. */
-const firstLookMs = 60_000;
-const longestWaitMs = 60 * 60_000;
+/** How far apart the looks are (configuration; by default a minute, doubling up to an hour). */
+export interface CollectionLooks {
+  firstMs: number;
+  longestMs: number;
+}
 
-/** When to look at the tracking again after `looks` looks that did not see the parcel collected. */
-export function nextCollectionLook(now: Date, looks: number): string {
-  const wait = Math.min(firstLookMs * 2 ** Math.min(looks, 16), longestWaitMs);
+export const defaultCollectionLooks: CollectionLooks = { firstMs: 60_000, longestMs: 3_600_000 };
+
+/**
+ * When to look at the tracking again after `looks` looks that did not see the parcel collected:
+ * `firstMs` after the first, twice as long after each next, never more than `longestMs`.
+ */
+export function nextCollectionLook(now: Date, looks: number, spacing: CollectionLooks): string {
+  const wait = Math.min(spacing.firstMs * 2 ** Math.min(looks, 30), spacing.longestMs);
   return new Date(now.getTime() + wait).toISOString();
 }

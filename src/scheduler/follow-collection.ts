@@ -32,7 +32,7 @@ export async function followCollection(
     (ctx) => carrier.resilient.adapter.track(trackingNumber, ctx),
     { deadline: now.getTime() + deps.carrierDeadlineMs },
   );
-  const next = nextCollectionLook(deps.now(), deadline.attempts);
+  const next = nextCollectionLook(deps.now(), deadline.attempts, deps.collectionLooks);
   if (!tracked.ok) {
     return { done: false, at: next, reason: `${tracked.error.code}: ${tracked.error.message}` };
   }

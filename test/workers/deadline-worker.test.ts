@@ -12,6 +12,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { registryOf } from "../../src/carriers/registry.ts";
 import { loadConfig } from "../../src/config.ts";
 import { apiKeyActor } from "../../src/domain/actors.ts";
+import { defaultCollectionLooks } from "../../src/domain/collection.ts";
 import { silentLogger } from "../../src/logger.ts";
 import { Metrics } from "../../src/metrics.ts";
 import { newDeadline } from "../../src/store/deadline-records.ts";
@@ -67,6 +68,7 @@ async function instance(
     logger: silentLogger,
     now: clock.now,
     carrierDeadlineMs: 1_500,
+    collectionLooks: defaultCollectionLooks,
     intervalMs: 50,
     leaseMs: minute,
     batchSize: 20,
