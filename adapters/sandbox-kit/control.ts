@@ -9,6 +9,7 @@ import { z } from "zod";
 import { carrierIds } from "../../contracts/carrier-adapter.ts";
 import { ParcelStateSchema } from "../../contracts/normalized.ts";
 import type { SandboxEnv } from "./faults.ts";
+import { deliverPush } from "./push.ts";
 import { withoutSecrets } from "./secret.ts";
 import { addFault, advanceParcel, getParcel, putParcel, resetWorld, type World } from "./world.ts";
 
@@ -134,13 +135,19 @@ export function createControlRoutes(world: World): Hono<SandboxEnv> {
     if (parcel === undefined) {
       return problem(c, 404, "not_found", `No sandbox parcel ${carrier}/${trackingNumber}.`);
     }
-    if (!advanceParcel(world, parcel, state)) {
+    const steps = advanceParcel(world, parcel, state);
+    if (steps === null) {
       return problem(
         c,
         400,
         "validation_failed",
         `The parcel is ${parcel.state}: ${state} is not ahead of it.`,
       );
+    }
+    // A carrier that pushes every route (SF) reports each new step as it would.
+    const routePush = world.routePushes[carrier];
+    for (const entry of routePush ? steps : []) {
+      deliverPush(world, { carrier, trackingNumber }, () => routePush?.(parcel, entry) ?? null);
     }
     return c.json(parcel);
   });

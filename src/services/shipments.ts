@@ -4,9 +4,13 @@
  * and starts following its collection), refunding it, reading them. The deadlines each change
  * sets are enqueued in its transaction; the scheduler (src/scheduler) acts on them.
  */
+import type { CarrierReport } from "../../contracts/carrier-adapter.ts";
 import type { EventActor } from "../../contracts/interception.ts";
 import type { ShipmentCreate, ShipmentRefund, ShipmentShip } from "../../contracts/shipments.ts";
+import { carrierActor } from "../domain/actors.ts";
+import { isPastCollection } from "../domain/collection.ts";
 import { newId } from "../ids.ts";
+import { recordCollected } from "../scheduler/collected.ts";
 import { newDeadline } from "../store/deadline-records.ts";
 import type {
   IdempotencyKeyClaim,
@@ -172,6 +176,34 @@ export class ShipmentService {
       patch: { refundedAt },
       event: { at: now, type: "refunded", detail: "Refunded.", actor },
     });
+  }
+
+  /**
+   * A carrier's push (its route events, as the callback route reads them): a report that the
+   * parcel is past `not_collected` records each `shipped` shipment of it collected, at the
+   * report's time (the carrier's scan). Returns how many became collected.
+   */
+  async applyCarrierReports(carrierId: string, reports: readonly CarrierReport[]): Promise<number> {
+    const carrier = carrierFor(this.deps, carrierId);
+    let collected = 0;
+    for (const report of reports) {
+      if (!isPastCollection(report.parcelState)) {
+        continue;
+      }
+      const shipped = await this.deps.store.shipments.shippedWithParcel(
+        carrier.id,
+        report.trackingNumber,
+      );
+      for (const shipment of shipped) {
+        const scannedAt = new Date(report.at).toISOString();
+        const actor = carrierActor(carrier.id);
+        // Changed meanwhile (its own look at the tracking, say): the shipment as it is now.
+        if ((await recordCollected(this.deps, shipment, scannedAt, actor)) === "recorded") {
+          collected += 1;
+        }
+      }
+    }
+    return collected;
   }
 
   /** One shipment of the merchant; another merchant's reads as missing. */

@@ -2,13 +2,15 @@
  * Shipments over real HTTP on loopback: the gateway server and the carrier sandboxes as under
  * `npm start`. A shipped SF parcel and a shipped JD parcel are scanned in at their sandboxes
  * (`not_collected` → `in_transit`); the gateway's own looks at each carrier's tracking find the
- * scan, and both shipments become `collected` at the carrier's scan time.
+ * scan (and SF, which pushes every route, pushes it too), and both shipments become `collected`
+ * at the carrier's scan time.
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type RunningSandbox, startSandbox } from "../../adapters/sandbox-kit/server.ts";
+import { sandboxPushUrls } from "../../src/carriers/modules.ts";
 import { loadConfig } from "../../src/config.ts";
 import { type RunningGateway, startGateway } from "../../src/server.ts";
 import { eventually, http } from "./loopback.ts";
@@ -37,6 +39,9 @@ beforeAll(async () => {
     COLLECTION_LOOK_LONGEST_MS: "200",
   });
   gateway = await startGateway(config, sandbox);
+  // SF pushes its routes to the gateway, as `npm start` registers it.
+  const pushUrl = sandboxPushUrls(gateway.url, sandbox.secret)["sf-express"];
+  await http("POST", `${sandbox.url}/_sandbox/push-urls`, { carrier: "sf-express", url: pushUrl });
   const merchant = await http(
     "POST",
     `${gateway.url}/admin/merchants`,
@@ -147,5 +152,14 @@ describe("following collection over loopback", () => {
         actor: { type: "carrier", id: parcels[index]?.carrier },
       });
     }
+    const pushes = await http("GET", `${sandbox.url}/_sandbox/pushes`);
+    const sfPushes = (
+      pushes.body.pushes as Array<{ trackingNumber: string; acknowledged: boolean }>
+    ).filter((push) => push.trackingNumber === parcels[0]?.trackingNumber);
+    expect(sfPushes.length, pushes.text).toBeGreaterThan(0);
+    expect(
+      sfPushes.every((push) => push.acknowledged),
+      pushes.text,
+    ).toBe(true);
   });
 });

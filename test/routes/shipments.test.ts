@@ -305,3 +305,35 @@ describe("the scheduler's deadlines", () => {
     ).toEqual(["ship_by"]);
   });
 });
+
+describe("a carrier's push", () => {
+  it("records a shipped parcel collected at the pushed scan time, without waiting for a look", async () => {
+    const { body: created } = await create(gateway.merchantA, "k1", body());
+    const id = String(created.id);
+    await post(gateway.merchantA, `/v1/shipments/${id}/ship`, {
+      carrier: "sf-express",
+      trackingNumber: "SF100",
+    });
+    const report = (parcelState: string, at: string, eventId: string) => ({
+      eventId,
+      trackingNumber: "SF100",
+      at,
+      outcome: null,
+      parcelState,
+      detail: "route",
+      fee: null,
+    });
+    const push = (reports: unknown[]) =>
+      gateway.call(null, "POST", "/v1/carriers/sf-express/callbacks?token=fake-token", {
+        body: reports,
+      });
+    expect((await push([report("not_collected", ago(120_000), "r0")])).status).toBe(200);
+    expect((await read(gateway.merchantA, id)).body.status, "not collected yet").toBe("shipped");
+    const scannedAt = ago(60_000);
+    expect((await push([report("in_transit", scannedAt, "r1")])).status).toBe(200);
+    const after = await read(gateway.merchantA, id);
+    expect(after.body, after.text).toMatchObject({ status: "collected", collectedAt: scannedAt });
+    expect((await push([report("in_transit", ago(1_000), "r2")])).status, "a repeat").toBe(200);
+    expect((await read(gateway.merchantA, id)).body.collectedAt, "first scan kept").toBe(scannedAt);
+  });
+});
