@@ -88,8 +88,9 @@ export async function startPgDeadlineQueue(
         policy: "standard",
         expireInSeconds: Math.max(1, Math.ceil(options.leaseMs / 1000)),
         // A lost holder (an instance killed mid-run) is replaced after 5 s, then less and less
-        // often; a deadline whose handler takes down 11 holders is given up by pg-boss.
-        retryLimit: 10,
+        // often, but never given up: a pg-boss job marked failed is one nobody runs again, and a
+        // deadline must be acted on (as jobs.ts keeps its jobs).
+        retryLimit: 1_000_000,
         retryDelay: 5,
         retryBackoff: true,
         // A deadline may be weeks away (a ship-later date): pg-boss must never archive it unrun.
