@@ -337,3 +337,52 @@ describe("a carrier's push", () => {
     expect((await read(gateway.merchantA, id)).body.collectedAt, "first scan kept").toBe(scannedAt);
   });
 });
+
+describe("shipBy passing for a shipped parcel", () => {
+  it("looks at the tracking first: a scan by shipBy is collected on time, not overdue", async () => {
+    const scannedAt = ago(90 * 60_000);
+    carrier.states.set("SF100", "in_transit");
+    carrier.events.set("SF100", [
+      { at: scannedAt, carrierCode: "50", description: "collected", state: "in_transit" },
+    ]);
+    const { body: created } = await create(
+      gateway.merchantA,
+      "k1",
+      body({ paidAt: ago(3 * hour), shipBy: ago(hour) }),
+    );
+    const id = String(created.id);
+    await post(gateway.merchantA, `/v1/shipments/${id}/ship`, {
+      carrier: "sf-express",
+      trackingNumber: "SF100",
+      shippedAt: ago(2 * hour),
+    });
+    // Both the shipBy deadline and the first look are due; whichever runs first, once settled
+    // the shipment is collected at the scan and was never overdue.
+    for (let pass = 0; pass < 3; pass += 1) {
+      await gateway.deadlineWorker.runDue();
+    }
+    const after = await read(gateway.merchantA, id);
+    expect(after.body, after.text).toMatchObject({
+      status: "collected",
+      collectedAt: scannedAt,
+      overdue: false,
+    });
+  });
+
+  it("records overdue when the carrier has not scanned the parcel by shipBy", async () => {
+    const { body: created } = await create(
+      gateway.merchantA,
+      "k1",
+      body({ paidAt: ago(3 * hour), shipBy: ago(hour) }),
+    );
+    const id = String(created.id);
+    await post(gateway.merchantA, `/v1/shipments/${id}/ship`, {
+      carrier: "sf-express",
+      trackingNumber: "SF100",
+      shippedAt: ago(2 * hour),
+    });
+    await gateway.deadlineWorker.runDue();
+    const after = await read(gateway.merchantA, id);
+    expect(after.body, after.text).toMatchObject({ status: "shipped", overdue: true });
+  });
+});
