@@ -22,6 +22,8 @@ export {
   type InterceptionEventType,
   interceptionEventTypes,
   type OtherEventType,
+  type ShipmentEventType,
+  shipmentEventTypes,
   verifyWebhook,
   type WebhookEvent,
   type WebhookHeaders,

@@ -258,6 +258,84 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/shipments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List shipments
+         * @description Filters combine with AND. Pass `nextCursor` back as `cursor` for the next page.
+         */
+        get: operations["listShipments"];
+        put?: never;
+        /**
+         * Register a paid order's shipping obligation
+         * @description Stores the shipment and schedules its `shipBy` deadline: not collected by then, the gateway records it overdue and sends `shipment.overdue`. Idempotent per `Idempotency-Key`.
+         */
+        post: operations["createShipment"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/shipments/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Read one shipment, with its history */
+        get: operations["getShipment"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/shipments/{id}/ship": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Ship a shipment with a carrier's tracking number
+         * @description The parcel now belongs to the merchant (another merchant's parcel is refused as an intercept of it is: 422 `not_eligible`, `unknown_parcel`). The gateway follows the carrier's tracking until the parcel is collected, then `collected` with the carrier's scan time and `shipment.collected`.
+         */
+        post: operations["shipShipment"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/shipments/{id}/refund": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Record that the order was refunded */
+        post: operations["refundShipment"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/admin/merchants": {
         parameters: {
             query?: never;
@@ -582,7 +660,7 @@ export interface components {
                 path: string;
                 message: string;
             }[];
-            /** @description Every rule that refused the request, for `not_eligible`. */
+            /** @description Every rule that refused the request, for `not_eligible` and `invalid_transition`. */
             reasons?: components["schemas"]["EligibilityReason"][];
         };
         EligibilityReason: {
@@ -594,7 +672,7 @@ export interface components {
          * @example value_above_limit
          * @enum {string}
          */
-        EligibilityReasonCode: "already_delivered" | "value_above_limit" | "currency_not_supported" | "category_not_interceptable" | "action_not_supported" | "free_redirect_used" | "already_intercepted" | "unknown_parcel" | "country_not_supported";
+        EligibilityReasonCode: "already_delivered" | "value_above_limit" | "currency_not_supported" | "category_not_interceptable" | "action_not_supported" | "free_redirect_used" | "already_intercepted" | "unknown_parcel" | "country_not_supported" | "wrong_status";
         InterceptionRequest: {
             /** @example sf-express */
             carrier: string;
@@ -839,6 +917,124 @@ export interface components {
          * @enum {string}
          */
         WebhookDeliveryStatus: "pending" | "delivered" | "failed";
+        Shipment: {
+            /** @example shp_01JD3Q2K6W6R8Z7Y5X4V3T2S1R */
+            id: string;
+            /** @example ORD-20261201-0001 */
+            orderId: string;
+            /** @example apparel */
+            category: string;
+            items: components["schemas"]["Item"][];
+            status: components["schemas"]["ShipmentStatus"];
+            /** @example 2026-12-01T08:00:00.000Z */
+            paidAt: string;
+            /** @example 2026-12-01T08:00:00.000Z */
+            shipBy: string;
+            /**
+             * @description Collection due after shipping (an urge-shipment ticket sets it); else null.
+             * @example 2026-12-01T08:00:00.000Z
+             */
+            collectBy: string | null;
+            /** @example sf-express */
+            carrier: string | null;
+            /** @example SF1400000000001 */
+            trackingNumber: string | null;
+            /** @example 2026-12-01T08:00:00.000Z */
+            shippedAt: string | null;
+            /**
+             * @description The carrier's scan time.
+             * @example 2026-12-01T08:00:00.000Z
+             */
+            collectedAt: string | null;
+            /** @example 2026-12-01T08:00:00.000Z */
+            refundedAt: string | null;
+            /** @description True once `shipBy` passed without the parcel collected. */
+            overdue: boolean;
+            proposals: components["schemas"]["ShipDateProposal"][];
+            events: components["schemas"]["ShipmentEvent"][];
+            /** @example 2026-12-01T08:00:00.000Z */
+            createdAt: string;
+            /** @example 2026-12-01T08:00:00.000Z */
+            updatedAt: string;
+        };
+        /**
+         * @description `awaiting_shipment`: paid, no tracking number yet. `shipped`: tracking number given, not yet collected. `collected`: the carrier scanned the parcel in. `refunded`: the order was refunded.
+         * @example shipped
+         * @enum {string}
+         */
+        ShipmentStatus: "awaiting_shipment" | "shipped" | "collected" | "refunded";
+        ShipDateProposal: {
+            /** @example sdp_01JD3Q2K6W6R8Z7Y5X4V3T2S1R */
+            id: string;
+            /** @enum {string} */
+            status: "awaiting_buyer" | "accepted" | "rejected" | "expired";
+            /** @example 2026-12-05 */
+            shipDate: string;
+            /** @example 2026-12-01T08:00:00.000Z */
+            proposedAt: string;
+            /** @example 2026-12-01T08:00:00.000Z */
+            expiresAt: string;
+        };
+        ShipmentEvent: {
+            /** @example 2026-12-01T08:00:00.000Z */
+            at: string;
+            type: components["schemas"]["ShipmentEventType"];
+            /** @example Collected by the carrier. */
+            detail: string;
+            actor: components["schemas"]["EventActor"];
+        };
+        /**
+         * @example collected
+         * @enum {string}
+         */
+        ShipmentEventType: "created" | "shipped" | "collected" | "refunded" | "overdue";
+        ShipmentCreate: {
+            /** @example ORD-20261201-0001 */
+            orderId: string;
+            /**
+             * @description The goods' category; `fresh` has the shorter ship-later limit.
+             * @example apparel
+             */
+            category: string;
+            /**
+             * Format: date-time
+             * @description When the buyer paid.
+             * @example 2026-11-01T00:00:00Z
+             */
+            paidAt: string;
+            /**
+             * Format: date-time
+             * @description The platform's deadline to ship (have the parcel collected), as the storefront computed it; after `paidAt`.
+             * @example 2026-11-01T00:00:00Z
+             */
+            shipBy: string;
+            items?: components["schemas"]["Item"][];
+        };
+        ShipmentList: {
+            data: components["schemas"]["Shipment"][];
+            /** @description Pass as `cursor` for the next page. */
+            nextCursor: string | null;
+        };
+        ShipmentShip: {
+            /** @example sf-express */
+            carrier: string;
+            /** @example SF1400000000001 */
+            trackingNumber: string;
+            /**
+             * Format: date-time
+             * @description When it was handed over; now if absent. Not before `paidAt`, not in the future.
+             * @example 2026-11-01T00:00:00Z
+             */
+            shippedAt?: string;
+        };
+        ShipmentRefund: {
+            /**
+             * Format: date-time
+             * @description When the order was refunded; now if absent. Not in the future.
+             * @example 2026-11-01T00:00:00Z
+             */
+            refundedAt?: string;
+        };
         CreatedMerchant: {
             /** @example mer_01JD3Q2K6W6R8Z7Y5X4V3T2S1R */
             id: string;
@@ -1931,6 +2127,439 @@ export interface operations {
             };
         };
     };
+    listShipments: {
+        parameters: {
+            query?: {
+                orderId?: string;
+                /** @description `awaiting_shipment`: paid, no tracking number yet. `shipped`: tracking number given, not yet collected. `collected`: the carrier scanned the parcel in. `refunded`: the order was refunded. */
+                status?: components["schemas"]["ShipmentStatus"];
+                limit?: number;
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of shipments. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ShipmentList"];
+                };
+            };
+            /** @description Malformed request (`validation_failed`, `idempotency_key_required`, `unknown_carrier`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, unknown or revoked API key (`unauthorized`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests (`rate_limited`). */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error (`internal`). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    createShipment: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description 1–255 printable ASCII characters, e.g. a UUID. */
+                "idempotency-key": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ShipmentCreate"];
+            };
+        };
+        responses: {
+            /** @description Stored, `awaiting_shipment`. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Shipment"];
+                };
+            };
+            /** @description Malformed request (`validation_failed`, `idempotency_key_required`, `unknown_carrier`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, unknown or revoked API key (`unauthorized`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict (`request_in_progress`, `invalid_transition`). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body over the size limit (`payload_too_large`). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not sent as `application/json` (`unsupported_media_type`). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Refused (`not_eligible`, `idempotency_key_reused`, `action_not_supported`). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests (`rate_limited`). */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error (`internal`). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getShipment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The shipment. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Shipment"];
+                };
+            };
+            /** @description Missing, unknown or revoked API key (`unauthorized`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource for this merchant (`not_found`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests (`rate_limited`). */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error (`internal`). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    shipShipment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ShipmentShip"];
+            };
+        };
+        responses: {
+            /** @description The shipment, now `shipped`. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Shipment"];
+                };
+            };
+            /** @description Malformed request (`validation_failed`, `idempotency_key_required`, `unknown_carrier`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, unknown or revoked API key (`unauthorized`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource for this merchant (`not_found`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict (`request_in_progress`, `invalid_transition`). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body over the size limit (`payload_too_large`). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not sent as `application/json` (`unsupported_media_type`). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Refused (`not_eligible`, `idempotency_key_reused`, `action_not_supported`). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests (`rate_limited`). */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error (`internal`). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    refundShipment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ShipmentRefund"];
+            };
+        };
+        responses: {
+            /** @description The shipment, now `refunded`. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Shipment"];
+                };
+            };
+            /** @description Malformed request (`validation_failed`, `idempotency_key_required`, `unknown_carrier`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, unknown or revoked API key (`unauthorized`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource for this merchant (`not_found`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict (`request_in_progress`, `invalid_transition`). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body over the size limit (`payload_too_large`). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not sent as `application/json` (`unsupported_media_type`). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Refused (`not_eligible`, `idempotency_key_reused`, `action_not_supported`). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests (`rate_limited`). */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error (`internal`). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     createMerchant: {
         parameters: {
             query?: never;
@@ -2222,4 +2851,5 @@ export interface operations {
 /** The operations whose Idempotency-Key the gateway honours (a required header in the document). */
 export const keyedOperations: readonly string[] = [
   "POST /v1/interceptions",
+  "POST /v1/shipments",
 ];

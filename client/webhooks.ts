@@ -19,10 +19,11 @@ export const interceptionEventTypes = [
 ] as const;
 export type InterceptionEventType = (typeof interceptionEventTypes)[number];
 
+export const shipmentEventTypes = ["shipment.collected", "shipment.overdue"] as const;
+export type ShipmentEventType = (typeof shipmentEventTypes)[number];
+
 /** Event types whose resources the client has no types for yet. */
 export type OtherEventType =
-  | "shipment.collected"
-  | "shipment.overdue"
   | "ticket.opened"
   | "ticket.resolved"
   | "ticket.overdue"
@@ -42,6 +43,7 @@ interface EventEnvelope<Type extends string, Data> {
 /** A webhook's body; narrow on `type`. */
 export type WebhookEvent =
   | EventEnvelope<InterceptionEventType, components["schemas"]["Interception"]>
+  | EventEnvelope<ShipmentEventType, components["schemas"]["Shipment"]>
   | EventEnvelope<OtherEventType, Record<string, unknown>>;
 
 /** The headers of a delivery: a fetch `Headers`, or Node's `request.headers`. */

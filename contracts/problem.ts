@@ -67,6 +67,7 @@ export const EligibilityReasonCodeSchema = z
     "already_intercepted",
     "unknown_parcel",
     "country_not_supported",
+    "wrong_status",
   ])
   .openapi("EligibilityReasonCode", { example: "value_above_limit" });
 export type EligibilityReasonCode = z.infer<typeof EligibilityReasonCodeSchema>;
@@ -91,10 +92,10 @@ export const ProblemSchema = z
       .array(z.object({ path: z.string(), message: z.string() }))
       .optional()
       .openapi({ description: "One entry per invalid field, for `validation_failed`." }),
-    reasons: z
-      .array(EligibilityReasonSchema)
-      .optional()
-      .openapi({ description: "Every rule that refused the request, for `not_eligible`." }),
+    reasons: z.array(EligibilityReasonSchema).optional().openapi({
+      description:
+        "Every rule that refused the request, for `not_eligible` and `invalid_transition`.",
+    }),
   })
   .openapi("Problem");
 export type Problem = z.infer<typeof ProblemSchema>;

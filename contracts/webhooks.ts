@@ -5,8 +5,9 @@
  */
 import { z } from "@hono/zod-openapi";
 import { InterceptionSchema } from "./interception.ts";
+import { ShipmentSchema } from "./shipments.ts";
 
-/** Every event type of API.md; only the `interception.*` ones are emitted so far. */
+/** Every event type of API.md; `interception.*`, `shipment.*` are emitted so far. */
 export const webhookEventTypes = [
   "interception.created",
   "interception.locked",
@@ -126,8 +127,9 @@ export const WebhookEventSchema = z
     }),
     type: WebhookEventTypeSchema,
     createdAt: timestamp,
-    data: InterceptionSchema.openapi({
-      description: "The resource as `GET` returned it when the event happened.",
+    data: z.union([InterceptionSchema, ShipmentSchema]).openapi({
+      description:
+        "The resource as `GET` returned it when the event happened: an Interception for `interception.*`, a Shipment for `shipment.*`.",
     }),
   })
   .openapi("WebhookEvent");

@@ -17,6 +17,7 @@ import { registerListCarriers } from "./routes/carriers/list.ts";
 import { registerCostLedger } from "./routes/costs/ledger.ts";
 import { registerCheckEligibility } from "./routes/eligibility/check.ts";
 import { registerInterceptionRoutes } from "./routes/interceptions/index.ts";
+import { registerShipmentRoutes } from "./routes/shipments/index.ts";
 import { registerDocs } from "./routes/system/docs.ts";
 import { registerSystemRoutes } from "./routes/system/health.ts";
 import { registerOpenApiDocument } from "./routes/system/openapi.ts";
@@ -47,6 +48,7 @@ export function createApp(services: AppServices): OpenAPIHono<AppEnv> {
     "/v1/costs",
     "/v1/webhook-endpoints/*",
     "/v1/webhook-deliveries/*",
+    "/v1/shipments/*",
   ]) {
     app.use(path, requireApiKey(), rateLimitByApiKey(services.rateLimiter, services.rateLimit));
   }
@@ -58,6 +60,7 @@ export function createApp(services: AppServices): OpenAPIHono<AppEnv> {
   registerListCarriers(app);
   registerCarrierCallback(app);
   registerWebhookRoutes(app);
+  registerShipmentRoutes(app);
   registerAdminRoutes(app);
   registerSystemRoutes(app);
   registerDocs(app);

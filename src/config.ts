@@ -9,6 +9,7 @@ import { type CarrierId, carrierIds } from "../contracts/carrier-adapter.ts";
 import type { CarrierSetup } from "./carriers/definition.ts";
 import { carrierDefinitions } from "./carriers/definitions.ts";
 import { ConfigError } from "./config-error.ts";
+import { type CollectionLooks, defaultCollectionLooks } from "./domain/collection.ts";
 import {
   defaultObligationRules,
   type ObligationRules,
@@ -100,6 +101,12 @@ const EnvSchema = z.object({
   BREAKER_RESET_TIMEOUT_MS: positiveMs.default(30_000),
   BREAKER_WINDOW_MS: positiveMs.default(10_000),
   WORKER_INTERVAL_MS: positiveMs.default(1_000),
+  /**
+   * How often the gateway looks at a shipped parcel's tracking until it is collected: first this
+   * long after the last look, doubling up to the longest wait.
+   */
+  COLLECTION_LOOK_FIRST_MS: positiveMs.default(defaultCollectionLooks.firstMs),
+  COLLECTION_LOOK_LONGEST_MS: positiveMs.default(defaultCollectionLooks.longestMs),
   /** Jobs the worker runs at once, in all and per carrier (so one slow carrier cannot hold all). */
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).default(16),
   WORKER_CONCURRENCY_PER_CARRIER: z.coerce.number().int().min(1).default(4),
@@ -165,6 +172,8 @@ export interface GatewayConfig {
   requestDeadlineMs: number;
   resilience: ResilienceSettings;
   workerIntervalMs: number;
+  /** The looks at a shipped parcel's tracking (domain/collection.ts). */
+  collectionLooks: CollectionLooks;
   /** Jobs the worker runs at once: in all, and of one carrier. */
   workerConcurrency: { total: number; perCarrier: number };
   jobLeaseMs: number;
@@ -252,6 +261,10 @@ export function loadConfig(
       },
     },
     workerIntervalMs: env.WORKER_INTERVAL_MS,
+    collectionLooks: {
+      firstMs: env.COLLECTION_LOOK_FIRST_MS,
+      longestMs: env.COLLECTION_LOOK_LONGEST_MS,
+    },
     workerConcurrency: {
       total: env.WORKER_CONCURRENCY,
       perCarrier: env.WORKER_CONCURRENCY_PER_CARRIER,

@@ -23,6 +23,6 @@ function pooledRandom(): number {
 const nextUlid = monotonicFactory(pooledRandom);
 
 /** A new id with the given prefix, e.g. `newId("icp")` → `icp_01J…`. */
-export function newId(prefix: "icp" | "job" | "mer" | "we" | "evt" | "whd"): string {
+export function newId(prefix: "icp" | "job" | "mer" | "we" | "evt" | "whd" | "shp"): string {
   return `${prefix}_${nextUlid()}`;
 }

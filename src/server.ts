@@ -26,6 +26,7 @@ import { claimDatabaseMode } from "./services/gateway-mode.ts";
 import { InterceptionService } from "./services/interceptions.ts";
 import { MerchantService } from "./services/merchants.ts";
 import { checkForMissedPushes } from "./services/missed-pushes.ts";
+import { ShipmentService } from "./services/shipments.ts";
 import { TrackingCache } from "./services/tracking.ts";
 import { WebhookService } from "./services/webhooks.ts";
 import type { CommitObserver } from "./store/group-commit.ts";
@@ -33,6 +34,7 @@ import { openConfiguredStore } from "./store/open.ts";
 import type { GatewayMode, Store } from "./store/store.ts";
 import { closeWebhookConnections, postWebhook, type WebhookPoster } from "./webhooks/post.ts";
 import type { Resolve } from "./webhooks/url-guard.ts";
+import { DeadlineWorker } from "./workers/deadline-worker.ts";
 import { JobWorker } from "./workers/job-worker.ts";
 import { WebhookWorker } from "./workers/webhook-worker.ts";
 
@@ -46,6 +48,7 @@ export interface RunningGateway {
   services: AppServices;
   worker: JobWorker;
   webhookWorker: WebhookWorker;
+  deadlineWorker: DeadlineWorker;
   close(): Promise<void>;
 }
 
@@ -96,7 +99,12 @@ export function buildServices(input: {
   webhookPoster?: Pick<WebhookPoster, "post">;
   /** The URL guard's resolver; by default the system's. */
   resolve?: Resolve;
-}): { services: AppServices; worker: JobWorker; webhookWorker: WebhookWorker } {
+}): {
+  services: AppServices;
+  worker: JobWorker;
+  webhookWorker: WebhookWorker;
+  deadlineWorker: DeadlineWorker;
+} {
   const { config, store, carriers, logger, metrics, now } = input;
   // API.md: demo mode allows `http://` and loopback endpoints, as WEBHOOK_ALLOW_PRIVATE_URLS does.
   const webhookPolicy = {
@@ -136,6 +144,7 @@ export function buildServices(input: {
     carriers,
     merchants: new MerchantService(store, now),
     interceptions,
+    shipments: new ShipmentService(deps),
     webhooks: new WebhookService(store, now, webhookPolicy, input.resolve),
     logger,
     metrics,
@@ -178,8 +187,23 @@ export function buildServices(input: {
     leaseMs: config.webhooks.leaseMs,
     concurrency: config.webhooks.concurrency,
   });
-  return { services, worker, webhookWorker };
+  // The durable scheduler: shipping deadlines, on the job worker's beat.
+  const deadlineWorker = new DeadlineWorker({
+    store,
+    carriers,
+    logger,
+    now,
+    carrierDeadlineMs: config.requestDeadlineMs,
+    collectionLooks: config.collectionLooks,
+    intervalMs: config.workerIntervalMs,
+    leaseMs: deadlineLeaseMs,
+    batchSize: 20,
+  });
+  return { services, worker, webhookWorker, deadlineWorker };
 }
+
+/** A worker's hold on a deadline: far past one handler's carrier call (the request deadline). */
+const deadlineLeaseMs = 60_000;
 
 /**
  * Starts the HTTP server and the worker on the configured host and port. `sandbox`: sandboxes
@@ -243,7 +267,7 @@ export async function startGateway(
     throw error;
   }
   let shuttingDown = false;
-  const { services, worker, webhookWorker } = buildServices({
+  const { services, worker, webhookWorker, deadlineWorker } = buildServices({
     config,
     store,
     carriers,
@@ -266,6 +290,8 @@ export async function startGateway(
   worker.start();
   // Deliveries committed before a crash or stop are still pending: this start delivers them.
   webhookWorker.start();
+  // Deadlines that fell due while no instance ran are due now: this start acts on them.
+  deadlineWorker.start();
   const url = `http://${config.host}:${port}`;
   logger.info("gateway listening", {
     url,
@@ -280,6 +306,7 @@ export async function startGateway(
     services,
     worker,
     webhookWorker,
+    deadlineWorker,
     close: async () => {
       shuttingDown = true;
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
@@ -288,7 +315,7 @@ export async function startGateway(
       // would wait for the client (or the 5 s keep-alive timeout) to drop it.
       const sweep = setInterval(() => server.closeIdleConnections(), 50);
       try {
-        await Promise.all([worker.stop(), webhookWorker.stop()]);
+        await Promise.all([worker.stop(), webhookWorker.stop(), deadlineWorker.stop()]);
         await closed;
       } finally {
         clearInterval(sweep);

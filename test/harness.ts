@@ -66,7 +66,7 @@ export async function createTestGateway(
     logger,
     now,
   );
-  const { services, worker, webhookWorker } = buildServices({
+  const { services, worker, webhookWorker, deadlineWorker } = buildServices({
     config,
     store,
     carriers,
@@ -115,6 +115,7 @@ export async function createTestGateway(
     services,
     worker,
     webhookWorker,
+    deadlineWorker,
     store,
     metrics,
     merchantA,
@@ -122,7 +123,7 @@ export async function createTestGateway(
     call,
     intercept,
     close: async () => {
-      await Promise.all([worker.stop(), webhookWorker.stop()]);
+      await Promise.all([worker.stop(), webhookWorker.stop(), deadlineWorker.stop()]);
       await carriers.close();
       await store.close();
     },

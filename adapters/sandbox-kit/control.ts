@@ -9,8 +9,9 @@ import { z } from "zod";
 import { carrierIds } from "../../contracts/carrier-adapter.ts";
 import { ParcelStateSchema } from "../../contracts/normalized.ts";
 import type { SandboxEnv } from "./faults.ts";
+import { deliverPush } from "./push.ts";
 import { withoutSecrets } from "./secret.ts";
-import { addFault, getParcel, putParcel, resetWorld, type World } from "./world.ts";
+import { addFault, advanceParcel, getParcel, putParcel, resetWorld, type World } from "./world.ts";
 
 const CarrierSchema = z.enum(carrierIds);
 
@@ -52,6 +53,13 @@ export type PutFault = z.infer<typeof PutFaultSchema>;
 export const PutLatencySchema = z.object({
   carrier: CarrierSchema,
   ms: z.number().int().min(0).max(60_000),
+});
+
+/** Not in API.md: moves a parcel forward now, as the carrier would scan it (e.g. collected). */
+export const AdvanceParcelSchema = z.object({
+  carrier: CarrierSchema,
+  trackingNumber: z.string().min(1).max(64),
+  state: ParcelStateSchema,
 });
 
 /** Not in API.md: lets a test or the gateway point a carrier's pushes at itself at run time. */
@@ -115,6 +123,33 @@ export function createControlRoutes(world: World): Hono<SandboxEnv> {
     }
     const parcel = putParcel(world, input.value);
     return c.json(parcel, 201);
+  });
+
+  app.post("/_sandbox/parcels/advance", async (c) => {
+    const input = await readJson(c, AdvanceParcelSchema);
+    if (!input.ok) {
+      return input.response;
+    }
+    const { carrier, trackingNumber, state } = input.value;
+    const parcel = getParcel(world, carrier, trackingNumber);
+    if (parcel === undefined) {
+      return problem(c, 404, "not_found", `No sandbox parcel ${carrier}/${trackingNumber}.`);
+    }
+    const steps = advanceParcel(world, parcel, state);
+    if (steps === null) {
+      return problem(
+        c,
+        400,
+        "validation_failed",
+        `The parcel is ${parcel.state}: ${state} is not ahead of it.`,
+      );
+    }
+    // A carrier that pushes every route (SF) reports each new step as it would.
+    const routePush = world.routePushes[carrier];
+    for (const entry of routePush ? steps : []) {
+      deliverPush(world, { carrier, trackingNumber }, () => routePush?.(parcel, entry) ?? null);
+    }
+    return c.json(parcel);
   });
 
   app.post("/_sandbox/faults", async (c) => {

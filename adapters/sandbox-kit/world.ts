@@ -152,6 +152,13 @@ export interface World {
   /** Aborted when the sandbox closes; held ("timeout") requests wait on it. */
   lifetime: AbortController;
   sendPush: PushSender | null;
+  /**
+   * The route push of each carrier that pushes every tracking step (SF), for a parcel moved
+   * forward by the control API; carriers that push only outcomes, or nothing, have none.
+   */
+  routePushes: Partial<
+    Record<CarrierId, (parcel: SandboxParcel, entry: SandboxHistoryEntry) => RenderedPush>
+  >;
   sequence: number;
 }
 
@@ -168,6 +175,7 @@ export function createWorld(pushUrls: Partial<Record<CarrierId, string>> = {}): 
     timers: new Set(),
     lifetime: new AbortController(),
     sendPush: null,
+    routePushes: {},
     sequence: 0,
   };
 }
@@ -253,6 +261,28 @@ export function putParcel(
   parcel.state = input.state;
   world.parcels.set(parcelKey(input.carrier, input.trackingNumber), parcel);
   return parcel;
+}
+
+/**
+ * Moves a parcel forward to `state` as the carrier would see it happen now: the timeline steps it
+ * lacks are appended, dated now (a `not_collected` parcel moved to `in_transit` gets its
+ * collection scan now). Returns the new steps; null, changing nothing, when `state` is not ahead
+ * of the parcel's timeline (a parcel cannot go back to `not_collected`).
+ */
+export function advanceParcel(
+  world: World,
+  parcel: SandboxParcel,
+  state: ParcelState,
+): SandboxHistoryEntry[] | null {
+  const path = PATH_TO[state];
+  const had = parcel.history.map((entry) => entry.kind);
+  const isAhead = had.every((kind, index) => path[index] === kind) && path.length > had.length;
+  if (!isAhead) {
+    return null;
+  }
+  return path
+    .slice(had.length)
+    .map((kind) => appendHistory(world, parcel, kind, `sandbox ${kind}`));
 }
 
 /** The parcel, or undefined when the carrier does not know the tracking number. */

@@ -153,6 +153,12 @@ export function createSfExpressSandbox(
   const partnerId = config.partnerId ?? SF_SANDBOX_PARTNER_ID;
   const checkWord = config.checkWord ?? SF_SANDBOX_CHECKWORD;
   const app = new Hono<SandboxEnv>();
+  // SF pushes every route of a subscribed waybill, a collection scan included.
+  world.routePushes[SF_CARRIER] = (parcel, entry) => ({
+    contentType: "application/json;charset=UTF-8",
+    body: renderSfRoutePush(parcel, entry),
+    retry: SF_PUSH_RETRY,
+  });
 
   // SF throttles inside the envelope: HTTP 200 with A1005 (open-connector maps it to 429).
   app.use(

@@ -6,6 +6,7 @@ import type { Metrics } from "../metrics.ts";
 import type { KeyRateLimiter, RateLimitSettings } from "../rate-limiter.ts";
 import type { InterceptionService } from "../services/interceptions.ts";
 import type { MerchantService } from "../services/merchants.ts";
+import type { ShipmentService } from "../services/shipments.ts";
 import type { WebhookService } from "../services/webhooks.ts";
 import type { MerchantRecord, Store } from "../store/store.ts";
 
@@ -22,6 +23,7 @@ export interface AppServices {
   carriers: CarrierRegistry;
   merchants: MerchantService;
   interceptions: InterceptionService;
+  shipments: ShipmentService;
   webhooks: WebhookService;
   logger: Logger;
   metrics: Metrics;

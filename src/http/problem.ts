@@ -50,7 +50,7 @@ export function problemBody(error: ServiceError, requestId: string): Problem {
     // A URN: stable and unique per code, without pretending to be a page that exists.
     type: `urn:interception-gateway:problem:${error.code}`,
     title: titleOfErrorCode[error.code],
-    status: statusOfErrorCode[error.code],
+    status: error.status ?? statusOfErrorCode[error.code],
     detail: error.message,
     code: error.code,
     requestId,

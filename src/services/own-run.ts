@@ -65,6 +65,8 @@ export class OwnRun {
       jobs: store.jobs,
       webhooks: store.webhooks,
       dashboardSessions: store.dashboardSessions,
+      shipments: store.shipments,
+      deadlines: store.deadlines,
       close: () => store.close(),
     };
   }

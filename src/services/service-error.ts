@@ -11,16 +11,27 @@ export class ServiceError extends Error {
   readonly reasons?: EligibilityReason[];
   /** When the same request may succeed: a key still in use, a budget spent, a busy moment. */
   readonly retryAfterSeconds?: number;
+  /**
+   * 422 for a `validation_failed` body that is well-formed but breaks a rule between its fields
+   * or with the record (a `shipBy` before `paidAt`); otherwise the code's own status.
+   */
+  readonly status?: 422;
 
   constructor(
     code: ErrorCode,
     message: string,
-    extra: { reasons?: EligibilityReason[]; retryAfterSeconds?: number; cause?: unknown } = {},
+    extra: {
+      reasons?: EligibilityReason[];
+      retryAfterSeconds?: number;
+      cause?: unknown;
+      status?: 422;
+    } = {},
   ) {
     super(message, { cause: extra.cause });
     this.name = "ServiceError";
     this.code = code;
     this.reasons = extra.reasons;
     this.retryAfterSeconds = extra.retryAfterSeconds;
+    this.status = extra.status;
   }
 }

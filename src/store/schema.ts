@@ -25,6 +25,8 @@ import type {
   SuccessLikelihood,
 } from "../../contracts/normalized.ts";
 import type { WebhookEventType } from "../../contracts/webhooks.ts";
+import type { DeadlineKind } from "./deadline-records.ts";
+import type { ShipmentEventType, ShipmentStatus } from "./shipment-records.ts";
 import type { JobRecord } from "./store.ts";
 import type { WebhookDeliveryStatus } from "./webhook-records.ts";
 
@@ -304,5 +306,81 @@ export const dashboardSessionsTable = sqliteTable(
   (table) => [
     index("dashboard_sessions_expires_at_idx").on(table.expiresAt),
     index("dashboard_sessions_last_seen_at_idx").on(table.lastSeenAt),
+  ],
+);
+
+/**
+ * Shipments (shipment-records.ts): an order's shipping obligation. Tickets and ship-date
+ * proposals will reference a shipment by id.
+ */
+export const shipmentsTable = sqliteTable(
+  "shipments",
+  {
+    // `shp_` + ULID: text order is creation order (listing pages by it).
+    id: text("id").primaryKey(),
+    merchantId: text("merchant_id")
+      .notNull()
+      .references(() => merchantsTable.id),
+    orderId: text("order_id").notNull(),
+    category: text("category").notNull(),
+    items: text("items", { mode: "json" }).$type<Item[]>().notNull(),
+    status: text("status").$type<ShipmentStatus>().notNull(),
+    paidAt: text("paid_at").notNull(),
+    shipBy: text("ship_by").notNull(),
+    collectBy: text("collect_by"),
+    carrier: text("carrier").$type<CarrierId>(),
+    trackingNumber: text("tracking_number"),
+    shippedAt: text("shipped_at"),
+    collectedAt: text("collected_at"),
+    refundedAt: text("refunded_at"),
+    overdueAt: text("overdue_at"),
+    version: integer("version").notNull(),
+    createdAt: text("created_at").notNull(),
+    updatedAt: text("updated_at").notNull(),
+  },
+  (table) => [
+    index("shipments_merchant_id_idx").on(table.merchantId, table.id),
+    index("shipments_merchant_order_idx").on(table.merchantId, table.orderId),
+    // A carrier's tracking push finds the shipments of its parcel.
+    index("shipments_parcel_idx").on(table.carrier, table.trackingNumber),
+  ],
+);
+
+/** The history of a shipment (and later of its tickets and proposals), oldest first by id. */
+export const shipmentEventsTable = sqliteTable(
+  "shipment_events",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    shipmentId: text("shipment_id")
+      .notNull()
+      .references(() => shipmentsTable.id, { onDelete: "cascade" }),
+    at: text("at").notNull(),
+    type: text("type").$type<ShipmentEventType>().notNull(),
+    detail: text("detail").notNull(),
+    actorType: text("actor_type").$type<"api_key" | "carrier" | "gateway">().notNull(),
+    actorId: text("actor_id"),
+  },
+  (table) => [index("shipment_events_shipment_idx").on(table.shipmentId, table.id)],
+);
+
+/**
+ * The durable scheduler's queue on SQLite (deadline-records.ts): leased like `jobs`. Not tied to
+ * one table by a foreign key: a deadline's subject may be a shipment, a ticket or a proposal.
+ */
+export const deadlinesTable = sqliteTable(
+  "deadlines",
+  {
+    id: text("id").primaryKey(),
+    kind: text("kind").$type<DeadlineKind>().notNull(),
+    subjectId: text("subject_id").notNull(),
+    merchantId: text("merchant_id").notNull(),
+    dueAt: text("due_at").notNull(),
+    attempts: integer("attempts").notNull().default(0),
+    lastError: text("last_error"),
+    leaseUntil: text("lease_until"),
+  },
+  (table) => [
+    index("deadlines_due_at_idx").on(table.dueAt, table.id),
+    index("deadlines_subject_idx").on(table.subjectId),
   ],
 );

@@ -19,8 +19,12 @@ import type {
   Reason,
   SuccessLikelihood,
 } from "../../contracts/normalized.ts";
+import type { DeadlineRepository } from "./deadline-records.ts";
+import type { ShipmentRepository } from "./shipment-records.ts";
 import type { WebhookRepository } from "./webhook-records.ts";
 
+export type * from "./deadline-records.ts";
+export type * from "./shipment-records.ts";
 export type * from "./webhook-records.ts";
 
 /**
@@ -491,5 +495,8 @@ export interface Store {
   jobs: JobRepository;
   webhooks: WebhookRepository;
   dashboardSessions: DashboardSessionRepository;
+  shipments: ShipmentRepository;
+  /** The durable scheduler's deadlines (deadline-records.ts). */
+  deadlines: DeadlineRepository;
   close(): Promise<void>;
 }

@@ -1,14 +1,12 @@
 /**
- * The webhook events an interception change produces, and their deliveries: built by the stores
- * inside the transaction of the change (the outbox rule), so an event exists exactly when its
- * change committed. Pure: ids, records and the exact body each attempt will post.
+ * The webhook events an interception or shipment change produces, and their deliveries: built by
+ * the stores inside the transaction of the change (the outbox rule), so an event exists exactly
+ * when its change committed. Pure: ids, records and the exact body each attempt will post.
  */
 import type { InterceptionStatus } from "../../contracts/normalized.ts";
 import type { WebhookEvent, WebhookEventType } from "../../contracts/webhooks.ts";
-import { toInterceptionResource } from "../domain/interception-resource.ts";
 import { newId } from "../ids.ts";
 import type {
-  InterceptionWithEvents,
   WebhookDeliveryRecord,
   WebhookEndpointRecord,
   WebhookEventRecord,
@@ -45,16 +43,17 @@ function subscribes(endpoint: Subscriber, type: WebhookEventType): boolean {
 }
 
 /**
- * The events of `types` about `record` (as it reads after the change), with one delivery of each
- * per endpoint subscribed to it, due at once. An event nobody subscribed to is not stored: it
- * would have nobody to reach. Returns nothing when nobody subscribed to any.
+ * The events of `types` about a resource (an interception, a shipment) as it reads after the
+ * change, with one delivery of each per endpoint subscribed to it, due at once. An event nobody
+ * subscribed to is not stored: it would have nobody to reach. Returns nothing when nobody
+ * subscribed to any. `data` is called only when some endpoint subscribed: building the resource
+ * may cost a read.
  */
-export function interceptionWebhooks(input: {
+export function resourceWebhooks(input: {
   merchantId: string;
   types: readonly WebhookEventType[];
   endpoints: readonly Subscriber[];
-  /** Called only when some endpoint subscribed: building the resource may cost a read. */
-  record: () => InterceptionWithEvents;
+  data: () => WebhookEvent["data"];
   at: string;
 }): { events: WebhookEventRecord[]; deliveries: WebhookDeliveryRecord[] } {
   const events: WebhookEventRecord[] = [];
@@ -65,7 +64,7 @@ export function interceptionWebhooks(input: {
     if (subscribers.length === 0) {
       continue;
     }
-    data ??= toInterceptionResource(input.record());
+    data ??= input.data();
     const id = newId("evt");
     const body: WebhookEvent = { id, type, createdAt: input.at, data };
     const { merchantId } = input;

@@ -14,6 +14,7 @@ import type {
   PickupCancelCommand,
   PolledOutcome,
   RedirectCommand,
+  TrackingEvent,
 } from "../../contracts/carrier-adapter.ts";
 import type { Action, ParcelState } from "../../contracts/normalized.ts";
 
@@ -37,6 +38,8 @@ export class FakeCarrier {
     poll: [],
     cancel_pickup: [],
   };
+  /** Tracking events by tracking number, reported by track (none by default). */
+  readonly events = new Map<string, TrackingEvent[]>();
   /** Destination countries by tracking number, reported by track. */
   readonly countries = new Map<string, string>();
   /** What successive polls answer; an empty queue means "not decided yet". */
@@ -175,7 +178,7 @@ export class FakeCarrier {
           value: {
             trackingNumber,
             state,
-            events: [],
+            events: this.events.get(trackingNumber) ?? [],
             ...(destinationCountry ? { destinationCountry } : {}),
           },
         };

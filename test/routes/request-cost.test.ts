@@ -56,6 +56,8 @@ const repositoryMethods = {
     "releaseDeliveries",
   ],
   dashboardSessions: ["create", "get", "touch", "delete", "deleteEnded"],
+  shipments: ["insert", "get", "getById", "list", "shippedWithParcel", "transition"],
+  deadlines: ["claimDue", "complete", "reschedule", "openFor"],
 } satisfies { [R in keyof Omit<Store, "close">]: Array<keyof Store[R]> };
 
 /** Records each call of a store method, as `repository.method`, from now on. */

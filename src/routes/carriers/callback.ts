@@ -68,6 +68,10 @@ export function registerCarrierCallback(app: OpenAPIHono<AppEnv>): void {
       );
     }
     const applied = await interceptions.applyCarrierReports(carrierId, parsed.value.reports);
+    // The same push may say a shipped parcel was scanned in: stored before the carrier's ack too.
+    const collected = await c
+      .get("services")
+      .shipments.applyCarrierReports(carrierId, parsed.value.reports);
     // The carrier's own text about a report is kept out of what merchants see; it is logged here.
     const diagnostics = parsed.value.reports.flatMap((report) =>
       report.diagnostic
@@ -79,6 +83,7 @@ export function registerCarrierCallback(app: OpenAPIHono<AppEnv>): void {
       carrier: carrierId,
       reports: parsed.value.reports.length,
       applied,
+      collected,
       ...(diagnostics.length === 0 ? {} : { diagnostics }),
     });
     const reply = parsed.value.reply;

@@ -1,13 +1,11 @@
 /** POST /v1/interceptions — the single intercept endpoint. */
-import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
+import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
 import { InterceptionRequestSchema, InterceptionSchema } from "../../../contracts/interception.ts";
 import { apiKeyActor } from "../../domain/actors.ts";
 import type { AppEnv } from "../../http/env.ts";
+import { IdempotencyKeyHeaderSchema, requireIdempotencyKey } from "../../http/idempotency-key.ts";
 import { bearerSecurity, problemResponses } from "../../http/openapi.ts";
 import { interceptAnswer, sendIdempotentAnswer } from "../../http/presenter.ts";
-import { GatewayError } from "../../http/problem.ts";
-
-const idempotencyKeyPattern = /^[\x21-\x7e]{1,255}$/;
 
 const route = createRoute({
   method: "post",
@@ -19,18 +17,7 @@ const route = createRoute({
     "collected) or asks the carrier to intercept or redirect it. Idempotent per `Idempotency-Key`.",
   security: bearerSecurity,
   request: {
-    headers: z.object({
-      // Optional to the schema only, so that a missing key answers `idempotency_key_required`
-      // (API.md) rather than `validation_failed`; the document marks it required.
-      "idempotency-key": z
-        .string()
-        .optional()
-        .openapi({
-          param: { required: true },
-          description: "1–255 printable ASCII characters, e.g. a UUID.",
-          example: "8e03978e-40d5-43e8-bc93-6894a57f9324",
-        }),
-    }),
+    headers: IdempotencyKeyHeaderSchema,
     body: {
       content: { "application/json": { schema: InterceptionRequestSchema } },
       required: true,
@@ -47,22 +34,7 @@ const route = createRoute({
 
 export function registerCreateInterception(app: OpenAPIHono<AppEnv>): void {
   app.openapi(route, async (c) => {
-    const key = c.req.valid("header")["idempotency-key"];
-    if (!key) {
-      throw new GatewayError(
-        "idempotency_key_required",
-        "Send an Idempotency-Key header (e.g. a UUID).",
-      );
-    }
-    if (!idempotencyKeyPattern.test(key)) {
-      throw new GatewayError(
-        "validation_failed",
-        "Idempotency-Key must be 1–255 printable ASCII characters.",
-        {
-          errors: [{ path: "Idempotency-Key", message: "1–255 printable ASCII characters" }],
-        },
-      );
-    }
+    const key = requireIdempotencyKey(c.req.valid("header")["idempotency-key"]);
     const requestId = c.get("requestId");
     const answer = await c
       .get("services")

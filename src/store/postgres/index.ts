@@ -8,6 +8,7 @@ import pg from "pg";
 import type { KeyRateLimiter, RateLimitSettings } from "../../rate-limiter.ts";
 import type { Store } from "../store.ts";
 import { pgDashboardSessionRepository } from "./dashboard-sessions.ts";
+import { type PgDeadlineQueue, startPgDeadlineQueue } from "./deadlines.ts";
 import { pgIdempotencyRepository } from "./idempotency.ts";
 import { pgInterceptionRepository } from "./interceptions.ts";
 import type { PgJobQueue } from "./job-queue.ts";
@@ -16,6 +17,7 @@ import { pgMetaRepository } from "./meta.ts";
 import { applyMigrations } from "./migrate.ts";
 import { namingStatements } from "./named-statements.ts";
 import { pgKeyRateLimiter } from "./rate-limits.ts";
+import { pgShipmentRepository } from "./shipments.ts";
 import { observeCommits } from "./transaction.ts";
 import { pgWebhookRepository } from "./webhooks.ts";
 
@@ -25,6 +27,12 @@ export type PostgresStore = Store & {
   keyRateLimiter(settings: RateLimitSettings, now: () => Date): KeyRateLimiter;
   readonly pool: pg.Pool;
 };
+
+/**
+ * A worker's lease on a deadline: a handler makes at most one carrier call (a tracking look-up,
+ * bounded by the request deadline), far below this.
+ */
+const deadlineLeaseMs = 60_000;
 
 /** Starts the job queue on the store's pool (pg-boss, jobs.ts), once the migrations ran. */
 export type JobQueueFactory = (input: { pool: pg.Pool; url: string }) => Promise<PgJobQueue>;
@@ -65,14 +73,22 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
     observeCommits(pool, options.onCommit);
   }
   let queue: PgJobQueue | null = null;
+  let deadlineQueue: PgDeadlineQueue | null = null;
   try {
     await applyMigrations(pool);
     queue = await options.jobQueue({ pool, url: options.url });
+    deadlineQueue = await startPgDeadlineQueue({
+      pool,
+      leaseMs: deadlineLeaseMs,
+      onError: (error) => options.onPoolError?.(error),
+    });
   } catch (error) {
+    await queue?.stop();
     await Promise.all([pool.end(), bucketPool.end()]);
     throw error;
   }
   const jobs = queue;
+  const deadlines = deadlineQueue;
   const db = drizzle({ client: namingStatements(pool) });
   return {
     pool,
@@ -83,10 +99,12 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
     interceptions: pgInterceptionRepository(pool, db, jobs),
     jobs,
     webhooks: pgWebhookRepository(pool, db),
+    shipments: pgShipmentRepository(pool, db, deadlines),
+    deadlines,
     keyRateLimiter: (settings, now) => pgKeyRateLimiter(bucketPool, settings, now),
     async close() {
       try {
-        await jobs.stop();
+        await Promise.all([jobs.stop(), deadlines.stop()]);
       } finally {
         await Promise.all([pool.end(), bucketPool.end()]);
       }

@@ -291,7 +291,7 @@ export function pgInterceptionRepository(
  * Inside a transaction: whether the parcel may be the merchant's, binding it to them when `bind`
  * (the carrier confirmed the parcel) and nobody has it yet. False when another merchant has it.
  */
-async function bindOrCheckOwner(
+export async function bindOrCheckOwner(
   tx: PgDb,
   parcel: Pick<InterceptionRecord, "carrier" | "trackingNumber" | "merchantId">,
   bind: boolean,

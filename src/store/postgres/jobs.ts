@@ -133,7 +133,7 @@ export async function startPgJobQueue(options: PgJobQueueOptions): Promise<PgJob
  * The setup lock's key (the bytes of "igw-jobq"), in the one-bigint key space like the migration
  * lock, and distinct from it.
  */
-const setupLockKey = 0x6967_772d_6a6f_6271n;
+export const setupLockKey = 0x6967_772d_6a6f_6271n;
 
 /**
  * Installs or migrates pg-boss's schema and creates or updates one queue per carrier, on one

@@ -37,6 +37,7 @@ import type {
   SuccessLikelihood,
 } from "../../../contracts/normalized.ts";
 import type { WebhookEventType } from "../../../contracts/webhooks.ts";
+import type { ShipmentEventType, ShipmentStatus } from "../shipment-records.ts";
 import type { WebhookDeliveryStatus } from "../webhook-records.ts";
 
 /** Text compared byte by byte (see the file comment). */
@@ -306,4 +307,53 @@ export const dashboardSessionsTable = pgTable(
     index("dashboard_sessions_expires_at_idx").on(table.expiresAt),
     index("dashboard_sessions_last_seen_at_idx").on(table.lastSeenAt),
   ],
+);
+
+/** Shipments, as on SQLite (src/store/schema.ts). Deadlines live in pg-boss (deadlines.ts). */
+export const shipmentsTable = pgTable(
+  "shipments",
+  {
+    // `shp_` + ULID: byte order is creation order (listing pages by it).
+    id: orderedText("id").primaryKey(),
+    merchantId: text("merchant_id")
+      .notNull()
+      .references(() => merchantsTable.id),
+    orderId: text("order_id").notNull(),
+    category: text("category").notNull(),
+    items: json("items").$type<Item[]>().notNull(),
+    status: text("status").$type<ShipmentStatus>().notNull(),
+    paidAt: text("paid_at").notNull(),
+    shipBy: text("ship_by").notNull(),
+    collectBy: text("collect_by"),
+    carrier: text("carrier").$type<CarrierId>(),
+    trackingNumber: text("tracking_number"),
+    shippedAt: text("shipped_at"),
+    collectedAt: text("collected_at"),
+    refundedAt: text("refunded_at"),
+    overdueAt: text("overdue_at"),
+    version: integer("version").notNull(),
+    createdAt: text("created_at").notNull(),
+    updatedAt: text("updated_at").notNull(),
+  },
+  (table) => [
+    index("shipments_merchant_id_idx").on(table.merchantId, table.id),
+    index("shipments_merchant_order_idx").on(table.merchantId, table.orderId),
+    index("shipments_parcel_idx").on(table.carrier, table.trackingNumber),
+  ],
+);
+
+export const shipmentEventsTable = pgTable(
+  "shipment_events",
+  {
+    id: bigint("id", { mode: "number" }).primaryKey().generatedAlwaysAsIdentity(),
+    shipmentId: orderedText("shipment_id")
+      .notNull()
+      .references(() => shipmentsTable.id, { onDelete: "cascade" }),
+    at: text("at").notNull(),
+    type: text("type").$type<ShipmentEventType>().notNull(),
+    detail: text("detail").notNull(),
+    actorType: text("actor_type").$type<"api_key" | "carrier" | "gateway">().notNull(),
+    actorId: text("actor_id"),
+  },
+  (table) => [index("shipment_events_shipment_idx").on(table.shipmentId, table.id)],
 );

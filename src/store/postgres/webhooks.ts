@@ -12,8 +12,9 @@
  */
 import { and, asc, desc, eq, isNull, lt, type SQL, sql } from "drizzle-orm";
 import type pg from "pg";
-import type { WebhookEventType } from "../../../contracts/webhooks.ts";
-import { interceptionWebhooks } from "../../webhooks/events.ts";
+import type { WebhookEvent, WebhookEventType } from "../../../contracts/webhooks.ts";
+import { toInterceptionResource } from "../../domain/interception-resource.ts";
+import { resourceWebhooks } from "../../webhooks/events.ts";
 import {
   attemptColumns,
   failedAsDeleted,
@@ -49,6 +50,22 @@ export async function recordWebhooks(
     at: string;
   },
 ): Promise<void> {
+  await recordEventWebhooks(tx, {
+    ...input,
+    data: async () => toInterceptionResource(await input.record()),
+  });
+}
+
+/** The same for any resource's change (a shipment's): `data` is the resource the events carry. */
+export async function recordEventWebhooks(
+  tx: PgDb,
+  input: {
+    merchantId: string;
+    types: readonly WebhookEventType[];
+    data: () => Promise<WebhookEvent["data"]>;
+    at: string;
+  },
+): Promise<void> {
   if (input.types.length === 0) {
     return;
   }
@@ -60,8 +77,8 @@ export async function recordWebhooks(
   if (found.length === 0) {
     return;
   }
-  const record = await input.record();
-  const made = interceptionWebhooks({ ...input, record: () => record, endpoints: found });
+  const data = await input.data();
+  const made = resourceWebhooks({ ...input, data: () => data, endpoints: found });
   if (made.events.length > 0) {
     await tx.insert(webhookEventsTable).values(made.events);
     await tx.insert(deliveries).values(made.deliveries);

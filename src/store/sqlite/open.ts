@@ -14,13 +14,15 @@ import type { CommitObserver } from "../group-commit.ts";
 import type { Store } from "../store.ts";
 import { sqliteConnection } from "./connection.ts";
 import { sqliteDashboardSessions } from "./dashboard-sessions.ts";
+import { sqliteDeadlines } from "./deadlines.ts";
 import { keyStatements, sqliteIdempotency } from "./idempotency.ts";
 import { sqliteInterceptions } from "./interceptions.ts";
 import { sqliteJobs } from "./jobs.ts";
 import { sqliteMerchants } from "./merchants.ts";
 import { sqliteMeta } from "./meta.ts";
+import { sqliteShipments } from "./shipments.ts";
 import { walSync } from "./wal-sync.ts";
-import { sqliteWebhooks, webhookOutbox } from "./webhooks.ts";
+import { eventOutbox, sqliteWebhooks, webhookOutbox } from "./webhooks.ts";
 
 /** The store plus the raw connection, for tests and benchmarks that inspect pragmas or tables. */
 export type SqliteStore = Store & { readonly database: Database.Database };
@@ -77,15 +79,18 @@ export function openSqliteStore(options: SqliteStoreOptions): SqliteStore {
     });
     // Claiming a key is also part of storing an interception: both use the same statements.
     const keys = keyStatements(db);
+    const events = eventOutbox(db);
     return {
       database: sqlite,
       meta: sqliteMeta(connection),
       merchants: sqliteMerchants(connection),
       idempotency: sqliteIdempotency(connection, keys),
-      interceptions: sqliteInterceptions(connection, keys, webhookOutbox(db)),
+      interceptions: sqliteInterceptions(connection, keys, webhookOutbox(events)),
       jobs: sqliteJobs(connection),
       webhooks: sqliteWebhooks(connection),
       dashboardSessions: sqliteDashboardSessions(connection),
+      shipments: sqliteShipments(connection, keys, events),
+      deadlines: sqliteDeadlines(connection),
       async close() {
         connection.close();
       },

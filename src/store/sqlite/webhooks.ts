@@ -5,8 +5,9 @@
  * statements are compiled once (delivery-statements.ts).
  */
 import { and, asc, desc, eq, isNull, lt, type SQL, sql } from "drizzle-orm";
-import type { WebhookEventType } from "../../../contracts/webhooks.ts";
-import { interceptionWebhooks } from "../../webhooks/events.ts";
+import type { WebhookEvent, WebhookEventType } from "../../../contracts/webhooks.ts";
+import { toInterceptionResource } from "../../domain/interception-resource.ts";
+import { resourceWebhooks } from "../../webhooks/events.ts";
 import {
   attemptColumns,
   failedAsDeleted,
@@ -33,7 +34,19 @@ export type WebhookOutbox = (input: {
   at: string;
 }) => void;
 
-export function webhookOutbox(db: Db): WebhookOutbox {
+/** The same for any resource's change (a shipment's): `data` is the resource the events carry. */
+export type EventOutbox = (input: {
+  merchantId: string;
+  types: readonly WebhookEventType[];
+  data: () => WebhookEvent["data"];
+  at: string;
+}) => void;
+
+export function webhookOutbox(events: EventOutbox): WebhookOutbox {
+  return (input) => events({ ...input, data: () => toInterceptionResource(input.record()) });
+}
+
+export function eventOutbox(db: Db): EventOutbox {
   const p = sql.placeholder;
   const subscribers = db
     .select({ id: endpoints.id, events: endpoints.events })
@@ -76,7 +89,7 @@ export function webhookOutbox(db: Db): WebhookOutbox {
     if (found.length === 0) {
       return;
     }
-    const made = interceptionWebhooks({ ...input, endpoints: found });
+    const made = resourceWebhooks({ ...input, endpoints: found });
     for (const event of made.events) {
       insertEvent.run({ ...event });
     }

@@ -13,6 +13,7 @@ import type { Store } from "../../../src/store/store.ts";
 import { appliedTransitionContract } from "./applied-transition.ts";
 import { bringForwardPollsContract } from "./bring-forward-polls.ts";
 import { dashboardSessionsContract } from "./dashboard-sessions.ts";
+import { deadlinesContract } from "./deadlines.ts";
 import { merchant } from "./fixtures.ts";
 import { idempotencyContract } from "./idempotency.ts";
 import { instancesContract } from "./instances.ts";
@@ -21,6 +22,7 @@ import { jobsContract } from "./jobs.ts";
 import { ledgerAndLocksContract } from "./ledger-and-locks.ts";
 import { merchantsContract } from "./merchants.ts";
 import { ownersAndOrdersContract } from "./owners-and-orders.ts";
+import { shipmentsContract } from "./shipments.ts";
 import { transitionsContract } from "./transitions.ts";
 import { webhooksContract } from "./webhooks.ts";
 
@@ -101,5 +103,7 @@ export function describeStoreContract(name: string, open: () => Promise<Contract
     instancesContract(subject);
     webhooksContract(subject);
     dashboardSessionsContract(subject);
+    shipmentsContract(subject);
+    deadlinesContract(subject);
   });
 }

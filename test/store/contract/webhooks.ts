@@ -3,6 +3,7 @@
  * `transition` record in their own transactions.
  */
 import { beforeEach, describe, expect, it } from "vitest";
+import type { Interception } from "../../../contracts/interception.ts";
 import type { WebhookEvent } from "../../../contracts/webhooks.ts";
 import { apiKeyActor, carrierActor } from "../../../src/domain/actors.ts";
 import type {
@@ -141,9 +142,10 @@ export function webhooksContract(subject: ContractSubject): void {
       expect(body.type).toBe("interception.released");
       expect(body.createdAt).toBe(at(3));
       // The resource as GET answers it after the change, events and their actors included.
-      expect(body.data.status).toBe("released");
-      expect(body.data.updatedAt).toBe(at(3));
-      expect(body.data.events.map((event) => [event.status, event.actor])).toEqual([
+      const data = body.data as Interception;
+      expect(data.status).toBe("released");
+      expect(data.updatedAt).toBe(at(3));
+      expect(data.events.map((event) => [event.status, event.actor])).toEqual([
         ["locked", apiKeyActor("igk_1")],
         ["released", apiKeyActor("igk_1")],
       ]);

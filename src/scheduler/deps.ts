@@ -1,0 +1,17 @@
+/** What the scheduler's handlers use, built once at start-up. */
+import type { CarrierRegistry } from "../carriers/registry.ts";
+import type { Clock } from "../clock.ts";
+import type { CollectionLooks } from "../domain/collection.ts";
+import type { Logger } from "../logger.ts";
+import type { Store } from "../store/store.ts";
+
+export interface SchedulerDeps {
+  store: Store;
+  carriers: CarrierRegistry;
+  logger: Logger;
+  now: Clock;
+  /** One carrier call's deadline (the request deadline). */
+  carrierDeadlineMs: number;
+  /** How far apart the looks at a shipped parcel's tracking are. */
+  collectionLooks: CollectionLooks;
+}

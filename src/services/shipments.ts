@@ -1,0 +1,276 @@
+/**
+ * Shipments (API.md "Shipments and shipping obligations"): registering an order's shipping
+ * obligation (idempotent, like intercepts), shipping it (which binds the parcel to the merchant
+ * and starts following its collection), refunding it, reading them. The deadlines each change
+ * sets are enqueued in its transaction; the scheduler (src/scheduler) acts on them.
+ */
+import type { CarrierReport } from "../../contracts/carrier-adapter.ts";
+import type { EventActor } from "../../contracts/interception.ts";
+import type { ShipmentCreate, ShipmentRefund, ShipmentShip } from "../../contracts/shipments.ts";
+import { carrierActor } from "../domain/actors.ts";
+import { isPastCollection } from "../domain/collection.ts";
+import { newId } from "../ids.ts";
+import { recordCollected } from "../scheduler/collected.ts";
+import { newDeadline } from "../store/deadline-records.ts";
+import type {
+  IdempotencyKeyClaim,
+  MerchantRecord,
+  ShipmentFilter,
+  ShipmentRecord,
+  ShipmentStatus,
+  ShipmentTransition,
+  ShipmentWithEvents,
+} from "../store/store.ts";
+import { carrierFor, type ServiceDeps } from "./deps.ts";
+import {
+  fingerprintOf,
+  type IdempotentAnswer,
+  type StoredAnswer,
+  withIdempotency,
+} from "./idempotency.ts";
+import { ServiceError } from "./service-error.ts";
+
+/** How long a create request holds its key: it makes no carrier call, so a few seconds. */
+const createLockMs = 30_000;
+
+export class ShipmentService {
+  constructor(private readonly deps: ServiceDeps) {}
+
+  /**
+   * `POST /v1/shipments`, once per merchant and key: the shipment, its `ship_by` deadline and the
+   * key's answer commit together, so a replay answers from the key and never stores another.
+   */
+  async create(
+    merchant: MerchantRecord,
+    idempotencyKey: string,
+    request: ShipmentCreate,
+    encode: (shipment: ShipmentWithEvents) => StoredAnswer,
+    actor: EventActor,
+  ): Promise<IdempotentAnswer> {
+    const now = this.deps.now();
+    const paidAt = iso(request.paidAt);
+    const shipBy = iso(request.shipBy);
+    if (shipBy <= paidAt) {
+      throw invalid("shipBy must be after paidAt.");
+    }
+    if (paidAt > now.toISOString()) {
+      throw invalid("paidAt must not be in the future.");
+    }
+    const claim: IdempotencyKeyClaim = {
+      merchantId: merchant.id,
+      key: idempotencyKey,
+      fingerprint: fingerprintOf(request),
+      now: now.toISOString(),
+      lockedUntil: new Date(now.getTime() + createLockMs).toISOString(),
+    };
+    const { store } = this.deps;
+    const { answer } = await withIdempotency(store.idempotency, claim, {
+      start: async (newClaim) => {
+        const at = this.deps.now().toISOString();
+        const shipment: ShipmentRecord = {
+          id: newId("shp"),
+          merchantId: merchant.id,
+          orderId: request.orderId,
+          category: request.category,
+          items: request.items ?? [],
+          status: "awaiting_shipment",
+          paidAt,
+          shipBy,
+          collectBy: null,
+          carrier: null,
+          trackingNumber: null,
+          shippedAt: null,
+          collectedAt: null,
+          refundedAt: null,
+          overdueAt: null,
+          version: 1,
+          createdAt: at,
+          updatedAt: at,
+        };
+        const event = { at, type: "created" as const, detail: "Registered.", actor };
+        const stored = { ...shipment, events: [event] };
+        await store.shipments.insert({
+          shipment,
+          event,
+          // A `shipBy` already past is due at once: the scheduler's next pass finds it overdue.
+          deadlines: [newDeadline("ship_by", shipment, shipBy, shipBy)],
+          idempotency: {
+            ...(newClaim ? { claim: newClaim } : {}),
+            completion: { merchantId: merchant.id, key: idempotencyKey, ...encode(stored) },
+          },
+        });
+        return { stored };
+      },
+      // The key was completed in the very commit that stored the shipment.
+      finish: async (stored, completion) => ({
+        result: stored,
+        completedWith: completion(stored),
+      }),
+      resume: async () => {
+        // A key is linked to an interception only; a shipment's key is answered when stored.
+        throw new Error("a shipment's idempotency key is never left linked and unanswered");
+      },
+      encode,
+    });
+    return answer;
+  }
+
+  /**
+   * `POST /v1/shipments/{id}/ship`: `shipped`, the parcel bound to the merchant (another
+   * merchant's parcel is refused exactly as an intercept of it is), and its collection followed
+   * from now on.
+   */
+  async ship(
+    merchant: MerchantRecord,
+    id: string,
+    request: ShipmentShip,
+    actor: EventActor,
+  ): Promise<ShipmentWithEvents> {
+    const carrier = carrierFor(this.deps, request.carrier);
+    const current = await this.get(merchant.id, id);
+    const now = this.deps.now();
+    const shippedAt = request.shippedAt ? iso(request.shippedAt) : now.toISOString();
+    if (shippedAt > now.toISOString()) {
+      throw invalid("shippedAt must not be in the future.");
+    }
+    if (shippedAt < current.paidAt) {
+      throw invalid("shippedAt must not be before the shipment's paidAt.");
+    }
+    const at = now.toISOString();
+    const result = await this.transition(merchant, id, {
+      from: ["awaiting_shipment"],
+      to: "shipped",
+      patch: { carrier: carrier.id, trackingNumber: request.trackingNumber, shippedAt },
+      event: {
+        at,
+        type: "shipped",
+        detail: `Shipped with ${carrier.id} ${request.trackingNumber}.`,
+        actor,
+      },
+      bindParcel: true,
+      // The first look at the tracking is at once: the parcel may have been scanned already.
+      schedule: [newDeadline("follow_collection", current, at)],
+    });
+    return result;
+  }
+
+  /** `POST /v1/shipments/{id}/refund`: `refunded`; nothing more is followed or due. */
+  async refund(
+    merchant: MerchantRecord,
+    id: string,
+    request: ShipmentRefund,
+    actor: EventActor,
+  ): Promise<ShipmentWithEvents> {
+    const current = await this.get(merchant.id, id);
+    const now = this.deps.now().toISOString();
+    const refundedAt = request.refundedAt ? iso(request.refundedAt) : now;
+    if (refundedAt > now) {
+      throw invalid("refundedAt must not be in the future.");
+    }
+    if (refundedAt < current.paidAt) {
+      throw invalid("refundedAt must not be before the shipment's paidAt.");
+    }
+    return this.transition(merchant, id, {
+      from: ["awaiting_shipment", "shipped"],
+      to: "refunded",
+      patch: { refundedAt },
+      event: { at: now, type: "refunded", detail: "Refunded.", actor },
+    });
+  }
+
+  /**
+   * A carrier's push (its route events, as the callback route reads them): a report that the
+   * parcel is past `not_collected` records each `shipped` shipment of it collected, at the
+   * report's time (the carrier's scan). Returns how many became collected.
+   */
+  async applyCarrierReports(carrierId: string, reports: readonly CarrierReport[]): Promise<number> {
+    const carrier = carrierFor(this.deps, carrierId);
+    let collected = 0;
+    for (const report of reports) {
+      if (!isPastCollection(report.parcelState)) {
+        continue;
+      }
+      const shipped = await this.deps.store.shipments.shippedWithParcel(
+        carrier.id,
+        report.trackingNumber,
+      );
+      for (const shipment of shipped) {
+        const scannedAt = new Date(report.at).toISOString();
+        const actor = carrierActor(carrier.id);
+        // Changed meanwhile (its own look at the tracking, say): the shipment as it is now.
+        if ((await recordCollected(this.deps, shipment, scannedAt, actor)) === "recorded") {
+          collected += 1;
+        }
+      }
+    }
+    return collected;
+  }
+
+  /** One shipment of the merchant; another merchant's reads as missing. */
+  async get(merchantId: string, id: string): Promise<ShipmentWithEvents> {
+    const found = await this.deps.store.shipments.get(merchantId, id);
+    if (!found) {
+      throw new ServiceError("not_found", `No shipment ${id} for this merchant.`);
+    }
+    return found;
+  }
+
+  list(
+    merchantId: string,
+    filter: ShipmentFilter,
+    page: { limit: number; before?: string },
+  ): Promise<ShipmentWithEvents[]> {
+    return this.deps.store.shipments.list(merchantId, filter, page);
+  }
+
+  /** A merchant's change, or the refusal that says why nothing changed. */
+  private async transition(
+    merchant: MerchantRecord,
+    id: string,
+    transition: Omit<ShipmentTransition, "merchantId">,
+  ): Promise<ShipmentWithEvents> {
+    const result = await this.deps.store.shipments.transition(id, {
+      ...transition,
+      merchantId: merchant.id,
+    });
+    switch (result.outcome) {
+      case "applied":
+        return result.shipment;
+      case "not_found":
+        throw new ServiceError("not_found", `No shipment ${id} for this merchant.`);
+      case "status_mismatch":
+        throw wrongStatus(transition.event.type, transition.from, result.shipment.status);
+      case "parcel_of_another_merchant":
+        // Exactly the intercept's answer for a parcel the carrier does not know (API.md
+        // "Parcels belong to merchants"): nothing tells this merchant someone else has it.
+        throw new ServiceError("not_eligible", "The parcel cannot be intercepted.", {
+          reasons: [
+            { code: "unknown_parcel", message: "The carrier does not know this tracking number." },
+          ],
+        });
+      case "stale":
+        throw new Error("a merchant's shipment change never expects a version");
+    }
+  }
+}
+
+function wrongStatus(
+  action: string,
+  allowed: readonly ShipmentStatus[],
+  status: ShipmentStatus,
+): ServiceError {
+  const message = `Only a shipment that is ${allowed.join(" or ")} can be ${action}; this one is ${status}.`;
+  return new ServiceError("invalid_transition", message, {
+    reasons: [{ code: "wrong_status", message }],
+  });
+}
+
+/** A well-formed body that breaks a rule between its fields or with the record: 422. */
+function invalid(message: string): ServiceError {
+  return new ServiceError("validation_failed", message, { status: 422 });
+}
+
+/** A timestamp with an offset, as the gateway stores every time: UTC with milliseconds. */
+function iso(timestamp: string): string {
+  return new Date(timestamp).toISOString();
+}

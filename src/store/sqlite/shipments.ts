@@ -1,0 +1,220 @@
+/**
+ * `ShipmentRepository` on SQLite. Every change is one synchronous write (connection.ts): the
+ * shipment, its event, its webhook events (the outbox), the deadlines it sets and, for a new
+ * shipment, its idempotency key's answer all commit together or not at all.
+ */
+import { and, asc, desc, eq, inArray, lt } from "drizzle-orm";
+import type { CarrierId } from "../../../contracts/carrier-adapter.ts";
+import { toShipmentResource } from "../../domain/shipment-resource.ts";
+import { parcelOwnersTable, shipmentEventsTable, shipmentsTable } from "../schema.ts";
+import type {
+  ShipmentEventRecord,
+  ShipmentRecord,
+  ShipmentRepository,
+  ShipmentWithEvents,
+} from "../shipment-records.ts";
+import { IdempotencyConflictError } from "../store.ts";
+import type { Db, Reader, SqliteConnection } from "./connection.ts";
+import { enqueueDeadlines } from "./deadlines.ts";
+import type { KeyStatements } from "./idempotency.ts";
+import type { EventOutbox } from "./webhooks.ts";
+
+const shipments = shipmentsTable;
+const events = shipmentEventsTable;
+
+export function sqliteShipments(
+  { db, read, write }: SqliteConnection,
+  keys: KeyStatements,
+  outbox: EventOutbox,
+): ShipmentRepository {
+  return {
+    insert(input) {
+      const { shipment, idempotency } = input;
+      return write(() => {
+        if (idempotency) {
+          const { claim, completion } = idempotency;
+          // With a claim, the key is new to this request: claiming it here is the claim itself.
+          // Without, this request claimed it before and must still hold it unanswered.
+          const held = claim
+            ? keys.claimKey.get(claim) !== undefined
+            : keys.keyByName.get(completion)?.state === "in_progress";
+          if (!held) {
+            throw new IdempotencyConflictError(completion.merchantId, completion.key);
+          }
+          keys.completeKey.run(completion);
+        }
+        db.insert(shipments).values(shipment).run();
+        db.insert(events).values(eventColumns(shipment.id, input.event)).run();
+        enqueueDeadlines(db, input.deadlines);
+      });
+    },
+
+    get(merchantId, id) {
+      return read(() => {
+        const found = readOne(db, id);
+        return found?.merchantId === merchantId ? found : null;
+      });
+    },
+
+    getById(id) {
+      return read(() => readOne(db, id));
+    },
+
+    list(merchantId, filter, page) {
+      return read(() => {
+        const rows = db
+          .select()
+          .from(shipments)
+          .where(
+            and(
+              eq(shipments.merchantId, merchantId),
+              filter.orderId === undefined ? undefined : eq(shipments.orderId, filter.orderId),
+              filter.status === undefined ? undefined : eq(shipments.status, filter.status),
+              page.before === undefined ? undefined : lt(shipments.id, page.before),
+            ),
+          )
+          .orderBy(desc(shipments.id))
+          .limit(page.limit)
+          .all();
+        return withEvents(db, rows);
+      });
+    },
+
+    shippedWithParcel(carrier: CarrierId, trackingNumber: string) {
+      return read(() =>
+        db
+          .select()
+          .from(shipments)
+          .where(
+            and(
+              eq(shipments.carrier, carrier),
+              eq(shipments.trackingNumber, trackingNumber),
+              eq(shipments.status, "shipped"),
+            ),
+          )
+          .orderBy(asc(shipments.id))
+          .all(),
+      );
+    },
+
+    transition(id, transition) {
+      return write(() => {
+        const current = readOne(db, id);
+        if (
+          !current ||
+          (transition.merchantId !== undefined && current.merchantId !== transition.merchantId)
+        ) {
+          return { outcome: "not_found" as const };
+        }
+        if (
+          transition.expectVersion !== undefined &&
+          current.version !== transition.expectVersion
+        ) {
+          return { outcome: "stale" as const };
+        }
+        if (!transition.from.includes(current.status)) {
+          return { outcome: "status_mismatch" as const, shipment: current };
+        }
+        const changed: ShipmentWithEvents = {
+          ...current,
+          ...transition.patch,
+          status: transition.to ?? current.status,
+          version: current.version + 1,
+          updatedAt: transition.event.at,
+        };
+        if (transition.bindParcel && !bindOrCheckOwner(db, changed, transition.event.at)) {
+          return { outcome: "parcel_of_another_merchant" as const };
+        }
+        const { events: _history, id: _id, ...columns } = changed;
+        db.update(shipments).set(columns).where(eq(shipments.id, id)).run();
+        db.insert(events).values(eventColumns(id, transition.event)).run();
+        enqueueDeadlines(db, transition.schedule ?? []);
+        const after: ShipmentWithEvents = {
+          ...changed,
+          events: [...changed.events, transition.event],
+        };
+        if (transition.webhook) {
+          outbox({
+            merchantId: after.merchantId,
+            types: [transition.webhook],
+            data: () => toShipmentResource(after),
+            at: transition.event.at,
+          });
+        }
+        return { outcome: "applied" as const, shipment: after };
+      });
+    },
+  };
+}
+
+/**
+ * Inside a write: binds the shipped parcel to the shipment's merchant unless someone has it (the
+ * first binder keeps it, as for interceptions); false when another merchant has it.
+ */
+function bindOrCheckOwner(db: Db, shipment: ShipmentRecord, at: string): boolean {
+  const { carrier, trackingNumber, merchantId } = shipment;
+  if (carrier === null || trackingNumber === null) {
+    throw new Error(`shipment ${shipment.id} binds a parcel without a carrier and tracking number`);
+  }
+  db.insert(parcelOwnersTable)
+    .values({ carrier, trackingNumber, merchantId, boundAt: at })
+    .onConflictDoNothing()
+    .run();
+  const owner = db
+    .select({ merchantId: parcelOwnersTable.merchantId })
+    .from(parcelOwnersTable)
+    .where(
+      and(
+        eq(parcelOwnersTable.carrier, carrier),
+        eq(parcelOwnersTable.trackingNumber, trackingNumber),
+      ),
+    )
+    .get();
+  return owner?.merchantId === merchantId;
+}
+
+function readOne(reader: Reader, id: string): ShipmentWithEvents | null {
+  const row = reader.select().from(shipments).where(eq(shipments.id, id)).get();
+  return row ? (withEvents(reader, [row])[0] ?? null) : null;
+}
+
+/** The rows with their histories, in the rows' order; one read for all their events. */
+function withEvents(reader: Reader, rows: ShipmentRecord[]): ShipmentWithEvents[] {
+  if (rows.length === 0) {
+    return [];
+  }
+  const found = reader
+    .select()
+    .from(events)
+    .where(
+      inArray(
+        events.shipmentId,
+        rows.map((row) => row.id),
+      ),
+    )
+    .orderBy(asc(events.id))
+    .all();
+  const byShipment = new Map<string, ShipmentEventRecord[]>();
+  for (const event of found) {
+    const list = byShipment.get(event.shipmentId) ?? [];
+    list.push({
+      at: event.at,
+      type: event.type,
+      detail: event.detail,
+      actor: { type: event.actorType, id: event.actorId },
+    });
+    byShipment.set(event.shipmentId, list);
+  }
+  return rows.map((row) => ({ ...row, events: byShipment.get(row.id) ?? [] }));
+}
+
+function eventColumns(shipmentId: string, event: ShipmentEventRecord) {
+  return {
+    shipmentId,
+    at: event.at,
+    type: event.type,
+    detail: event.detail,
+    actorType: event.actor.type,
+    actorId: event.actor.id,
+  };
+}

@@ -1,0 +1,165 @@
+/**
+ * Shipments over real HTTP on loopback: the gateway server and the carrier sandboxes as under
+ * `npm start`. A shipped SF parcel and a shipped JD parcel are scanned in at their sandboxes
+ * (`not_collected` → `in_transit`); the gateway's own looks at each carrier's tracking find the
+ * scan (and SF, which pushes every route, pushes it too), and both shipments become `collected`
+ * at the carrier's scan time.
+ */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type RunningSandbox, startSandbox } from "../../adapters/sandbox-kit/server.ts";
+import { sandboxPushUrls } from "../../src/carriers/modules.ts";
+import { loadConfig } from "../../src/config.ts";
+import { type RunningGateway, startGateway } from "../../src/server.ts";
+import { eventually, http } from "./loopback.ts";
+
+const adminToken = "integration-admin-token-01234";
+let directory: string;
+let sandbox: RunningSandbox;
+let gateway: RunningGateway;
+let apiKey: string;
+
+const asMerchant = (extra: Record<string, string> = {}) => ({
+  authorization: `Bearer ${apiKey}`,
+  ...extra,
+});
+
+beforeAll(async () => {
+  directory = mkdtempSync(join(tmpdir(), "gateway-shipments-"));
+  sandbox = await startSandbox({ port: 0, host: "127.0.0.1" });
+  const config = loadConfig({
+    GATEWAY_PORT: "0",
+    DATABASE_URL: `file:${join(directory, "gateway.db")}`,
+    ADMIN_TOKEN: adminToken,
+    LOG_LEVEL: "error",
+    WORKER_INTERVAL_MS: "50",
+    COLLECTION_LOOK_FIRST_MS: "100",
+    COLLECTION_LOOK_LONGEST_MS: "200",
+  });
+  gateway = await startGateway(config, sandbox);
+  // SF pushes its routes to the gateway, as `npm start` registers it.
+  const pushUrl = sandboxPushUrls(gateway.url, sandbox.secret)["sf-express"];
+  await http("POST", `${sandbox.url}/_sandbox/push-urls`, { carrier: "sf-express", url: pushUrl });
+  const merchant = await http(
+    "POST",
+    `${gateway.url}/admin/merchants`,
+    { name: "Shipments merchant", pickupService: false },
+    { authorization: `Bearer ${adminToken}` },
+  );
+  expect(merchant.status, merchant.text).toBe(201);
+  apiKey = merchant.body.apiKey;
+});
+
+afterAll(async () => {
+  await gateway?.close();
+  await sandbox?.close();
+  rmSync(directory, { recursive: true, force: true });
+});
+
+/** Registers and ships a shipment of a sandbox parcel that is not collected yet. */
+async function shipNotCollected(carrier: string, trackingNumber: string): Promise<string> {
+  const parcel = await http("POST", `${sandbox.url}/_sandbox/parcels`, {
+    carrier,
+    trackingNumber,
+    state: "not_collected",
+  });
+  expect(parcel.status, parcel.text).toBe(201);
+  const now = Date.now();
+  const created = await http(
+    "POST",
+    `${gateway.url}/v1/shipments`,
+    {
+      orderId: `ORD-${trackingNumber}`,
+      category: "apparel",
+      paidAt: new Date(now - 3_600_000).toISOString(),
+      shipBy: new Date(now + 47 * 3_600_000).toISOString(),
+    },
+    asMerchant({ "idempotency-key": `ship-${trackingNumber}` }),
+  );
+  expect(created.status, created.text).toBe(201);
+  const id = String(created.body.id);
+  const shipped = await http(
+    "POST",
+    `${gateway.url}/v1/shipments/${id}/ship`,
+    { carrier, trackingNumber },
+    asMerchant(),
+  );
+  expect(shipped.status, shipped.text).toBe(200);
+  return id;
+}
+
+async function readShipment(id: string) {
+  return http("GET", `${gateway.url}/v1/shipments/${id}`, undefined, asMerchant());
+}
+
+describe("following collection over loopback", () => {
+  it("sees SF and JD parcels scanned in at their sandboxes: collected at the carrier's scan time", async () => {
+    const parcels = [
+      { carrier: "sf-express", trackingNumber: `SF16${String(Date.now()).slice(-9)}` },
+      { carrier: "jd", trackingNumber: `JDVA${String(Date.now()).slice(-11)}` },
+    ];
+    const ids = await Promise.all(
+      parcels.map((parcel) => shipNotCollected(parcel.carrier, parcel.trackingNumber)),
+    );
+    // The gateway has looked at least once and found nothing collected yet.
+    await eventually(
+      async () =>
+        Promise.all(
+          parcels.map(async (parcel) => {
+            const seen = await http(
+              "GET",
+              `${sandbox.url}/_sandbox/parcels/${parcel.carrier}/${parcel.trackingNumber}`,
+            );
+            return (seen.body.calls as Array<{ operation: string }>).filter(
+              (call) => call.operation === "track",
+            ).length;
+          }),
+        ),
+      (counts) => counts.every((count) => count > 0),
+    );
+    for (const id of ids) {
+      expect((await readShipment(id)).body.status).toBe("shipped");
+    }
+
+    const scans: string[] = [];
+    for (const parcel of parcels) {
+      const advanced = await http("POST", `${sandbox.url}/_sandbox/parcels/advance`, {
+        ...parcel,
+        state: "in_transit",
+      });
+      expect(advanced.status, advanced.text).toBe(200);
+      const history = advanced.body.history as Array<{ kind: string; at: string }>;
+      scans.push(history.find((entry) => entry.kind === "collected")?.at ?? "");
+    }
+
+    for (const [index, id] of ids.entries()) {
+      const collected = await eventually(
+        () => readShipment(id),
+        (read) => read.body.status === "collected",
+      );
+      expect(collected.body, collected.text).toMatchObject({ status: "collected" });
+      // Carriers report scan times to the second in China time; the gateway keeps what they say.
+      const scan = Date.parse(scans[index] ?? "");
+      const collectedAt = Date.parse(String(collected.body.collectedAt));
+      expect(
+        Math.abs(collectedAt - scan),
+        `${collected.body.collectedAt} vs ${scans[index]}`,
+      ).toBeLessThan(1_000);
+      expect(collected.body.events.at(-1)).toMatchObject({
+        type: "collected",
+        actor: { type: "carrier", id: parcels[index]?.carrier },
+      });
+    }
+    const pushes = await http("GET", `${sandbox.url}/_sandbox/pushes`);
+    const sfPushes = (
+      pushes.body.pushes as Array<{ trackingNumber: string; acknowledged: boolean }>
+    ).filter((push) => push.trackingNumber === parcels[0]?.trackingNumber);
+    expect(sfPushes.length, pushes.text).toBeGreaterThan(0);
+    expect(
+      sfPushes.every((push) => push.acknowledged),
+      pushes.text,
+    ).toBe(true);
+  });
+});
