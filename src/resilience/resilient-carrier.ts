@@ -145,9 +145,16 @@ export class ResilientCarrier {
       if (remaining <= 0) {
         throw new AbortError(new CarrierFailure(this.deadlineError()));
       }
-      const signal = AbortSignal.timeout(Math.min(this.settings.attemptTimeoutMs, remaining));
+      // Not AbortSignal.timeout: its timer cannot be cleared, so every attempt, answered or not,
+      // would build a DOMException (with its stack) on the event loop when the time ran out.
+      const attemptTimeout = new AbortController();
+      const timer = setTimeout(
+        () =>
+          attemptTimeout.abort(new DOMException("The carrier attempt timed out.", "TimeoutError")),
+        Math.min(this.settings.attemptTimeoutMs, remaining),
+      );
       try {
-        const result = await this.breaker.fire(run as Attempt, { signal });
+        const result = await this.breaker.fire(run as Attempt, { signal: attemptTimeout.signal });
         this.countCall(operation, result.ok ? "ok" : result.error.code);
         return result;
       } catch (error) {
@@ -162,6 +169,8 @@ export class ResilientCarrier {
           throw new AbortError(new CarrierFailure(this.openCircuitError()));
         }
         throw error;
+      } finally {
+        clearTimeout(timer);
       }
     };
 
