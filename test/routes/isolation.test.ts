@@ -6,6 +6,7 @@ let carrier: FakeCarrier;
 let gateway: TestGateway;
 let submittedId: string;
 let lockedId: string;
+let shipmentId: string;
 
 beforeAll(async () => {
   carrier = new FakeCarrier();
@@ -26,7 +27,30 @@ beforeAll(async () => {
       )
     ).body.id,
   );
+  const shipment = await gateway.call(gateway.merchantA, "POST", "/v1/shipments", {
+    body: {
+      orderId: "ORD-20261121-0001",
+      category: "apparel",
+      paidAt: new Date(Date.now() - 3_600_000).toISOString(),
+      shipBy: new Date(Date.now() + 47 * 3_600_000).toISOString(),
+    },
+    headers: { "idempotency-key": "a3" },
+  });
+  shipmentId = String((await json(shipment)).body.id);
 });
+
+/** Merchant A's ids of the resource a path acts on. */
+function idsOfA(path: string): string[] {
+  return path.startsWith("/v1/shipments/") ? [shipmentId] : [submittedId, lockedId];
+}
+
+/** A body the route would accept from its owner, so only the ownership check can refuse it. */
+function validBody(method: string, path: string): unknown {
+  if (path === "/v1/shipments/{id}/ship") {
+    return { carrier: "sf-express", trackingNumber: "SF1400000000003" };
+  }
+  return method === "GET" ? undefined : {};
+}
 afterAll(async () => {
   await gateway.close();
 });
@@ -107,9 +131,10 @@ describe("the BOLA matrix: every route with an id, from the OpenAPI document", (
       );
     expect(routes.length, JSON.stringify(routes)).toBeGreaterThanOrEqual(2);
     for (const { path, method } of routes) {
-      for (const id of [submittedId, lockedId]) {
+      for (const id of idsOfA(path)) {
+        const body = validBody(method, path);
         const response = await gateway.call(gateway.merchantB, method, path.replace("{id}", id), {
-          ...(method === "GET" ? {} : { body: {} }),
+          ...(body === undefined ? {} : { body }),
         });
         expect(response.status, `${method} ${path} with A's ${id}`).toBe(404);
       }
@@ -122,6 +147,10 @@ describe("the BOLA matrix: every route with an id, from the OpenAPI document", (
       await gateway.call(gateway.merchantA, "GET", `/v1/interceptions/${lockedId}`),
     );
     expect([submitted.body.status, locked.body.status]).toEqual(["submitted", "locked"]);
+    const shipment = await json(
+      await gateway.call(gateway.merchantA, "GET", `/v1/shipments/${shipmentId}`),
+    );
+    expect(shipment.body.status).toBe("awaiting_shipment");
   });
 
   it("keeps merchant keys out of the admin routes", async () => {

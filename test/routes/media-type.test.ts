@@ -14,11 +14,25 @@ import {
 
 let carrier: FakeCarrier;
 let gateway: TestGateway;
+/** A shipment of merchant A's, for the routes that act on one. */
+let shipmentId: string;
 
 beforeEach(async () => {
   carrier = new FakeCarrier();
   carrier.states.set("SF1400000000001", "in_transit");
   gateway = await createTestGateway(carrier.adapter);
+  const shipment = await json(
+    await gateway.call(gateway.merchantA, "POST", "/v1/shipments", {
+      body: {
+        orderId: "ORD-20261121-0001",
+        category: "apparel",
+        paidAt: new Date(Date.now() - 3_600_000).toISOString(),
+        shipBy: new Date(Date.now() + 47 * 3_600_000).toISOString(),
+      },
+      headers: { "idempotency-key": "media-type-shipment" },
+    }),
+  );
+  shipmentId = String(shipment.body.id);
 });
 afterEach(async () => {
   await gateway.close();
@@ -41,9 +55,34 @@ async function jsonRoutes(): Promise<JsonRoute[]> {
   );
 }
 
+/** The route's path with merchant A's ids in it. */
+function concretePath(route: JsonRoute): string {
+  return route.path.replace("/v1/shipments/{id}/", `/v1/shipments/${shipmentId}/`);
+}
+
 /** A body each route would accept, and the credentials and headers it needs. */
 function validRequest(route: JsonRoute): { body: unknown; headers: Record<string, string> } {
   const merchant = { authorization: `Bearer ${gateway.merchantA.apiKey}` };
+  if (route.path === "/v1/shipments") {
+    return {
+      body: {
+        orderId: "ORD-20261121-0002",
+        category: "apparel",
+        paidAt: new Date(Date.now() - 3_600_000).toISOString(),
+        shipBy: new Date(Date.now() + 47 * 3_600_000).toISOString(),
+      },
+      headers: { ...merchant, "idempotency-key": "media-type-2" },
+    };
+  }
+  if (route.path === "/v1/shipments/{id}/ship") {
+    return {
+      body: { carrier: "sf-express", trackingNumber: "SF1400000000009" },
+      headers: merchant,
+    };
+  }
+  if (route.path === "/v1/shipments/{id}/refund") {
+    return { body: {}, headers: merchant };
+  }
   if (route.path === "/v1/interceptions") {
     return { body: interceptBody(), headers: { ...merchant, "idempotency-key": "media-type-1" } };
   }
@@ -110,12 +149,15 @@ describe("415 unsupported_media_type on every JSON route", () => {
         vi.spyOn(gateway.services.merchants, "create"),
         vi.spyOn(gateway.services.webhooks, "createEndpoint"),
         vi.spyOn(gateway.services.interceptions, "releaseLocks"),
+        vi.spyOn(gateway.services.shipments, "create"),
+        vi.spyOn(gateway.services.shipments, "ship"),
+        vi.spyOn(gateway.services.shipments, "refund"),
       ];
       const routes = await jsonRoutes();
       for (const route of routes) {
         const valid = validRequest(route);
         const { contentType, body } = wrong.request(valid.body);
-        const response = await gateway.app.request(route.path, {
+        const response = await gateway.app.request(concretePath(route), {
           method: route.method,
           headers: {
             ...valid.headers,
@@ -133,7 +175,9 @@ describe("415 unsupported_media_type on every JSON route", () => {
         expect(handler).not.toHaveBeenCalled();
       }
       expect(carrier.calls).toEqual([]);
-      expect(await gateway.store.idempotency.has(gateway.merchantA.id, "media-type-1")).toBe(false);
+      for (const key of ["media-type-1", "media-type-2"]) {
+        expect(await gateway.store.idempotency.has(gateway.merchantA.id, key)).toBe(false);
+      }
       const list = await json(await gateway.call(gateway.merchantA, "GET", "/v1/interceptions"));
       expect(list.body.data, list.text).toEqual([]);
     });
@@ -142,7 +186,7 @@ describe("415 unsupported_media_type on every JSON route", () => {
   it("accepts application/json with parameters", async () => {
     for (const route of await jsonRoutes()) {
       const valid = validRequest(route);
-      const response = await gateway.app.request(route.path, {
+      const response = await gateway.app.request(concretePath(route), {
         method: route.method,
         headers: { ...valid.headers, "content-type": "application/json; charset=utf-8" },
         body: JSON.stringify(valid.body),
