@@ -18,8 +18,8 @@
 import type pg from "pg";
 import PgBoss from "pg-boss";
 import type { DeadlineKind, DeadlineRecord, DeadlineRepository, HeldDeadline } from "../store.ts";
-import { setupLockKey } from "./jobs.ts";
 import { bossJobId, bossSchema } from "./jobs-rows.ts";
+import { putQueue, setUpQueuesUnderLock } from "./queue-setup.ts";
 import { inTransaction } from "./transaction.ts";
 
 const queue = "deadlines";
@@ -71,43 +71,19 @@ export interface PgDeadlineQueueOptions {
 export async function startPgDeadlineQueue(
   options: PgDeadlineQueueOptions,
 ): Promise<PgDeadlineQueue> {
-  const client = await options.pool.connect();
-  let broken: Error | undefined;
-  try {
-    await client.query("SELECT pg_advisory_lock($1)", [setupLockKey.toString()]);
-    try {
-      const setup = new PgBoss({
-        db: { executeSql: (text, values) => client.query(text, values) },
-        schema: bossSchema,
-        migrate: false,
-        schedule: false,
-        supervise: false,
-      });
-      await setup.start();
-      const settings: Omit<PgBoss.Queue, "name"> = {
-        policy: "standard",
-        expireInSeconds: Math.max(1, Math.ceil(options.leaseMs / 1000)),
-        // A lost holder (an instance killed mid-run) is replaced after 5 s, then less and less
-        // often, but never given up: a pg-boss job marked failed is one nobody runs again, and a
-        // deadline must be acted on (as jobs.ts keeps its jobs).
-        retryLimit: 1_000_000,
-        retryDelay: 5,
-        retryBackoff: true,
-        // A deadline may be weeks away (a ship-later date): pg-boss must never archive it unrun.
-        retentionMinutes: 366 * 24 * 60,
-      };
-      await setup.createQueue(queue, { name: queue, ...settings });
-      await setup.updateQueue(queue, { name: queue, ...settings });
-      await setup.stop();
-    } finally {
-      await client.query("SELECT pg_advisory_unlock($1)", [setupLockKey.toString()]);
-    }
-  } catch (error) {
-    broken = error as Error;
-    throw error;
-  } finally {
-    client.release(broken);
-  }
+  const settings: Omit<PgBoss.Queue, "name"> = {
+    policy: "standard",
+    expireInSeconds: Math.max(1, Math.ceil(options.leaseMs / 1000)),
+    // A lost holder (an instance killed mid-run) is replaced after 5 s, then less and less
+    // often, but never given up: a pg-boss job marked failed is one nobody runs again, and a
+    // deadline must be acted on (as jobs.ts keeps its jobs).
+    retryLimit: 1_000_000,
+    retryDelay: 5,
+    retryBackoff: true,
+    // A deadline may be weeks away (a ship-later date): pg-boss must never archive it unrun.
+    retentionMinutes: 366 * 24 * 60,
+  };
+  await setUpQueuesUnderLock(options.pool, false, (boss) => putQueue(boss, queue, settings));
   const boss = new PgBoss({
     db: { executeSql: (text, values) => options.pool.query(text, values) },
     schema: bossSchema,

@@ -56,6 +56,7 @@ import {
   toJobRecord,
 } from "./jobs-rows.ts";
 import { statementName } from "./named-statements.ts";
+import { putQueue, setUpQueuesUnderLock } from "./queue-setup.ts";
 import { inTransaction } from "./transaction.ts";
 
 /**
@@ -129,63 +130,25 @@ export async function startPgJobQueue(options: PgJobQueueOptions): Promise<PgJob
   return new PgBossJobQueue(boss, pool);
 }
 
-/**
- * The setup lock's key (the bytes of "igw-jobq"), in the one-bigint key space like the migration
- * lock, and distinct from it.
- */
-export const setupLockKey = 0x6967_772d_6a6f_6271n;
-
-/**
- * Installs or migrates pg-boss's schema and creates or updates one queue per carrier, on one
- * connection holding a session-level advisory lock, so instances starting together do it one
- * after another. pg-boss's own install survives a race (an advisory lock, and the loser's
- * "already exists" tolerated), but creating queues does not: two instances creating partitions
- * at once deadlock.
- */
+/** pg-boss's schema, and one queue per carrier (see queue-setup.ts). */
 async function setUpQueues(options: PgJobQueueOptions): Promise<void> {
-  const client = await options.pool.connect();
-  let broken: Error | undefined;
-  try {
-    await client.query("SELECT pg_advisory_lock($1)", [setupLockKey.toString()]);
-    try {
-      const setup = new PgBoss({
-        db: { executeSql: (text, values) => client.query(text, values) },
-        schema: bossSchema,
-        migrate: true,
-        schedule: false,
-        supervise: false,
-      });
-      await setup.start();
-      const retry = options.lostHolderRetry ?? defaultLostHolderRetry;
-      const settings: Omit<PgBoss.Queue, "name"> = {
-        // One open job per (interception, kind) and state, and an index of open jobs by that key.
-        policy: "stately",
-        expireInSeconds: Math.max(1, Math.ceil(options.leaseMs / 1000)),
-        retryLimit: retry.limit,
-        retryDelay: retry.delaySeconds,
-        retryBackoff: retry.backoff,
-        // pg-boss archives a job still waiting this long after it was due: never, in practice.
-        // Only the gateway ends its jobs.
-        retentionMinutes: 366 * 24 * 60,
-      };
-      for (const carrier of carrierIds) {
-        const name = queueOf(carrier);
-        // Creating is a no-op for a queue that exists; updating brings its settings up to this
-        // instance's (new jobs take them; jobs already queued keep theirs).
-        await setup.createQueue(name, { name, ...settings });
-        await setup.updateQueue(name, { name, ...settings });
-      }
-      await setup.stop();
-    } finally {
-      await client.query("SELECT pg_advisory_unlock($1)", [setupLockKey.toString()]);
+  const retry = options.lostHolderRetry ?? defaultLostHolderRetry;
+  const settings: Omit<PgBoss.Queue, "name"> = {
+    // One open job per (interception, kind) and state, and an index of open jobs by that key.
+    policy: "stately",
+    expireInSeconds: Math.max(1, Math.ceil(options.leaseMs / 1000)),
+    retryLimit: retry.limit,
+    retryDelay: retry.delaySeconds,
+    retryBackoff: retry.backoff,
+    // pg-boss archives a job still waiting this long after it was due: never, in practice.
+    // Only the gateway ends its jobs.
+    retentionMinutes: 366 * 24 * 60,
+  };
+  await setUpQueuesUnderLock(options.pool, true, async (boss) => {
+    for (const carrier of carrierIds) {
+      await putQueue(boss, queueOf(carrier), settings);
     }
-  } catch (error) {
-    // A lock left behind on a pooled session would block every later start: drop the connection.
-    broken = error as Error;
-    throw error;
-  } finally {
-    client.release(broken);
-  }
+  });
 }
 
 /** pg-boss's `db` option: its statement on this connection (in its open transaction). */
