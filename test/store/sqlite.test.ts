@@ -23,6 +23,31 @@ afterEach(() => {
   rmSync(tempDir, { recursive: true, force: true });
 });
 
+/** The SELECTs `work` prepares on the store's connection, in order. */
+async function selectsOf(store: SqliteStore, work: () => Promise<void>): Promise<string[]> {
+  const prepare = vi.spyOn(store.database, "prepare");
+  try {
+    await work();
+    return prepare.mock.calls
+      .map(([source]) => String(source))
+      .filter((source) => /^\s*select/i.test(source));
+  } finally {
+    // Restoring clears the recorded calls: read them first.
+    prepare.mockRestore();
+  }
+}
+
+/** SQLite's query plan of each SELECT `work` prepares, one line each. */
+async function plansOf(store: SqliteStore, work: () => Promise<void>): Promise<string[]> {
+  return (await selectsOf(store, work)).map((source) =>
+    store.database
+      .prepare(`explain query plan ${source}`)
+      .all(...Array.from(source.matchAll(/\?/g), () => "x"))
+      .map((row) => (row as { detail: string }).detail)
+      .join("; "),
+  );
+}
+
 const backends: [string, () => SqliteStore][] = [
   ["in-memory", () => openSqliteStore({ path: ":memory:" })],
   ["temp file", () => openSqliteStore({ path: join(tempDir, "gateway.db") })],
@@ -81,36 +106,24 @@ describe.each(backends)("SqliteStore (%s)", (_name, open) => {
     for (let i = 0; i < 3; i++) {
       await seed(store, interception(icpId(i), "mer_a"));
     }
-    const prepare = vi.spyOn(store.database, "prepare");
-    const page = await store.interceptions.list("mer_a", {}, { limit: 10 });
-    const selects = prepare.mock.calls
-      .map(([source]) => String(source))
-      .filter((source) => /^\s*select/i.test(source));
-    prepare.mockRestore();
+    let page: unknown[] = [];
+    const selects = await selectsOf(store, async () => {
+      page = await store.interceptions.list("mer_a", {}, { limit: 10 });
+    });
     expect(page).toHaveLength(3);
     expect(selects, selects.join("\n")).toHaveLength(2);
   });
 
   it("reads the cost ledger and a merchant's locks through their indexes, not the merchant's rows", async () => {
-    const prepare = vi.spyOn(store.database, "prepare");
-    await store.interceptions.costLines(
-      "mer_a",
-      { from: at(0), to: at(10) },
-      { limit: 10, after: { createdAt: at(1), id: icpId(1) } },
-    );
-    await store.interceptions.lockedOf("mer_a", { lockedBefore: at(5) }, 10);
-    await store.interceptions.lockedOf("mer_a", { orderIds: ["ORD-1"] }, 10);
-    const selects = prepare.mock.calls
-      .map(([source]) => String(source))
-      .filter((source) => /^\s*select/i.test(source));
-    prepare.mockRestore();
-    const plans = selects.map((source) =>
-      store.database
-        .prepare(`explain query plan ${source}`)
-        .all(...Array.from(source.matchAll(/\?/g), () => "x"))
-        .map((row) => (row as { detail: string }).detail)
-        .join("; "),
-    );
+    const plans = await plansOf(store, async () => {
+      await store.interceptions.costLines(
+        "mer_a",
+        { from: at(0), to: at(10) },
+        { limit: 10, after: { createdAt: at(1), id: icpId(1) } },
+      );
+      await store.interceptions.lockedOf("mer_a", { lockedBefore: at(5) }, 10);
+      await store.interceptions.lockedOf("mer_a", { orderIds: ["ORD-1"] }, 10);
+    });
     expect(plans, plans.join("\n")).toEqual([
       expect.stringMatching(/^SEARCH interceptions USING INDEX interceptions_merchant_created_idx/),
       expect.stringMatching(/^SEARCH interceptions USING INDEX interceptions_merchant_locked_idx/),
@@ -122,20 +135,10 @@ describe.each(backends)("SqliteStore (%s)", (_name, open) => {
   });
 
   it("finds due jobs and late polls starting from the jobs, not from every interception of the carrier", async () => {
-    const prepare = vi.spyOn(store.database, "prepare");
-    await store.jobs.claimDue(at(1), at(2), { total: 1, perCarrier: { "sf-express": 1 } });
-    await store.jobs.bringForwardPolls({ carriers: ["sf-express"], now: at(1), windowMs: 1_000 });
-    const selects = prepare.mock.calls
-      .map(([source]) => String(source))
-      .filter((source) => /^\s*select/i.test(source));
-    prepare.mockRestore();
-    const plans = selects.map((source) =>
-      store.database
-        .prepare(`explain query plan ${source}`)
-        .all(...Array.from(source.matchAll(/\?/g), () => "x"))
-        .map((row) => (row as { detail: string }).detail)
-        .join("; "),
-    );
+    const plans = await plansOf(store, async () => {
+      await store.jobs.claimDue(at(1), at(2), { total: 1, perCarrier: { "sf-express": 1 } });
+      await store.jobs.bringForwardPolls({ carriers: ["sf-express"], now: at(1), windowMs: 1_000 });
+    });
     // The outer loop is over jobs (few); interceptions are then looked up by id.
     expect(plans, plans.join("\n")).toEqual([
       expect.stringMatching(
