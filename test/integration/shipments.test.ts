@@ -5,18 +5,13 @@
  * scan (and SF, which pushes every route, pushes it too), and both shipments become `collected`
  * at the carrier's scan time.
  */
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type RunningSandbox, startSandbox } from "../../adapters/sandbox-kit/server.ts";
-import { sandboxPushUrls } from "../../src/carriers/modules.ts";
-import { loadConfig } from "../../src/config.ts";
-import { type RunningGateway, startGateway } from "../../src/server.ts";
+import type { RunningSandbox } from "../../adapters/sandbox-kit/server.ts";
+import type { RunningGateway } from "../../src/server.ts";
 import { eventually, http } from "./loopback.ts";
+import { type LoopbackGateway, startLoopbackGateway } from "./loopback-gateway.ts";
 
-const adminToken = "integration-admin-token-01234";
-let directory: string;
+let stack: LoopbackGateway;
 let sandbox: RunningSandbox;
 let gateway: RunningGateway;
 let apiKey: string;
@@ -27,35 +22,19 @@ const asMerchant = (extra: Record<string, string> = {}) => ({
 });
 
 beforeAll(async () => {
-  directory = mkdtempSync(join(tmpdir(), "gateway-shipments-"));
-  sandbox = await startSandbox({ port: 0, host: "127.0.0.1" });
-  const config = loadConfig({
-    GATEWAY_PORT: "0",
-    DATABASE_URL: `file:${join(directory, "gateway.db")}`,
-    ADMIN_TOKEN: adminToken,
-    LOG_LEVEL: "error",
-    WORKER_INTERVAL_MS: "50",
-    COLLECTION_LOOK_FIRST_MS: "100",
-    COLLECTION_LOOK_LONGEST_MS: "200",
+  stack = await startLoopbackGateway({
+    env: {
+      WORKER_INTERVAL_MS: "50",
+      COLLECTION_LOOK_FIRST_MS: "100",
+      COLLECTION_LOOK_LONGEST_MS: "200",
+    },
+    merchant: { name: "Shipments merchant", pickupService: false },
   });
-  gateway = await startGateway(config, sandbox);
-  // SF pushes its routes to the gateway, as `npm start` registers it.
-  const pushUrl = sandboxPushUrls(gateway.url, sandbox.secret)["sf-express"];
-  await http("POST", `${sandbox.url}/_sandbox/push-urls`, { carrier: "sf-express", url: pushUrl });
-  const merchant = await http(
-    "POST",
-    `${gateway.url}/admin/merchants`,
-    { name: "Shipments merchant", pickupService: false },
-    { authorization: `Bearer ${adminToken}` },
-  );
-  expect(merchant.status, merchant.text).toBe(201);
-  apiKey = merchant.body.apiKey;
+  ({ gateway, sandbox, apiKey } = stack);
 });
 
 afterAll(async () => {
-  await gateway?.close();
-  await sandbox?.close();
-  rmSync(directory, { recursive: true, force: true });
+  await stack?.close();
 });
 
 /** Registers and ships a shipment of a sandbox parcel that is not collected yet. */

@@ -2,18 +2,13 @@
  * The README's curl walk-through, driven over real HTTP on loopback: the gateway server and
  * the carrier sandboxes run as they do under `npm start`, with a database file.
  */
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type RunningSandbox, startSandbox } from "../../adapters/sandbox-kit/server.ts";
-import { sandboxPushUrls } from "../../src/carriers/modules.ts";
-import { loadConfig } from "../../src/config.ts";
-import { type RunningGateway, startGateway } from "../../src/server.ts";
+import type { RunningSandbox } from "../../adapters/sandbox-kit/server.ts";
+import type { RunningGateway } from "../../src/server.ts";
 import { http } from "./loopback.ts";
+import { type LoopbackGateway, startLoopbackGateway } from "./loopback-gateway.ts";
 
-const adminToken = "integration-admin-token-01234";
-let directory: string;
+let stack: LoopbackGateway;
 let sandbox: RunningSandbox;
 let gateway: RunningGateway;
 let apiKey: string;
@@ -92,34 +87,19 @@ async function carrierCalls(trackingNumber: string) {
 }
 
 beforeAll(async () => {
-  directory = mkdtempSync(join(tmpdir(), "gateway-it-"));
-  sandbox = await startSandbox({ port: 0, host: "127.0.0.1" });
-  const config = loadConfig({
-    GATEWAY_PORT: "0",
-    DATABASE_URL: `file:${join(directory, "gateway.db")}`,
-    ADMIN_TOKEN: adminToken,
-    LOG_LEVEL: "error",
-    WORKER_INTERVAL_MS: "50",
-    CARRIER_RETRY_MIN_DELAY_MS: "10",
-    CARRIER_RETRY_MAX_DELAY_MS: "50",
+  stack = await startLoopbackGateway({
+    env: {
+      WORKER_INTERVAL_MS: "50",
+      CARRIER_RETRY_MIN_DELAY_MS: "10",
+      CARRIER_RETRY_MAX_DELAY_MS: "50",
+    },
+    merchant: { name: "Integration merchant", pickupService: true },
   });
-  gateway = await startGateway(config, sandbox);
-  const pushUrl = sandboxPushUrls(gateway.url, sandbox.secret)["sf-express"];
-  await http("POST", `${sandbox.url}/_sandbox/push-urls`, { carrier: "sf-express", url: pushUrl });
-  const merchant = await http(
-    "POST",
-    `${gateway.url}/admin/merchants`,
-    { name: "Integration merchant", pickupService: true },
-    { authorization: `Bearer ${adminToken}` },
-  );
-  expect(merchant.status, merchant.text).toBe(201);
-  apiKey = merchant.body.apiKey;
+  ({ gateway, sandbox, apiKey } = stack);
 });
 
 afterAll(async () => {
-  await gateway?.close();
-  await sandbox?.close();
-  rmSync(directory, { recursive: true, force: true });
+  await stack?.close();
 });
 
 describe("the README walk-through over loopback", () => {
