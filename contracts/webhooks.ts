@@ -5,7 +5,8 @@
  */
 import { z } from "@hono/zod-openapi";
 import { InterceptionSchema } from "./interception.ts";
-import { ShipmentSchema } from "./shipments.ts";
+import { ShipDateProposalSchema, ShipmentSchema } from "./shipments.ts";
+import { TicketSchema } from "./tickets.ts";
 
 /** Every event type of API.md; `interception.*`, `shipment.*` are emitted so far. */
 export const webhookEventTypes = [
@@ -127,10 +128,12 @@ export const WebhookEventSchema = z
     }),
     type: WebhookEventTypeSchema,
     createdAt: timestamp,
-    data: z.union([InterceptionSchema, ShipmentSchema]).openapi({
-      description:
-        "The resource as `GET` returned it when the event happened: an Interception for `interception.*`, a Shipment for `shipment.*`.",
-    }),
+    data: z
+      .union([InterceptionSchema, ShipmentSchema, TicketSchema, ShipDateProposalSchema])
+      .openapi({
+        description:
+          "The resource as `GET` returned it when the event happened: an Interception for `interception.*`, a Shipment for `shipment.*`, a Ticket for `ticket.*`, a ShipDateProposal for `proposal.*`.",
+      }),
   })
   .openapi("WebhookEvent");
 export type WebhookEvent = z.infer<typeof WebhookEventSchema>;

@@ -21,4 +21,16 @@ export type DeadlineHandler = (
 export const deadlineHandlers: Record<DeadlineKind, DeadlineHandler> = {
   ship_by: shipByPassed,
   follow_collection: followCollection,
+  // Tickets' and proposals' deadlines are stored with their changes before their handlers land
+  // (the tickets service): given back an hour at a time, never dropped, until a handler acts.
+  ticket_due: awaitingHandler,
+  proposal_expiry: awaitingHandler,
 };
+
+async function awaitingHandler(
+  deadline: DeadlineRecord,
+  deps: SchedulerDeps,
+): Promise<DeadlineOutcome> {
+  const at = new Date(deps.now().getTime() + 3_600_000).toISOString();
+  return { done: false, at, reason: `no handler for ${deadline.kind} deadlines yet` };
+}

@@ -7,10 +7,11 @@
 
 /**
  * What falls due. `ship_by`: the shipment's platform deadline (overdue if not collected by then);
- * `follow_collection`: the next look at the carrier's tracking of a shipped parcel. Later kinds
- * (ticket due, proposal expiry, collect_by) join this union, and the worker's handler map with it.
+ * `follow_collection`: the next look at the carrier's tracking of a shipped parcel; `ticket_due`:
+ * a ticket's next deadline (`nextDeadline`: a reply, the buyer's answer, a promised date, a
+ * collection); `proposal_expiry`: a ship-date proposal's `expiresAt`.
  */
-export type DeadlineKind = "ship_by" | "follow_collection";
+export type DeadlineKind = "ship_by" | "follow_collection" | "ticket_due" | "proposal_expiry";
 
 export interface DeadlineRecord {
   /**
@@ -19,7 +20,7 @@ export interface DeadlineRecord {
    */
   id: string;
   kind: DeadlineKind;
-  /** The record the deadline is about (a shipment's id for both kinds so far). */
+  /** The record the deadline is about: a shipment's, a ticket's or a proposal's id. */
   subjectId: string;
   merchantId: string;
   /** Acted on at or after this time. */

@@ -25,6 +25,16 @@ import type {
   SuccessLikelihood,
 } from "../../contracts/normalized.ts";
 import type { WebhookEventType } from "../../contracts/webhooks.ts";
+import type { ProposalStatus } from "../domain/obligations/ship-date-proposals.ts";
+import type {
+  BuyerAnswer,
+  SecondChance,
+  TicketEventType,
+  TicketReply,
+  TicketResolution,
+  TicketStatus,
+  TicketType,
+} from "../domain/obligations/tickets.ts";
 import type { DeadlineKind } from "./deadline-records.ts";
 import type { ShipmentEventType, ShipmentStatus } from "./shipment-records.ts";
 import type { JobRecord } from "./store.ts";
@@ -383,4 +393,79 @@ export const deadlinesTable = sqliteTable(
     index("deadlines_due_at_idx").on(table.dueAt, table.id),
     index("deadlines_subject_idx").on(table.subjectId),
   ],
+);
+
+/**
+ * Urge-collection and urge-shipment tickets (ticket-records.ts): the rules' `Ticket` as columns,
+ * its replies and answers as JSON.
+ */
+export const ticketsTable = sqliteTable(
+  "tickets",
+  {
+    // `tkt_` + ULID: text order is creation order (listing pages by it).
+    id: text("id").primaryKey(),
+    merchantId: text("merchant_id")
+      .notNull()
+      .references(() => merchantsTable.id),
+    shipmentId: text("shipment_id")
+      .notNull()
+      .references(() => shipmentsTable.id),
+    type: text("type").$type<TicketType>().notNull(),
+    status: text("status").$type<TicketStatus>().notNull(),
+    openedAt: text("opened_at").notNull(),
+    dueAt: text("due_at").notNull(),
+    resolution: text("resolution").$type<TicketResolution>(),
+    replies: text("replies", { mode: "json" }).$type<TicketReply[]>().notNull(),
+    buyerAnswer: text("buyer_answer", { mode: "json" }).$type<BuyerAnswer>(),
+    secondChance: text("second_chance", { mode: "json" }).$type<SecondChance>(),
+    version: integer("version").notNull(),
+    createdAt: text("created_at").notNull(),
+    updatedAt: text("updated_at").notNull(),
+  },
+  (table) => [
+    index("tickets_merchant_id_idx").on(table.merchantId, table.id),
+    index("tickets_shipment_idx").on(table.shipmentId, table.id),
+  ],
+);
+
+/** The history of a ticket, oldest first by id. */
+export const ticketEventsTable = sqliteTable(
+  "ticket_events",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    ticketId: text("ticket_id")
+      .notNull()
+      .references(() => ticketsTable.id, { onDelete: "cascade" }),
+    at: text("at").notNull(),
+    type: text("type").$type<TicketEventType>().notNull(),
+    status: text("status").$type<TicketStatus>().notNull(),
+    detail: text("detail").notNull(),
+    actorType: text("actor_type").$type<"api_key" | "carrier" | "gateway">().notNull(),
+    actorId: text("actor_id"),
+  },
+  (table) => [index("ticket_events_ticket_idx").on(table.ticketId, table.id)],
+);
+
+/** Negotiated ship dates (seed 002) of a shipment, oldest first by id. */
+export const shipDateProposalsTable = sqliteTable(
+  "ship_date_proposals",
+  {
+    // `sdp_` + ULID.
+    id: text("id").primaryKey(),
+    merchantId: text("merchant_id")
+      .notNull()
+      .references(() => merchantsTable.id),
+    shipmentId: text("shipment_id")
+      .notNull()
+      .references(() => shipmentsTable.id),
+    status: text("status").$type<ProposalStatus>().notNull(),
+    shipDate: text("ship_date").notNull(),
+    proposedAt: text("proposed_at").notNull(),
+    expiresAt: text("expires_at").notNull(),
+    answeredAt: text("answered_at"),
+    version: integer("version").notNull(),
+    createdAt: text("created_at").notNull(),
+    updatedAt: text("updated_at").notNull(),
+  },
+  (table) => [index("ship_date_proposals_shipment_idx").on(table.shipmentId, table.id)],
 );

@@ -176,7 +176,8 @@ describe("deliveries of interception events", () => {
     expect(submitted?.id).toMatch(/^evt_/);
     const createdEvent = events.find((event) => event.type === "interception.created");
     expect(createdEvent?.data.status).toBe("pending");
-    expect(createdEvent?.data.events).toEqual([
+    const createdData = createdEvent?.data;
+    expect(createdData && "events" in createdData ? createdData.events : null).toEqual([
       expect.objectContaining({
         status: "pending",
         actor: { type: "api_key", id: gateway.merchantA.apiKey.split("_").slice(0, 2).join("_") },

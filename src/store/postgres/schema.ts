@@ -37,6 +37,16 @@ import type {
   SuccessLikelihood,
 } from "../../../contracts/normalized.ts";
 import type { WebhookEventType } from "../../../contracts/webhooks.ts";
+import type { ProposalStatus } from "../../domain/obligations/ship-date-proposals.ts";
+import type {
+  BuyerAnswer,
+  SecondChance,
+  TicketEventType,
+  TicketReply,
+  TicketResolution,
+  TicketStatus,
+  TicketType,
+} from "../../domain/obligations/tickets.ts";
 import type { ShipmentEventType, ShipmentStatus } from "../shipment-records.ts";
 import type { WebhookDeliveryStatus } from "../webhook-records.ts";
 
@@ -356,4 +366,73 @@ export const shipmentEventsTable = pgTable(
     actorId: text("actor_id"),
   },
   (table) => [index("shipment_events_shipment_idx").on(table.shipmentId, table.id)],
+);
+
+export const ticketsTable = pgTable(
+  "tickets",
+  {
+    // `tkt_` + ULID: byte order is creation order (listing pages by it).
+    id: orderedText("id").primaryKey(),
+    merchantId: text("merchant_id")
+      .notNull()
+      .references(() => merchantsTable.id),
+    shipmentId: orderedText("shipment_id")
+      .notNull()
+      .references(() => shipmentsTable.id),
+    type: text("type").$type<TicketType>().notNull(),
+    status: text("status").$type<TicketStatus>().notNull(),
+    openedAt: text("opened_at").notNull(),
+    dueAt: text("due_at").notNull(),
+    resolution: text("resolution").$type<TicketResolution>(),
+    replies: json("replies").$type<TicketReply[]>().notNull(),
+    buyerAnswer: json("buyer_answer").$type<BuyerAnswer>(),
+    secondChance: json("second_chance").$type<SecondChance>(),
+    version: integer("version").notNull(),
+    createdAt: text("created_at").notNull(),
+    updatedAt: text("updated_at").notNull(),
+  },
+  (table) => [
+    index("tickets_merchant_id_idx").on(table.merchantId, table.id),
+    index("tickets_shipment_idx").on(table.shipmentId, table.id),
+  ],
+);
+
+export const ticketEventsTable = pgTable(
+  "ticket_events",
+  {
+    id: bigint("id", { mode: "number" }).primaryKey().generatedAlwaysAsIdentity(),
+    ticketId: orderedText("ticket_id")
+      .notNull()
+      .references(() => ticketsTable.id, { onDelete: "cascade" }),
+    at: text("at").notNull(),
+    type: text("type").$type<TicketEventType>().notNull(),
+    status: text("status").$type<TicketStatus>().notNull(),
+    detail: text("detail").notNull(),
+    actorType: text("actor_type").$type<"api_key" | "carrier" | "gateway">().notNull(),
+    actorId: text("actor_id"),
+  },
+  (table) => [index("ticket_events_ticket_idx").on(table.ticketId, table.id)],
+);
+
+export const shipDateProposalsTable = pgTable(
+  "ship_date_proposals",
+  {
+    // `sdp_` + ULID.
+    id: orderedText("id").primaryKey(),
+    merchantId: text("merchant_id")
+      .notNull()
+      .references(() => merchantsTable.id),
+    shipmentId: orderedText("shipment_id")
+      .notNull()
+      .references(() => shipmentsTable.id),
+    status: text("status").$type<ProposalStatus>().notNull(),
+    shipDate: text("ship_date").notNull(),
+    proposedAt: text("proposed_at").notNull(),
+    expiresAt: text("expires_at").notNull(),
+    answeredAt: text("answered_at"),
+    version: integer("version").notNull(),
+    createdAt: text("created_at").notNull(),
+    updatedAt: text("updated_at").notNull(),
+  },
+  (table) => [index("ship_date_proposals_shipment_idx").on(table.shipmentId, table.id)],
 );
