@@ -67,6 +67,8 @@ export class OwnRun {
       dashboardSessions: store.dashboardSessions,
       shipments: store.shipments,
       deadlines: store.deadlines,
+      tickets: store.tickets,
+      proposals: store.proposals,
       close: () => store.close(),
     };
   }

@@ -21,10 +21,12 @@ import type {
 } from "../../contracts/normalized.ts";
 import type { DeadlineRepository } from "./deadline-records.ts";
 import type { ShipmentRepository } from "./shipment-records.ts";
+import type { ShipDateProposalRepository, TicketRepository } from "./ticket-records.ts";
 import type { WebhookRepository } from "./webhook-records.ts";
 
 export type * from "./deadline-records.ts";
 export type * from "./shipment-records.ts";
+export type * from "./ticket-records.ts";
 export type * from "./webhook-records.ts";
 
 /**
@@ -496,6 +498,10 @@ export interface Store {
   webhooks: WebhookRepository;
   dashboardSessions: DashboardSessionRepository;
   shipments: ShipmentRepository;
+  /** Urge-collection and urge-shipment tickets of shipments (ticket-records.ts). */
+  tickets: TicketRepository;
+  /** Negotiated ship dates of shipments (ticket-records.ts). */
+  proposals: ShipDateProposalRepository;
   /** The durable scheduler's deadlines (deadline-records.ts). */
   deadlines: DeadlineRepository;
   close(): Promise<void>;

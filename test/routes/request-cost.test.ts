@@ -58,6 +58,8 @@ const repositoryMethods = {
   dashboardSessions: ["create", "get", "touch", "delete", "deleteEnded"],
   shipments: ["insert", "get", "getById", "list", "shippedWithParcel", "transition"],
   deadlines: ["claimDue", "complete", "reschedule", "openFor"],
+  tickets: ["open", "change", "get", "getById", "list", "ofShipment"],
+  proposals: ["propose", "answer", "get", "getById", "ofShipment"],
 } satisfies { [R in keyof Omit<Store, "close">]: Array<keyof Store[R]> };
 
 /** Records each call of a store method, as `repository.method`, from now on. */

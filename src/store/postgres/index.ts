@@ -17,7 +17,9 @@ import { pgMetaRepository } from "./meta.ts";
 import { applyMigrations } from "./migrate.ts";
 import { namingStatements } from "./named-statements.ts";
 import { pgKeyRateLimiter } from "./rate-limits.ts";
+import { pgShipDateProposalRepository } from "./ship-date-proposals.ts";
 import { pgShipmentRepository } from "./shipments.ts";
+import { pgTicketRepository } from "./tickets.ts";
 import { observeCommits } from "./transaction.ts";
 import { pgWebhookRepository } from "./webhooks.ts";
 
@@ -101,6 +103,8 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
     webhooks: pgWebhookRepository(pool, db),
     shipments: pgShipmentRepository(pool, db, deadlines),
     deadlines,
+    tickets: pgTicketRepository(pool, db, deadlines),
+    proposals: pgShipDateProposalRepository(pool, db, deadlines),
     keyRateLimiter: (settings, now) => pgKeyRateLimiter(bucketPool, settings, now),
     async close() {
       try {

@@ -37,6 +37,7 @@ import type {
   SuccessLikelihood,
 } from "../../../contracts/normalized.ts";
 import type { WebhookEventType } from "../../../contracts/webhooks.ts";
+import type { ChinaDate } from "../../domain/obligations/china-time.ts";
 import type { ProposalStatus } from "../../domain/obligations/ship-date-proposals.ts";
 import type {
   BuyerAnswer,
@@ -426,7 +427,7 @@ export const shipDateProposalsTable = pgTable(
       .notNull()
       .references(() => shipmentsTable.id),
     status: text("status").$type<ProposalStatus>().notNull(),
-    shipDate: text("ship_date").notNull(),
+    shipDate: text("ship_date").$type<ChinaDate>().notNull(),
     proposedAt: text("proposed_at").notNull(),
     expiresAt: text("expires_at").notNull(),
     answeredAt: text("answered_at"),

@@ -20,7 +20,9 @@ import { sqliteInterceptions } from "./interceptions.ts";
 import { sqliteJobs } from "./jobs.ts";
 import { sqliteMerchants } from "./merchants.ts";
 import { sqliteMeta } from "./meta.ts";
+import { sqliteShipDateProposals } from "./ship-date-proposals.ts";
 import { sqliteShipments } from "./shipments.ts";
+import { sqliteTickets } from "./tickets.ts";
 import { walSync } from "./wal-sync.ts";
 import { eventOutbox, sqliteWebhooks, webhookOutbox } from "./webhooks.ts";
 
@@ -91,6 +93,8 @@ export function openSqliteStore(options: SqliteStoreOptions): SqliteStore {
       dashboardSessions: sqliteDashboardSessions(connection),
       shipments: sqliteShipments(connection, keys, events),
       deadlines: sqliteDeadlines(connection),
+      tickets: sqliteTickets(connection, events),
+      proposals: sqliteShipDateProposals(connection, events),
       async close() {
         connection.close();
       },

@@ -23,6 +23,7 @@ import { ledgerAndLocksContract } from "./ledger-and-locks.ts";
 import { merchantsContract } from "./merchants.ts";
 import { ownersAndOrdersContract } from "./owners-and-orders.ts";
 import { shipmentsContract } from "./shipments.ts";
+import { ticketsContract } from "./tickets.ts";
 import { transitionsContract } from "./transitions.ts";
 import { webhooksContract } from "./webhooks.ts";
 
@@ -105,5 +106,6 @@ export function describeStoreContract(name: string, open: () => Promise<Contract
     dashboardSessionsContract(subject);
     shipmentsContract(subject);
     deadlinesContract(subject);
+    ticketsContract(subject);
   });
 }
