@@ -185,6 +185,30 @@ export function ticketsContract(subject: ContractSubject): void {
       expect((await store.shipments.getById(shipmentId))?.version).toBe(2);
     });
 
+    it("lets one of two instances' opens decided on the same read commit", async () => {
+      // One connection only (SQLite in memory): two concurrent calls on it race the same way.
+      const other = (await subject.anotherStore()) ?? store;
+      const open = (on: Store, record: TicketRecord) =>
+        on.tickets.open({
+          ticket: record,
+          events: [opened],
+          webhooks: [],
+          expectShipmentVersion: 1,
+          schedule: [newDeadline("ticket_due", record, record.dueAt, record.dueAt)],
+          at: at(10),
+        });
+      const results = await Promise.all([
+        open(store, ticket(tktId(1), shipmentId)),
+        open(other, ticket(tktId(2), shipmentId)),
+      ]);
+      expect(results.map((result) => result.outcome).sort()).toEqual(["applied", "stale"]);
+      expect(await store.tickets.ofShipment(shipmentId)).toHaveLength(1);
+      const [winner] = await store.tickets.ofShipment(shipmentId);
+      const loser = winner?.id === tktId(1) ? tktId(2) : tktId(1);
+      expect(await store.deadlines.openFor(loser)).toEqual([]);
+      expect((await store.shipments.getById(shipmentId))?.version).toBe(2);
+    });
+
     it("opens a ticket only on its merchant's shipment", async () => {
       const result = await store.tickets.open({
         ticket: ticket(tktId(1), shipmentId, { merchantId: "mer_b" }),
