@@ -656,12 +656,15 @@ export interface components {
             /** @example 3f0c… */
             requestId: string;
             /** @description One entry per invalid field, for `validation_failed`. */
-            errors?: {
-                path: string;
-                message: string;
-            }[];
+            errors?: components["schemas"]["FieldError"][];
             /** @description Every rule that refused the request, for `not_eligible` and `invalid_transition`. */
             reasons?: components["schemas"]["EligibilityReason"][];
+        };
+        FieldError: {
+            /** @example shipDate */
+            path: string;
+            /** @example shipDate is more than 30 days after the reply. */
+            message: string;
         };
         EligibilityReason: {
             code: components["schemas"]["EligibilityReasonCode"];
@@ -672,7 +675,7 @@ export interface components {
          * @example value_above_limit
          * @enum {string}
          */
-        EligibilityReasonCode: "already_delivered" | "value_above_limit" | "currency_not_supported" | "category_not_interceptable" | "action_not_supported" | "free_redirect_used" | "already_intercepted" | "unknown_parcel" | "country_not_supported" | "wrong_status";
+        EligibilityReasonCode: "already_delivered" | "value_above_limit" | "currency_not_supported" | "category_not_interceptable" | "action_not_supported" | "free_redirect_used" | "already_intercepted" | "unknown_parcel" | "country_not_supported" | "wrong_status" | "shipment_not_shipped" | "shipment_not_awaiting_shipment" | "ticket_already_open" | "after_urge_shipment" | "reply_window_closed" | "ticket_not_awaiting_reply" | "ticket_not_awaiting_buyer" | "answer_window_closed" | "second_chance_needs_ship_later" | "ticket_closed" | "ship_by_passed" | "proposal_limit_reached" | "proposal_already_accepted" | "proposal_pending" | "proposal_expired" | "proposal_already_answered";
         InterceptionRequest: {
             /** @example sf-express */
             carrier: string;

@@ -56,6 +56,30 @@ export const titleOfErrorCode: Record<ErrorCode, string> = {
   internal: "Internal error",
 };
 
+/**
+ * The shipping-obligation rules that refuse an act because of the records' state (API.md
+ * "Shipments and shipping obligations": 409 `invalid_transition` with a `reasons` entry naming
+ * the rule). src/domain/obligations/decision.ts names its rules from this list.
+ */
+export const obligationRefusalCodes = [
+  "shipment_not_shipped",
+  "shipment_not_awaiting_shipment",
+  "ticket_already_open",
+  "after_urge_shipment",
+  "reply_window_closed",
+  "ticket_not_awaiting_reply",
+  "ticket_not_awaiting_buyer",
+  "answer_window_closed",
+  "second_chance_needs_ship_later",
+  "ticket_closed",
+  "ship_by_passed",
+  "proposal_limit_reached",
+  "proposal_already_accepted",
+  "proposal_pending",
+  "proposal_expired",
+  "proposal_already_answered",
+] as const;
+
 export const EligibilityReasonCodeSchema = z
   .enum([
     "already_delivered",
@@ -68,6 +92,7 @@ export const EligibilityReasonCodeSchema = z
     "unknown_parcel",
     "country_not_supported",
     "wrong_status",
+    ...obligationRefusalCodes,
   ])
   .openapi("EligibilityReasonCode", { example: "value_above_limit" });
 export type EligibilityReasonCode = z.infer<typeof EligibilityReasonCodeSchema>;
@@ -80,6 +105,14 @@ export const EligibilityReasonSchema = z
   .openapi("EligibilityReason");
 export type EligibilityReason = z.infer<typeof EligibilityReasonSchema>;
 
+export const FieldErrorSchema = z
+  .object({
+    path: z.string().openapi({ example: "shipDate" }),
+    message: z.string().openapi({ example: "shipDate is more than 30 days after the reply." }),
+  })
+  .openapi("FieldError");
+export type FieldError = z.infer<typeof FieldErrorSchema>;
+
 export const ProblemSchema = z
   .object({
     type: z.string().openapi({ example: "urn:interception-gateway:problem:not_found" }),
@@ -89,7 +122,7 @@ export const ProblemSchema = z
     code: z.enum(errorCodes).openapi({ example: "not_found" }),
     requestId: z.string().openapi({ example: "3f0c…" }),
     errors: z
-      .array(z.object({ path: z.string(), message: z.string() }))
+      .array(FieldErrorSchema)
       .optional()
       .openapi({ description: "One entry per invalid field, for `validation_failed`." }),
     reasons: z.array(EligibilityReasonSchema).optional().openapi({

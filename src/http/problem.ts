@@ -20,11 +20,10 @@ import type { AppEnv } from "./env.ts";
 export const problemContentType = "application/problem+json";
 
 /**
- * An error the HTTP layer raises itself: a service error with what only HTTP has, the fields a
- * body failed on and headers (an authentication challenge, rate-limit counters).
+ * An error the HTTP layer raises itself: a service error with what only HTTP has, headers (an
+ * authentication challenge, rate-limit counters).
  */
 export class GatewayError extends ServiceError {
-  readonly errors?: Problem["errors"];
   readonly headers?: Record<string, string>;
 
   constructor(
@@ -37,9 +36,8 @@ export class GatewayError extends ServiceError {
       cause?: unknown;
     } = {},
   ) {
-    super(code, detail, { reasons: extra.reasons, cause: extra.cause });
+    super(code, detail, { reasons: extra.reasons, errors: extra.errors, cause: extra.cause });
     this.name = "GatewayError";
-    this.errors = extra.errors;
     this.headers = extra.headers;
   }
 }
@@ -54,7 +52,7 @@ export function problemBody(error: ServiceError, requestId: string): Problem {
     detail: error.message,
     code: error.code,
     requestId,
-    ...(error instanceof GatewayError && error.errors ? { errors: error.errors } : {}),
+    ...(error.errors ? { errors: error.errors } : {}),
     ...(error.reasons ? { reasons: error.reasons } : {}),
   };
 }

@@ -3,12 +3,14 @@
  * problem by its API code (contracts/problem.ts) and knows nothing of HTTP: src/http/problem.ts
  * turns it into problem+json, with the status of its code and a `Retry-After` when it has one.
  */
-import type { EligibilityReason, ErrorCode } from "../../contracts/problem.ts";
+import type { EligibilityReason, ErrorCode, FieldError } from "../../contracts/problem.ts";
 
 export class ServiceError extends Error {
   readonly code: ErrorCode;
   /** Every eligibility rule that refused the request, when that is the problem. */
   readonly reasons?: EligibilityReason[];
+  /** For `validation_failed`: each request field at fault and why. */
+  readonly errors?: FieldError[];
   /** When the same request may succeed: a key still in use, a budget spent, a busy moment. */
   readonly retryAfterSeconds?: number;
   /**
@@ -22,6 +24,7 @@ export class ServiceError extends Error {
     message: string,
     extra: {
       reasons?: EligibilityReason[];
+      errors?: FieldError[];
       retryAfterSeconds?: number;
       cause?: unknown;
       status?: 422;
@@ -31,6 +34,7 @@ export class ServiceError extends Error {
     this.name = "ServiceError";
     this.code = code;
     this.reasons = extra.reasons;
+    this.errors = extra.errors;
     this.retryAfterSeconds = extra.retryAfterSeconds;
     this.status = extra.status;
   }

@@ -4,9 +4,10 @@
  * (409, the id as a `reasons` entry) when the record's state forbids the act, `validation_failed`
  * (the id and message as the field error at `path`) when the request itself is wrong.
  */
+import type { obligationRefusalCodes } from "../../../contracts/problem.ts";
 
-export type ObligationRule =
-  // Bad requests (validation_failed).
+/** Bad requests (validation_failed): the id and message are the field error at its path. */
+export type ObligationValidationRule =
   | "invalid_date"
   | "ship_date_in_past"
   | "ship_date_too_late"
@@ -17,40 +18,28 @@ export type ObligationRule =
   | "invalid_time"
   | "opened_at_in_future"
   | "amount_not_positive"
-  | "evidence_required"
-  // Acts the records' state forbids (invalid_transition).
-  | "shipment_not_shipped"
-  | "shipment_not_awaiting_shipment"
-  | "ticket_already_open"
-  | "after_urge_shipment"
-  | "reply_window_closed"
-  | "ticket_not_awaiting_reply"
-  | "ticket_not_awaiting_buyer"
-  | "answer_window_closed"
-  | "second_chance_needs_ship_later"
-  | "ticket_closed"
-  | "ship_by_passed"
-  | "proposal_limit_reached"
-  | "proposal_already_accepted"
-  | "proposal_pending"
-  | "proposal_expired"
-  | "proposal_already_answered";
+  | "evidence_required";
+
+/** Acts the records' state forbids (invalid_transition): public reason codes (contracts). */
+export type ObligationRefusalRule = (typeof obligationRefusalCodes)[number];
+
+export type ObligationRule = ObligationValidationRule | ObligationRefusalRule;
 
 export type Refusal =
-  | { ok: false; code: "invalid_transition"; rule: ObligationRule; message: string }
+  | { ok: false; code: "invalid_transition"; rule: ObligationRefusalRule; message: string }
   | {
       ok: false;
       code: "validation_failed";
-      rule: ObligationRule;
+      rule: ObligationValidationRule;
       /** The request field at fault, as in problem+json `errors[].path`. */
       path: string;
       message: string;
     };
 
-export function forbidden(rule: ObligationRule, message: string): Refusal {
+export function forbidden(rule: ObligationRefusalRule, message: string): Refusal {
   return { ok: false, code: "invalid_transition", rule, message };
 }
 
-export function invalid(path: string, rule: ObligationRule, message: string): Refusal {
+export function invalid(path: string, rule: ObligationValidationRule, message: string): Refusal {
   return { ok: false, code: "validation_failed", rule, path, message };
 }
