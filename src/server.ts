@@ -121,6 +121,7 @@ export function buildServices(input: {
     maxJobAttempts: config.maxJobAttempts,
     tracking: new TrackingCache(config.trackingCacheMs, now),
     carrierBudget: new CarrierCallBudget(config.carrierCallsPerMerchantPerMinute, now),
+    obligations: config.obligations,
   };
   // One runner for the requests (each runs the job it stores) and the worker (the rest).
   const jobs = new JobRunner(deps);
@@ -195,6 +196,7 @@ export function buildServices(input: {
     now,
     carrierDeadlineMs: config.requestDeadlineMs,
     collectionLooks: config.collectionLooks,
+    obligations: config.obligations,
     intervalMs: config.workerIntervalMs,
     leaseMs: deadlineLeaseMs,
     batchSize: 20,

@@ -2,6 +2,7 @@
 import type { CarrierRegistry } from "../carriers/registry.ts";
 import type { Clock } from "../clock.ts";
 import type { CollectionLooks } from "../domain/collection.ts";
+import type { ObligationRules } from "../domain/obligations/rules.ts";
 import type { Logger } from "../logger.ts";
 import type { Store } from "../store/store.ts";
 
@@ -14,4 +15,6 @@ export interface SchedulerDeps {
   carrierDeadlineMs: number;
   /** How far apart the looks at a shipped parcel's tracking are. */
   collectionLooks: CollectionLooks;
+  /** The shipping obligations' windows and limits: tickets' and proposals' deadlines. */
+  obligations: ObligationRules;
 }

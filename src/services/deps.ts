@@ -1,6 +1,7 @@
 /** What the interception services share, built once at start-up. */
 import type { CarrierRegistry, RegisteredCarrier } from "../carriers/registry.ts";
 import type { Clock } from "../clock.ts";
+import type { ObligationRules } from "../domain/obligations/rules.ts";
 import type { Logger } from "../logger.ts";
 import type { Metrics } from "../metrics.ts";
 import type { Store } from "../store/store.ts";
@@ -24,6 +25,8 @@ export interface ServiceDeps {
   tracking: TrackingCache;
   /** Each merchant's carrier calls per minute, taken by requests before they call a carrier. */
   carrierBudget: CarrierCallBudget;
+  /** The shipping obligations' windows, limits and reasons (tickets, proposals). */
+  obligations: ObligationRules;
 }
 
 /** The carrier for an id, or `unknown_carrier` (400). */

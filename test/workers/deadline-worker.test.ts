@@ -69,6 +69,7 @@ async function instance(
     now: clock.now,
     carrierDeadlineMs: 1_500,
     collectionLooks: defaultCollectionLooks,
+    obligations: config.obligations,
     intervalMs: 50,
     leaseMs: minute,
     batchSize: 20,
