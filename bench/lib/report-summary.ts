@@ -11,7 +11,7 @@ import type { Results } from "./report.ts";
 import { memorySummaryRows } from "./report-memory.ts";
 import { postgresSummaryRows } from "./report-postgres.ts";
 import { webhookSummaryRows } from "./report-webhooks.ts";
-import { bucketBound, type Histogram } from "./stack.ts";
+import { bucketBound, countAbove, type Histogram } from "./stack.ts";
 
 const row = (cells: string[]) => `| ${cells.join(" | ")} |`;
 
@@ -37,13 +37,15 @@ function interceptRows(results: Results, intercept: InterceptResult): string[] {
   // One intercept at a time: the commits each intercept waits for, in turn, and what was added.
   const alone = intercept.ladder.find((step) => step.concurrency === 1);
   const aloneCommits = alone?.gateway.commits;
+  const aloneFsyncs = alone?.gateway.fsyncs;
   const aloneFacts =
     alone && aloneCommits
-      ? `; alone (closed loop, c=1) it added ${ms(alone.gateway.summary.p50 - alone.direct.summary.p50)} ms at the median, with ${ms(aloneCommits.count / Math.max(1, alone.gateway.ok), 1)} commits per intercept of ${ms(meanMs(aloneCommits))} ms each on the event loop`
+      ? `; alone (closed loop, c=1) it added ${ms(alone.gateway.summary.p50 - alone.direct.summary.p50)} ms at the median, with ${ms(aloneCommits.count / Math.max(1, alone.gateway.ok), 1)} commits per intercept of ${ms(meanMs(aloneCommits))} ms each on the event loop${aloneFsyncs && aloneFsyncs.count > 0 ? `, each then waiting for its WAL fsync (${ms(meanMs(aloneFsyncs))} ms on average, ${ms(aloneFsyncs.count / Math.max(1, alone.gateway.ok), 1)} per intercept)` : ""}`
       : "";
   const commits = gateway.stalls?.commits;
+  const fsyncs = gateway.stalls?.fsyncs;
   const commitFacts = commits
-    ? `; ${int(commits.count)} group commits in the phase, ${ms(meanMs(commits))} ms on average, the slowest ≤ ${ms(bucketBound(commits, 1) * 1000, 0)} ms`
+    ? `; ${int(commits.count)} group commits in the phase, ${ms(meanMs(commits))} ms on average, the slowest ≤ ${ms(bucketBound(commits, 1) * 1000, 0)} ms${fsyncs && fsyncs.count > 0 ? `; WAL fsyncs ${ms(meanMs(fsyncs))} ms on average, p99 ≤ ${ms(bucketBound(fsyncs, 0.99) * 1000, 0)} ms` : ""}`
     : "";
   const loop = gateway.stalls?.loop;
   const medianMiss =
@@ -53,7 +55,7 @@ function interceptRows(results: Results, intercept: InterceptResult): string[] {
   const p99Miss =
     p99Added <= targets.p99AddedMs
       ? ""
-      : `${signed(p99Added - targets.p99AddedMs)} ms over. Bound: the stalls of the same phase, each landing on the requests queued behind it: ${loop ? stallFacts(loop) : "stalls not sampled"}${commits ? `, commits up to ${ms(bucketBound(commits, 1) * 1000, 0)} ms` : ""}; ${load}.`;
+      : `${signed(p99Added - targets.p99AddedMs)} ms over. Bound: the stalls of the same phase, each landing on the requests queued behind it: ${loop ? stallFacts(loop) : "stalls not sampled"}${commits ? `, commits up to ${ms(bucketBound(commits, 1) * 1000, 0)} ms` : ""}${fsyncs && fsyncs.count > 0 ? `, WAL fsyncs up to ${ms(bucketBound(fsyncs, 1) * 1000, 0)} ms (${int(countAbove(fsyncs, 0.01))} over 10 ms)` : ""}; ${load}.`;
   return [
     row([
       `Intercept: median added over direct carrier calls, ${targetRate.rate} req/s`,

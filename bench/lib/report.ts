@@ -14,7 +14,7 @@ import { postgresSection } from "./report-postgres.ts";
 import { profileTables } from "./report-profile.ts";
 import { summaryLines } from "./report-summary.ts";
 import { webhookSection } from "./report-webhooks.ts";
-import { bucketBound, countAbove } from "./stack.ts";
+import { bucketBound, countAbove, type Histogram } from "./stack.ts";
 
 export interface Machine {
   cpuModel: string;
@@ -86,7 +86,7 @@ function stallsParagraph(pair: InterceptResult["targetRate"]): string | null {
   if (!stalls) {
     return null;
   }
-  const { loop, commits } = stalls;
+  const { loop, commits, fsyncs } = stalls;
   const meanCommitMs = commits.count > 0 ? (commits.sum / commits.count) * 1000 : Number.NaN;
   const parts = [
     `**What held the gateway up at ${pair.rate}/s** (the probe in the gateway, sampled every 0.5 s, and \`gateway_store_commit_seconds\` from its \`/metrics\`, over the gateway's timed phase above).`,
@@ -99,9 +99,32 @@ function stallsParagraph(pair: InterceptResult["targetRate"]): string | null {
   }
   parts.push(
     `The store made ${int(commits.count)} group commits (writes and COMMIT on the event loop; the WAL fsync after them runs on libuv's thread pool, \`src/store/sqlite/wal-sync.ts\`), ${ms(meanCommitMs)} ms on average; half took at most ${ms(bucketBound(commits, 0.5) * 1000, 1)} ms, 99 % at most ${ms(bucketBound(commits, 0.99) * 1000, 1)} ms (bucket bounds), and ${int(countAbove(commits, 0.005))} took longer than 5 ms.`,
+    fsyncSentence(fsyncs),
     "Every stall above lands on whichever requests are queued behind it.",
   );
   return parts.join(" ");
+}
+
+/**
+ * The WAL fsyncs the writes waited for (`gateway_store_fsync_seconds`): off the event loop, but
+ * a request is answered only after its write's fsync, so their time is added to every intercept.
+ */
+function fsyncSentence(fsyncs: Histogram): string {
+  if (fsyncs.count === 0) {
+    return "No WAL fsync was recorded (an in-memory database?).";
+  }
+  return `The disk took ${ms((fsyncs.sum / fsyncs.count) * 1000)} ms on average for each of the ${int(fsyncs.count)} WAL fsyncs (\`gateway_store_fsync_seconds\`, off the event loop; the writes of a commit are answered only after its fsync): half took at most ${ms(bucketBound(fsyncs, 0.5) * 1000, 1)} ms, 99 % at most ${ms(bucketBound(fsyncs, 0.99) * 1000, 1)} ms, and ${int(countAbove(fsyncs, 0.01))} longer than 10 ms.`;
+}
+
+/** At c=1, what the WAL fsyncs after those commits added to each intercept. */
+function aloneFsyncWait(alone: PhaseStats | undefined): string {
+  const fsyncs = alone?.fsyncs;
+  if (!alone || !fsyncs || fsyncs.count === 0) {
+    return "";
+  }
+  const perIntercept = fsyncs.count / Math.max(1, alone.ok);
+  const meanFsyncMs = (fsyncs.sum / fsyncs.count) * 1000;
+  return ` Each commit's writes then waited for its WAL fsync: ${ms(perIntercept, 1)} fsyncs per intercept of ${ms(meanFsyncMs)} ms on average (p99 ≤ ${ms(bucketBound(fsyncs, 0.99) * 1000, 1)} ms), ${ms(perIntercept * meanFsyncMs)} ms more of each intercept's time.`;
 }
 
 /** CPU used by processes outside the benchmark in each measured phase, % of one core. */
@@ -372,7 +395,7 @@ export function renderReport(results: Results): string {
       ? (aloneCommits.sum / Math.max(1, aloneCommits.count)) * 1000
       : Number.NaN;
     const aloneSentence = aloneCommits
-      ? `One intercept at a time (c=1, so no two share a commit) waited for ${ms(commitsPerIntercept, 1)} commits each (\`gateway_store_commit_seconds\` counted over the step), ${ms(aloneCommitMs)} ms on average: ${ms(commitsPerIntercept * aloneCommitMs)} ms of each intercept's time (the issue counts two commits per intercept as the floor on this disk).`
+      ? `One intercept at a time (c=1, so no two share a commit) waited for ${ms(commitsPerIntercept, 1)} commits each (\`gateway_store_commit_seconds\` counted over the step), ${ms(aloneCommitMs)} ms on average: ${ms(commitsPerIntercept * aloneCommitMs)} ms of each intercept's time (the issue counts two commits per intercept as the floor on this disk).${aloneFsyncWait(alone?.gateway)}`
       : "";
     lines.push(
       `**Intercept.** At its best (c=${best.concurrency}) the gateway completed ${int(best.gateway.throughput)} intercepts/s with its event loop busy ${pct(best.gateway.gatewayElu)} of the time and ${pct(best.gateway.cpu.gateway ?? Number.NaN)} of a core in CPU: ${ms(bestCost.loopMs)} ms of main-thread time per intercept against ${ms(bestCost.cpuMs)} ms of process CPU (all threads). ${bestCost.cpuMs < bestCost.loopMs * 0.8 ? "The gap is the main thread blocked in system calls (SQLite's writes and COMMIT) or waiting for a core." : "So at this step the loop was computing rather than waiting: the work per intercept is CPU (fsync waits show at the steps where loop time exceeds CPU time)."} The sandbox and the load generator used ${pct(best.gateway.cpu.sandbox ?? Number.NaN)} and ${pct(best.gateway.cpu.bench ?? Number.NaN)} of a core and the whole machine ${pct(best.gateway.cpu.machine ?? Number.NaN)} of its 200 % (steal ${pct(best.gateway.cpu.steal ?? Number.NaN)}): the ceiling is the gateway's single event loop, not the carrier or the load generator. ${aloneSentence} Writes go through a group commit (\`src/store/group-commit.ts\`): the writes queued in the same event-loop turn share one \`BEGIN IMMEDIATE\` transaction and one COMMIT, so under load concurrent intercepts share fsyncs; the fsync itself runs off the event loop, on libuv's thread pool, and the writes settle after it. better-sqlite3 is synchronous: time the main thread spends blocked in a COMMIT shows as better-sqlite3 self time in the profile below.`,

@@ -44,15 +44,28 @@ export interface PhaseStats {
   stalls?: GatewayStalls;
   /** Gateway side of a closed-loop step: `gateway_store_commit_seconds` over the step. */
   commits?: Histogram;
+  /** Gateway side of a closed-loop step: `gateway_store_fsync_seconds` over the step. */
+  fsyncs?: Histogram;
 }
 
 export interface GatewayStalls {
   loop: LoopStalls | null;
   /** `gateway_store_commit_seconds` observed during the phase. */
   commits: Histogram;
+  /** `gateway_store_fsync_seconds`: the WAL fsync each write waited for after its commit. */
+  fsyncs: Histogram;
 }
 
 export const commitMetric = "gateway_store_commit_seconds";
+export const fsyncMetric = "gateway_store_fsync_seconds";
+
+/** The store's commit and fsync histograms as the gateway's /metrics has them now. */
+async function readStoreTimes(url: string): Promise<{ commits: Histogram; fsyncs: Histogram }> {
+  return {
+    commits: await readHistogram(url, commitMetric),
+    fsyncs: await readHistogram(url, fsyncMetric),
+  };
+}
 
 export interface LatencyPair {
   rate: number;
@@ -163,8 +176,7 @@ export async function runIntercept(
     for (const concurrency of options.ladder) {
       const step: Partial<Record<Side, PhaseStats>> = {};
       for (const side of ["direct", "gateway"] as const) {
-        const commitsBefore =
-          side === "gateway" ? await readHistogram(gateway.url, commitMetric) : null;
+        const before = side === "gateway" ? await readStoreTimes(gateway.url) : null;
         const got = await measure(() =>
           closedLoop({
             concurrency,
@@ -173,11 +185,10 @@ export async function runIntercept(
             fire: fireFor(side),
           }),
         );
-        if (commitsBefore) {
-          got.commits = histogramDelta(
-            commitsBefore,
-            await readHistogram(gateway.url, commitMetric),
-          );
+        if (before) {
+          const after = await readStoreTimes(gateway.url);
+          got.commits = histogramDelta(before.commits, after.commits);
+          got.fsyncs = histogramDelta(before.fsyncs, after.fsyncs);
         }
         step[side] = got;
         log(
@@ -206,14 +217,16 @@ export async function runIntercept(
             fire: fireFor(side),
           });
         await open(options.warmupS);
-        const commitsBefore =
-          side === "gateway" ? await readHistogram(gateway.url, commitMetric) : null;
+        const before = side === "gateway" ? await readStoreTimes(gateway.url) : null;
         const from = Date.now();
         const got = await measure(() => open(options.durationS));
-        if (commitsBefore) {
+        if (before) {
+          const to = Date.now();
+          const after = await readStoreTimes(gateway.url);
           got.stalls = {
-            loop: loopStalls(gateway.probeFile, from, Date.now()),
-            commits: histogramDelta(commitsBefore, await readHistogram(gateway.url, commitMetric)),
+            loop: loopStalls(gateway.probeFile, from, to),
+            commits: histogramDelta(before.commits, after.commits),
+            fsyncs: histogramDelta(before.fsyncs, after.fsyncs),
           };
         }
         pair[side] = got;
