@@ -1,9 +1,9 @@
 /**
  * The webhook delivery worker, apart from the carrier job worker: leases due deliveries from the
- * store (the deliveries table is the queue, on both stores), signs each with its endpoint's
- * secret(s), checks the URL again (the SSRF guard, at every attempt: DNS may have changed) and
- * POSTs it to the vetted address, then records the attempt: delivered, due again on the retry
- * schedule, or failed.
+ * store (the deliveries table is the queue, on both stores), attempts each (src/webhooks/
+ * attempt.ts: the URL checked again, signed, POSTed to the vetted address), then records the
+ * attempt: delivered, due again on the retry schedule, or failed. The per-endpoint bookkeeping
+ * (slots, deliveries waiting, failing endpoints) is endpoint-slots.ts.
  *
  * Deliveries run concurrently within a bound in all and a bound per endpoint, so an endpoint that
  * never answers holds at most its own few slots for 10 s each, while the other endpoints'
@@ -20,42 +20,18 @@
  * ahead (its waiting ones are given back), so a dead endpoint still holds only its own slots. So
  * under load the store is written about once per pass, not twice per delivery.
  */
-import type { Clock } from "../clock.ts";
-import { errorText, type Logger } from "../logger.ts";
-import type {
-  DeliveryAttempt,
-  DueDelivery,
-  HeldAttempt,
-  HeldDelivery,
-  Store,
-} from "../store/store.ts";
-import type { PostResult, WebhookPoster } from "../webhooks/post.ts";
-import { nextAttemptAfter } from "../webhooks/retry-schedule.ts";
-import { signedHeaders } from "../webhooks/sign.ts";
-import { checkWebhookUrl, type Resolve, type WebhookUrlPolicy } from "../webhooks/url-guard.ts";
+import { errorText } from "../logger.ts";
+import type { DueDelivery, HeldAttempt, HeldDelivery, Store } from "../store/store.ts";
+import { type AttemptDeps, attemptDelivery } from "../webhooks/attempt.ts";
+import { EndpointSlots } from "./endpoint-slots.ts";
 import { IntervalPass } from "./interval-pass.ts";
 
-export interface WebhookWorkerOptions {
+export interface WebhookWorkerOptions extends AttemptDeps {
   store: Store;
-  poster: Pick<WebhookPoster, "post">;
-  /** Whether endpoints may be `http://` and internal addresses (tests, demo). */
-  policy: WebhookUrlPolicy;
-  /** The resolver of the URL guard; the system's by default. */
-  resolve?: Resolve;
-  logger: Logger;
-  now: Clock;
   intervalMs: number;
-  /** One attempt's deadline (API.md: 10 s). */
-  timeoutMs: number;
   /** How long a worker holds a delivery: well past the deadline, so a live attempt keeps it. */
   leaseMs: number;
   concurrency: { total: number; perEndpoint: number };
-}
-
-interface RunningDelivery {
-  endpointId: string;
-  /** Settles when the attempt has ended (its outcome waits for the next pass); never rejects. */
-  done: Promise<void>;
 }
 
 /** How long after an attempt ends the pass that records it runs: attempts ending meanwhile share it. */
@@ -69,12 +45,10 @@ export class WebhookWorker {
   private queuedPass: Promise<number> | null = null;
   /** The pass an ended attempt asked for, a short tick later. */
   private tick: NodeJS.Timeout | null = null;
-  private readonly running = new Map<string, RunningDelivery>();
-  private readonly runningTo = new Map<string, number>();
-  /** Leased deliveries waiting for a slot of their endpoint, oldest due first. */
-  private readonly waiting = new Map<string, DueDelivery[]>();
-  /** Endpoints whose last attempt here failed: they get no deliveries ahead of their slots. */
-  private readonly failing = new Set<string>();
+  /** Attempts in flight by delivery id: each settles when it has ended, and never rejects. */
+  private readonly running = new Map<string, Promise<void>>();
+  /** Per endpoint: attempts in flight, deliveries waiting for a slot, failing or not. */
+  private readonly slots: EndpointSlots;
   /** Attempts that ended and are not recorded yet: the next pass records them in one write. */
   private unrecorded: HeldAttempt[] = [];
   /** Leased deliveries not to be attempted here after all: the next pass gives them back. */
@@ -90,6 +64,7 @@ export class WebhookWorker {
 
   constructor(private readonly options: WebhookWorkerOptions) {
     this.ahead = Math.max(1, Math.floor(options.leaseMs / options.timeoutMs) - 1);
+    this.slots = new EndpointSlots(options.concurrency.perEndpoint, this.ahead);
     this.passes = new IntervalPass(
       () =>
         this.pass()
@@ -122,11 +97,8 @@ export class WebhookWorker {
       this.tick = null;
     }
     await this.lastPass;
-    for (const queue of this.waiting.values()) {
-      this.giveBack(queue);
-    }
-    this.waiting.clear();
-    await Promise.all([...this.running.values()].map((delivery) => delivery.done));
+    this.giveBack(this.slots.takeAllWaiting());
+    await Promise.all([...this.running.values()]);
     // Claims nothing now: records what the last attempts came to, gives back what waited.
     await this.pass().catch((error: unknown) => {
       this.options.logger.error("webhook worker pass failed", { error: errorText(error) });
@@ -143,7 +115,7 @@ export class WebhookWorker {
     for (;;) {
       const changed = await this.pass();
       if (this.running.size > 0) {
-        await Promise.race([...this.running.values()].map((delivery) => delivery.done));
+        await Promise.race([...this.running.values()]);
       } else if (changed === 0) {
         return this.attemptsStarted - before;
       }
@@ -187,20 +159,7 @@ export class WebhookWorker {
   /** Leases due deliveries up to what the worker may hold, and starts what the slots allow. */
   private async claim(): Promise<number> {
     const { total, perEndpoint } = this.options.concurrency;
-    // What each endpoint holds already: attempts in flight and deliveries waiting. One that is
-    // failing counts as full beyond its slots, so it is given no deliveries ahead.
-    const held = new Map<string, number>();
-    for (const endpointId of new Set([...this.runningTo.keys(), ...this.failing])) {
-      held.set(endpointId, this.heldBy(endpointId));
-    }
-    for (const endpointId of this.waiting.keys()) {
-      held.set(endpointId, this.heldBy(endpointId));
-    }
-    let heldInAll = this.running.size;
-    for (const queue of this.waiting.values()) {
-      heldInAll += queue.length;
-    }
-    const free = total * this.ahead - heldInAll;
+    const free = total * this.ahead - (this.running.size + this.slots.waitingCount());
     if (this.stopping || free <= 0) {
       return 0;
     }
@@ -209,52 +168,24 @@ export class WebhookWorker {
     const claimed = await store.webhooks.claimDue(
       at.toISOString(),
       new Date(at.getTime() + leaseMs).toISOString(),
-      { total: free, perEndpoint: perEndpoint * this.ahead, inFlight: held },
+      { total: free, perEndpoint: perEndpoint * this.ahead, inFlight: this.slots.heldByEndpoint() },
     );
     for (const due of claimed) {
-      const queue = this.waiting.get(due.endpoint.id);
-      if (queue) {
-        queue.push(due);
-      } else {
-        this.waiting.set(due.endpoint.id, [due]);
-      }
+      this.slots.hold(due);
     }
     this.startWaiting();
     return claimed.length;
   }
 
-  private heldBy(endpointId: string): number {
-    const held =
-      (this.runningTo.get(endpointId) ?? 0) + (this.waiting.get(endpointId)?.length ?? 0);
-    return this.failing.has(endpointId)
-      ? held + this.options.concurrency.perEndpoint * (this.ahead - 1)
-      : held;
-  }
-
   /**
-   * Fills free slots from the deliveries waiting, oldest due first among the endpoints with a
-   * slot free, so no endpoint's queue starves another's. A delivery whose lease would run out
-   * before its attempt could end is given back instead (another pass leases it again).
+   * Fills free slots from the deliveries waiting. A delivery whose lease would run out before its
+   * attempt could end is given back instead (another pass leases it again).
    */
   private startWaiting(): void {
-    const { total, perEndpoint } = this.options.concurrency;
-    while (!this.stopping && this.running.size < total) {
-      let next: DueDelivery | null = null;
-      for (const [endpointId, queue] of this.waiting) {
-        const head = queue[0];
-        if (head && (this.runningTo.get(endpointId) ?? 0) < perEndpoint) {
-          if (next === null || dueBefore(head, next)) {
-            next = head;
-          }
-        }
-      }
+    while (!this.stopping && this.running.size < this.options.concurrency.total) {
+      const next = this.slots.takeNext();
       if (next === null) {
         break;
-      }
-      const queue = this.waiting.get(next.endpoint.id) ?? [];
-      queue.shift();
-      if (queue.length === 0) {
-        this.waiting.delete(next.endpoint.id);
       }
       if (this.leaseEndsTooSoon(next)) {
         this.giveBack([next]);
@@ -276,19 +207,14 @@ export class WebhookWorker {
   private begin(due: DueDelivery): void {
     const endpointId = due.endpoint.id;
     this.attemptsStarted += 1;
-    this.runningTo.set(endpointId, (this.runningTo.get(endpointId) ?? 0) + 1);
+    this.slots.started(endpointId);
     const done = this.attempt(due).finally(() => {
       this.running.delete(due.delivery.id);
-      const left = (this.runningTo.get(endpointId) ?? 1) - 1;
-      if (left === 0) {
-        this.runningTo.delete(endpointId);
-      } else {
-        this.runningTo.set(endpointId, left);
-      }
+      this.slots.ended(endpointId);
       this.startWaiting();
       this.askForPass();
     });
-    this.running.set(due.delivery.id, { endpointId, done });
+    this.running.set(due.delivery.id, done);
   }
 
   /** While the worker runs on its timer, a pass soon records the attempt and tops up. */
@@ -306,18 +232,13 @@ export class WebhookWorker {
 
   /** One attempt; its outcome waits in `unrecorded` for the next pass. */
   private async attempt(due: DueDelivery): Promise<void> {
-    const result = await this.send(due);
-    const endpointId = due.endpoint.id;
-    if (result.delivered) {
-      this.failing.delete(endpointId);
-    } else if (!this.failing.has(endpointId)) {
-      this.failing.add(endpointId);
-      // Its deliveries waiting would mostly wait out its deadlines: given back, they are leased
-      // again within its slots only.
-      this.giveBack(this.waiting.get(endpointId) ?? []);
-      this.waiting.delete(endpointId);
+    const attempt = await attemptDelivery(due, this.options);
+    if (attempt.delivered) {
+      this.slots.delivered(due.endpoint.id);
+    } else {
+      this.giveBack(this.slots.failed(due.endpoint.id));
     }
-    this.unrecorded.push({ delivery: due.delivery, attempt: this.outcome(due, result) });
+    this.unrecorded.push({ delivery: due.delivery, attempt });
   }
 
   /**
@@ -373,45 +294,4 @@ export class WebhookWorker {
       });
     }
   }
-
-  private async send(due: DueDelivery): Promise<PostResult> {
-    const { policy, resolve, poster, now, timeoutMs } = this.options;
-    try {
-      const check = await checkWebhookUrl(due.endpoint.url, policy, resolve);
-      if (!check.ok) {
-        return { delivered: false, statusCode: null, error: `URL refused: ${check.reason}` };
-      }
-      const { url, address, family } = check;
-      return await poster.post(
-        { url, address, family },
-        { headers: signedHeaders(due, now()), body: due.event.body },
-        { timeoutMs },
-      );
-    } catch (error) {
-      // Network failures come back as data; this is a bug, counted as a failed attempt so the
-      // schedule still ends rather than the delivery being retried at every lease forever.
-      this.options.logger.error("webhook attempt crashed", {
-        deliveryId: due.delivery.id,
-        error: errorText(error),
-      });
-      return { delivered: false, statusCode: null, error: "The gateway failed on this attempt." };
-    }
-  }
-
-  private outcome(due: DueDelivery, result: PostResult): DeliveryAttempt {
-    const at = this.options.now();
-    return {
-      at: at.toISOString(),
-      delivered: result.delivered,
-      statusCode: result.statusCode,
-      error: result.delivered ? null : (result.error ?? `HTTP ${result.statusCode}`),
-      nextAttemptAt: result.delivered ? null : nextAttemptAfter(due.delivery.attempts + 1, at),
-    };
-  }
-}
-
-/** Oldest due first, then by id: the order claims hand deliveries out in. */
-function dueBefore(a: DueDelivery, b: DueDelivery): boolean {
-  const [dueA, dueB] = [a.delivery.nextAttemptAt ?? "", b.delivery.nextAttemptAt ?? ""];
-  return dueA < dueB || (dueA === dueB && a.delivery.id < b.delivery.id);
 }
