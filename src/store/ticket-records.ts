@@ -152,4 +152,12 @@ export interface ShipDateProposalRepository {
   getById(id: string): Promise<ShipDateProposalRecord | null>;
   /** Every proposal of a shipment, oldest first. */
   ofShipment(shipmentId: string): Promise<ShipDateProposalRecord[]>;
+  /**
+   * The merchant's proposals of these shipments, in one read (a page of shipments lists theirs),
+   * grouped by shipment, each oldest first; another merchant's shipments have none.
+   */
+  ofShipments(
+    merchantId: string,
+    shipmentIds: readonly string[],
+  ): Promise<Map<string, ShipDateProposalRecord[]>>;
 }

@@ -100,3 +100,16 @@ export function proposalColumns(proposal: ShipDateProposalRecord): ShipDatePropo
     updatedAt: proposal.updatedAt,
   };
 }
+
+/** Proposals grouped by shipment, each list in the given (oldest first) order. */
+export function proposalsByShipment(
+  rows: readonly ShipDateProposalRecord[],
+): Map<string, ShipDateProposalRecord[]> {
+  const byShipment = new Map<string, ShipDateProposalRecord[]>();
+  for (const row of rows) {
+    const list = byShipment.get(row.shipmentId) ?? [];
+    list.push(row);
+    byShipment.set(row.shipmentId, list);
+  }
+  return byShipment;
+}

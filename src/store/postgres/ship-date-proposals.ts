@@ -3,7 +3,7 @@
  * row locked), the shipment step (obligation-shipment.ts: an accepted date's `shipBy`), its
  * webhook event (the outbox) and the deadlines it sets (pg-boss, on the same connection).
  */
-import { asc, eq } from "drizzle-orm";
+import { and, asc, eq, sql } from "drizzle-orm";
 import type pg from "pg";
 import { toProposalResource } from "../../domain/ticket-resource.ts";
 import type {
@@ -11,7 +11,7 @@ import type {
   ShipDateProposalRecord,
   ShipDateProposalRepository,
 } from "../ticket-records.ts";
-import { proposalColumns, proposalRuleFields } from "../ticket-rows.ts";
+import { proposalColumns, proposalRuleFields, proposalsByShipment } from "../ticket-rows.ts";
 import type { PgDeadlineQueue } from "./deadlines.ts";
 import { applyShipmentStep } from "./obligation-shipment.ts";
 import { shipDateProposalsTable } from "./schema.ts";
@@ -97,6 +97,24 @@ export function pgShipDateProposalRepository(
         .from(proposals)
         .where(eq(proposals.shipmentId, shipmentId))
         .orderBy(asc(proposals.id));
+    },
+
+    async ofShipments(merchantId, shipmentIds) {
+      if (shipmentIds.length === 0) {
+        return new Map();
+      }
+      const rows = await db
+        .select()
+        .from(proposals)
+        .where(
+          and(
+            // One array parameter: one statement text whatever the page size (named-statements.ts).
+            sql`${proposals.shipmentId} = any(${sql.param([...shipmentIds])}::text[])`,
+            eq(proposals.merchantId, merchantId),
+          ),
+        )
+        .orderBy(asc(proposals.id));
+      return proposalsByShipment(rows);
     },
   };
 }

@@ -3,11 +3,11 @@
  * the proposal, the shipment step (obligation-shipment.ts: an accepted date's `shipBy`), its
  * webhook event (the outbox) and the deadlines it sets commit together or not at all.
  */
-import { asc, eq } from "drizzle-orm";
+import { and, asc, eq, inArray } from "drizzle-orm";
 import { toProposalResource } from "../../domain/ticket-resource.ts";
 import { shipDateProposalsTable } from "../schema.ts";
 import type { ShipDateProposalRecord, ShipDateProposalRepository } from "../ticket-records.ts";
-import { proposalColumns, proposalRuleFields } from "../ticket-rows.ts";
+import { proposalColumns, proposalRuleFields, proposalsByShipment } from "../ticket-rows.ts";
 import type { Reader, SqliteConnection } from "./connection.ts";
 import { enqueueDeadlines } from "./deadlines.ts";
 import { applyShipmentStep } from "./obligation-shipment.ts";
@@ -88,6 +88,27 @@ export function sqliteShipDateProposals(
           .where(eq(proposals.shipmentId, shipmentId))
           .orderBy(asc(proposals.id))
           .all(),
+      );
+    },
+
+    ofShipments(merchantId, shipmentIds) {
+      if (shipmentIds.length === 0) {
+        return Promise.resolve(new Map());
+      }
+      return read(() =>
+        proposalsByShipment(
+          db
+            .select()
+            .from(proposals)
+            .where(
+              and(
+                inArray(proposals.shipmentId, [...shipmentIds]),
+                eq(proposals.merchantId, merchantId),
+              ),
+            )
+            .orderBy(asc(proposals.id))
+            .all(),
+        ),
       );
     },
   };

@@ -440,6 +440,40 @@ export function ticketsContract(subject: ContractSubject): void {
       ).toEqual({ outcome: "not_found" });
     });
 
+    it("reads the proposals of several shipments at once, grouped, only the merchant's", async () => {
+      await seedShipment(store, shipment(shpId(2), "mer_a"));
+      await seedShipment(store, shipment(shpId(3), "mer_b"));
+      const stored = [
+        proposal(sdpId(1), shipmentId, { status: "rejected", answeredAt: at(20) }),
+        proposal(sdpId(2), shpId(2)),
+        proposal(sdpId(3), shipmentId),
+        proposal(sdpId(4), shpId(3), { merchantId: "mer_b" }),
+      ];
+      const versions = new Map<string, number>();
+      for (const each of stored) {
+        const version = versions.get(each.shipmentId) ?? 1;
+        const result = await store.proposals.propose({
+          proposal: each,
+          expectShipmentVersion: version,
+          at: at(10),
+        });
+        expect(result.outcome, each.id).toBe("applied");
+        versions.set(each.shipmentId, version + 1);
+      }
+      const [first, second, third, theirs] = stored;
+      const found = await store.proposals.ofShipments("mer_a", [shipmentId, shpId(2), shpId(3)]);
+      expect(found).toEqual(
+        new Map([
+          [shipmentId, [first, third]],
+          [shpId(2), [second]],
+        ]),
+      );
+      expect(await store.proposals.ofShipments("mer_b", [shipmentId, shpId(3)])).toEqual(
+        new Map([[shpId(3), [theirs]]]),
+      );
+      expect(await store.proposals.ofShipments("mer_a", [])).toEqual(new Map());
+    });
+
     it("an accepted answer moves shipBy with its webhook event and deadline; a stale one writes nothing", async () => {
       const record = proposal(sdpId(1), shipmentId);
       await store.proposals.propose({ proposal: record, expectShipmentVersion: 1, at: at(10) });
