@@ -55,6 +55,20 @@ export const ShipmentRefundSchema = z
   .openapi("ShipmentRefund");
 export type ShipmentRefund = z.infer<typeof ShipmentRefundSchema>;
 
+export const ShipDateProposalCreateSchema = z
+  .strictObject({
+    shipDate: z
+      .string()
+      .regex(/^\d{4}-\d{2}-\d{2}$/, "A date, YYYY-MM-DD.")
+      .openapi({
+        description:
+          "The date the merchant proposes to ship by, China time (`YYYY-MM-DD`): a real calendar date, today or later. Accepted, the shipment's `shipBy` becomes its 23:59:59 China time.",
+        example: "2026-12-05",
+      }),
+  })
+  .openapi("ShipDateProposalCreate");
+export type ShipDateProposalCreate = z.infer<typeof ShipDateProposalCreateSchema>;
+
 export const ShipmentEventTypeSchema = z
   .enum(["created", "shipped", "collected", "refunded", "overdue"])
   .openapi("ShipmentEventType", { example: "collected" });
@@ -71,12 +85,19 @@ export const ShipmentEventSchema = z
 export const ShipDateProposalSchema = z
   .object({
     id: z.string().openapi({ example: "sdp_01JD3Q2K6W6R8Z7Y5X4V3T2S1R" }),
-    status: z.enum(["awaiting_buyer", "accepted", "rejected", "expired"]),
-    shipDate: z.string().openapi({ example: "2026-12-05" }),
+    status: z.enum(["awaiting_buyer", "accepted", "rejected", "expired"]).openapi({
+      description:
+        "`awaiting_buyer` until the buyer answers; `expired` once `expiresAt` passed unanswered (the original `shipBy` stands).",
+      example: "awaiting_buyer",
+    }),
+    shipDate: z.string().openapi({ description: "China time.", example: "2026-12-05" }),
     proposedAt: timestamp,
-    expiresAt: timestamp,
+    expiresAt: timestamp.openapi({
+      description: "The earlier of `proposedAt` + 24 h and the shipment's `shipBy` then.",
+    }),
   })
   .openapi("ShipDateProposal");
+export type ShipDateProposal = z.infer<typeof ShipDateProposalSchema>;
 
 export const ShipmentSchema = z
   .object({

@@ -23,6 +23,8 @@ function pooledRandom(): number {
 const nextUlid = monotonicFactory(pooledRandom);
 
 /** A new id with the given prefix, e.g. `newId("icp")` → `icp_01J…`. */
-export function newId(prefix: "icp" | "job" | "mer" | "we" | "evt" | "whd" | "shp"): string {
+export function newId(
+  prefix: "icp" | "job" | "mer" | "we" | "evt" | "whd" | "shp" | "sdp",
+): string {
   return `${prefix}_${nextUlid()}`;
 }

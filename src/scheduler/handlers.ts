@@ -8,6 +8,7 @@
 import type { DeadlineKind, DeadlineRecord } from "../store/store.ts";
 import type { SchedulerDeps } from "./deps.ts";
 import { followCollection } from "./follow-collection.ts";
+import { proposalExpiry } from "./proposal-expiry.ts";
 import { shipByPassed } from "./ship-by.ts";
 
 /** What became of a run: nothing left to do, or due again at `at` (with why, for the record). */
@@ -24,7 +25,7 @@ export const deadlineHandlers: Record<DeadlineKind, DeadlineHandler> = {
   // Tickets' and proposals' deadlines are stored with their changes before their handlers land
   // (the tickets service): given back an hour at a time, never dropped, until a handler acts.
   ticket_due: awaitingHandler,
-  proposal_expiry: awaitingHandler,
+  proposal_expiry: proposalExpiry,
 };
 
 async function awaitingHandler(

@@ -27,9 +27,10 @@ export interface ShipDateProposal {
 
 /**
  * The proposal as it stands at `now`: one still awaiting the buyer at its `expiresAt` has expired
- * (the scheduler writes it; until then every rule reads it so).
+ * (the scheduler writes it; until then every rule and every reader reads it so). A stored record
+ * comes back as the same record, its other fields kept.
  */
-export function proposalAt(proposal: ShipDateProposal, now: Date): ShipDateProposal {
+export function proposalAt<P extends ShipDateProposal>(proposal: P, now: Date): P {
   return proposal.status === "awaiting_buyer" && hasPassed(proposal.expiresAt, now)
     ? { ...proposal, status: "expired", answeredAt: proposal.expiresAt }
     : proposal;
