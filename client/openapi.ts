@@ -336,6 +336,86 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/shipments/{id}/ship-date-proposals": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Propose a ship date to the buyer (negotiated ship date)
+         * @description For a shipment `awaiting_shipment` whose `shipBy` has not passed. The buyer answers through `accept` or `reject` by `expiresAt` (the earlier of 24 h and `shipBy`), else the proposal expires (`proposal.expired`) and the original `shipBy` stands. At most 3 per shipment, one awaiting the buyer at a time, none after one was accepted: 409 `invalid_transition` with the rule in `reasons` (`proposal_limit_reached`, `proposal_pending`, `proposal_already_accepted`, `shipment_not_awaiting_shipment`, `ship_by_passed`). A date that is not a calendar date or has passed in China: 422 `validation_failed`.
+         */
+        post: operations["proposeShipDate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/ship-date-proposals/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read one ship-date proposal
+         * @description As it stands now: past its `expiresAt` unanswered, it reads `expired`.
+         */
+        get: operations["getShipDateProposal"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/ship-date-proposals/{id}/accept": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Relay the buyer's acceptance of a proposed ship date
+         * @description The shipment's `shipBy` becomes the proposed date's 23:59:59 China time (2026-12-05 → `2026-12-05T15:59:59.000Z`), and the gateway's overdue check moves with it. `proposal.accepted`. Takes no body (`{}` is accepted). An answered or expired proposal: 409 `invalid_transition` (`proposal_already_answered`, `proposal_expired`).
+         */
+        post: operations["acceptShipDateProposal"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/ship-date-proposals/{id}/reject": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Relay the buyer's rejection of a proposed ship date
+         * @description The original `shipBy` stands. `proposal.rejected`. Takes no body (`{}` is accepted). An answered or expired proposal: 409 `invalid_transition` (`proposal_already_answered`, `proposal_expired`).
+         */
+        post: operations["rejectShipDateProposal"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/admin/merchants": {
         parameters: {
             query?: never;
@@ -969,13 +1049,23 @@ export interface components {
         ShipDateProposal: {
             /** @example sdp_01JD3Q2K6W6R8Z7Y5X4V3T2S1R */
             id: string;
-            /** @enum {string} */
+            /**
+             * @description `awaiting_buyer` until the buyer answers; `expired` once `expiresAt` passed unanswered (the original `shipBy` stands).
+             * @example awaiting_buyer
+             * @enum {string}
+             */
             status: "awaiting_buyer" | "accepted" | "rejected" | "expired";
-            /** @example 2026-12-05 */
+            /**
+             * @description China time.
+             * @example 2026-12-05
+             */
             shipDate: string;
             /** @example 2026-12-01T08:00:00.000Z */
             proposedAt: string;
-            /** @example 2026-12-01T08:00:00.000Z */
+            /**
+             * @description The earlier of `proposedAt` + 24 h and the shipment's `shipBy` then.
+             * @example 2026-12-01T08:00:00.000Z
+             */
             expiresAt: string;
         };
         ShipmentEvent: {
@@ -1037,6 +1127,13 @@ export interface components {
              * @example 2026-11-01T00:00:00Z
              */
             refundedAt?: string;
+        };
+        ShipDateProposalCreate: {
+            /**
+             * @description The date the merchant proposes to ship by, China time (`YYYY-MM-DD`): a real calendar date, today or later. Accepted, the shipment's `shipBy` becomes its 23:59:59 China time.
+             * @example 2026-12-05
+             */
+            shipDate: string;
         };
         CreatedMerchant: {
             /** @example mer_01JD3Q2K6W6R8Z7Y5X4V3T2S1R */
@@ -2536,6 +2633,305 @@ export interface operations {
             };
             /** @description Refused (`not_eligible`, `idempotency_key_reused`, `action_not_supported`). */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests (`rate_limited`). */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error (`internal`). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    proposeShipDate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ShipDateProposalCreate"];
+            };
+        };
+        responses: {
+            /** @description Proposed, `awaiting_buyer`. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ShipDateProposal"];
+                };
+            };
+            /** @description Malformed request (`validation_failed`, `idempotency_key_required`, `unknown_carrier`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, unknown or revoked API key (`unauthorized`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource for this merchant (`not_found`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict (`request_in_progress`, `invalid_transition`). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body over the size limit (`payload_too_large`). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not sent as `application/json` (`unsupported_media_type`). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Refused (`not_eligible`, `idempotency_key_reused`, `action_not_supported`). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests (`rate_limited`). */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error (`internal`). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getShipDateProposal: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The proposal. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ShipDateProposal"];
+                };
+            };
+            /** @description Missing, unknown or revoked API key (`unauthorized`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource for this merchant (`not_found`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests (`rate_limited`). */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error (`internal`). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    acceptShipDateProposal: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The proposal, now `accepted`. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ShipDateProposal"];
+                };
+            };
+            /** @description Missing, unknown or revoked API key (`unauthorized`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource for this merchant (`not_found`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict (`request_in_progress`, `invalid_transition`). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests (`rate_limited`). */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error (`internal`). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    rejectShipDateProposal: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The proposal, now `rejected`. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ShipDateProposal"];
+                };
+            };
+            /** @description Missing, unknown or revoked API key (`unauthorized`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource for this merchant (`not_found`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict (`request_in_progress`, `invalid_transition`). */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };

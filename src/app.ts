@@ -17,6 +17,7 @@ import { registerListCarriers } from "./routes/carriers/list.ts";
 import { registerCostLedger } from "./routes/costs/ledger.ts";
 import { registerCheckEligibility } from "./routes/eligibility/check.ts";
 import { registerInterceptionRoutes } from "./routes/interceptions/index.ts";
+import { registerShipDateProposalRoutes } from "./routes/ship-date-proposals/index.ts";
 import { registerShipmentRoutes } from "./routes/shipments/index.ts";
 import { registerDocs } from "./routes/system/docs.ts";
 import { registerSystemRoutes } from "./routes/system/health.ts";
@@ -49,6 +50,7 @@ export function createApp(services: AppServices): OpenAPIHono<AppEnv> {
     "/v1/webhook-endpoints/*",
     "/v1/webhook-deliveries/*",
     "/v1/shipments/*",
+    "/v1/ship-date-proposals/*",
   ]) {
     app.use(path, requireApiKey(), rateLimitByApiKey(services.rateLimiter, services.rateLimit));
   }
@@ -61,6 +63,7 @@ export function createApp(services: AppServices): OpenAPIHono<AppEnv> {
   registerCarrierCallback(app);
   registerWebhookRoutes(app);
   registerShipmentRoutes(app);
+  registerShipDateProposalRoutes(app);
   registerAdminRoutes(app);
   registerSystemRoutes(app);
   registerDocs(app);

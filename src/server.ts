@@ -26,6 +26,7 @@ import { claimDatabaseMode } from "./services/gateway-mode.ts";
 import { InterceptionService } from "./services/interceptions.ts";
 import { MerchantService } from "./services/merchants.ts";
 import { checkForMissedPushes } from "./services/missed-pushes.ts";
+import { ShipDateProposalService } from "./services/ship-date-proposals.ts";
 import { ShipmentService } from "./services/shipments.ts";
 import { TrackingCache } from "./services/tracking.ts";
 import { WebhookService } from "./services/webhooks.ts";
@@ -146,6 +147,7 @@ export function buildServices(input: {
     merchants: new MerchantService(store, now),
     interceptions,
     shipments: new ShipmentService(deps),
+    proposals: new ShipDateProposalService(deps),
     webhooks: new WebhookService(store, now, webhookPolicy, input.resolve),
     logger,
     metrics,

@@ -4,8 +4,14 @@
  */
 import type { Shipment } from "../../contracts/shipments.ts";
 import type { ShipmentWithEvents } from "../store/shipment-records.ts";
+import type { ShipDateProposalRecord } from "../store/ticket-records.ts";
+import { toProposalResource } from "./ticket-resource.ts";
 
-export function toShipmentResource(record: ShipmentWithEvents): Shipment {
+/** `proposals`: the shipment's ship-date proposals, oldest first, each as it stands now. */
+export function toShipmentResource(
+  record: ShipmentWithEvents,
+  proposals: readonly ShipDateProposalRecord[],
+): Shipment {
   return {
     id: record.id,
     orderId: record.orderId,
@@ -21,8 +27,7 @@ export function toShipmentResource(record: ShipmentWithEvents): Shipment {
     collectedAt: record.collectedAt,
     refundedAt: record.refundedAt,
     overdue: record.overdueAt !== null,
-    // Ship-date proposals join the shipment with the proposals wave.
-    proposals: [],
+    proposals: proposals.map(toProposalResource),
     events: record.events.map((event) => ({
       at: event.at,
       type: event.type,

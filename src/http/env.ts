@@ -6,6 +6,7 @@ import type { Metrics } from "../metrics.ts";
 import type { KeyRateLimiter, RateLimitSettings } from "../rate-limiter.ts";
 import type { InterceptionService } from "../services/interceptions.ts";
 import type { MerchantService } from "../services/merchants.ts";
+import type { ShipDateProposalService } from "../services/ship-date-proposals.ts";
 import type { ShipmentService } from "../services/shipments.ts";
 import type { WebhookService } from "../services/webhooks.ts";
 import type { MerchantRecord, Store } from "../store/store.ts";
@@ -24,6 +25,7 @@ export interface AppServices {
   merchants: MerchantService;
   interceptions: InterceptionService;
   shipments: ShipmentService;
+  proposals: ShipDateProposalService;
   webhooks: WebhookService;
   logger: Logger;
   metrics: Metrics;

@@ -7,6 +7,7 @@ let gateway: TestGateway;
 let submittedId: string;
 let lockedId: string;
 let shipmentId: string;
+let proposalId: string;
 
 beforeAll(async () => {
   carrier = new FakeCarrier();
@@ -37,10 +38,25 @@ beforeAll(async () => {
     headers: { "idempotency-key": "a3" },
   });
   shipmentId = String((await json(shipment)).body.id);
+  const proposal = await gateway.call(
+    gateway.merchantA,
+    "POST",
+    `/v1/shipments/${shipmentId}/ship-date-proposals`,
+    { body: { shipDate: tomorrow() } },
+  );
+  proposalId = String((await json(proposal)).body.id);
 });
+
+/** Tomorrow's date (UTC), today or later in China. */
+function tomorrow(): string {
+  return new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
+}
 
 /** Merchant A's ids of the resource a path acts on. */
 function idsOfA(path: string): string[] {
+  if (path.startsWith("/v1/ship-date-proposals/")) {
+    return [proposalId];
+  }
   return path.startsWith("/v1/shipments/") ? [shipmentId] : [submittedId, lockedId];
 }
 
@@ -48,6 +64,9 @@ function idsOfA(path: string): string[] {
 function validBody(method: string, path: string): unknown {
   if (path === "/v1/shipments/{id}/ship") {
     return { carrier: "sf-express", trackingNumber: "SF1400000000003" };
+  }
+  if (path === "/v1/shipments/{id}/ship-date-proposals") {
+    return { shipDate: tomorrow() };
   }
   return method === "GET" ? undefined : {};
 }
@@ -151,6 +170,10 @@ describe("the BOLA matrix: every route with an id, from the OpenAPI document", (
       await gateway.call(gateway.merchantA, "GET", `/v1/shipments/${shipmentId}`),
     );
     expect(shipment.body.status).toBe("awaiting_shipment");
+    expect(
+      shipment.body.proposals,
+      "B neither proposed on A's shipment nor answered A's proposal",
+    ).toEqual([expect.objectContaining({ id: proposalId, status: "awaiting_buyer" })]);
   });
 
   it("keeps merchant keys out of the admin routes", async () => {

@@ -16,6 +16,8 @@ let carrier: FakeCarrier;
 let gateway: TestGateway;
 /** A shipment of merchant A's, for the routes that act on one. */
 let shipmentId: string;
+/** Another, still awaiting shipment when a date is proposed (the first is shipped, refunded). */
+let proposalShipmentId: string;
 
 beforeEach(async () => {
   carrier = new FakeCarrier();
@@ -33,6 +35,18 @@ beforeEach(async () => {
     }),
   );
   shipmentId = String(shipment.body.id);
+  const another = await json(
+    await gateway.call(gateway.merchantA, "POST", "/v1/shipments", {
+      body: {
+        orderId: "ORD-20261121-0003",
+        category: "apparel",
+        paidAt: new Date(Date.now() - 3_600_000).toISOString(),
+        shipBy: new Date(Date.now() + 47 * 3_600_000).toISOString(),
+      },
+      headers: { "idempotency-key": "media-type-proposal-shipment" },
+    }),
+  );
+  proposalShipmentId = String(another.body.id);
 });
 afterEach(async () => {
   await gateway.close();
@@ -57,6 +71,9 @@ async function jsonRoutes(): Promise<JsonRoute[]> {
 
 /** The route's path with merchant A's ids in it. */
 function concretePath(route: JsonRoute): string {
+  if (route.path === "/v1/shipments/{id}/ship-date-proposals") {
+    return `/v1/shipments/${proposalShipmentId}/ship-date-proposals`;
+  }
   return route.path.replace("/v1/shipments/{id}/", `/v1/shipments/${shipmentId}/`);
 }
 
@@ -82,6 +99,12 @@ function validRequest(route: JsonRoute): { body: unknown; headers: Record<string
   }
   if (route.path === "/v1/shipments/{id}/refund") {
     return { body: {}, headers: merchant };
+  }
+  if (route.path === "/v1/shipments/{id}/ship-date-proposals") {
+    return {
+      body: { shipDate: new Date(Date.now() + 86_400_000).toISOString().slice(0, 10) },
+      headers: merchant,
+    };
   }
   if (route.path === "/v1/interceptions") {
     return { body: interceptBody(), headers: { ...merchant, "idempotency-key": "media-type-1" } };
@@ -152,6 +175,7 @@ describe("415 unsupported_media_type on every JSON route", () => {
         vi.spyOn(gateway.services.shipments, "create"),
         vi.spyOn(gateway.services.shipments, "ship"),
         vi.spyOn(gateway.services.shipments, "refund"),
+        vi.spyOn(gateway.services.proposals, "propose"),
       ];
       const routes = await jsonRoutes();
       for (const route of routes) {

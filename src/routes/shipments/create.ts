@@ -33,15 +33,14 @@ const route = createRoute({
 export function registerCreateShipment(app: OpenAPIHono<AppEnv>): void {
   app.openapi(route, async (c) => {
     const key = requireIdempotencyKey(c.req.valid("header")["idempotency-key"]);
-    const answer = await c
-      .get("services")
-      .shipments.create(
-        c.get("merchant"),
-        key,
-        c.req.valid("json"),
-        (shipment) => ({ status: 201, body: JSON.stringify(toShipmentResource(shipment)) }),
-        apiKeyActor(c.get("apiKeyId")),
-      );
+    const answer = await c.get("services").shipments.create(
+      c.get("merchant"),
+      key,
+      c.req.valid("json"),
+      // A shipment just registered has no ship-date proposals yet.
+      (shipment) => ({ status: 201, body: JSON.stringify(toShipmentResource(shipment, [])) }),
+      apiKeyActor(c.get("apiKeyId")),
+    );
     return sendIdempotentAnswer(c, answer);
   });
 }

@@ -1,9 +1,9 @@
 /** GET /v1/shipments/{id} — one shipment of the calling merchant. */
 import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
 import { ShipmentSchema } from "../../../contracts/shipments.ts";
-import { toShipmentResource } from "../../domain/shipment-resource.ts";
 import type { AppEnv } from "../../http/env.ts";
 import { bearerSecurity, IdParamSchema, problemResponses } from "../../http/openapi.ts";
+import { shipmentResource } from "./resource.ts";
 
 const route = createRoute({
   method: "get",
@@ -23,9 +23,9 @@ const route = createRoute({
 
 export function registerGetShipment(app: OpenAPIHono<AppEnv>): void {
   app.openapi(route, async (c) => {
-    const shipment = await c
-      .get("services")
-      .shipments.get(c.get("merchant").id, c.req.valid("param").id);
-    return c.json(toShipmentResource(shipment), 200);
+    const services = c.get("services");
+    const merchantId = c.get("merchant").id;
+    const shipment = await services.shipments.get(merchantId, c.req.valid("param").id);
+    return c.json(await shipmentResource(services, merchantId, shipment), 200);
   });
 }

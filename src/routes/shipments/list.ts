@@ -1,9 +1,9 @@
 /** GET /v1/shipments — the merchant's shipments, newest first, with a cursor. */
 import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
 import { ShipmentListQuerySchema, ShipmentListSchema } from "../../../contracts/shipments.ts";
-import { toShipmentResource } from "../../domain/shipment-resource.ts";
 import type { AppEnv } from "../../http/env.ts";
 import { bearerSecurity, problemResponses } from "../../http/openapi.ts";
+import { shipmentResources } from "./resource.ts";
 
 const route = createRoute({
   method: "get",
@@ -25,12 +25,14 @@ const route = createRoute({
 export function registerListShipments(app: OpenAPIHono<AppEnv>): void {
   app.openapi(route, async (c) => {
     const { limit, cursor, ...filter } = c.req.valid("query");
-    const rows = await c.get("services").shipments.list(c.get("merchant").id, filter, {
+    const services = c.get("services");
+    const merchantId = c.get("merchant").id;
+    const rows = await services.shipments.list(merchantId, filter, {
       limit: limit + 1,
       ...(cursor ? { before: cursor } : {}),
     });
     const page = rows.slice(0, limit);
     const nextCursor = rows.length > limit ? (page.at(-1)?.id ?? null) : null;
-    return c.json({ data: page.map(toShipmentResource), nextCursor }, 200);
+    return c.json({ data: await shipmentResources(services, merchantId, page), nextCursor }, 200);
   });
 }

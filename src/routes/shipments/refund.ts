@@ -2,9 +2,9 @@
 import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
 import { ShipmentRefundSchema, ShipmentSchema } from "../../../contracts/shipments.ts";
 import { apiKeyActor } from "../../domain/actors.ts";
-import { toShipmentResource } from "../../domain/shipment-resource.ts";
 import type { AppEnv } from "../../http/env.ts";
 import { bearerSecurity, IdParamSchema, problemResponses } from "../../http/openapi.ts";
+import { shipmentResource } from "./resource.ts";
 
 const route = createRoute({
   method: "post",
@@ -27,14 +27,14 @@ const route = createRoute({
 
 export function registerRefundShipment(app: OpenAPIHono<AppEnv>): void {
   app.openapi(route, async (c) => {
-    const shipment = await c
-      .get("services")
-      .shipments.refund(
-        c.get("merchant"),
-        c.req.valid("param").id,
-        c.req.valid("json"),
-        apiKeyActor(c.get("apiKeyId")),
-      );
-    return c.json(toShipmentResource(shipment), 200);
+    const services = c.get("services");
+    const merchant = c.get("merchant");
+    const shipment = await services.shipments.refund(
+      merchant,
+      c.req.valid("param").id,
+      c.req.valid("json"),
+      apiKeyActor(c.get("apiKeyId")),
+    );
+    return c.json(await shipmentResource(services, merchant.id, shipment), 200);
   });
 }

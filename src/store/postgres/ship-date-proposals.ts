@@ -92,11 +92,7 @@ export function pgShipDateProposalRepository(
     },
 
     ofShipment(shipmentId) {
-      return db
-        .select()
-        .from(proposals)
-        .where(eq(proposals.shipmentId, shipmentId))
-        .orderBy(asc(proposals.id));
+      return proposalsOf(db, shipmentId);
     },
 
     async ofShipments(merchantId, shipmentIds) {
@@ -117,6 +113,18 @@ export function pgShipDateProposalRepository(
       return proposalsByShipment(rows);
     },
   };
+}
+
+/** Every proposal of a shipment, oldest first (inside a transaction too: a shipment event's data). */
+export async function proposalsOf(
+  reader: PgDb,
+  shipmentId: string,
+): Promise<ShipDateProposalRecord[]> {
+  return reader
+    .select()
+    .from(proposals)
+    .where(eq(proposals.shipmentId, shipmentId))
+    .orderBy(asc(proposals.id));
 }
 
 /** One proposal; `lock` holds its row until the transaction ends. */

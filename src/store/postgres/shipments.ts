@@ -7,6 +7,7 @@
 import { and, asc, desc, eq, inArray, lt } from "drizzle-orm";
 import type pg from "pg";
 import type { CarrierId } from "../../../contracts/carrier-adapter.ts";
+import { proposalAt } from "../../domain/obligations/ship-date-proposals.ts";
 import { toShipmentResource } from "../../domain/shipment-resource.ts";
 import type {
   ShipmentEventRecord,
@@ -20,6 +21,7 @@ import type { PgDeadlineQueue } from "./deadlines.ts";
 import { completeKey, insertClaim, keyNamed } from "./idempotency.ts";
 import { bindOrCheckOwner } from "./interceptions.ts";
 import { idempotencyKeysTable, shipmentEventsTable, shipmentsTable } from "./schema.ts";
+import { proposalsOf } from "./ship-date-proposals.ts";
 import { inTransaction, type PgDb } from "./transaction.ts";
 import { recordEventWebhooks } from "./webhooks.ts";
 
@@ -147,7 +149,11 @@ export function pgShipmentRepository(
           await recordEventWebhooks(tx, {
             merchantId: after.merchantId,
             types: [transition.webhook],
-            data: async () => toShipmentResource(after),
+            data: async () => {
+              const now = new Date(transition.event.at);
+              const proposals = (await proposalsOf(tx, id)).map((each) => proposalAt(each, now));
+              return toShipmentResource(after, proposals);
+            },
             at: transition.event.at,
           });
         }

@@ -81,14 +81,7 @@ export function sqliteShipDateProposals(
     },
 
     ofShipment(shipmentId) {
-      return read(() =>
-        db
-          .select()
-          .from(proposals)
-          .where(eq(proposals.shipmentId, shipmentId))
-          .orderBy(asc(proposals.id))
-          .all(),
-      );
+      return read(() => proposalsOf(db, shipmentId));
     },
 
     ofShipments(merchantId, shipmentIds) {
@@ -112,6 +105,16 @@ export function sqliteShipDateProposals(
       );
     },
   };
+}
+
+/** Every proposal of a shipment, oldest first (inside a write too: a shipment event's data). */
+export function proposalsOf(reader: Reader, shipmentId: string): ShipDateProposalRecord[] {
+  return reader
+    .select()
+    .from(proposals)
+    .where(eq(proposals.shipmentId, shipmentId))
+    .orderBy(asc(proposals.id))
+    .all();
 }
 
 function readOne(reader: Reader, id: string): ShipDateProposalRecord | null {

@@ -5,6 +5,7 @@
  */
 import { and, asc, desc, eq, inArray, lt } from "drizzle-orm";
 import type { CarrierId } from "../../../contracts/carrier-adapter.ts";
+import { proposalAt } from "../../domain/obligations/ship-date-proposals.ts";
 import { toShipmentResource } from "../../domain/shipment-resource.ts";
 import { parcelOwnersTable, shipmentEventsTable, shipmentsTable } from "../schema.ts";
 import type {
@@ -17,6 +18,7 @@ import { IdempotencyConflictError } from "../store.ts";
 import type { Db, Reader, SqliteConnection } from "./connection.ts";
 import { enqueueDeadlines } from "./deadlines.ts";
 import type { KeyStatements } from "./idempotency.ts";
+import { proposalsOf } from "./ship-date-proposals.ts";
 import type { EventOutbox } from "./webhooks.ts";
 
 const shipments = shipmentsTable;
@@ -137,7 +139,11 @@ export function sqliteShipments(
           outbox({
             merchantId: after.merchantId,
             types: [transition.webhook],
-            data: () => toShipmentResource(after),
+            data: () => {
+              const now = new Date(transition.event.at);
+              const proposals = proposalsOf(db, id).map((each) => proposalAt(each, now));
+              return toShipmentResource(after, proposals);
+            },
             at: transition.event.at,
           });
         }
