@@ -179,6 +179,18 @@ describe("proposing a ship date", () => {
     expect(shipment.shipBy, "every rejection keeps shipBy").toBe(at(47 * hour));
   });
 
+  it("lets one of two proposals sent at once through: the other, decided again, is pending", async () => {
+    const shipmentId = await newShipment(gateway.merchantA);
+    const both = await Promise.all([
+      propose(gateway.merchantA, shipmentId, { shipDate: "2026-12-04" }),
+      propose(gateway.merchantA, shipmentId, { shipDate: "2026-12-05" }),
+    ]);
+    expect(both.map((each) => each.status).sort(), JSON.stringify(both)).toEqual([201, 409]);
+    const refused = both.find((each) => each.status === 409);
+    expect(reasonCodes(refused?.body ?? {})).toEqual(["proposal_pending"]);
+    expect((await shipmentOf(gateway.merchantA, shipmentId)).proposals).toHaveLength(1);
+  });
+
   it("takes none after one was accepted", async () => {
     const shipmentId = await newShipment(gateway.merchantA);
     const id = await proposed(gateway.merchantA, shipmentId, "2026-12-05");
