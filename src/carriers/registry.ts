@@ -9,7 +9,8 @@ import {
   capabilitiesOf,
 } from "../../contracts/carrier-adapter.ts";
 import type { Clock } from "../clock.ts";
-import type { GatewayConfig, PollSchedule } from "../config.ts";
+import type { PollSchedule } from "../config/carrier-settings.ts";
+import type { GatewayConfig } from "../config.ts";
 import type { CarrierRules } from "../domain/rules.ts";
 import type { Logger } from "../logger.ts";
 import type { Metrics } from "../metrics.ts";

@@ -39,7 +39,7 @@ export async function openConfiguredStore(
   // Loaded only for PostgreSQL: pg-boss and its dependencies would add about a second to every
   // start on SQLite.
   const { openPostgresStore } = await import("./postgres/index.ts");
-  const { startPgJobQueue } = await import("./postgres/jobs.ts");
+  const { startPgJobQueue } = await import("./postgres/job-queue-start.ts");
   const { onCommit } = input;
   const store = await openPostgresStore({
     url: database.url,

@@ -10,7 +10,10 @@ import PgBoss from "pg-boss";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { CarrierId } from "../../contracts/carrier-adapter.ts";
 import type { PgJobQueue } from "../../src/store/postgres/job-queue.ts";
-import { type PgJobQueueOptions, startPgJobQueue } from "../../src/store/postgres/jobs.ts";
+import {
+  type PgJobQueueOptions,
+  startPgJobQueue,
+} from "../../src/store/postgres/job-queue-start.ts";
 import { bossSchema } from "../../src/store/postgres/jobs-rows.ts";
 import { inTransaction } from "../../src/store/postgres/transaction.ts";
 import type { CarrierRoom, JobRecord } from "../../src/store/store.ts";

@@ -4,7 +4,7 @@
  */
 import pg from "pg";
 import { openPostgresStore, type PostgresStore } from "../../src/store/postgres/index.ts";
-import { startPgJobQueue } from "../../src/store/postgres/jobs.ts";
+import { startPgJobQueue } from "../../src/store/postgres/job-queue-start.ts";
 import { freshPostgresDatabase } from "./postgres.ts";
 
 export interface TestPostgresStoreOptions {

@@ -36,7 +36,7 @@ export type PostgresStore = Store & {
  */
 const deadlineLeaseMs = 60_000;
 
-/** Starts the job queue on the store's pool (pg-boss, jobs.ts), once the migrations ran. */
+/** Starts the job queue on the store's pool (pg-boss, job-queue-start.ts), once the migrations ran. */
 export type JobQueueFactory = (input: { pool: pg.Pool; url: string }) => Promise<PgJobQueue>;
 
 export interface PostgresStoreOptions {

@@ -35,10 +35,11 @@
  * lease or a backoff; a test's fake clock does not move pg-boss's.
  */
 import type pg from "pg";
-import PgBoss from "pg-boss";
-import { type CarrierId, carrierIds } from "../../../contracts/carrier-adapter.ts";
+import type PgBoss from "pg-boss";
+import type { CarrierId } from "../../../contracts/carrier-adapter.ts";
 import type { CarrierJob, CarrierRoom, HeldJob, JobRecord } from "../store.ts";
 import type { PgJobQueue } from "./job-queue.ts";
+import { lockHeldJob, lockJob, on, prepared, shareOfRoom } from "./jobs-queries.ts";
 import {
   allQueues,
   bossJobId,
@@ -55,118 +56,10 @@ import {
   singletonKey,
   toJobRecord,
 } from "./jobs-rows.ts";
-import { statementName } from "./named-statements.ts";
-import { putQueue, setUpQueuesUnderLock } from "./queue-setup.ts";
 import { inTransaction } from "./transaction.ts";
 
-/**
- * What pg-boss does with a job whose holder was lost (its lease expired): it is offered again
- * after `delaySeconds`, doubling each time when `backoff`, at most `limit` times; after that
- * pg-boss marks it `failed` and nobody runs it again. These retries count lost holders only: a
- * run that ends (done, carrier failure, crash caught by the runner) ends its pg-boss job itself,
- * and the runner's own attempts and give-up rule decide what happens next.
- */
-export interface LostHolderRetry {
-  limit: number;
-  delaySeconds: number;
-  backoff: boolean;
-}
-
-/**
- * A holder lost now and then (an instance killed mid-job) costs a short wait (5 to 10 s after its
- * lease); a job that takes every holder down with it is offered less and less often (pg-boss
- * caps the doubling, at most about 45 h apart), but never marked `failed`: a failed pg-boss job is
- * one nobody runs again, so its interception would wait forever with nothing to say why. Like the
- * SQLite store's queue, which takes a lapsed lease over at its next pass however often that
- * happened, the job stays the gateway's until a run of it ends.
- */
-const defaultLostHolderRetry: LostHolderRetry = {
-  limit: 1_000_000,
-  delaySeconds: 5,
-  backoff: true,
-};
-
-export interface PgJobQueueOptions {
-  /** The store's pool: pg-boss runs its statements on it too (no second pool). */
-  pool: pg.Pool;
-  /** A worker's lease on a job (JOB_LEASE_MS): pg-boss's expiry of every job, in whole seconds. */
-  leaseMs: number;
-  /**
-   * Hears pg-boss's errors (a failed maintenance pass, retried at the next). Required: an
-   * `error` event nobody listens to would crash the process.
-   */
-  onError: (error: Error) => void;
-  lostHolderRetry?: LostHolderRetry;
-  /**
-   * How often pg-boss looks for expired leases (one instance does it per interval, whichever
-   * comes first): a lapsed lease is taken over within about this much after it ends.
-   */
-  maintenanceIntervalSeconds?: number;
-}
-
-/**
- * Starts pg-boss on the store's pool, once its schema and queues are in place (see `setUpQueues`),
- * and returns the queue.
- */
-export async function startPgJobQueue(options: PgJobQueueOptions): Promise<PgJobQueue> {
-  const { pool } = options;
-  await setUpQueues(options);
-  const boss = new PgBoss({
-    db: { executeSql: (text, values) => pool.query(text, values) },
-    schema: bossSchema,
-    // Checks that the schema is the one this pg-boss needs; `setUpQueues` made it so.
-    migrate: false,
-    // No cron: the gateway schedules nothing through pg-boss (and so pg-boss polls no clock).
-    schedule: false,
-    supervise: true,
-    maintenanceIntervalSeconds: options.maintenanceIntervalSeconds ?? 10,
-    // A completed job's id stays taken this long (a replayed enqueue of it inserts nothing), then
-    // pg-boss archives it for a week.
-    archiveCompletedAfterSeconds: 60 * 60,
-    deleteAfterDays: 7,
-  });
-  boss.on("error", options.onError);
-  await boss.start();
-  return new PgBossJobQueue(boss, pool);
-}
-
-/** pg-boss's schema, and one queue per carrier (see queue-setup.ts). */
-async function setUpQueues(options: PgJobQueueOptions): Promise<void> {
-  const retry = options.lostHolderRetry ?? defaultLostHolderRetry;
-  const settings: Omit<PgBoss.Queue, "name"> = {
-    // One open job per (interception, kind) and state, and an index of open jobs by that key.
-    policy: "stately",
-    expireInSeconds: Math.max(1, Math.ceil(options.leaseMs / 1000)),
-    retryLimit: retry.limit,
-    retryDelay: retry.delaySeconds,
-    retryBackoff: retry.backoff,
-    // pg-boss archives a job still waiting this long after it was due: never, in practice.
-    // Only the gateway ends its jobs.
-    retentionMinutes: 366 * 24 * 60,
-  };
-  await setUpQueuesUnderLock(options.pool, true, async (boss) => {
-    for (const carrier of carrierIds) {
-      await putQueue(boss, queueOf(carrier), settings);
-    }
-  });
-}
-
-/** pg-boss's `db` option: its statement on this connection (in its open transaction). */
-function on(client: pg.PoolClient): PgBoss.Db {
-  return { executeSql: (text, values) => client.query(prepared(text, values)) };
-}
-
-/**
- * A statement named after its text (named-statements.ts), so that each connection parses and plans
- * it once: planning over six partitions cost as much as running the statement. Only for single
- * statements (pg-boss's install and maintenance send several at once, unprepared).
- */
-function prepared(text: string, values?: unknown[]): pg.QueryConfig {
-  const name = statementName(text);
-  return name ? { name, text, values } : { text, values };
-}
-
-class PgBossJobQueue implements PgJobQueue {
+/** The job queue on a started pg-boss (job-queue-start.ts starts it). */
+export class PgBossJobQueue implements PgJobQueue {
   constructor(
     private readonly boss: PgBoss,
     private readonly pool: pg.Pool,
@@ -445,56 +338,6 @@ class PgBossJobQueue implements PgJobQueue {
       await this.boss.cancel(row.name, row.id, { db: on(client) });
     }
   }
-}
-
-/** The open job `jobId`, locked until the transaction ends; null when it has ended. */
-async function lockJob(client: pg.PoolClient, jobId: string): Promise<JobRow | null> {
-  const { rows } = await client.query<JobRow>(
-    prepared(
-      `SELECT ${jobRowColumns} FROM ${bossSchema}.job
-       WHERE name = ANY($1) AND id = $2 AND ${openJobs}
-       FOR UPDATE`,
-      [allQueues, bossJobId(jobId)],
-    ),
-  );
-  return rows[0] ?? null;
-}
-
-/** The job, locked, if `held`'s holder still holds it (the fence); null if it lost it. */
-async function lockHeldJob(client: pg.PoolClient, held: HeldJob): Promise<JobRow | null> {
-  const row = await lockJob(client, held.id);
-  return row && row.lease_until === held.leaseUntil ? row : null;
-}
-
-/**
- * How many jobs to fetch from each carrier's queue: the oldest due jobs of each (up to its room),
- * then the oldest of those up to the total.
- */
-async function shareOfRoom(
-  client: pg.PoolClient,
-  free: Array<[CarrierId, number]>,
-  total: number,
-): Promise<Map<string, number>> {
-  const { rows } = await client.query<{ name: string }>(
-    prepared(
-      `SELECT due.name
-       FROM unnest($1::text[], $2::int[]) AS room(name, free)
-       CROSS JOIN LATERAL (
-         SELECT job.name, job.created_on, job.id FROM ${bossSchema}.job
-         WHERE job.name = room.name AND job.state < 'active' AND job.start_after < now()
-         ORDER BY job.created_on, job.id
-         LIMIT room.free
-       ) due
-       ORDER BY due.created_on, due.id
-       LIMIT $3`,
-      [free.map(([carrier]) => queueOf(carrier)), free.map(([, count]) => count), total],
-    ),
-  );
-  const shares = new Map<string, number>();
-  for (const { name } of rows) {
-    shares.set(name, (shares.get(name) ?? 0) + 1);
-  }
-  return shares;
 }
 
 /** A job as this transaction just wrote it (not fetched: nobody holds it but `heldUntil`). */

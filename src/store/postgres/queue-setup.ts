@@ -1,5 +1,5 @@
 /**
- * Setting up pg-boss queues when an instance starts: the job queue's (jobs.ts) and the deadline
+ * Setting up pg-boss queues when an instance starts: the job queue's (job-queue-start.ts) and the deadline
  * queue's (deadlines.ts) both run here, one after another, on one connection holding a
  * session-level advisory lock, so instances starting together do it one after another. pg-boss's
  * own install survives a race (an advisory lock, and the loser's "already exists" tolerated), but
