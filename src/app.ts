@@ -22,6 +22,7 @@ import { registerShipmentRoutes } from "./routes/shipments/index.ts";
 import { registerDocs } from "./routes/system/docs.ts";
 import { registerSystemRoutes } from "./routes/system/health.ts";
 import { registerOpenApiDocument } from "./routes/system/openapi.ts";
+import { registerTicketRoutes } from "./routes/tickets/index.ts";
 import { registerWebhookRoutes } from "./routes/webhooks/index.ts";
 
 export function createApp(services: AppServices): OpenAPIHono<AppEnv> {
@@ -51,6 +52,7 @@ export function createApp(services: AppServices): OpenAPIHono<AppEnv> {
     "/v1/webhook-deliveries/*",
     "/v1/shipments/*",
     "/v1/ship-date-proposals/*",
+    "/v1/tickets/*",
   ]) {
     app.use(path, requireApiKey(), rateLimitByApiKey(services.rateLimiter, services.rateLimit));
   }
@@ -64,6 +66,7 @@ export function createApp(services: AppServices): OpenAPIHono<AppEnv> {
   registerWebhookRoutes(app);
   registerShipmentRoutes(app);
   registerShipDateProposalRoutes(app);
+  registerTicketRoutes(app);
   registerAdminRoutes(app);
   registerSystemRoutes(app);
   registerDocs(app);

@@ -24,7 +24,7 @@ const nextUlid = monotonicFactory(pooledRandom);
 
 /** A new id with the given prefix, e.g. `newId("icp")` → `icp_01J…`. */
 export function newId(
-  prefix: "icp" | "job" | "mer" | "we" | "evt" | "whd" | "shp" | "sdp",
+  prefix: "icp" | "job" | "mer" | "we" | "evt" | "whd" | "shp" | "sdp" | "tkt",
 ): string {
   return `${prefix}_${nextUlid()}`;
 }

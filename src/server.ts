@@ -28,6 +28,7 @@ import { MerchantService } from "./services/merchants.ts";
 import { checkForMissedPushes } from "./services/missed-pushes.ts";
 import { ShipDateProposalService } from "./services/ship-date-proposals.ts";
 import { ShipmentService } from "./services/shipments.ts";
+import { TicketService } from "./services/tickets.ts";
 import { TrackingCache } from "./services/tracking.ts";
 import { WebhookService } from "./services/webhooks.ts";
 import type { CommitObserver } from "./store/group-commit.ts";
@@ -148,6 +149,7 @@ export function buildServices(input: {
     interceptions,
     shipments: new ShipmentService(deps),
     proposals: new ShipDateProposalService(deps),
+    tickets: new TicketService(deps),
     webhooks: new WebhookService(store, now, webhookPolicy, input.resolve),
     logger,
     metrics,
@@ -195,6 +197,7 @@ export function buildServices(input: {
     store,
     carriers,
     logger,
+    metrics,
     now,
     carrierDeadlineMs: config.requestDeadlineMs,
     collectionLooks: config.collectionLooks,

@@ -8,6 +8,7 @@ import type { InterceptionService } from "../services/interceptions.ts";
 import type { MerchantService } from "../services/merchants.ts";
 import type { ShipDateProposalService } from "../services/ship-date-proposals.ts";
 import type { ShipmentService } from "../services/shipments.ts";
+import type { TicketService } from "../services/tickets.ts";
 import type { WebhookService } from "../services/webhooks.ts";
 import type { MerchantRecord, Store } from "../store/store.ts";
 
@@ -26,6 +27,7 @@ export interface AppServices {
   interceptions: InterceptionService;
   shipments: ShipmentService;
   proposals: ShipDateProposalService;
+  tickets: TicketService;
   webhooks: WebhookService;
   logger: Logger;
   metrics: Metrics;

@@ -10,6 +10,7 @@ import type { SchedulerDeps } from "./deps.ts";
 import { followCollection } from "./follow-collection.ts";
 import { proposalExpiry } from "./proposal-expiry.ts";
 import { shipByPassed } from "./ship-by.ts";
+import { ticketDue } from "./ticket-due.ts";
 
 /** What became of a run: nothing left to do, or due again at `at` (with why, for the record). */
 export type DeadlineOutcome = { done: true } | { done: false; at: string; reason: string };
@@ -22,16 +23,6 @@ export type DeadlineHandler = (
 export const deadlineHandlers: Record<DeadlineKind, DeadlineHandler> = {
   ship_by: shipByPassed,
   follow_collection: followCollection,
-  // Tickets' and proposals' deadlines are stored with their changes before their handlers land
-  // (the tickets service): given back an hour at a time, never dropped, until a handler acts.
-  ticket_due: awaitingHandler,
+  ticket_due: ticketDue,
   proposal_expiry: proposalExpiry,
 };
-
-async function awaitingHandler(
-  deadline: DeadlineRecord,
-  deps: SchedulerDeps,
-): Promise<DeadlineOutcome> {
-  const at = new Date(deps.now().getTime() + 3_600_000).toISOString();
-  return { done: false, at, reason: `no handler for ${deadline.kind} deadlines yet` };
-}

@@ -9,8 +9,11 @@ import type { EventActor } from "../../contracts/interception.ts";
 import type { ShipmentCreate, ShipmentRefund, ShipmentShip } from "../../contracts/shipments.ts";
 import { carrierActor } from "../domain/actors.ts";
 import { isPastCollection } from "../domain/collection.ts";
+import { collectByOf, isOpen } from "../domain/obligations/tickets.ts";
 import { newId } from "../ids.ts";
+import { errorText } from "../logger.ts";
 import { recordCollected } from "../scheduler/collected.ts";
+import { ticketsDueNow } from "../scheduler/ticket-due.ts";
 import { newDeadline } from "../store/deadline-records.ts";
 import type {
   IdempotencyKeyClaim,
@@ -19,7 +22,9 @@ import type {
   ShipmentRecord,
   ShipmentStatus,
   ShipmentTransition,
+  ShipmentTransitionResult,
   ShipmentWithEvents,
+  TicketWithEvents,
 } from "../store/store.ts";
 import { carrierFor, type ServiceDeps } from "./deps.ts";
 import {
@@ -29,12 +34,20 @@ import {
   withIdempotency,
 } from "./idempotency.ts";
 import { ServiceError } from "./service-error.ts";
+import { TicketService } from "./tickets.ts";
 
 /** How long a create request holds its key: it makes no carrier call, so a few seconds. */
 const createLockMs = 30_000;
 
+/** Reads decided again when a ticket change to the same shipment won the race. */
+const maxDecisions = 3;
+
 export class ShipmentService {
-  constructor(private readonly deps: ServiceDeps) {}
+  private readonly tickets: TicketService;
+
+  constructor(private readonly deps: ServiceDeps) {
+    this.tickets = new TicketService(deps);
+  }
 
   /**
    * `POST /v1/shipments`, once per merchant and key: the shipment, its `ship_by` deadline and the
@@ -127,31 +140,39 @@ export class ShipmentService {
     actor: EventActor,
   ): Promise<ShipmentWithEvents> {
     const carrier = carrierFor(this.deps, request.carrier);
-    const current = await this.get(merchant.id, id);
-    const now = this.deps.now();
-    const shippedAt = request.shippedAt ? iso(request.shippedAt) : now.toISOString();
-    if (shippedAt > now.toISOString()) {
-      throw invalid("shippedAt must not be in the future.");
-    }
-    if (shippedAt < current.paidAt) {
-      throw invalid("shippedAt must not be before the shipment's paidAt.");
-    }
-    const at = now.toISOString();
-    const result = await this.transition(merchant, id, {
-      from: ["awaiting_shipment"],
-      to: "shipped",
-      patch: { carrier: carrier.id, trackingNumber: request.trackingNumber, shippedAt },
-      event: {
-        at,
-        type: "shipped",
-        detail: `Shipped with ${carrier.id} ${request.trackingNumber}.`,
-        actor,
-      },
-      bindParcel: true,
-      // The first look at the tracking is at once: the parcel may have been scanned already.
-      schedule: [newDeadline("follow_collection", current, at)],
+    return this.transitionWithTickets(merchant, id, (current, tickets) => {
+      const now = this.deps.now();
+      const shippedAt = request.shippedAt ? iso(request.shippedAt) : now.toISOString();
+      if (shippedAt > now.toISOString()) {
+        throw invalid("shippedAt must not be in the future.");
+      }
+      if (shippedAt < current.paidAt) {
+        throw invalid("shippedAt must not be before the shipment's paidAt.");
+      }
+      const at = now.toISOString();
+      // Seed 001's FAQ: after an urge-shipment ticket, collection is due 24 h after shipping.
+      const hadUrgeShipment = tickets.some((ticket) => ticket.type === "urge_shipment");
+      const collectBy = collectByOf({ shippedAt }, hadUrgeShipment, this.deps.obligations);
+      return {
+        from: ["awaiting_shipment"],
+        to: "shipped",
+        patch: {
+          carrier: carrier.id,
+          trackingNumber: request.trackingNumber,
+          shippedAt,
+          ...(collectBy === null ? {} : { collectBy }),
+        },
+        event: {
+          at,
+          type: "shipped",
+          detail: `Shipped with ${carrier.id} ${request.trackingNumber}.`,
+          actor,
+        },
+        bindParcel: true,
+        // The first look at the tracking is at once: the parcel may have been scanned already.
+        schedule: [newDeadline("follow_collection", current, at), ...ticketsDueNow(tickets, at)],
+      };
     });
-    return result;
   }
 
   /** `POST /v1/shipments/{id}/refund`: `refunded`; nothing more is followed or due. */
@@ -161,20 +182,23 @@ export class ShipmentService {
     request: ShipmentRefund,
     actor: EventActor,
   ): Promise<ShipmentWithEvents> {
-    const current = await this.get(merchant.id, id);
-    const now = this.deps.now().toISOString();
-    const refundedAt = request.refundedAt ? iso(request.refundedAt) : now;
-    if (refundedAt > now) {
-      throw invalid("refundedAt must not be in the future.");
-    }
-    if (refundedAt < current.paidAt) {
-      throw invalid("refundedAt must not be before the shipment's paidAt.");
-    }
-    return this.transition(merchant, id, {
-      from: ["awaiting_shipment", "shipped"],
-      to: "refunded",
-      patch: { refundedAt },
-      event: { at: now, type: "refunded", detail: "Refunded.", actor },
+    return this.transitionWithTickets(merchant, id, (current, tickets) => {
+      const now = this.deps.now().toISOString();
+      const refundedAt = request.refundedAt ? iso(request.refundedAt) : now;
+      if (refundedAt > now) {
+        throw invalid("refundedAt must not be in the future.");
+      }
+      if (refundedAt < current.paidAt) {
+        throw invalid("refundedAt must not be before the shipment's paidAt.");
+      }
+      return {
+        from: ["awaiting_shipment", "shipped"],
+        to: "refunded",
+        patch: { refundedAt },
+        event: { at: now, type: "refunded", detail: "Refunded.", actor },
+        // A refund resolves every open ticket.
+        schedule: ticketsDueNow(tickets, now),
+      };
     });
   }
 
@@ -223,21 +247,67 @@ export class ShipmentService {
     return this.deps.store.shipments.list(merchantId, filter, page);
   }
 
-  /** A merchant's change, or the refusal that says why nothing changed. */
-  private async transition(
+  /**
+   * A merchant's change that moves the shipment's tickets: decided on the shipment and its
+   * tickets as read, applied only while the shipment is still at that version (a ticket opened
+   * meanwhile bumps it: read and decide again), with a `ticket_due` due now for each open ticket
+   * in the same transaction. The tickets are then moved at once too; if that fails, their jobs
+   * do it.
+   */
+  private async transitionWithTickets(
     merchant: MerchantRecord,
     id: string,
-    transition: Omit<ShipmentTransition, "merchantId">,
+    decide: (
+      current: ShipmentWithEvents,
+      tickets: readonly TicketWithEvents[],
+    ) => Omit<ShipmentTransition, "merchantId" | "expectVersion">,
   ): Promise<ShipmentWithEvents> {
-    const result = await this.deps.store.shipments.transition(id, {
-      ...transition,
-      merchantId: merchant.id,
-    });
+    for (let attempt = 0; attempt < maxDecisions; attempt += 1) {
+      const current = await this.get(merchant.id, id);
+      const tickets = await this.deps.store.tickets.ofShipment(id);
+      const transition = decide(current, tickets);
+      const result = await this.deps.store.shipments.transition(id, {
+        ...transition,
+        merchantId: merchant.id,
+        expectVersion: current.version,
+      });
+      if (result.outcome !== "stale") {
+        const shipment = this.applied(result, transition);
+        await this.advanceOpen(tickets);
+        return shipment;
+      }
+    }
+    throw new ServiceError(
+      "internal",
+      "The shipment kept changing (its tickets): nothing was changed. Retry shortly.",
+      { retryAfterSeconds: 1 },
+    );
+  }
+
+  /** Best effort, after the commit: each open ticket's `ticket_due` is already enqueued. */
+  private async advanceOpen(tickets: readonly TicketWithEvents[]): Promise<void> {
+    for (const ticket of tickets.filter(isOpen)) {
+      try {
+        await this.tickets.advance(ticket.id);
+      } catch (error) {
+        this.deps.logger.warn("ticket not advanced at once; its deadline job will", {
+          ticketId: ticket.id,
+          error: errorText(error),
+        });
+      }
+    }
+  }
+
+  /** The applied change, or the refusal that says why nothing changed. */
+  private applied(
+    result: Exclude<ShipmentTransitionResult, { outcome: "stale" }>,
+    transition: Pick<ShipmentTransition, "event" | "from">,
+  ): ShipmentWithEvents {
     switch (result.outcome) {
       case "applied":
         return result.shipment;
       case "not_found":
-        throw new ServiceError("not_found", `No shipment ${id} for this merchant.`);
+        throw new ServiceError("not_found", "No such shipment for this merchant.");
       case "status_mismatch":
         throw wrongStatus(transition.event.type, transition.from, result.shipment.status);
       case "parcel_of_another_merchant":
@@ -248,8 +318,6 @@ export class ShipmentService {
             { code: "unknown_parcel", message: "The carrier does not know this tracking number." },
           ],
         });
-      case "stale":
-        throw new Error("a merchant's shipment change never expects a version");
     }
   }
 }

@@ -107,6 +107,7 @@ async function actOnDeadlines(...subjectIds: string[]): Promise<void> {
     store: gateway.store,
     carriers: services.carriers,
     logger: services.logger,
+    metrics: services.metrics,
     now: clock.now,
     carrierDeadlineMs: config.requestDeadlineMs,
     collectionLooks: config.collectionLooks,

@@ -66,6 +66,7 @@ async function instance(
     store,
     carriers,
     logger: silentLogger,
+    metrics: new Metrics(),
     now: clock.now,
     carrierDeadlineMs: 1_500,
     collectionLooks: defaultCollectionLooks,

@@ -68,6 +68,7 @@ async function instance(clock: ManualClock) {
     store,
     carriers,
     logger: silentLogger,
+    metrics: new Metrics(),
     now: clock.now,
     carrierDeadlineMs: 1_500,
     collectionLooks: defaultCollectionLooks,
