@@ -8,6 +8,7 @@ let submittedId: string;
 let lockedId: string;
 let shipmentId: string;
 let proposalId: string;
+let ticketId: string;
 
 beforeAll(async () => {
   carrier = new FakeCarrier();
@@ -45,6 +46,15 @@ beforeAll(async () => {
     { body: { shipDate: tomorrow() } },
   );
   proposalId = String((await json(proposal)).body.id);
+  const ticket = await gateway.call(
+    gateway.merchantA,
+    "POST",
+    `/v1/shipments/${shipmentId}/tickets`,
+    {
+      body: { type: "urge_shipment" },
+    },
+  );
+  ticketId = String((await json(ticket)).body.id);
 });
 
 /** Tomorrow's date (UTC), today or later in China. */
@@ -57,6 +67,9 @@ function idsOfA(path: string): string[] {
   if (path.startsWith("/v1/ship-date-proposals/")) {
     return [proposalId];
   }
+  if (path.startsWith("/v1/tickets/")) {
+    return [ticketId];
+  }
   return path.startsWith("/v1/shipments/") ? [shipmentId] : [submittedId, lockedId];
 }
 
@@ -67,6 +80,15 @@ function validBody(method: string, path: string): unknown {
   }
   if (path === "/v1/shipments/{id}/ship-date-proposals") {
     return { shipDate: tomorrow() };
+  }
+  const ticketBodies: Record<string, unknown> = {
+    "/v1/shipments/{id}/tickets": { type: "urge_shipment" },
+    "/v1/tickets/{id}/replies": { kind: "cannot_ship", reason: "out_of_stock" },
+    "/v1/tickets/{id}/buyer-response": { accepted: false },
+    "/v1/tickets/{id}/second-chance": { kind: "buyer_caused", evidence: "chat log" },
+  };
+  if (path in ticketBodies) {
+    return ticketBodies[path];
   }
   return method === "GET" ? undefined : {};
 }
@@ -174,6 +196,11 @@ describe("the BOLA matrix: every route with an id, from the OpenAPI document", (
       shipment.body.proposals,
       "B neither proposed on A's shipment nor answered A's proposal",
     ).toEqual([expect.objectContaining({ id: proposalId, status: "awaiting_buyer" })]);
+    const ticket = await json(
+      await gateway.call(gateway.merchantA, "GET", `/v1/tickets/${ticketId}`),
+    );
+    expect(ticket.body, ticket.text).toMatchObject({ status: "awaiting_merchant", replies: [] });
+    expect(ticket.body.events).toHaveLength(1);
   });
 
   it("keeps merchant keys out of the admin routes", async () => {

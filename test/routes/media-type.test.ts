@@ -3,6 +3,7 @@
  * OpenAPI document so a new JSON route is covered without touching this file.
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { chinaDateOf } from "../../src/domain/obligations/china-time.ts";
 import { FakeCarrier } from "../fakes/fake-carrier.ts";
 import {
   adminToken,
@@ -18,6 +19,10 @@ let gateway: TestGateway;
 let shipmentId: string;
 /** Another, still awaiting shipment when a date is proposed (the first is shipped, refunded). */
 let proposalShipmentId: string;
+/** Another, awaiting shipment, to open a ticket on. */
+let ticketShipmentId: string;
+/** An urge-shipment ticket of merchant A's (on a third shipment), for the ticket routes. */
+let ticketId: string;
 
 beforeEach(async () => {
   carrier = new FakeCarrier();
@@ -47,6 +52,32 @@ beforeEach(async () => {
     }),
   );
   proposalShipmentId = String(another.body.id);
+  const awaiting = async (key: string) =>
+    String(
+      (
+        await json(
+          await gateway.call(gateway.merchantA, "POST", "/v1/shipments", {
+            body: {
+              orderId: key,
+              category: "apparel",
+              paidAt: new Date(Date.now() - 3_600_000).toISOString(),
+              shipBy: new Date(Date.now() + 47 * 3_600_000).toISOString(),
+            },
+            headers: { "idempotency-key": key },
+          }),
+        )
+      ).body.id,
+    );
+  ticketShipmentId = await awaiting("media-type-ticket-shipment");
+  const ticket = await json(
+    await gateway.call(
+      gateway.merchantA,
+      "POST",
+      `/v1/shipments/${await awaiting("media-type-ticket")}/tickets`,
+      { body: { type: "urge_shipment" } },
+    ),
+  );
+  ticketId = String(ticket.body.id);
 });
 afterEach(async () => {
   await gateway.close();
@@ -74,7 +105,12 @@ function concretePath(route: JsonRoute): string {
   if (route.path === "/v1/shipments/{id}/ship-date-proposals") {
     return `/v1/shipments/${proposalShipmentId}/ship-date-proposals`;
   }
-  return route.path.replace("/v1/shipments/{id}/", `/v1/shipments/${shipmentId}/`);
+  if (route.path === "/v1/shipments/{id}/tickets") {
+    return `/v1/shipments/${ticketShipmentId}/tickets`;
+  }
+  return route.path
+    .replace("/v1/shipments/{id}/", `/v1/shipments/${shipmentId}/`)
+    .replace("/v1/tickets/{id}/", `/v1/tickets/${ticketId}/`);
 }
 
 /** A body each route would accept, and the credentials and headers it needs. */
@@ -105,6 +141,20 @@ function validRequest(route: JsonRoute): { body: unknown; headers: Record<string
       body: { shipDate: new Date(Date.now() + 86_400_000).toISOString().slice(0, 10) },
       headers: merchant,
     };
+  }
+  // In the document's order: the reply, the buyer's answer, the second chance, one after another.
+  const ticketBodies: Record<string, unknown> = {
+    "/v1/shipments/{id}/tickets": { type: "urge_shipment" },
+    "/v1/tickets/{id}/replies": {
+      kind: "ship_later",
+      reason: "out_of_stock",
+      shipDate: chinaDateOf(new Date(Date.now() + 5 * 86_400_000)),
+    },
+    "/v1/tickets/{id}/buyer-response": { accepted: true },
+    "/v1/tickets/{id}/second-chance": { kind: "buyer_caused", evidence: "chat log" },
+  };
+  if (route.path in ticketBodies) {
+    return { body: ticketBodies[route.path], headers: merchant };
   }
   if (route.path === "/v1/interceptions") {
     return { body: interceptBody(), headers: { ...merchant, "idempotency-key": "media-type-1" } };
@@ -176,6 +226,10 @@ describe("415 unsupported_media_type on every JSON route", () => {
         vi.spyOn(gateway.services.shipments, "ship"),
         vi.spyOn(gateway.services.shipments, "refund"),
         vi.spyOn(gateway.services.proposals, "propose"),
+        vi.spyOn(gateway.services.tickets, "open"),
+        vi.spyOn(gateway.services.tickets, "reply"),
+        vi.spyOn(gateway.services.tickets, "answerAsBuyer"),
+        vi.spyOn(gateway.services.tickets, "secondChance"),
       ];
       const routes = await jsonRoutes();
       for (const route of routes) {
