@@ -1,20 +1,23 @@
 /**
  * Shipments over real HTTP on loopback: the gateway server and the carrier sandboxes as under
- * `npm start`. A shipped SF parcel and a shipped JD parcel are scanned in at their sandboxes
- * (`not_collected` → `in_transit`); the gateway's own looks at each carrier's tracking find the
- * scan (and SF, which pushes every route, pushes it too), and both shipments become `collected`
- * at the carrier's scan time.
+ * `npm start`. A shipped SF parcel and a shipped JD parcel, each with an open urge-collection
+ * ticket, are scanned in at their sandboxes (`not_collected` → `in_transit`); the gateway's own
+ * looks at each carrier's tracking find the scan (and SF, which pushes every route, pushes it
+ * too), both shipments become `collected` at the carrier's scan time, and both tickets resolve
+ * `collected`, with `ticket.resolved` delivered to the merchant's webhook endpoint.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { RunningSandbox } from "../../adapters/sandbox-kit/server.ts";
 import type { RunningGateway } from "../../src/server.ts";
-import { eventually, http } from "./loopback.ts";
+import { type Receiver, startReceiver } from "../webhooks/receiver.ts";
+import { eventually, http, type JsonBody } from "./loopback.ts";
 import { type LoopbackGateway, startLoopbackGateway } from "./loopback-gateway.ts";
 
 let stack: LoopbackGateway;
 let sandbox: RunningSandbox;
 let gateway: RunningGateway;
 let apiKey: string;
+let receiver: Receiver;
 
 const asMerchant = (extra: Record<string, string> = {}) => ({
   authorization: `Bearer ${apiKey}`,
@@ -27,14 +30,27 @@ beforeAll(async () => {
       WORKER_INTERVAL_MS: "50",
       COLLECTION_LOOK_FIRST_MS: "100",
       COLLECTION_LOOK_LONGEST_MS: "200",
+      WEBHOOK_WORKER_INTERVAL_MS: "50",
+      WEBHOOK_ALLOW_PRIVATE_URLS: "true",
     },
     merchant: { name: "Shipments merchant", pickupService: false },
   });
   ({ gateway, sandbox, apiKey } = stack);
+  receiver = await startReceiver((_request, response) => {
+    response.writeHead(204).end();
+  });
+  const endpoint = await http(
+    "POST",
+    `${gateway.url}/v1/webhook-endpoints`,
+    { url: `http://127.0.0.1:${receiver.port}/hooks`, events: ["ticket.resolved"] },
+    asMerchant(),
+  );
+  expect(endpoint.status, endpoint.text).toBe(201);
 });
 
 afterAll(async () => {
   await stack?.close();
+  await receiver?.close();
 });
 
 /** Registers and ships a shipment of a sandbox parcel that is not collected yet. */
@@ -74,7 +90,7 @@ async function readShipment(id: string) {
 }
 
 describe("following collection over loopback", () => {
-  it("sees SF and JD parcels scanned in at their sandboxes: collected at the carrier's scan time", async () => {
+  it("sees SF and JD parcels scanned in at their sandboxes: collected at the carrier's scan time, their urge-collection tickets resolved", async () => {
     const parcels = [
       { carrier: "sf-express", trackingNumber: `SF16${String(Date.now()).slice(-9)}` },
       { carrier: "jd", trackingNumber: `JDVA${String(Date.now()).slice(-11)}` },
@@ -100,6 +116,18 @@ describe("following collection over loopback", () => {
     );
     for (const id of ids) {
       expect((await readShipment(id)).body.status).toBe("shipped");
+    }
+    const tickets: string[] = [];
+    for (const id of ids) {
+      const opened = await http(
+        "POST",
+        `${gateway.url}/v1/shipments/${id}/tickets`,
+        { type: "urge_collection" },
+        asMerchant(),
+      );
+      expect(opened.status, opened.text).toBe(201);
+      expect(opened.body.status).toBe("awaiting_merchant");
+      tickets.push(String(opened.body.id));
     }
 
     const scans: string[] = [];
@@ -129,6 +157,30 @@ describe("following collection over loopback", () => {
       expect(collected.body.events.at(-1)).toMatchObject({
         type: "collected",
         actor: { type: "carrier", id: parcels[index]?.carrier },
+      });
+    }
+    for (const [index, id] of tickets.entries()) {
+      const resolved = await eventually(
+        () => http("GET", `${gateway.url}/v1/tickets/${id}`, undefined, asMerchant()),
+        (read) => read.body.status === "resolved",
+      );
+      expect(resolved.body, resolved.text).toMatchObject({
+        shipmentId: ids[index],
+        status: "resolved",
+        resolution: "collected",
+      });
+    }
+    const delivered = await eventually(
+      async () => receiver.requests.map((request) => JSON.parse(request.body) as JsonBody),
+      (events) => tickets.every((id) => events.some((event) => event.data.id === id)),
+    );
+    for (const id of tickets) {
+      expect(
+        delivered.find((event) => event.data.id === id),
+        JSON.stringify(delivered),
+      ).toMatchObject({
+        type: "ticket.resolved",
+        data: { status: "resolved", resolution: "collected" },
       });
     }
     const pushes = await http("GET", `${sandbox.url}/_sandbox/pushes`);
