@@ -416,6 +416,123 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/shipments/{id}/tickets": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Open an urge-shipment or urge-collection ticket
+         * @description `urge_collection` only for a `shipped` shipment and never after an `urge_shipment` ticket; `urge_shipment` only while `awaiting_shipment`; one open ticket of a type at a time (409 `invalid_transition`, the rule in `reasons`). `dueAt` = `openedAt` + 24 h; the scheduler acts on it (`ticket.overdue`). Sends `ticket.opened`.
+         */
+        post: operations["openTicket"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/tickets": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List tickets
+         * @description Filters combine with AND. Pass `nextCursor` back as `cursor` for the next page.
+         */
+        get: operations["listTickets"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/tickets/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Read one ticket, with its replies and history */
+        get: operations["getTicket"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/tickets/{id}/replies": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Reply to a ticket
+         * @description Taken while the ticket is `awaiting_merchant`, before `dueAt` (else 409 `invalid_transition`). `changed_waybill` re-points the shipment to the new tracking number; `ship_later` waits for the buyer; `cannot_ship` is overdue at once (the platform's complaint); `shipped` waits for the collection.
+         */
+        post: operations["replyToTicket"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/tickets/{id}/buyer-response": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Relay the buyer's answer to a later ship date
+         * @description Taken while the ticket is `awaiting_buyer`; silence until the answer is due counts as accepted. Accepted: `awaiting_shipment`. Rejected: `overdue` (the platform's complaint).
+         */
+        post: operations["answerTicketAsBuyer"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/tickets/{id}/second-chance": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Take the second chance after a later ship date
+         * @description Only after a `ship_later` reply, while the ticket is unresolved. `compensate` → `resolved`, `compensated` (paid, no fault recorded); `buyer_caused` with evidence → `under_review` by the platform.
+         */
+        post: operations["takeTicketSecondChance"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/admin/merchants": {
         parameters: {
             query?: never;
@@ -1134,6 +1251,179 @@ export interface components {
              * @example 2026-12-05
              */
             shipDate: string;
+        };
+        Ticket: {
+            /** @example tkt_01JD3Q2K6W6R8Z7Y5X4V3T2S1R */
+            id: string;
+            /** @example shp_01JD3Q2K6W6R8Z7Y5X4V3T2S1R */
+            shipmentId: string;
+            type: components["schemas"]["TicketType"];
+            status: components["schemas"]["TicketStatus"];
+            /** @example 2026-12-01T08:00:00.000Z */
+            openedAt: string;
+            /**
+             * @description The merchant's deadline: `openedAt` + 24 h.
+             * @example 2026-12-01T08:00:00.000Z
+             */
+            dueAt: string;
+            /** @enum {string|null} */
+            resolution: "collected" | "refunded" | "replied" | "compensated" | null;
+            replies: components["schemas"]["TicketReply"][];
+            /** @description The buyer's answer to `ship_later`; silence counts as accepted. */
+            buyerAnswer: {
+                accepted: boolean;
+                /** @example 2026-12-01T08:00:00.000Z */
+                at: string;
+                bySilence: boolean;
+            } | null;
+            secondChance: {
+                /** @enum {string} */
+                kind: "compensate";
+                /** @example 2026-12-01T08:00:00.000Z */
+                at: string;
+                amount: components["schemas"]["Money"];
+            } | {
+                /** @enum {string} */
+                kind: "buyer_caused";
+                /** @example 2026-12-01T08:00:00.000Z */
+                at: string;
+                evidence: string;
+            } | null;
+            events: components["schemas"]["TicketEvent"][];
+            /** @example 2026-12-01T08:00:00.000Z */
+            createdAt: string;
+            /** @example 2026-12-01T08:00:00.000Z */
+            updatedAt: string;
+        };
+        /**
+         * @example urge_shipment
+         * @enum {string}
+         */
+        TicketType: "urge_collection" | "urge_shipment";
+        /**
+         * @example awaiting_merchant
+         * @enum {string}
+         */
+        TicketStatus: "awaiting_merchant" | "awaiting_buyer" | "awaiting_shipment" | "under_review" | "resolved" | "overdue";
+        TicketReply: {
+            /** @enum {string} */
+            kind: "changed_waybill";
+            /** @example 2026-12-01T08:00:00.000Z */
+            at: string;
+            message: string;
+            trackingNumber: string;
+        } | {
+            /** @enum {string} */
+            kind: "contacted_buyer" | "other";
+            /** @example 2026-12-01T08:00:00.000Z */
+            at: string;
+            message: string;
+        } | {
+            /** @enum {string} */
+            kind: "ship_later";
+            /** @example 2026-12-01T08:00:00.000Z */
+            at: string;
+            /** @example out_of_stock */
+            reason: string;
+            /** @example 2026-12-05 */
+            shipDate: string;
+        } | {
+            /** @enum {string} */
+            kind: "cannot_ship";
+            /** @example 2026-12-01T08:00:00.000Z */
+            at: string;
+            /** @example out_of_stock */
+            reason: string;
+        } | {
+            /** @enum {string} */
+            kind: "shipped";
+            /** @example 2026-12-01T08:00:00.000Z */
+            at: string;
+        };
+        TicketEvent: {
+            /** @example 2026-12-01T08:00:00.000Z */
+            at: string;
+            /** @enum {string} */
+            type: "opened" | "replied" | "buyer_accepted" | "buyer_rejected" | "accepted_by_silence" | "second_chance" | "overdue" | "resolved";
+            status: components["schemas"]["TicketStatus"];
+            /** @example The merchant replied ship_later. */
+            detail: string;
+            actor: components["schemas"]["EventActor"];
+        };
+        TicketOpen: {
+            type: components["schemas"]["TicketType"];
+            /**
+             * Format: date-time
+             * @description When the buyer urged (the storefront may relay it late); now if absent. Not in the future: a time already past is acted on at once (its 24 h may have run out).
+             * @example 2026-11-01T00:00:00Z
+             */
+            openedAt?: string;
+        };
+        TicketList: {
+            data: components["schemas"]["Ticket"][];
+            /** @description Pass as `cursor` for the next page. */
+            nextCursor: string | null;
+        };
+        /** @description `urge_collection` takes `changed_waybill`, `contacted_buyer` or `other` (each resolves it, `replied`); `urge_shipment` takes `ship_later`, `cannot_ship` or `shipped` (422 for a kind the ticket's type does not take). */
+        TicketReplyRequest: {
+            /** @enum {string} */
+            kind: "changed_waybill";
+            /** @example Re-sent with a new waybill. */
+            message: string;
+            /**
+             * @description The new waybill: the shipment follows it from now on.
+             * @example SF1400000000002
+             */
+            trackingNumber: string;
+        } | {
+            /** @enum {string} */
+            kind: "contacted_buyer" | "other";
+            /** @example Re-sent with a new waybill. */
+            message: string;
+        } | {
+            /** @enum {string} */
+            kind: "ship_later";
+            /**
+             * @description One of the configured reasons: `out_of_stock`, `production_delay`, `logistics_delay`, `buyer_requested`, `address_problem`, `other` by default (422 otherwise).
+             * @example out_of_stock
+             */
+            reason: string;
+            /**
+             * @description China time; at most 30 days after the reply (15 for `fresh`), else 422 `validation_failed`.
+             * @example 2026-12-20
+             */
+            shipDate: string;
+        } | {
+            /** @enum {string} */
+            kind: "cannot_ship";
+            /**
+             * @description One of the configured reasons: `out_of_stock`, `production_delay`, `logistics_delay`, `buyer_requested`, `address_problem`, `other` by default (422 otherwise).
+             * @example out_of_stock
+             */
+            reason: string;
+        } | {
+            /** @enum {string} */
+            kind: "shipped";
+        };
+        TicketBuyerResponse: {
+            /**
+             * @description The buyer accepts the later ship date, or rejects it (overdue).
+             * @example true
+             */
+            accepted: boolean;
+        };
+        TicketSecondChance: {
+            /** @enum {string} */
+            kind: "compensate";
+            amount: components["schemas"]["Money"] & unknown;
+        } | {
+            /** @enum {string} */
+            kind: "buyer_caused";
+            /**
+             * @description Free text, may hold links: the platform reviews it.
+             * @example Buyer asked to hold the order: https://example.com/chat/123
+             */
+            evidence: string;
         };
         CreatedMerchant: {
             /** @example mer_01JD3Q2K6W6R8Z7Y5X4V3T2S1R */
@@ -2932,6 +3222,544 @@ export interface operations {
             };
             /** @description Conflict (`request_in_progress`, `invalid_transition`). */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests (`rate_limited`). */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error (`internal`). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    openTicket: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TicketOpen"];
+            };
+        };
+        responses: {
+            /** @description The ticket, `awaiting_merchant` (or already `overdue` for an old `openedAt`). */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Ticket"];
+                };
+            };
+            /** @description Malformed request (`validation_failed`, `idempotency_key_required`, `unknown_carrier`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, unknown or revoked API key (`unauthorized`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource for this merchant (`not_found`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict (`request_in_progress`, `invalid_transition`). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body over the size limit (`payload_too_large`). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not sent as `application/json` (`unsupported_media_type`). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Refused (`not_eligible`, `idempotency_key_reused`, `action_not_supported`). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests (`rate_limited`). */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error (`internal`). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listTickets: {
+        parameters: {
+            query?: {
+                status?: components["schemas"]["TicketStatus"];
+                type?: components["schemas"]["TicketType"];
+                limit?: number;
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of tickets. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TicketList"];
+                };
+            };
+            /** @description Malformed request (`validation_failed`, `idempotency_key_required`, `unknown_carrier`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, unknown or revoked API key (`unauthorized`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests (`rate_limited`). */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error (`internal`). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getTicket: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The ticket. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Ticket"];
+                };
+            };
+            /** @description Missing, unknown or revoked API key (`unauthorized`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource for this merchant (`not_found`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests (`rate_limited`). */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error (`internal`). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    replyToTicket: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TicketReplyRequest"];
+            };
+        };
+        responses: {
+            /** @description The ticket after the reply. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Ticket"];
+                };
+            };
+            /** @description Malformed request (`validation_failed`, `idempotency_key_required`, `unknown_carrier`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, unknown or revoked API key (`unauthorized`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource for this merchant (`not_found`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict (`request_in_progress`, `invalid_transition`). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body over the size limit (`payload_too_large`). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not sent as `application/json` (`unsupported_media_type`). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Refused (`not_eligible`, `idempotency_key_reused`, `action_not_supported`). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests (`rate_limited`). */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error (`internal`). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    answerTicketAsBuyer: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TicketBuyerResponse"];
+            };
+        };
+        responses: {
+            /** @description The ticket after the answer. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Ticket"];
+                };
+            };
+            /** @description Malformed request (`validation_failed`, `idempotency_key_required`, `unknown_carrier`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, unknown or revoked API key (`unauthorized`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource for this merchant (`not_found`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict (`request_in_progress`, `invalid_transition`). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body over the size limit (`payload_too_large`). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not sent as `application/json` (`unsupported_media_type`). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests (`rate_limited`). */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error (`internal`). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    takeTicketSecondChance: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TicketSecondChance"];
+            };
+        };
+        responses: {
+            /** @description The ticket after the second chance. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Ticket"];
+                };
+            };
+            /** @description Malformed request (`validation_failed`, `idempotency_key_required`, `unknown_carrier`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, unknown or revoked API key (`unauthorized`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource for this merchant (`not_found`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict (`request_in_progress`, `invalid_transition`). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body over the size limit (`payload_too_large`). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not sent as `application/json` (`unsupported_media_type`). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Refused (`not_eligible`, `idempotency_key_reused`, `action_not_supported`). */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
