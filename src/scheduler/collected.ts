@@ -8,11 +8,11 @@ import type { EventActor } from "../../contracts/interception.ts";
 import { countCollection } from "../services/obligation-metrics.ts";
 import type { ShipmentRecord } from "../store/store.ts";
 import type { SchedulerDeps } from "./deps.ts";
-import { ticketsDueNow } from "./ticket-due.ts";
+import { ticketJobs } from "./ticket-due.ts";
 
 /** `stale` when the shipment changed since `shipment` was read: the caller reads it again. */
 export async function recordCollected(
-  deps: Pick<SchedulerDeps, "store" | "now" | "metrics">,
+  deps: Pick<SchedulerDeps, "store" | "now" | "metrics" | "obligations">,
   shipment: ShipmentRecord,
   scannedAt: string,
   actor: EventActor,
@@ -32,7 +32,12 @@ export async function recordCollected(
       actor,
     },
     webhook: "shipment.collected",
-    schedule: ticketsDueNow(tickets, at),
+    schedule: ticketJobs(
+      tickets,
+      { ...shipment, status: "collected", collectedAt: scannedAt },
+      at,
+      deps.obligations,
+    ),
   });
   if (result.outcome === "applied") {
     countCollection(deps.metrics, { ...shipment, collectedAt: scannedAt });

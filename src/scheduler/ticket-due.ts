@@ -6,6 +6,9 @@
  * and the scheduler never disagree. Idempotent: a ticket already up to date changes nothing.
  */
 import { hasPassed } from "../domain/obligations/deadlines.ts";
+import type { ObligationRules } from "../domain/obligations/rules.ts";
+import type { ShipmentFacts } from "../domain/obligations/shipment-facts.ts";
+import { nextDeadline } from "../domain/obligations/ticket-timeline.ts";
 import { isOpen } from "../domain/obligations/tickets.ts";
 import { ServiceError } from "../services/service-error.ts";
 import { type AdvancedTicket, TicketService } from "../services/tickets.ts";
@@ -38,13 +41,22 @@ export async function ticketDue(
 }
 
 /**
- * For a shipment change that moves its tickets (shipped, collected, refunded): a `ticket_due`
- * due now for each open ticket, enqueued in the shipment change's own transaction, so a crash
- * right after it cannot leave a ticket unmoved.
+ * For a shipment change that moves its tickets (shipped, collected, refunded), enqueued in the
+ * shipment change's own transaction so a crash right after it cannot leave a ticket unmoved: a
+ * `ticket_due` due now for each open ticket, and, while the shipment is still owed, each one's
+ * next deadline on the changed shipment (shipping starts the 24 h to collection of an
+ * urge-shipment ticket, which no ticket change set). Keyed by instant: one already there stays.
  */
-export function ticketsDueNow(
-  tickets: readonly Pick<TicketRecord, "id" | "merchantId" | "status">[],
+export function ticketJobs(
+  tickets: readonly TicketRecord[],
+  shipment: ShipmentFacts,
   at: string,
+  rules: ObligationRules,
 ): DeadlineRecord[] {
-  return tickets.filter(isOpen).map((ticket) => newDeadline("ticket_due", ticket, at, at));
+  const owed = shipment.status === "awaiting_shipment" || shipment.status === "shipped";
+  return tickets.filter(isOpen).flatMap((ticket) => {
+    const next = owed ? nextDeadline(ticket, shipment, rules) : null;
+    const now = newDeadline("ticket_due", ticket, at, at);
+    return next === null ? [now] : [now, newDeadline("ticket_due", ticket, next.at, next.at)];
+  });
 }

@@ -13,7 +13,7 @@ import { collectByOf, isOpen } from "../domain/obligations/tickets.ts";
 import { newId } from "../ids.ts";
 import { errorText } from "../logger.ts";
 import { recordCollected } from "../scheduler/collected.ts";
-import { ticketsDueNow } from "../scheduler/ticket-due.ts";
+import { ticketJobs } from "../scheduler/ticket-due.ts";
 import { newDeadline } from "../store/deadline-records.ts";
 import type {
   IdempotencyKeyClaim,
@@ -170,7 +170,15 @@ export class ShipmentService {
         },
         bindParcel: true,
         // The first look at the tracking is at once: the parcel may have been scanned already.
-        schedule: [newDeadline("follow_collection", current, at), ...ticketsDueNow(tickets, at)],
+        schedule: [
+          newDeadline("follow_collection", current, at),
+          ...ticketJobs(
+            tickets,
+            { ...current, status: "shipped", shippedAt },
+            at,
+            this.deps.obligations,
+          ),
+        ],
       };
     });
   }
@@ -197,7 +205,12 @@ export class ShipmentService {
         patch: { refundedAt },
         event: { at: now, type: "refunded", detail: "Refunded.", actor },
         // A refund resolves every open ticket.
-        schedule: ticketsDueNow(tickets, now),
+        schedule: ticketJobs(
+          tickets,
+          { ...current, status: "refunded", refundedAt },
+          now,
+          this.deps.obligations,
+        ),
       };
     });
   }
@@ -250,9 +263,8 @@ export class ShipmentService {
   /**
    * A merchant's change that moves the shipment's tickets: decided on the shipment and its
    * tickets as read, applied only while the shipment is still at that version (a ticket opened
-   * meanwhile bumps it: read and decide again), with a `ticket_due` due now for each open ticket
-   * in the same transaction. The tickets are then moved at once too; if that fails, their jobs
-   * do it.
+   * meanwhile bumps it: read and decide again), with the open tickets' jobs (`ticketJobs`) in
+   * the same transaction. The tickets are then moved at once too; if that fails, their jobs do it.
    */
   private async transitionWithTickets(
     merchant: MerchantRecord,
@@ -272,7 +284,7 @@ export class ShipmentService {
         expectVersion: current.version,
       });
       if (result.outcome !== "stale") {
-        const shipment = this.applied(result, transition);
+        const shipment = this.applied(id, result, transition);
         await this.advanceOpen(tickets);
         return shipment;
       }
@@ -300,6 +312,7 @@ export class ShipmentService {
 
   /** The applied change, or the refusal that says why nothing changed. */
   private applied(
+    id: string,
     result: Exclude<ShipmentTransitionResult, { outcome: "stale" }>,
     transition: Pick<ShipmentTransition, "event" | "from">,
   ): ShipmentWithEvents {
@@ -307,7 +320,7 @@ export class ShipmentService {
       case "applied":
         return result.shipment;
       case "not_found":
-        throw new ServiceError("not_found", "No such shipment for this merchant.");
+        throw new ServiceError("not_found", `No shipment ${id} for this merchant.`);
       case "status_mismatch":
         throw wrongStatus(transition.event.type, transition.from, result.shipment.status);
       case "parcel_of_another_merchant":

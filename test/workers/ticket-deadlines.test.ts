@@ -182,6 +182,29 @@ describe("ticket deadlines through the API", () => {
       detail: expect.stringContaining("Not collected within the window after shipping"),
     });
   });
+  it("after ship_later and shipping before the date, is overdue when not collected 24 h after shipping", async () => {
+    await start();
+    const { shipmentId, ticketId } = await shipmentWithTicket("urge_shipment", false);
+    await post(`/v1/tickets/${ticketId}/replies`, {
+      kind: "ship_later",
+      reason: "out_of_stock",
+      shipDate: chinaDateOf(new Date(clock.now().getTime() + 10 * day)),
+    });
+    await post(`/v1/tickets/${ticketId}/buyer-response`, { accepted: true });
+    clock.advance(2 * day);
+    const shipped = await post(`/v1/shipments/${shipmentId}/ship`, {
+      carrier: "sf-express",
+      trackingNumber: "SF100",
+    });
+    expect(shipped.body, shipped.text).toMatchObject({ collectBy: at(day) });
+    await passes();
+    expect((await ticket(ticketId)).body.status).toBe("awaiting_shipment");
+    clock.advance(day);
+    await passes();
+    const late = await ticket(ticketId);
+    expect(late.body, late.text).toMatchObject({ status: "overdue" });
+    expect((late.body.events as Array<{ at: string }>).at(-1)?.at).toBe(at(0));
+  });
 });
 
 describe("a restart with a ticket deadline in flight", () => {
