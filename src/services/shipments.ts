@@ -33,6 +33,7 @@ import {
   type StoredAnswer,
   withIdempotency,
 } from "./idempotency.ts";
+import { parcelOfAnotherMerchant } from "./parcel-refusal.ts";
 import { ServiceError } from "./service-error.ts";
 import { TicketService } from "./tickets.ts";
 
@@ -324,13 +325,7 @@ export class ShipmentService {
       case "status_mismatch":
         throw wrongStatus(transition.event.type, transition.from, result.shipment.status);
       case "parcel_of_another_merchant":
-        // Exactly the intercept's answer for a parcel the carrier does not know (API.md
-        // "Parcels belong to merchants"): nothing tells this merchant someone else has it.
-        throw new ServiceError("not_eligible", "The parcel cannot be intercepted.", {
-          reasons: [
-            { code: "unknown_parcel", message: "The carrier does not know this tracking number." },
-          ],
-        });
+        throw parcelOfAnotherMerchant();
     }
   }
 }

@@ -24,10 +24,7 @@ import {
   openTicket,
   type Ticket,
   type TicketChange,
-  type TicketEvent,
-  type TicketEventType,
   type TicketType,
-  webhookOfTicketEvent,
 } from "../domain/obligations/tickets.ts";
 import { newId } from "../ids.ts";
 import { newDeadline } from "../store/deadline-records.ts";
@@ -44,7 +41,9 @@ import type {
 import type { ServiceDeps } from "./deps.ts";
 import { countTicketChange } from "./obligation-metrics.ts";
 import { refusalError } from "./obligation-refusal.ts";
+import { parcelOfAnotherMerchant } from "./parcel-refusal.ts";
 import { ServiceError } from "./service-error.ts";
+import { webhooksOf, withActors } from "./ticket-events.ts";
 
 /** What tickets need: the scheduler's deps have it too, so its handler runs this very code. */
 export type TicketDeps = Pick<ServiceDeps, "store" | "now" | "obligations" | "metrics">;
@@ -108,8 +107,13 @@ export class TicketService {
     request: ReplyRequest,
     actor: EventActor,
   ): Promise<TicketWithEvents> {
-    return this.act(merchant.id, ticketId, actor, (ticket, shipment, now) =>
-      replyToTicket(ticket, shipment, request, now, this.deps.obligations),
+    return this.act(
+      merchant.id,
+      ticketId,
+      actor,
+      (ticket, shipment, now) =>
+        replyToTicket(ticket, shipment, request, now, this.deps.obligations),
+      (shipment) => this.checkNewWaybill(merchant, shipment, request),
     );
   }
 
@@ -183,12 +187,31 @@ export class TicketService {
     });
   }
 
+  /** `changed_waybill` re-points the shipment: to another merchant's parcel, refused as shipping is. */
+  private async checkNewWaybill(
+    merchant: MerchantRecord,
+    shipment: ShipmentRecord,
+    request: ReplyRequest,
+  ): Promise<void> {
+    if (request.kind !== "changed_waybill" || !shipment.carrier || !request.trackingNumber) {
+      return;
+    }
+    const owner = await this.deps.store.interceptions.parcelOwner(
+      shipment.carrier,
+      request.trackingNumber.trim(),
+    );
+    if (owner !== null && owner !== merchant.id) {
+      throw parcelOfAnotherMerchant();
+    }
+  }
+
   /** A merchant's act on a ticket of theirs: decided by `decide`, stored, or refused. */
   private act(
     merchantId: string,
     ticketId: string,
     actor: EventActor,
     decide: Decide,
+    check?: (shipment: ShipmentRecord) => Promise<void>,
   ): Promise<TicketWithEvents> {
     return this.decided(async () => {
       const ticket = await this.get(merchantId, ticketId);
@@ -198,6 +221,7 @@ export class TicketService {
       if (!change.ok) {
         throw refusalError(change);
       }
+      await check?.(shipment);
       return this.store(ticket, shipment, change, now, { actor, merchantId });
     });
   }
@@ -244,14 +268,7 @@ export class TicketService {
     change: TicketChange,
     actor: EventActor,
   ): { events: TicketEventRecord[]; webhooks: TicketWebhookType[] } {
-    return {
-      events: withActors(change.events, actor),
-      webhooks: change.events.flatMap((event) =>
-        event.type in webhookOfTicketEvent
-          ? [webhookOfTicketEvent[event.type as keyof typeof webhookOfTicketEvent]]
-          : [],
-      ),
-    };
+    return { events: withActors(change.events, actor), webhooks: webhooksOf(change.events) };
   }
 
   /**
@@ -306,31 +323,4 @@ export class TicketService {
       { retryAfterSeconds: 1 },
     );
   }
-}
-
-/** Acts of the caller itself; the others are the gateway's (deadlines, the shipment's end). */
-const actsOfCaller: ReadonlySet<TicketEventType> = new Set([
-  "opened",
-  "replied",
-  "buyer_accepted",
-  "buyer_rejected",
-  "second_chance",
-]);
-
-/**
- * Who caused each event: the caller's acts, and what an act made happen at once (a reply that
- * resolves, `cannot_ship` or a rejection that is overdue: the same instant, right after it); the
- * gateway for what time or the shipment did (a deadline passing, silence, a collection).
- */
-function withActors(events: readonly TicketEvent[], actor: EventActor): TicketEventRecord[] {
-  let previous: { at: string; byCaller: boolean } | null = null;
-  return events.map((event) => {
-    const byCaller =
-      actsOfCaller.has(event.type) ||
-      (event.type !== "accepted_by_silence" &&
-        previous?.byCaller === true &&
-        previous.at === event.at);
-    previous = { at: event.at, byCaller };
-    return { ...event, actor: byCaller ? actor : gatewayActor };
-  });
 }

@@ -459,6 +459,25 @@ describe("between merchants", () => {
     expect((await ticket(ticketId)).text, "nothing changed").toBe(before.text);
   });
 
+  it("refuses a changed waybill to another merchant's parcel as shipping with it is, changing nothing", async () => {
+    await ship(gateway.merchantB, await shipment(gateway.merchantB), "SF999");
+    const id = await shipment(gateway.merchantA, { shipped: true });
+    const ticketId = await opened(id, "urge_collection");
+    const before = await ticket(ticketId);
+    const refused = await reply(ticketId, {
+      kind: "changed_waybill",
+      message: "new waybill",
+      trackingNumber: "SF999",
+    });
+    expect(refused.status, refused.text).toBe(422);
+    expect(refused.body).toMatchObject({
+      code: "not_eligible",
+      reasons: [{ code: "unknown_parcel" }],
+    });
+    expect((await ticket(ticketId)).text).toBe(before.text);
+    expect((await get(gateway.merchantA, `/v1/shipments/${id}`)).body.trackingNumber).toBe("SF100");
+  });
+
   it("lists newest first, filtered by status and type, a page at a time", async () => {
     const shipped = await shipment(gateway.merchantA, { shipped: true });
     const collection = await opened(shipped, "urge_collection");
