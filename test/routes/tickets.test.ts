@@ -279,6 +279,9 @@ describe("urge_collection replies and endings", () => {
     expect(await gateway.store.deadlines.openFor(ticketId)).toContainEqual(
       expect.objectContaining({ kind: "ticket_due", dueAt: at(0) }),
     );
+    expect(gateway.metrics.render()).toContain(
+      'gateway_shipment_collections_total{on_time="true"} 1',
+    );
     await gateway.deadlineWorker.runDue();
     const after = await ticket(ticketId);
     expect(after.body, after.text).toMatchObject({ status: "resolved", resolution: "collected" });
@@ -432,6 +435,35 @@ describe("urge_shipment replies", () => {
     // The refund's own job for it finds nothing left to do.
     await gateway.deadlineWorker.runDue();
     expect(eventTypes((await ticket(ticketId)).body)).toHaveLength(4);
+  });
+});
+
+describe("metrics", () => {
+  it("counts tickets by type and status reached, and the first reply's delay", async () => {
+    const id = await shipment(gateway.merchantA, { shipped: true });
+    const ticketId = await opened(id, "urge_collection");
+    clock.advance(2 * hour);
+    await reply(ticketId, { kind: "contacted_buyer", message: "Called the courier." });
+    const late = await shipment(gateway.merchantA);
+    await reply(await opened(late, "urge_shipment"), { kind: "cannot_ship", reason: "other" });
+    const scraped = gateway.metrics.render();
+    for (const [type, status, count] of [
+      ["urge_collection", "awaiting_merchant", 1],
+      ["urge_collection", "resolved", 1],
+      ["urge_shipment", "awaiting_merchant", 1],
+      ["urge_shipment", "overdue", 1],
+    ] as const) {
+      expect(scraped).toContain(
+        `gateway_tickets_total{type="${type}",status="${status}"} ${count}`,
+      );
+    }
+    // Two hours to the first reply: in the 4 h bucket, not the 1 h one.
+    expect(scraped).toContain(
+      'gateway_ticket_first_reply_seconds_bucket{type="urge_collection",le="3600"} 0',
+    );
+    expect(scraped).toContain(
+      'gateway_ticket_first_reply_seconds_bucket{type="urge_collection",le="14400"} 1',
+    );
   });
 });
 
