@@ -129,6 +129,19 @@ describe("opening a ticket", () => {
     expect(due.map((each) => [each.kind, each.dueAt])).toEqual([["ticket_due", at(day)]]);
   });
 
+  // Both read the shipment before either writes (as they do on SQLite here): the second write
+  // finds the shipment stale, and the second read refuses it.
+  it("opens one of two urges relayed at once: the other is decided again and refused", async () => {
+    const id = await shipment(gateway.merchantA, { shipped: true });
+    const both = await Promise.all([
+      open(gateway.merchantA, id, { type: "urge_collection" }),
+      open(gateway.merchantA, id, { type: "urge_collection" }),
+    ]);
+    expect(both.map((each) => each.status).sort(), JSON.stringify(both)).toEqual([201, 409]);
+    expectRefused(both.find((each) => each.status === 409) ?? both[0], "ticket_already_open");
+    expect((await get(gateway.merchantA, "/v1/tickets")).body.data).toHaveLength(1);
+  });
+
   it("gives a shipment that had an urge_shipment ticket no urge_collection: collection due 24 h after shipping", async () => {
     const id = await shipment(gateway.merchantA);
     await opened(id, "urge_shipment");
