@@ -25,9 +25,10 @@ export async function ticketDue(
   try {
     advanced = await new TicketService(deps).advance(deadline.subjectId);
   } catch (error) {
-    if (error instanceof ServiceError) {
-      // Its shipment kept changing under it: decided again on the next pass.
-      return { done: false, at: deps.now().toISOString(), reason: error.message };
+    if (error instanceof ServiceError && error.retryAfterSeconds !== undefined) {
+      // Its shipment kept changing under it: decided again a moment later.
+      const at = new Date(deps.now().getTime() + error.retryAfterSeconds * 1000).toISOString();
+      return { done: false, at, reason: error.message };
     }
     throw error;
   }
