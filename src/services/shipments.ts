@@ -234,14 +234,41 @@ export class ShipmentService {
       );
       for (const shipment of shipped) {
         const scannedAt = new Date(report.at).toISOString();
-        const actor = carrierActor(carrier.id);
-        // Changed meanwhile (its own look at the tracking, say): the shipment as it is now.
-        if ((await recordCollected(this.deps, shipment, scannedAt, actor)) === "recorded") {
+        if (await this.recordPushedCollection(shipment, scannedAt, carrierActor(carrier.id))) {
           collected += 1;
         }
       }
     }
     return collected;
+  }
+
+  /**
+   * Records a pushed collection. A shipment changed since it was read (a ticket opened, its own
+   * look at the tracking) is read again and judged as it is now: the carrier pushes a scan once,
+   * so a push dropped here would be learnt only at the next look, late. False when the shipment
+   * moved on (collected already, refunded, re-pointed to another parcel).
+   */
+  private async recordPushedCollection(
+    read: ShipmentRecord,
+    scannedAt: string,
+    actor: EventActor,
+  ): Promise<boolean> {
+    let shipment: ShipmentRecord | null = read;
+    for (let attempt = 0; attempt < maxDecisions && shipment !== null; attempt += 1) {
+      const outcome = await recordCollected(this.deps, shipment, scannedAt, actor);
+      if (outcome !== "stale") {
+        return outcome === "recorded";
+      }
+      const now = await this.deps.store.shipments.getById(read.id);
+      shipment =
+        now?.status === "shipped" &&
+        now.carrier === read.carrier &&
+        now.trackingNumber === read.trackingNumber
+          ? now
+          : null;
+    }
+    // Still changing after every try: the scheduled looks at the tracking find the scan.
+    return false;
   }
 
   /** One shipment of the merchant; another merchant's reads as missing. */

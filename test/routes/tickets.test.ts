@@ -305,6 +305,50 @@ describe("urge_collection replies and endings", () => {
   });
 });
 
+describe("a collection push that races a ticket", () => {
+  it("is recorded on a fresh read when a ticket opened between the push's read and its write", async () => {
+    const id = await shipment(gateway.merchantA, { shipped: true });
+    const shipments = gateway.store.shipments;
+    const readShipped = shipments.shippedWithParcel.bind(shipments);
+    let ticketId = "";
+    // The push reads the shipped shipment; before it writes, the buyer's urge bumps its version.
+    shipments.shippedWithParcel = async (carrierId, trackingNumber) => {
+      const found = await readShipped(carrierId, trackingNumber);
+      shipments.shippedWithParcel = readShipped;
+      ticketId = await opened(id, "urge_collection");
+      return found;
+    };
+    const scannedAt = at(-minute);
+    const pushed = await gateway.call(
+      null,
+      "POST",
+      "/v1/carriers/sf-express/callbacks?token=fake-token",
+      {
+        body: [
+          {
+            eventId: "r-race",
+            trackingNumber: "SF100",
+            at: scannedAt,
+            outcome: null,
+            parcelState: "in_transit",
+            detail: "route",
+            fee: null,
+          },
+        ],
+      },
+    );
+    expect(pushed.status).toBe(200);
+    expect(ticketId).not.toBe("");
+    const after = await get(gateway.merchantA, `/v1/shipments/${id}`);
+    expect(after.body, after.text).toMatchObject({ status: "collected", collectedAt: scannedAt });
+    await gateway.deadlineWorker.runDue();
+    expect((await ticket(ticketId)).body).toMatchObject({
+      status: "resolved",
+      resolution: "collected",
+    });
+  });
+});
+
 describe("urge_shipment replies", () => {
   it("takes ship_later up to 30 days ahead and refuses 31 (15 and 16 for fresh goods)", async () => {
     for (const [category, limit] of [
