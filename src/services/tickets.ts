@@ -107,13 +107,8 @@ export class TicketService {
     request: ReplyRequest,
     actor: EventActor,
   ): Promise<TicketWithEvents> {
-    return this.act(
-      merchant.id,
-      ticketId,
-      actor,
-      (ticket, shipment, now) =>
-        replyToTicket(ticket, shipment, request, now, this.deps.obligations),
-      (shipment) => this.checkNewWaybill(merchant, shipment, request),
+    return this.act(merchant.id, ticketId, actor, (ticket, shipment, now) =>
+      replyToTicket(ticket, shipment, request, now, this.deps.obligations),
     );
   }
 
@@ -187,31 +182,12 @@ export class TicketService {
     });
   }
 
-  /** `changed_waybill` re-points the shipment: to another merchant's parcel, refused as shipping is. */
-  private async checkNewWaybill(
-    merchant: MerchantRecord,
-    shipment: ShipmentRecord,
-    request: ReplyRequest,
-  ): Promise<void> {
-    if (request.kind !== "changed_waybill" || !shipment.carrier || !request.trackingNumber) {
-      return;
-    }
-    const owner = await this.deps.store.interceptions.parcelOwner(
-      shipment.carrier,
-      request.trackingNumber.trim(),
-    );
-    if (owner !== null && owner !== merchant.id) {
-      throw parcelOfAnotherMerchant();
-    }
-  }
-
   /** A merchant's act on a ticket of theirs: decided by `decide`, stored, or refused. */
   private act(
     merchantId: string,
     ticketId: string,
     actor: EventActor,
     decide: Decide,
-    check?: (shipment: ShipmentRecord) => Promise<void>,
   ): Promise<TicketWithEvents> {
     return this.decided(async () => {
       const ticket = await this.get(merchantId, ticketId);
@@ -221,7 +197,6 @@ export class TicketService {
       if (!change.ok) {
         throw refusalError(change);
       }
-      await check?.(shipment);
       return this.store(ticket, shipment, change, now, { actor, merchantId });
     });
   }
@@ -245,7 +220,10 @@ export class TicketService {
     return this.applied(result, before, change, `No ticket ${before.id} for this merchant.`);
   }
 
-  /** The applied record (metrics counted), `stale` to decide again, or not found. */
+  /**
+   * The applied record (metrics counted), `stale` to decide again, or the refusal: not found, or
+   * a changed waybill naming another merchant's parcel (refused as shipping with it is).
+   */
   private applied(
     result: ObligationChangeResult<TicketWithEvents>,
     before: Ticket | null,
@@ -260,6 +238,8 @@ export class TicketService {
         return "stale";
       case "not_found":
         throw new ServiceError("not_found", notFound);
+      case "parcel_of_another_merchant":
+        throw parcelOfAnotherMerchant();
     }
   }
 

@@ -78,7 +78,12 @@ export type ObligationChangeResult<T> =
   /** No such record (or shipment) for this merchant: nothing applied. */
   | { outcome: "not_found" }
   /** The shipment or the record changed since the caller's read: nothing applied. */
-  | { outcome: "stale" };
+  | { outcome: "stale" }
+  /**
+   * The change re-points the shipment to a parcel another merchant has (a changed waybill): the
+   * first binder keeps a parcel, as shipping and intercepts do. Nothing applied.
+   */
+  | { outcome: "parcel_of_another_merchant" };
 
 export interface TicketFilter {
   status?: TicketStatus;

@@ -567,6 +567,23 @@ describe("between merchants", () => {
     expect((await get(gateway.merchantA, `/v1/shipments/${id}`)).body.trackingNumber).toBe("SF100");
   });
 
+  it("binds the parcel a changed waybill names to the merchant, as shipping with it does", async () => {
+    const id = await shipment(gateway.merchantA, { shipped: true });
+    const ticketId = await opened(id, "urge_collection");
+    const replied = await reply(ticketId, {
+      kind: "changed_waybill",
+      message: "new waybill",
+      trackingNumber: "SF300",
+    });
+    expect(replied.status, replied.text).toBe(200);
+    const other = await ship(gateway.merchantB, await shipment(gateway.merchantB), "SF300");
+    expect(other.status, other.text).toBe(422);
+    expect(other.body).toMatchObject({
+      code: "not_eligible",
+      reasons: [{ code: "unknown_parcel" }],
+    });
+  });
+
   it("lists newest first, filtered by status and type, a page at a time", async () => {
     const shipped = await shipment(gateway.merchantA, { shipped: true });
     const collection = await opened(shipped, "urge_collection");

@@ -7,6 +7,7 @@
 import { eq } from "drizzle-orm";
 import type { ShipmentRecord } from "../shipment-records.ts";
 import type { ObligationChange } from "../ticket-records.ts";
+import { bindOrCheckOwner } from "./interceptions.ts";
 import { shipmentsTable } from "./schema.ts";
 import type { PgDb } from "./transaction.ts";
 
@@ -16,7 +17,7 @@ export async function applyShipmentStep(
   shipmentId: string,
   merchantId: string,
   change: ObligationChange,
-): Promise<ShipmentRecord | "not_found" | "stale"> {
+): Promise<ShipmentRecord | "not_found" | "stale" | "parcel_of_another_merchant"> {
   const [current] = await tx
     .select()
     .from(shipmentsTable)
@@ -29,6 +30,14 @@ export async function applyShipmentStep(
     return "stale";
   }
   const patch = change.shipmentPatch ?? {};
+  // A changed waybill names a new parcel: bound to the merchant as shipping binds one.
+  const { carrier } = current;
+  if (patch.trackingNumber && carrier !== null) {
+    const parcel = { carrier, trackingNumber: patch.trackingNumber, merchantId };
+    if (!(await bindOrCheckOwner(tx, parcel, true, change.at))) {
+      return "parcel_of_another_merchant";
+    }
+  }
   // The shipment's own `updatedAt` moves only when one of its fields does.
   const moved = Object.keys(patch).length > 0;
   const columns = {

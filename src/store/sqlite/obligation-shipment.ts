@@ -9,6 +9,7 @@ import { shipmentsTable } from "../schema.ts";
 import type { ShipmentRecord } from "../shipment-records.ts";
 import type { ObligationChange } from "../ticket-records.ts";
 import type { Db } from "./connection.ts";
+import { bindOrCheckOwner } from "./shipments.ts";
 
 /** The shipment after the change, or why nothing may be written. */
 export function applyShipmentStep(
@@ -16,7 +17,7 @@ export function applyShipmentStep(
   shipmentId: string,
   merchantId: string,
   change: ObligationChange,
-): ShipmentRecord | "not_found" | "stale" {
+): ShipmentRecord | "not_found" | "stale" | "parcel_of_another_merchant" {
   const current = db.select().from(shipmentsTable).where(eq(shipmentsTable.id, shipmentId)).get();
   if (!current || current.merchantId !== merchantId) {
     return "not_found";
@@ -25,6 +26,15 @@ export function applyShipmentStep(
     return "stale";
   }
   const patch = change.shipmentPatch ?? {};
+  // A changed waybill names a new parcel: bound to the merchant as shipping binds one.
+  const { carrier } = current;
+  if (
+    patch.trackingNumber &&
+    carrier !== null &&
+    !bindOrCheckOwner(db, { carrier, trackingNumber: patch.trackingNumber, merchantId }, change.at)
+  ) {
+    return "parcel_of_another_merchant";
+  }
   // The shipment's own `updatedAt` moves only when one of its fields does.
   const moved = Object.keys(patch).length > 0;
   const columns = {

@@ -124,7 +124,10 @@ export function sqliteShipments(
           version: current.version + 1,
           updatedAt: transition.event.at,
         };
-        if (transition.bindParcel && !bindOrCheckOwner(db, changed, transition.event.at)) {
+        if (
+          transition.bindParcel &&
+          !bindOrCheckOwner(db, parcelOf(changed), transition.event.at)
+        ) {
           return { outcome: "parcel_of_another_merchant" as const };
         }
         const { events: _history, id: _id, ...columns } = changed;
@@ -153,15 +156,28 @@ export function sqliteShipments(
   };
 }
 
-/**
- * Inside a write: binds the shipped parcel to the shipment's merchant unless someone has it (the
- * first binder keeps it, as for interceptions); false when another merchant has it.
- */
-function bindOrCheckOwner(db: Db, shipment: ShipmentRecord, at: string): boolean {
+/** The parcel a shipment that is being shipped names. */
+function parcelOf(shipment: ShipmentRecord): Parcel {
   const { carrier, trackingNumber, merchantId } = shipment;
   if (carrier === null || trackingNumber === null) {
     throw new Error(`shipment ${shipment.id} binds a parcel without a carrier and tracking number`);
   }
+  return { carrier, trackingNumber, merchantId };
+}
+
+/** A parcel and the merchant that names it. */
+export interface Parcel {
+  carrier: CarrierId;
+  trackingNumber: string;
+  merchantId: string;
+}
+
+/**
+ * Inside a write: binds the parcel to the merchant unless someone has it (the first binder keeps
+ * it, as for interceptions); false when another merchant has it.
+ */
+export function bindOrCheckOwner(db: Db, parcel: Parcel, at: string): boolean {
+  const { carrier, trackingNumber, merchantId } = parcel;
   db.insert(parcelOwnersTable)
     .values({ carrier, trackingNumber, merchantId, boundAt: at })
     .onConflictDoNothing()
