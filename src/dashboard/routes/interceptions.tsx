@@ -15,9 +15,7 @@ import { chinaDateStart } from "../views/format.ts";
 import { InterceptionPage } from "../views/interception.tsx";
 import { InterceptionsPage, type ListFilterFields, statuses } from "../views/interceptions.tsx";
 import { MessagePage } from "../views/message-page.tsx";
-
-/** Rows per page. */
-export const pageSize = 50;
+import { pageOf, pageSize } from "./paging.ts";
 
 const notices = ["cancelled", "cancelAsked", "released"] as const;
 type NoticeKey = (typeof notices)[number];
@@ -74,8 +72,7 @@ export function registerInterceptionPages(dashboard: Hono<DashboardEnv>): void {
           limit: pageSize + 1,
           ...(cursor ? { before: cursor } : {}),
         });
-    const page = rows.slice(0, pageSize);
-    const last = page.at(-1);
+    const { page, firstHref, nextHref } = pageOf(c, "/dashboard/interceptions", rows, cursor);
     return renderPage(
       c,
       <InterceptionsPage
@@ -84,8 +81,8 @@ export function registerInterceptionPages(dashboard: Hono<DashboardEnv>): void {
         carriers={carrierNames(c.get("services"))}
         rows={page}
         {...(error ? { error } : {})}
-        firstHref={cursor ? pageHref(c, null) : null}
-        nextHref={rows.length > pageSize && last ? pageHref(c, last.id) : null}
+        firstHref={firstHref}
+        nextHref={nextHref}
       />,
       error ? 400 : 200,
     );
@@ -141,18 +138,6 @@ async function showInterception(
     />,
     status,
   );
-}
-
-/** The list's address with the same filters and another cursor (none: the first page). */
-function pageHref(c: Context<DashboardEnv>, cursor: string | null): string {
-  const query = new URLSearchParams(new URL(c.req.url).search);
-  query.delete("cursor");
-  query.delete("lang");
-  if (cursor) {
-    query.set("cursor", cursor);
-  }
-  const search = query.toString();
-  return `/dashboard/interceptions${search ? `?${search}` : ""}`;
 }
 
 /** The not-found page, for a missing interception or an unknown dashboard path. */

@@ -1,7 +1,8 @@
 /** One interception: summary, cost, failure advice, the event timeline and what can be done. */
 import type { Address } from "../../../contracts/normalized.ts";
-import type { InterceptionEventRecord, InterceptionWithEvents } from "../../store/store.ts";
-import { fill, type Messages } from "../i18n/messages.ts";
+import type { InterceptionWithEvents } from "../../store/store.ts";
+import { fill } from "../i18n/messages.ts";
+import { ActorLine } from "./actor.tsx";
 import { chinaTime, money } from "./format.ts";
 import { Layout, Notice, type PageFrame, StatusBadge } from "./layout.tsx";
 
@@ -82,7 +83,7 @@ export function InterceptionPage(props: {
                   <div class="what">
                     <StatusBadge status={event.status} t={t} /> {event.detail}
                   </div>
-                  <ActorLine event={event} t={t} />
+                  <ActorLine actor={event.actor} t={t} />
                 </li>
               ))}
             </ol>
@@ -128,20 +129,6 @@ export function InterceptionPage(props: {
       </div>
     </Layout>
   );
-}
-
-/**
- * Who caused an event, where the store records it (events before actors were recorded have
- * none, and show no line).
- */
-function ActorLine(props: { event: InterceptionEventRecord; t: Messages }) {
-  const actor = (props.event as { actor?: { type: keyof Messages["actor"]; id: string | null } })
-    .actor;
-  if (!actor) {
-    return null;
-  }
-  const who = fill(props.t.actor[actor.type], { id: actor.id ?? "" }).trim();
-  return <div class="who">{`${props.t.detail.by}: ${who}`}</div>;
 }
 
 function addressLine(address: Address): string {
