@@ -151,6 +151,7 @@ export function buildServices(input: {
     proposals: new ShipDateProposalService(deps),
     tickets: new TicketService(deps),
     webhooks: new WebhookService(store, now, webhookPolicy, input.resolve),
+    obligations: config.obligations,
     logger,
     metrics,
     now,

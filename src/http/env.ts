@@ -1,6 +1,7 @@
 /** The Hono environment: what middleware puts on the context for handlers. */
 import type { CarrierRegistry } from "../carriers/registry.ts";
 import type { Clock } from "../clock.ts";
+import type { ObligationRules } from "../domain/obligations/rules.ts";
 import type { Logger } from "../logger.ts";
 import type { Metrics } from "../metrics.ts";
 import type { KeyRateLimiter, RateLimitSettings } from "../rate-limiter.ts";
@@ -29,6 +30,8 @@ export interface AppServices {
   proposals: ShipDateProposalService;
   tickets: TicketService;
   webhooks: WebhookService;
+  /** The configured shipping-obligation rules (the dashboard offers their reasons). */
+  obligations: ObligationRules;
   logger: Logger;
   metrics: Metrics;
   /** The gateway's clock, the one the services use (tests may move it). */
