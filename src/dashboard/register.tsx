@@ -19,6 +19,8 @@ import { registerCostPages } from "./routes/costs.tsx";
 import { notFoundPage, registerInterceptionPages } from "./routes/interceptions.tsx";
 import { registerLockPages } from "./routes/locks.tsx";
 import { registerLoginRoutes } from "./routes/login.tsx";
+import { registerShipmentPages } from "./routes/shipments.tsx";
+import { registerTicketPages } from "./routes/tickets.tsx";
 import { registerWebhookPages } from "./routes/webhooks.tsx";
 import { DashboardSessions } from "./sessions.ts";
 import { stylesheet } from "./stylesheet.ts";
@@ -45,6 +47,8 @@ export function registerDashboard(app: OpenAPIHono<AppEnv>, services: AppService
   dashboard.get("/", (c) => c.redirect("/dashboard/interceptions", 303));
   registerInterceptionPages(dashboard);
   registerLockPages(dashboard);
+  registerShipmentPages(dashboard);
+  registerTicketPages(dashboard);
   registerCostPages(dashboard);
   registerWebhookPages(dashboard);
   dashboard.all("*", notFoundPage);

@@ -73,7 +73,7 @@ form.filters .buttons { grid-column: span 2; display: flex; gap: 10px; align-ite
   form.filters { grid-template-columns: repeat(2, minmax(0, 1fr)); }
 }
 label { display: block; font-size: 13px; font-weight: 600; color: var(--muted); margin-bottom: 5px; }
-input[type="text"], input[type="password"], input[type="date"], input[type="url"], select {
+input[type="text"], input[type="password"], input[type="date"], input[type="url"], select, textarea {
   width: 100%; font: inherit; padding: 7px 10px; border: 1px solid #b8c0cc; border-radius: 6px;
   background: #ffffff; color: var(--ink);
 }
@@ -138,6 +138,32 @@ form.endpoint fieldset.choices { margin: 16px 0; }
 form.endpoint .hint { margin-bottom: 4px; }
 .table-wrap + .panel { margin-top: 20px; }
 button.small { padding: 4px 12px; font-size: 13px; }
+
+/* Shipments and tickets: statuses, and deadlines marked in words first, colour second. */
+.intro { color: var(--muted); margin: -8px 0 20px; max-width: 760px; }
+.status-awaiting_shipment, .status-shipped, .status-awaiting_buyer, .status-proposal-awaiting_buyer { background: #eff6ff; color: #1e40af; border-color: #bfdbfe; }
+.status-collected, .status-resolved, .status-proposal-accepted { background: #ecfdf3; color: #05603a; border-color: #abefc6; }
+.status-refunded, .status-proposal-rejected, .status-proposal-expired { background: #f2f4f7; color: #344054; border-color: #d0d5dd; }
+.status-awaiting_merchant, .status-under_review { background: #fffaeb; color: #93370d; border-color: #fedf89; }
+.status-overdue { background: #fef3f2; color: #b42318; border-color: #fecdca; }
+.title-row .status + .status, td .status + .status { margin-left: 6px; }
+.deadline .left { font-size: 13px; font-weight: 600; white-space: nowrap; }
+.deadline.due-later .left { color: var(--muted); font-weight: 400; }
+.deadline.due-soon .left { color: #93370d; background: #fffaeb; border-radius: 4px; padding: 1px 6px; }
+.deadline.overdue .left { color: var(--brand-ink); background: var(--danger); border-radius: 4px; padding: 1px 6px; }
+.deadline-kind { font-size: 13px; color: var(--muted); }
+tr.overdue-row td:first-child { box-shadow: inset 4px 0 0 var(--danger); }
+tr.overdue-row { background: #fffbfa; }
+textarea { resize: vertical; min-height: 72px; }
+.actions h3 { font-size: 15px; margin: 18px 0 10px; }
+.actions h4 { font-size: 14px; margin: 14px 0 8px; }
+.actions form { border-top: 1px solid #edf0f3; padding-top: 4px; }
+.actions form:first-of-type { border-top: none; padding-top: 0; }
+.actions label:not(.choice) { margin-top: 10px; }
+.actions button { margin-top: 12px; }
+.actions fieldset.choices label.choice { display: flex; margin: 0 0 6px; }
+.money-fields { display: grid; grid-template-columns: 2fr 1fr; gap: 10px; }
+dl.facts.reply { margin-bottom: 12px; }
 
 .login { max-width: 440px; margin: 72px auto; }
 .login h1 { font-size: 22px; }

@@ -1,7 +1,9 @@
 /** The dashboard in English. */
+import { enObligations } from "./en-obligations.ts";
 import type { Messages } from "./messages.ts";
 
 export const en: Messages = {
+  ...enObligations,
   languageName: "English",
   appName: "Interception gateway",
   skipToContent: "Skip to content",
@@ -10,6 +12,8 @@ export const en: Messages = {
     locks: "Locks",
     costs: "Costs",
     webhooks: "Webhooks",
+    shipments: "Shipments",
+    tickets: "Tickets",
     language: "Language",
     signOut: "Sign out",
   },

@@ -14,11 +14,13 @@ import type {
   SuccessLikelihood,
 } from "../../../contracts/normalized.ts";
 import type { WebhookDeliveryStatus } from "../../store/store.ts";
+import type { ObligationMessages } from "./obligations.ts";
 
 export const languages = ["en", "zh-CN"] as const;
 export type Language = (typeof languages)[number];
 
-export interface Messages {
+/** The shipments and tickets pages' words are in ObligationMessages (obligations.ts). */
+export interface Messages extends ObligationMessages {
   /** The language's own name, for the switch. */
   languageName: string;
   appName: string;
@@ -28,6 +30,8 @@ export interface Messages {
     locks: string;
     costs: string;
     webhooks: string;
+    shipments: string;
+    tickets: string;
     language: string;
     signOut: string;
   };

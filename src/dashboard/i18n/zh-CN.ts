@@ -1,7 +1,10 @@
 /** 简体中文控制台文案。 */
+
 import type { Messages } from "./messages.ts";
+import { zhCNObligations } from "./zh-CN-obligations.ts";
 
 export const zhCN: Messages = {
+  ...zhCNObligations,
   languageName: "中文",
   appName: "快递拦截网关",
   skipToContent: "跳到主要内容",
@@ -10,6 +13,8 @@ export const zhCN: Messages = {
     locks: "锁单",
     costs: "费用",
     webhooks: "Webhook",
+    shipments: "发货",
+    tickets: "工单",
     language: "语言",
     signOut: "退出登录",
   },

@@ -18,7 +18,7 @@ export interface PageFrame {
   session?: ActiveSession;
 }
 
-type Section = "interceptions" | "locks" | "costs" | "webhooks";
+type Section = "interceptions" | "locks" | "shipments" | "tickets" | "costs" | "webhooks";
 
 export function Layout(props: {
   frame: PageFrame;
@@ -30,6 +30,8 @@ export function Layout(props: {
   const sections: Array<{ id: Section; href: string; label: string }> = [
     { id: "interceptions", href: "/dashboard/interceptions", label: t.nav.interceptions },
     { id: "locks", href: "/dashboard/locks", label: t.nav.locks },
+    { id: "shipments", href: "/dashboard/shipments", label: t.nav.shipments },
+    { id: "tickets", href: "/dashboard/tickets", label: t.nav.tickets },
     { id: "costs", href: "/dashboard/costs", label: t.nav.costs },
     { id: "webhooks", href: "/dashboard/webhooks", label: t.nav.webhooks },
   ];
