@@ -88,7 +88,7 @@ export const enObligations: ObligationMessages = {
     actions: "What you can do",
     noActions: "Nothing to do on this ticket now.",
     replyTitle: "Reply",
-    replyKind: "Reply",
+    replyKind: "Kind of reply",
     message: "Message",
     newTrackingNumber: "New tracking number",
     newTrackingNumberHint: "Only for a changed waybill: the shipment then follows this number.",

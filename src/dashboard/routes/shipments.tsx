@@ -4,6 +4,7 @@
  * ships and refunds them).
  */
 import type { Hono } from "hono";
+import type { AppServices } from "../../http/env.ts";
 import type { ShipmentFilter } from "../../store/shipment-records.ts";
 import { carrierNames } from "../carriers.ts";
 import type { DashboardEnv } from "../env.ts";
@@ -38,7 +39,7 @@ export function registerShipmentPages(dashboard: Hono<DashboardEnv>): void {
         frame={frameOf(c)}
         fields={fields}
         rows={page}
-        carriers={carrierMap(c.get("services"))}
+        carriers={carrierMap(services)}
         now={services.now()}
         firstHref={firstHref}
         nextHref={nextHref}
@@ -70,6 +71,6 @@ export function registerShipmentPages(dashboard: Hono<DashboardEnv>): void {
   });
 }
 
-function carrierMap(services: DashboardEnv["Variables"]["services"]): Map<string, string> {
+function carrierMap(services: AppServices): Map<string, string> {
   return new Map(carrierNames(services).map((carrier) => [carrier.id, carrier.name]));
 }

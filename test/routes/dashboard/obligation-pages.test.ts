@@ -190,6 +190,41 @@ describe("the tickets page", () => {
     expect(shipments.text).toContain("剩余 3 小时");
     await fixture.a.get("/dashboard/shipments?lang=en");
   });
+  it("has no script, loads nothing from elsewhere, and labels every field of its forms", async () => {
+    // Each page with the number of fields its forms show (filters, replies, the sign-out's none).
+    const pages: Array<[string, number]> = [
+      ["/dashboard/shipments", 2],
+      [`/dashboard/shipments/${shipmentId("ORD-S-1")}`, 0],
+      ["/dashboard/tickets", 2],
+      [`/dashboard/tickets/${ticketId("urgeShipment")}`, 3],
+      [`/dashboard/tickets/${ticketId("urgeCollection")}`, 2],
+    ];
+    for (const [path, fieldCount] of pages) {
+      const page = await fixture.a.get(path);
+      expect(page.headers.get("content-security-policy"), path).toContain("default-src 'none'");
+      expect(page.text, path).not.toMatch(/<script/i);
+      const urls = [...page.text.matchAll(/(?:href|src|action)="([^"]*)"/g)].map((m) => m[1]);
+      for (const url of urls) {
+        expect(url, `${path}: ${url}`).toMatch(/^(\/dashboard|#)/);
+      }
+      // Each visible field has a label naming it: by `for`, or by wrapping it (radio buttons).
+      const fields = [...page.text.matchAll(/<(input|select|textarea)\b([^>]*)>/g)]
+        .map((match) => match[2] ?? "")
+        .filter((attributes) => !/type="(hidden|radio)"/.test(attributes));
+      expect(fields.length, path).toBe(fieldCount);
+      for (const attributes of fields) {
+        const id = /\bid="([^"]+)"/.exec(attributes)?.[1];
+        expect(id, `${path}: ${attributes}`).toBeDefined();
+        expect(page.text, `${path}: label for ${id}`).toContain(`<label for="${id}">`);
+      }
+      // Every form that changes something carries the session's token.
+      const posts = [...page.text.matchAll(/<form method="post"[^>]*>([\s\S]*?)<\/form>/g)];
+      for (const [form] of posts) {
+        expect(form, path).toMatch(/<input type="hidden" name="csrf" value="[^"]+"\/>/);
+      }
+    }
+  });
+
   // Last: signing in at the later time ends the fixture's idle sessions.
   it("counts down on the gateway's clock", async () => {
     fixture.clock.advance(21 * hour + 30 * 60_000);
