@@ -95,11 +95,19 @@ describe("the shipments page", () => {
     expect(ticket).toContain("Urge shipment");
     expect(ticket).toContain("Awaiting your reply");
     expect(ticket).toContain("23 h left");
-    // Its proposal: the date, awaiting the buyer until 3 h from now (the earlier of 24 h and shipBy).
-    const proposals = page.text.slice(page.text.indexOf('id="proposals-heading"'));
-    expect(proposals).toContain('<td class="mono">2026-12-03</td>');
-    expect(proposals).toContain(">Awaiting the buyer</span>");
-    expect(proposals).toContain("<td>2026-12-01 13:00</td>");
+    // Its proposals, oldest first: one the buyer rejected, then one awaiting the buyer until 3 h
+    // from now (the earlier of 24 h and shipBy).
+    const proposals = page.text.slice(
+      page.text.indexOf('id="proposals-heading"'),
+      page.text.indexOf('id="timeline-heading"'),
+    );
+    const rows = [...proposals.matchAll(/<tr><td>.*?<\/tr>/g)].map((row) =>
+      row[0].replace(/<[^>]+>/g, "|").replace(/\|+/g, "|"),
+    );
+    expect(rows).toEqual([
+      "|2026-12-01 10:00|2026-12-02|Rejected|2026-12-01 13:00|2026-12-01 10:00|",
+      "|2026-12-01 10:00|2026-12-03|Awaiting the buyer|2026-12-01 13:00|—|",
+    ]);
     // The timeline names who registered it: the merchant's key.
     const keyId = apiKeyId(fixture.gateway.merchantA.apiKey) ?? "no key id";
     const timeline = page.text.slice(page.text.indexOf('id="timeline-heading"'));

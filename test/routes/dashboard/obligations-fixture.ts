@@ -2,11 +2,10 @@
  * A gateway on a clock the test holds still, with merchant A's shipments in each state that the
  * shipments and tickets pages show differently (due soon, due later, overdue, shipped, with
  * tickets and proposals), one shipment and ticket of merchant B, and a signed-in dashboard client
- * for each merchant. Shipments go through the API; tickets and proposals through the store and
- * the rules, as the services do.
+ * for each merchant. Shipments and proposals go through the API; tickets through the store and
+ * the rules, as the tickets service does (until it lands).
  */
 import { apiKeyActor } from "../../../src/domain/actors.ts";
-import { proposeShipDate } from "../../../src/domain/obligations/ship-date-proposals.ts";
 import { openTicket, type TicketType } from "../../../src/domain/obligations/tickets.ts";
 import { newId } from "../../../src/ids.ts";
 import { type ManualClock, manualClock } from "../../fakes/clock.ts";
@@ -79,6 +78,7 @@ export async function obligationsFixture(): Promise<ObligationsFixture> {
   // Opened 25 h ago and never answered: overdue as soon as it is opened.
   tickets.set("overdue", await openTicketOf(gateway, a, late, "urge_collection", at(-25 * hour)));
   tickets.set("ofB", await openTicketOf(gateway, b, ofB, "urge_collection", at(-hour)));
+  await proposeOn(gateway, a, dueSoon, "2026-12-02", "reject");
   await proposeOn(gateway, a, dueSoon, "2026-12-03");
 
   const dashboardA = new DashboardClient(gateway.app);
@@ -128,34 +128,28 @@ async function openTicketOf(
   return id;
 }
 
+/** Proposes a ship date through the API; `answer` relays the buyer's answer to it. */
 async function proposeOn(
   gateway: TestGateway,
   merchant: TestMerchant,
   shipmentId: string,
   shipDate: string,
+  answer?: "accept" | "reject",
 ): Promise<void> {
-  const { store, services } = gateway;
-  const shipment = await services.shipments.get(merchant.id, shipmentId);
-  const now = services.now();
-  const proposed = proposeShipDate(shipment, [], { shipDate }, now, services.obligations);
-  if (!proposed.ok) {
-    throw new Error(proposed.message);
+  const proposed = await json(
+    await gateway.call(merchant, "POST", `/v1/shipments/${shipmentId}/ship-date-proposals`, {
+      body: { shipDate },
+    }),
+  );
+  if (proposed.status !== 201) {
+    throw new Error(proposed.text);
   }
-  const at = now.toISOString();
-  const result = await store.proposals.propose({
-    proposal: {
-      ...proposed.proposal,
-      id: newId("shp").replace(/^shp_/, "sdp_"),
-      merchantId: merchant.id,
-      shipmentId,
-      version: 1,
-      createdAt: at,
-      updatedAt: at,
-    },
-    expectShipmentVersion: shipment.version,
-    at,
-  });
-  if (result.outcome !== "applied") {
-    throw new Error(`proposal not stored: ${result.outcome}`);
+  if (answer) {
+    const answered = await json(
+      await gateway.call(merchant, "POST", `/v1/ship-date-proposals/${proposed.body.id}/${answer}`),
+    );
+    if (answered.status !== 200) {
+      throw new Error(answered.text);
+    }
   }
 }
