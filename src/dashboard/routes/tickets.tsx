@@ -6,8 +6,7 @@ import type { Context, Hono } from "hono";
 import { shipLaterMaxDaysFor } from "../../domain/obligations/rules.ts";
 import { nextDeadline } from "../../domain/obligations/ticket-timeline.ts";
 import { ticketStatuses, ticketTypes } from "../../domain/obligations/tickets.ts";
-import { ServiceError } from "../../services/service-error.ts";
-import type { TicketFilter, TicketWithEvents } from "../../store/ticket-records.ts";
+import type { TicketFilter } from "../../store/ticket-records.ts";
 import type { DashboardEnv } from "../env.ts";
 import { frameOf, renderPage } from "../middleware.tsx";
 import { overdueSince, ticketRowsOf } from "../ticket-rows.ts";
@@ -34,7 +33,7 @@ export function registerTicketPages(dashboard: Hono<DashboardEnv>): void {
     if (type) {
       filter.type = type;
     }
-    const rows = await services.store.tickets.list(merchantId, filter, {
+    const rows = await services.tickets.list(merchantId, filter, {
       limit: pageSize + 1,
       ...(cursor ? { before: cursor } : {}),
     });
@@ -59,15 +58,6 @@ export function registerTicketPages(dashboard: Hono<DashboardEnv>): void {
   });
 }
 
-/** The merchant's ticket; another merchant's (or none) is the not-found page. */
-export async function ticketOf(c: Context<DashboardEnv>, id: string): Promise<TicketWithEvents> {
-  const ticket = await c.get("services").store.tickets.get(c.get("session").merchant.id, id);
-  if (!ticket) {
-    throw new ServiceError("not_found", `No ticket ${id} for this merchant.`);
-  }
-  return ticket;
-}
-
 /** One ticket's page, with a notice and, after a refused form, that form as it was sent. */
 export async function showTicket(
   c: Context<DashboardEnv>,
@@ -77,7 +67,8 @@ export async function showTicket(
 ): Promise<Response> {
   const services = c.get("services");
   const id = c.req.param("id") ?? "";
-  const ticket = await ticketOf(c, id);
+  // Another merchant's ticket (or none) is not found: the not-found page.
+  const ticket = await services.tickets.get(c.get("session").merchant.id, id);
   const shipment = await services.shipments.get(c.get("session").merchant.id, ticket.shipmentId);
   const rules = services.obligations;
   return renderPage(

@@ -2,12 +2,8 @@
  * A gateway on a clock the test holds still, with merchant A's shipments in each state that the
  * shipments and tickets pages show differently (due soon, due later, overdue, shipped, with
  * tickets and proposals), one shipment and ticket of merchant B, and a signed-in dashboard client
- * for each merchant. Shipments and proposals go through the API; tickets through the store and
- * the rules, as the tickets service does (until it lands).
+ * for each merchant, all made through the API as a storefront would.
  */
-import { apiKeyActor } from "../../../src/domain/actors.ts";
-import { openTicket, type TicketType } from "../../../src/domain/obligations/tickets.ts";
-import { newId } from "../../../src/ids.ts";
 import { type ManualClock, manualClock } from "../../fakes/clock.ts";
 import { FakeCarrier } from "../../fakes/fake-carrier.ts";
 import { createTestGateway, json, type TestGateway, type TestMerchant } from "../../harness.ts";
@@ -88,44 +84,23 @@ export async function obligationsFixture(): Promise<ObligationsFixture> {
   return { gateway, clock, shipments, tickets, a: dashboardA, b: dashboardB };
 }
 
-/** Opens a ticket as the tickets service does: the rules' answer, stored in one change. */
+/** Opens a ticket through the API, as the storefront relays the buyer's urge. */
 async function openTicketOf(
   gateway: TestGateway,
   merchant: TestMerchant,
   shipmentId: string,
-  type: TicketType,
+  type: "urge_collection" | "urge_shipment",
   openedAt: string,
 ): Promise<string> {
-  const { store, services } = gateway;
-  const shipment = await services.shipments.get(merchant.id, shipmentId);
-  const existing = await store.tickets.ofShipment(shipmentId);
-  const now = services.now();
-  const change = openTicket({ type, openedAt }, shipment, existing, now, services.obligations);
-  if (!change.ok) {
-    throw new Error(change.message);
+  const opened = await json(
+    await gateway.call(merchant, "POST", `/v1/shipments/${shipmentId}/tickets`, {
+      body: { type, openedAt },
+    }),
+  );
+  if (opened.status !== 201) {
+    throw new Error(opened.text);
   }
-  const at = now.toISOString();
-  // The ids the services will make: a prefix and a ULID, creation order in text order.
-  const id = newId("shp").replace(/^shp_/, "tkt_");
-  const result = await store.tickets.open({
-    ticket: {
-      ...change.ticket,
-      id,
-      merchantId: merchant.id,
-      shipmentId,
-      version: 1,
-      createdAt: at,
-      updatedAt: at,
-    },
-    events: change.events.map((event) => ({ ...event, actor: apiKeyActor("igk_fixture") })),
-    webhooks: [],
-    expectShipmentVersion: shipment.version,
-    at,
-  });
-  if (result.outcome !== "applied") {
-    throw new Error(`ticket not opened: ${result.outcome}`);
-  }
-  return id;
+  return String(opened.body.id);
 }
 
 /** Proposes a ship date through the API; `answer` relays the buyer's answer to it. */
