@@ -20,6 +20,7 @@ import { notFoundPage, registerInterceptionPages } from "./routes/interceptions.
 import { registerLockPages } from "./routes/locks.tsx";
 import { registerLoginRoutes } from "./routes/login.tsx";
 import { registerShipmentPages } from "./routes/shipments.tsx";
+import { registerTicketForms } from "./routes/ticket-forms.tsx";
 import { registerTicketPages } from "./routes/tickets.tsx";
 import { registerWebhookPages } from "./routes/webhooks.tsx";
 import { DashboardSessions } from "./sessions.ts";
@@ -49,6 +50,7 @@ export function registerDashboard(app: OpenAPIHono<AppEnv>, services: AppService
   registerLockPages(dashboard);
   registerShipmentPages(dashboard);
   registerTicketPages(dashboard);
+  registerTicketForms(dashboard);
   registerCostPages(dashboard);
   registerWebhookPages(dashboard);
   dashboard.all("*", notFoundPage);

@@ -72,4 +72,24 @@ describe("merchant B on the shipments and tickets pages", () => {
       }
     }
   });
+
+  it("can neither reply to nor take a second chance on A's ticket", async () => {
+    const csrf = await fixture.b.csrfToken();
+    const id = fixture.tickets.get("urgeShipment") ?? "";
+    const before = await fixture.gateway.store.tickets.get(fixture.gateway.merchantA.id, id);
+    const forms: Array<[string, Record<string, string>]> = [
+      ["replies", { kind: "ship_later", reason: "out_of_stock", shipDate: "2026-12-05" }],
+      ["replies", { kind: "bribe" }],
+      ["second-chance", { kind: "compensate", amount: "10.00", currency: "CNY" }],
+      ["second-chance", { kind: "compensate", amount: "bad", currency: "CNY" }],
+    ];
+    for (const [form, fields] of forms) {
+      const page = await fixture.b.post(`/dashboard/tickets/${id}/${form}`, { csrf, ...fields });
+      expect(page.status, `${form} ${fields.kind}`).toBe(404);
+      expect(page.text).not.toContain("ORD-S-1");
+    }
+    expect(await fixture.gateway.store.tickets.get(fixture.gateway.merchantA.id, id)).toEqual(
+      before,
+    );
+  });
 });
