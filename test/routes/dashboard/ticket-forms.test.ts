@@ -7,7 +7,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { apiKeyId } from "../../../src/auth/api-keys.ts";
 import type { TicketWithEvents } from "../../../src/store/ticket-records.ts";
-import { type ObligationsFixture, obligationsFixture } from "./obligations-fixture.ts";
+import { json } from "../../harness.ts";
+import { hour, type ObligationsFixture, obligationsFixture } from "./obligations-fixture.ts";
 
 let fixture: ObligationsFixture;
 beforeAll(async () => {
@@ -156,6 +157,80 @@ describe("a form the rules accept", () => {
     expect(shown.text).toContain('<dd id="resolution">Compensated</dd>');
     const ticket = await stored("urgeShipment");
     expect([ticket.status, ticket.resolution]).toEqual(["resolved", "compensated"]);
+  });
+});
+
+/** A new urge-shipment ticket of merchant A, made through the API; `ship` ships it after. */
+async function urgeShipmentTicket(orderId: string, ship: boolean): Promise<string> {
+  const { gateway } = fixture;
+  const send = async (path: string, body: unknown, headers = {}) => {
+    const answer = await json(
+      await gateway.call(gateway.merchantA, "POST", path, { body, headers }),
+    );
+    expect(answer.status, answer.text).toBeLessThan(300);
+    return String(answer.body.id);
+  };
+  const now = gateway.services.now().getTime();
+  const shipment = await send(
+    "/v1/shipments",
+    {
+      orderId,
+      category: "apparel",
+      paidAt: new Date(now - hour).toISOString(),
+      shipBy: new Date(now + 30 * hour).toISOString(),
+    },
+    { "idempotency-key": `forms-${orderId}` },
+  );
+  const ticket = await send(`/v1/shipments/${shipment}/tickets`, { type: "urge_shipment" });
+  if (ship) {
+    await send(`/v1/shipments/${shipment}/ship`, {
+      carrier: "sf-express",
+      trackingNumber: `SF39${orderId.replace(/\D/g, "").padStart(11, "0")}`,
+    });
+  }
+  fixture.tickets.set(orderId, ticket);
+  return ticket;
+}
+
+describe("the other urge-shipment forms", () => {
+  it("offers 'already shipped' once the shipment shipped, and takes it", async () => {
+    await urgeShipmentTicket("ORD-S-5", true);
+    const page = await fixture.a.get(`/dashboard/tickets/${ticketId("ORD-S-5")}`);
+    expect(page.text).toContain('id="form-shipped"');
+    const reply = await send("ORD-S-5", "replies", { kind: "shipped" });
+    expect(reply.status, reply.text).toBe(303);
+    const shown = await fixture.a.get(reply.location ?? "");
+    expect(shown.text).toContain(">Awaiting shipment</span>");
+    // Collection is due 24 h after shipping (seed 001's FAQ; shipped now, on the held clock).
+    const due = /<dd id="due-next">(.*?)<\/dd>/.exec(shown.text)?.[1]?.replace(/<[^>]+>/g, "");
+    expect(due).toBe("Collection 2026-12-02 10:00 (UTC+8) 1 d left");
+  });
+
+  it("sends a buyer-caused second chance for review, and refuses one without evidence", async () => {
+    await urgeShipmentTicket("ORD-S-6", false);
+    const later = await send("ORD-S-6", "replies", {
+      kind: "ship_later",
+      reason: "buyer_requested",
+      shipDate: "2026-12-04",
+    });
+    expect(later.status, later.text).toBe(303);
+    const before = await stored("ORD-S-6");
+    const empty = await send("ORD-S-6", "second-chance", { kind: "buyer_caused", evidence: " " });
+    expect(empty.status).toBe(422);
+    expect(alertOf(empty.text)).toBe("Not done, nothing changed: buyer_caused needs evidence.");
+    expect(await stored("ORD-S-6")).toEqual(before);
+    const sent = await send("ORD-S-6", "second-chance", {
+      kind: "buyer_caused",
+      evidence: "The buyer asked to wait: https://chat.example/123",
+    });
+    expect(sent.status, sent.text).toBe(303);
+    const shown = await fixture.a.get(sent.location ?? "");
+    expect(shown.text).toContain(">Under review</span>");
+    expect(shown.text).toContain(
+      "The buyer caused it. Evidence: The buyer asked to wait: https://chat.example/123",
+    );
+    expect(shown.text).toContain("Nothing to do on this ticket now.");
+    expect((await stored("ORD-S-6")).status).toBe("under_review");
   });
 });
 
