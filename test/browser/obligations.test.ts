@@ -167,10 +167,16 @@ describe("shipments and tickets in a browser", () => {
       .poll(() => page.locator("h1").textContent())
       .toBe("Urge collection · order ORD-B-7001");
     const form = page.locator("#form-collection");
-    await form.getByLabel("Contacted the buyer").check();
-    await form.getByLabel("Message").fill("Called the buyer: the courier comes at 15:00.");
+    // From the keyboard: the kind is picked, the message typed, Tab to the button, Enter.
+    expect(await form.getByLabel("Contacted the buyer").isChecked()).toBe(true);
+    await form.getByLabel("Message").focus();
+    await page.keyboard.type("Called the buyer: the courier comes at 15:00.");
+    await page.keyboard.press("Tab");
+    expect(await page.locator(":focus").getAttribute("name")).toBe("trackingNumber");
+    await page.keyboard.press("Tab");
+    expect(await page.locator(":focus").textContent()).toBe("Send reply");
     await page.screenshot({ path: join(screenshots, "ticket-reply.png"), fullPage: true });
-    await form.getByRole("button", { name: "Send reply" }).click();
+    await page.keyboard.press("Enter");
     await expect.poll(() => page.getByRole("status").textContent()).toBe("Your reply is recorded.");
     expect(await page.locator(".title-row .status").textContent()).toBe("Resolved");
     expect(await page.locator("#resolution").textContent()).toBe("Replied");
