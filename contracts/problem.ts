@@ -49,7 +49,7 @@ export const titleOfErrorCode: Record<ErrorCode, string> = {
   unknown_carrier: "The gateway has no adapter for this carrier",
   not_eligible: "The parcel cannot be intercepted",
   action_not_supported: "The carrier does not support this action",
-  invalid_transition: "The interception cannot change to that status",
+  invalid_transition: "The record cannot change that way in its current state",
   payload_too_large: "The request body is too large",
   unsupported_media_type: "The request body must be JSON",
   rate_limited: "Too many requests",
