@@ -8,7 +8,7 @@ import { InterceptionSchema } from "./interception.ts";
 import { ShipDateProposalSchema, ShipmentSchema } from "./shipments.ts";
 import { TicketSchema } from "./tickets.ts";
 
-/** Every event type of API.md; `interception.*`, `shipment.*` are emitted so far. */
+/** Every event type of API.md, each stored in the transaction of the change it names. */
 export const webhookEventTypes = [
   "interception.created",
   "interception.locked",
