@@ -2,6 +2,7 @@
 import type { CostDimension } from "../../../contracts/costs.ts";
 import type { Money } from "../../../contracts/normalized.ts";
 import type { LedgerRow } from "../../domain/cost-ledger.ts";
+import { DataTable } from "./data-table.tsx";
 import { money } from "./format.ts";
 import { Layout, Notice, type PageFrame } from "./layout.tsx";
 
@@ -33,7 +34,6 @@ export function CostsPage(props: {
     }
     return row.mode ? t.mode[row.mode] : "";
   };
-  const columns = props.groupBy.length + 3;
   return (
     <Layout frame={props.frame} title={t.costs.title} current="costs">
       <h1>{t.costs.title}</h1>
@@ -75,40 +75,25 @@ export function CostsPage(props: {
         <p class="hint">{t.list.datesNote}</p>
       </section>
       {props.rows === null ? <Notice kind="error" text={t.costs.badPeriod} /> : null}
-      <div class="table-wrap">
-        <table>
-          <thead>
-            <tr>
-              {props.groupBy.map((dimension) => (
-                <th scope="col">{headings[dimension]}</th>
-              ))}
-              <th scope="col">{t.costs.count}</th>
-              <th scope="col">{t.costs.quoted}</th>
-              <th scope="col">{t.costs.final}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {props.rows === null || props.rows.length === 0 ? (
-              <tr>
-                <td class="empty" colspan={columns}>
-                  {t.costs.empty}
-                </td>
-              </tr>
-            ) : (
-              props.rows.map((row) => (
-                <tr>
-                  {props.groupBy.map((dimension) => (
-                    <td>{value(row, dimension)}</td>
-                  ))}
-                  <td class="mono">{String(row.count)}</td>
-                  <td class="mono">{sums(row.quoted)}</td>
-                  <td class="mono">{sums(row.final)}</td>
-                </tr>
-              ))
-            )}
-          </tbody>
-        </table>
-      </div>
+      <DataTable
+        headers={[
+          ...props.groupBy.map((dimension) => headings[dimension]),
+          t.costs.count,
+          t.costs.quoted,
+          t.costs.final,
+        ]}
+        empty={t.costs.empty}
+        rows={(props.rows ?? []).map((row) => (
+          <tr>
+            {props.groupBy.map((dimension) => (
+              <td>{value(row, dimension)}</td>
+            ))}
+            <td class="mono">{String(row.count)}</td>
+            <td class="mono">{sums(row.quoted)}</td>
+            <td class="mono">{sums(row.final)}</td>
+          </tr>
+        ))}
+      />
     </Layout>
   );
 }

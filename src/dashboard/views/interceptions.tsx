@@ -1,6 +1,7 @@
 /** The interceptions page: filters (a plain GET form), newest first, one page at a time. */
 import type { InterceptionStatus } from "../../../contracts/normalized.ts";
 import type { InterceptionRecord } from "../../store/store.ts";
+import { DataTable } from "./data-table.tsx";
 import { chinaTime } from "./format.ts";
 import { Layout, Notice, type PageFrame, StatusBadge } from "./layout.tsx";
 
@@ -110,48 +111,35 @@ export function InterceptionsPage(props: {
         </p>
       </section>
       {props.error ? <Notice kind="error" text={props.error} /> : null}
-      <div class="table-wrap">
-        <table>
-          <thead>
-            <tr>
-              <th scope="col">{t.list.created}</th>
-              <th scope="col">{t.list.trackingNumber}</th>
-              <th scope="col">{t.list.orderId}</th>
-              <th scope="col">{t.list.carrier}</th>
-              <th scope="col">{t.list.action}</th>
-              <th scope="col">{t.list.status}</th>
-              <th scope="col">{t.list.payer}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {props.rows.length === 0 ? (
-              <tr>
-                <td class="empty" colspan={7}>
-                  {t.list.empty}
-                </td>
-              </tr>
-            ) : (
-              props.rows.map((row) => (
-                <tr>
-                  <td>{chinaTime(row.createdAt)}</td>
-                  <td>
-                    <a class="mono" href={`/dashboard/interceptions/${encodeURIComponent(row.id)}`}>
-                      {row.trackingNumber}
-                    </a>
-                  </td>
-                  <td class="mono">{row.orderId}</td>
-                  <td>{carrierName.get(row.carrier) ?? row.carrier}</td>
-                  <td>{t.action[row.action]}</td>
-                  <td>
-                    <StatusBadge status={row.status} t={t} />
-                  </td>
-                  <td>{t.payer[row.cost.payer]}</td>
-                </tr>
-              ))
-            )}
-          </tbody>
-        </table>
-      </div>
+      <DataTable
+        headers={[
+          t.list.created,
+          t.list.trackingNumber,
+          t.list.orderId,
+          t.list.carrier,
+          t.list.action,
+          t.list.status,
+          t.list.payer,
+        ]}
+        empty={t.list.empty}
+        rows={props.rows.map((row) => (
+          <tr>
+            <td>{chinaTime(row.createdAt)}</td>
+            <td>
+              <a class="mono" href={`/dashboard/interceptions/${encodeURIComponent(row.id)}`}>
+                {row.trackingNumber}
+              </a>
+            </td>
+            <td class="mono">{row.orderId}</td>
+            <td>{carrierName.get(row.carrier) ?? row.carrier}</td>
+            <td>{t.action[row.action]}</td>
+            <td>
+              <StatusBadge status={row.status} t={t} />
+            </td>
+            <td>{t.payer[row.cost.payer]}</td>
+          </tr>
+        ))}
+      />
       <nav class="pager" aria-label={t.list.title}>
         {props.firstHref ? (
           <a class="button secondary" href={props.firstHref}>

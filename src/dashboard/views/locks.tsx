@@ -1,6 +1,7 @@
 /** The locks page: the merchant's locked interceptions, released in bulk by one form. */
 import type { InterceptionRecord } from "../../store/store.ts";
 import { fill } from "../i18n/messages.ts";
+import { DataTable } from "./data-table.tsx";
 import { chinaTime } from "./format.ts";
 import { Layout, Notice, type PageFrame } from "./layout.tsx";
 
@@ -20,53 +21,37 @@ export function LocksPage(props: {
       ))}
       <form method="post" action="/dashboard/locks/release">
         <input type="hidden" name="csrf" value={session?.csrfToken ?? ""} />
-        <div class="table-wrap">
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">{t.locks.select}</th>
-                <th scope="col">{t.locks.lockedSince}</th>
-                <th scope="col">{t.list.trackingNumber}</th>
-                <th scope="col">{t.list.orderId}</th>
-                <th scope="col">{t.list.carrier}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {props.rows.length === 0 ? (
-                <tr>
-                  <td class="empty" colspan={5}>
-                    {t.locks.empty}
-                  </td>
-                </tr>
-              ) : (
-                props.rows.map((row) => (
-                  <tr>
-                    <td>
-                      <input
-                        type="checkbox"
-                        name="ids"
-                        value={row.id}
-                        id={`lock-${row.id}`}
-                        aria-label={fill(t.locks.selectRow, { trackingNumber: row.trackingNumber })}
-                      />
-                    </td>
-                    <td>{`${chinaTime(row.createdAt)} (UTC+8)`}</td>
-                    <td>
-                      <a
-                        class="mono"
-                        href={`/dashboard/interceptions/${encodeURIComponent(row.id)}`}
-                      >
-                        {row.trackingNumber}
-                      </a>
-                    </td>
-                    <td class="mono">{row.orderId}</td>
-                    <td>{props.carriers.get(row.carrier) ?? row.carrier}</td>
-                  </tr>
-                ))
-              )}
-            </tbody>
-          </table>
-        </div>
+        <DataTable
+          headers={[
+            t.locks.select,
+            t.locks.lockedSince,
+            t.list.trackingNumber,
+            t.list.orderId,
+            t.list.carrier,
+          ]}
+          empty={t.locks.empty}
+          rows={props.rows.map((row) => (
+            <tr>
+              <td>
+                <input
+                  type="checkbox"
+                  name="ids"
+                  value={row.id}
+                  id={`lock-${row.id}`}
+                  aria-label={fill(t.locks.selectRow, { trackingNumber: row.trackingNumber })}
+                />
+              </td>
+              <td>{`${chinaTime(row.createdAt)} (UTC+8)`}</td>
+              <td>
+                <a class="mono" href={`/dashboard/interceptions/${encodeURIComponent(row.id)}`}>
+                  {row.trackingNumber}
+                </a>
+              </td>
+              <td class="mono">{row.orderId}</td>
+              <td>{props.carriers.get(row.carrier) ?? row.carrier}</td>
+            </tr>
+          ))}
+        />
         {props.rows.length > 0 ? (
           <div class="pager">
             <button type="submit">{t.locks.release}</button>

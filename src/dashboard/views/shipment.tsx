@@ -6,6 +6,7 @@ import type { ShipmentWithEvents } from "../../store/shipment-records.ts";
 import type { ShipDateProposalRecord } from "../../store/ticket-records.ts";
 import { fill } from "../i18n/messages.ts";
 import { ActorLine } from "./actor.tsx";
+import { DataTable } from "./data-table.tsx";
 import { chinaTime } from "./format.ts";
 import { Layout, type PageFrame } from "./layout.tsx";
 import { ShipmentStatusBadge } from "./obligation-badges.tsx";
@@ -71,42 +72,29 @@ export function ShipmentPage(props: {
           <section class="panel" aria-labelledby="proposals-heading">
             <h2 id="proposals-heading">{t.shipments.proposals}</h2>
             <p class="hint">{t.shipments.proposalsIntro}</p>
-            <div class="table-wrap">
-              <table>
-                <thead>
-                  <tr>
-                    <th scope="col">{t.shipments.proposedAt}</th>
-                    <th scope="col">{t.shipments.shipDate}</th>
-                    <th scope="col">{t.shipments.status}</th>
-                    <th scope="col">{t.shipments.expiresAt}</th>
-                    <th scope="col">{t.shipments.answeredAt}</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {props.proposals.length === 0 ? (
-                    <tr>
-                      <td class="empty" colspan={5}>
-                        {t.shipments.noProposals}
-                      </td>
-                    </tr>
-                  ) : (
-                    props.proposals.map((proposal) => (
-                      <tr>
-                        <td>{chinaTime(proposal.proposedAt)}</td>
-                        <td class="mono">{proposal.shipDate}</td>
-                        <td>
-                          <span class={`status status-proposal-${proposal.status}`}>
-                            {t.proposalStatus[proposal.status]}
-                          </span>
-                        </td>
-                        <td>{chinaTime(proposal.expiresAt)}</td>
-                        <td>{proposal.answeredAt ? chinaTime(proposal.answeredAt) : "—"}</td>
-                      </tr>
-                    ))
-                  )}
-                </tbody>
-              </table>
-            </div>
+            <DataTable
+              headers={[
+                t.shipments.proposedAt,
+                t.shipments.shipDate,
+                t.shipments.status,
+                t.shipments.expiresAt,
+                t.shipments.answeredAt,
+              ]}
+              empty={t.shipments.noProposals}
+              rows={props.proposals.map((proposal) => (
+                <tr>
+                  <td>{chinaTime(proposal.proposedAt)}</td>
+                  <td class="mono">{proposal.shipDate}</td>
+                  <td>
+                    <span class={`status status-proposal-${proposal.status}`}>
+                      {t.proposalStatus[proposal.status]}
+                    </span>
+                  </td>
+                  <td>{chinaTime(proposal.expiresAt)}</td>
+                  <td>{proposal.answeredAt ? chinaTime(proposal.answeredAt) : "—"}</td>
+                </tr>
+              ))}
+            />
           </section>
           <section class="panel" aria-labelledby="timeline-heading">
             <h2 id="timeline-heading">{t.shipments.timeline}</h2>

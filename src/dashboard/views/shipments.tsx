@@ -1,6 +1,7 @@
 /** The shipments page: filters (a plain GET form), newest first, each with its deadlines' time left. */
 import type { ShipmentRecord, ShipmentStatus } from "../../store/shipment-records.ts";
 import type { Messages } from "../i18n/messages.ts";
+import { DataTable } from "./data-table.tsx";
 import { Deadline } from "./deadline.tsx";
 import { chinaTime } from "./format.ts";
 import { Layout, type PageFrame } from "./layout.tsx";
@@ -61,57 +62,44 @@ export function ShipmentsPage(props: {
         </form>
         <p class="hint">{t.list.datesNote}</p>
       </section>
-      <div class="table-wrap">
-        <table>
-          <thead>
-            <tr>
-              <th scope="col">{t.shipments.created}</th>
-              <th scope="col">{t.shipments.orderId}</th>
-              <th scope="col">{t.shipments.status}</th>
-              <th scope="col">{t.shipments.shipBy}</th>
-              <th scope="col">{t.shipments.collectBy}</th>
-              <th scope="col">{t.shipments.carrier}</th>
-              <th scope="col">{t.shipments.trackingNumber}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {props.rows.length === 0 ? (
-              <tr>
-                <td class="empty" colspan={7}>
-                  {t.shipments.empty}
-                </td>
-              </tr>
-            ) : (
-              props.rows.map((row) => (
-                <tr class={row.overdueAt ? "overdue-row" : undefined}>
-                  <td>{chinaTime(row.createdAt)}</td>
-                  <td>
-                    <a class="mono" href={`/dashboard/shipments/${encodeURIComponent(row.id)}`}>
-                      {row.orderId}
-                    </a>
-                  </td>
-                  <td>
-                    <ShipmentStatusBadge status={row.status} t={t} />
-                    {row.overdueAt ? <OverdueBadge t={t} /> : null}
-                  </td>
-                  <td>
-                    <ShipmentDeadline shipment={row} at={row.shipBy} now={props.now} t={t} />
-                  </td>
-                  <td>
-                    {row.collectBy ? (
-                      <ShipmentDeadline shipment={row} at={row.collectBy} now={props.now} t={t} />
-                    ) : (
-                      "—"
-                    )}
-                  </td>
-                  <td>{row.carrier ? (props.carriers.get(row.carrier) ?? row.carrier) : "—"}</td>
-                  <td class="mono">{row.trackingNumber ?? "—"}</td>
-                </tr>
-              ))
-            )}
-          </tbody>
-        </table>
-      </div>
+      <DataTable
+        headers={[
+          t.shipments.created,
+          t.shipments.orderId,
+          t.shipments.status,
+          t.shipments.shipBy,
+          t.shipments.collectBy,
+          t.shipments.carrier,
+          t.shipments.trackingNumber,
+        ]}
+        empty={t.shipments.empty}
+        rows={props.rows.map((row) => (
+          <tr class={row.overdueAt ? "overdue-row" : undefined}>
+            <td>{chinaTime(row.createdAt)}</td>
+            <td>
+              <a class="mono" href={`/dashboard/shipments/${encodeURIComponent(row.id)}`}>
+                {row.orderId}
+              </a>
+            </td>
+            <td>
+              <ShipmentStatusBadge status={row.status} t={t} />
+              {row.overdueAt ? <OverdueBadge t={t} /> : null}
+            </td>
+            <td>
+              <ShipmentDeadline shipment={row} at={row.shipBy} now={props.now} t={t} />
+            </td>
+            <td>
+              {row.collectBy ? (
+                <ShipmentDeadline shipment={row} at={row.collectBy} now={props.now} t={t} />
+              ) : (
+                "—"
+              )}
+            </td>
+            <td>{row.carrier ? (props.carriers.get(row.carrier) ?? row.carrier) : "—"}</td>
+            <td class="mono">{row.trackingNumber ?? "—"}</td>
+          </tr>
+        ))}
+      />
       <nav class="pager" aria-label={t.shipments.title}>
         {props.firstHref ? (
           <a class="button secondary" href={props.firstHref}>

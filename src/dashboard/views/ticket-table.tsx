@@ -5,6 +5,7 @@
 import type { TicketDeadline } from "../../domain/obligations/ticket-timeline.ts";
 import type { TicketRecord } from "../../store/ticket-records.ts";
 import type { Messages } from "../i18n/messages.ts";
+import { DataTable } from "./data-table.tsx";
 import { Deadline } from "./deadline.tsx";
 import { chinaTime } from "./format.ts";
 import { TicketStatusBadge } from "./obligation-badges.tsx";
@@ -21,56 +22,43 @@ export interface TicketRow {
 export function TicketTable(props: { rows: TicketRow[]; now: Date; t: Messages; empty: string }) {
   const { t, now } = props;
   return (
-    <div class="table-wrap">
-      <table>
-        <thead>
-          <tr>
-            <th scope="col">{t.tickets.opened}</th>
-            <th scope="col">{t.tickets.order}</th>
-            <th scope="col">{t.tickets.type}</th>
-            <th scope="col">{t.tickets.status}</th>
-            <th scope="col">{t.tickets.nextDeadline}</th>
-            <th scope="col">{t.tickets.resolution}</th>
-          </tr>
-        </thead>
-        <tbody>
-          {props.rows.length === 0 ? (
-            <tr>
-              <td class="empty" colspan={6}>
-                {props.empty}
-              </td>
-            </tr>
-          ) : (
-            props.rows.map(({ ticket, orderId, next, overdueSince }) => (
-              <tr class={ticket.status === "overdue" ? "overdue-row" : undefined}>
-                <td>{chinaTime(ticket.openedAt)}</td>
-                <td>
-                  <a class="mono" href={`/dashboard/tickets/${encodeURIComponent(ticket.id)}`}>
-                    {orderId}
-                  </a>
-                </td>
-                <td>{t.ticketType[ticket.type]}</td>
-                <td>
-                  <TicketStatusBadge status={ticket.status} t={t} />
-                </td>
-                <td>
-                  {next ? (
-                    <>
-                      <span class="deadline-kind">{t.deadlineKind[next.kind]}</span>{" "}
-                      <Deadline at={next.at} now={now} t={t} />
-                    </>
-                  ) : overdueSince ? (
-                    <Deadline at={overdueSince} now={now} t={t} />
-                  ) : (
-                    "—"
-                  )}
-                </td>
-                <td>{ticket.resolution ? t.resolution[ticket.resolution] : "—"}</td>
-              </tr>
-            ))
-          )}
-        </tbody>
-      </table>
-    </div>
+    <DataTable
+      headers={[
+        t.tickets.opened,
+        t.tickets.order,
+        t.tickets.type,
+        t.tickets.status,
+        t.tickets.nextDeadline,
+        t.tickets.resolution,
+      ]}
+      empty={props.empty}
+      rows={props.rows.map(({ ticket, orderId, next, overdueSince }) => (
+        <tr class={ticket.status === "overdue" ? "overdue-row" : undefined}>
+          <td>{chinaTime(ticket.openedAt)}</td>
+          <td>
+            <a class="mono" href={`/dashboard/tickets/${encodeURIComponent(ticket.id)}`}>
+              {orderId}
+            </a>
+          </td>
+          <td>{t.ticketType[ticket.type]}</td>
+          <td>
+            <TicketStatusBadge status={ticket.status} t={t} />
+          </td>
+          <td>
+            {next ? (
+              <>
+                <span class="deadline-kind">{t.deadlineKind[next.kind]}</span>{" "}
+                <Deadline at={next.at} now={now} t={t} />
+              </>
+            ) : overdueSince ? (
+              <Deadline at={overdueSince} now={now} t={t} />
+            ) : (
+              "—"
+            )}
+          </td>
+          <td>{ticket.resolution ? t.resolution[ticket.resolution] : "—"}</td>
+        </tr>
+      ))}
+    />
   );
 }

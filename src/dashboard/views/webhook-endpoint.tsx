@@ -4,6 +4,7 @@
  */
 import type { WebhookDeliveryRecord, WebhookEndpointRecord } from "../../store/store.ts";
 import { fill } from "../i18n/messages.ts";
+import { DataTable } from "./data-table.tsx";
 import { chinaTime } from "./format.ts";
 import { Layout, Notice, type PageFrame } from "./layout.tsx";
 
@@ -74,64 +75,51 @@ export function WebhookEndpointPage(props: {
       </div>
       <h2>{t.webhooks.deliveries}</h2>
       <p class="hint">{t.list.datesNote}</p>
-      <div class="table-wrap">
-        <table>
-          <thead>
-            <tr>
-              <th scope="col">{t.webhooks.created}</th>
-              <th scope="col">{t.webhooks.event}</th>
-              <th scope="col">{t.webhooks.status}</th>
-              <th scope="col">{t.webhooks.attempts}</th>
-              <th scope="col">{t.webhooks.lastStatusCode}</th>
-              <th scope="col">{t.webhooks.lastError}</th>
-              <th scope="col">{t.webhooks.nextAttempt}</th>
-              <th scope="col">{t.webhooks.retry}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {props.deliveries.length === 0 ? (
-              <tr>
-                <td class="empty" colspan={8}>
-                  {t.webhooks.deliveriesEmpty}
-                </td>
-              </tr>
-            ) : (
-              props.deliveries.map((delivery) => (
-                <tr id={delivery.id}>
-                  <td>{chinaTime(delivery.createdAt)}</td>
-                  <td class="mono">{delivery.type}</td>
-                  <td>
-                    <span class={`status status-${delivery.status}`}>
-                      {t.deliveryStatus[delivery.status]}
-                    </span>
-                  </td>
-                  <td class="mono">{String(delivery.attempts)}</td>
-                  <td class="mono">
-                    {delivery.lastStatusCode === null ? "—" : String(delivery.lastStatusCode)}
-                  </td>
-                  <td class="error-text">{delivery.lastError ?? "—"}</td>
-                  <td>{delivery.nextAttemptAt ? chinaTime(delivery.nextAttemptAt) : "—"}</td>
-                  <td>
-                    <form
-                      method="post"
-                      action={`/dashboard/webhook-deliveries/${encodeURIComponent(delivery.id)}/retry`}
-                    >
-                      <input type="hidden" name="csrf" value={csrf} />
-                      <button
-                        type="submit"
-                        class={delivery.status === "failed" ? "small" : "small secondary"}
-                        aria-label={fill(t.webhooks.retryLabel, { id: delivery.id })}
-                      >
-                        {t.webhooks.retry}
-                      </button>
-                    </form>
-                  </td>
-                </tr>
-              ))
-            )}
-          </tbody>
-        </table>
-      </div>
+      <DataTable
+        headers={[
+          t.webhooks.created,
+          t.webhooks.event,
+          t.webhooks.status,
+          t.webhooks.attempts,
+          t.webhooks.lastStatusCode,
+          t.webhooks.lastError,
+          t.webhooks.nextAttempt,
+          t.webhooks.retry,
+        ]}
+        empty={t.webhooks.deliveriesEmpty}
+        rows={props.deliveries.map((delivery) => (
+          <tr id={delivery.id}>
+            <td>{chinaTime(delivery.createdAt)}</td>
+            <td class="mono">{delivery.type}</td>
+            <td>
+              <span class={`status status-${delivery.status}`}>
+                {t.deliveryStatus[delivery.status]}
+              </span>
+            </td>
+            <td class="mono">{String(delivery.attempts)}</td>
+            <td class="mono">
+              {delivery.lastStatusCode === null ? "—" : String(delivery.lastStatusCode)}
+            </td>
+            <td class="error-text">{delivery.lastError ?? "—"}</td>
+            <td>{delivery.nextAttemptAt ? chinaTime(delivery.nextAttemptAt) : "—"}</td>
+            <td>
+              <form
+                method="post"
+                action={`/dashboard/webhook-deliveries/${encodeURIComponent(delivery.id)}/retry`}
+              >
+                <input type="hidden" name="csrf" value={csrf} />
+                <button
+                  type="submit"
+                  class={delivery.status === "failed" ? "small" : "small secondary"}
+                  aria-label={fill(t.webhooks.retryLabel, { id: delivery.id })}
+                >
+                  {t.webhooks.retry}
+                </button>
+              </form>
+            </td>
+          </tr>
+        ))}
+      />
       <nav class="pager" aria-label={t.webhooks.deliveries}>
         {props.firstHref ? (
           <a class="button secondary" href={props.firstHref}>

@@ -1,6 +1,7 @@
 /** The webhooks page: the merchant's endpoints and the form that adds one. */
 import { webhookEventTypes } from "../../../contracts/webhooks.ts";
 import type { WebhookEndpointRecord } from "../../store/store.ts";
+import { DataTable } from "./data-table.tsx";
 import { chinaTime } from "./format.ts";
 import { Layout, Notice, type PageFrame } from "./layout.tsx";
 
@@ -26,40 +27,22 @@ export function WebhooksPage(props: {
       <h1>{t.webhooks.title}</h1>
       <p class="muted">{t.webhooks.intro}</p>
       {props.notice ? <Notice kind={props.notice.kind} text={props.notice.text} /> : null}
-      <div class="table-wrap">
-        <table>
-          <thead>
-            <tr>
-              <th scope="col">{t.webhooks.url}</th>
-              <th scope="col">{t.webhooks.events}</th>
-              <th scope="col">{t.webhooks.description}</th>
-              <th scope="col">{t.webhooks.created}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {props.endpoints.length === 0 ? (
-              <tr>
-                <td class="empty" colspan={4}>
-                  {t.webhooks.empty}
-                </td>
-              </tr>
-            ) : (
-              props.endpoints.map((endpoint) => (
-                <tr>
-                  <td class="error-text">
-                    <a class="mono" href={`/dashboard/webhooks/${encodeURIComponent(endpoint.id)}`}>
-                      {endpoint.url}
-                    </a>
-                  </td>
-                  <td>{endpoint.events ? endpoint.events.join(", ") : t.webhooks.allEvents}</td>
-                  <td>{endpoint.description ?? ""}</td>
-                  <td>{`${chinaTime(endpoint.createdAt)} (UTC+8)`}</td>
-                </tr>
-              ))
-            )}
-          </tbody>
-        </table>
-      </div>
+      <DataTable
+        headers={[t.webhooks.url, t.webhooks.events, t.webhooks.description, t.webhooks.created]}
+        empty={t.webhooks.empty}
+        rows={props.endpoints.map((endpoint) => (
+          <tr>
+            <td class="error-text">
+              <a class="mono" href={`/dashboard/webhooks/${encodeURIComponent(endpoint.id)}`}>
+                {endpoint.url}
+              </a>
+            </td>
+            <td>{endpoint.events ? endpoint.events.join(", ") : t.webhooks.allEvents}</td>
+            <td>{endpoint.description ?? ""}</td>
+            <td>{`${chinaTime(endpoint.createdAt)} (UTC+8)`}</td>
+          </tr>
+        ))}
+      />
       <section class="panel" aria-labelledby="add-heading">
         <h2 id="add-heading">{t.webhooks.add}</h2>
         <form class="endpoint" method="post" action="/dashboard/webhooks">
