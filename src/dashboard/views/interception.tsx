@@ -2,9 +2,9 @@
 import type { Address } from "../../../contracts/normalized.ts";
 import type { InterceptionWithEvents } from "../../store/store.ts";
 import { fill } from "../i18n/messages.ts";
-import { ActorLine } from "./actor.tsx";
 import { chinaTime, money } from "./format.ts";
 import { Layout, Notice, type PageFrame, StatusBadge } from "./layout.tsx";
+import { Timeline } from "./timeline.tsx";
 
 export function InterceptionPage(props: {
   frame: PageFrame;
@@ -74,20 +74,16 @@ export function InterceptionPage(props: {
               <p>{record.failure.advice}</p>
             </section>
           ) : null}
-          <section class="panel" aria-labelledby="timeline-heading">
-            <h2 id="timeline-heading">{t.detail.timeline}</h2>
-            <ol class="timeline">
-              {record.events.map((event) => (
-                <li>
-                  <div class="when">{`${chinaTime(event.at)} (UTC+8)`}</div>
-                  <div class="what">
-                    <StatusBadge status={event.status} t={t} /> {event.detail}
-                  </div>
-                  <ActorLine actor={event.actor} t={t} />
-                </li>
-              ))}
-            </ol>
-          </section>
+          <Timeline
+            heading={t.detail.timeline}
+            events={record.events.map((event) => ({
+              at: event.at,
+              what: <StatusBadge status={event.status} t={t} />,
+              detail: event.detail,
+              actor: event.actor,
+            }))}
+            t={t}
+          />
         </div>
         <div>
           <section class="panel" aria-labelledby="cost-heading">

@@ -5,13 +5,13 @@
 import type { ShipmentWithEvents } from "../../store/shipment-records.ts";
 import type { ShipDateProposalRecord } from "../../store/ticket-records.ts";
 import { fill } from "../i18n/messages.ts";
-import { ActorLine } from "./actor.tsx";
 import { DataTable } from "./data-table.tsx";
 import { chinaTime } from "./format.ts";
 import { Layout, type PageFrame } from "./layout.tsx";
 import { ShipmentStatusBadge } from "./obligation-badges.tsx";
 import { OverdueBadge, ShipmentDeadline } from "./shipments.tsx";
 import { type TicketRow, TicketTable } from "./ticket-table.tsx";
+import { Timeline } from "./timeline.tsx";
 
 export function ShipmentPage(props: {
   frame: PageFrame;
@@ -96,20 +96,16 @@ export function ShipmentPage(props: {
               ))}
             />
           </section>
-          <section class="panel" aria-labelledby="timeline-heading">
-            <h2 id="timeline-heading">{t.shipments.timeline}</h2>
-            <ol class="timeline">
-              {shipment.events.map((event) => (
-                <li>
-                  <div class="when">{time(event.at)}</div>
-                  <div class="what">
-                    <strong>{t.shipmentEvent[event.type]}</strong> {event.detail}
-                  </div>
-                  <ActorLine actor={event.actor} t={t} />
-                </li>
-              ))}
-            </ol>
-          </section>
+          <Timeline
+            heading={t.shipments.timeline}
+            events={shipment.events.map((event) => ({
+              at: event.at,
+              what: <strong>{t.shipmentEvent[event.type]}</strong>,
+              detail: event.detail,
+              actor: event.actor,
+            }))}
+            t={t}
+          />
         </div>
         <div>
           <section class="panel" aria-labelledby="deadlines-heading">

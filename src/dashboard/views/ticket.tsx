@@ -8,12 +8,12 @@ import type { TicketReply } from "../../domain/obligations/tickets.ts";
 import type { ShipmentRecord } from "../../store/shipment-records.ts";
 import type { TicketWithEvents } from "../../store/ticket-records.ts";
 import { fill, type Messages } from "../i18n/messages.ts";
-import { ActorLine } from "./actor.tsx";
 import { Deadline } from "./deadline.tsx";
 import { chinaTime, money } from "./format.ts";
 import { Layout, Notice, type PageFrame } from "./layout.tsx";
 import { TicketStatusBadge } from "./obligation-badges.tsx";
 import { TicketForms, type TicketFormsProps } from "./ticket-forms.tsx";
+import { Timeline } from "./timeline.tsx";
 
 export function TicketPage(
   props: {
@@ -121,20 +121,16 @@ export function TicketPage(
               </>
             ) : null}
           </section>
-          <section class="panel" aria-labelledby="timeline-heading">
-            <h2 id="timeline-heading">{t.tickets.timeline}</h2>
-            <ol class="timeline">
-              {ticket.events.map((event) => (
-                <li>
-                  <div class="when">{time(event.at)}</div>
-                  <div class="what">
-                    <strong>{t.ticketEvent[event.type]}</strong> {event.detail}
-                  </div>
-                  <ActorLine actor={event.actor} t={t} />
-                </li>
-              ))}
-            </ol>
-          </section>
+          <Timeline
+            heading={t.tickets.timeline}
+            events={ticket.events.map((event) => ({
+              at: event.at,
+              what: <strong>{t.ticketEvent[event.type]}</strong>,
+              detail: event.detail,
+              actor: event.actor,
+            }))}
+            t={t}
+          />
         </div>
         <div>
           <TicketForms
