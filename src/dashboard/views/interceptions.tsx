@@ -2,6 +2,7 @@
 import type { InterceptionStatus } from "../../../contracts/normalized.ts";
 import type { InterceptionRecord } from "../../store/store.ts";
 import { DataTable } from "./data-table.tsx";
+import { FilterSelect } from "./filter-select.tsx";
 import { chinaTime } from "./format.ts";
 import { Layout, Notice, type PageFrame, StatusBadge } from "./layout.tsx";
 
@@ -44,28 +45,20 @@ export function InterceptionsPage(props: {
       <section class="panel" aria-labelledby="filters-heading">
         <h2 id="filters-heading">{t.list.filters}</h2>
         <form class="filters" method="get" action="/dashboard/interceptions">
-          <div>
-            <label for="f-status">{t.list.status}</label>
-            <select id="f-status" name="status">
-              <option value="">{t.list.anyStatus}</option>
-              {statuses.map((status) => (
-                <option value={status} selected={fields.status === status}>
-                  {t.status[status]}
-                </option>
-              ))}
-            </select>
-          </div>
-          <div>
-            <label for="f-carrier">{t.list.carrier}</label>
-            <select id="f-carrier" name="carrier">
-              <option value="">{t.list.anyCarrier}</option>
-              {props.carriers.map((carrier) => (
-                <option value={carrier.id} selected={fields.carrier === carrier.id}>
-                  {carrier.name}
-                </option>
-              ))}
-            </select>
-          </div>
+          <FilterSelect
+            name="status"
+            label={t.list.status}
+            anyLabel={t.list.anyStatus}
+            options={statuses.map((status) => ({ value: status, label: t.status[status] }))}
+            selected={fields.status}
+          />
+          <FilterSelect
+            name="carrier"
+            label={t.list.carrier}
+            anyLabel={t.list.anyCarrier}
+            options={props.carriers.map((carrier) => ({ value: carrier.id, label: carrier.name }))}
+            selected={fields.carrier}
+          />
           <div>
             <label for="f-order">{t.list.orderId}</label>
             <input type="text" id="f-order" name="orderId" value={fields.orderId} />

@@ -3,6 +3,7 @@ import type { ShipmentRecord, ShipmentStatus } from "../../store/shipment-record
 import type { Messages } from "../i18n/messages.ts";
 import { DataTable } from "./data-table.tsx";
 import { Deadline } from "./deadline.tsx";
+import { FilterSelect } from "./filter-select.tsx";
 import { chinaTime } from "./format.ts";
 import { Layout, type PageFrame } from "./layout.tsx";
 import { ShipmentStatusBadge } from "./obligation-badges.tsx";
@@ -38,17 +39,16 @@ export function ShipmentsPage(props: {
       <section class="panel" aria-labelledby="filters-heading">
         <h2 id="filters-heading">{t.shipments.filters}</h2>
         <form class="filters" method="get" action="/dashboard/shipments">
-          <div>
-            <label for="f-status">{t.shipments.status}</label>
-            <select id="f-status" name="status">
-              <option value="">{t.shipments.anyStatus}</option>
-              {shipmentStatuses.map((status) => (
-                <option value={status} selected={fields.status === status}>
-                  {t.shipmentStatus[status]}
-                </option>
-              ))}
-            </select>
-          </div>
+          <FilterSelect
+            name="status"
+            label={t.shipments.status}
+            anyLabel={t.shipments.anyStatus}
+            options={shipmentStatuses.map((status) => ({
+              value: status,
+              label: t.shipmentStatus[status],
+            }))}
+            selected={fields.status}
+          />
           <div>
             <label for="f-order">{t.shipments.orderId}</label>
             <input type="text" id="f-order" name="orderId" value={fields.orderId} />

@@ -1,5 +1,6 @@
 /** The tickets page: filters (a plain GET form), newest first, each with what is due next. */
 import { ticketStatuses, ticketTypes } from "../../domain/obligations/tickets.ts";
+import { FilterSelect } from "./filter-select.tsx";
 import { Layout, type PageFrame } from "./layout.tsx";
 import { type TicketRow, TicketTable } from "./ticket-table.tsx";
 
@@ -26,28 +27,23 @@ export function TicketsPage(props: {
       <section class="panel" aria-labelledby="filters-heading">
         <h2 id="filters-heading">{t.tickets.filters}</h2>
         <form class="filters" method="get" action="/dashboard/tickets">
-          <div>
-            <label for="f-status">{t.tickets.status}</label>
-            <select id="f-status" name="status">
-              <option value="">{t.tickets.anyStatus}</option>
-              {ticketStatuses.map((status) => (
-                <option value={status} selected={fields.status === status}>
-                  {t.ticketStatus[status]}
-                </option>
-              ))}
-            </select>
-          </div>
-          <div>
-            <label for="f-type">{t.tickets.type}</label>
-            <select id="f-type" name="type">
-              <option value="">{t.tickets.anyType}</option>
-              {ticketTypes.map((type) => (
-                <option value={type} selected={fields.type === type}>
-                  {t.ticketType[type]}
-                </option>
-              ))}
-            </select>
-          </div>
+          <FilterSelect
+            name="status"
+            label={t.tickets.status}
+            anyLabel={t.tickets.anyStatus}
+            options={ticketStatuses.map((status) => ({
+              value: status,
+              label: t.ticketStatus[status],
+            }))}
+            selected={fields.status}
+          />
+          <FilterSelect
+            name="type"
+            label={t.tickets.type}
+            anyLabel={t.tickets.anyType}
+            options={ticketTypes.map((type) => ({ value: type, label: t.ticketType[type] }))}
+            selected={fields.type}
+          />
           <div class="buttons">
             <button type="submit">{t.tickets.apply}</button>
             <a class="button secondary" href="/dashboard/tickets">
