@@ -26,6 +26,7 @@ import type {
   ShipDateProposalRecord,
 } from "../store/store.ts";
 import type { ServiceDeps } from "./deps.ts";
+import { decideOnFreshReads } from "./fresh-reads.ts";
 import { refusalError } from "./obligation-refusal.ts";
 import { ServiceError } from "./service-error.ts";
 
@@ -60,42 +61,46 @@ export class ShipDateProposalService {
     actor: EventActor,
   ): Promise<ShipDateProposalRecord> {
     const { store } = this.deps;
-    for (let decision = 1; decision <= maxDecisions; decision += 1) {
-      const shipment = await store.shipments.get(merchant.id, shipmentId);
-      if (!shipment) {
-        throw shipmentNotFound(shipmentId);
-      }
-      const proposals = await store.proposals.ofShipment(shipment.id);
-      const now = this.deps.now();
-      const decided = proposeShipDate(shipment, proposals, request, now, this.deps.obligations);
-      if (!decided.ok) {
-        throw refusalError(decided);
-      }
-      const at = now.toISOString();
-      const proposal: ShipDateProposalRecord = {
-        ...decided.proposal,
-        id: newId("sdp"),
-        merchantId: merchant.id,
-        shipmentId: shipment.id,
-        version: 1,
-        createdAt: at,
-        updatedAt: at,
-      };
-      const result = await store.proposals.propose({
-        proposal,
-        expectShipmentVersion: shipment.version,
-        schedule: [newDeadline("proposal_expiry", proposal, proposal.expiresAt)],
-        at,
-      });
-      if (result.outcome === "applied") {
-        this.logChange("proposed", result.record, actor);
-        return result.record;
-      }
-      if (result.outcome === "not_found") {
-        throw shipmentNotFound(shipmentId);
-      }
-    }
-    throw busy(shipmentId);
+    return decideOnFreshReads(
+      shipmentId,
+      async () => {
+        const shipment = await store.shipments.get(merchant.id, shipmentId);
+        if (!shipment) {
+          throw shipmentNotFound(shipmentId);
+        }
+        const proposals = await store.proposals.ofShipment(shipment.id);
+        const now = this.deps.now();
+        const decided = proposeShipDate(shipment, proposals, request, now, this.deps.obligations);
+        if (!decided.ok) {
+          throw refusalError(decided);
+        }
+        const at = now.toISOString();
+        const proposal: ShipDateProposalRecord = {
+          ...decided.proposal,
+          id: newId("sdp"),
+          merchantId: merchant.id,
+          shipmentId: shipment.id,
+          version: 1,
+          createdAt: at,
+          updatedAt: at,
+        };
+        const result = await store.proposals.propose({
+          proposal,
+          expectShipmentVersion: shipment.version,
+          schedule: [newDeadline("proposal_expiry", proposal, proposal.expiresAt)],
+          at,
+        });
+        if (result.outcome === "applied") {
+          this.logChange("proposed", result.record, actor);
+          return result.record;
+        }
+        if (result.outcome === "not_found") {
+          throw shipmentNotFound(shipmentId);
+        }
+        return "stale";
+      },
+      maxDecisions,
+    );
   }
 
   /** `POST /v1/ship-date-proposals/{id}/accept`: the shipment's `shipBy` becomes the date's 23:59:59 China time. */
@@ -143,36 +148,40 @@ export class ShipDateProposalService {
    */
   async expire(id: string): Promise<ExpiryOutcome> {
     const { store } = this.deps;
-    for (let decision = 1; decision <= maxDecisions; decision += 1) {
-      const proposal = await store.proposals.getById(id);
-      if (proposal?.status !== "awaiting_buyer") {
-        return { outcome: "settled" };
-      }
-      const now = this.deps.now();
-      const current = proposalAt(proposal, now);
-      if (current.status !== "expired") {
-        return { outcome: "not_due", at: proposal.expiresAt };
-      }
-      const shipment = await store.shipments.getById(proposal.shipmentId);
-      if (!shipment) {
-        return { outcome: "settled" };
-      }
-      const result = await store.proposals.answer(id, {
-        expectVersion: proposal.version,
-        expectShipmentVersion: shipment.version,
-        proposal: current,
-        webhook: "proposal.expired",
-        at: now.toISOString(),
-      });
-      if (result.outcome === "applied") {
-        this.logChange("expired", result.record, gatewayActor);
-        return { outcome: "expired" };
-      }
-      if (result.outcome === "not_found") {
-        return { outcome: "settled" };
-      }
-    }
-    throw busy(id);
+    return decideOnFreshReads(
+      id,
+      async () => {
+        const proposal = await store.proposals.getById(id);
+        if (proposal?.status !== "awaiting_buyer") {
+          return { outcome: "settled" };
+        }
+        const now = this.deps.now();
+        const current = proposalAt(proposal, now);
+        if (current.status !== "expired") {
+          return { outcome: "not_due", at: proposal.expiresAt };
+        }
+        const shipment = await store.shipments.getById(proposal.shipmentId);
+        if (!shipment) {
+          return { outcome: "settled" };
+        }
+        const result = await store.proposals.answer(id, {
+          expectVersion: proposal.version,
+          expectShipmentVersion: shipment.version,
+          proposal: current,
+          webhook: "proposal.expired",
+          at: now.toISOString(),
+        });
+        if (result.outcome === "applied") {
+          this.logChange("expired", result.record, gatewayActor);
+          return { outcome: "expired" };
+        }
+        if (result.outcome === "not_found") {
+          return { outcome: "settled" };
+        }
+        return "stale";
+      },
+      maxDecisions,
+    );
   }
 
   /** The buyer's answer, relayed by the merchant's storefront. */
@@ -183,47 +192,51 @@ export class ShipDateProposalService {
     actor: EventActor,
   ): Promise<ShipDateProposalRecord> {
     const { store } = this.deps;
-    for (let decision = 1; decision <= maxDecisions; decision += 1) {
-      const proposal = await store.proposals.get(merchant.id, id);
-      if (!proposal) {
-        throw proposalNotFound(id);
-      }
-      const shipment = await store.shipments.get(merchant.id, proposal.shipmentId);
-      if (!shipment) {
-        throw proposalNotFound(id);
-      }
-      const now = this.deps.now();
-      const decided = answerProposal(proposal, accepted, now);
-      if (!decided.ok) {
-        throw refusalError(decided);
-      }
-      const shipBy = decided.shipment?.shipBy;
-      const webhook: ProposalWebhookType = accepted ? "proposal.accepted" : "proposal.rejected";
-      const result = await store.proposals.answer(id, {
-        merchantId: merchant.id,
-        expectVersion: proposal.version,
-        expectShipmentVersion: shipment.version,
-        proposal: decided.proposal,
-        webhook,
-        ...(shipBy === undefined
-          ? {}
-          : {
-              shipmentPatch: { shipBy },
-              // The shipment is now due at the agreed date; the job for the old `shipBy` finds
-              // it moved and does nothing (src/scheduler/ship-by.ts).
-              schedule: [newDeadline("ship_by", shipment, shipBy, shipBy)],
-            }),
-        at: now.toISOString(),
-      });
-      if (result.outcome === "applied") {
-        this.logChange(accepted ? "accepted" : "rejected", result.record, actor);
-        return result.record;
-      }
-      if (result.outcome === "not_found") {
-        throw proposalNotFound(id);
-      }
-    }
-    throw busy(id);
+    return decideOnFreshReads(
+      id,
+      async () => {
+        const proposal = await store.proposals.get(merchant.id, id);
+        if (!proposal) {
+          throw proposalNotFound(id);
+        }
+        const shipment = await store.shipments.get(merchant.id, proposal.shipmentId);
+        if (!shipment) {
+          throw proposalNotFound(id);
+        }
+        const now = this.deps.now();
+        const decided = answerProposal(proposal, accepted, now);
+        if (!decided.ok) {
+          throw refusalError(decided);
+        }
+        const shipBy = decided.shipment?.shipBy;
+        const webhook: ProposalWebhookType = accepted ? "proposal.accepted" : "proposal.rejected";
+        const result = await store.proposals.answer(id, {
+          merchantId: merchant.id,
+          expectVersion: proposal.version,
+          expectShipmentVersion: shipment.version,
+          proposal: decided.proposal,
+          webhook,
+          ...(shipBy === undefined
+            ? {}
+            : {
+                shipmentPatch: { shipBy },
+                // The shipment is now due at the agreed date; the job for the old `shipBy` finds
+                // it moved and does nothing (src/scheduler/ship-by.ts).
+                schedule: [newDeadline("ship_by", shipment, shipBy, shipBy)],
+              }),
+          at: now.toISOString(),
+        });
+        if (result.outcome === "applied") {
+          this.logChange(accepted ? "accepted" : "rejected", result.record, actor);
+          return result.record;
+        }
+        if (result.outcome === "not_found") {
+          throw proposalNotFound(id);
+        }
+        return "stale";
+      },
+      maxDecisions,
+    );
   }
 
   /** The proposal as it stands now (expired once past `expiresAt`, written or not). */
@@ -249,13 +262,4 @@ function shipmentNotFound(id: string): ServiceError {
 
 function proposalNotFound(id: string): ServiceError {
   return new ServiceError("not_found", `No ship-date proposal ${id} for this merchant.`);
-}
-
-/** Every read went stale before its write: the shipment is changing right now. */
-function busy(id: string): ServiceError {
-  return new ServiceError(
-    "internal",
-    `${id} kept changing while this change was decided; nothing was changed. Retry shortly.`,
-    { retryAfterSeconds: 1 },
-  );
 }

@@ -27,6 +27,7 @@ import type {
   TicketWithEvents,
 } from "../store/store.ts";
 import { carrierFor, type ServiceDeps } from "./deps.ts";
+import { decideOnFreshReads } from "./fresh-reads.ts";
 import {
   fingerprintOf,
   type IdempotentAnswer,
@@ -302,7 +303,7 @@ export class ShipmentService {
       tickets: readonly TicketWithEvents[],
     ) => Omit<ShipmentTransition, "merchantId" | "expectVersion">,
   ): Promise<ShipmentWithEvents> {
-    for (let attempt = 0; attempt < maxDecisions; attempt += 1) {
+    return decideOnFreshReads("The shipment", async () => {
       const current = await this.get(merchant.id, id);
       const tickets = await this.deps.store.tickets.ofShipment(id);
       const transition = decide(current, tickets);
@@ -311,17 +312,13 @@ export class ShipmentService {
         merchantId: merchant.id,
         expectVersion: current.version,
       });
-      if (result.outcome !== "stale") {
-        const shipment = this.applied(id, result, transition);
-        await this.advanceOpen(tickets);
-        return shipment;
+      if (result.outcome === "stale") {
+        return "stale";
       }
-    }
-    throw new ServiceError(
-      "internal",
-      "The shipment kept changing (its tickets): nothing was changed. Retry shortly.",
-      { retryAfterSeconds: 1 },
-    );
+      const shipment = this.applied(id, result, transition);
+      await this.advanceOpen(tickets);
+      return shipment;
+    });
   }
 
   /** Best effort, after the commit: each open ticket's `ticket_due` is already enqueued. */

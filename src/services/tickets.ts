@@ -39,6 +39,7 @@ import type {
   TicketWithEvents,
 } from "../store/store.ts";
 import type { ServiceDeps } from "./deps.ts";
+import { decideOnFreshReads } from "./fresh-reads.ts";
 import { countTicketChange } from "./obligation-metrics.ts";
 import { refusalError } from "./obligation-refusal.ts";
 import { parcelOfAnotherMerchant } from "./parcel-refusal.ts";
@@ -47,9 +48,6 @@ import { webhooksOf, withActors } from "./ticket-events.ts";
 
 /** What tickets need: the scheduler's deps have it too, so its handler runs this very code. */
 export type TicketDeps = Pick<ServiceDeps, "store" | "now" | "obligations" | "metrics">;
-
-/** Reads decided again after another change to the same shipment won the race. */
-const maxDecisions = 3;
 
 /** What `advance` found: the ticket as stored now, and the next instant it changes by itself. */
 export interface AdvancedTicket {
@@ -70,7 +68,7 @@ export class TicketService {
     actor: EventActor,
   ): Promise<TicketWithEvents> {
     const { store, obligations } = this.deps;
-    return this.decided(async () => {
+    return decideOnFreshReads("The shipment", async () => {
       const shipment = await store.shipments.get(merchant.id, shipmentId);
       if (!shipment) {
         throw new ServiceError("not_found", `No shipment ${shipmentId} for this merchant.`);
@@ -161,7 +159,7 @@ export class TicketService {
    */
   advance(ticketId: string): Promise<AdvancedTicket | null> {
     const { store, obligations } = this.deps;
-    return this.decided(async () => {
+    return decideOnFreshReads("The shipment", async () => {
       const ticket = await store.tickets.getById(ticketId);
       if (!ticket) {
         return null;
@@ -189,7 +187,7 @@ export class TicketService {
     actor: EventActor,
     decide: Decide,
   ): Promise<TicketWithEvents> {
-    return this.decided(async () => {
+    return decideOnFreshReads("The shipment", async () => {
       const ticket = await this.get(merchantId, ticketId);
       const shipment = await this.shipmentOf(ticket);
       const now = this.deps.now();
@@ -284,23 +282,5 @@ export class TicketService {
       throw new Error(`ticket ${ticket.id} has no shipment ${ticket.shipmentId}`);
     }
     return shipment;
-  }
-
-  /**
-   * Runs `decide` (read, rule, conditional write) until it is not `stale`: another change to the
-   * shipment committed between the read and the write. A few tries, then a retryable refusal.
-   */
-  private async decided<T>(decide: () => Promise<T | "stale">): Promise<T> {
-    for (let attempt = 0; attempt < maxDecisions; attempt += 1) {
-      const result = await decide();
-      if (result !== "stale") {
-        return result;
-      }
-    }
-    throw new ServiceError(
-      "internal",
-      "The shipment kept changing while the ticket was decided: nothing was changed. Retry shortly.",
-      { retryAfterSeconds: 1 },
-    );
   }
 }
