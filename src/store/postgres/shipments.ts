@@ -9,8 +9,8 @@ import type pg from "pg";
 import type { CarrierId } from "../../../contracts/carrier-adapter.ts";
 import { proposalAt } from "../../domain/obligations/ship-date-proposals.ts";
 import { toShipmentResource } from "../../domain/shipment-resource.ts";
+import { shipmentEventColumns, withShipmentEvents } from "../shipment-rows.ts";
 import type {
-  ShipmentEventRecord,
   ShipmentRecord,
   ShipmentRepository,
   ShipmentTransitionResult,
@@ -56,7 +56,7 @@ export function pgShipmentRepository(
           await completeKey(tx, completion);
         }
         await tx.insert(shipments).values(shipment);
-        await tx.insert(events).values(eventColumns(shipment.id, input.event));
+        await tx.insert(events).values(shipmentEventColumns(shipment.id, input.event));
         await deadlines.enqueue(client, input.deadlines);
       });
     },
@@ -139,7 +139,7 @@ export function pgShipmentRepository(
         }
         const { events: _history, id: _id, ...columns } = changed;
         await tx.update(shipments).set(columns).where(eq(shipments.id, id));
-        await tx.insert(events).values(eventColumns(id, transition.event));
+        await tx.insert(events).values(shipmentEventColumns(id, transition.event));
         await deadlines.enqueue(client, transition.schedule ?? []);
         const after: ShipmentWithEvents = {
           ...changed,
@@ -189,27 +189,5 @@ async function withEvents(reader: PgDb, rows: ShipmentRecord[]): Promise<Shipmen
       ),
     )
     .orderBy(asc(events.id));
-  const byShipment = new Map<string, ShipmentEventRecord[]>();
-  for (const event of found) {
-    const list = byShipment.get(event.shipmentId) ?? [];
-    list.push({
-      at: event.at,
-      type: event.type,
-      detail: event.detail,
-      actor: { type: event.actorType, id: event.actorId },
-    });
-    byShipment.set(event.shipmentId, list);
-  }
-  return rows.map((row) => ({ ...row, events: byShipment.get(row.id) ?? [] }));
-}
-
-function eventColumns(shipmentId: string, event: ShipmentEventRecord) {
-  return {
-    shipmentId,
-    at: event.at,
-    type: event.type,
-    detail: event.detail,
-    actorType: event.actor.type,
-    actorId: event.actor.id,
-  };
+  return withShipmentEvents(rows, found);
 }

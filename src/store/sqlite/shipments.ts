@@ -9,11 +9,11 @@ import { proposalAt } from "../../domain/obligations/ship-date-proposals.ts";
 import { toShipmentResource } from "../../domain/shipment-resource.ts";
 import { parcelOwnersTable, shipmentEventsTable, shipmentsTable } from "../schema.ts";
 import type {
-  ShipmentEventRecord,
   ShipmentRecord,
   ShipmentRepository,
   ShipmentWithEvents,
 } from "../shipment-records.ts";
+import { shipmentEventColumns, withShipmentEvents } from "../shipment-rows.ts";
 import { IdempotencyConflictError } from "../store.ts";
 import type { Db, Reader, SqliteConnection } from "./connection.ts";
 import { enqueueDeadlines } from "./deadlines.ts";
@@ -46,7 +46,7 @@ export function sqliteShipments(
           keys.completeKey.run(completion);
         }
         db.insert(shipments).values(shipment).run();
-        db.insert(events).values(eventColumns(shipment.id, input.event)).run();
+        db.insert(events).values(shipmentEventColumns(shipment.id, input.event)).run();
         enqueueDeadlines(db, input.deadlines);
       });
     },
@@ -132,7 +132,7 @@ export function sqliteShipments(
         }
         const { events: _history, id: _id, ...columns } = changed;
         db.update(shipments).set(columns).where(eq(shipments.id, id)).run();
-        db.insert(events).values(eventColumns(id, transition.event)).run();
+        db.insert(events).values(shipmentEventColumns(id, transition.event)).run();
         enqueueDeadlines(db, transition.schedule ?? []);
         const after: ShipmentWithEvents = {
           ...changed,
@@ -216,27 +216,5 @@ function withEvents(reader: Reader, rows: ShipmentRecord[]): ShipmentWithEvents[
     )
     .orderBy(asc(events.id))
     .all();
-  const byShipment = new Map<string, ShipmentEventRecord[]>();
-  for (const event of found) {
-    const list = byShipment.get(event.shipmentId) ?? [];
-    list.push({
-      at: event.at,
-      type: event.type,
-      detail: event.detail,
-      actor: { type: event.actorType, id: event.actorId },
-    });
-    byShipment.set(event.shipmentId, list);
-  }
-  return rows.map((row) => ({ ...row, events: byShipment.get(row.id) ?? [] }));
-}
-
-function eventColumns(shipmentId: string, event: ShipmentEventRecord) {
-  return {
-    shipmentId,
-    at: event.at,
-    type: event.type,
-    detail: event.detail,
-    actorType: event.actor.type,
-    actorId: event.actor.id,
-  };
+  return withShipmentEvents(rows, found);
 }
