@@ -156,8 +156,17 @@ export interface Histogram {
 
 /** Reads an unlabelled histogram from the gateway's /metrics (empty when it has none yet). */
 export async function readHistogram(gatewayUrl: string, name: string): Promise<Histogram> {
+  return histogramIn(await readMetrics(gatewayUrl), name);
+}
+
+/** The gateway's /metrics text, once, for reading several histograms of the same moment. */
+export async function readMetrics(gatewayUrl: string): Promise<string> {
   const response = await request(`${gatewayUrl}/metrics`);
-  const text = await response.body.text();
+  return response.body.text();
+}
+
+/** An unlabelled histogram in a /metrics text (empty when it has none yet). */
+export function histogramIn(text: string, name: string): Histogram {
   const histogram: Histogram = { buckets: [], sum: 0, count: 0 };
   for (const line of text.split("\n")) {
     const value = Number(line.slice(line.lastIndexOf(" ") + 1));

@@ -20,7 +20,8 @@ import {
   createMerchant,
   type Histogram,
   histogramDelta,
-  readHistogram,
+  histogramIn,
+  readMetrics,
   startGateway,
   startSandbox,
   tempDir,
@@ -61,10 +62,8 @@ export const fsyncMetric = "gateway_store_fsync_seconds";
 
 /** The store's commit and fsync histograms as the gateway's /metrics has them now. */
 async function readStoreTimes(url: string): Promise<{ commits: Histogram; fsyncs: Histogram }> {
-  return {
-    commits: await readHistogram(url, commitMetric),
-    fsyncs: await readHistogram(url, fsyncMetric),
-  };
+  const metrics = await readMetrics(url);
+  return { commits: histogramIn(metrics, commitMetric), fsyncs: histogramIn(metrics, fsyncMetric) };
 }
 
 export interface LatencyPair {
