@@ -18,6 +18,7 @@ import { bossSchema } from "../../src/store/postgres/jobs-rows.ts";
 import { inTransaction } from "../../src/store/postgres/transaction.ts";
 import type { CarrierRoom, JobRecord } from "../../src/store/store.ts";
 import { freshPostgresDatabase } from "../support/postgres.ts";
+import { blocksRead } from "../support/prepared-plans.ts";
 
 /** ISO time `seconds` from the real now (negative: in the past, so due). */
 function fromNow(seconds: number): string {
@@ -441,3 +442,32 @@ async function expireLapsedLeases(): Promise<void> {
     await pool.end();
   }
 }
+
+describe("a held job found among many open ones", () => {
+  it("is locked through its primary key: what it reads does not grow with the queue", async () => {
+    // One connection, so the statements the queue prepares are the ones examined below.
+    const pool = new pg.Pool({ connectionString: url, max: 1 });
+    const errors: Error[] = [];
+    const queue = await startPgJobQueue({ pool, leaseMs: 30_000, onError: (e) => errors.push(e) });
+    const instance = { pool, queue, errors };
+    instances.push(instance);
+    const target = job("job_target");
+    await enqueue(instance, target);
+    // Used a few times while the queue is small, as right after a start: PostgreSQL may settle
+    // on one plan for the connection then.
+    for (let round = 0; round < 6; round += 1) {
+      const now = 100 * round;
+      expect(await queue.claim(target.id, fromNow(now), fromNow(now + 30))).not.toBeNull();
+    }
+    for (let n = 0; n < 400; n += 1) {
+      await enqueue(instance, job(`job_other_${n}`));
+    }
+    const { rows } = await pool.query<{ id: string }>(
+      `SELECT id FROM ${bossSchema}.job WHERE data->>'jobId' = 'job_target'`,
+    );
+    const blocks = await blocksRead(pool, "AS open FROM", ["{jobs.sf-express}", rows[0]?.id ?? ""]);
+    // Its partition's primary key and the row: a handful of pages. Through pg-boss's (name,
+    // state) index it read every open job of the queue (108 pages here).
+    expect(blocks).toBeLessThan(30);
+  });
+});

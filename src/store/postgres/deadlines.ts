@@ -187,11 +187,16 @@ class PgBossDeadlineQueue implements PgDeadlineQueue {
   }
 }
 
-/** The open deadline, locked, if `held`'s holder still holds it (the fence); else null. */
+/**
+ * The open deadline, locked, if `held`'s holder still holds it (the fence); else null. Found by
+ * its primary key alone: with `state <= 'active'` in the WHERE clause PostgreSQL chose pg-boss's
+ * (name, state) index and read every open deadline to find this one. Only an active deadline has
+ * a lease, so the fence also tells an ended one.
+ */
 async function lockHeld(client: pg.PoolClient, held: HeldDeadline): Promise<DeadlineRow | null> {
   const { rows } = await client.query<DeadlineRow>(
     `SELECT ${rowColumns} FROM ${bossSchema}.job
-     WHERE name = $1 AND id = $2 AND state <= 'active'
+     WHERE name = $1 AND id = $2
      FOR UPDATE`,
     [queue, bossJobId(held.id)],
   );

@@ -33,17 +33,28 @@ export function prepared(text: string, values?: unknown[]): pg.QueryConfig {
   return name ? { name, text, values } : { text, values };
 }
 
-/** The open job `jobId`, locked until the transaction ends; null when it has ended. */
+/**
+ * The open job `jobId`, locked until the transaction ends; null when it has ended. Found by its
+ * primary key alone and told open by a column: with the open-state condition in the WHERE clause
+ * PostgreSQL chose pg-boss's (name, state) index and read every open job of the queue to find this
+ * one (0.5 ms and 1,100 buffers at 1,200 open jobs, growing with the queue). An ended job is
+ * locked only until the transaction ends, and changed by nobody.
+ */
 export async function lockJob(client: pg.PoolClient, jobId: string): Promise<JobRow | null> {
-  const { rows } = await client.query<JobRow>(
+  const { rows } = await client.query<JobRow & { open: boolean }>(
     prepared(
-      `SELECT ${jobRowColumns} FROM ${bossSchema}.job
-       WHERE name = ANY($1) AND id = $2 AND ${openJobs}
+      `SELECT ${jobRowColumns}, ${openJobs} AS open FROM ${bossSchema}.job
+       WHERE name = ANY($1) AND id = $2
        FOR UPDATE`,
       [allQueues, bossJobId(jobId)],
     ),
   );
-  return rows[0] ?? null;
+  const row = rows[0];
+  if (!row?.open) {
+    return null;
+  }
+  const { open: _open, ...job } = row;
+  return job;
 }
 
 /** The job, locked, if `held`'s holder still holds it (the fence); null if it lost it. */
