@@ -104,8 +104,11 @@ export const interceptionsTable = sqliteTable(
     index("interceptions_merchant_locked_idx")
       .on(table.merchantId, table.id)
       .where(sql`${table.status} = 'locked'`),
-    // Carrier callbacks and "one open interception per parcel" checks look parcels up this way.
-    index("interceptions_parcel_idx").on(table.carrier, table.trackingNumber),
+    // Carrier callbacks and "one open interception per parcel" checks look parcels up this way,
+    // oldest first: with `id` in the index it also gives their order, so no plan prefers walking
+    // a merchant's interceptions in id order to find the parcel's (on PostgreSQL a generic plan
+    // made while the table was small did, reading all of them on every intercept).
+    index("interceptions_parcel_idx").on(table.carrier, table.trackingNumber, table.id),
     // One open interception per parcel and merchant, whichever request races for it: the second
     // insert fails inside its transaction instead of reaching the carrier. Between merchants the
     // parcel's owner decides (parcel_owners); an interception accepted while the carrier could
@@ -353,7 +356,8 @@ export const shipmentsTable = sqliteTable(
     index("shipments_merchant_id_idx").on(table.merchantId, table.id),
     index("shipments_merchant_order_idx").on(table.merchantId, table.orderId),
     // A carrier's tracking push finds the shipments of its parcel.
-    index("shipments_parcel_idx").on(table.carrier, table.trackingNumber),
+    // A parcel's shipments oldest first, ordered by the index itself (as interceptions_parcel_idx).
+    index("shipments_parcel_idx").on(table.carrier, table.trackingNumber, table.id),
   ],
 );
 

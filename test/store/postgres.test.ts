@@ -15,6 +15,7 @@ import { pgKeyRateLimiter } from "../../src/store/postgres/rate-limits.ts";
 import type { InterceptionRecord } from "../../src/store/store.ts";
 import { freshPostgresDatabase } from "../support/postgres.ts";
 import { openTestPostgresStore } from "../support/postgres-store.ts";
+import { blocksRead } from "../support/prepared-plans.ts";
 
 const T0 = Date.parse("2026-11-21T08:00:00.000Z");
 
@@ -260,5 +261,35 @@ describe("values as PostgreSQL stores them", () => {
       "SELECT collation_name FROM information_schema.columns WHERE table_name = 'interceptions' AND column_name = 'id'",
     );
     expect(collations.rows).toEqual([{ collation_name: "C" }]);
+  });
+});
+
+describe("a parcel's interceptions among many of the merchant's", () => {
+  it("are found through the parcel index: what the look-up reads does not grow with them", async () => {
+    // One connection, so the statement the store prepares is the one examined below.
+    const store = await openTestPostgresStore(await freshPostgresDatabase(), { poolSize: 1 });
+    opened.push(store);
+    await store.merchants.create({ id: "mer_a", name: "A", pickupService: true, createdAt: at(0) });
+    await insert(store, interception(icpId(0)));
+    // Looked up a few times while the table is small, as right after a start: PostgreSQL may
+    // settle on one plan for the connection then.
+    for (let round = 0; round < 6; round += 1) {
+      expect(
+        await store.interceptions.findForParcel("mer_a", "sf-express", "SF1400000000001"),
+      ).toHaveLength(1);
+    }
+    for (let n = 1; n <= 1000; n += 1) {
+      const trackingNumber = `SF15${String(n).padStart(11, "0")}`;
+      await insert(store, interception(icpId(n), { trackingNumber, status: "submitted" }));
+    }
+    const blocks = await blocksRead(store.pool, '"interceptions"."tracking_number" = $2', [
+      "sf-express",
+      "SF1400000000001",
+      "mer_a",
+    ]);
+    // The parcel index and the row: a handful of pages (3 when written). Walking the merchant's
+    // interceptions in id order, the plan it once settled on since that index also gives the
+    // order, read them all (72 pages here).
+    expect(blocks).toBeLessThan(20);
   });
 });

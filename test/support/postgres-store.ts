@@ -14,6 +14,8 @@ export interface TestPostgresStoreOptions {
   onCommit?: (seconds: number) => void;
   /** Hears the job queue's errors; by default they go to stderr. */
   onJobQueueError?: (error: Error) => void;
+  /** The store's connections (DATABASE_POOL_SIZE); the gateway's default unless given. */
+  poolSize?: number;
 }
 
 /** Opens a store on `url`, or on a new empty database. */
@@ -24,6 +26,7 @@ export async function openTestPostgresStore(
   return openPostgresStore({
     url: url ?? (await freshPostgresDatabase()),
     onCommit: options.onCommit,
+    poolSize: options.poolSize,
     jobQueue: ({ pool }) =>
       startPgJobQueue({
         pool,
