@@ -12,6 +12,7 @@
  *   second when idle, so the reader waits that long after the phase before its second read.
  */
 import pg from "pg";
+import { readStatements, resetStatements, type StatementCost } from "./pg-statements.ts";
 import { sleep, tcpLocalPorts } from "./procs.ts";
 
 /** The gateway's pools name their connections so (src/store/postgres/index.ts). */
@@ -42,6 +43,8 @@ export interface PgActivity {
   pools: PoolView[];
   /** What the counters moved by over the phase. */
   counters: PgCounters;
+  /** Each statement's cost over the phase (pg-statements.ts); null without pg_stat_statements. */
+  statements: StatementCost[] | null;
 }
 
 /** A connection's state as a label: what it was doing when sampled. */
@@ -107,6 +110,7 @@ export async function withPgActivity<T>(
   const client = new pg.Client({ connectionString: url, application_name: "gateway-bench" });
   await client.connect();
   try {
+    const countingStatements = await resetStatements(client);
     const before = await readCounters(client, database);
     // Per instance and pool: connections seen, and per state, summed over the samples.
     const tally = new Map<string, { open: number; states: Map<string, number> }>();
@@ -153,6 +157,7 @@ export async function withPgActivity<T>(
     }
     await sleep(1_200);
     const after = await readCounters(client, database);
+    const statements = countingStatements ? await readStatements(client, database) : null;
     // The bench's own queries on this connection commit too: one per sample, and the second
     // query of the first read.
     const counted = difference(before, after);
@@ -174,6 +179,7 @@ export async function withPgActivity<T>(
           };
         }),
         counters: counted,
+        statements,
       },
     };
   } finally {

@@ -7,8 +7,8 @@
  * Unlike the tests, the bench keeps durability on: `fsync=on` and `synchronous_commit=on` (the
  * defaults, set explicitly), so every COMMIT waits for its WAL flush, as the SQLite store waits
  * for its own WAL fsync; that wait is part of what is measured. `track_io_timing` and
- * `track_wal_io_timing` are on so `pg_stat_io` times the WAL fsyncs. Everything else is
- * PostgreSQL's default.
+ * `track_wal_io_timing` are on so `pg_stat_io` times the WAL fsyncs, and `pg_stat_statements` is
+ * loaded so each phase can say what each statement cost. Everything else is PostgreSQL's default.
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
@@ -38,6 +38,8 @@ export const benchSettings = {
   track_wal_io_timing: "on",
   listen_addresses: "127.0.0.1",
   max_connections: "200",
+  // What each statement costs, per phase (pg-statements.ts); PostgreSQL's own extension.
+  shared_preload_libraries: "pg_stat_statements",
 };
 
 /** Starts the server in `directory` (an empty folder it may own). */

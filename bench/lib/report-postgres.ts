@@ -14,6 +14,7 @@ import { areaShare, type ProfileSummary } from "./cpuprofile.ts";
 import { cpuCell, int, ms, pct, verdict } from "./format.ts";
 import type { PoolView } from "./pg-activity.ts";
 import type { Results } from "./report.ts";
+import { statementsTable } from "./report-pg-statements.ts";
 import { profileTables } from "./report-profile.ts";
 import { bucketBound, type Histogram } from "./stack.ts";
 
@@ -282,6 +283,17 @@ export function postgresSection(results: Results): string[] {
     `For SQLite at its best (c=${sqliteBest.concurrency}): ${boundOf(sqliteBest.sqlite, "sqlite", { cores: results.machine.cores, poolSize: result.poolSize, latencyMs: result.latencyMs, concurrency: sqliteBest.concurrency })}.`,
     "",
   );
+  const onePgBest = bestStep(result, "postgres1");
+  const statements = onePgBest.postgres1.pg?.statements;
+  if (statements) {
+    lines.push(
+      ...statementsTable(
+        statements,
+        onePgBest.postgres1.ok,
+        `one instance at c=${onePgBest.concurrency}, its best`,
+      ),
+    );
+  }
   const profile = result.profile;
   if (profile) {
     lines.push(
