@@ -264,9 +264,9 @@ describe("values as PostgreSQL stores them", () => {
   });
 });
 
-describe("a parcel's interceptions among many of the merchant's", () => {
-  it("are found through the parcel index: what the look-up reads does not grow with them", async () => {
-    // One connection, so the statement the store prepares is the one examined below.
+describe("a parcel's and an order's interceptions among many of the merchant's", () => {
+  it("are found through their own index: what each look-up reads does not grow with them", async () => {
+    // One connection, so the statements the store prepares are the ones examined below.
     const store = await openTestPostgresStore(await freshPostgresDatabase(), { poolSize: 1 });
     opened.push(store);
     await store.merchants.create({ id: "mer_a", name: "A", pickupService: true, createdAt: at(0) });
@@ -277,19 +277,29 @@ describe("a parcel's interceptions among many of the merchant's", () => {
       expect(
         await store.interceptions.findForParcel("mer_a", "sf-express", "SF1400000000001"),
       ).toHaveLength(1);
+      expect(await store.interceptions.redirectsOfOrder("mer_a", "ORD-1")).toHaveLength(1);
     }
     for (let n = 1; n <= 1000; n += 1) {
       const trackingNumber = `SF15${String(n).padStart(11, "0")}`;
-      await insert(store, interception(icpId(n), { trackingNumber, status: "submitted" }));
+      await insert(
+        store,
+        interception(icpId(n), { trackingNumber, orderId: `ORD-${n + 1}`, status: "submitted" }),
+      );
     }
-    const blocks = await blocksRead(store.pool, '"interceptions"."tracking_number" = $2', [
+    const parcel = await blocksRead(store.pool, '"interceptions"."tracking_number" = $2', [
       "sf-express",
       "SF1400000000001",
       "mer_a",
     ]);
-    // The parcel index and the row: a handful of pages (3 when written). Walking the merchant's
-    // interceptions in id order, the plan it once settled on since that index also gives the
-    // order, read them all (72 pages here).
-    expect(blocks).toBeLessThan(20);
+    const order = await blocksRead(store.pool, '"interceptions"."order_id" = $2', [
+      "mer_a",
+      "ORD-1",
+      "redirect",
+    ]);
+    // Each index and the row: a handful of pages (3 when written). Walking the merchant's
+    // interceptions in id order, the plan the connection once settled on since that index also
+    // gives the order, read them all (72 pages here).
+    expect(parcel).toBeLessThan(20);
+    expect(order).toBeLessThan(20);
   });
 });

@@ -109,7 +109,10 @@ export const interceptionsTable = pgTable(
   (table) => [
     // Serves the newest-first listing (`merchant_id = $1 AND id < $2 ORDER BY id DESC`).
     index("interceptions_merchant_id_idx").on(table.merchantId, table.id),
-    index("interceptions_merchant_order_idx").on(table.merchantId, table.orderId),
+    // An order's interceptions (its redirects) and the listing filtered by order, in id order from
+    // the index itself: without \`id\` here the planner walked the merchant's interceptions by
+    // interceptions_merchant_id_idx, for the order it gives, and read all of them.
+    index("interceptions_merchant_order_idx").on(table.merchantId, table.orderId, table.id),
     // The cost ledger (`GET /v1/costs`): one merchant's interceptions created in a time range,
     // read in (created_at, id) order a page at a time. Not the id: ids are minted on the process's
     // own clock, `created_at` on the gateway's, and the ledger's range is over `created_at`.
@@ -351,7 +354,8 @@ export const shipmentsTable = pgTable(
   },
   (table) => [
     index("shipments_merchant_id_idx").on(table.merchantId, table.id),
-    index("shipments_merchant_order_idx").on(table.merchantId, table.orderId),
+    // An order's shipments in id order from the index itself (as interceptions_merchant_order_idx).
+    index("shipments_merchant_order_idx").on(table.merchantId, table.orderId, table.id),
     // A parcel's shipments oldest first, ordered by the index itself (as interceptions_parcel_idx).
     index("shipments_parcel_idx").on(table.carrier, table.trackingNumber, table.id),
   ],

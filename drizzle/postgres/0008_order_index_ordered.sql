@@ -1,0 +1,4 @@
+DROP INDEX "interceptions_merchant_order_idx";--> statement-breakpoint
+DROP INDEX "shipments_merchant_order_idx";--> statement-breakpoint
+CREATE INDEX "interceptions_merchant_order_idx" ON "interceptions" USING btree ("merchant_id","order_id","id");--> statement-breakpoint
+CREATE INDEX "shipments_merchant_order_idx" ON "shipments" USING btree ("merchant_id","order_id","id");
