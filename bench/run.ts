@@ -179,6 +179,7 @@ async function main(): Promise<void> {
               slowRate: 20,
               slowDurationS: 4,
               drainS: 15,
+              profileS: 3,
             }
           : {
               latencyMs: SANDBOX_LATENCY_MS,
@@ -188,6 +189,7 @@ async function main(): Promise<void> {
               slowRate: 50,
               slowDurationS: 30,
               drainS: 30,
+              profileS: 8,
             },
         log,
       ),
@@ -282,6 +284,7 @@ async function main(): Promise<void> {
       results.breaker?.profile,
       results.postgres?.profile,
       results.get?.profile,
+      results.webhooks?.profile,
     ]) {
       if (profile) {
         const kept = join(outDir, `${basename(dirname(profile.file))}.cpuprofile`);

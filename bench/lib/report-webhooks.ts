@@ -1,7 +1,13 @@
 /** BENCHMARKS.md's webhook parts (issue 11): Summary rows and the section with every phase. */
-import type { ReceiverView, WebhookPhase } from "../scenarios/webhooks.ts";
+import type {
+  ProfiledWindow,
+  ReceiverView,
+  WebhookPhase,
+  WebhookProfile,
+} from "../scenarios/webhooks.ts";
 import { cpuCell, int, ms, pct, signed, verdict } from "./format.ts";
 import type { Results } from "./report.ts";
+import { profileTables } from "./report-profile.ts";
 
 const row = (cells: string[]) => `| ${cells.join(" | ")} |`;
 
@@ -112,5 +118,44 @@ export function webhookSection(results: Results): string[] {
       `fast: ${receiverCells(result.slowAndFast.fast, result.slowAndFast.okWithWarmup)}<br>slow: ${int(result.slowAndFast.slowReceived)} attempts reached it`,
     ),
     "",
+    ...profileSection(result.profile, result.rate),
   ];
+}
+
+/** Main-thread ms per intercept in a window: all busy samples, or one area's self time. */
+function perIntercept(window: ProfiledWindow, area?: string): number {
+  const { summary } = window;
+  const busyMs =
+    area === undefined
+      ? (summary.windowMs * summary.busyPercent) / 100
+      : (summary.areas.find((entry) => entry.area === area)?.ms ?? 0);
+  return busyMs / window.intercepts;
+}
+
+/**
+ * What one delivery costs the main thread: the busy time per intercept with two endpoints minus
+ * without, spread over the deliveries each intercept made, in total and by area.
+ */
+function profileSection(profile: WebhookProfile, rate: number): string[] {
+  const { without, withTwo } = profile;
+  const deliveriesPerIntercept = withTwo.deliveries / withTwo.intercepts;
+  const perDeliveryUs = (area?: string) =>
+    ((perIntercept(withTwo, area) - perIntercept(without, area)) / deliveriesPerIntercept) * 1000;
+  const areas = [
+    ...new Set([...withTwo.summary.areas, ...without.summary.areas].map((e) => e.area)),
+  ]
+    .map((area) => ({ area, us: perDeliveryUs(area) }))
+    .sort((a, b) => b.us - a.us);
+  const lines = [
+    `**What a delivery costs the gateway's main thread.** A fresh gateway under \`--cpu-prof\`, ${rate} intercepts/s for ${ms(withTwo.summary.windowMs / 1000, 0)} s with no endpoint, then for as long with two (${int(withTwo.deliveries)} deliveries in the window, ${ms(deliveriesPerIntercept, 1)} per intercept). Main thread busy ${pct(without.summary.busyPercent)} without, ${pct(withTwo.summary.busyPercent)} with: ${ms(perIntercept(without))} vs ${ms(perIntercept(withTwo))} ms per intercept, so ${int(perDeliveryUs())} µs per delivery. By area (self time per intercept with minus without, per delivery; negative is noise):`,
+    "",
+    "| µs per delivery | Area |",
+    "|---:|---|",
+    ...areas.slice(0, 12).map(({ area, us }) => `| ${int(us)} | ${area} |`),
+    "",
+    `Profile file: \`${profile.file}\`.`,
+    "",
+  ];
+  profileTables("Two endpoints (gateway main thread)", withTwo.summary, lines);
+  return lines;
 }

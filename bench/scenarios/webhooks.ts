@@ -10,15 +10,20 @@
  *    pace, as the API promises a slow or dead endpoint cannot slow the others.
  * Lag = when the receiver got the event minus the event's `createdAt`.
  */
-import { createServer, type Server } from "node:http";
+import { readdirSync } from "node:fs";
 import { join } from "node:path";
 import { request } from "undici";
 import { freePort } from "../../test/integration/loopback.ts";
+import { type ProfileSummary, summarizeProfile } from "../lib/cpuprofile.ts";
 import { type LoadResult, openLoop, type Summary, summarize } from "../lib/load.ts";
 import { meanElu } from "../lib/probe-reader.ts";
 import { CpuMeter, sleep, stop } from "../lib/procs.ts";
+import { cpuProfArgs } from "../lib/profiling.ts";
 import { createParcels, gatewayClient, Parcels } from "../lib/sf.ts";
-import { createMerchant, startGateway, startSandbox, tempDir } from "../lib/stack.ts";
+import { createMerchant, type Gateway, startGateway, startSandbox, tempDir } from "../lib/stack.ts";
+import { Receiver, type ReceiverView } from "../lib/webhook-receiver.ts";
+
+export type { ReceiverView };
 
 export interface WebhookPhase {
   rate: number;
@@ -35,21 +40,31 @@ export interface WebhookPhase {
   gatewayElu: number;
 }
 
-export interface ReceiverView {
-  /** `interception.submitted` events received (one per accepted intercept). */
-  submitted: number;
-  /** Every delivery received, repeats included. */
-  received: number;
-  /** Lag of the first delivery of each event, ms. */
-  lag: Summary;
-}
-
 export interface WebhookResult {
   rate: number;
   /** Baseline: no endpoint, before and after the run with endpoints. */
   without: [WebhookPhase, WebhookPhase];
   withTwo: WebhookPhase & { receivers: [ReceiverView, ReceiverView] };
   slowAndFast: WebhookPhase & { fast: ReceiverView; slowReceived: number; drainS: number };
+  profile: WebhookProfile;
+}
+
+/** One timed window of the profiled gateway: its intercepts and its main thread's samples. */
+export interface ProfiledWindow {
+  intercepts: number;
+  /** Deliveries the receivers got inside the window. */
+  deliveries: number;
+  summary: ProfileSummary;
+}
+
+/**
+ * A fresh gateway under `--cpu-prof` at the same rate: a window with no endpoint, then one with
+ * two, from the same profile, so the main-thread time the deliveries add is the difference.
+ */
+export interface WebhookProfile {
+  file: string;
+  without: ProfiledWindow;
+  withTwo: ProfiledWindow;
 }
 
 export interface WebhookOptions {
@@ -61,58 +76,31 @@ export interface WebhookOptions {
   slowDurationS: number;
   /** How long the receivers may still take after a phase's last intercept answered. */
   drainS: number;
+  /** Each window of the profiled run. */
+  profileS: number;
 }
 
-/** A webhook receiver on 127.0.0.1: notes each event's arrival; answers after `delayMs`. */
-class Receiver {
-  private readonly firstSeen = new Map<string, number>();
-  received = 0;
-  submitted = 0;
-  private readonly server: Server;
-  private readonly lags: number[] = [];
+type Client = ReturnType<typeof gatewayClient>;
 
-  constructor(private readonly delayMs: number) {
-    this.server = createServer((req, res) => {
-      const chunks: Buffer[] = [];
-      req.on("data", (chunk: Buffer) => chunks.push(chunk));
-      req.on("end", () => {
-        const arrived = Date.now();
-        this.received += 1;
-        const id = String(req.headers["webhook-id"] ?? "");
-        if (!this.firstSeen.has(id)) {
-          this.firstSeen.set(id, arrived);
-          const event = JSON.parse(Buffer.concat(chunks).toString("utf8")) as {
-            type: string;
-            createdAt: string;
-          };
-          this.lags.push(arrived - Date.parse(event.createdAt));
-          if (event.type === "interception.submitted") {
-            this.submitted += 1;
-          }
-        }
-        setTimeout(() => res.writeHead(204).end(), this.delayMs);
-      });
-    });
+/** A merchant with its endpoints, and a client with its API key. */
+async function merchantClient(gatewayUrl: string, name: string, urls: string[]): Promise<Client> {
+  const apiKey = await createMerchant(gatewayUrl, name);
+  for (const url of urls) {
+    await registerEndpoint(gatewayUrl, apiKey, url);
   }
+  return gatewayClient(gatewayUrl, apiKey, 256);
+}
 
-  async listen(): Promise<string> {
-    const port = await freePort();
-    await new Promise<void>((resolve) => this.server.listen(port, "127.0.0.1", resolve));
-    return `http://127.0.0.1:${port}/hooks`;
-  }
-
-  view(): ReceiverView {
-    return {
-      submitted: this.submitted,
-      received: this.received,
-      lag: summarize(Float64Array.from(this.lags).sort()),
-    };
-  }
-
-  close(): Promise<void> {
-    this.server.closeAllConnections();
-    return new Promise((resolve) => this.server.close(() => resolve()));
-  }
+/** Fresh intercepts through `via`, open loop at `rate` for `seconds`. */
+function interceptLoop(via: Client, parcels: Parcels, rate: number, seconds: number) {
+  return openLoop({
+    rate,
+    durationMs: seconds * 1000,
+    maxRequests: Math.ceil(rate * seconds),
+    maxInFlight: Math.max(50, rate * 5),
+    drainTimeoutMs: 60_000,
+    fire: () => via.intercept(parcels.take()),
+  });
 }
 
 async function registerEndpoint(gatewayUrl: string, apiKey: string, url: string): Promise<void> {
@@ -133,7 +121,7 @@ export async function runWebhooks(
 ): Promise<WebhookResult> {
   const gatewayPort = await freePort();
   const sandbox = await startSandbox(options.latencyMs, `http://127.0.0.1:${gatewayPort}`);
-  const gateway = await startGateway({
+  let gateway = await startGateway({
     port: gatewayPort,
     sandboxUrl: sandbox.url,
     databasePath: join(tempDir("webhooks"), "gateway.db"),
@@ -143,19 +131,17 @@ export async function runWebhooks(
   const fast = new Receiver(0);
   // Answers after the gateway's 10 s delivery timeout: every attempt to it times out.
   const slow = new Receiver(10_500);
-  const clients: ReturnType<typeof gatewayClient>[] = [];
+  const profiledReceivers = [new Receiver(0), new Receiver(0)] as const;
+  const clients: Client[] = [];
   try {
     const mainPhase = options.rate * (options.durationS + options.warmupS);
     const slowPhase = options.slowRate * (options.slowDurationS + options.warmupS);
+    const profiledPhase = options.rate * 2 * (options.profileS + options.warmupS);
     const parcels = new Parcels(
-      await createParcels(sandbox.url, Math.ceil(3 * mainPhase + slowPhase) + 100),
+      await createParcels(sandbox.url, Math.ceil(3 * mainPhase + slowPhase + profiledPhase) + 100),
     );
     const client = async (name: string, urls: string[]) => {
-      const apiKey = await createMerchant(gateway.url, name);
-      for (const url of urls) {
-        await registerEndpoint(gateway.url, apiKey, url);
-      }
-      const made = gatewayClient(gateway.url, apiKey, 256);
+      const made = await merchantClient(gateway.url, name, urls);
       clients.push(made);
       return made;
     };
@@ -169,24 +155,11 @@ export async function runWebhooks(
       await fast.listen(),
     ]);
 
-    const phase = async (
-      via: ReturnType<typeof gatewayClient>,
-      rate: number,
-      durationS: number,
-    ): Promise<WebhookPhase> => {
-      const open = (seconds: number) =>
-        openLoop({
-          rate,
-          durationMs: seconds * 1000,
-          maxRequests: Math.ceil(rate * seconds),
-          maxInFlight: Math.max(50, rate * 5),
-          drainTimeoutMs: 60_000,
-          fire: () => via.intercept(parcels.take()),
-        });
-      const warmup = await open(options.warmupS);
+    const phase = async (via: Client, rate: number, durationS: number): Promise<WebhookPhase> => {
+      const warmup = await interceptLoop(via, parcels, rate, options.warmupS);
       const meter = new CpuMeter({ gateway: gateway.child.pid, sandbox: sandbox.child.pid });
       const from = Date.now();
-      const result: LoadResult = await open(durationS);
+      const result: LoadResult = await interceptLoop(via, parcels, rate, durationS);
       const cpu = meter.read();
       return {
         rate,
@@ -235,20 +208,89 @@ export async function runWebhooks(
     log(
       `  webhooks slow+fast: fast got ${fastView.submitted} of ${mixed.okWithWarmup} submitted events, lag p50 ${fastView.lag.p50.toFixed(0)} ms p99 ${fastView.lag.p99.toFixed(0)} ms; slow got ${slow.received} deliveries`,
     );
+
+    // Same port, so the sandbox's callbacks reach the profiled gateway; a fresh database.
+    await stop(gateway.child);
+    const profileDirectory = tempDir("webhooks-prof");
+    gateway = await startGateway({
+      name: "gateway webhooks (cpu-prof)",
+      port: gatewayPort,
+      sandboxUrl: sandbox.url,
+      databasePath: join(tempDir("webhooks-prof-db"), "gateway.db"),
+      env: { WEBHOOK_ALLOW_PRIVATE_URLS: "true" },
+      nodeArgs: cpuProfArgs(profileDirectory),
+    });
+    const profile = await profiledWindows(
+      gateway,
+      profileDirectory,
+      [
+        await client("Webhooks bench (profiled): no endpoint", []),
+        await client("Webhooks bench (profiled): two endpoints", [
+          await profiledReceivers[0].listen(),
+          await profiledReceivers[1].listen(),
+        ]),
+      ],
+      profiledReceivers,
+      (seconds, via) => interceptLoop(via, parcels, options.rate, seconds),
+      options,
+    );
+    log(
+      `  webhooks profile: main thread busy ${profile.without.summary.busyPercent.toFixed(0)} % without, ${profile.withTwo.summary.busyPercent.toFixed(0)} % with two endpoints (${profile.withTwo.deliveries} deliveries)`,
+    );
     return {
       rate: options.rate,
       without: [before, after],
       withTwo: { ...withTwo, receivers: views },
       slowAndFast: { ...mixed, fast: fastView, slowReceived: slow.received, drainS: drained },
+      profile,
     };
   } finally {
     for (const made of clients) {
       await made.close().catch(() => {});
     }
-    for (const receiver of [...receivers, fast, slow]) {
+    for (const receiver of [...receivers, fast, slow, ...profiledReceivers]) {
       await receiver.close().catch(() => {});
     }
     await stop(gateway.child);
     await stop(sandbox.child);
   }
+}
+
+/**
+ * Runs the two windows on the profiled gateway (each after its own warm-up), stops it so it
+ * writes the profile, and summarises each window (monotonic µs, the clock V8 stamps samples with).
+ */
+async function profiledWindows(
+  gateway: Gateway,
+  directory: string,
+  [none, two]: [Client, Client],
+  receivers: readonly [Receiver, Receiver],
+  load: (seconds: number, via: Client) => Promise<LoadResult>,
+  options: Pick<WebhookOptions, "warmupS" | "profileS">,
+): Promise<WebhookProfile> {
+  const received = () => receivers[0].received + receivers[1].received;
+  const window = async (via: Client) => {
+    await load(options.warmupS, via);
+    const deliveriesBefore = received();
+    const fromUs = Number(process.hrtime.bigint() / 1000n);
+    const result = await load(options.profileS, via);
+    const toUs = Number(process.hrtime.bigint() / 1000n);
+    return { fromUs, toUs, intercepts: result.ok, deliveries: received() - deliveriesBefore };
+  };
+  const without = await window(none);
+  const withTwo = await window(two);
+  await stop(gateway.child);
+  // One file per thread (`CPU.<date>.<time>.<pid>.<thread>.<seq>.cpuprofile`): the main thread
+  // is thread 0.
+  const name = readdirSync(directory).find((file) => /\.\d+\.0\.\d+\.cpuprofile$/.test(file));
+  if (!name) {
+    throw new Error(`${gateway.child.name} wrote no .cpuprofile in ${directory}`);
+  }
+  const file = join(directory, name);
+  const summarise = ({ fromUs, toUs, intercepts, deliveries }: typeof without) => ({
+    intercepts,
+    deliveries,
+    summary: summarizeProfile(file, { fromUs, toUs, top: 15 }),
+  });
+  return { file, without: summarise(without), withTwo: summarise(withTwo) };
 }
