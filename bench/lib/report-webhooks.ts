@@ -8,6 +8,7 @@ import type {
 import { cpuCell, int, ms, pct, signed, verdict } from "./format.ts";
 import type { Results } from "./report.ts";
 import { profileTables } from "./report-profile.ts";
+import { deliveryStages } from "./webhook-stages.ts";
 
 const row = (cells: string[]) => `| ${cells.join(" | ")} |`;
 
@@ -122,36 +123,38 @@ export function webhookSection(results: Results): string[] {
   ];
 }
 
-/** Main-thread ms per intercept in a window: all busy samples, or one area's self time. */
-function perIntercept(window: ProfiledWindow, area?: string): number {
+/** Main-thread ms per intercept in a window: all busy samples, or one stage's. */
+function perIntercept(window: ProfiledWindow, stage?: string): number {
   const { summary } = window;
   const busyMs =
-    area === undefined
+    stage === undefined
       ? (summary.windowMs * summary.busyPercent) / 100
-      : (summary.areas.find((entry) => entry.area === area)?.ms ?? 0);
+      : (window.stages[stage] ?? 0);
   return busyMs / window.intercepts;
 }
 
 /**
- * What one delivery costs the main thread: the busy time per intercept with two endpoints minus
- * without, spread over the deliveries each intercept made, in total and by area.
+ * What one delivery costs the main thread: per stage, the time per intercept with two endpoints
+ * minus without, spread over the deliveries each intercept made. The stages are found by their
+ * functions on the stack; the rest (the requests, and the HTTP client's socket callbacks, which
+ * run under no function of ours) only differs between the windows, so it carries their noise.
  */
 function profileSection(profile: WebhookProfile, rate: number): string[] {
   const { without, withTwo } = profile;
   const deliveriesPerIntercept = withTwo.deliveries / withTwo.intercepts;
-  const perDeliveryUs = (area?: string) =>
-    ((perIntercept(withTwo, area) - perIntercept(without, area)) / deliveriesPerIntercept) * 1000;
-  const areas = [
-    ...new Set([...withTwo.summary.areas, ...without.summary.areas].map((e) => e.area)),
-  ]
-    .map((area) => ({ area, us: perDeliveryUs(area) }))
-    .sort((a, b) => b.us - a.us);
+  const us = (value: number) => ms(value * 1000, 0);
+  const stageRow = (stage: string) => {
+    const [before, after] = [perIntercept(without, stage), perIntercept(withTwo, stage)];
+    return `| ${stage} | ${us(before)} | ${us(after)} | ${us((after - before) / deliveriesPerIntercept)} |`;
+  };
+  const total = (perIntercept(withTwo) - perIntercept(without)) / deliveriesPerIntercept;
   const lines = [
-    `**What a delivery costs the gateway's main thread.** A fresh gateway under \`--cpu-prof\`, ${rate} intercepts/s for ${ms(withTwo.summary.windowMs / 1000, 0)} s with no endpoint, then for as long with two (${int(withTwo.deliveries)} deliveries in the window, ${ms(deliveriesPerIntercept, 1)} per intercept). Main thread busy ${pct(without.summary.busyPercent)} without, ${pct(withTwo.summary.busyPercent)} with: ${ms(perIntercept(without))} vs ${ms(perIntercept(withTwo))} ms per intercept, so ${int(perDeliveryUs())} µs per delivery. By area (self time per intercept with minus without, per delivery; negative is noise):`,
+    `**What a delivery costs the gateway's main thread.** A fresh gateway under \`--cpu-prof\`, ${rate} intercepts/s for ${ms(withTwo.summary.windowMs / 1000, 0)} s with no endpoint, then for as long with two (${int(withTwo.deliveries)} deliveries in the window, ${ms(deliveriesPerIntercept, 1)} per intercept). Main thread busy ${pct(without.summary.busyPercent)} without, ${pct(withTwo.summary.busyPercent)} with: ${ms(perIntercept(without))} vs ${ms(perIntercept(withTwo))} ms per intercept, so ${int(total * 1000)} µs per delivery. By stage (\`bench/lib/webhook-stages.ts\`: a sample counts for the first stage whose function is on its stack):`,
     "",
-    "| µs per delivery | Area |",
-    "|---:|---|",
-    ...areas.slice(0, 12).map(({ area, us }) => `| ${int(us)} | ${area} |`),
+    "| Stage | µs per intercept, no endpoint | with two | µs per delivery |",
+    "|---|---:|---:|---:|",
+    ...deliveryStages.map(([stage]) => stageRow(stage)),
+    stageRow("rest"),
     "",
     `Profile file: \`${profile.file}\`.`,
     "",

@@ -22,6 +22,7 @@ import { cpuProfArgs } from "../lib/profiling.ts";
 import { createParcels, gatewayClient, Parcels } from "../lib/sf.ts";
 import { createMerchant, type Gateway, startGateway, startSandbox, tempDir } from "../lib/stack.ts";
 import { Receiver, type ReceiverView } from "../lib/webhook-receiver.ts";
+import { stageTimes } from "../lib/webhook-stages.ts";
 
 export type { ReceiverView };
 
@@ -55,6 +56,8 @@ export interface ProfiledWindow {
   /** Deliveries the receivers got inside the window. */
   deliveries: number;
   summary: ProfileSummary;
+  /** Main-thread ms by delivery stage (webhook-stages.ts). */
+  stages: Record<string, number>;
 }
 
 /**
@@ -291,6 +294,7 @@ async function profiledWindows(
     intercepts,
     deliveries,
     summary: summarizeProfile(file, { fromUs, toUs, top: 15 }),
+    stages: stageTimes(file, fromUs, toUs),
   });
   return { file, without: summarise(without), withTwo: summarise(withTwo) };
 }

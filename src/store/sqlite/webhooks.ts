@@ -81,7 +81,8 @@ export function eventOutbox(db: Db): EventOutbox {
       leaseUntil: sql`${p("leaseUntil")}`,
     })
     .prepare();
-  return (input) => {
+  // Named, so profiles tell this write (inside the change's transaction) from the others.
+  const writeWebhookEvents: EventOutbox = (input) => {
     if (input.types.length === 0) {
       return;
     }
@@ -97,6 +98,7 @@ export function eventOutbox(db: Db): EventOutbox {
       insertDelivery.run({ ...delivery });
     }
   };
+  return writeWebhookEvents;
 }
 
 export function sqliteWebhooks({ db, read, write }: SqliteConnection): WebhookRepository {
@@ -244,7 +246,9 @@ export function sqliteWebhooks({ db, read, write }: SqliteConnection): WebhookRe
       if (ids.length === 0) {
         return [];
       }
-      return write((): DueDelivery[] => {
+      // Named (as the record and release writes are), so profiles tell the queue's writes apart:
+      // the group commit runs them later, with none of the methods above them on the stack.
+      const leaseDue = (): DueDelivery[] => {
         // Checked again under the write lock: another connection may have leased some meanwhile.
         const leased = queue.lease.all({ ids: JSON.stringify(ids), now, leaseUntil });
         if (leased.length === 0) {
@@ -253,14 +257,15 @@ export function sqliteWebhooks({ db, read, write }: SqliteConnection): WebhookRe
         return queue.withEventAndEndpoint.all({
           ids: JSON.stringify(leased.map((row) => row.id)),
         });
-      });
+      };
+      return write(leaseDue);
     },
 
     recordAttempts(attempts) {
       if (attempts.length === 0) {
         return Promise.resolve();
       }
-      return write(() => {
+      const writeAttempts = () => {
         for (const { delivery, attempt } of attempts) {
           const { status, lastStatusCode, lastError, nextAttemptAt } = attemptColumns(attempt);
           queue.recordAttempt.run({
@@ -272,18 +277,20 @@ export function sqliteWebhooks({ db, read, write }: SqliteConnection): WebhookRe
             nextAttemptAt,
           });
         }
-      });
+      };
+      return write(writeAttempts);
     },
 
     releaseDeliveries(held) {
       if (held.length === 0) {
         return Promise.resolve();
       }
-      return write(() => {
+      const writeReleases = () => {
         for (const delivery of held) {
           queue.release.run({ id: delivery.id, heldLease: delivery.leaseUntil });
         }
-      });
+      };
+      return write(writeReleases);
     },
   };
 }
