@@ -10,7 +10,7 @@
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 
-interface ProfileNode {
+export interface ProfileNode {
   id: number;
   callFrame: { functionName: string; url: string; lineNumber: number };
   children?: number[];
@@ -103,10 +103,12 @@ function label(frame: ProfileNode["callFrame"]): { name: string; location: strin
   return { name, location };
 }
 
-export function summarizeProfile(
-  file: string,
-  options: { fromUs?: number; toUs?: number; top?: number } = {},
-): ProfileSummary {
+/** A `.cpuprofile` with its nodes by id and each node's parent, for walking a sample's stack. */
+export function readProfile(file: string): {
+  profile: CpuProfile;
+  byId: Map<number, ProfileNode>;
+  parent: Map<number, number>;
+} {
   const profile = JSON.parse(readFileSync(file, "utf8")) as CpuProfile;
   const byId = new Map(profile.nodes.map((node) => [node.id, node]));
   const parent = new Map<number, number>();
@@ -115,12 +117,18 @@ export function summarizeProfile(
       parent.set(child, node.id);
     }
   }
-  const from = options.fromUs ?? Number.NEGATIVE_INFINITY;
-  const to = options.toUs ?? Number.POSITIVE_INFINITY;
-  const top = options.top ?? 15;
+  return { profile, byId, parent };
+}
 
-  // Sample i happened at startTime + sum(timeDeltas[0..i]) and stands for the time since the
-  // previous sample; only samples inside [from, to] count.
+/**
+ * Each node's self time (µs) from the samples inside [from, to] (monotonic µs). Sample i happened
+ * at startTime + sum(timeDeltas[0..i]) and stands for the time since the previous sample.
+ */
+export function selfTimeInWindow(
+  profile: CpuProfile,
+  from: number,
+  to: number,
+): { selfUs: Map<number, number>; windowUs: number; firstUs: number; lastUs: number } {
   const selfUs = new Map<number, number>();
   let windowUs = 0;
   let at = profile.startTime;
@@ -142,6 +150,18 @@ export function summarizeProfile(
     selfUs.set(id, (selfUs.get(id) ?? 0) + span);
     windowUs += span;
   }
+  return { selfUs, windowUs, firstUs, lastUs };
+}
+
+export function summarizeProfile(
+  file: string,
+  options: { fromUs?: number; toUs?: number; top?: number } = {},
+): ProfileSummary {
+  const { profile, byId, parent } = readProfile(file);
+  const from = options.fromUs ?? Number.NEGATIVE_INFINITY;
+  const to = options.toUs ?? Number.POSITIVE_INFINITY;
+  const top = options.top ?? 15;
+  const { selfUs, windowUs, firstUs, lastUs } = selfTimeInWindow(profile, from, to);
   const selfByFunction = new Map<string, FunctionCost & { us: number }>();
   const inclusiveByFunction = new Map<string, FunctionCost & { us: number }>();
   const byArea = new Map<string, number>();

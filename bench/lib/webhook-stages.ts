@@ -6,19 +6,9 @@
  * What no stage claims (the requests, the carrier calls, and the HTTP client's socket callbacks,
  * which run under no function of ours) is the rest.
  */
-import { readFileSync } from "node:fs";
+import { type ProfileNode, readProfile, selfTimeInWindow } from "./cpuprofile.ts";
 
-interface Frame {
-  functionName: string;
-  url: string;
-}
-
-interface Profile {
-  nodes: { id: number; callFrame: Frame; children?: number[] }[];
-  startTime: number;
-  samples: number[];
-  timeDeltas: number[];
-}
+type Frame = ProfileNode["callFrame"];
 
 const inFile = (frame: Frame, path: string) => frame.url.endsWith(path);
 
@@ -54,14 +44,7 @@ export const deliveryStages: [string, (frame: Frame) => boolean][] = [
 
 /** Busy main-thread ms per stage inside [fromUs, toUs] (monotonic µs); the rest under "rest". */
 export function stageTimes(file: string, fromUs: number, toUs: number): Record<string, number> {
-  const profile = JSON.parse(readFileSync(file, "utf8")) as Profile;
-  const byId = new Map(profile.nodes.map((node) => [node.id, node]));
-  const parent = new Map<number, number>();
-  for (const node of profile.nodes) {
-    for (const child of node.children ?? []) {
-      parent.set(child, node.id);
-    }
-  }
+  const { profile, byId, parent } = readProfile(file);
   const stageOf = new Map<number, string>();
   const stageOfNode = (id: number): string => {
     const known = stageOf.get(id);
@@ -80,16 +63,9 @@ export function stageTimes(file: string, fromUs: number, toUs: number): Record<s
     return found;
   };
   const ms: Record<string, number> = {};
-  let at = profile.startTime;
-  let previous = profile.startTime;
-  for (let index = 0; index < profile.samples.length; index++) {
-    at += profile.timeDeltas[index] ?? 0;
-    const span = Math.max(0, at - previous);
-    previous = at;
-    if (at >= fromUs && at <= toUs) {
-      const stage = stageOfNode(profile.samples[index] as number);
-      ms[stage] = (ms[stage] ?? 0) + span / 1000;
-    }
+  for (const [id, us] of selfTimeInWindow(profile, fromUs, toUs).selfUs) {
+    const stage = stageOfNode(id);
+    ms[stage] = (ms[stage] ?? 0) + us / 1000;
   }
   delete ms["(idle)"];
   return ms;
