@@ -12,7 +12,7 @@ import { startSandbox } from "../../adapters/sandbox-kit/server.ts";
 import { SF_SANDBOX_PUSH_TOKEN } from "../../adapters/sf-express/sandbox.ts";
 import { loadConfig } from "../../src/config.ts";
 import { type RunningGateway, startGateway } from "../../src/server.ts";
-import { freePort, http } from "./loopback.ts";
+import { eventually, freePort, http, type JsonBody } from "./loopback.ts";
 
 let directory: string;
 let gateway: RunningGateway;
@@ -98,10 +98,17 @@ describe("the sandboxes' push secrets", () => {
     }
     expect(current.body.status, current.text).toBe("succeeded");
 
-    const pushes = await http("GET", `${sandboxUrl}/_sandbox/pushes`);
-    const push = (pushes.body.pushes as Array<{ trackingNumber: string; url: string }>).find(
-      (each) => each.trackingNumber === trackingNumber,
+    // The sandbox logs a push when the gateway's answer is back, which can be just after the
+    // gateway committed the outcome the loop above saw.
+    const loggedPush = (read: { body: JsonBody }) =>
+      (read.body.pushes as Array<{ trackingNumber: string; url: string }>).find(
+        (each) => each.trackingNumber === trackingNumber,
+      );
+    const pushes = await eventually(
+      () => http("GET", `${sandboxUrl}/_sandbox/pushes`),
+      (read) => loggedPush(read) !== undefined,
     );
+    const push = loggedPush(pushes);
     expect(push?.url, pushes.text).toBe(
       `${gateway.url}/v1/carriers/sf-express/callbacks?token=redacted`,
     );

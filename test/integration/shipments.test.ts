@@ -183,10 +183,16 @@ describe("following collection over loopback", () => {
         data: { status: "resolved", resolution: "collected" },
       });
     }
-    const pushes = await http("GET", `${sandbox.url}/_sandbox/pushes`);
-    const sfPushes = (
-      pushes.body.pushes as Array<{ trackingNumber: string; acknowledged: boolean }>
-    ).filter((push) => push.trackingNumber === parcels[0]?.trackingNumber);
+    // A push is logged when the gateway's answer is back, which can be after its commit.
+    const sfPushesIn = (read: { body: JsonBody }) =>
+      (read.body.pushes as Array<{ trackingNumber: string; acknowledged: boolean }>).filter(
+        (push) => push.trackingNumber === parcels[0]?.trackingNumber,
+      );
+    const pushes = await eventually(
+      () => http("GET", `${sandbox.url}/_sandbox/pushes`),
+      (read) => sfPushesIn(read).length > 0 && sfPushesIn(read).every((push) => push.acknowledged),
+    );
+    const sfPushes = sfPushesIn(pushes);
     expect(sfPushes.length, pushes.text).toBeGreaterThan(0);
     expect(
       sfPushes.every((push) => push.acknowledged),
