@@ -112,6 +112,12 @@ export function buildServices(input: {
   const webhookPolicy = {
     allowPrivate: config.webhooks.allowPrivateUrls || gatewayModeOf(config) === "demo",
   };
+  const tracking = new TrackingCache(config.trackingCacheMs, now);
+  metrics.gauge(
+    "gateway_tracking_cache_entries",
+    "Carrier tracking answers held for reuse (TRACKING_CACHE_MS).",
+    () => [{ labels: {}, value: tracking.size }],
+  );
   const deps: ServiceDeps = {
     store,
     carriers,
@@ -121,7 +127,7 @@ export function buildServices(input: {
     requestDeadlineMs: config.requestDeadlineMs,
     jobLeaseMs: config.jobLeaseMs,
     maxJobAttempts: config.maxJobAttempts,
-    tracking: new TrackingCache(config.trackingCacheMs, now),
+    tracking,
     carrierBudget: new CarrierCallBudget(config.carrierCallsPerMerchantPerMinute, now),
     obligations: config.obligations,
   };

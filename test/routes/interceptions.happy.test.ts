@@ -481,6 +481,8 @@ describe("reading", () => {
       'gateway_interceptions_total{carrier="sf-express",status="submitted"} 1',
     );
     expect(metrics).toContain('gateway_circuit_open{carrier="sf-express"} 0');
+    // The intercept's eligibility check tracked the parcel once; that answer is held for reuse.
+    expect(metrics).toContain("gateway_tracking_cache_entries 1\n");
     expect(metrics).toContain(
       'gateway_http_request_duration_seconds_count{method="POST",route="/v1/interceptions"} 1',
     );

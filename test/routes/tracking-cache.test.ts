@@ -159,6 +159,21 @@ describe("TrackingCache", () => {
     expect(cache.fresh("mer_a", "sf-express", "SF10000")).toEqual(tracking("SF10000"));
   });
 
+  it("lets expired answers go as new ones come, so it holds one window's worth", () => {
+    const clock = { at: 0 };
+    const cache = new TrackingCache(30_000, () => new Date(clock.at));
+    // 50 parcels a second, each tracked once, for 5 minutes.
+    for (let second = 0; second < 300; second += 1) {
+      clock.at = second * 1_000;
+      for (let index = 0; index < 50; index += 1) {
+        cache.remember("mer_a", "sf-express", `SF${second}-${index}`, tracking("SF"));
+      }
+    }
+    expect(cache.size).toBe(30 * 50);
+    expect(cache.fresh("mer_a", "sf-express", "SF270-0")).toEqual(tracking("SF"));
+    expect(cache.fresh("mer_a", "sf-express", "SF269-49")).toBeNull();
+  });
+
   it("keys by carrier too", () => {
     const cache = new TrackingCache(60_000, () => new Date(0));
     cache.remember("mer_a", "sf-express", "X1", tracking("X1"));
