@@ -1,7 +1,7 @@
 /**
  * UPS transport: OAuth client-credentials tokens (cached, fetched once under concurrency,
  * refreshed once on a 401) and one authenticated call through `adapters/http.ts`. No business
- * meaning here; mapping.ts reads the replies.
+ * meaning here; mapping.ts and track-mapping.ts read the replies.
  */
 import { randomUUID } from "node:crypto";
 import type { Dispatcher } from "undici";

@@ -31,16 +31,18 @@ import {
   buildChargesRequest,
   buildRedirectRequest,
   buildReturnRequest,
-  decideOutcome,
   parseCharges,
   parseEligibility,
   parseSubmitReply,
-  parseTrackingEvent,
-  parseTrackReply,
   readUpsReply,
-  type UpsTrackRead,
 } from "./mapping.ts";
 import { UPS_PHONE, UPS_TRACKING_NUMBER } from "./schema.ts";
+import {
+  decideOutcome,
+  parseTrackingEvent,
+  parseTrackReply,
+  type UpsTrackRead,
+} from "./track-mapping.ts";
 
 export const UpsSettingsSchema = z.object({
   /**

@@ -22,13 +22,8 @@ import {
 } from "../../contracts/testing.ts";
 import { basicAuthorization, createUpsClient, transIdOf } from "./client.ts";
 import { createUpsAdapter, type UpsSettings } from "./index.ts";
-import {
-  decideOutcome,
-  parseTrackReply,
-  reasonForReturnOf,
-  toUpsPhone,
-  upsTimeToIso,
-} from "./mapping.ts";
+import { reasonForReturnOf, toUpsPhone } from "./mapping.ts";
+import { decideOutcome, parseTrackReply, upsTimeToIso } from "./track-mapping.ts";
 
 const ORIGIN = "https://wwwcie.ups.com";
 const TN = "1ZA2F8810719086435";
