@@ -3,7 +3,8 @@
  * charges, return, redirect, cancel), Track API v1 and the Track Alert subscription, with
  * UPS's paths, headers, bodies and error shapes, backed by the shared world. Track Alert
  * events are pushed to the configured push URL with UPS's `x-api-key` header. Business error
- * codes are ASSUMED (errors.ts `upsAssumedCodes`).
+ * codes are ASSUMED (errors.ts `upsAssumedCodes`). This file holds the routes and what they
+ * check; the bodies they answer with are built in sandbox-replies.ts and sandbox-track.ts.
  */
 import { randomBytes } from "node:crypto";
 import type { Context } from "hono";
@@ -15,14 +16,22 @@ import {
   activeInstruction,
   getParcel,
   recordCall,
-  type SandboxHistoryEntry,
   type SandboxInstruction,
-  type SandboxParcel,
   scheduleOutcome,
   type World,
 } from "../sandbox-kit/world.ts";
 import { basicAuthorization, UPS_CARRIER, UPS_INQUIRY_TYPE, UPS_PLATFORM_TYPE } from "./client.ts";
 import { upsAssumedCodes, upsKnownCodes } from "./errors.ts";
+import {
+  diRefusal,
+  diSuccess,
+  type Eligibility,
+  errorReply,
+  feature,
+  refusalOf,
+  wrappedRefusal,
+} from "./sandbox-replies.ts";
+import { renderUpsTrackingEvent, renderUpsTrackReply, upsClock } from "./sandbox-track.ts";
 import {
   UPS_TRACKING_NUMBER,
   UPS_TRANS_ID,
@@ -56,278 +65,6 @@ export interface UpsSandboxConfig {
   clientSecret: string;
   /** Lifetime of issued tokens (UPS: 14399 s). */
   tokenTtlSeconds: number;
-}
-
-interface UpsStatusView {
-  type: string;
-  code: string;
-  description: string;
-  statusCode: string;
-}
-
-/** How the sandbox renders each timeline step; codes as in status.ts (ASSUMED ones there). */
-const STATUS_OF_KIND: Record<SandboxHistoryEntry["kind"], UpsStatusView> = {
-  collected: { type: "I", code: "OR", description: "Picked Up by UPS", statusCode: "038" },
-  transit: { type: "I", code: "DP", description: "On the Way", statusCode: "005" },
-  at_station: { type: "I", code: "DS", description: "Preparing for Delivery", statusCode: "071" },
-  out_for_delivery: { type: "I", code: "OT", description: "Out for Delivery", statusCode: "021" },
-  delivered: { type: "D", code: "FS", description: "Delivered", statusCode: "011" },
-  returned: { type: "X", code: "RS", description: "Returned to Sender", statusCode: "034" },
-  redirected: {
-    type: "I",
-    code: "DC",
-    description: "Delivery Address Changed",
-    statusCode: "028",
-  },
-  unknown: { type: "NA", code: "NA", description: "Status Not Available", statusCode: "000" },
-};
-
-const MANIFEST: UpsStatusView = {
-  type: "M",
-  code: "MP",
-  description: "Shipment Ready for UPS",
-  statusCode: "003",
-};
-
-const ORIGIN = { city: "ATLANTA", stateProvince: "GA", postalCode: "30301", country: "US" };
-const DESTINATION = { city: "BALTIMORE", stateProvince: "MD", postalCode: "21230", country: "US" };
-
-/** UPS date and time fields for an instant; the sandbox keeps local time = GMT. */
-function upsClock(at: Date): { date: string; time: string } {
-  const iso = at.toISOString();
-  return {
-    date: iso.slice(0, 10).replaceAll("-", ""),
-    time: iso.slice(11, 19).replaceAll(":", ""),
-  };
-}
-
-function placeOf(entry: SandboxHistoryEntry): typeof ORIGIN {
-  return entry.kind === "collected" || entry.kind === "transit" ? ORIGIN : DESTINATION;
-}
-
-function activityOf(
-  status: UpsStatusView,
-  at: Date,
-  place: typeof ORIGIN,
-): Record<string, unknown> {
-  const clock = upsClock(at);
-  return {
-    date: clock.date,
-    time: clock.time,
-    gmtDate: clock.date,
-    gmtTime: clock.time,
-    gmtOffset: "+00:00",
-    location: { address: { ...place, countryCode: place.country } },
-    status: { ...status, simplifiedTextDescription: status.description },
-  };
-}
-
-/** The parcel's activities, most recent first, behind the manifest UPS always has. */
-function activitiesOf(parcel: SandboxParcel): Record<string, unknown>[] {
-  const first = parcel.history[0];
-  const manifestAt = new Date((first ? Date.parse(first.at) : Date.now()) - 3_600_000);
-  const activities = [activityOf(MANIFEST, manifestAt, ORIGIN)];
-  for (const entry of parcel.history) {
-    activities.push(activityOf(STATUS_OF_KIND[entry.kind], new Date(entry.at), placeOf(entry)));
-  }
-  return activities.reverse();
-}
-
-function destinationOf(parcel: SandboxParcel): Record<string, unknown> {
-  const redirected = parcel.instructions.find(
-    (i) => i.kind === "redirect" && i.status === "succeeded",
-  );
-  const info = (redirected?.redirectTo as { addressInfo?: Record<string, string> } | undefined)
-    ?.addressInfo;
-  if (info !== undefined) {
-    return {
-      addressLine1: info.addressLine1,
-      city: info.city,
-      stateProvince: info.state,
-      postalCode: info.postalCode,
-      country: info.countryCode,
-      countryCode: info.countryCode,
-    };
-  }
-  return { ...DESTINATION, countryCode: DESTINATION.country };
-}
-
-/** The Track API v1 reply for one package (carrier-wire-formats.md §6.2). */
-export function renderUpsTrackReply(parcel: SandboxParcel): Record<string, unknown> {
-  const activities = activitiesOf(parcel);
-  const latest = activities[0] as { status?: unknown } | undefined;
-  return {
-    trackResponse: {
-      shipment: [
-        {
-          inquiryNumber: parcel.trackingNumber,
-          package: [
-            {
-              trackingNumber: parcel.trackingNumber,
-              currentStatus: latest?.status,
-              activity: activities,
-              packageAddress: [
-                { type: "ORIGIN", name: "SANDBOX SHIPPER", address: { ...ORIGIN } },
-                { type: "DESTINATION", name: "SANDBOX RECEIVER", address: destinationOf(parcel) },
-              ],
-              packageCount: 1,
-            },
-          ],
-        },
-      ],
-    },
-  };
-}
-
-/** A Track Alert `TrackingEventRequest` for one new timeline step (§6.3). */
-export function renderUpsTrackingEvent(parcel: SandboxParcel, entry: SandboxHistoryEntry): string {
-  const status = STATUS_OF_KIND[entry.kind];
-  const clock = upsClock(new Date(entry.at));
-  const place = placeOf(entry);
-  const delivered = entry.kind === "delivered";
-  return JSON.stringify({
-    trackingNumber: parcel.trackingNumber,
-    localActivityDate: clock.date,
-    localActivityTime: clock.time,
-    scheduledDeliveryDate: "",
-    actualDeliveryDate: delivered ? clock.date : "",
-    actualDeliveryTime: delivered ? clock.time : "",
-    gmtActivityDate: clock.date,
-    gmtActivityTime: clock.time,
-    gmtOffset: "+00.00",
-    activityLocation: place,
-    activityStatus: {
-      type: status.type,
-      code: status.code,
-      description: status.description,
-      descriptionCode: status.statusCode,
-    },
-    deliveryStartTime: "",
-    deliveryEndTime: "",
-    deliveryTimeDescription: "",
-    deliveryPhoto: "",
-    alternateTrackingNumber: "",
-  });
-}
-
-/** The error body shared by UPS's 4xx/429 answers, with the spec's APIError* headers. */
-function errorReply(
-  c: Context<SandboxEnv>,
-  status: 400 | 401 | 404 | 429,
-  code: string,
-  message: string,
-): Response {
-  const transId = c.req.header("transId") ?? "";
-  return c.json(
-    {
-      response: {
-        ...(transId ? { transactionId: transId.slice(0, 14) } : {}),
-        statusCode: String(status),
-        errors: [{ code, message }],
-      },
-    },
-    status,
-    { APIErrorCode: code, APIErrorMessage: message, BkndTransId: backendId() },
-  );
-}
-
-function backendId(): string {
-  return randomBytes(6).toString("hex");
-}
-
-/** A DI business refusal: HTTP 200, `success: false`, errors[{errorCode, errorMessage}]. */
-function diRefusal(c: Context<SandboxEnv>, errorCode: string, errorMessage: string): Response {
-  return c.json(
-    {
-      transactionId: c.req.header("transId") ?? "",
-      statusCode: "400",
-      statusMsg: "ERROR",
-      success: false,
-      errors: [{ errorCode, errorMessage }],
-      subStatusCode: "",
-    },
-    200,
-    { BkndTransId: backendId() },
-  );
-}
-
-function diSuccess(c: Context<SandboxEnv>): Response {
-  return c.json(
-    {
-      transactionId: c.req.header("transId") ?? "",
-      statusCode: upsKnownCodes.ok,
-      statusMsg: "Success",
-      success: true,
-      errors: null,
-      subStatusCode: "",
-    },
-    200,
-    { BkndTransId: backendId() },
-  );
-}
-
-/** Wrapped refusal for eligibility / charges (their replies sit in `response`). */
-function wrappedRefusal(c: Context<SandboxEnv>, errorCode: string, errorMessage: string): Response {
-  return c.json({
-    response: {
-      transactionId: c.req.header("transId") ?? "",
-      statusCode: "400",
-      statusMsg: "ERROR",
-      success: false,
-      errors: [{ errorCode, errorMessage }],
-      warnings: null,
-    },
-  });
-}
-
-type Eligibility = "ELIGIBLE" | "NOT_ELIGIBLE" | "UNKNOWN";
-
-function feature(
-  interceptFeature: string,
-  create: Eligibility,
-  modify: Eligibility,
-  cancel: Eligibility,
-): Record<string, unknown> {
-  return {
-    interceptFeature,
-    eligibilityValue: {
-      createEligibility: create,
-      modifyEligibility: modify,
-      cancelEligibility: cancel,
-      ...(interceptFeature === "RTS" && create === "ELIGIBLE"
-        ? {
-            reasonOptionsForRTS: [
-              { id: "AM", value: "Cancelled Order" },
-              { id: "KS", value: "Not Ordered" },
-              { id: "FA", value: "Bad Address" },
-              { id: "KV", value: "Other" },
-            ],
-          }
-        : {}),
-    },
-  };
-}
-
-/** Why a parcel cannot get a new intercept, as [code, text]; undefined when it can. */
-function refusalOf(parcel: SandboxParcel): [string, string] | undefined {
-  if (activeInstruction(parcel) !== undefined) {
-    return [
-      upsAssumedCodes.alreadyIntercepted,
-      "A delivery change already exists for this package",
-    ];
-  }
-  switch (parcel.state) {
-    case "delivered":
-      return [upsAssumedCodes.notEligible, "Package has been delivered"];
-    case "returned":
-      return [upsAssumedCodes.notEligible, "Package has been returned to the shipper"];
-    case "not_collected":
-      return [upsAssumedCodes.notEligible, "Package is not yet in the UPS network"];
-    case "unknown":
-      return [upsAssumedCodes.notEligible, "Package status is not available"];
-    default:
-      return undefined;
-  }
 }
 
 /** Creates the UPS sandbox app, to be mounted at `/ups`. */
