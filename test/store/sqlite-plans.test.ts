@@ -8,6 +8,7 @@
  */
 import { drizzle } from "drizzle-orm/better-sqlite3";
 import { afterEach, describe, expect, it } from "vitest";
+import { deliveryStatements } from "../../src/store/sqlite/delivery-statements.ts";
 import { interceptionReads } from "../../src/store/sqlite/interception-statements.ts";
 import { openSqliteStore, type SqliteStore } from "../../src/store/sqlite/open.ts";
 
@@ -43,5 +44,21 @@ describe("the store's look-ups on SQLite", () => {
     expect(planOf(reads.orderRedirects)).toEqual([
       "SEARCH interceptions USING INDEX interceptions_merchant_order_idx (merchant_id=? AND order_id=?)",
     ]);
+  });
+
+  it("find due webhook deliveries by visiting only endpoints with pending ones", () => {
+    store = openSqliteStore({ path: ":memory:" });
+    const queue = deliveryStatements(drizzle({ client: store.database }));
+
+    const plan = planOf(queue.dueByEndpoint);
+    // Every endpoint was scanned on every worker pass before: 10,000 endpoints with nothing due
+    // cost each pass about 3 ms of the event loop.
+    expect(plan.filter((step) => step.startsWith("SCAN webhook_endpoints"))).toEqual([]);
+    expect(plan).toContain(
+      "SEARCH later USING COVERING INDEX webhook_deliveries_endpoint_due_idx (endpoint_id>?)",
+    );
+    expect(plan).toContain(
+      "SEARCH webhook_endpoints USING INDEX sqlite_autoindex_webhook_endpoints_1 (id=?)",
+    );
   });
 });

@@ -200,9 +200,24 @@ export function pgWebhookRepository(pool: pg.Pool, db: PgDb): WebhookRepository 
       }
       // Each endpoint's oldest due deliveries through its own index range: one probe per
       // endpoint whatever the backlog (ranking every due delivery made each claim scan them all).
+      // Only endpoints with pending deliveries are visited, found by a loose index scan of the
+      // pending-only index (each step seeks the next endpoint id past the last): visiting every
+      // endpoint made each pass cost in proportion to all merchants' endpoints.
       const due = await db.execute<{ id: string; endpointId: string }>(sql`
+        with recursive pending(endpoint_id) as (
+          (select first.endpoint_id from ${deliveries} first
+           where first.status = 'pending' order by first.endpoint_id limit 1)
+          union all
+          select (
+            select later.endpoint_id from ${deliveries} later
+            where later.status = 'pending' and later.endpoint_id > pending.endpoint_id
+            order by later.endpoint_id limit 1
+          )
+          from pending where pending.endpoint_id is not null
+        )
         select d.id as "id", d.endpoint_id as "endpointId"
-        from ${endpoints} e
+        from pending
+        join ${endpoints} e on e.id = pending.endpoint_id
         cross join lateral (
           select oldest.id, oldest.endpoint_id, oldest.next_attempt_at
           from ${deliveries} oldest
