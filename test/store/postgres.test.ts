@@ -278,6 +278,12 @@ describe("a parcel's and an order's interceptions among many of the merchant's",
         await store.interceptions.findForParcel("mer_a", "sf-express", "SF1400000000001"),
       ).toHaveLength(1);
       expect(await store.interceptions.redirectsOfOrder("mer_a", "ORD-1")).toHaveLength(1);
+      const page = await store.interceptions.list(
+        "mer_a",
+        { trackingNumber: "SF1400000000001" },
+        { limit: 21 },
+      );
+      expect(page.map((row) => row.trackingNumber)).toEqual(["SF1400000000001"]);
     }
     for (let n = 1; n <= 1000; n += 1) {
       const trackingNumber = `SF15${String(n).padStart(11, "0")}`;
@@ -286,21 +292,27 @@ describe("a parcel's and an order's interceptions among many of the merchant's",
         interception(icpId(n), { trackingNumber, orderId: `ORD-${n + 1}`, status: "submitted" }),
       );
     }
-    const parcel = await blocksRead(store.pool, '"interceptions"."tracking_number" = $2', [
-      "sf-express",
-      "SF1400000000001",
-      "mer_a",
-    ]);
+    const parcel = await blocksRead(
+      store.pool,
+      '"interceptions"."carrier" = $1 and "interceptions"."tracking_number" = $2',
+      ["sf-express", "SF1400000000001", "mer_a"],
+    );
     const order = await blocksRead(store.pool, '"interceptions"."order_id" = $2', [
       "mer_a",
       "ORD-1",
       "redirect",
     ]);
+    const listed = await blocksRead(
+      store.pool,
+      '"interceptions"."merchant_id" = $1 and "interceptions"."tracking_number" = $2',
+      ["mer_a", "SF1400000000001", "21"],
+    );
     // Each index and the row: a handful of pages (3 when written). Walking the merchant's
     // interceptions in id order, the plan the connection once settled on since that index also
     // gives the order, read them all (72 pages here).
     expect(parcel).toBeLessThan(20);
     expect(order).toBeLessThan(20);
+    expect(listed).toBeLessThan(20);
   });
 });
 

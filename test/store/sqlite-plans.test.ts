@@ -6,8 +6,11 @@
  * order it gives and read every interception of the merchant (a redirect among 50,000 of one
  * merchant's read all 50,000).
  */
+import { and, desc } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/better-sqlite3";
 import { afterEach, describe, expect, it } from "vitest";
+import { listConditions } from "../../src/store/interception-filter.ts";
+import { interceptionsTable } from "../../src/store/schema.ts";
 import { deliveryStatements } from "../../src/store/sqlite/delivery-statements.ts";
 import { interceptionReads } from "../../src/store/sqlite/interception-statements.ts";
 import { openSqliteStore, type SqliteStore } from "../../src/store/sqlite/open.ts";
@@ -43,6 +46,30 @@ describe("the store's look-ups on SQLite", () => {
 
     expect(planOf(reads.orderRedirects)).toEqual([
       "SEARCH interceptions USING INDEX interceptions_merchant_order_idx (merchant_id=? AND order_id=?)",
+    ]);
+  });
+
+  it("list a merchant's interceptions of one tracking number through their own index", () => {
+    store = openSqliteStore({ path: ":memory:" });
+    const db = drizzle({ client: store.database });
+    // The listing's query as the store builds it, filtered by tracking number only.
+    const conditions = listConditions(
+      interceptionsTable,
+      "mer_a",
+      { trackingNumber: "SF1400000000001" },
+      undefined,
+    );
+    const page = db
+      .select()
+      .from(interceptionsTable)
+      .where(and(...conditions))
+      .orderBy(desc(interceptionsTable.id))
+      .limit(21)
+      .prepare();
+
+    // Not interceptions_merchant_id_idx, walking all of the merchant's to find the parcel's.
+    expect(planOf(page)).toEqual([
+      "SEARCH interceptions USING INDEX interceptions_merchant_tracking_idx (merchant_id=? AND tracking_number=?)",
     ]);
   });
 

@@ -113,6 +113,14 @@ export const interceptionsTable = pgTable(
     // the index itself: without \`id\` here the planner walked the merchant's interceptions by
     // interceptions_merchant_id_idx, for the order it gives, and read all of them.
     index("interceptions_merchant_order_idx").on(table.merchantId, table.orderId, table.id),
+    // The listing filtered by tracking number (a storefront asking after one parcel), in id order
+    // from the index itself: the parcel index leads with the carrier, which that filter may not
+    // give, so without this the listing walked every interception of the merchant.
+    index("interceptions_merchant_tracking_idx").on(
+      table.merchantId,
+      table.trackingNumber,
+      table.id,
+    ),
     // The cost ledger (`GET /v1/costs`): one merchant's interceptions created in a time range,
     // read in (created_at, id) order a page at a time. Not the id: ids are minted on the process's
     // own clock, `created_at` on the gateway's, and the ledger's range is over `created_at`.

@@ -1,0 +1,1 @@
+CREATE INDEX "interceptions_merchant_tracking_idx" ON "interceptions" USING btree ("merchant_id","tracking_number","id");
