@@ -10,6 +10,7 @@ import { and, desc } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/better-sqlite3";
 import { afterEach, describe, expect, it } from "vitest";
 import { listConditions } from "../../src/store/interception-filter.ts";
+import type { InterceptionFilter } from "../../src/store/interception-records.ts";
 import { interceptionsTable } from "../../src/store/schema.ts";
 import { deliveryStatements } from "../../src/store/sqlite/delivery-statements.ts";
 import { interceptionReads } from "../../src/store/sqlite/interception-statements.ts";
@@ -49,27 +50,30 @@ describe("the store's look-ups on SQLite", () => {
     ]);
   });
 
-  it("list a merchant's interceptions of one tracking number through their own index", () => {
+  it("list a merchant's interceptions filtered by one field through that field's index", () => {
     store = openSqliteStore({ path: ":memory:" });
     const db = drizzle({ client: store.database });
-    // The listing's query as the store builds it, filtered by tracking number only.
-    const conditions = listConditions(
-      interceptionsTable,
-      "mer_a",
-      { trackingNumber: "SF1400000000001" },
-      undefined,
-    );
-    const page = db
-      .select()
-      .from(interceptionsTable)
-      .where(and(...conditions))
-      .orderBy(desc(interceptionsTable.id))
-      .limit(21)
-      .prepare();
+    // The listing's query as the store builds it.
+    const listPlan = (filter: InterceptionFilter) =>
+      planOf(
+        db
+          .select()
+          .from(interceptionsTable)
+          .where(and(...listConditions(interceptionsTable, "mer_a", filter, "icp_01M8")))
+          .orderBy(desc(interceptionsTable.id))
+          .limit(21)
+          .prepare(),
+      );
 
-    // Not interceptions_merchant_id_idx, walking all of the merchant's to find the parcel's.
-    expect(planOf(page)).toEqual([
-      "SEARCH interceptions USING INDEX interceptions_merchant_tracking_idx (merchant_id=? AND tracking_number=?)",
+    // Not interceptions_merchant_id_idx, walking all of the merchant's to fill a page.
+    expect(listPlan({ trackingNumber: "SF1400000000001" })).toEqual([
+      "SEARCH interceptions USING INDEX interceptions_merchant_tracking_idx (merchant_id=? AND tracking_number=? AND id<?)",
+    ]);
+    expect(listPlan({ status: "cancelled" })).toEqual([
+      "SEARCH interceptions USING INDEX interceptions_merchant_status_idx (merchant_id=? AND status=? AND id<?)",
+    ]);
+    expect(listPlan({ orderId: "ORD-1" })).toEqual([
+      "SEARCH interceptions USING INDEX interceptions_merchant_order_idx (merchant_id=? AND order_id=? AND id<?)",
     ]);
   });
 
