@@ -43,15 +43,15 @@ export function costLineConditions(
 }
 
 /**
- * The merchant's interceptions that are locked now, of the given orders if any: one range of
- * the merchant's status index.
+ * The merchant's interceptions that are locked now, of the given orders if any. `status` is
+ * written as a literal, not a bound value, so both planners use the partial index on locks.
  */
 export function lockConditions(
   table: InterceptionColumns,
   merchantId: string,
   criteria: LockCriteria,
 ): SQL[] {
-  const conditions: SQL[] = [eq(table.merchantId, merchantId), eq(table.status, "locked")];
+  const conditions: SQL[] = [eq(table.merchantId, merchantId), sql`${table.status} = 'locked'`];
   if (criteria.orderIds !== undefined) {
     conditions.push(inArray(table.orderId, [...criteria.orderIds]));
   }

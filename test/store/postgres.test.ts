@@ -264,7 +264,7 @@ describe("values as PostgreSQL stores them", () => {
   });
 });
 
-describe("a parcel's, an order's and a filter's interceptions among many of the merchant's", () => {
+describe("a parcel's and an order's interceptions among many of the merchant's", () => {
   it("are found through their own index: what each look-up reads does not grow with them", async () => {
     // One connection, so the statements the store prepares are the ones examined below.
     const store = await openTestPostgresStore(await freshPostgresDatabase(), { poolSize: 1 });
@@ -284,9 +284,6 @@ describe("a parcel's, an order's and a filter's interceptions among many of the 
         { limit: 21 },
       );
       expect(page.map((row) => row.trackingNumber)).toEqual(["SF1400000000001"]);
-      expect(
-        await store.interceptions.list("mer_a", { status: "cancelled" }, { limit: 21 }),
-      ).toEqual([]);
     }
     for (let n = 1; n <= 1000; n += 1) {
       const trackingNumber = `SF15${String(n).padStart(11, "0")}`;
@@ -310,18 +307,12 @@ describe("a parcel's, an order's and a filter's interceptions among many of the 
       '"interceptions"."merchant_id" = $1 and "interceptions"."tracking_number" = $2',
       ["mer_a", "SF1400000000001", "21"],
     );
-    const byStatus = await blocksRead(
-      store.pool,
-      '"interceptions"."merchant_id" = $1 and "interceptions"."status" = $2',
-      ["mer_a", "cancelled", "21"],
-    );
     // Each index and the row: a handful of pages (3 when written). Walking the merchant's
     // interceptions in id order, the plan the connection once settled on since that index also
     // gives the order, read them all (72 pages here).
     expect(parcel).toBeLessThan(20);
     expect(order).toBeLessThan(20);
     expect(listed).toBeLessThan(20);
-    expect(byStatus).toBeLessThan(20);
   });
 });
 

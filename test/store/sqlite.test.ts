@@ -126,10 +126,10 @@ describe.each(backends)("SqliteStore (%s)", (_name, open) => {
     });
     expect(plans, plans.join("\n")).toEqual([
       expect.stringMatching(/^SEARCH interceptions USING INDEX interceptions_merchant_created_idx/),
-      expect.stringMatching(/^SEARCH interceptions USING INDEX interceptions_merchant_status_idx/),
-      // By order: the (merchant, order) index or the (merchant, status) one, never a scan.
+      expect.stringMatching(/^SEARCH interceptions USING INDEX interceptions_merchant_locked_idx/),
+      // By order: the (merchant, order) index or the locks' index, never a scan.
       expect.stringMatching(
-        /^SEARCH interceptions USING INDEX interceptions_merchant_(order|status)_idx/,
+        /^SEARCH interceptions USING INDEX interceptions_merchant_(order|locked)_idx/,
       ),
     ]);
   });

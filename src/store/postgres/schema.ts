@@ -125,10 +125,11 @@ export const interceptionsTable = pgTable(
     // read in (created_at, id) order a page at a time. Not the id: ids are minted on the process's
     // own clock, `created_at` on the gateway's, and the ledger's range is over `created_at`.
     index("interceptions_merchant_created_idx").on(table.merchantId, table.createdAt, table.id),
-    // The listing filtered by status, and a merchant's locks (bulk release), in id order from the
-    // index itself: a status the merchant has few or none of (`cancelled`, `failed`) made the
-    // listing walk all of the merchant's interceptions to fill a page.
-    index("interceptions_merchant_status_idx").on(table.merchantId, table.status, table.id),
+    // A merchant's locks (bulk release): few rows, found without reading the merchant's others.
+    // Queries must spell `status = 'locked'` as a literal for the planner to use it.
+    index("interceptions_merchant_locked_idx")
+      .on(table.merchantId, table.id)
+      .where(sql`${table.status} = 'locked'`),
     // Carrier callbacks and "one open interception per parcel" checks look parcels up this way,
     // oldest first: with `id` in the index it also gives their order, so no plan prefers walking
     // a merchant's interceptions in id order to find the parcel's (on PostgreSQL a generic plan
