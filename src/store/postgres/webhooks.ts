@@ -217,17 +217,17 @@ export function pgWebhookRepository(pool: pg.Pool, db: PgDb): WebhookRepository 
         )
         select d.id as "id", d.endpoint_id as "endpointId"
         from pending
-        join ${endpoints} e on e.id = pending.endpoint_id
         cross join lateral (
           select oldest.id, oldest.endpoint_id, oldest.next_attempt_at
           from ${deliveries} oldest
-          where oldest.endpoint_id = e.id and oldest.status = 'pending'
+          where oldest.endpoint_id = pending.endpoint_id and oldest.status = 'pending'
             and oldest.next_attempt_at <= ${now}
             and (oldest.lease_until is null or oldest.lease_until <= ${now})
           order by oldest.next_attempt_at, oldest.id
           limit ${room.perEndpoint}
         ) d
-        where e.deleted_at is null
+        -- Per endpoint visited, by its primary key: as a join, the planner may hash all endpoints.
+        where (select e.deleted_at is null from ${endpoints} e where e.id = pending.endpoint_id)
         order by d.next_attempt_at, d.id`);
       const candidates = rankedByEndpoint(due.rows);
       const ids = pickWithinRoom(candidates, room);
