@@ -115,8 +115,8 @@ export function buildServices(input: {
   const tracking = new TrackingCache(config.trackingCacheMs, now);
   metrics.gauge(
     "gateway_tracking_cache_entries",
-    "Carrier tracking answers held for reuse (TRACKING_CACHE_MS).",
-    () => [{ labels: {}, value: tracking.size }],
+    "Carrier tracking answers still fresh for reuse (TRACKING_CACHE_MS).",
+    () => [{ labels: {}, value: tracking.freshCount() }],
   );
   const deps: ServiceDeps = {
     store,

@@ -67,8 +67,9 @@ export class TrackingCache {
     this.forgetOldest(at);
   }
 
-  /** Entries held now: one window's worth of tracked parcels, at most `maxEntries`. */
-  get size(): number {
+  /** Answers still fresh: one window's worth of tracked parcels, at most `maxEntries`. */
+  freshCount(): number {
+    this.forgetOldest(this.now().getTime());
     return this.entries.size;
   }
 

@@ -169,9 +169,12 @@ describe("TrackingCache", () => {
         cache.remember("mer_a", "sf-express", `SF${second}-${index}`, tracking("SF"));
       }
     }
-    expect(cache.size).toBe(30 * 50);
+    expect(cache.freshCount()).toBe(30 * 50);
     expect(cache.fresh("mer_a", "sf-express", "SF270-0")).toEqual(tracking("SF"));
     expect(cache.fresh("mer_a", "sf-express", "SF269-49")).toBeNull();
+    // Traffic stops: the count says what is still fresh, not what the last window left.
+    clock.at += 30_000;
+    expect(cache.freshCount()).toBe(0);
   });
 
   it("keys by carrier too", () => {
