@@ -12,6 +12,7 @@ import { migrate } from "drizzle-orm/better-sqlite3/migrator";
 import { defaultMaxBusyWaitMs } from "../busy.ts";
 import type { CommitObserver } from "../group-commit.ts";
 import type { Store } from "../store.ts";
+import { type Checkpointer, startCheckpointer } from "./checkpointer.ts";
 import { sqliteConnection } from "./connection.ts";
 import { sqliteDashboardSessions } from "./dashboard-sessions.ts";
 import { sqliteDeadlines } from "./deadlines.ts";
@@ -27,13 +28,20 @@ import { walSync } from "./wal-sync.ts";
 import { eventOutbox, sqliteWebhooks, webhookOutbox } from "./webhooks.ts";
 
 /** The store plus the raw connection, for tests and benchmarks that inspect pragmas or tables. */
-export type SqliteStore = Store & { readonly database: Database.Database };
+export type SqliteStore = Store & {
+  readonly database: Database.Database;
+  /** The WAL's checkpoints, off the event loop; null in memory (no WAL). */
+  readonly checkpointer: Checkpointer | null;
+};
 
 // Resolved from this file, not the cwd, so the server, scripts and tests find the same folder.
 const migrationsFolder = fileURLToPath(new URL("../../../drizzle/sqlite/", import.meta.url));
 
 /** How long one SQLite call may sleep on a lock held elsewhere, blocking the event loop. */
 export const defaultBusyTimeoutMs = 5;
+
+/** SQLite's default: the WAL pages after which a COMMIT checkpoints, if no worker does. */
+const sqliteAutocheckpointPages = 1000;
 
 /** While opening (nothing is served yet) a lock held elsewhere is waited for this long. */
 const openBusyTimeoutMs = 5_000;
@@ -57,6 +65,7 @@ export function openSqliteStore(options: SqliteStoreOptions): SqliteStore {
     mkdirSync(dirname(options.path), { recursive: true });
   }
   const sqlite = new Database(options.path);
+  let checkpointer: Checkpointer | null = null;
   try {
     if (!inMemory) {
       // Readers no longer block the writer; an in-memory database cannot use WAL.
@@ -74,6 +83,19 @@ export function openSqliteStore(options: SqliteStoreOptions): SqliteStore {
     const db = drizzle({ client: sqlite });
     migrate(db, { migrationsFolder });
     sqlite.pragma(`busy_timeout = ${options.busyTimeoutMs ?? defaultBusyTimeoutMs}`);
+    // A worker thread checkpoints the WAL; a COMMIT that did would block the event loop.
+    checkpointer = inMemory
+      ? null
+      : startCheckpointer(options.path, {
+          onFailure: () => {
+            if (sqlite.open) {
+              sqlite.pragma(`wal_autocheckpoint = ${sqliteAutocheckpointPages}`);
+            }
+          },
+        });
+    if (checkpointer) {
+      sqlite.pragma("wal_autocheckpoint = 0");
+    }
     const connection = sqliteConnection(sqlite, db, {
       onCommit: options.onCommit,
       maxBusyWaitMs: options.maxBusyWaitMs ?? defaultMaxBusyWaitMs,
@@ -95,12 +117,16 @@ export function openSqliteStore(options: SqliteStoreOptions): SqliteStore {
       deadlines: sqliteDeadlines(connection),
       tickets: sqliteTickets(connection, events),
       proposals: sqliteShipDateProposals(connection, events),
+      checkpointer,
       async close() {
         connection.close();
+        // Last, so that its connection is the last one and leaves everything in the file.
+        await checkpointer?.close();
       },
     };
   } catch (error) {
     sqlite.close();
+    void checkpointer?.close();
     throw error;
   }
 }
