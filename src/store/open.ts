@@ -32,6 +32,8 @@ export async function openConfiguredStore(
         path: database.path,
         onCommit: input.onCommit,
         onFsync: input.onFsync,
+        onCheckpointError: (error) =>
+          input.logger.warn("WAL checkpoint failed", { error: error.message }),
       }),
       rateLimiter: null,
     };

@@ -2,15 +2,20 @@
  * The WAL checkpointer (src/store/sqlite/checkpointer.ts): a worker thread copies the WAL into
  * the database file, so that no COMMIT on the event loop does, and keeps the WAL bounded.
  * Each test's "store connection" is a plain connection set up as the store sets up its own; the
- * worker's timer is put off, so only `checkpointNow` checkpoints.
+ * worker's timer is put off, so only `checkpointNow` looks, unless a test says otherwise.
  */
-import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Database from "better-sqlite3";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { type Checkpointer, startCheckpointer } from "../../src/store/sqlite/checkpointer.ts";
+import {
+  type Checkpointer,
+  type CheckpointerOptions,
+  startCheckpointer,
+} from "../../src/store/sqlite/checkpointer.ts";
 import { openSqliteStore } from "../../src/store/sqlite/open.ts";
+import { eventually } from "../integration/loopback.ts";
 
 const anHour = 3_600_000;
 let tempDir: string;
@@ -30,10 +35,8 @@ beforeEach(() => {
 });
 
 afterEach(async () => {
-  if (connection.open) {
-    connection.close();
-  }
   await checkpointer?.close();
+  connection.close();
   rmSync(tempDir, { recursive: true, force: true });
 });
 
@@ -52,19 +55,25 @@ function fill(pages: number): void {
 
 const fileSize = (file: string): number => statSync(file).size;
 
-function start(options: { restartAfterFrames?: number } = {}): Checkpointer {
+function start(options: Partial<CheckpointerOptions> = {}): Checkpointer {
   checkpointer = startCheckpointer(path, {
     intervalMs: anHour,
-    ...options,
-    onFailure: (error) => {
+    onError: (error) => {
       throw error;
     },
+    onStopped: () => {},
+    ...options,
   });
   return checkpointer;
 }
 
+/** The WAL header's salt: SQLite draws a new one each time the WAL starts over. */
+function walSalt(): string {
+  return readFileSync(`${path}-wal`).subarray(16, 24).toString("hex");
+}
+
 describe("the WAL checkpointer", () => {
-  it("copies the committed WAL into the database file, which the store's commits no longer do", async () => {
+  it("copies the WAL into the database file once 1,000 pages wait, which the store's commits no longer do", async () => {
     const worker = start();
     const before = fileSize(path);
     fill(2_000);
@@ -79,8 +88,31 @@ describe("the WAL checkpointer", () => {
     expect(fileSize(path)).toBeGreaterThan(before + 2_000 * 4_096);
   });
 
-  it("restarts a long WAL, so that the next write rewinds it instead of growing the file", async () => {
-    const worker = start({ restartAfterFrames: 500 });
+  it("leaves fewer pages be, so that a quiet store's next write does not start the WAL over (an fsync in its COMMIT)", async () => {
+    const worker = start();
+    fill(200);
+    const salt = walSalt();
+
+    const result = await worker.checkpointNow();
+    fill(100);
+
+    expect(result.checkpointed).toBe(0);
+    expect(walSalt()).toBe(salt);
+  });
+
+  it("looks on its own, every interval", async () => {
+    start({ intervalMs: 20 });
+    const before = fileSize(path);
+    fill(1_200);
+    const after = await eventually(
+      async () => fileSize(path),
+      (size) => size > before + 1_000 * 4_096,
+    );
+    expect(after).toBeGreaterThan(before + 1_000 * 4_096);
+  });
+
+  it("restarts a long WAL, so that the next write starts it over instead of growing the file", async () => {
+    const worker = start({ copyAfterFrames: 100, restartAfterFrames: 500 });
     fill(600);
     const restart = await worker.checkpointNow();
     expect(restart.restarted).toBe(true);
@@ -94,35 +126,52 @@ describe("the WAL checkpointer", () => {
     expect(fileSize(`${path}-wal`)).toBe(walBytes);
   });
 
-  it("leaves a short WAL to rewind on its own, without stopping the writer", async () => {
-    const worker = start({ restartAfterFrames: 500 });
-    fill(200);
-    expect((await worker.checkpointNow()).restarted).toBe(false);
+  it("tries no RESTART while a reader on an older snapshot holds pages back: the writer is never stopped for it", async () => {
+    const worker = start({ copyAfterFrames: 100, restartAfterFrames: 500 });
     fill(100);
-    // Everything was copied and nobody wrote since: the next write began the WAL again.
-    expect((await worker.checkpointNow()).log).toBeLessThan(150);
-  });
+    const reader = new Database(path, { readonly: true });
+    reader.exec("BEGIN");
+    reader.prepare("SELECT count(*) FROM filler").get();
+    fill(600);
 
-  it("closes last: the database file holds everything and the WAL is gone", async () => {
-    const worker = start();
-    fill(300);
-    connection.close();
-    await worker.close();
-    checkpointer = null;
+    // The store's writes go on while the worker looks (busy_timeout 5 ms, as the store's).
+    connection.pragma("busy_timeout = 5");
+    const insert = connection.prepare("INSERT INTO filler (body) VALUES ('x')");
+    let looking = true;
+    const look = worker.checkpointNow().finally(() => {
+      looking = false;
+    });
+    let writes = 0;
+    while (looking) {
+      insert.run();
+      writes += 1;
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    const looked = await look;
+    reader.exec("COMMIT");
+    reader.close();
 
-    expect(existsSync(`${path}-wal`)).toBe(false);
-    const reopened = new Database(path, { readonly: true });
-    expect(reopened.prepare("SELECT count(*) AS n FROM filler").get()).toEqual({ n: 300 });
-    reopened.close();
+    expect(writes).toBeGreaterThan(0);
+    expect(looked.restarted).toBe(false);
+    expect(looked.checkpointed).toBeLessThan(looked.log);
   });
 
   it("reports a worker that cannot run, so that the store checkpoints on its own again", async () => {
-    const notADatabase = join(tempDir, "a-folder");
-    mkdirSync(notADatabase);
-    const failure = new Promise<Error>((resolve) => {
-      checkpointer = startCheckpointer(notADatabase, { intervalMs: anHour, onFailure: resolve });
+    const notADatabase = join(tempDir, "missing.db");
+    const errors: Error[] = [];
+    const stopped = new Promise<void>((resolve) => {
+      checkpointer = startCheckpointer(notADatabase, {
+        intervalMs: anHour,
+        onError: (error) => errors.push(error),
+        onStopped: resolve,
+      });
     });
-    expect((await failure).message).toMatch(/SQLITE_CANTOPEN/);
+    await stopped;
+    expect(errors.map((error) => error.message)).toEqual([
+      expect.stringMatching(/SQLITE_CANTOPEN/),
+    ]);
+    // It did not make a database of its own there either.
+    expect(existsSync(notADatabase)).toBe(false);
   });
 });
 

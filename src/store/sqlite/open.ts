@@ -56,6 +56,8 @@ export interface SqliteStoreOptions {
   busyTimeoutMs?: number;
   /** The total time a write or read waits, on timers, for a lock held elsewhere. */
   maxBusyWaitMs?: number;
+  /** Hears a WAL checkpoint that failed (checkpointer.ts); the next one tries again. */
+  onCheckpointError?: (error: Error) => void;
 }
 
 /** Opens (creating if needed) the database at `path`, applies migrations, returns the store. */
@@ -87,7 +89,8 @@ export function openSqliteStore(options: SqliteStoreOptions): SqliteStore {
     checkpointer = inMemory
       ? null
       : startCheckpointer(options.path, {
-          onFailure: () => {
+          onError: options.onCheckpointError ?? (() => {}),
+          onStopped: () => {
             if (sqlite.open) {
               sqlite.pragma(`wal_autocheckpoint = ${sqliteAutocheckpointPages}`);
             }
@@ -119,9 +122,10 @@ export function openSqliteStore(options: SqliteStoreOptions): SqliteStore {
       proposals: sqliteShipDateProposals(connection, events),
       checkpointer,
       async close() {
-        connection.close();
-        // Last, so that its connection is the last one and leaves everything in the file.
+        // The worker first: a RESTART of its could hold the lock the last queued writes need.
+        // The store's connection, the last one, then checkpoints what is left as it closes.
         await checkpointer?.close();
+        connection.close();
       },
     };
   } catch (error) {
